@@ -1,0 +1,42 @@
+"""The ``reind`` command line: translates arguments into service calls.
+
+Errors that reind raises on purpose print as one line on stderr and exit
+with code 2; anything else is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from reind.core.errors import ReindError
+
+app = typer.Typer(
+    name="reind",
+    help="Hong Kong re-industrialisation: funding schemes, programme office, smart lines.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except ReindError as exc:
+        err_console.print(f"reind: {exc}", style="bold red", highlight=False, soft_wrap=True)
+        sys.exit(2)
+
+
+from reind import cli_schemes  # noqa: E402  (sub-commands register themselves on ``app``)
+
+__all__ = ["app", "cli_schemes", "console", "err_console", "main"]

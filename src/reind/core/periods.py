@@ -1,0 +1,105 @@
+"""Dates that matter to Hong Kong public finance.
+
+The Government's financial year and the Inland Revenue's year of assessment
+both run from 1 April to 31 March; they are labelled differently
+("2021-22" for a financial year, "2019/20" for a year of assessment).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from reind.core.errors import InvalidInputError
+
+_FY_START_MONTH = 4
+
+
+def parse_date(text: str) -> date:
+    """An ISO date (YYYY-MM-DD), or a clear error naming the bad text."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError(f"not a date (expected YYYY-MM-DD): {text!r}") from None
+
+
+def _start_year_of(day: date) -> int:
+    return day.year if day.month >= _FY_START_MONTH else day.year - 1
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class FinancialYear:
+    """A Government financial year, 1 April ``start_year`` to 31 March next."""
+
+    start_year: int
+
+    @classmethod
+    def containing(cls, day: date) -> FinancialYear:
+        """The financial year that ``day`` falls in."""
+        return cls(_start_year_of(day))
+
+    @classmethod
+    def parse(cls, text: str) -> FinancialYear:
+        """From "2021-22", "2021/22" or "2021-2022"."""
+        return cls(_parse_span(text, "financial year"))
+
+    @property
+    def start(self) -> date:
+        """1 April."""
+        return date(self.start_year, _FY_START_MONTH, 1)
+
+    @property
+    def end(self) -> date:
+        """31 March of the next calendar year (inclusive)."""
+        return date(self.start_year + 1, 3, 31)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class YearOfAssessment:
+    """An Inland Revenue year of assessment, labelled "2019/20"."""
+
+    start_year: int
+
+    @classmethod
+    def containing(cls, day: date) -> YearOfAssessment:
+        """The year of assessment that ``day`` falls in."""
+        return cls(_start_year_of(day))
+
+    @classmethod
+    def parse(cls, text: str) -> YearOfAssessment:
+        """From "2019/20", "2019-20" or "2019/2020"."""
+        return cls(_parse_span(text, "year of assessment"))
+
+    @property
+    def start(self) -> date:
+        """1 April."""
+        return date(self.start_year, _FY_START_MONTH, 1)
+
+    @property
+    def end(self) -> date:
+        """31 March of the next calendar year (inclusive)."""
+        return date(self.start_year + 1, 3, 31)
+
+    def __str__(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+
+_SPAN = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
+
+
+def _parse_span(text: str, what: str) -> int:
+    match = _SPAN.match(text)
+    if match is None:
+        raise InvalidInputError(f"not a {what} (expected e.g. 2019/20): {text!r}")
+    first, second = int(match.group(1)), int(match.group(2))
+    follows = second == first + 1 if second >= 100 else second == (first + 1) % 100
+    if not follows:
+        raise InvalidInputError(f"{what} must span two consecutive years: {text!r}")
+    return first

@@ -1,0 +1,154 @@
+"""A Decision: what a scheme's formula concluded about one case, and why.
+
+It carries its inputs, the date the rules were read "as at", the content
+hash of the rules, bilingual reasons and the trace of every parameter used,
+so anyone can see why the amount is what it is and recompute it exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from reind.core.money import Money
+from reind.rules.parameters import DatedValue
+
+
+class Outcome(StrEnum):
+    """Eligible, ineligible, or tentative because data is missing."""
+
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    TENTATIVE = "tentative"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One sentence of explanation, in English and Traditional Chinese."""
+
+    code: str
+    en: str
+    zh: str
+
+    def text(self, lang: str) -> str:
+        """The sentence in ``lang`` ("en" or "zh-Hant")."""
+        return self.zh if lang == "zh-Hant" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The result of evaluating one case under one scheme."""
+
+    scheme: str
+    as_at: date
+    as_of_override: bool
+    outcome: Outcome
+    amount: Money
+    reasons: tuple[Reason, ...]
+    trace: tuple[DatedValue, ...]
+    rules_version: str
+    inputs: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict that ``from_json`` turns back into this decision."""
+        return {
+            "scheme": self.scheme,
+            "as_at": self.as_at.isoformat(),
+            "as_of_override": self.as_of_override,
+            "outcome": self.outcome.value,
+            "amount": str(self.amount.amount),
+            "reasons": [{"code": r.code, "en": r.en, "zh-Hant": r.zh} for r in self.reasons],
+            "trace": [
+                {
+                    "parameter": t.parameter,
+                    "value": t.shown,
+                    "effective_from": t.effective_from.isoformat(),
+                    "source": t.source,
+                    "confidence": t.confidence,
+                }
+                for t in self.trace
+            ],
+            "rules_version": self.rules_version,
+            "inputs": self.inputs,
+        }
+
+    def dumps(self) -> str:
+        """Canonical JSON text (sorted keys) for storage and comparison."""
+        return json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+
+    def same_result_as(self, other: Decision) -> bool:
+        """True when outcome, amount, reasons and trace are identical."""
+        return (
+            self.outcome == other.outcome
+            and self.amount == other.amount
+            and self.reasons == other.reasons
+            and [t.shown for t in self.trace] == [t.shown for t in other.trace]
+            and [(t.parameter, t.effective_from) for t in self.trace]
+            == [(t.parameter, t.effective_from) for t in other.trace]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    """A decision as read back from storage: what is needed to recompute it."""
+
+    scheme: str
+    as_at: date
+    as_of_override: bool
+    outcome: Outcome
+    amount: Money
+    rules_version: str
+    inputs: dict[str, Any]
+    document: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> StoredDecision:
+        """Read back what ``Decision.to_json`` wrote."""
+        return cls(
+            scheme=document["scheme"],
+            as_at=date.fromisoformat(document["as_at"]),
+            as_of_override=bool(document["as_of_override"]),
+            outcome=Outcome(document["outcome"]),
+            amount=Money.of(document["amount"]),
+            rules_version=document["rules_version"],
+            inputs=document["inputs"],
+            document=document,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterChange:
+    """A parameter whose value in force differs between two decisions."""
+
+    parameter: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionDiff:
+    """How re-running a case as at another date changed its decision."""
+
+    before: Decision
+    after: Decision
+    parameters: tuple[ParameterChange, ...]
+
+    @property
+    def changed(self) -> bool:
+        """True when outcome or amount differ."""
+        return self.before.outcome != self.after.outcome or self.before.amount != self.after.amount
+
+
+def diff(before: Decision, after: Decision) -> DecisionDiff:
+    """Compare two decisions of the same case, parameter by parameter."""
+    old = {t.parameter: t.shown for t in before.trace}
+    new = {t.parameter: t.shown for t in after.trace}
+    changes = [
+        ParameterChange(name, old.get(name, "(not used)"), new.get(name, "(not used)"))
+        for name in sorted(old.keys() | new.keys())
+        if old.get(name) != new.get(name)
+    ]
+    return DecisionDiff(before, after, tuple(changes))

@@ -1,0 +1,140 @@
+"""Re-industrialisation Funding Scheme (RFS), later the New Industrialisation
+Funding Scheme (NIFS).
+
+Government funds min(1/3 of the approved project cost, HK$15M) for a new
+smart production line in Hong Kong. From 8 Jan 2024 an enterprise may run
+up to 3 projects at once within HK$45M in total, so the enterprise's earlier
+approvals are part of the case. Rules apply as at the date received.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from reind.core.money import Money
+from reind.rules.decision import Outcome
+from reind.rules.engine import Evaluation, Scheme, Verdict
+from reind.schemes.common import CaseInputs, HKDAmount, PriorApproval, fmt_ratio, money, share
+
+
+class RFSInputs(CaseInputs):
+    """One RFS/NIFS application as the formula needs it."""
+
+    received: date = Field(description="Date the application was received.")
+    total_cost: HKDAmount = Field(description="Total approved (eligible) project cost, HK$.")
+    incorporated_under: Literal["cap622", "cap310", "other"] | None = None
+    new_line_in_hong_kong: bool | None = None
+    smart_manufacturing: bool | None = None
+    ineligible_costs: HKDAmount = Field(
+        default=Decimal(0), description="Part of the cost in categories the scheme does not fund."
+    )
+    prior_approvals: list[PriorApproval] = Field(default_factory=list)
+
+
+class RFS(Scheme[RFSInputs]):
+    """The RFS/NIFS formula."""
+
+    code = "rfs"
+    label = "RFS"
+    aliases = ("NIFS",)
+    title_en = "Re-industrialisation Funding Scheme (New Industrialisation Funding Scheme)"
+    title_zh = "再工業化資助計劃（新型工業化資助計劃）"
+    catalogue_order = 10
+    administrator_en = "Innovation and Technology Commission"
+    administrator_zh = "創新科技署"
+    summary_en = "1:2 matching for manufacturers setting up new smart production lines in Hong Kong."
+    summary_zh = "以 1:2 配對形式資助廠商在港設立新的智能生產線。"
+    inputs = RFSInputs
+
+    def governing_date(self, case: RFSInputs) -> date:
+        """Changes apply to applications received on or after their date."""
+        return case.received
+
+    def evaluate(self, case: RFSInputs, ev: Evaluation) -> Verdict:
+        """min(share x eligible cost, per-project cap, what the enterprise caps leave)."""
+        outcome = Outcome.ELIGIBLE
+        allowed = ev.codes("eligible_incorporation")
+        if case.incorporated_under is None:
+            outcome = Outcome.TENTATIVE
+            ev.reason(
+                "incorporation_unknown",
+                "Incorporation not given: the applicant must be incorporated under Cap. 622.",
+                "未提供註冊資料：申請者須按《公司條例》（第 622 章）成立。",
+            )
+        elif case.incorporated_under not in allowed:
+            ev.reason(
+                "not_cap622",
+                "The applicant is not incorporated under the Companies Ordinance (Cap. 622).",
+                "申請者並非按《公司條例》（第 622 章）成立。",
+            )
+            return Verdict(Outcome.INELIGIBLE, Money.zero())
+        for flag, code, en, zh in (
+            (
+                case.new_line_in_hong_kong,
+                "new_line",
+                "a new production line in Hong Kong",
+                "在港設立的新生產線",
+            ),
+            (
+                case.smart_manufacturing,
+                "smart",
+                "meeting the smart manufacturing criteria",
+                "符合智能生產準則",
+            ),
+        ):
+            if flag is None:
+                outcome = Outcome.TENTATIVE
+                ev.reason(f"{code}_unknown", f"Not yet shown: {en}.", f"尚待證明：{zh}。")
+            elif not flag:
+                ev.reason(f"not_{code}", f"The project must be {en}.", f"項目必須是{zh}。")
+                return Verdict(Outcome.INELIGIBLE, Money.zero())
+
+        cost = money(case.total_cost) - money(case.ineligible_costs)
+        if cost.is_negative():
+            cost = Money.zero()
+        ratio = ev.ratio("matching_share")
+        matched = share(cost, ratio)
+        cap = ev.money("project_cap")
+        grant = min(matched, cap)
+        ev.reason(
+            "matching",
+            f"{fmt_ratio(ratio)} of the eligible cost {cost} is {matched}; "
+            f"the per-project cap is {cap}.",
+            f"合資格成本 {cost} 的 {fmt_ratio(ratio)} 為 {matched}；每個項目上限為 {cap}。",
+        )
+
+        ongoing = sum(1 for p in case.prior_approvals if p.ongoing)
+        max_projects = ev.optional("max_concurrent_projects")
+        if isinstance(max_projects, int) and ongoing >= max_projects:
+            ev.reason(
+                "too_many_projects",
+                f"The enterprise already has {ongoing} projects running; at most "
+                f"{max_projects} may run at once.",
+                f"企業已有 {ongoing} 個項目正在進行；同時最多只可進行 {max_projects} 個。",
+            )
+            return Verdict(Outcome.INELIGIBLE, Money.zero())
+
+        total_cap = ev.optional("enterprise_total_cap")
+        if isinstance(total_cap, Money):
+            earlier = sum((money(p.amount) for p in case.prior_approvals), Money.zero())
+            room = max(total_cap - earlier, Money.zero())
+            if room < grant:
+                ev.reason(
+                    "enterprise_cap",
+                    f"Earlier approvals total {earlier}; the enterprise cap of {total_cap} "
+                    f"leaves {room}.",
+                    f"過往獲批款額合共 {earlier}；企業資助總額上限 {total_cap}，尚餘 {room}。",
+                )
+                grant = room
+        if grant.cents == 0:
+            ev.reason("nothing_to_fund", "Nothing is left to fund.", "沒有可資助的款額。")
+            return Verdict(Outcome.INELIGIBLE, grant)
+        ev.reason("grant", f"Grant: {grant}.", f"資助額：{grant}。")
+        return Verdict(outcome, grant)
+
+
+SCHEME = RFS()

@@ -1,0 +1,34 @@
+"""Settings for a reind process, from ``REIND_*`` environment variables.
+
+Read once by an entry point (cli, web, demo) and passed down; no other
+module reads the environment. Every setting has an embedded default so
+``reind demo`` needs no configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where reind keeps its data and which servers it talks to."""
+
+    model_config = SettingsConfigDict(env_prefix="REIND_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("var"), description="Embedded databases live here.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite in data_dir."
+    )
+    telemetry_url: str | None = Field(
+        default=None, description="DuckDB file path or postgresql:// URL for telemetry."
+    )
+    mqtt_url: str | None = Field(default=None, description="mqtt://host:port of the broker.")
+    language: str = Field(default="en", pattern=r"^(en|zh-Hant)$")
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to ``data_dir/reind.db`` (SQLite)."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'reind.db'}"
