@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -46,7 +46,9 @@ class RFS(Scheme[RFSInputs]):
     catalogue_order = 10
     administrator_en = "Innovation and Technology Commission"
     administrator_zh = "創新科技署"
-    summary_en = "1:2 matching for manufacturers setting up new smart production lines in Hong Kong."
+    summary_en = (
+        "1:2 matching for manufacturers setting up new smart production lines in Hong Kong."
+    )
     summary_zh = "以 1:2 配對形式資助廠商在港設立新的智能生產線。"
     inputs = RFSInputs
 

@@ -37,6 +37,6 @@ def main() -> None:
         sys.exit(2)
 
 
-from reind import cli_schemes  # noqa: E402  (sub-commands register themselves on ``app``)
+from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
 
-__all__ = ["app", "cli_schemes", "console", "err_console", "main"]
+__all__ = ["app", "console", "err_console", "main"]

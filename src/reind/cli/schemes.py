@@ -1,0 +1,263 @@
+"""``reind schemes``, ``reind grant``, ``reind tax`` and ``reind decision``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from reind.cli import app, console
+from reind.core.db import Database
+from reind.core.errors import InvalidInputError
+from reind.core.periods import YearOfAssessment, parse_date
+from reind.rules.decision import Decision, DecisionDiff
+from reind.rules.store import load_decision, save_decision
+from reind.schemes.catalogue import default_engine
+from reind.settings import Settings
+
+schemes_app = typer.Typer(help="The scheme catalogue and the parameters in force.")
+tax_app = typer.Typer(help="Tax rules.")
+decision_app = typer.Typer(help="Stored decisions: reproduce and compare.")
+app.add_typer(schemes_app, name="schemes", invoke_without_command=True)
+app.add_typer(tax_app, name="tax")
+app.add_typer(decision_app, name="decision")
+
+Lang = Annotated[str, typer.Option("--lang", help="en or zh-Hant")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+def _lang(value: str) -> str:
+    if value not in ("en", "zh-Hant"):
+        raise InvalidInputError(f"--lang must be en or zh-Hant, not {value!r}")
+    return value
+
+
+@schemes_app.callback()
+def catalogue(ctx: typer.Context, lang: Lang = "en") -> None:
+    """Show every scheme reind encodes."""
+    if ctx.invoked_subcommand is not None:
+        return
+    lang = _lang(lang)
+    engine = default_engine()
+    zh = lang == "zh-Hant"
+    table = Table(title="資助計劃一覽" if zh else "Funding schemes", show_lines=False)
+    table.add_column("代號" if zh else "Code")
+    table.add_column("計劃" if zh else "Scheme")
+    table.add_column("負責機構" if zh else "Administered by")
+    table.add_column("概要" if zh else "Summary")
+    for scheme in engine.schemes:
+        admin = scheme.administrator_zh if zh else scheme.administrator_en
+        table.add_row(scheme.label, scheme.title(lang), admin, scheme.summary(lang))
+    console.print(table)
+    console.print(f"rules version {engine.rules_version}", style="dim")
+
+
+@schemes_app.command("show")
+def show(
+    scheme: str,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD")] = None,
+    lang: Lang = "en",
+    as_json: Json = False,
+) -> None:
+    """The parameters of SCHEME in force on a date, with their sources."""
+    lang = _lang(lang)
+    day = parse_date(as_of) if as_of else date.today()  # noqa: DTZ011 - a calendar date, not a time
+    engine = default_engine()
+    found = engine.scheme(scheme)
+    rows = engine.in_force(found.code, day)
+    if as_json:
+        out = [
+            {
+                "parameter": p.key,
+                "description": p.description(lang),
+                "unit": p.unit,
+                "value": None if v is None else v.shown,
+                "effective_from": None if v is None else v.effective_from.isoformat(),
+                "source": None if v is None else v.source,
+                "confidence": None if v is None else v.confidence,
+            }
+            for p, v in rows
+        ]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{found.title(lang)} — {day.isoformat()}")
+    for column in ("Parameter", "Value", "Unit", "Since", "Conf.", "Source"):
+        table.add_column(column)
+    for parameter, value in rows:
+        if value is None:
+            table.add_row(parameter.description(lang), "not in force", parameter.unit, "", "", "")
+        else:
+            table.add_row(
+                parameter.description(lang),
+                value.shown,
+                parameter.unit,
+                value.effective_from.isoformat(),
+                value.confidence,
+                value.source,
+            )
+    console.print(table)
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, Any]:
+    inputs: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise InvalidInputError(f"--set takes key=value, got {pair!r}")
+        try:
+            inputs[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            inputs[key] = raw
+    return inputs
+
+
+def _cost(text: str) -> str:
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    if cleaned.startswith("-"):
+        raise InvalidInputError(f"--cost must not be negative: {text}")
+    return cleaned
+
+
+@app.command()
+def grant(
+    scheme: str,
+    cost: Annotated[str, typer.Option("--cost", help="Total eligible project cost, HK$.")],
+    received: Annotated[str, typer.Option("--received", help="Date received, YYYY-MM-DD.")],
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="Other inputs as key=value (JSON values).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate as at another date.")
+    ] = None,
+    save: Annotated[bool, typer.Option("--save", help="Store the decision; print its id.")] = False,
+    lang: Lang = "en",
+    as_json: Json = False,
+) -> None:
+    """The grant SCHEME gives for a project, with the reasons and the trace."""
+    lang = _lang(lang)
+    engine = default_engine()
+    found = engine.scheme(scheme)
+    inputs = {"received": parse_date(received).isoformat(), "total_cost": _cost(cost)}
+    inputs.update(_parse_sets(sets or []))
+    decision = engine.decide(found.code, inputs, parse_date(as_of) if as_of else None)
+    decision_id = _save(decision) if save else None
+    _print_decision(decision, lang, as_json, decision_id)
+
+
+@tax_app.command("rd")
+def tax_rd(
+    year: Annotated[str, typer.Option("--year", help="Year of assessment, e.g. 2019/20.")],
+    type_a: Annotated[str, typer.Option("--type-a", help="Type A expenditure, HK$.")] = "0",
+    type_b: Annotated[str, typer.Option("--type-b", help="Type B expenditure, HK$.")] = "0",
+    lang: Lang = "en",
+    as_json: Json = False,
+) -> None:
+    """The enhanced R&D deduction for a year of assessment."""
+    lang = _lang(lang)
+    inputs = {
+        "year_of_assessment": str(YearOfAssessment.parse(year)),
+        "type_a": _cost(type_a),
+        "type_b": _cost(type_b),
+    }
+    _print_decision(default_engine().decide("rd_tax", inputs), lang, as_json, None)
+
+
+def _save(decision: Decision) -> str:
+    database = Database(Settings().effective_database_url)
+    database.migrate()
+    with database.unit_of_work() as session:
+        return save_decision(session, decision)
+
+
+@decision_app.command("reproduce")
+def reproduce(decision_id: str, lang: Lang = "en", as_json: Json = False) -> None:
+    """Recompute a stored decision and confirm it is identical."""
+    lang = _lang(lang)
+    database = Database(Settings().effective_database_url)
+    database.migrate()
+    with database.unit_of_work() as session:
+        stored = load_decision(session, decision_id)
+    again = default_engine().reproduce(stored)
+    same = again.dumps() == json.dumps(stored.document, sort_keys=True, ensure_ascii=False)
+    if as_json:
+        typer.echo(json.dumps({"identical": same, "decision": again.to_json()}, ensure_ascii=False))
+    else:
+        _print_decision(again, lang, False, decision_id)
+        console.print("identical to the stored decision" if same else "DIFFERS from the stored one")
+    if not same:
+        raise typer.Exit(1)
+
+
+@decision_app.command("compare")
+def compare(
+    decision_id: str,
+    as_of: Annotated[str, typer.Option("--as-of", help="Re-run as at this date.")],
+    as_json: Json = False,
+) -> None:
+    """Re-run a stored decision as at another date and show the difference."""
+    database = Database(Settings().effective_database_url)
+    database.migrate()
+    with database.unit_of_work() as session:
+        stored = load_decision(session, decision_id)
+    result = default_engine().rerun_as_of(stored, parse_date(as_of))
+    _print_diff(result, as_json)
+
+
+def _print_diff(result: DecisionDiff, as_json: bool) -> None:
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "before": result.before.to_json(),
+                    "after": result.after.to_json(),
+                    "parameters": [
+                        {"parameter": c.parameter, "before": c.before, "after": c.after}
+                        for c in result.parameters
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    before, after = result.before, result.after
+    console.print(f"as at {before.as_at}: {before.outcome.value} {before.amount}")
+    console.print(f"as at {after.as_at}: {after.outcome.value} {after.amount}")
+    for change in result.parameters:
+        console.print(f"  {change.parameter}: {change.before} → {change.after}")
+    if not result.parameters:
+        console.print("  no parameter differs")
+
+
+def _print_decision(decision: Decision, lang: str, as_json: bool, decision_id: str | None) -> None:
+    if as_json:
+        body = decision.to_json()
+        if decision_id:
+            body["id"] = decision_id
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    zh = lang == "zh-Hant"
+    console.print(
+        f"[bold]{decision.scheme.upper()}[/bold] {'按' if zh else 'as at'} {decision.as_at}: "
+        f"[bold]{decision.outcome.value}[/bold] {decision.amount}",
+        highlight=False,
+    )
+    for reason in decision.reasons:
+        console.print(f"  • {reason.text(lang)}", highlight=False)
+    table = Table(title="所用參數" if zh else "Parameters used")
+    for column in ("Parameter", "Value", "Since", "Conf.", "Source"):
+        table.add_column(column)
+    for entry in decision.trace:
+        table.add_row(
+            entry.parameter,
+            entry.shown,
+            entry.effective_from.isoformat(),
+            entry.confidence,
+            entry.source,
+        )
+    console.print(table)
+    console.print(f"rules version {decision.rules_version}", style="dim")
+    if decision_id:
+        console.print(f"stored as {decision_id}")
