@@ -1,0 +1,5 @@
+"""``python -m reind`` runs the CLI."""
+
+from reind.cli import main
+
+main()
