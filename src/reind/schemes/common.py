@@ -6,6 +6,7 @@ the formulas; the shared phrases keep reasons consistent across schemes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -14,6 +15,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from reind.core.money import Money
+from reind.rules.decision import Outcome
+from reind.rules.engine import Evaluation
 
 HKDAmount = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2, allow_inf_nan=False)]
 """A non-negative amount of HK$ to the cent, as given by an applicant."""
@@ -49,3 +52,25 @@ def fmt_ratio(ratio: Fraction) -> str:
     if percent.denominator == 1:
         return f"{percent.numerator}%"
     return f"{ratio.numerator}/{ratio.denominator}"
+
+
+Condition = tuple[bool | None, str, str, str]
+"""(fact, code, English, Chinese): the applicant must be/have what the phrases say."""
+
+
+def check_conditions(ev: Evaluation, conditions: Iterable[Condition]) -> Outcome | None:
+    """Check yes/no eligibility facts in order, adding a reason for each one not met.
+
+    A fact that is False makes the case ineligible at once (returns INELIGIBLE);
+    one that is None (not yet given) makes it tentative (returns TENTATIVE after
+    checking the rest); None when every fact holds.
+    """
+    outcome: Outcome | None = None
+    for fact, code, en, zh in conditions:
+        if fact is None:
+            outcome = Outcome.TENTATIVE
+            ev.reason(f"{code}_unknown", f"Not yet shown: {en}.", f"尚待證明：{zh}。")
+        elif not fact:
+            ev.reason(f"not_{code}", f"Not met: {en}.", f"不符合：{zh}。")
+            return Outcome.INELIGIBLE
+    return outcome
