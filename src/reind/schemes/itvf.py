@@ -1,0 +1,162 @@
+"""Innovation and Technology Venture Fund (ITVF), co-investment model.
+
+Since 2017 the ITVF Corporation co-invests in local I&T start-ups alongside
+selected venture capital Co-investment Partners (CPs), about HK$1 for every
+HK$2 the partner puts in, within caps per deal, per investee and per
+partner fund. Start-ups cannot apply directly: a case is one deal a partner
+brings, with the ITVFC's earlier investments in the same investee and
+alongside the same partner fund, so the cumulative caps can be applied.
+Rules apply as at the date the deal was received.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from reind.core.money import Money
+from reind.rules.decision import Outcome
+from reind.rules.engine import Evaluation, Scheme, Verdict
+from reind.schemes.common import (
+    CaseInputs,
+    HKDAmount,
+    PriorApproval,
+    check_conditions,
+    money,
+    share,
+)
+
+
+class ITVFInputs(CaseInputs):
+    """One co-investment deal a Co-investment Partner brings to the ITVFC."""
+
+    received: date = Field(description="Date the deal was received by the ITVFC.")
+    proposer: Literal["co_investment_partner", "startup"] = "co_investment_partner"
+    cp_investment: HKDAmount = Field(description="What the partner puts into this deal, HK$.")
+    requested: HKDAmount | None = Field(
+        default=None, description="What the partner asks the ITVFC to put in; None: the most."
+    )
+    cp_remaining_capital: HKDAmount | None = Field(
+        default=None, description="The partner fund's remaining committed capital, HK$."
+    )
+    cp_remaining_fund_life_years: Decimal | None = Field(default=None, ge=0)
+    cp_place_of_business_in_hk: bool | None = None
+    investee_local: bool | None = Field(
+        default=None,
+        description="Headquartered in Hong Kong and/or with R&D, production or significant "
+        "business here.",
+    )
+    prior_in_investee: list[PriorApproval] = Field(
+        default_factory=list, description="ITVFC investments already made in this investee."
+    )
+    prior_with_cp: list[PriorApproval] = Field(
+        default_factory=list, description="ITVFC investments already made alongside this fund."
+    )
+
+
+def _total(approvals: list[PriorApproval]) -> Money:
+    return sum((money(p.amount) for p in approvals), Money.zero())
+
+
+class ITVF(Scheme[ITVFInputs]):
+    """The ITVF co-investment formula."""
+
+    code = "itvf"
+    label = "ITVF"
+    title_en = "Innovation and Technology Venture Fund"
+    title_zh = "創科創投基金"
+    catalogue_order = 30
+    administrator_en = "Innovation and Technology Venture Fund Corporation (ITC)"
+    administrator_zh = "創科創投基金法團（創新科技署）"
+    summary_en = "Co-invests about HK$1 for every HK$2 a selected VC partner puts into a start-up."
+    summary_zh = "與獲選的風險投資夥伴以約 1:2 比例共同投資本地創科初創企業。"
+    inputs = ITVFInputs
+
+    def governing_date(self, case: ITVFInputs) -> date:
+        """The date the deal was received."""
+        return case.received
+
+    def evaluate(self, case: ITVFInputs, ev: Evaluation) -> Verdict:
+        """min(ratio x partner's money, request, deal cap, what cumulative caps leave)."""
+        if case.proposer == "startup" and not ev.flag("direct_startup_applications"):
+            ev.reason(
+                "startup_direct",
+                "The ITVFC does not take applications from start-ups; deals come through its "
+                "Co-investment Partners.",
+                "創科創投基金法團不接受初創企業直接申請；投資須經共同投資夥伴提出。",
+            )
+            return Verdict(Outcome.INELIGIBLE, Money.zero())
+        least_capital = ev.money("cp_min_remaining_capital")
+        least_life = ev.count("cp_min_remaining_fund_life")
+        capital, life = case.cp_remaining_capital, case.cp_remaining_fund_life_years
+        status = check_conditions(
+            ev,
+            (
+                (
+                    None if capital is None else money(capital) >= least_capital,
+                    "cp_capital",
+                    f"the partner fund has at least {least_capital} of committed capital left",
+                    f"夥伴基金剩餘承諾資本最少為 {least_capital}",
+                ),
+                (
+                    None if life is None else life >= least_life,
+                    "cp_fund_life",
+                    f"the partner fund has at least {least_life} years of fund life left",
+                    f"夥伴基金剩餘年期最少 {least_life} 年",
+                ),
+                (
+                    case.cp_place_of_business_in_hk,
+                    "cp_in_hk",
+                    "the partner has a place of business in Hong Kong",
+                    "夥伴在香港設有營業地點",
+                ),
+                (
+                    case.investee_local,
+                    "local_startup",
+                    "the investee is a local I&T start-up",
+                    "受資公司為本地創科初創企業",
+                ),
+            ),
+        )
+        if status is Outcome.INELIGIBLE:
+            return Verdict(Outcome.INELIGIBLE, Money.zero())
+
+        partner = money(case.cp_investment)
+        ratio = ev.ratio("matching_ratio")
+        matched = share(partner, ratio)
+        deal_cap = ev.money("deal_cap")
+        amount = min(matched, deal_cap)
+        ev.reason(
+            "matching",
+            f"The partner puts in {partner}; the ITVFC may put in {ratio} of that, {matched}, "
+            f"and at most {deal_cap} per deal.",
+            f"夥伴投入 {partner}；基金可按 {ratio} 配對，即 {matched}，每宗投資上限 {deal_cap}。",
+        )
+        if case.requested is not None and money(case.requested) < amount:
+            amount = money(case.requested)
+            ev.reason("requested", f"Requested: {amount}.", f"申請額：{amount}。")
+        for name, earlier, en, zh in (
+            ("investee_cap", _total(case.prior_in_investee), "this investee", "此受資公司"),
+            ("cp_fund_cap", _total(case.prior_with_cp), "this partner fund", "此夥伴基金"),
+        ):
+            cap = ev.money(name)
+            room = max(cap - earlier, Money.zero())
+            if room < amount:
+                ev.reason(
+                    name,
+                    f"The ITVFC has already put {earlier} into deals with {en}; the cap of "
+                    f"{cap} leaves {room}.",
+                    f"基金已就{zh}投資 {earlier}；上限 {cap}，尚餘 {room}。",
+                )
+                amount = room
+        if amount.cents == 0:
+            ev.reason("nothing_to_fund", "Nothing is left to invest.", "沒有可投資的款額。")
+            return Verdict(Outcome.INELIGIBLE, amount)
+        ev.reason("investment", f"ITVFC investment: {amount}.", f"基金投資額：{amount}。")
+        return Verdict(status or Outcome.ELIGIBLE, amount)
+
+
+SCHEME = ITVF()
