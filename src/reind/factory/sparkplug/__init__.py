@@ -1,0 +1,44 @@
+"""Sparkplug B 3.0: payload codec, topic namespace, host application, edge node.
+
+``codec`` and ``topic`` are pure (bytes and strings in, frozen dataclasses
+out); ``host`` separates a pure state machine (``HostState``) from its
+paho-mqtt client (``HostApplication``); ``edge`` is an edge-node library for
+twins and integrators. May import: ``reind.core`` only.
+"""
+
+from reind.factory.sparkplug.codec import (
+    Metric,
+    MetricMetaData,
+    Payload,
+    Point,
+    decode_payload,
+    decode_points,
+    encode_payload,
+)
+from reind.factory.sparkplug.datatypes import DataType
+from reind.factory.sparkplug.errors import (
+    SparkplugDecodeError,
+    SparkplugError,
+    SparkplugUnsupportedError,
+)
+from reind.factory.sparkplug.properties import PropertyValue
+from reind.factory.sparkplug.topic import NAMESPACE, MessageType, Topic, parse_topic
+
+__all__ = [
+    "NAMESPACE",
+    "DataType",
+    "MessageType",
+    "Metric",
+    "MetricMetaData",
+    "Payload",
+    "Point",
+    "PropertyValue",
+    "SparkplugDecodeError",
+    "SparkplugError",
+    "SparkplugUnsupportedError",
+    "Topic",
+    "decode_payload",
+    "decode_points",
+    "encode_payload",
+    "parse_topic",
+]

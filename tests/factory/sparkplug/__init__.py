@@ -1,0 +1,1 @@
+"""Tests for reind.factory.sparkplug."""
