@@ -1,0 +1,1 @@
+"""The REST API under ``/api/v1``: routers that translate HTTP into service calls."""

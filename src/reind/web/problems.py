@@ -1,0 +1,67 @@
+"""Errors as RFC 9457 problem details, for the API and the pages alike.
+
+Services raise ``reind.core.errors`` exceptions and know nothing of HTTP;
+this module is the one place that turns them into responses.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from reind.core.errors import ReindError
+
+logger = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+
+
+def problem_response(body: dict[str, Any]) -> JSONResponse:
+    """A problem-details response with the right media type."""
+    return JSONResponse(body, status_code=int(body["status"]), media_type=PROBLEM)
+
+
+def install(app: FastAPI) -> None:
+    """Register the exception handlers on ``app``."""
+
+    @app.exception_handler(ReindError)
+    async def _reind_error(request: Request, exc: ReindError) -> JSONResponse:
+        body = exc.problem()
+        body["instance"] = request.url.path
+        return problem_response(body)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"][1:]) or "body", "message": err["msg"]}
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem_response(
+            {
+                "type": "https://reind.example/problems/invalid_input",
+                "title": "Invalid input",
+                "status": 400,
+                "detail": detail,
+                "code": "invalid_input",
+                "errors": errors,
+                "instance": request.url.path,
+            }
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem_response(
+            {
+                "type": "about:blank",
+                "title": str(exc.detail),
+                "status": exc.status_code,
+                "detail": str(exc.detail),
+                "instance": request.url.path,
+            }
+        )

@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja2): they call services, never change state directly."""

@@ -1,0 +1,83 @@
+"""Pages: the scheme catalogue, a scheme's parameters, the grant calculator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from reind.core.clock import hk_today
+from reind.core.errors import ReindError
+from reind.core.periods import parse_date
+from reind.schemes.catalogue import default_engine
+from reind.web.templating import render
+from reind.web.views.forms import form_fields, parse_form
+
+router = APIRouter()
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    """The front page."""
+    return render(request, "home.html", schemes=default_engine().schemes)
+
+
+@router.get("/schemes")
+def catalogue(request: Request) -> Response:
+    """Every scheme."""
+    engine = default_engine()
+    return render(request, "schemes.html", schemes=engine.schemes, version=engine.rules_version)
+
+
+@router.get("/schemes/{code}")
+def scheme_page(request: Request, code: str, as_of: str | None = None) -> Response:
+    """A scheme's parameters in force on a date, with their sources."""
+    engine = default_engine()
+    scheme = engine.scheme(code)
+    day: date = parse_date(as_of) if as_of else hk_today()
+    return render(
+        request, "scheme.html", scheme=scheme, day=day, rows=engine.in_force(scheme.code, day)
+    )
+
+
+@router.get("/schemes/{code}/calculate")
+def calculator(request: Request, code: str) -> Response:
+    """An empty calculator form for the scheme."""
+    scheme = default_engine().scheme(code)
+    return render(
+        request,
+        "calculate.html",
+        scheme=scheme,
+        fields=form_fields(scheme.inputs),
+        values={},
+        errors=[],
+        decision=None,
+    )
+
+
+@router.post("/schemes/{code}/calculate")
+async def calculate(request: Request, code: str) -> Response:
+    """The decision for what was typed; on error the form comes back as typed."""
+    engine = default_engine()
+    scheme = engine.scheme(code)
+    fields = form_fields(scheme.inputs)
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    inputs, errors = parse_form(fields, values)
+    decision = None
+    if not errors:
+        try:
+            decision = engine.decide(scheme.code, inputs)
+        except ReindError as exc:
+            errors = [str(exc)]
+    return render(
+        request,
+        "calculate.html",
+        status_code=400 if errors else 200,
+        scheme=scheme,
+        fields=fields,
+        values=values,
+        errors=errors,
+        decision=decision,
+    )

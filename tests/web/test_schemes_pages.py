@@ -1,0 +1,69 @@
+"""Scheme pages and API: bilingual, problem details, forms that keep input."""
+
+from fastapi.testclient import TestClient
+
+from reind.web.app import create_app
+
+
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def test_catalogue_page_switches_language_and_remembers_it() -> None:
+    web = client()
+    assert "Funding schemes" in web.get("/schemes").text
+    chinese = web.get("/schemes?lang=zh-Hant")
+    assert "資助計劃" in chinese.text and 'lang="zh-Hant-HK"' in chinese.text
+    assert "再工業化資助計劃" in web.get("/schemes").text  # the cookie keeps the choice
+
+
+def test_scheme_page_shows_parameters_in_force_with_sources() -> None:
+    page = client().get("/schemes/rfs?as_of=2021-08-31").text
+    assert "HK$15,000,000.00" in page and "news.gov.hk" in page
+    assert "not in force on this date" in page  # 3-project limit only from 2024
+
+
+def test_calculator_explains_the_amount() -> None:
+    form = {
+        "received": "2021-06-01",
+        "total_cost": "54,000,000",
+        "incorporated_under": "cap622",
+        "new_line_in_hong_kong": "yes",
+        "smart_manufacturing": "yes",
+    }
+    page = client().post("/schemes/rfs/calculate", data=form)
+    assert page.status_code == 200
+    assert "HK$15,000,000.00" in page.text and "Why this amount" in page.text
+    assert "rfs.project_cap" in page.text
+
+
+def test_calculator_keeps_what_was_typed_when_input_is_bad() -> None:
+    page = client().post(
+        "/schemes/rfs/calculate", data={"received": "2021-06-01", "total_cost": "-4"}
+    )
+    assert page.status_code == 400
+    assert 'value="-4"' in page.text and 'value="2021-06-01"' in page.text
+    assert "total_cost" in page.text
+
+
+def test_api_decides_a_case_with_its_trace() -> None:
+    body = {"inputs": {"received": "2021-06-01", "total_cost": "54000000"}}
+    response = client().post("/api/v1/schemes/rfs/decisions", json=body)
+    assert response.status_code == 200
+    decision = response.json()
+    assert decision["amount"] == "15000000.00" and decision["outcome"] == "tentative"
+    assert decision["rules_version"]
+
+
+def test_api_errors_are_problem_details() -> None:
+    response = client().post("/api/v1/schemes/rfs/decisions", json={"inputs": {"total_cost": "1"}})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "received" in response.json()["detail"]
+    missing = client().post("/api/v1/schemes/rfs/decisions", json={})
+    assert missing.status_code == 400 and missing.json()["errors"][0]["field"] == "inputs"
+
+
+def test_openapi_is_published() -> None:
+    spec = client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/schemes/{code}/decisions" in spec["paths"]
