@@ -1,0 +1,90 @@
+"""R&D Cash Rebate Scheme (CRS) of the Innovation and Technology Fund.
+
+Companies get back a share (40% now) of their own eligible spending on ITF
+projects, or on Partnership projects with designated local public research
+institutes. The rate before the earliest dated evidence is not encoded, so
+such cases are tentative rather than guessed. Rules apply as at the date
+received.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from pydantic import Field
+
+from reind.core.money import Money
+from reind.rules.decision import Outcome
+from reind.rules.engine import Evaluation, Scheme, Verdict
+from reind.schemes.common import CaseInputs, HKDAmount, fmt_ratio, money, share
+
+
+class CRSInputs(CaseInputs):
+    """One rebate application as the formula needs it."""
+
+    received: date = Field(description="Date the rebate application was received.")
+    project_type: str | None = Field(
+        default=None, description="itf_project or partnership_with_designated_institute."
+    )
+    eligible_spending: HKDAmount = Field(description="The company's own spending on the project.")
+    ineligible_costs: HKDAmount = Field(default=Decimal(0))
+
+
+class CRS(Scheme[CRSInputs]):
+    """The CRS formula."""
+
+    code = "crs"
+    label = "CRS"
+    title_en = "Research and Development Cash Rebate Scheme"
+    title_zh = "研究及發展現金回贈計劃"
+    catalogue_order = 76
+    administrator_en = "Innovation and Technology Commission"
+    administrator_zh = "創新科技署"
+    summary_en = "A 40% cash rebate on companies' own spending in ITF and Partnership projects."
+    summary_zh = "公司在創新及科技基金項目或合作項目的開支可獲 40% 現金回贈。"
+    inputs = CRSInputs
+
+    def governing_date(self, case: CRSInputs) -> date:
+        """The date the rebate application was received."""
+        return case.received
+
+    def evaluate(self, case: CRSInputs, ev: Evaluation) -> Verdict:
+        """rebate share x (spending - ineligible costs)."""
+        types = ev.codes("eligible_project_types")
+        outcome = Outcome.ELIGIBLE
+        if case.project_type is None:
+            outcome = Outcome.TENTATIVE
+            ev.reason(
+                "project_type_unknown",
+                f"Not yet shown: the project is one of {', '.join(types)}.",
+                f"尚待證明：項目屬於 {'、'.join(types)}。",
+            )
+        elif case.project_type not in types:
+            ev.reason(
+                "project_type",
+                f"Only spending on {', '.join(types)} earns a rebate.",
+                f"只有 {'、'.join(types)} 的開支可獲回贈。",
+            )
+            return Verdict(Outcome.INELIGIBLE, Money.zero())
+        spending = max(money(case.eligible_spending) - money(case.ineligible_costs), Money.zero())
+        ratio = ev.optional("rebate_share")
+        if not isinstance(ratio, Fraction):
+            ev.reason(
+                "rate_unknown",
+                f"The rebate rate in force on {ev.as_at.isoformat()} is not encoded; "
+                "the amount is left for an officer.",
+                f"{ev.as_at.isoformat()}適用的回贈比率未有編碼；款額須由職員釐定。",
+            )
+            return Verdict(Outcome.TENTATIVE, Money.zero())
+        rebate = share(spending, ratio)
+        ev.reason(
+            "rebate",
+            f"{fmt_ratio(ratio)} of the eligible spending {spending}: rebate {rebate}.",
+            f"合資格開支 {spending} 的 {fmt_ratio(ratio)}：回贈 {rebate}。",
+        )
+        return Verdict(outcome, rebate)
+
+
+SCHEME = CRS()
