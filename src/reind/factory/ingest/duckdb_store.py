@@ -1,0 +1,227 @@
+"""DuckDB telemetry store: the embedded default (a file or ``:memory:``).
+
+Bulk path: numeric points are written as tab-separated text to a scratch
+file that DuckDB's multi-threaded CSV reader loads into a staging table
+(about twice as fast as passing Python lists, and most of the work happens
+outside the GIL). Inside one transaction the staging rows are de-duplicated
+against themselves and against stored points in the batch's time range (zone
+maps prune older row groups), and only the fresh rows are inserted and fed to
+the rollups. DuckDB allows one writer per file, so one gateway owns a file.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from reind.factory.ingest._sql import (
+    ALARM_COLUMNS,
+    ROLLUP_TABLES,
+    alarm_from_row,
+    alarm_row,
+    bucket_expr,
+)
+from reind.factory.ingest.points import (
+    DeadLetter,
+    Resolution,
+    Rollup,
+    TelemetryPoint,
+    to_ms,
+)
+from reind.factory.monitoring.events import AlarmEvent
+
+logger = logging.getLogger(__name__)
+
+_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS points ("
+    " series VARCHAR NOT NULL, ts BIGINT NOT NULL, value DOUBLE, text VARCHAR)",
+    *[
+        f"CREATE TABLE IF NOT EXISTS {table} ("
+        " series VARCHAR NOT NULL, bucket BIGINT NOT NULL, count BIGINT NOT NULL,"
+        " min DOUBLE, max DOUBLE, sum DOUBLE, last_ts BIGINT, last_value DOUBLE,"
+        " PRIMARY KEY (series, bucket))"
+        for table in ROLLUP_TABLES.values()
+    ],
+    "CREATE TABLE IF NOT EXISTS series_seen (series VARCHAR PRIMARY KEY, last_ts BIGINT)",
+    "CREATE SEQUENCE IF NOT EXISTS dead_letter_id",
+    "CREATE TABLE IF NOT EXISTS dead_letters (id BIGINT DEFAULT nextval('dead_letter_id'),"
+    " received_ms BIGINT, topic VARCHAR, reason VARCHAR, payload BLOB)",
+    "CREATE SEQUENCE IF NOT EXISTS alarm_event_id",
+    "CREATE TABLE IF NOT EXISTS alarm_events (id BIGINT DEFAULT nextval('alarm_event_id'),"
+    " at_ms BIGINT, alarm VARCHAR, series VARCHAR, rule VARCHAR, previous VARCHAR,"
+    " state VARCHAR, actor VARCHAR, note VARCHAR, value DOUBLE, source_ms BIGINT)",
+]
+
+_TSV_COLUMNS = "{'series': 'VARCHAR', 'ts': 'BIGINT', 'value': 'DOUBLE'}"
+
+
+def _rollup_upsert(resolution: Resolution) -> str:
+    table = ROLLUP_TABLES[resolution]
+    bucket = bucket_expr("ts", resolution)
+    return (
+        f"INSERT INTO {table} SELECT series, {bucket} AS b, count(value), min(value),"  # noqa: S608
+        " max(value), sum(value), max(ts), arg_max(value, ts) FROM fresh"
+        " WHERE value IS NOT NULL GROUP BY series, b"
+        " ON CONFLICT (series, bucket) DO UPDATE SET"
+        " count = count + excluded.count, min = least(min, excluded.min),"
+        " max = greatest(max, excluded.max), sum = sum + excluded.sum,"
+        " last_value = CASE WHEN excluded.last_ts > last_ts"
+        " THEN excluded.last_value ELSE last_value END,"
+        " last_ts = greatest(last_ts, excluded.last_ts)"
+    )
+
+
+_ROLLUP_UPSERTS = [_rollup_upsert("minute"), _rollup_upsert("hour")]
+
+# Table and column names below are module constants, never input: S608 does not apply.
+_INSERT_ALARM = f"INSERT INTO alarm_events ({ALARM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
+_LOAD_TSV = (
+    "CREATE OR REPLACE TEMP TABLE staging AS SELECT *, NULL::VARCHAR AS text"  # noqa: S608
+    " FROM read_csv(?, delim='\t', header=false, quote='', escape='', auto_detect=false,"
+    f" comment='', columns={_TSV_COLUMNS})"
+)
+_SELECT_ROLLUPS = {
+    resolution: "SELECT series, bucket, count, min, max, sum, last_ts, last_value"  # noqa: S608
+    f" FROM {table} WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket"
+    for resolution, table in ROLLUP_TABLES.items()
+}
+_SELECT_ALARMS = f"SELECT {ALARM_COLUMNS} FROM alarm_events ORDER BY id DESC LIMIT ?"  # noqa: S608
+
+
+class DuckDBStore:
+    """Telemetry in one DuckDB database; safe to share between threads."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self._lock = threading.Lock()
+        self._connection = duckdb.connect(path)
+        self._scratch = Path(tempfile.mkdtemp(prefix="reind-duckdb-"))
+        self._tsv = self._scratch / "batch.tsv"
+        for statement in _SCHEMA:
+            self._connection.execute(statement)
+
+    def write_batch(
+        self,
+        points: Sequence[TelemetryPoint],
+        dead_letters: Sequence[DeadLetter] = (),
+        alarm_events: Sequence[AlarmEvent] = (),
+    ) -> int:
+        """Write everything in one transaction; return how many points were new."""
+        fast = [p for p in points if p.text is None and p.value is not None]
+        text = "".join([f"{p.series}\t{p.timestamp_ms}\t{p.value!r}\n" for p in fast])
+        slow = [p for p in points if p.text is not None or p.value is None]
+        if text.count("\n") != len(fast) or text.count("\t") != 2 * len(fast):
+            # a series name holding a tab or newline: take the careful path for all
+            slow, text = list(points), ""
+        with self._lock:
+            con = self._connection
+            con.execute("BEGIN TRANSACTION")
+            try:
+                inserted = self._write_points(con, text, slow, points) if points else 0
+                if dead_letters:
+                    con.executemany(
+                        "INSERT INTO dead_letters (received_ms, topic, reason, payload)"
+                        " VALUES (?, ?, ?, ?)",
+                        [(d.received_ms, d.topic, d.reason, d.payload) for d in dead_letters],
+                    )
+                if alarm_events:
+                    con.executemany(
+                        _INSERT_ALARM,
+                        [alarm_row(e) for e in alarm_events],
+                    )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return inserted
+
+    def _write_points(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        text: str,
+        slow: list[TelemetryPoint],
+        points: Sequence[TelemetryPoint],
+    ) -> int:
+        if text:
+            self._tsv.write_text(text, encoding="utf-8")
+            con.execute(_LOAD_TSV, [str(self._tsv)])
+        else:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE staging"
+                " (series VARCHAR, ts BIGINT, value DOUBLE, text VARCHAR)"
+            )
+        if slow:
+            con.executemany("INSERT INTO staging VALUES (?, ?, ?, ?)", [tuple(p) for p in slow])
+        low = min(p.timestamp_ms for p in points)
+        high = max(p.timestamp_ms for p in points)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"
+            " (SELECT DISTINCT ON (series, ts) series, ts, value, text FROM staging) s"
+            " WHERE NOT EXISTS (SELECT 1 FROM points p WHERE p.ts BETWEEN ? AND ?"
+            " AND p.series = s.series AND p.ts = s.ts)",
+            [low, high],
+        )
+        con.execute("INSERT INTO points SELECT series, ts, value, text FROM fresh")
+        for statement in _ROLLUP_UPSERTS:
+            con.execute(statement)
+        con.execute(
+            "INSERT INTO series_seen SELECT series, max(ts) FROM fresh GROUP BY series"
+            " ON CONFLICT (series) DO UPDATE SET last_ts = greatest(last_ts, excluded.last_ts)"
+        )
+        row = con.execute("SELECT count(*) FROM fresh").fetchone()
+        return int(row[0]) if row else 0
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            rows: list[tuple[Any, ...]] = self._connection.execute(sql, list(params)).fetchall()
+            return rows
+
+    def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
+        """Points of ``series`` with ``start <= timestamp < end``, oldest first."""
+        rows = self._fetch(
+            "SELECT series, ts, value, text FROM points WHERE series = ? AND ts >= ? AND ts < ?"
+            " ORDER BY ts",
+            [series, to_ms(start), to_ms(end)],
+        )
+        return [TelemetryPoint(*row) for row in rows]
+
+    def query_rollups(
+        self, series: str, start: datetime, end: datetime, resolution: Resolution
+    ) -> list[Rollup]:
+        """Rollup buckets of ``series`` starting in ``[start, end)``, oldest first."""
+        rows = self._fetch(_SELECT_ROLLUPS[resolution], [series, to_ms(start), to_ms(end)])
+        return [Rollup(*row) for row in rows]
+
+    def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
+        """The most recent dead letters, newest first."""
+        rows = self._fetch(
+            "SELECT received_ms, topic, reason, payload FROM dead_letters ORDER BY id DESC LIMIT ?",
+            [limit],
+        )
+        return [DeadLetter(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+
+    def alarm_events(self, limit: int = 100) -> list[AlarmEvent]:
+        """The most recent alarm events, newest first."""
+        rows = self._fetch(_SELECT_ALARMS, [limit])
+        return [alarm_from_row(row) for row in rows]
+
+    def last_seen(self) -> dict[str, int]:
+        """Newest point timestamp (ms) of every series ever written."""
+        return {s: int(t) for s, t in self._fetch("SELECT series, last_ts FROM series_seen")}
+
+    def count_points(self) -> int:
+        """How many raw points are stored."""
+        return int(self._fetch("SELECT count(*) FROM points")[0][0])
+
+    def close(self) -> None:
+        """Close the database and remove the scratch directory."""
+        with self._lock:
+            self._connection.close()
+        shutil.rmtree(self._scratch, ignore_errors=True)

@@ -1,0 +1,251 @@
+"""PostgreSQL telemetry store for server deployments (psycopg 3).
+
+* ``points`` is range-partitioned by day and ``rollup_minute`` by month on
+  the millisecond timestamp; partitions are created on demand the first time
+  a batch touches a new day or month.
+* A batch goes in by binary ``COPY`` into a temporary staging table, then
+  one statement inserts it with ``ON CONFLICT DO NOTHING`` and, from the rows
+  that statement actually inserted (``RETURNING``), upsert-merges the minute
+  and hour rollups. Several gateways may write at once: a point two of them
+  race on is inserted, and rolled up, by exactly one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from reind.factory.ingest._sql import (
+    ALARM_COLUMNS,
+    ROLLUP_TABLES,
+    alarm_from_row,
+    alarm_row,
+    bucket_expr,
+)
+from reind.factory.ingest.points import (
+    DeadLetter,
+    Resolution,
+    Rollup,
+    TelemetryPoint,
+    to_ms,
+)
+from reind.factory.monitoring.events import AlarmEvent
+
+logger = logging.getLogger(__name__)
+
+DAY_MS = 86_400_000
+
+_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS points (series text NOT NULL, ts bigint NOT NULL,"
+    " value double precision, text text, PRIMARY KEY (series, ts)) PARTITION BY RANGE (ts)",
+    "CREATE TABLE IF NOT EXISTS rollup_minute (series text NOT NULL, bucket bigint NOT NULL,"
+    " count bigint NOT NULL, min double precision, max double precision, sum double precision,"
+    " last_ts bigint, last_value double precision, PRIMARY KEY (series, bucket))"
+    " PARTITION BY RANGE (bucket)",
+    "CREATE TABLE IF NOT EXISTS rollup_hour (series text NOT NULL, bucket bigint NOT NULL,"
+    " count bigint NOT NULL, min double precision, max double precision, sum double precision,"
+    " last_ts bigint, last_value double precision, PRIMARY KEY (series, bucket))",
+    "CREATE TABLE IF NOT EXISTS series_seen (series text PRIMARY KEY, last_ts bigint NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS dead_letters (id bigserial PRIMARY KEY, received_ms bigint,"
+    " topic text, reason text, payload bytea)",
+    "CREATE TABLE IF NOT EXISTS alarm_events (id bigserial PRIMARY KEY, at_ms bigint,"
+    " alarm text, series text, rule text, previous text, state text, actor text, note text,"
+    " value double precision, source_ms bigint)",
+]
+
+
+def _rollup_cte(name: str, resolution: Resolution) -> str:
+    table = ROLLUP_TABLES[resolution]
+    bucket = bucket_expr("ts", resolution)
+    return (
+        f"{name} AS (INSERT INTO {table} AS r SELECT series, {bucket} AS b, count(value),"  # noqa: S608
+        " min(value), max(value), sum(value), max(ts), (array_agg(value ORDER BY ts DESC))[1]"
+        " FROM ins WHERE value IS NOT NULL GROUP BY series, b ORDER BY series, b"
+        " ON CONFLICT (series, bucket) DO UPDATE SET count = r.count + EXCLUDED.count,"
+        " min = least(r.min, EXCLUDED.min), max = greatest(r.max, EXCLUDED.max),"
+        " sum = r.sum + EXCLUDED.sum, last_value = CASE WHEN EXCLUDED.last_ts > r.last_ts"
+        " THEN EXCLUDED.last_value ELSE r.last_value END,"
+        " last_ts = greatest(r.last_ts, EXCLUDED.last_ts))"
+    )
+
+
+# Table and column names in SQL here are module constants, never input: S608 does not apply.
+_MERGE = (
+    "WITH ins AS (INSERT INTO points SELECT series, ts, value, text FROM staging"  # noqa: S608
+    " ON CONFLICT DO NOTHING RETURNING series, ts, value), "
+    + _rollup_cte("m", "minute")
+    + ", "
+    + _rollup_cte("h", "hour")
+    + ", s AS (INSERT INTO series_seen AS q SELECT series, max(ts) FROM ins GROUP BY series"
+    " ORDER BY series ON CONFLICT (series) DO UPDATE"
+    " SET last_ts = greatest(q.last_ts, EXCLUDED.last_ts))"
+    " SELECT count(*) FROM ins"
+)
+
+_SELECT_ROLLUPS = {
+    resolution: "SELECT series, bucket, count, min, max, sum, last_ts, last_value"  # noqa: S608
+    f" FROM {table} WHERE series = %s AND bucket >= %s AND bucket < %s ORDER BY bucket"
+    for resolution, table in ROLLUP_TABLES.items()
+}
+_SELECT_ALARMS = f"SELECT {ALARM_COLUMNS} FROM alarm_events ORDER BY id DESC LIMIT %s"  # noqa: S608
+
+
+def _month_range(timestamp_ms: int) -> tuple[str, int, int]:
+    moment = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
+    start = datetime(moment.year, moment.month, 1, tzinfo=UTC)
+    end = datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=UTC)
+    return f"{moment:%Y%m}", to_ms(start), to_ms(end)
+
+
+class PostgresStore:
+    """Telemetry in PostgreSQL; one connection, guarded by a lock."""
+
+    def __init__(self, url: str) -> None:
+        self._lock = threading.Lock()
+        self._conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self._connection = psycopg.connect(self._conninfo, autocommit=False)
+        self._partitions: set[str] = set()
+        with self._connection.transaction():
+            for statement in _SCHEMA:
+                self._connection.execute(statement)
+        self._connection.execute(
+            "CREATE TEMP TABLE staging (series text, ts bigint, value double precision,"
+            " text text) ON COMMIT DELETE ROWS"
+        )
+        self._connection.commit()
+
+    def _ensure_partitions(self, points: Sequence[TelemetryPoint]) -> None:
+        wanted: dict[str, str] = {}
+        for day in {p.timestamp_ms // DAY_MS for p in points}:
+            name = f"points_d{day}"
+            if name not in self._partitions:
+                low, high = day * DAY_MS, (day + 1) * DAY_MS
+                wanted[name] = f"PARTITION OF points FOR VALUES FROM ({low}) TO ({high})"
+        for month_ts in {p.timestamp_ms // DAY_MS * DAY_MS for p in points}:
+            label, low, high = _month_range(month_ts)
+            name = f"rollup_minute_m{label}"
+            if name not in self._partitions:
+                wanted[name] = f"PARTITION OF rollup_minute FOR VALUES FROM ({low}) TO ({high})"
+        for name, clause in sorted(wanted.items()):
+            self._create_partition(name, clause)
+
+    def _create_partition(self, name: str, clause: str) -> None:
+        # Its own short transaction, so a concurrent gateway creating the same
+        # partition costs a retry of nothing, not our batch.
+        try:
+            with psycopg.connect(self._conninfo, autocommit=True) as side:
+                side.execute(f"CREATE TABLE IF NOT EXISTS {name} {clause}")
+        except (pg_errors.DuplicateTable, pg_errors.UniqueViolation):
+            logger.info("partition %s was created concurrently by another writer", name)
+        self._partitions.add(name)
+
+    def write_batch(
+        self,
+        points: Sequence[TelemetryPoint],
+        dead_letters: Sequence[DeadLetter] = (),
+        alarm_events: Sequence[AlarmEvent] = (),
+    ) -> int:
+        """Write everything in one transaction; return how many points were new."""
+        inserted = 0
+        with self._lock:
+            if points:
+                self._ensure_partitions(points)
+            with self._connection.transaction(), self._connection.cursor() as cursor:
+                if points:
+                    with cursor.copy(
+                        "COPY staging (series, ts, value, text) FROM STDIN (FORMAT BINARY)"
+                    ) as copy:
+                        copy.set_types(["text", "int8", "float8", "text"])
+                        for point in points:
+                            copy.write_row(point)
+                    row = cursor.execute(_MERGE).fetchone()
+                    inserted = int(row[0]) if row else 0
+                if dead_letters:
+                    self._copy(
+                        cursor,
+                        "dead_letters (received_ms, topic, reason, payload)",
+                        ["int8", "text", "text", "bytea"],
+                        [(d.received_ms, d.topic, d.reason, d.payload) for d in dead_letters],
+                    )
+                if alarm_events:
+                    self._copy(
+                        cursor,
+                        f"alarm_events ({ALARM_COLUMNS})",
+                        ["int8", "text", "text", "text", "text", "text", "text", "text"]
+                        + ["float8", "int8"],
+                        [alarm_row(e) for e in alarm_events],
+                    )
+        return inserted
+
+    @staticmethod
+    def _copy(
+        cursor: psycopg.Cursor[Any],
+        target: str,
+        types: list[str],
+        rows: Iterable[tuple[object, ...]],
+    ) -> None:
+        with cursor.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock, self._connection.transaction():
+            return self._connection.execute(sql, list(params)).fetchall()
+
+    def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
+        """Points of ``series`` with ``start <= timestamp < end``, oldest first."""
+        rows = self._fetch(
+            "SELECT series, ts, value, text FROM points WHERE series = %s AND ts >= %s"
+            " AND ts < %s ORDER BY ts",
+            [series, to_ms(start), to_ms(end)],
+        )
+        return [TelemetryPoint(*row) for row in rows]
+
+    def query_rollups(
+        self, series: str, start: datetime, end: datetime, resolution: Resolution
+    ) -> list[Rollup]:
+        """Rollup buckets of ``series`` starting in ``[start, end)``, oldest first."""
+        rows = self._fetch(_SELECT_ROLLUPS[resolution], [series, to_ms(start), to_ms(end)])
+        return [Rollup(*row) for row in rows]
+
+    def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
+        """The most recent dead letters, newest first."""
+        rows = self._fetch(
+            "SELECT received_ms, topic, reason, payload FROM dead_letters"
+            " ORDER BY id DESC LIMIT %s",
+            [limit],
+        )
+        return [DeadLetter(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+
+    def alarm_events(self, limit: int = 100) -> list[AlarmEvent]:
+        """The most recent alarm events, newest first."""
+        rows = self._fetch(_SELECT_ALARMS, [limit])
+        return [alarm_from_row(row) for row in rows]
+
+    def last_seen(self) -> dict[str, int]:
+        """Newest point timestamp (ms) of every series ever written."""
+        return {s: int(t) for s, t in self._fetch("SELECT series, last_ts FROM series_seen")}
+
+    def count_points(self) -> int:
+        """How many raw points are stored."""
+        return int(self._fetch("SELECT count(*) FROM points")[0][0])
+
+    def partitions(self) -> list[str]:
+        """Names of the partitions of ``points`` (for tests and operators)."""
+        rows = self._fetch(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'points' ORDER BY 1"
+        )
+        return [str(r[0]) for r in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._connection.close()

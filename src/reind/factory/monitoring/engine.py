@@ -1,0 +1,205 @@
+"""The alarm engine: rules and SPC bound to series, evaluated point by point.
+
+The engine finds the rules that apply to a series the first time it sees
+it and caches them, so a series without rules costs one dict look-up per
+point. Every lifecycle transition becomes an :class:`AlarmEvent` that is
+published on the stream at once and kept for the store until drained.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from reind.core.errors import NotFoundError
+from reind.factory.monitoring.events import AlarmEvent
+from reind.factory.monitoring.lifecycle import Alarm
+from reind.factory.monitoring.rules import AlarmRule, Condition, RuleScope, StaleCondition
+from reind.factory.monitoring.spc import ControlLimits, SpcMonitor, SpcRule
+from reind.factory.monitoring.stream import AlarmStream
+
+
+def wall_clock_ms() -> int:
+    """Milliseconds since the epoch, from the machine's clock."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SpcBinding:
+    """SPC for the series in ``scope``: fixed limits or a baseline of N points."""
+
+    scope: RuleScope
+    rules: tuple[SpcRule, ...] = tuple(SpcRule)
+    limits: ControlLimits | None = None
+    baseline_points: int = 30
+
+
+@dataclass(slots=True)
+class _SeriesWatch:
+    conditions: list[tuple[Condition, Alarm]] = field(default_factory=list)
+    stale: list[tuple[StaleCondition, Alarm]] = field(default_factory=list)
+    spc: _SpcWatch | None = None
+
+
+@dataclass(slots=True)
+class _SpcWatch:
+    binding: SpcBinding
+    alarms: dict[SpcRule, Alarm]
+    baseline: list[float] = field(default_factory=list)
+    monitor: SpcMonitor | None = None
+
+
+class AlarmEngine:
+    """Evaluates alarm rules and SPC on points; thread-safe."""
+
+    def __init__(
+        self,
+        rules: Sequence[AlarmRule] = (),
+        spc: Sequence[SpcBinding] = (),
+        device_types: Mapping[str, str] | None = None,
+        stream: AlarmStream | None = None,
+        clock: Callable[[], int] = wall_clock_ms,
+    ) -> None:
+        self._rules = list(rules)
+        self._spc = list(spc)
+        self._device_types = dict(device_types or {})
+        self.stream = stream or AlarmStream()
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._watches: dict[str, _SeriesWatch | None] = {}
+        self._alarms: dict[str, Alarm] = {}
+        self._pending: list[AlarmEvent] = []
+
+    def _device_type(self, series: str) -> str | None:
+        for prefix, kind in self._device_types.items():
+            if series.startswith(prefix + "/"):
+                return kind
+        return None
+
+    def _alarm(self, series: str, rule: str) -> Alarm:
+        alarm = Alarm(series, rule)
+        self._alarms[alarm.alarm_id] = alarm
+        return alarm
+
+    def _watch(self, series: str) -> _SeriesWatch | None:
+        kind = self._device_type(series)
+        watch = _SeriesWatch()
+        for rule in self._rules:
+            if rule.scope.matches(series, kind):
+                condition = rule.condition()
+                pair = (condition, self._alarm(series, rule.name))
+                if isinstance(condition, StaleCondition):
+                    watch.stale.append((condition, pair[1]))
+                watch.conditions.append(pair)
+        for binding in self._spc:
+            if binding.scope.matches(series, kind):
+                alarms = {r: self._alarm(series, r.value) for r in binding.rules}
+                watch.spc = _SpcWatch(binding, alarms, monitor=_monitor(binding, []))
+                break
+        if not watch.conditions and watch.spc is None:
+            return None
+        return watch
+
+    def evaluate(self, series: str, timestamp_ms: int, value: float) -> list[AlarmEvent]:
+        """Evaluate one point; return (and publish) the transitions it caused."""
+        watch = self._watches.get(series, False)
+        if watch is None:
+            return []
+        with self._lock:
+            if watch is False:
+                watch = self._watches[series] = self._watch(series)
+                if watch is None:
+                    return []
+            assert isinstance(watch, _SeriesWatch)
+            events: list[AlarmEvent] = []
+            now = self._clock()
+            for condition, alarm in watch.conditions:
+                event = alarm.condition(
+                    condition.update(timestamp_ms, value), now, value, timestamp_ms
+                )
+                if event is not None:
+                    events.append(event)
+            if watch.spc is not None:
+                self._evaluate_spc(watch.spc, value, timestamp_ms, now, events)
+            self._emit(events)
+            return events
+
+    def _evaluate_spc(
+        self, spc: _SpcWatch, value: float, timestamp_ms: int, now: int, out: list[AlarmEvent]
+    ) -> None:
+        if spc.monitor is None:
+            spc.baseline.append(value)
+            spc.monitor = _monitor(spc.binding, spc.baseline)
+            return
+        broken = set(spc.monitor.update(value))
+        for rule, alarm in spc.alarms.items():
+            event = alarm.condition(rule in broken, now, value, timestamp_ms)
+            if event is not None:
+                out.append(event)
+
+    def evaluate_many(self, points: Iterable[tuple[str, int, float | None]]) -> list[AlarmEvent]:
+        """Evaluate numeric points in order; points without a value are skipped."""
+        events: list[AlarmEvent] = []
+        watches = self._watches
+        for series, timestamp_ms, value in points:
+            if value is not None and watches.get(series, False) is not None:
+                events.extend(self.evaluate(series, timestamp_ms, value))
+        return events
+
+    def check_timers(self, now_ms: int | None = None) -> list[AlarmEvent]:
+        """Raise stale-data alarms and expire shelves; call every second or so."""
+        with self._lock:
+            now = self._clock() if now_ms is None else now_ms
+            events: list[AlarmEvent] = []
+            for watch in self._watches.values():
+                for condition, alarm in watch.stale if watch else ():
+                    event = alarm.condition(condition.is_stale(now), now)
+                    if event is not None:
+                        events.append(event)
+            for alarm in self._alarms.values():
+                event = alarm.expire_shelf(now)
+                if event is not None:
+                    events.append(event)
+            self._emit(events)
+            return events
+
+    def _emit(self, events: list[AlarmEvent]) -> None:
+        if events:
+            self._pending.extend(events)
+            for event in events:
+                self.stream.publish(event)
+
+    def drain(self) -> list[AlarmEvent]:
+        """Events not yet handed to the store; the caller stores them."""
+        with self._lock:
+            events, self._pending = self._pending, []
+            return events
+
+    def alarms(self) -> list[Alarm]:
+        """Every alarm the engine has made so far."""
+        with self._lock:
+            return list(self._alarms.values())
+
+    def get(self, alarm_id: str) -> Alarm:
+        """The alarm with this id (``series|rule``)."""
+        try:
+            return self._alarms[alarm_id]
+        except KeyError:
+            raise NotFoundError(f"no alarm {alarm_id!r}", alarm=alarm_id) from None
+
+    def act(self, alarm_id: str, action: Callable[[Alarm, int], AlarmEvent]) -> AlarmEvent:
+        """Apply an operator action, e.g. ``lambda a, now: a.acknowledge("kit", now)``."""
+        with self._lock:
+            event = action(self.get(alarm_id), self._clock())
+            self._emit([event])
+            return event
+
+
+def _monitor(binding: SpcBinding, baseline: list[float]) -> SpcMonitor | None:
+    if binding.limits is not None:
+        return SpcMonitor(binding.limits, binding.rules)
+    if len(baseline) >= binding.baseline_points:
+        return SpcMonitor(ControlLimits.from_baseline(baseline), binding.rules)
+    return None
