@@ -197,18 +197,24 @@ def _decode_metric(metric: pb.Payload.Metric) -> Metric:
     )
 
 
-_PLAIN = frozenset(
-    {
-        (DataType.Double, "double_value"),
-        (DataType.Float, "float_value"),
-        (DataType.Boolean, "boolean_value"),
-        (DataType.String, "string_value"),
-        (DataType.Text, "string_value"),
-        (DataType.UInt32, "int_value"),
-        (DataType.UInt64, "long_value"),
-        (DataType.Bytes, "bytes_value"),
-    }
-)
+# The oneof field holding each datatype whose wire value is the Python value
+# (Int32/Int64 need their sign restored; see decode_points).
+_PLAIN_FIELD: dict[int, str] = {
+    DataType.Double: "double_value",
+    DataType.Float: "float_value",
+    DataType.Boolean: "boolean_value",
+    DataType.String: "string_value",
+    DataType.Text: "string_value",
+    DataType.UUID: "string_value",
+    DataType.UInt32: "int_value",
+    DataType.UInt64: "long_value",
+    DataType.Int32: "int_value",
+    DataType.Int64: "long_value",
+    DataType.Bytes: "bytes_value",
+    DataType.File: "bytes_value",
+}
+_SIGN_32, _WRAP_32 = 1 << 31, 1 << 32
+_SIGN_64, _WRAP_64 = 1 << 63, 1 << 64
 
 
 def decode_points(data: bytes, datatypes: Mapping[int, DataType] | None = None) -> list[Point]:
@@ -220,31 +226,31 @@ def decode_points(data: bytes, datatypes: Mapping[int, DataType] | None = None) 
     returned. Raises SparkplugDecodeError like :func:`decode_payload`.
     """
     message = parse_payload(data)
-    default_ts = message.timestamp if message.HasField("timestamp") else None
+    default_ts = message.timestamp or None
     points: list[Point] = []
     append = points.append
-    plain = _PLAIN
+    plain = _PLAIN_FIELD
+    int32, int64 = DataType.Int32, DataType.Int64
     try:
         for m in message.metrics:
-            datatype: Any = m.datatype
-            if not datatype and datatypes is not None:
-                datatype = datatypes.get(m.alias, 0)
-            which = m.WhichOneof("value")
-            if m.is_null or which is None:
-                value: object = None
-            elif (datatype, which) in plain:
-                value = getattr(m, which)
-            else:
+            alias: int | None = m.alias
+            if not alias and not m.HasField("alias"):
+                alias = None
+            datatype: int = m.datatype
+            if not datatype and datatypes is not None and alias is not None:
+                datatype = datatypes.get(alias, 0)
+            field_name = plain.get(datatype)
+            value: Any = getattr(m, field_name) if field_name is not None else None
+            # A non-default value proves its field is the one set in the oneof, so
+            # only default-looking values need the slower WhichOneof/is_null check.
+            if not value:
                 value = metric_value(m, to_datatype(datatype))
-            append(
-                (
-                    m.name or None,
-                    m.alias if m.HasField("alias") else None,
-                    m.timestamp or default_ts,
-                    value,
-                    m.is_historical,
-                )
-            )
+            elif datatype == int32:
+                if value >= _SIGN_32:
+                    value -= _WRAP_32
+            elif datatype == int64 and value >= _SIGN_64:
+                value -= _WRAP_64
+            append((m.name or None, alias, m.timestamp or default_ts, value, m.is_historical))
     except UnicodeDecodeError as error:
         raise SparkplugDecodeError(f"invalid UTF-8 in a string field: {error}") from error
     return points

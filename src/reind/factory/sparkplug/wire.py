@@ -80,10 +80,15 @@ def _mismatch(which: str, datatype: DataType) -> SparkplugDecodeError:
 
 
 def metric_value(metric: pb.Payload.Metric, datatype: DataType) -> object:
-    """The Python value of a generated ``Metric`` read as ``datatype`` (None if null)."""
-    if metric.is_null:
-        return None
+    """The Python value of a generated ``Metric`` read as ``datatype`` (None if null).
+
+    A metric flagged ``is_null`` that still carries a value is out of spec.
+    """
     which = metric.WhichOneof("value")
+    if metric.is_null:
+        if which is not None:
+            raise SparkplugDecodeError("a metric flagged is_null must not carry a value")
+        return None
     if which is None:
         return None
     return value_from_wire(which, getattr(metric, which), datatype)
