@@ -245,3 +245,14 @@ def test_enhanced_commitment_stays_within_one_third_and_the_band(
     assert decision.amount <= Money.of(250 * M)
     assert decision.amount == Money.zero() or decision.amount >= Money.of(150 * M)
     assert larger.amount >= decision.amount
+
+
+@pytest.mark.parametrize("scheme", ["itvf", "itvf_enhanced"])
+def test_every_unverified_value_carries_a_note(scheme: str) -> None:
+    parameters = default_engine().parameters.of_scheme(scheme)
+    assert parameters
+    for parameter in parameters:
+        for value in parameter.values:
+            assert value.source
+            if value.confidence == "C":
+                assert value.note, f"{parameter.key} {value.effective_from} is [C] without a note"

@@ -188,3 +188,14 @@ def test_enterprise_caps_hold_across_any_sequence_of_applications(
             )
     assert len(prior) <= 2
     assert sum(Decimal(p["amount"]) for p in prior) <= 200 * M
+
+
+@pytest.mark.parametrize("scheme", ["nias"])
+def test_every_unverified_value_carries_a_note(scheme: str) -> None:
+    parameters = default_engine().parameters.of_scheme(scheme)
+    assert parameters
+    for parameter in parameters:
+        for value in parameter.values:
+            assert value.source
+            if value.confidence == "C":
+                assert value.note, f"{parameter.key} {value.effective_from} is [C] without a note"

@@ -235,3 +235,14 @@ def test_yearly_ceiling_holds_across_any_sequence_of_applications(
         by_year[year] = by_year.get(year, Decimal(0)) + Decimal(p["amount"])
     for total in by_year.values():
         assert total <= 500_000
+
+
+@pytest.mark.parametrize("scheme", ["rttp"])
+def test_every_unverified_value_carries_a_note(scheme: str) -> None:
+    parameters = default_engine().parameters.of_scheme(scheme)
+    assert parameters
+    for parameter in parameters:
+        for value in parameter.values:
+            assert value.source
+            if value.confidence == "C":
+                assert value.note, f"{parameter.key} {value.effective_from} is [C] without a note"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from reind.core.errors import InvalidInputError, RuleError
 from reind.core.money import Money
-from reind.rules.decision import Decision, Outcome
+from reind.rules.decision import Decision, Outcome, StoredDecision
 from reind.schemes.catalogue import default_engine
 
 M = 1_000_000
@@ -235,3 +236,27 @@ def test_ceilings_hold_across_any_sequence_of_recommendations(
     by_track = {t: sum(Decimal(u["amount"]) for u in university if u["track"] == t) for t in "o"}
     assert total <= (4 * M if start < 2019 else 8 * M if start < 2023 else 16 * M)
     assert by_track["o"] <= (4 * M if start < 2019 else 8 * M)
+
+
+@pytest.mark.parametrize("scheme", ["tsssu"])
+def test_every_unverified_value_carries_a_note(scheme: str) -> None:
+    parameters = default_engine().parameters.of_scheme(scheme)
+    assert parameters
+    for parameter in parameters:
+        for value in parameter.values:
+            assert value.source
+            if value.confidence == "C":
+                assert value.note, f"{parameter.key} {value.effective_from} is [C] without a note"
+
+
+def test_stored_decision_reproduces_exactly() -> None:
+    engine = default_engine()
+    decision = decide(
+        plus_case(
+            startup_funding=[{"financial_year": "2023-24", "amount": "5"}],
+            university_approvals=[{"track": "plus", "amount": "3"}],
+        )
+    )
+    stored = StoredDecision.from_json(json.loads(decision.dumps()))
+    assert decision.amount == Money.of("1499995")
+    assert engine.reproduce(stored).same_result_as(decision)
