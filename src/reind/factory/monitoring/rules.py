@@ -52,8 +52,15 @@ class Condition(Protocol):
 class AlarmRule(Protocol):
     """Configuration of one kind of alarm."""
 
-    name: str
-    scope: RuleScope
+    @property
+    def name(self) -> str:
+        """The rule's name, unique within an engine; part of the alarm id."""
+        ...
+
+    @property
+    def scope(self) -> RuleScope:
+        """Which series the rule watches."""
+        ...
 
     def condition(self) -> Condition:
         """A fresh evaluator for one series."""
