@@ -74,3 +74,51 @@ def check_conditions(ev: Evaluation, conditions: Iterable[Condition]) -> Outcome
             ev.reason(f"not_{code}", f"Not met: {en}.", f"不符合：{zh}。")
             return Outcome.INELIGIBLE
     return outcome
+
+
+class CostLine(CaseInputs):
+    """One line of an application's budget: a cost category and its amount."""
+
+    category: str = Field(min_length=1, description="Cost category code, e.g. machinery_equipment.")
+    amount: HKDAmount
+
+
+def unfunded_lines(
+    ev: Evaluation,
+    lines: Iterable[CostLine],
+    eligible: Iterable[str] | None,
+    ineligible: Iterable[str] = (),
+) -> Money:
+    """The total of budget lines a scheme does not fund, with one reason naming them.
+
+    A line is unfunded when its category is on the ``ineligible`` list or, when
+    an ``eligible`` list is given, not on it.
+    """
+    allowed = None if eligible is None else set(eligible)
+    barred = set(ineligible)
+    total = Money.zero()
+    names: list[str] = []
+    for line in lines:
+        if line.category in barred or (allowed is not None and line.category not in allowed):
+            total = total + Money.of(line.amount)
+            names.append(line.category)
+    if names:
+        shown = ", ".join(sorted(set(names)))
+        ev.reason(
+            "unfunded_cost_lines",
+            f"Cost lines in categories the scheme does not fund ({shown}) are excluded: {total}.",
+            f"不獲資助類別（{shown}）的開支項目不計算在內：{total}。",
+        )
+    return total
+
+
+def within_limit(ev: Evaluation, grant: Money, room: Money, code: str, en: str, zh: str) -> Money:
+    """``grant`` cut down to ``room`` (never below zero), with a reason when it binds.
+
+    ``en`` and ``zh`` describe the limit; the amount it leaves is appended to them.
+    """
+    room = max(room, Money.zero())
+    if grant <= room:
+        return grant
+    ev.reason(code, f"{en}: the grant is cut to {room}.", f"{zh}：資助額減至 {room}。")
+    return room
