@@ -1,0 +1,120 @@
+"""Claims, two-stage approval, disbursement and the rules of the money ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from reind.core.db import Database
+from reind.core.errors import ConflictError, ForbiddenError
+from reind.core.money import HKD
+from reind.programme.agreements import sign_agreement
+from reind.programme.audit import verify_chain
+from reind.programme.claims import (
+    approve_claim_as_finance,
+    approve_claim_as_officer,
+    disburse,
+    ledger_of,
+    submit_claim,
+)
+from reind.programme.committee import decide
+from reind.programme.registry import connect_enterprises
+from reind.programme.store_money import ClaimRow
+from tests.programme.factories import (
+    APPROVER,
+    FINANCE,
+    OFFICER,
+    SECOND_OFFICER,
+    enterprise,
+    funded_rfs_project,
+    meeting,
+    rfs_application,
+)
+
+PAID = date(2026, 6, 30)
+
+
+def test_rfs_pays_on_completion_only(db: Database) -> None:
+    with db.unit_of_work() as session:
+        app = funded_rfs_project(session)
+        with pytest.raises(ConflictError, match="pays on completion only"):
+            submit_claim(session, app.id, HKD("1000000"), OFFICER, submitted_on=PAID)
+
+
+def test_a_claim_goes_through_officer_then_finance_then_payment(db: Database) -> None:
+    with db.unit_of_work() as session:
+        app = funded_rfs_project(session, completed=True)
+        claim = submit_claim(session, app.id, HKD("15000000"), OFFICER, submitted_on=PAID)
+        with pytest.raises(ConflictError, match="not waiting for finance"):
+            approve_claim_as_finance(session, claim.id, FINANCE)
+        approve_claim_as_officer(session, claim.id, SECOND_OFFICER)
+        approve_claim_as_finance(session, claim.id, FINANCE)
+        disburse(session, claim.id, FINANCE, paid_on=PAID)
+        ledger = ledger_of(session, app.id, OFFICER)
+        assert ledger.disbursed == ledger.committed == HKD("15000000")
+        assert ledger.available == HKD("0")
+        assert verify_chain(session).ok
+
+
+def test_finance_cannot_approve_what_it_approved_as_officer(db: Database) -> None:
+    with db.unit_of_work() as session:
+        app = funded_rfs_project(session, completed=True)
+        claim = submit_claim(session, app.id, HKD("100"), OFFICER, submitted_on=PAID)
+        with pytest.raises(ForbiddenError):
+            approve_claim_as_officer(session, claim.id, FINANCE)
+
+
+def test_claims_never_exceed_the_commitment(db: Database) -> None:
+    with db.unit_of_work() as session:
+        app = funded_rfs_project(session, completed=True)
+        submit_claim(session, app.id, HKD("10000000"), OFFICER, submitted_on=PAID)
+        with pytest.raises(ConflictError, match="more than the HK\\$5,000,000.00 still available"):
+            submit_claim(session, app.id, HKD("5000000.01"), OFFICER, submitted_on=PAID)
+
+
+def test_a_retried_claim_returns_the_first_claim(db: Database) -> None:
+    with db.unit_of_work() as session:
+        app = funded_rfs_project(session, completed=True)
+        first = submit_claim(
+            session, app.id, HKD("100"), OFFICER, submitted_on=PAID, idempotency_key="claim-1"
+        )
+        again = submit_claim(
+            session, app.id, HKD("100"), OFFICER, submitted_on=PAID, idempotency_key="claim-1"
+        )
+        assert again.id == first.id
+        assert session.execute(select(func.count()).select_from(ClaimRow)).scalar_one() == 1
+        assert ledger_of(session, app.id, OFFICER).claimed == HKD("100")
+
+
+def test_connected_enterprises_share_the_cumulative_cap(db: Database) -> None:
+    with db.unit_of_work() as session:
+        parent, subsidiary = enterprise(session), enterprise(session)
+        connect_enterprises(session, parent.id, subsidiary.id, "subsidiary", OFFICER)
+        funded_rfs_project(session, parent)
+        funded_rfs_project(session, subsidiary)
+        app = rfs_application(session, subsidiary, state="vetting_committee")
+        held = meeting(session, [app.id])
+        decide(
+            session,
+            held.id,
+            app.id,
+            APPROVER,
+            supported=True,
+            reasons_en="Good.",
+            reasons_zh="好。",
+            decided_on=date(2024, 4, 1),
+            grant=HKD("15000000"),
+        )
+        # 15M + 15M already committed in the group; the HK$45M cap leaves exactly 15M.
+        with pytest.raises(ConflictError, match="exceeds the cumulative cap"):
+            sign_agreement(
+                session,
+                app.id,
+                OFFICER,
+                grant=HKD("15000000.01"),
+                signed_on=date(2024, 5, 1),
+                starts_on=date(2024, 6, 1),
+                ends_on=date(2025, 6, 1),
+            )
