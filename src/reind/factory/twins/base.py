@@ -1,0 +1,188 @@
+"""What every twin shares: clock, seeded randomness, tags, PackML units, recipe writes, faults.
+
+A twin is stepped by a fixed ``dt`` on a ``SimulatedClock``; everything
+random comes from one ``random.Random(seed)``, so the same seed gives the
+same run. Outside parties (Sparkplug DCMD, OPC UA, the CLI) change a twin
+only through ``write`` (recipe parameters, PackML commands),
+``command``, ``inject_fault`` and ``clear_fault``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
+from reind.factory.control.packml import PackMLCommand, PackMLMachine, PackMLState
+from reind.factory.control.recipe import Adjustment, ControlRecipe
+from reind.factory.twins.clock import SimulatedClock
+from reind.factory.twins.tags import Tag, TagKind, TagRole, TagTable, TagValue
+
+logger = logging.getLogger(__name__)
+
+RECIPE_PREFIX = "Recipe/"
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """A fault the twin can simulate, described for the operator and the CLI."""
+
+    name: str
+    description_en: str
+    description_zh: str
+
+
+def parse_command(value: TagValue) -> PackMLCommand:
+    """A PackML command from its number (PackTags CntrlCmd) or its name."""
+    try:
+        if isinstance(value, str):
+            key = value.strip().upper()
+            return PackMLCommand(int(key)) if key.isdigit() else PackMLCommand[key]
+        return PackMLCommand(int(value))
+    except (KeyError, ValueError):
+        raise InvalidInputError(f"{value!r} is not a PackML command") from None
+
+
+class Twin:
+    """Base class of the waffle machine and the beer line."""
+
+    kind = "twin"
+    dt = 1.0
+    faults: dict[str, FaultSpec] = {}
+
+    def __init__(self, clock: SimulatedClock, seed: int) -> None:
+        """A twin at rest (Stopped) at ``clock``'s moment."""
+        self.clock = clock
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.tags = TagTable()
+        self.units: dict[str, PackMLMachine] = {}
+        self.active_faults: dict[str, dict[str, float]] = {}
+
+    # ----------------------------------------------------------------- units and tags
+    def add_unit(self, prefix: str, unit: str) -> PackMLMachine:
+        """Create a PackML unit and its tags under ``prefix`` (e.g. ``Bottling/``)."""
+        machine = PackMLMachine(unit, self.clock)
+        self.units[prefix] = machine
+        add = self.tags.add
+        add(Tag(f"{prefix}PackML/State", TagKind.INT, TagRole.STATE, int(machine.state)))
+        add(Tag(f"{prefix}PackML/State Name", TagKind.STRING, TagRole.STATE, machine.state.label))
+        add(Tag(f"{prefix}PackML/Mode", TagKind.INT, TagRole.STATE, int(machine.mode)))
+        for counter in ("Processed", "Defective"):
+            add(Tag(f"{prefix}PackML/{counter}", TagKind.INT, TagRole.COUNTER, 0))
+            add(Tag(f"{prefix}PackML/{counter} Acc", TagKind.INT, TagRole.COUNTER, 0))
+        add(Tag(f"{prefix}PackML/Stop Reason", TagKind.INT, TagRole.STATE, 0))
+        add(Tag(f"{prefix}PackML/Stop Reason Text", TagKind.STRING, TagRole.STATE, ""))
+        add(Tag(f"{prefix}PackML/Command", TagKind.INT, TagRole.COMMAND, 0))
+        return machine
+
+    def refresh_unit_tags(self, prefix: str) -> None:
+        """Copy a unit's PackML state and counters into its tags."""
+        machine = self.units[prefix]
+        put = self.tags.set
+        put(f"{prefix}PackML/State", int(machine.state))
+        put(f"{prefix}PackML/State Name", machine.state.label)
+        put(f"{prefix}PackML/Mode", int(machine.mode))
+        put(f"{prefix}PackML/Processed", machine.processed.count)
+        put(f"{prefix}PackML/Processed Acc", machine.processed.acc_count)
+        put(f"{prefix}PackML/Defective", machine.defective.count)
+        put(f"{prefix}PackML/Defective Acc", machine.defective.acc_count)
+        reason = machine.stop_reason
+        put(f"{prefix}PackML/Stop Reason", reason.code if reason else 0)
+        put(f"{prefix}PackML/Stop Reason Text", reason.message_en if reason else "")
+
+    def add_recipe_tags(self, recipe: ControlRecipe) -> None:
+        """One writable tag per phase parameter: ``Recipe/<phase>/<parameter>``."""
+        for phase, spec in recipe.addresses():
+            self.tags.add(
+                Tag(
+                    f"{RECIPE_PREFIX}{phase}/{spec.name}",
+                    TagKind.DOUBLE,
+                    TagRole.PARAMETER,
+                    recipe.value(phase, spec.name),
+                    unit=spec.unit,
+                    description_en=spec.description_en,
+                    description_zh=spec.description_zh,
+                )
+            )
+
+    def bind_recipe(self, recipe: ControlRecipe) -> None:
+        """Make ``recipe`` the one the recipe tags show and writes adjust."""
+        recipe.listeners.append(self._on_adjustment)
+        for phase, spec in recipe.addresses():
+            self.tags.set(f"{RECIPE_PREFIX}{phase}/{spec.name}", recipe.value(phase, spec.name))
+
+    def _on_adjustment(self, adjustment: Adjustment) -> None:
+        self.tags.set(f"{RECIPE_PREFIX}{adjustment.phase}/{adjustment.parameter}", adjustment.new)
+        self.on_recipe_change(adjustment)
+
+    def on_recipe_change(self, adjustment: Adjustment) -> None:
+        """Hook: apply a changed parameter at once where it matters (setpoints)."""
+
+    def current_recipe(self, tag: str) -> ControlRecipe:
+        """The control recipe that a ``Recipe/...`` tag belongs to."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- writes
+    def write(self, name: str, value: TagValue, who: str = "remote", why: str = "") -> None:
+        """A write from outside: a recipe parameter or a PackML command."""
+        tag = self.tags[name]
+        if not tag.writable:
+            raise InvalidInputError(f"tag {name} is read-only")
+        if tag.role is TagRole.COMMAND:
+            prefix = name[: -len("PackML/Command")]
+            self.command(prefix, parse_command(value))
+            return
+        if isinstance(value, str | bool):
+            raise InvalidInputError(f"tag {name} takes a number, not {value!r}")
+        phase, parameter = name[len(RECIPE_PREFIX) :].split("/", 1)
+        self.current_recipe(name).adjust(phase, parameter, float(value), who=who, why=why)
+
+    def command(self, prefix: str, command: PackMLCommand) -> PackMLState:
+        """Issue a PackML command to the unit under ``prefix`` ("" for a one-unit twin)."""
+        if prefix not in self.units:
+            known = ", ".join(repr(p) for p in self.units)
+            raise NotFoundError(f"{self.kind} has no unit {prefix!r} (units: {known})")
+        if command is PackMLCommand.SC:
+            raise InvalidInputError("state complete (SC) is the machine's own signal")
+        self.check_command(prefix, command)
+        state = self.units[prefix].command(command)
+        self.refresh_unit_tags(prefix)
+        return state
+
+    def check_command(self, prefix: str, command: PackMLCommand) -> None:
+        """Hook: refuse a command the machine cannot carry out now (e.g. a jam)."""
+
+    # ----------------------------------------------------------------- faults
+    def inject_fault(self, name: str, **params: float) -> None:
+        """Start simulating fault ``name``."""
+        if name not in self.faults:
+            raise NotFoundError(
+                f"{self.kind} has no fault {name!r} (faults: {', '.join(sorted(self.faults))})"
+            )
+        if name in self.active_faults:
+            raise ConflictError(f"fault {name} is already active")
+        self.active_faults[name] = dict(params)
+        logger.info("%s: fault %s injected %s", self.kind, name, params)
+        self.on_fault(name, params, active=True)
+
+    def clear_fault(self, name: str) -> None:
+        """Stop simulating fault ``name`` (the repair is done)."""
+        if name not in self.active_faults:
+            raise ConflictError(f"fault {name} is not active")
+        params = self.active_faults.pop(name)
+        logger.info("%s: fault %s cleared", self.kind, name)
+        self.on_fault(name, params, active=False)
+
+    def on_fault(self, name: str, params: dict[str, float], active: bool) -> None:
+        """Hook: apply or remove a fault's effect."""
+
+    def step(self) -> None:
+        """Advance ``dt`` seconds (each twin implements it)."""
+        raise NotImplementedError
+
+    def run(self, seconds: float) -> None:
+        """Advance ``seconds`` of simulated time as fast as the CPU allows."""
+        for _ in range(round(seconds / self.dt)):
+            self.step()

@@ -1,0 +1,176 @@
+"""The waffle machine's telemetry: sensors, quality counters and alarm-worthy values.
+
+Everything an operator would watch is a tag; faults show up here only
+through their symptoms (a saturated heater, a plate off setpoint, a batter
+tank running dry, a flipper that does not finish, defects rising).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reind.factory.control.packml import PackMLState
+from reind.factory.twins.tags import Tag, TagKind, TagRole
+from reind.factory.twins.waffle_quality import DEFECT_LABELS, DEFECTS
+
+if TYPE_CHECKING:
+    from reind.factory.twins.waffle import WaffleMachine
+
+D, N, B = TagKind.DOUBLE, TagKind.INT, TagKind.BOOL
+SENSOR, COUNTER, ALARM = TagRole.SENSOR, TagRole.COUNTER, TagRole.ALARM
+
+DEVIATION_ALARM_C = 10.0
+SATURATION_ALARM_S = 120.0
+BATTER_LOW_L = 2.0
+
+_RUNNING = frozenset({PackMLState.EXECUTE, PackMLState.HOLDING, PackMLState.SUSPENDING})
+_FEEDING = frozenset(
+    {PackMLState.STARTING, PackMLState.EXECUTE, PackMLState.SUSPENDING, PackMLState.SUSPENDED}
+)
+
+DEFECT_TAGS = {d: f"Quality/{DEFECT_LABELS[d][0]}" for d in DEFECTS}
+
+
+def add_waffle_tags(m: WaffleMachine) -> None:
+    """Register every sensor, counter and alarm tag of the machine."""
+    add = m.tags.add
+    for plate in ("A", "B"):
+        add(
+            Tag(
+                f"Plate {plate}/Temperature",
+                D,
+                SENSOR,
+                25.0,
+                "degC",
+                0.1,
+                "Plate temperature",
+                "烤板溫度",
+            )
+        )
+        add(
+            Tag(
+                f"Plate {plate}/Setpoint",
+                D,
+                SENSOR,
+                25.0,
+                "degC",
+                0.1,
+                "Working setpoint",
+                "設定溫度",
+            )
+        )
+        add(
+            Tag(
+                f"Plate {plate}/Heater Output",
+                D,
+                SENSOR,
+                0.0,
+                "%",
+                0.5,
+                "Heater output",
+                "加熱輸出",
+            )
+        )
+        add(Tag(f"Alarm/Plate {plate} Temperature Deviation", B, ALARM, False))
+        add(Tag(f"Alarm/Heater {plate} Saturated", B, ALARM, False))
+    add(Tag("Batter/Tank Level", D, SENSOR, 0.0, "L", 0.1, "Batter in the tank", "漿缸存量"))
+    add(Tag("Batter/Mixer Running", B, SENSOR, False))
+    add(
+        Tag(
+            "Freezer/Air Temperature",
+            D,
+            SENSOR,
+            m.freezer_air,
+            "degC",
+            0.2,
+            "Freezer air",
+            "速凍庫溫度",
+        )
+    )
+    add(
+        Tag(
+            "Flipper/Busy Seconds",
+            D,
+            SENSOR,
+            0.0,
+            "s",
+            1.0,
+            "Time the flipper has been turning",
+            "翻轉用時",
+        )
+    )
+    add(Tag("Line/Waffles Dosed", N, COUNTER, 0))
+    add(Tag("Line/Waffles On Conveyors", N, SENSOR, 0))
+    add(Tag("Packing/Packs", N, COUNTER, 0))
+    add(Tag("Quality/Good", N, COUNTER, 0))
+    for tag in DEFECT_TAGS.values():
+        add(Tag(tag, N, COUNTER, 0))
+    add(Tag("Quality/Last Browning A", D, SENSOR, 0.0, "", 1.0))
+    add(Tag("Quality/Last Browning B", D, SENSOR, 0.0, "", 1.0))
+    add(Tag("Quality/Last Fill Ratio", D, SENSOR, 0.0, "", 0.01))
+    add(Tag("Alarm/Batter Low", B, ALARM, False))
+    add(Tag("Alarm/Flipper Jammed", B, ALARM, False))
+    add(Tag("Alarm/Freezer Warm", B, ALARM, False))
+
+
+def refresh_waffle_tags(m: WaffleMachine) -> None:
+    """Copy the machine's state into its tags (report by exception does the rest).
+
+    Analogue values are scanned every step; counters and quality only when
+    something was dosed, packed or the state moved (cheap enough for a day in
+    under two seconds).
+    """
+    put = m.tags.set
+    state = m.machine.state
+    running = state in _RUNNING
+    index = 0
+    for name, plate, loop in (("A", m.plate_a, m.loop_a), ("B", m.plate_b, m.loop_b)):
+        measured = plate.measured
+        output = plate.heater_output
+        put(f"Plate {name}/Temperature", measured)
+        put(f"Plate {name}/Setpoint", loop.setpoint)
+        put(f"Plate {name}/Heater Output", output)
+        deviation = abs(measured - loop.target_setpoint) > DEVIATION_ALARM_C
+        put(f"Alarm/Plate {name} Temperature Deviation", running and deviation)
+        if output >= 99.5:
+            m.saturated_seconds[index] += m.dt
+        else:
+            m.saturated_seconds[index] = 0.0
+        put(f"Alarm/Heater {name} Saturated", m.saturated_seconds[index] >= SATURATION_ALARM_S)
+        index += 1
+    put("Batter/Tank Level", m.tank_level)
+    put("Freezer/Air Temperature", m.freezer_air)
+    stations = m.stations
+    flipping = stations.a_phase == "flipping"
+    late = -stations.a_timer if flipping and stations.a_timer < 0 else 0.0
+    put("Flipper/Busy Seconds", late)
+    signature = (
+        m.dosed,
+        m.machine.processed.acc_count,
+        state,
+        len(m.cooling),
+        m.mixer_remaining > 0,
+        late > 0,
+        m.tank_level < BATTER_LOW_L,
+    )
+    if signature == m.tag_signature:
+        return
+    m.tag_signature = signature
+    put("Batter/Mixer Running", m.mixer_remaining > 0)
+    put("Line/Waffles Dosed", m.dosed)
+    put("Line/Waffles On Conveyors", len(m.cooling) + len(m.freezer))
+    put("Packing/Packs", m.packs)
+    put("Quality/Good", m.good)
+    for defect, tag in DEFECT_TAGS.items():
+        put(tag, m.defect_counts.get(defect, 0))
+    if m.finished:
+        last = m.finished[-1]
+        put("Quality/Last Browning A", last.browning_a)
+        put("Quality/Last Browning B", last.browning_b)
+        put("Quality/Last Fill Ratio", last.fill_ratio)
+    feeding = state in _FEEDING
+    put("Alarm/Batter Low", feeding and m.tank_level < BATTER_LOW_L and m.mixer_remaining == 0)
+    put("Alarm/Flipper Jammed", flipping and m.flipper_jammed and late >= 5.0)
+    setpoint = m.recipe.value("quick_freezing", "freezer_setpoint")
+    put("Alarm/Freezer Warm", m.freezer_air > setpoint + 5.0)
+    m.refresh_unit_tags("")
