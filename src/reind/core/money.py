@@ -27,12 +27,18 @@ class Money:
     @classmethod
     def of(cls, amount: Decimal | int | str, rounding: Rounding = "half_up") -> Money:
         """Money from a decimal amount of dollars, rounded to the cent as told."""
+        if type(amount) is int:
+            return cls(amount * 100)
         try:
             value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
         except InvalidOperation:
             raise InvalidInputError(f"not an amount of money: {amount!r}") from None
         if not value.is_finite():
             raise InvalidInputError(f"not an amount of money: {amount!r}")
+        scaled = value.scaleb(2)
+        whole = int(scaled)
+        if whole == scaled:  # already whole cents (validated inputs): exact, nothing to round
+            return cls(whole)
         cents = (value * 100).quantize(Decimal(1), rounding=_MODES[rounding])
         return cls(int(cents))
 
@@ -64,8 +70,10 @@ class Money:
         return self.cents < 0
 
     def __str__(self) -> str:
-        sign = "-" if self.cents < 0 else ""
-        return f"{sign}HK${abs(self.amount):,.2f}"
+        # Integer formatting: this runs for every amount in every reason, so no Decimal.
+        cents = self.cents
+        dollars, rest = divmod(-cents if cents < 0 else cents, 100)
+        return f"{'-' if cents < 0 else ''}HK${dollars:,}.{rest:02d}"
 
 
 def HKD(amount: Decimal | int | str) -> Money:  # noqa: N802 - reads like a currency literal

@@ -8,6 +8,7 @@ so anyone can see why the amount is what it is and recompute it exactly.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -25,20 +26,64 @@ class Outcome(StrEnum):
     TENTATIVE = "tentative"
 
 
-@dataclass(frozen=True, slots=True)
 class Reason:
-    """One sentence of explanation, in English and Traditional Chinese."""
+    """One sentence of explanation, in English and Traditional Chinese.
 
-    code: str
-    en: str
-    zh: str
+    ``Reason(code, en, zh)`` holds finished sentences. Given ``values``, ``en``
+    and ``zh`` are ``str.format`` templates filled in only when a sentence is
+    first read: most decisions computed in bulk are stored or summed, not read,
+    and formatting amounts is most of the cost of explaining them. Values must
+    be immutable (Money, Fraction, str, int...) so the text never changes.
+    """
+
+    __slots__ = ("_en", "_values", "_zh", "code")
+
+    def __init__(
+        self, code: str, en: str, zh: str, values: Mapping[str, object] | None = None
+    ) -> None:
+        self.code = code
+        self._en = en
+        self._zh = zh
+        self._values = values
+
+    def _render(self) -> None:
+        values = self._values
+        if values is not None:
+            self._en = self._en.format_map(values)
+            self._zh = self._zh.format_map(values)
+            self._values = None
+
+    @property
+    def en(self) -> str:
+        """The sentence in English."""
+        if self._values is not None:
+            self._render()
+        return self._en
+
+    @property
+    def zh(self) -> str:
+        """The sentence in Traditional Chinese (Hong Kong)."""
+        if self._values is not None:
+            self._render()
+        return self._zh
 
     def text(self, lang: str) -> str:
         """The sentence in ``lang`` ("en" or "zh-Hant")."""
         return self.zh if lang == "zh-Hant" else self.en
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reason):
+            return NotImplemented
+        return (self.code, self.en, self.zh) == (other.code, other.en, other.zh)
 
-@dataclass(frozen=True, slots=True)
+    def __hash__(self) -> int:
+        return hash((self.code, self.en, self.zh))
+
+    def __repr__(self) -> str:
+        return f"Reason(code={self.code!r}, en={self.en!r}, zh={self.zh!r})"
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Decision:
     """The result of evaluating one case under one scheme."""
 
@@ -51,6 +96,31 @@ class Decision:
     trace: tuple[DatedValue, ...]
     rules_version: str
     inputs: dict[str, Any]
+
+    def __init__(
+        self,
+        scheme: str,
+        as_at: date,
+        as_of_override: bool,
+        outcome: Outcome,
+        amount: Money,
+        reasons: tuple[Reason, ...],
+        trace: tuple[DatedValue, ...],
+        rules_version: str,
+        inputs: dict[str, Any],
+    ) -> None:
+        # Decisions are made by the million in bulk runs: setting the slots
+        # through their descriptors halves the cost of the generated frozen
+        # __init__ (one object.__setattr__ call per field) and stays frozen.
+        _set_scheme(self, scheme)
+        _set_as_at(self, as_at)
+        _set_as_of_override(self, as_of_override)
+        _set_outcome(self, outcome)
+        _set_amount(self, amount)
+        _set_reasons(self, reasons)
+        _set_trace(self, trace)
+        _set_rules_version(self, rules_version)
+        _set_inputs(self, inputs)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict that ``from_json`` turns back into this decision."""
@@ -89,6 +159,18 @@ class Decision:
             and [(t.parameter, t.effective_from) for t in self.trace]
             == [(t.parameter, t.effective_from) for t in other.trace]
         )
+
+
+_SlotSetter = Callable[[Decision, Any], None]
+_set_scheme: _SlotSetter = Decision.__dict__["scheme"].__set__
+_set_as_at: _SlotSetter = Decision.__dict__["as_at"].__set__
+_set_as_of_override: _SlotSetter = Decision.__dict__["as_of_override"].__set__
+_set_outcome: _SlotSetter = Decision.__dict__["outcome"].__set__
+_set_amount: _SlotSetter = Decision.__dict__["amount"].__set__
+_set_reasons: _SlotSetter = Decision.__dict__["reasons"].__set__
+_set_trace: _SlotSetter = Decision.__dict__["trace"].__set__
+_set_rules_version: _SlotSetter = Decision.__dict__["rules_version"].__set__
+_set_inputs: _SlotSetter = Decision.__dict__["inputs"].__set__
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
@@ -102,21 +103,26 @@ class RFS(Scheme[RFSInputs]):
         matched = share(cost, ratio)
         cap = ev.money("project_cap")
         grant = min(matched, cap)
-        ev.reason(
+        ev.explain(
             "matching",
-            f"{fmt_ratio(ratio)} of the eligible cost {cost} is {matched}; "
-            f"the per-project cap is {cap}.",
-            f"合資格成本 {cost} 的 {fmt_ratio(ratio)} 為 {matched}；每個項目上限為 {cap}。",
+            "{ratio} of the eligible cost {cost} is {matched}; the per-project cap is {cap}.",
+            "合資格成本 {cost} 的 {ratio} 為 {matched}；每個項目上限為 {cap}。",
+            ratio=_ratio_text(ratio),
+            cost=cost,
+            matched=matched,
+            cap=cap,
         )
 
         ongoing = sum(1 for p in case.prior_approvals if p.ongoing)
         max_projects = ev.optional("max_concurrent_projects")
         if isinstance(max_projects, int) and ongoing >= max_projects:
-            ev.reason(
+            ev.explain(
                 "too_many_projects",
-                f"The enterprise already has {ongoing} projects running; at most "
-                f"{max_projects} may run at once.",
-                f"企業已有 {ongoing} 個項目正在進行；同時最多只可進行 {max_projects} 個。",
+                "The enterprise already has {ongoing} projects running; at most "
+                "{max_projects} may run at once.",
+                "企業已有 {ongoing} 個項目正在進行；同時最多只可進行 {max_projects} 個。",
+                ongoing=ongoing,
+                max_projects=max_projects,
             )
             return Verdict(Outcome.INELIGIBLE, Money.zero())
 
@@ -125,18 +131,24 @@ class RFS(Scheme[RFSInputs]):
             earlier = sum((money(p.amount) for p in case.prior_approvals), Money.zero())
             room = max(total_cap - earlier, Money.zero())
             if room < grant:
-                ev.reason(
+                ev.explain(
                     "enterprise_cap",
-                    f"Earlier approvals total {earlier}; the enterprise cap of {total_cap} "
-                    f"leaves {room}.",
-                    f"過往獲批款額合共 {earlier}；企業資助總額上限 {total_cap}，尚餘 {room}。",
+                    "Earlier approvals total {earlier}; the enterprise cap of {total_cap} "
+                    "leaves {room}.",
+                    "過往獲批款額合共 {earlier}；企業資助總額上限 {total_cap}，尚餘 {room}。",
+                    earlier=earlier,
+                    total_cap=total_cap,
+                    room=room,
                 )
                 grant = room
         if grant.cents == 0:
             ev.reason("nothing_to_fund", "Nothing is left to fund.", "沒有可資助的款額。")
             return Verdict(Outcome.INELIGIBLE, grant)
-        ev.reason("grant", f"Grant: {grant}.", f"資助額：{grant}。")
+        ev.explain("grant", "Grant: {grant}.", "資助額：{grant}。", grant=grant)
         return Verdict(outcome, grant)
 
+
+_ratio_text = lru_cache(maxsize=64)(fmt_ratio)
+"""A ratio as people write it, worked out once per ratio rather than once per case."""
 
 SCHEME = RFS()
