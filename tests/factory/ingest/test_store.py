@@ -143,3 +143,11 @@ def test_rollups_equal_a_recomputation_from_distinct_points_whatever_the_replays
             assert from_ms(rollup.bucket_ms).minute == 0
     finally:
         store.close()
+
+
+def test_the_latest_birth_per_topic_is_kept(store: TelemetryStore) -> None:
+    from reind.factory.ingest.points import BirthRecord
+
+    store.write_batch([], births=[BirthRecord("spBv1.0/g/NBIRTH/n", 1, b"old")])
+    store.write_batch([], births=[BirthRecord("spBv1.0/g/NBIRTH/n", 2, b"new")])
+    assert store.births() == [BirthRecord("spBv1.0/g/NBIRTH/n", 2, b"new")]

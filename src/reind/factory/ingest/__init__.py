@@ -7,7 +7,19 @@ points to a batching writer that commits to a :class:`TelemetryStore`
 May import: ``reind.core`` (and sibling ``reind.factory`` packages).
 """
 
-from reind.factory.ingest.points import DeadLetter, Rollup, TelemetryPoint
+from reind.factory.ingest.gateway import Gateway, GatewayConfig
+from reind.factory.ingest.points import BirthRecord, DeadLetter, Rollup, TelemetryPoint
+from reind.factory.ingest.service import run_gateway
 from reind.factory.ingest.store import TelemetryStore, open_store
 
-__all__ = ["DeadLetter", "Rollup", "TelemetryPoint", "TelemetryStore", "open_store"]
+__all__ = [
+    "BirthRecord",
+    "DeadLetter",
+    "Gateway",
+    "GatewayConfig",
+    "Rollup",
+    "TelemetryPoint",
+    "TelemetryStore",
+    "open_store",
+    "run_gateway",
+]

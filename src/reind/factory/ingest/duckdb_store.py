@@ -30,6 +30,7 @@ from reind.factory.ingest._sql import (
     bucket_expr,
 )
 from reind.factory.ingest.points import (
+    BirthRecord,
     DeadLetter,
     Resolution,
     Rollup,
@@ -41,6 +42,8 @@ from reind.factory.monitoring.events import AlarmEvent
 logger = logging.getLogger(__name__)
 
 _SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS births (topic VARCHAR PRIMARY KEY, received_ms BIGINT,"
+    " payload BLOB)",
     "CREATE TABLE IF NOT EXISTS points ("
     " series VARCHAR NOT NULL, ts BIGINT NOT NULL, value DOUBLE, text VARCHAR)",
     *[
@@ -96,6 +99,13 @@ _SELECT_ROLLUPS = {
 _SELECT_ALARMS = f"SELECT {ALARM_COLUMNS} FROM alarm_events ORDER BY id DESC LIMIT ?"  # noqa: S608
 
 
+_UPSERT_BIRTH = (
+    "INSERT INTO births VALUES (?, ?, ?)"
+    " ON CONFLICT (topic) DO UPDATE SET received_ms = excluded.received_ms,"
+    " payload = excluded.payload"
+)
+
+
 class DuckDBStore:
     """Telemetry in one DuckDB database; safe to share between threads."""
 
@@ -112,6 +122,7 @@ class DuckDBStore:
         points: Sequence[TelemetryPoint],
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
+        births: Sequence[BirthRecord] = (),
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
         fast = [p for p in points if p.text is None and p.value is not None]
@@ -136,6 +147,8 @@ class DuckDBStore:
                         _INSERT_ALARM,
                         [alarm_row(e) for e in alarm_events],
                     )
+                for birth in births:
+                    con.execute(_UPSERT_BIRTH, [birth.topic, birth.received_ms, birth.payload])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -211,6 +224,11 @@ class DuckDBStore:
         """The most recent alarm events, newest first."""
         rows = self._fetch(_SELECT_ALARMS, [limit])
         return [alarm_from_row(row) for row in rows]
+
+    def births(self) -> list[BirthRecord]:
+        """The latest BIRTH of every edge node and device, oldest first."""
+        rows = self._fetch("SELECT topic, received_ms, payload FROM births ORDER BY received_ms")
+        return [BirthRecord(r[0], int(r[1]), bytes(r[2])) for r in rows]
 
     def last_seen(self) -> dict[str, int]:
         """Newest point timestamp (ms) of every series ever written."""

@@ -60,6 +60,16 @@ class DeadLetter:
     payload: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class BirthRecord:
+    """The latest BIRTH message of an edge node or device, kept so a restarted
+    gateway knows the aliases without waiting for a Rebirth."""
+
+    topic: str
+    received_ms: int
+    payload: bytes
+
+
 def to_ms(moment: datetime) -> int:
     """Milliseconds since the epoch for a timezone-aware ``moment``."""
     if moment.tzinfo is None:

@@ -29,6 +29,7 @@ from reind.factory.ingest._sql import (
     bucket_expr,
 )
 from reind.factory.ingest.points import (
+    BirthRecord,
     DeadLetter,
     Resolution,
     Rollup,
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 DAY_MS = 86_400_000
 
 _SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS births (topic text PRIMARY KEY, received_ms BIGINT, payload bytea)",
     "CREATE TABLE IF NOT EXISTS points (series text NOT NULL, ts bigint NOT NULL,"
     " value double precision, text text, PRIMARY KEY (series, ts)) PARTITION BY RANGE (ts)",
     "CREATE TABLE IF NOT EXISTS rollup_minute (series text NOT NULL, bucket bigint NOT NULL,"
@@ -103,6 +105,13 @@ def _month_range(timestamp_ms: int) -> tuple[str, int, int]:
     return f"{moment:%Y%m}", to_ms(start), to_ms(end)
 
 
+_UPSERT_BIRTH = (
+    "INSERT INTO births VALUES (%s, %s, %s)"
+    " ON CONFLICT (topic) DO UPDATE SET received_ms = EXCLUDED.received_ms,"
+    " payload = EXCLUDED.payload"
+)
+
+
 class PostgresStore:
     """Telemetry in PostgreSQL; one connection, guarded by a lock."""
 
@@ -150,6 +159,7 @@ class PostgresStore:
         points: Sequence[TelemetryPoint],
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
+        births: Sequence[BirthRecord] = (),
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
         inserted = 0
@@ -166,6 +176,8 @@ class PostgresStore:
                             copy.write_row(point)
                     row = cursor.execute(_MERGE).fetchone()
                     inserted = int(row[0]) if row else 0
+                for birth in births:
+                    cursor.execute(_UPSERT_BIRTH, [birth.topic, birth.received_ms, birth.payload])
                 if dead_letters:
                     self._copy(
                         cursor,
@@ -228,6 +240,11 @@ class PostgresStore:
         """The most recent alarm events, newest first."""
         rows = self._fetch(_SELECT_ALARMS, [limit])
         return [alarm_from_row(row) for row in rows]
+
+    def births(self) -> list[BirthRecord]:
+        """The latest BIRTH of every edge node and device, oldest first."""
+        rows = self._fetch("SELECT topic, received_ms, payload FROM births ORDER BY received_ms")
+        return [BirthRecord(r[0], int(r[1]), bytes(r[2])) for r in rows]
 
     def last_seen(self) -> dict[str, int]:
         """Newest point timestamp (ms) of every series ever written."""

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from reind.core.errors import InvalidInputError
-from reind.factory.ingest.points import DeadLetter, Resolution, Rollup, TelemetryPoint
+from reind.factory.ingest.points import BirthRecord, DeadLetter, Resolution, Rollup, TelemetryPoint
 from reind.factory.monitoring.events import AlarmEvent
 
 
@@ -25,8 +25,13 @@ class TelemetryStore(Protocol):
         points: Sequence[TelemetryPoint],
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
+        births: Sequence[BirthRecord] = (),
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
+        ...
+
+    def births(self) -> list[BirthRecord]:
+        """The latest BIRTH of every edge node and device, oldest first."""
         ...
 
     def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reind.core.errors import NotFoundError
 from reind.factory.monitoring.events import AlarmEvent
@@ -139,13 +140,17 @@ class AlarmEngine:
             if event is not None:
                 out.append(event)
 
-    def evaluate_many(self, points: Iterable[tuple[str, int, float | None]]) -> list[AlarmEvent]:
-        """Evaluate numeric points in order; points without a value are skipped."""
+    def evaluate_many(self, points: Iterable[Sequence[Any]]) -> list[AlarmEvent]:
+        """Evaluate ``(series, timestamp_ms, value, ...)`` points in order.
+
+        Points whose value is None (text, null) are skipped.
+        """
         events: list[AlarmEvent] = []
         watches = self._watches
-        for series, timestamp_ms, value in points:
-            if value is not None and watches.get(series, False) is not None:
-                events.extend(self.evaluate(series, timestamp_ms, value))
+        for point in points:
+            value = point[2]
+            if value is not None and watches.get(point[0], False) is not None:
+                events.extend(self.evaluate(point[0], point[1], value))
         return events
 
     def check_timers(self, now_ms: int | None = None) -> list[AlarmEvent]:
