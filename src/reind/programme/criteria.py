@@ -88,3 +88,11 @@ def criteria_for(scheme: str) -> Criteria:
     if not path.exists():
         path = CRITERIA / "default.yaml"
     return parse_criteria(path.read_text(encoding="utf-8"), path.name)
+
+
+def all_criteria_files() -> list[Criteria]:
+    """Every packaged criteria file, validated."""
+    return [
+        parse_criteria(path.read_text(encoding="utf-8"), path.name)
+        for path in sorted(CRITERIA.glob("*.yaml"))
+    ]
