@@ -65,6 +65,7 @@ class HostApplication:
             client_id=f"reind-host-{host_id}",
             protocol=mqtt.MQTTv311,
         )
+        self.client.reconnect_delay_set(1, 2)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
