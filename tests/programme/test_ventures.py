@@ -1,0 +1,64 @@
+"""ITVF deals keep 1:2 matching and caps; TSSSU counts per university and year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reind.core.db import Database
+from reind.core.errors import ConflictError
+from reind.core.money import HKD
+from reind.core.periods import FinancialYear
+from reind.programme.ventures import (
+    add_partner,
+    private_capital_attracted,
+    record_deal,
+    record_startup,
+    startups_per_university,
+)
+from tests.programme.factories import OFFICER
+
+
+def test_itvf_refuses_more_than_one_third_and_the_investee_cap(db: Database) -> None:
+    with db.unit_of_work() as session:
+        partner = add_partner(session, "Harbour Ventures Fund II", date(2018, 9, 1), OFFICER)
+        with pytest.raises(ConflictError, match="1:2"):
+            record_deal(
+                session,
+                partner.id,
+                "RoboChef",
+                date(2019, 1, 1),
+                government=HKD("10000000.01"),
+                partner=HKD("20000000"),
+                actor=OFFICER,
+            )
+        record_deal(
+            session,
+            partner.id,
+            "RoboChef",
+            date(2019, 1, 1),
+            government=HKD("30000000"),
+            partner=HKD("60000000"),
+            actor=OFFICER,
+        )
+        with pytest.raises(ConflictError, match="in total"):
+            record_deal(
+                session,
+                partner.id,
+                "RoboChef",
+                date(2020, 1, 1),
+                government=HKD("20000000.01"),
+                partner=HKD("60000000"),
+                actor=OFFICER,
+            )
+        assert private_capital_attracted(session) == (HKD("30000000"), HKD("60000000"))
+
+
+def test_tsssu_start_ups_are_counted_per_university_and_year(db: Database) -> None:
+    with db.unit_of_work() as session:
+        year = FinancialYear(2023)
+        record_startup(session, "HKUST", "EggBot", year, HKD("1500000"), OFFICER)
+        record_startup(session, "HKUST", "FishSense", year, HKD("800000"), OFFICER)
+        record_startup(session, "PolyU", "TexLoop", year, HKD("1000000"), OFFICER)
+        assert startups_per_university(session, year) == {"HKUST": 2, "PolyU": 1}
