@@ -16,10 +16,20 @@ from reind.factory.sparkplug.codec import (
     encode_payload,
 )
 from reind.factory.sparkplug.datatypes import DataType
+from reind.factory.sparkplug.edge import EdgeNode
 from reind.factory.sparkplug.errors import (
     SparkplugDecodeError,
     SparkplugError,
     SparkplugUnsupportedError,
+)
+from reind.factory.sparkplug.host import HostApplication
+from reind.factory.sparkplug.host_state import (
+    HostResult,
+    HostState,
+    RebirthRequest,
+    ResolvedPoint,
+    SeqGap,
+    StatusChange,
 )
 from reind.factory.sparkplug.properties import PropertyValue
 from reind.factory.sparkplug.topic import NAMESPACE, MessageType, Topic, parse_topic
@@ -27,15 +37,23 @@ from reind.factory.sparkplug.topic import NAMESPACE, MessageType, Topic, parse_t
 __all__ = [
     "NAMESPACE",
     "DataType",
+    "EdgeNode",
+    "HostApplication",
+    "HostResult",
+    "HostState",
     "MessageType",
     "Metric",
     "MetricMetaData",
     "Payload",
     "Point",
     "PropertyValue",
+    "RebirthRequest",
+    "ResolvedPoint",
+    "SeqGap",
     "SparkplugDecodeError",
     "SparkplugError",
     "SparkplugUnsupportedError",
+    "StatusChange",
     "Topic",
     "decode_payload",
     "decode_points",
