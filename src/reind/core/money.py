@@ -18,11 +18,33 @@ _MODES = {"down": ROUND_DOWN, "half_up": ROUND_HALF_UP}
 CENT = Decimal("0.01")
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Money:
-    """An amount of HK$ held as integer cents."""
+    """An amount of HK$ held as integer cents, ordered by amount."""
 
     cents: int
+
+    # Written out rather than dataclass(order=True), which compares one-field
+    # tuples: caps and shares are compared several times in every decision.
+    def __lt__(self, other: Money) -> bool:
+        if other.__class__ is Money:
+            return self.cents < other.cents
+        return NotImplemented
+
+    def __le__(self, other: Money) -> bool:
+        if other.__class__ is Money:
+            return self.cents <= other.cents
+        return NotImplemented
+
+    def __gt__(self, other: Money) -> bool:
+        if other.__class__ is Money:
+            return self.cents > other.cents
+        return NotImplemented
+
+    def __ge__(self, other: Money) -> bool:
+        if other.__class__ is Money:
+            return self.cents >= other.cents
+        return NotImplemented
 
     @classmethod
     def of(cls, amount: Decimal | int | str, rounding: Rounding = "half_up") -> Money:

@@ -8,6 +8,7 @@ parameter values in force on that date and records each one it used.
 
 from __future__ import annotations
 
+import gc
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -25,8 +26,8 @@ __all__ = ["IN_OPERATION", "Batch", "Engine", "Evaluation", "InForce", "Scheme",
 
 InputT = TypeVar("InputT", bound=BaseModel)
 
-Batch = Sequence[tuple[Verdict, tuple[Reason, ...]]]
-"""What ``Scheme.evaluate_batch`` returns: each case's verdict and reasons, in order."""
+Batch = Sequence[tuple[Outcome, Money, tuple[Reason, ...]]]
+"""What ``Scheme.evaluate_batch`` returns: each case's outcome, amount and reasons, in order."""
 
 IN_OPERATION = "in_operation"
 """Every scheme has this boolean parameter: the dates it took and stopped taking cases."""
@@ -162,6 +163,21 @@ class Engine:
             case if isinstance(case, BaseModel) else self.parse_inputs(scheme, case)
             for case in cases
         ]
+        # A bulk run allocates millions of small acyclic objects (decisions,
+        # reasons, input dicts); left on, the cyclic collector re-scans all
+        # of them again and again and takes most of the time. Nothing here
+        # makes a cycle, so pausing it for the call loses nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._decide_parsed(scheme, parsed, as_of)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _decide_parsed(
+        self, scheme: Scheme[Any], parsed: list[BaseModel], as_of: date | None
+    ) -> list[Decision]:
         groups: dict[date, list[int]] = {}
         if as_of is not None:
             groups[as_of] = list(range(len(parsed)))
@@ -174,6 +190,9 @@ class Engine:
                     groups[day] = [index]
                 else:
                     members.append(index)
+        if len(groups) == 1:
+            ((as_at, _),) = groups.items()
+            return self._decide_group(scheme, parsed, as_at, as_of is not None)
         decisions: list[Decision | None] = [None] * len(parsed)
         for as_at, indexes in groups.items():
             group = [parsed[i] for i in indexes]
@@ -202,9 +221,9 @@ class Engine:
         if results is not None:
             trace = batch_ev.trace
             return [
-                Decision(code, as_at, override, verdict.outcome, verdict.amount, reasons, trace,
-                         version, _dump(case))
-                for case, (verdict, reasons) in zip(cases, results, strict=True)
+                Decision(code, as_at, override, outcome, amount, reasons, trace, version,
+                         _dump(case))
+                for case, (outcome, amount, reasons) in zip(cases, results, strict=True)
             ]  # fmt: skip
         decisions = []
         evaluate = scheme.evaluate

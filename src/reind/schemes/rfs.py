@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field
@@ -107,13 +107,14 @@ class RFS(Scheme[RFSInputs]):
             "matching",
             "{ratio} of the eligible cost {cost} is {matched}; the per-project cap is {cap}.",
             "合資格成本 {cost} 的 {ratio} 為 {matched}；每個項目上限為 {cap}。",
-            ratio=_ratio_text(ratio),
+            ratio=_RatioText(ratio),
             cost=cost,
             matched=matched,
             cap=cap,
         )
 
-        ongoing = sum(1 for p in case.prior_approvals if p.ongoing)
+        prior = case.prior_approvals
+        ongoing = sum(1 for p in prior if p.ongoing) if prior else 0
         max_projects = ev.optional("max_concurrent_projects")
         if isinstance(max_projects, int) and ongoing >= max_projects:
             ev.explain(
@@ -128,7 +129,7 @@ class RFS(Scheme[RFSInputs]):
 
         total_cap = ev.optional("enterprise_total_cap")
         if isinstance(total_cap, Money):
-            earlier = sum((money(p.amount) for p in case.prior_approvals), Money.zero())
+            earlier = sum((money(p.amount) for p in prior), Money.zero())
             room = max(total_cap - earlier, Money.zero())
             if room < grant:
                 ev.explain(
@@ -148,7 +149,16 @@ class RFS(Scheme[RFSInputs]):
         return Verdict(outcome, grant)
 
 
-_ratio_text = lru_cache(maxsize=64)(fmt_ratio)
-"""A ratio as people write it, worked out once per ratio rather than once per case."""
+class _RatioText:
+    """A ratio shown as people write it (1/3, 50%), worked out only if a reason is read."""
+
+    __slots__ = ("ratio",)
+
+    def __init__(self, ratio: Fraction) -> None:
+        self.ratio = ratio
+
+    def __format__(self, spec: str) -> str:
+        return format(fmt_ratio(self.ratio), spec)
+
 
 SCHEME = RFS()
