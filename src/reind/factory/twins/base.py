@@ -92,12 +92,16 @@ class Twin:
         put(f"{prefix}PackML/Stop Reason", reason.code if reason else 0)
         put(f"{prefix}PackML/Stop Reason Text", reason.message_en if reason else "")
 
-    def add_recipe_tags(self, recipe: ControlRecipe) -> None:
-        """One writable tag per phase parameter: ``Recipe/<phase>/<parameter>``."""
+    def add_recipe_tags(
+        self, recipe: ControlRecipe, prefix: str = "", phases: frozenset[str] | None = None
+    ) -> None:
+        """One writable tag per phase parameter: ``<prefix>Recipe/<phase>/<parameter>``."""
         for phase, spec in recipe.addresses():
+            if phases is not None and phase not in phases:
+                continue
             self.tags.add(
                 Tag(
-                    f"{RECIPE_PREFIX}{phase}/{spec.name}",
+                    f"{prefix}{RECIPE_PREFIX}{phase}/{spec.name}",
                     TagKind.DOUBLE,
                     TagRole.PARAMETER,
                     recipe.value(phase, spec.name),
@@ -107,21 +111,37 @@ class Twin:
                 )
             )
 
-    def bind_recipe(self, recipe: ControlRecipe) -> None:
-        """Make ``recipe`` the one the recipe tags show and writes adjust."""
-        recipe.listeners.append(self._on_adjustment)
+    def bind_recipe(self, recipe: ControlRecipe, prefix: str = "") -> None:
+        """Make ``recipe`` the one that ``prefix``'s recipe tags show and writes adjust."""
+        if self._on_adjustment not in recipe.listeners:
+            recipe.listeners.append(self._on_adjustment)
+        self.show_recipe(recipe, prefix)
+
+    def show_recipe(self, recipe: ControlRecipe, prefix: str) -> None:
+        """Copy ``recipe``'s values into the recipe tags under ``prefix`` that exist."""
+        tags = self.tags.tags
         for phase, spec in recipe.addresses():
-            self.tags.set(f"{RECIPE_PREFIX}{phase}/{spec.name}", recipe.value(phase, spec.name))
+            name = f"{prefix}{RECIPE_PREFIX}{phase}/{spec.name}"
+            if name in tags:
+                self.tags.set(name, recipe.value(phase, spec.name))
 
     def _on_adjustment(self, adjustment: Adjustment) -> None:
-        self.tags.set(f"{RECIPE_PREFIX}{adjustment.phase}/{adjustment.parameter}", adjustment.new)
+        tags = self.tags.tags
+        for prefix in self.recipe_prefixes_for(adjustment.batch_id):
+            name = f"{prefix}{RECIPE_PREFIX}{adjustment.phase}/{adjustment.parameter}"
+            if name in tags:
+                self.tags.set(name, adjustment.new)
         self.on_recipe_change(adjustment)
+
+    def recipe_prefixes_for(self, batch_id: str) -> list[str]:
+        """Hook: the unit prefixes whose recipe tags show batch ``batch_id`` now."""
+        return [""]
 
     def on_recipe_change(self, adjustment: Adjustment) -> None:
         """Hook: apply a changed parameter at once where it matters (setpoints)."""
 
-    def current_recipe(self, tag: str) -> ControlRecipe:
-        """The control recipe that a ``Recipe/...`` tag belongs to."""
+    def current_recipe(self, prefix: str) -> ControlRecipe:
+        """The control recipe that the recipe tags under ``prefix`` belong to."""
         raise NotImplementedError
 
     # ----------------------------------------------------------------- writes
@@ -136,8 +156,9 @@ class Twin:
             return
         if isinstance(value, str | bool):
             raise InvalidInputError(f"tag {name} takes a number, not {value!r}")
-        phase, parameter = name[len(RECIPE_PREFIX) :].split("/", 1)
-        self.current_recipe(name).adjust(phase, parameter, float(value), who=who, why=why)
+        at = name.index(RECIPE_PREFIX)
+        phase, parameter = name[at + len(RECIPE_PREFIX) :].split("/", 1)
+        self.current_recipe(name[:at]).adjust(phase, parameter, float(value), who=who, why=why)
 
     def command(self, prefix: str, command: PackMLCommand) -> PackMLState:
         """Issue a PackML command to the unit under ``prefix`` ("" for a one-unit twin)."""

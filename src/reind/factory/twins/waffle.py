@@ -110,7 +110,7 @@ class WaffleMachine(Twin):
     def _batch_id(self) -> str:
         return f"W{self.clock.now():%Y%m%d}-{self.batch_number:03d}"
 
-    def current_recipe(self, tag: str) -> ControlRecipe:
+    def current_recipe(self, prefix: str) -> ControlRecipe:
         """Writes go to the batch that runs now (or is prepared next)."""
         return self.recipe
 
