@@ -1,16 +1,21 @@
 """Deciding cases in bulk gives exactly the decisions of deciding them one by one."""
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from reind.core.errors import RuleError
 from reind.core.money import Money
-from reind.rules.decision import Decision, Reason
+from reind.rules.decision import Decision, Outcome, Reason
+from reind.rules.engine import Batch, Engine, Evaluation, Scheme, Verdict
+from reind.rules.parameters import ParameterSet, load_parameters
 from reind.schemes.catalogue import default_engine
 
 amounts = st.decimals(min_value=0, max_value=Decimal("100000000"), places=2).map(str)
@@ -120,3 +125,77 @@ def test_money_text_matches_the_decimal_formatting(cents: int) -> None:
     amount = Money(cents)
     sign = "-" if cents < 0 else ""
     assert str(amount) == f"{sign}HK${abs(amount.amount):,.2f}"
+
+
+class ToyInputs(BaseModel):
+    """A case of a toy scheme that pays a share of a cost."""
+
+    received: date
+    cost: int
+
+
+class ToyScheme(Scheme[ToyInputs]):
+    """Pays ``share`` of the cost; closes from 2022; batches only when asked to."""
+
+    code = "toy"
+    label = "TOY"
+    title_en = title_zh = administrator_en = administrator_zh = summary_en = summary_zh = "toy"
+    inputs = ToyInputs
+
+    def __init__(self, batched: bool) -> None:
+        self.batched = batched
+
+    def governing_date(self, case: ToyInputs) -> date:
+        return case.received
+
+    def evaluate(self, case: ToyInputs, ev: Evaluation) -> Verdict:
+        paid = Money(case.cost * ev.ratio("share").numerator // ev.ratio("share").denominator)
+        ev.explain("paid", "Paid {paid}.", "支付 {paid}。", paid=paid)
+        return Verdict(Outcome.ELIGIBLE, paid)
+
+    def evaluate_batch(self, cases: Sequence[ToyInputs], ev: Evaluation) -> Batch | None:
+        if not self.batched:
+            return None
+        share = ev.ratio("share")
+        results = []
+        for case in cases:
+            paid = Money(case.cost * share.numerator // share.denominator)
+            results.append(
+                (Outcome.ELIGIBLE, paid, (Reason("paid", "Paid {p}.", "支付 {p}。", {"p": paid}),))
+            )
+        return results
+
+
+def toy_parameters(tmp_path: Path) -> ParameterSet:
+    folder = tmp_path / "toy"
+    folder.mkdir()
+    entry = "    source: test\n    confidence: A\n"
+    (folder / "in_operation.yaml").write_text(
+        "description: {en: Open., zh-Hant: 開放。}\nunit: boolean\nvalues:\n"
+        f"  2020-01-01:\n    value: true\n{entry}  2022-01-01:\n    value: false\n{entry}",
+        encoding="utf-8",
+    )
+    (folder / "share.yaml").write_text(
+        "description: {en: Share., zh-Hant: 比例。}\nunit: ratio\nvalues:\n"
+        f"  2020-01-01:\n    value: 1/3\n{entry}  2021-01-01:\n    value: 1/2\n{entry}",
+        encoding="utf-8",
+    )
+    return load_parameters(tmp_path)
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_batched_fallback_and_closed_paths_all_match_decide(tmp_path: Path, batched: bool) -> None:
+    engine = Engine([ToyScheme(batched)], toy_parameters(tmp_path))
+    cases = [
+        {"received": day, "cost": cost}
+        for day in ("2020-06-01", "2021-06-01", "2022-06-01", "2021-06-01")
+        for cost in (0, 7, 300)
+    ]
+    bulk = engine.decide_many("toy", cases)
+    for decision, case in zip(bulk, cases, strict=True):
+        identical(decision, engine.decide("toy", case))
+    assert [d.amount.cents for d in bulk[:3]] == [0, 2, 100]
+    assert {r.code for d in bulk[6:9] for r in d.reasons} == {"scheme_closed"}
+    what_if = engine.decide_many("toy", cases, as_of=date(2020, 6, 1))
+    assert [d.amount.cents for d in what_if[3:6]] == [0, 2, 100]
+    assert all(d.as_of_override for d in what_if)
