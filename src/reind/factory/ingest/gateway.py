@@ -111,6 +111,7 @@ class Gateway:
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         return client
 
     # -------------------------------------------------------------- MQTT side
@@ -123,10 +124,17 @@ class Gateway:
         with self._cond:
             self._generation += 1
         client.subscribe(self.config.subscription, qos=1)
-        self._connected.set()
         logger.info(
             "connected to %s (session present: %s)", self.config.broker_url, flags.session_present
         )
+
+    def _on_subscribe(self, *_args: Any) -> None:
+        self._connected.set()
+
+    @property
+    def generation(self) -> int:
+        """How many times the gateway has connected (for tests and operators)."""
+        return self._generation
 
     def _on_disconnect(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
@@ -271,7 +279,7 @@ class Gateway:
         self._client.loop_start()
 
     def wait_connected(self, timeout: float = 10.0) -> bool:
-        """Block until subscribed to the broker (for tests and the CLI)."""
+        """Block until connected and subscribed (for tests and the CLI)."""
         return self._connected.wait(timeout)
 
     def stop(self) -> None:

@@ -1,0 +1,191 @@
+"""Ingest benchmark: simulated edge nodes -> own Mosquitto -> gateway -> DuckDB.
+
+Prints stored points/s, loss (must be 0), alarm latency p50/p99 (source
+timestamp to alarm event) and, in the same run, the bare limit: a subscriber
+that only decodes payloads into memory, with the ratio gateway/bare.
+
+    python bench/ingest.py --seconds 60 --nodes 4 [--rate 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from reind.factory.ingest.gateway import Gateway, GatewayConfig
+from reind.factory.ingest.simulator import SimulatedEdgeNode
+from reind.factory.ingest.store import open_store
+from reind.factory.monitoring.engine import AlarmEngine
+from reind.factory.monitoring.events import AlarmEvent, AlarmState
+from reind.factory.monitoring.rules import LimitRule, RuleScope
+from reind.factory.sparkplug import decode_points
+
+METRICS = 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_broker(port: int, workdir: Path) -> subprocess.Popen[bytes]:
+    config = workdir / "mosquitto.conf"
+    config.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        "max_queued_messages 10000000\nmax_inflight_messages 0\n",
+        encoding="utf-8",
+    )
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    process = subprocess.Popen([binary, "-c", str(config)])
+    for _ in range(200):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.05)
+    raise RuntimeError("mosquitto did not start")
+
+
+def publisher(port: int, index: int, seconds: float, rate: float, result: Any) -> None:
+    """One edge node process: births, then DDATA as fast as allowed for ``seconds``."""
+    node = SimulatedEdgeNode("bench", f"n{index}", devices=1, metrics=METRICS)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-edge-{index}")
+    client.max_inflight_messages_set(0)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    now = time.time_ns() // 1_000_000
+    for topic, payload in node.births(now):
+        client.publish(topic, payload, qos=1)
+    sent, start, last_ms = 0, time.monotonic(), 0
+    while (elapsed := time.monotonic() - start) < seconds:
+        if rate and sent * METRICS > rate * elapsed:
+            time.sleep(0.001)
+            continue
+        ts = max(time.time_ns() // 1_000_000, last_ms + 1)  # unique per series
+        last_ms = ts
+        hot = 200.0 if sent % 50 == 0 else 1.0  # m0 crosses its limit now and then
+        client.publish(*node.data(0, ts, [hot] + [float(sent)] * (METRICS - 1)), qos=1)
+        sent += 1
+    client.disconnect()
+    client.loop_stop()
+    result.put(sent * METRICS)
+
+
+def run_publishers(port: int, nodes: int, seconds: float, rate: float) -> int:
+    queue: Any = mp.Queue()
+    per_node = rate / nodes if rate else 0.0
+    procs = [
+        mp.Process(target=publisher, args=(port, i, seconds, per_node, queue)) for i in range(nodes)
+    ]
+    for proc in procs:
+        proc.start()
+    total = int(sum(queue.get() for _ in procs))
+    for proc in procs:
+        proc.join()
+    return total
+
+
+def bare_limit(port: int, nodes: int, seconds: float, rate: float) -> float:
+    """Points/s a subscriber reaches that only decodes into memory."""
+    decoded: list[Any] = []
+    done = threading.Event()
+    times: list[float] = []
+
+    def on_message(_c: Any, _u: Any, message: mqtt.MQTTMessage) -> None:
+        if not times:
+            times.append(time.perf_counter())
+        decoded.extend(decode_points(bytes(message.payload)))
+        times[1:] = [time.perf_counter()]
+
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="bench-bare")
+    client.on_message = on_message
+
+    def on_connect(c: mqtt.Client, *_: Any) -> None:
+        c.subscribe("spBv1.0/#", qos=1)
+        done.set()
+
+    client.on_connect = on_connect
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    done.wait(10)
+    published = run_publishers(port, nodes, seconds, rate)
+    deadline = time.monotonic() + 120
+    while len(decoded) < published and time.monotonic() < deadline:
+        time.sleep(0.1)
+    client.loop_stop()
+    client.disconnect()
+    return len(decoded) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+
+
+def gateway_run(port: int, nodes: int, seconds: float, rate: float) -> tuple[float, int, list[int]]:
+    latencies: list[int] = []
+
+    def on_alarm(event: AlarmEvent) -> None:
+        if event.state is AlarmState.UNACKNOWLEDGED and event.source_ms is not None:
+            latencies.append(event.at_ms - event.source_ms)
+
+    engine = AlarmEngine([LimitRule("hot", high=100.0, scope=RuleScope(metric="m0"))])
+    engine.stream.add_listener(on_alarm)
+    store = open_store("duckdb::memory:")
+    gateway = Gateway(
+        GatewayConfig(broker_url=f"mqtt://127.0.0.1:{port}", client_id="bench-gw",
+                      alarm_engine=engine, batch_points=50_000, batch_seconds=0.5),
+        store,
+    )  # fmt: skip
+    gateway.start()
+    gateway.wait_connected()
+    started = time.perf_counter()
+    published = run_publishers(port, nodes, seconds, rate)
+    births = nodes * (METRICS + 2)
+    deadline = time.monotonic() + 300
+    stored = 0
+    while time.monotonic() < deadline:
+        stored = store.count_points()
+        if stored >= published + births:
+            break
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - started
+    gateway.stop()
+    stored = store.count_points() - births
+    store.close()
+    return stored / elapsed, published - stored, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--nodes", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=0.0, help="points/s in all; 0 = flat out")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        broker = start_broker(port, Path(tmp))
+        try:
+            bare = bare_limit(port, args.nodes, args.seconds, args.rate)
+            rate, loss, latencies = gateway_run(port, args.nodes, args.seconds, args.rate)
+        finally:
+            broker.kill()
+            broker.wait()
+    print(f"edge nodes: {args.nodes}, seconds: {args.seconds}, target rate: {args.rate or 'max'}")
+    print(f"bare limit (decode only): {bare:,.0f} points/s")
+    print(f"gateway stored:           {rate:,.0f} points/s (ratio to bare {rate / bare:.2f})")
+    print(f"loss: {loss} points")
+    if latencies:
+        q = statistics.quantiles(latencies, n=100)
+        print(f"alarm latency: p50 {q[49]:.0f} ms, p99 {q[98]:.0f} ms ({len(latencies)} alarms)")
+
+
+if __name__ == "__main__":
+    main()
