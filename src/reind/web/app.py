@@ -1,26 +1,55 @@
 """The FastAPI application: API and pages from one process.
 
 ``create_app`` is the only wiring point; entry points (``reind serve``,
-``reind demo``, tests) call it with their settings.
+``reind demo``, tests, ``bench/api.py``) call it with their settings: the
+database (made from ``reind.settings`` on first use when not given), the
+secret that signs session cookies, and whether cookies are ``Secure``
+(switch off only for plain-http local use).
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from reind import __version__
+from reind.core.db import Database
 from reind.web import problems
+from reind.web.api import applications as applications_api
+from reind.web.api import audit as audit_api
+from reind.web.api import committee as committee_api
+from reind.web.api import desk as desk_api
+from reind.web.api import money as money_api
 from reind.web.api import schemes as schemes_api
+from reind.web.api import session as session_api
+from reind.web.api import ventures as ventures_api
+from reind.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
+from reind.web.limits import BodyLimit
 from reind.web.views import schemes as schemes_views
+
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def create_app() -> FastAPI:
-    """A ready-to-serve application."""
+def create_app(
+    database: Database | None = None,
+    *,
+    session_secret: str | None = None,
+    secure_cookies: bool = True,
+    password_hasher: PasswordHasher | None = None,
+) -> FastAPI:
+    """A ready-to-serve application.
+
+    Without ``session_secret`` a random one is made, so sessions last only as
+    long as this process; give every worker the same secret in production.
+    """
     app = FastAPI(
         title="reind",
         version=__version__,
@@ -28,8 +57,32 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
     )
+    app.state.database = database
+    app.state.password_hasher = password_hasher
+    if session_secret is None:
+        logger.info("no session secret given: sessions end when this process does")
+        session_secret = secrets.token_urlsafe(32)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    app.add_middleware(BodyLimit)
     problems.install(app)
     app.include_router(schemes_api.router)
+    for router in (
+        session_api.router,
+        applications_api.router,
+        committee_api.router,
+        money_api.router,
+        desk_api.router,
+        ventures_api.router,
+        audit_api.router,
+    ):
+        app.include_router(router)
     app.include_router(schemes_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

@@ -1,0 +1,320 @@
+"""User accounts and API tokens: who may sign in, and as which Actor.
+
+People sign in with an e-mail address and a password kept as an argon2id
+hash (argon2-cffi's defaults, the RFC 9106 low-memory profile); systems use
+API tokens, random 256-bit secrets shown once and kept as their SHA-256
+(the secret has all the entropy it needs, so a fast hash is enough and a
+lookup costs one indexed query). A failed sign-in says the same thing
+whatever was wrong, and takes about as long, so it does not tell an
+attacker which e-mail addresses exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    ReindError,
+)
+from reind.programme import audit
+from reind.programme.audit import Actor, Role
+from reind.programme.store import EnterpriseRow
+from reind.programme.store_accounts import ApiTokenRow, UserRow
+from reind.programme.uow import flush
+
+logger = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 12
+"""Shortest password accepted (NIST SP 800-63B asks for at least 8; we ask for 12)."""
+TOKEN_PREFIX = "reind_"  # noqa: S105 - a public marker, not a secret
+"""Every API token starts with this, so secret scanners can recognise a leaked one."""
+ACCOUNT_ADMINS = {Role.ADMINISTRATOR, Role.SYSTEM}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DEFAULT_HASHER = PasswordHasher()
+
+
+class NotAuthenticatedError(ReindError):
+    """No valid credentials came with the request: sign in, or send a valid token."""
+
+    code = "not_authenticated"
+    status = 401
+    title = "Not signed in"
+
+
+_SIGN_IN_FAILED = "the e-mail address or the password is wrong, or the account is not active"
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+_dummies: dict[tuple[int, int, int], str] = {}
+
+
+def normalise_email(email: str) -> str:
+    """The address trimmed and lower-cased, or InvalidInputError."""
+    cleaned = email.strip().lower()
+    if not _EMAIL.match(cleaned) or len(cleaned) > 254:
+        raise InvalidInputError(f"not an e-mail address: {email!r}")
+    return cleaned
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"a password needs at least {MIN_PASSWORD_LENGTH} characters, not {len(password)}"
+        )
+
+
+def add_user(
+    session: Session,
+    actor: Actor,
+    *,
+    email: str,
+    display_name: str,
+    role: Role,
+    password: str | None = None,
+    enterprise_id: str | None = None,
+    person_id: str | None = None,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+) -> UserRow:
+    """Create an account; applicants belong to an enterprise, nobody else does.
+
+    ``password`` None makes an account that can only use API tokens (a system).
+    ``person_id`` is the id the committee register knows an assessor by
+    (``committee_members.person_id``); it defaults to the account's own id.
+    """
+    if actor.role not in ACCOUNT_ADMINS:
+        raise ForbiddenError("only an administrator may add users")
+    if role is Role.SYSTEM:
+        raise InvalidInputError("the system role is reind's own; give a system another role")
+    if role is Role.APPLICANT:
+        if enterprise_id is None:
+            raise InvalidInputError("an applicant account must name its enterprise")
+        if session.get(EnterpriseRow, enterprise_id) is None:
+            raise InvalidInputError(f"no enterprise {enterprise_id}")
+    elif enterprise_id is not None:
+        raise InvalidInputError(f"only applicants belong to an enterprise, not a {role.value}")
+    address = normalise_email(email)
+    if not display_name.strip():
+        raise InvalidInputError("a user needs a display name")
+    if session.execute(select(UserRow.id).where(UserRow.email == address)).first() is not None:
+        raise ConflictError(f"there is already a user with the e-mail address {address}")
+    if password is not None:
+        _check_password(password)
+    row = UserRow(
+        email=address,
+        display_name=display_name.strip(),
+        password_hash=None if password is None else (hasher or _DEFAULT_HASHER).hash(password),
+        role=role.value,
+        enterprise_id=enterprise_id,
+        person_id=person_id,
+        active=True,
+        session_epoch=0,
+        created_at=(clock or SystemClock()).now(),
+    )
+    session.add(row)
+    flush(session, "the user")
+    audit.record(
+        session,
+        actor,
+        "account.user_added",
+        "user",
+        row.id,
+        {"email": address, "role": role.value, "enterprise_id": enterprise_id},
+        clock,
+    )
+    return row
+
+
+def actor_of(user: UserRow) -> Actor:
+    """The Actor a signed-in user acts as."""
+    return Actor(user.person_id or user.id, Role(user.role), user.enterprise_id)
+
+
+def authenticate(
+    session: Session, email: str, password: str, hasher: PasswordHasher | None = None
+) -> UserRow:
+    """The active user with this e-mail address and password, or NotAuthenticatedError."""
+    hasher = hasher or _DEFAULT_HASHER
+    try:
+        address = normalise_email(email)
+    except InvalidInputError:
+        address = ""
+    user = session.execute(select(UserRow).where(UserRow.email == address)).scalar_one_or_none()
+    stored = user.password_hash if user is not None else None
+    try:
+        # Verify against a dummy hash when there is no user, so both cases take as long.
+        hasher.verify(stored or _dummy_for(hasher), password)
+    except (VerificationError, InvalidHashError):
+        raise NotAuthenticatedError(_SIGN_IN_FAILED) from None
+    if user is None or stored is None or not user.active:
+        raise NotAuthenticatedError(_SIGN_IN_FAILED)
+    if hasher.check_needs_rehash(stored):
+        user.password_hash = hasher.hash(password)
+        flush(session, "the user")
+    return user
+
+
+def _dummy_for(hasher: PasswordHasher) -> str:
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _dummies:
+        _dummies[key] = _dummy_hash(hasher)
+    return _dummies[key]
+
+
+def get_user(session: Session, user_id: str) -> UserRow:
+    """A user by id, or NotAuthenticatedError (used for sessions)."""
+    user = session.get(UserRow, user_id)
+    if user is None:
+        raise NotAuthenticatedError("the account no longer exists")
+    return user
+
+
+def user_for_session(session: Session, user_id: str, epoch: int) -> UserRow:
+    """The user of a browser session, if the session is still valid."""
+    user = session.get(UserRow, user_id)
+    if user is None or not user.active or user.session_epoch != epoch:
+        raise NotAuthenticatedError("the session has ended: sign in again")
+    return user
+
+
+def change_password(
+    session: Session,
+    user_id: str,
+    new_password: str,
+    actor: Actor,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+) -> UserRow:
+    """Set a new password (the user or an administrator); every session ends."""
+    user = get_user(session, user_id)
+    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may change a password")
+    _check_password(new_password)
+    user.password_hash = (hasher or _DEFAULT_HASHER).hash(new_password)
+    user.session_epoch += 1
+    flush(session, "the user")
+    audit.record(session, actor, "account.password_changed", "user", user.id, {}, clock)
+    return user
+
+
+def deactivate_user(
+    session: Session, user_id: str, actor: Actor, clock: Clock | None = None
+) -> UserRow:
+    """Switch an account off: its sessions end and its tokens are revoked."""
+    if actor.role not in ACCOUNT_ADMINS:
+        raise ForbiddenError("only an administrator may deactivate users")
+    user = get_user(session, user_id)
+    now = (clock or SystemClock()).now()
+    user.active = False
+    user.session_epoch += 1
+    session.execute(
+        update(ApiTokenRow)
+        .where(ApiTokenRow.user_id == user.id)
+        .where(ApiTokenRow.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    flush(session, "the user")
+    audit.record(session, actor, "account.user_deactivated", "user", user.id, {}, clock)
+    return user
+
+
+def token_digest(secret: str) -> str:
+    """SHA-256 (hex) of an API token's secret: what the database keeps."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def issue_token(
+    session: Session,
+    user_id: str,
+    name: str,
+    actor: Actor,
+    *,
+    expires_at: datetime | None = None,
+    clock: Clock | None = None,
+) -> tuple[ApiTokenRow, str]:
+    """A new API token for a user, and its secret (shown this once, never stored)."""
+    user = get_user(session, user_id)
+    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may issue a token")
+    if not user.active:
+        raise ConflictError("the account is not active")
+    if not name.strip():
+        raise InvalidInputError("a token needs a name saying what uses it")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiTokenRow(
+        user_id=user.id,
+        name=name.strip(),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        secret_sha256=token_digest(secret),
+        created_at=(clock or SystemClock()).now(),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    flush(session, "the token")
+    audit.record(
+        session,
+        actor,
+        "account.token_issued",
+        "user",
+        user.id,
+        {"token_id": row.id, "name": row.name, "prefix": row.prefix},
+        clock,
+    )
+    return row, secret
+
+
+def user_for_token(session: Session, secret: str, clock: Clock | None = None) -> UserRow:
+    """The active user an API token belongs to, or NotAuthenticatedError."""
+    found = session.execute(
+        select(ApiTokenRow, UserRow)
+        .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+        .where(ApiTokenRow.secret_sha256 == token_digest(secret))
+    ).first()
+    if found is None:
+        raise NotAuthenticatedError("the API token is not valid")
+    token, user = found
+    now = (clock or SystemClock()).now()
+    expires = token.expires_at
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=now.tzinfo)  # SQLite drops the zone
+    if token.revoked_at is not None or (expires is not None and expires <= now):
+        raise NotAuthenticatedError("the API token is not valid")
+    if not user.active:
+        raise NotAuthenticatedError("the API token is not valid")
+    return user
+
+
+def revoke_token(
+    session: Session, token_id: str, actor: Actor, clock: Clock | None = None
+) -> ApiTokenRow:
+    """Revoke a token at once (the user or an administrator)."""
+    token = session.get(ApiTokenRow, token_id)
+    if token is None:
+        raise NotFoundError(f"no token {token_id}")
+    user = get_user(session, token.user_id)
+    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may revoke a token")
+    if token.revoked_at is None:
+        token.revoked_at = (clock or SystemClock()).now()
+        flush(session, "the token")
+        audit.record(
+            session, actor, "account.token_revoked", "user", user.id, {"token_id": token.id}, clock
+        )
+    return token

@@ -1,0 +1,347 @@
+"""``/api/v1/enterprises`` and ``/api/v1/applications``: drafts to screening.
+
+Each handler translates the request into one service call; the services
+decide who may do what (an applicant only reaches its own enterprise, a
+conflicted committee member never sees the application).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Response, UploadFile, status
+from pydantic import Field
+
+from reind.core.errors import InvalidInputError, NotFoundError
+from reind.programme import applications as service
+from reind.programme import registry
+from reind.programme.audit import Actor, Role
+from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
+from reind.programme.store import ApplicationRow, ContactRow, DocumentRow, EnterpriseRow
+from reind.programme.transitions import screen_application, transition_application
+from reind.programme.workflow import workflow_for
+from reind.rules.store import load_decision
+from reind.web.api.common import (
+    Amount,
+    IdempotencyKey,
+    IfMatch,
+    Schema,
+    expect_version,
+    money,
+    set_etag,
+    shown,
+)
+from reind.web.auth import CurrentActor, require_roles
+from reind.web.deps import UnitOfWork
+
+router = APIRouter(prefix="/api/v1", tags=["applications"])
+Registrar = Annotated[Actor, Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR))]
+
+
+class EnterpriseCreate(Schema):
+    """An enterprise to register."""
+
+    br_number: str = Field(examples=["12345678"])
+    name_en: str = Field(max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+    incorporation: Incorporation
+    employees: int = Field(ge=0)
+    manufacturing: bool
+    industry: Industry
+    listed: bool = False
+
+
+class EnterprisePublic(Schema):
+    """An enterprise on the register."""
+
+    id: str
+    br_number: str
+    name_en: str
+    name_zh: str
+    incorporation: str
+    listed: bool
+    employees: int
+    manufacturing: bool
+    industry: str
+    version: int
+
+
+class ContactCreate(Schema):
+    """A contact person."""
+
+    name: str = Field(max_length=200)
+    position: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+
+
+class ContactPublic(ContactCreate):
+    """A contact person on the register."""
+
+    id: int
+
+
+class CostLineCreate(Schema):
+    """One budget line in one of the scheme's cost categories."""
+
+    category: str = Field(max_length=60)
+    description: str = Field(max_length=300)
+    amount: Amount
+
+
+class CostLinePublic(CostLineCreate):
+    """A stored budget line."""
+
+    id: int
+
+
+class ApplicationCreate(Schema):
+    """A new draft application."""
+
+    scheme: str = Field(max_length=32, examples=["rfs"])
+    enterprise_id: str
+    title: str = Field(max_length=300)
+    amount_requested: Amount
+    cost_lines: list[CostLineCreate] = Field(default_factory=list, max_length=200)
+    facts: dict[str, Any] = Field(default_factory=dict)
+    received: date | None = None
+
+
+class ApplicationPublic(Schema):
+    """An application and where it stands (the label is the one your role sees)."""
+
+    id: str
+    reference: str
+    scheme: str
+    enterprise_id: str
+    title: str
+    state: str
+    state_label: dict[str, str]
+    received: date | None
+    amount_requested: str
+    screening_decision_id: str | None
+    created_at: datetime
+    version: int
+
+
+class TransitionCreate(Schema):
+    """An action to take in the application's workflow."""
+
+    action: str = Field(pattern=r"^[a-z][a-z_]*$", examples=["submit"])
+    note: str = Field(default="", max_length=2000)
+    received: date | None = None
+    version: int | None = Field(default=None, description="The version you last read.")
+
+
+class DocumentPublic(Schema):
+    """A supporting document (its content is not echoed back)."""
+
+    id: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+def _enterprise(row: EnterpriseRow) -> EnterprisePublic:
+    return EnterprisePublic.model_validate(row)
+
+
+def application_public(row: ApplicationRow, actor: Actor) -> ApplicationPublic:
+    """An application as ``actor`` sees it (applicants get the applicant's labels)."""
+    flow = workflow_for(row.scheme)
+    audience: Literal["staff", "applicant"] = (
+        "applicant" if actor.role is Role.APPLICANT else "staff"
+    )
+    return ApplicationPublic(
+        id=row.id,
+        reference=row.reference,
+        scheme=row.scheme,
+        enterprise_id=row.enterprise_id,
+        title=row.title,
+        state=row.state,
+        state_label={lang: flow.label(row.state, audience, lang) for lang in ("en", "zh-Hant")},
+        received=row.received,
+        amount_requested=shown(row.amount_requested_cents),
+        screening_decision_id=row.screening_decision_id,
+        created_at=row.created_at,
+        version=row.version,
+    )
+
+
+@router.post("/enterprises", response_model=EnterprisePublic, status_code=status.HTTP_201_CREATED)
+def register_enterprise(
+    body: EnterpriseCreate, actor: Registrar, session: UnitOfWork
+) -> EnterprisePublic:
+    """Register an enterprise (officers)."""
+    profile = EnterpriseProfile(**body.model_dump())
+    return _enterprise(registry.register_enterprise(session, profile, actor))
+
+
+@router.get("/enterprises/{enterprise_id}", response_model=EnterprisePublic)
+def get_enterprise(
+    enterprise_id: str, actor: CurrentActor, session: UnitOfWork, response: Response
+) -> EnterprisePublic:
+    """An enterprise (applicants: only their own)."""
+    row = registry.get_enterprise(session, enterprise_id, actor)
+    set_etag(response, row.version)
+    return _enterprise(row)
+
+
+@router.post(
+    "/enterprises/{enterprise_id}/contacts",
+    response_model=ContactPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_contact(
+    enterprise_id: str, body: ContactCreate, actor: CurrentActor, session: UnitOfWork
+) -> ContactPublic:
+    """Add a contact person to an enterprise."""
+    row = registry.add_contact(session, enterprise_id, actor, **body.model_dump())
+    return ContactPublic.model_validate(row)
+
+
+@router.get("/enterprises/{enterprise_id}/contacts", response_model=list[ContactPublic])
+def list_contacts(
+    enterprise_id: str, actor: CurrentActor, session: UnitOfWork
+) -> list[ContactPublic]:
+    """The enterprise's contact people."""
+    rows: list[ContactRow] = registry.contacts(session, enterprise_id, actor)
+    return [ContactPublic.model_validate(r) for r in rows]
+
+
+@router.post("/applications", response_model=ApplicationPublic, status_code=status.HTTP_201_CREATED)
+def create_application(
+    body: ApplicationCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ApplicationPublic:
+    """Create a draft; retrying with the same ``Idempotency-Key`` returns the same draft."""
+    draft = service.ApplicationDraft(
+        scheme=body.scheme,
+        enterprise_id=body.enterprise_id,
+        title=body.title,
+        amount_requested=money(body.amount_requested),
+        cost_lines=tuple(
+            service.CostLine(c.category, c.description, money(c.amount)) for c in body.cost_lines
+        ),
+        facts=body.facts,
+        received=body.received,
+    )
+    row = service.create_application(session, draft, actor, idempotency_key=idempotency_key)
+    response.headers["Location"] = f"/api/v1/applications/{row.id}"
+    set_etag(response, row.version)
+    return application_public(row, actor)
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationPublic)
+def get_application(
+    application_id: str, actor: CurrentActor, session: UnitOfWork, response: Response
+) -> ApplicationPublic:
+    """An application, if you may see it."""
+    row = service.get_application(session, application_id, actor)
+    set_etag(response, row.version)
+    return application_public(row, actor)
+
+
+@router.get("/applications/{application_id}/cost-lines", response_model=list[CostLinePublic])
+def list_cost_lines(
+    application_id: str, actor: CurrentActor, session: UnitOfWork
+) -> list[CostLinePublic]:
+    """The application's budget."""
+    service.get_application(session, application_id, actor)
+    return [
+        CostLinePublic(
+            id=c.id, category=c.category, description=c.description, amount=shown(c.amount_cents)
+        )
+        for c in service.cost_lines(session, application_id)
+    ]
+
+
+@router.post(
+    "/applications/{application_id}/cost-lines",
+    response_model=CostLinePublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_cost_line(
+    application_id: str, body: CostLineCreate, actor: CurrentActor, session: UnitOfWork
+) -> CostLinePublic:
+    """Add a budget line to a draft (ineligible categories are refused with the reason)."""
+    line = service.CostLine(body.category, body.description, money(body.amount))
+    row = service.add_cost_line(session, application_id, line, actor)
+    return CostLinePublic(
+        id=row.id, category=row.category, description=row.description, amount=body.amount
+    )
+
+
+@router.post(
+    "/applications/{application_id}/documents",
+    response_model=DocumentPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def attach_document(
+    application_id: str,
+    file: UploadFile,
+    actor: CurrentActor,
+    session: UnitOfWork,
+) -> DocumentPublic:
+    """Upload a supporting document (PDF, PNG, JPEG, CSV, XLSX, DOCX; at most 20 MiB)."""
+    limit = service.MAX_DOCUMENT_BYTES
+    content = file.file.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInputError(f"{file.filename}: the file is over the limit of {limit} bytes")
+    row: DocumentRow = service.attach_document(
+        session,
+        application_id,
+        actor,
+        filename=file.filename or "",
+        media_type=file.content_type or "",
+        content=content,
+    )
+    return DocumentPublic.model_validate(row)
+
+
+@router.post("/applications/{application_id}/transitions", response_model=ApplicationPublic)
+def transition(
+    application_id: str,
+    body: TransitionCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ApplicationPublic:
+    """Take a workflow action (submit, start_screening, withdraw ...) if your role may."""
+    current = service.get_application(session, application_id, actor)
+    expect_version(current.version, if_match, f"application {current.reference}", body.version)
+    row = transition_application(
+        session, application_id, body.action, actor, note=body.note, received=body.received
+    )
+    set_etag(response, row.version)
+    return application_public(row, actor)
+
+
+@router.post("/applications/{application_id}/screening")
+def screen(
+    application_id: str, actor: CurrentActor, session: UnitOfWork, if_match: IfMatch = None
+) -> dict[str, Any]:
+    """Run the scheme's rules on the application: outcome, amount, reasons and trace."""
+    current = service.get_application(session, application_id, actor)
+    expect_version(current.version, if_match, f"application {current.reference}")
+    decision = screen_application(session, application_id, actor)
+    return {"decision_id": current.screening_decision_id, **decision.to_json()}
+
+
+@router.get("/applications/{application_id}/screening")
+def screening_result(
+    application_id: str, actor: CurrentActor, session: UnitOfWork
+) -> dict[str, Any]:
+    """The stored screening decision with its trace and rules version."""
+    row = service.get_application(session, application_id, actor)
+    if row.screening_decision_id is None:
+        raise NotFoundError(f"{row.reference} has not been screened yet")
+    stored = load_decision(session, row.screening_decision_id)
+    return {"decision_id": row.screening_decision_id, **stored.document}

@@ -1,0 +1,242 @@
+"""``/api/v1/committees`` and ``/api/v1/meetings``: vetting committees at work.
+
+A conflicted member's agenda leaves the application out, and reading or
+scoring it is refused (the services decide; this only translates).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, status
+from pydantic import Field
+from sqlalchemy import select
+
+from reind.core.errors import NotFoundError
+from reind.programme import committee as service
+from reind.programme.applications import get_application
+from reind.programme.store_committee import CommitteeDecisionRow
+from reind.web.api.applications import ApplicationPublic, application_public
+from reind.web.api.common import Amount, Schema, money
+from reind.web.auth import CurrentActor
+from reind.web.deps import UnitOfWork
+
+router = APIRouter(prefix="/api/v1", tags=["committee"])
+
+
+class CommitteeCreate(Schema):
+    """A vetting committee for a scheme."""
+
+    scheme: str = Field(max_length=32)
+    name_en: str = Field(max_length=200)
+    name_zh: str = Field(max_length=200)
+
+
+class CommitteePublic(CommitteeCreate):
+    """A vetting committee."""
+
+    id: str
+    version: int
+
+
+class MemberCreate(Schema):
+    """A person appointed for a term (``person_id``: their user account's person id)."""
+
+    person_id: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    capacity: str = Field(max_length=30, examples=["chair", "member", "ex_officio"])
+    term_from: date
+    term_to: date
+
+
+class MemberPublic(MemberCreate):
+    """A committee member."""
+
+    id: str
+    committee_id: str
+
+
+class MeetingCreate(Schema):
+    """A meeting and the applications on its agenda, in order."""
+
+    held_on: date
+    application_ids: list[str] = Field(max_length=500)
+
+
+class MeetingPublic(Schema):
+    """A committee meeting."""
+
+    id: str
+    committee_id: str
+    held_on: date
+    version: int
+
+
+class ConflictCreate(Schema):
+    """A declared conflict of interest."""
+
+    member_id: str
+    application_id: str
+    nature: str = Field(max_length=2000)
+
+
+class ScoreCreate(Schema):
+    """One criterion scored 0-5."""
+
+    criterion: str = Field(max_length=40)
+    score: int = Field(ge=0, le=5)
+    comment: str = Field(default="", max_length=4000)
+
+
+class ScorePublic(ScoreCreate):
+    """A stored score."""
+
+    id: int
+    member_id: str
+    application_id: str
+
+
+class DecisionCreate(Schema):
+    """The committee's decision with its reasons in both languages."""
+
+    supported: bool
+    reasons_en: str = Field(max_length=8000)
+    reasons_zh: str = Field(max_length=8000)
+    decided_on: date
+    grant: Amount | None = None
+
+
+class DecisionPublic(Schema):
+    """The committee's decision and its letter."""
+
+    id: str
+    application_id: str
+    meeting_id: str
+    outcome: str
+    weighted_score: str
+    reasons_en: str
+    reasons_zh: str
+    decided_on: date
+
+
+class LetterPublic(Schema):
+    """The decision letter in English and Traditional Chinese."""
+
+    application_id: str
+    en: str
+    zh_hant: str = Field(serialization_alias="zh-Hant")
+
+
+@router.post("/committees", response_model=CommitteePublic, status_code=status.HTTP_201_CREATED)
+def create_committee(
+    body: CommitteeCreate, actor: CurrentActor, session: UnitOfWork
+) -> CommitteePublic:
+    """Set up a vetting committee (secretariat)."""
+    row = service.create_committee(session, body.scheme, body.name_en, body.name_zh, actor)
+    return CommitteePublic.model_validate(row)
+
+
+@router.post(
+    "/committees/{committee_id}/members",
+    response_model=MemberPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def appoint_member(
+    committee_id: str, body: MemberCreate, actor: CurrentActor, session: UnitOfWork
+) -> MemberPublic:
+    """Appoint a member for a term (secretariat)."""
+    row = service.appoint_member(session, committee_id, actor, **body.model_dump())
+    return MemberPublic.model_validate(row)
+
+
+@router.post(
+    "/committees/{committee_id}/meetings",
+    response_model=MeetingPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def schedule_meeting(
+    committee_id: str, body: MeetingCreate, actor: CurrentActor, session: UnitOfWork
+) -> MeetingPublic:
+    """Schedule a meeting with its agenda (secretariat)."""
+    row = service.schedule_meeting(session, committee_id, body.held_on, body.application_ids, actor)
+    return MeetingPublic.model_validate(row)
+
+
+@router.post("/conflicts", status_code=status.HTTP_201_CREATED)
+def declare_conflict(
+    body: ConflictCreate, actor: CurrentActor, session: UnitOfWork
+) -> dict[str, str]:
+    """Declare a conflict of interest (the member, or the secretariat)."""
+    row = service.declare_conflict(session, body.member_id, body.application_id, body.nature, actor)
+    return {"member_id": row.member_id, "application_id": row.application_id}
+
+
+@router.get("/meetings/{meeting_id}/agenda", response_model=list[ApplicationPublic])
+def agenda(meeting_id: str, actor: CurrentActor, session: UnitOfWork) -> list[ApplicationPublic]:
+    """The meeting's agenda; a member never sees applications they are conflicted on."""
+    return [application_public(r, actor) for r in service.agenda_for(session, meeting_id, actor)]
+
+
+@router.post(
+    "/meetings/{meeting_id}/applications/{application_id}/scores",
+    response_model=ScorePublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def score(
+    meeting_id: str,
+    application_id: str,
+    body: ScoreCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+) -> ScorePublic:
+    """Score one criterion of an application on the agenda (committee members)."""
+    row = service.score_application(
+        session,
+        meeting_id,
+        application_id,
+        actor,
+        criterion=body.criterion,
+        score=body.score,
+        comment=body.comment,
+    )
+    return ScorePublic.model_validate(row)
+
+
+@router.post(
+    "/meetings/{meeting_id}/applications/{application_id}/decision",
+    response_model=DecisionPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def decide(
+    meeting_id: str,
+    application_id: str,
+    body: DecisionCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+) -> DecisionPublic:
+    """Record the committee's decision; the application moves on (approver)."""
+    row: CommitteeDecisionRow = service.decide(
+        session,
+        meeting_id,
+        application_id,
+        actor,
+        supported=body.supported,
+        reasons_en=body.reasons_en,
+        reasons_zh=body.reasons_zh,
+        decided_on=body.decided_on,
+        grant=None if body.grant is None else money(body.grant),
+    )
+    return DecisionPublic.model_validate(row)
+
+
+@router.get("/applications/{application_id}/letter", response_model=LetterPublic)
+def letter(application_id: str, actor: CurrentActor, session: UnitOfWork) -> LetterPublic:
+    """The committee's decision letter, in both languages."""
+    get_application(session, application_id, actor)
+    # A read the committee service does not offer yet: one indexed lookup by application.
+    row = session.execute(
+        select(CommitteeDecisionRow).where(CommitteeDecisionRow.application_id == application_id)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"the committee has not decided on application {application_id}")
+    return LetterPublic(application_id=application_id, en=row.letter_en, zh_hant=row.letter_zh)

@@ -1,0 +1,82 @@
+"""Pieces every API router shares: money as text, headers, optimistic locking.
+
+Money crosses the API as a decimal string ("15000000.00"), never a JSON
+number, so no float ever touches an amount. ``If-Match`` carries the
+version a client last read (the ``ETag`` of a GET, or the ``version``
+field); a stale one is refused with 409 before anything changes, and
+SQLAlchemy's version column catches a race that slips in after the check.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from reind.core.errors import InvalidInputError
+from reind.core.money import Money
+from reind.programme.uow import StaleVersionError
+
+AMOUNT_PATTERN = r"^\d{1,13}(\.\d{1,2})?$"
+
+Amount = Annotated[
+    str,
+    Field(pattern=AMOUNT_PATTERN, examples=["15000000.00"], description="HK$, as decimal text"),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=100,
+        description="Send the same key when retrying: the first record is returned.",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="The ETag (version) you last read; stale is a 409."),
+]
+
+
+class Schema(BaseModel):
+    """Base of request and response bodies: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+def money(text: str) -> Money:
+    """Money from the API's decimal text."""
+    return Money.of(text)
+
+
+def shown(cents: int) -> str:
+    """Cents as the API's decimal text."""
+    return str(Money(cents).amount)
+
+
+def etag(version: int) -> str:
+    """The ETag of a record at ``version``."""
+    return f'"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    """Put the record's version in the ETag header."""
+    response.headers["ETag"] = etag(version)
+
+
+def expect_version(
+    current: int, if_match: str | None, what: str, body_version: int | None = None
+) -> None:
+    """Refuse (409) when the client's version of ``what`` is not the current one."""
+    wanted = body_version
+    if if_match is not None and if_match.strip() != "*":
+        text = if_match.strip().removeprefix("W/").strip('"')
+        if not text.isdigit():
+            raise InvalidInputError(f'If-Match must be an ETag such as "3", not {if_match!r}')
+        wanted = int(text)
+    if wanted is not None and wanted != current:
+        raise StaleVersionError(
+            f"{what} is at version {current}, not {wanted}: someone changed it; reload and retry",
+            current_version=current,
+        )

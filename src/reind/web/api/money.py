@@ -1,0 +1,336 @@
+"""Agreements, milestones, reports, claims, disbursements and the ledger.
+
+Claims carry an ``Idempotency-Key`` so a retried submission never makes a
+second claim; approvals take ``If-Match`` so nobody approves a claim that
+changed after they read it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Response, status
+from pydantic import Field
+
+from reind.core.errors import NotFoundError
+from reind.programme import agreements, claims
+from reind.programme.applications import get_application
+from reind.programme.store_money import AgreementRow, ClaimRow, DisbursementRow
+from reind.web.api.common import (
+    Amount,
+    IdempotencyKey,
+    IfMatch,
+    Schema,
+    expect_version,
+    money,
+    set_etag,
+    shown,
+)
+from reind.web.auth import CurrentActor
+from reind.web.deps import UnitOfWork
+
+router = APIRouter(prefix="/api/v1", tags=["agreements and claims"])
+
+
+class MilestoneCreate(Schema):
+    """A milestone of an agreement."""
+
+    title: str = Field(max_length=300)
+    due_on: date
+
+
+class AgreementCreate(Schema):
+    """The funding agreement: the grant it commits and its dates."""
+
+    grant: Amount
+    signed_on: date
+    starts_on: date
+    ends_on: date
+    milestones: list[MilestoneCreate] = Field(default_factory=list, max_length=100)
+
+
+class AgreementPublic(Schema):
+    """A signed agreement."""
+
+    id: str
+    application_id: str
+    grant: str
+    signed_on: date
+    starts_on: date
+    ends_on: date
+    version: int
+
+
+class MilestoneAchieved(Schema):
+    """When a milestone was achieved."""
+
+    achieved_on: date
+
+
+class ReportCreate(Schema):
+    """A progress, final or post-completion report."""
+
+    kind: str = Field(examples=["progress", "final", "post_completion"])
+    period_end: date
+    submitted_on: date
+    summary: str = Field(max_length=20000)
+
+
+class ClaimCreate(Schema):
+    """A claim (payment request); RTTP claims name the trainee's enrolment."""
+
+    amount: Amount
+    submitted_on: date
+    enrolment_id: int | None = None
+
+
+class ClaimPublic(Schema):
+    """A claim and where it stands."""
+
+    id: str
+    application_id: str
+    amount: str
+    state: str
+    submitted_on: date
+    enrolment_id: int | None
+    reason: str
+    version: int
+
+
+class ClaimRejection(Schema):
+    """Why a claim is rejected."""
+
+    reason: str = Field(max_length=4000)
+
+
+class DisbursementCreate(Schema):
+    """When the money was paid."""
+
+    paid_on: date
+
+
+class DisbursementPublic(Schema):
+    """A payment."""
+
+    id: str
+    claim_id: str
+    application_id: str
+    amount: str
+    paid_on: date
+
+
+class LedgerPublic(Schema):
+    """The money position of a project (HK$ as decimal text)."""
+
+    application_id: str
+    applied: str
+    approved: str
+    committed: str
+    claimed: str
+    claims_approved: str
+    disbursed: str
+    available: str
+    payable: str
+
+
+def _agreement(row: AgreementRow) -> AgreementPublic:
+    return AgreementPublic(
+        id=row.id,
+        application_id=row.application_id,
+        grant=shown(row.grant_cents),
+        signed_on=row.signed_on,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        version=row.version,
+    )
+
+
+def _claim(row: ClaimRow, response: Response | None = None) -> ClaimPublic:
+    if response is not None:
+        set_etag(response, row.version)
+    return ClaimPublic(
+        id=row.id,
+        application_id=row.application_id,
+        amount=shown(row.amount_cents),
+        state=row.state,
+        submitted_on=row.submitted_on,
+        enrolment_id=row.enrolment_id,
+        reason=row.reason,
+        version=row.version,
+    )
+
+
+@router.post(
+    "/applications/{application_id}/agreement",
+    response_model=AgreementPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def sign_agreement(
+    application_id: str, body: AgreementCreate, actor: CurrentActor, session: UnitOfWork
+) -> AgreementPublic:
+    """Sign the agreement: commit the grant within the caps (officers)."""
+    row = agreements.sign_agreement(
+        session,
+        application_id,
+        actor,
+        grant=money(body.grant),
+        signed_on=body.signed_on,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        milestones=tuple((m.title, m.due_on) for m in body.milestones),
+    )
+    return _agreement(row)
+
+
+@router.get("/applications/{application_id}/agreement", response_model=AgreementPublic)
+def get_agreement(application_id: str, actor: CurrentActor, session: UnitOfWork) -> AgreementPublic:
+    """The application's agreement."""
+    get_application(session, application_id, actor)
+    return _agreement(agreements.agreement_of(session, application_id))
+
+
+@router.post("/milestones/{milestone_id}/achievement")
+def achieve_milestone(
+    milestone_id: int, body: MilestoneAchieved, actor: CurrentActor, session: UnitOfWork
+) -> dict[str, object]:
+    """Confirm a milestone achieved (officers)."""
+    row = agreements.achieve_milestone(session, milestone_id, body.achieved_on, actor)
+    return {"id": row.id, "title": row.title, "achieved_on": row.achieved_on}
+
+
+@router.post("/applications/{application_id}/reports", status_code=status.HTTP_201_CREATED)
+def submit_report(
+    application_id: str, body: ReportCreate, actor: CurrentActor, session: UnitOfWork
+) -> dict[str, object]:
+    """File a progress, final or post-completion report."""
+    row = agreements.submit_report(session, application_id, actor, **body.model_dump())
+    return {"id": row.id, "kind": row.kind, "period_end": row.period_end}
+
+
+@router.post(
+    "/applications/{application_id}/claims",
+    response_model=ClaimPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def submit_claim(
+    application_id: str,
+    body: ClaimCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ClaimPublic:
+    """Submit a claim; retrying with the same ``Idempotency-Key`` returns the same claim."""
+    row = claims.submit_claim(
+        session,
+        application_id,
+        money(body.amount),
+        actor,
+        submitted_on=body.submitted_on,
+        idempotency_key=idempotency_key,
+        enrolment_id=body.enrolment_id,
+    )
+    response.headers["Location"] = f"/api/v1/claims/{row.id}"
+    return _claim(row, response)
+
+
+def _visible_claim(session: UnitOfWork, claim_id: str, actor: CurrentActor) -> ClaimRow:
+    row = session.get(ClaimRow, claim_id)
+    if row is None:
+        raise NotFoundError(f"no claim {claim_id}")
+    get_application(session, row.application_id, actor)
+    return row
+
+
+@router.get("/claims/{claim_id}", response_model=ClaimPublic)
+def get_claim(
+    claim_id: str, actor: CurrentActor, session: UnitOfWork, response: Response
+) -> ClaimPublic:
+    """A claim, if you may see its application."""
+    return _claim(_visible_claim(session, claim_id, actor), response)
+
+
+@router.post("/claims/{claim_id}/officer-approval", response_model=ClaimPublic)
+def officer_approval(
+    claim_id: str,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ClaimPublic:
+    """First approval (an officer)."""
+    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    return _claim(claims.approve_claim_as_officer(session, claim_id, actor), response)
+
+
+@router.post("/claims/{claim_id}/finance-approval", response_model=ClaimPublic)
+def finance_approval(
+    claim_id: str,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ClaimPublic:
+    """Second approval (finance, not the officer who approved first)."""
+    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    return _claim(claims.approve_claim_as_finance(session, claim_id, actor), response)
+
+
+@router.post("/claims/{claim_id}/rejection", response_model=ClaimPublic)
+def reject(
+    claim_id: str,
+    body: ClaimRejection,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ClaimPublic:
+    """Reject a claim at either stage, with the reason."""
+    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    return _claim(claims.reject_claim(session, claim_id, actor, body.reason), response)
+
+
+@router.post(
+    "/claims/{claim_id}/disbursement",
+    response_model=DisbursementPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def disburse(
+    claim_id: str,
+    body: DisbursementCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    if_match: IfMatch = None,
+) -> DisbursementPublic:
+    """Pay an approved claim (finance)."""
+    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    row: DisbursementRow = claims.disburse(session, claim_id, actor, paid_on=body.paid_on)
+    return DisbursementPublic(
+        id=row.id,
+        claim_id=row.claim_id,
+        application_id=row.application_id,
+        amount=shown(row.amount_cents),
+        paid_on=row.paid_on,
+    )
+
+
+@router.get("/applications/{application_id}/ledger", response_model=LedgerPublic)
+def ledger(application_id: str, actor: CurrentActor, session: UnitOfWork) -> LedgerPublic:
+    """Applied, approved, committed, claimed, approved claims, disbursed and available."""
+    position = claims.ledger_of(session, application_id, actor)
+    return LedgerPublic(
+        application_id=application_id,
+        **{
+            name: str(getattr(position, name).amount)
+            for name in (
+                "applied",
+                "approved",
+                "committed",
+                "claimed",
+                "claims_approved",
+                "disbursed",
+                "available",
+                "payable",
+            )
+        },
+    )

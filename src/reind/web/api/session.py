@@ -1,0 +1,156 @@
+"""``/api/v1/session`` and ``/api/v1/users``: sign in and out, accounts, API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from fastapi import APIRouter, Request, Response, status
+from pydantic import Field
+
+from reind.programme import accounts
+from reind.programme.audit import Role
+from reind.programme.store_accounts import ApiTokenRow, UserRow
+from reind.web.api.common import Schema
+from reind.web.auth import CurrentActor, CurrentUser, end_session, start_session
+from reind.web.deps import UnitOfWork
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+class SessionCreate(Schema):
+    """Sign-in details."""
+
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+
+
+class UserPublic(Schema):
+    """An account as the API shows it (never its password hash)."""
+
+    id: str
+    email: str
+    display_name: str
+    role: Role
+    enterprise_id: str | None
+    person_id: str | None
+    active: bool
+    version: int
+
+
+class SessionPublic(Schema):
+    """The signed-in user and the CSRF token to send with unsafe requests."""
+
+    user: UserPublic
+    csrf_token: str
+
+
+class UserCreate(Schema):
+    """A new account; ``password`` left out makes a token-only (system) account."""
+
+    email: str = Field(max_length=254)
+    display_name: str = Field(max_length=200)
+    role: Role
+    password: str | None = Field(default=None, max_length=1024)
+    enterprise_id: str | None = None
+    person_id: str | None = Field(default=None, max_length=64)
+
+
+class TokenCreate(Schema):
+    """A new API token: what uses it, and when it stops working."""
+
+    name: str = Field(max_length=100)
+    expires_at: datetime | None = None
+
+
+class TokenPublic(Schema):
+    """An API token; ``secret`` is only present in the answer that creates it."""
+
+    id: str
+    user_id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    secret: str | None = None
+
+
+def _hasher(request: Request) -> PasswordHasher | None:
+    hasher: PasswordHasher | None = request.app.state.password_hasher
+    return hasher
+
+
+def _user(row: UserRow) -> UserPublic:
+    return UserPublic.model_validate(row)
+
+
+@router.post("/session", response_model=SessionPublic)
+def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> SessionPublic:
+    """Sign in with e-mail and password; the answer carries the CSRF token."""
+    user = accounts.authenticate(session, body.email, body.password, _hasher(request))
+    token = start_session(request, user)
+    return SessionPublic(user=_user(user), csrf_token=token)
+
+
+@router.get("/session", response_model=SessionPublic)
+def who_am_i(user: CurrentUser, request: Request) -> SessionPublic:
+    """The signed-in user (and, for a browser session, its CSRF token)."""
+    return SessionPublic(user=_user(user), csrf_token=str(request.session.get("csrf", "")))
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out(user: CurrentUser, request: Request) -> Response:
+    """Sign out on this browser (needs the CSRF token like any unsafe request)."""
+    end_session(request)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+def add_user(
+    body: UserCreate, request: Request, actor: CurrentActor, session: UnitOfWork
+) -> UserPublic:
+    """Add an account (administrators)."""
+    row = accounts.add_user(
+        session,
+        actor,
+        email=body.email,
+        display_name=body.display_name,
+        role=body.role,
+        password=body.password,
+        enterprise_id=body.enterprise_id,
+        person_id=body.person_id,
+        hasher=_hasher(request),
+    )
+    return _user(row)
+
+
+@router.post("/users/{user_id}/deactivation", response_model=UserPublic)
+def deactivate(user_id: str, actor: CurrentActor, session: UnitOfWork) -> UserPublic:
+    """Switch an account off: sessions end, tokens are revoked (administrators)."""
+    return _user(accounts.deactivate_user(session, user_id, actor))
+
+
+def _token(row: ApiTokenRow, secret: str | None = None) -> TokenPublic:
+    public = TokenPublic.model_validate(row)
+    public.secret = secret
+    return public
+
+
+@router.post(
+    "/users/{user_id}/tokens", response_model=TokenPublic, status_code=status.HTTP_201_CREATED
+)
+def issue_token(
+    user_id: str, body: TokenCreate, actor: CurrentActor, session: UnitOfWork
+) -> TokenPublic:
+    """Issue an API token; its secret is in this answer and nowhere else, ever."""
+    row, secret = accounts.issue_token(
+        session, user_id, body.name, actor, expires_at=body.expires_at
+    )
+    return _token(row, secret)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenPublic)
+def revoke_token(token_id: str, actor: CurrentActor, session: UnitOfWork) -> TokenPublic:
+    """Revoke an API token at once."""
+    return _token(accounts.revoke_token(session, token_id, actor))
