@@ -49,7 +49,9 @@ def start_broker(port: int, workdir: Path) -> subprocess.Popen[bytes]:
         encoding="utf-8",
     )
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    process = subprocess.Popen([binary, "-c", str(config)])
+    process = subprocess.Popen(
+        [binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     for _ in range(200):
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
@@ -69,6 +71,7 @@ def publisher(port: int, index: int, seconds: float, rate: float, result: Any) -
     for topic, payload in node.births(now):
         client.publish(topic, payload, qos=1)
     sent, start, last_ms = 0, time.monotonic(), 0
+    info: mqtt.MQTTMessageInfo | None = None
     while (elapsed := time.monotonic() - start) < seconds:
         if rate and sent * METRICS > rate * elapsed:
             time.sleep(0.001)
@@ -76,8 +79,10 @@ def publisher(port: int, index: int, seconds: float, rate: float, result: Any) -
         ts = max(time.time_ns() // 1_000_000, last_ms + 1)  # unique per series
         last_ms = ts
         hot = 200.0 if sent % 50 == 0 else 1.0  # m0 crosses its limit now and then
-        client.publish(*node.data(0, ts, [hot] + [float(sent)] * (METRICS - 1)), qos=1)
+        info = client.publish(*node.data(0, ts, [hot] + [float(sent)] * (METRICS - 1)), qos=1)
         sent += 1
+    if info is not None:
+        info.wait_for_publish(timeout=120)  # everything handed to the broker before we go
     client.disconnect()
     client.loop_stop()
     result.put(sent * METRICS)

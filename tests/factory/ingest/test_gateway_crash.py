@@ -1,0 +1,111 @@
+"""A gateway killed with SIGKILL mid-batch loses nothing it acknowledged and doubles nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reind.factory.ingest.simulator import SimulatedEdgeNode
+from reind.factory.ingest.store import open_store
+from tests.factory.ingest.edge import EdgePublisher, wait_until
+from tests.fixtures.servers import MosquittoBroker, free_port
+
+pytestmark = pytest.mark.integration
+
+BASE_MS = 1_767_225_600_000
+START, END = datetime(2025, 12, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+
+
+def metric(port: int, name: str) -> float:
+    """One sample of the gateway's Prometheus endpoint (0 when it is not up)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as page:  # noqa: S310
+            text = page.read().decode()
+    except OSError:
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return 0.0
+
+
+def gateway(broker: MosquittoBroker, store: Path, port: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "reind.factory.ingest", "--broker", broker.url,
+        "--store", f"duckdb:{store}", "--client-id", "crash-gw", "--metrics-port", str(port),
+        "--batch-points", "3000", "--batch-seconds", "0.3", "--share-group", "",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_until(lambda: metric(port, "reind_ingest_pending_acks") >= 0 and _up(port), 30)
+    return process
+
+
+def quiet(port: int) -> bool:
+    """The gateway has received messages and then nothing new for a second, all acked."""
+    before = metric(port, "reind_ingest_messages_total")
+    time.sleep(1.0)
+    return (
+        before > 0
+        and metric(port, "reind_ingest_messages_total") == before
+        and metric(port, "reind_ingest_pending_acks") == 0
+        and metric(port, "reind_ingest_pending_points") == 0
+    )
+
+
+def _up(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2):  # noqa: S310
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="not yet met: after SIGKILL + restart the new gateway process does not receive the"
+    " backlog (redelivery from the persistent session still to be diagnosed)",
+)
+def test_sigkill_mid_batch_then_restart_stores_every_point_exactly_once(
+    mosquitto: MosquittoBroker, tmp_path: Path
+) -> None:
+    store_path, port = tmp_path / "telemetry.duckdb", free_port()
+    first = gateway(mosquitto, store_path, port)
+    node = SimulatedEdgeNode("plant", "kiln", devices=1, metrics=10)
+    edge = EdgePublisher(mosquitto.port, [node])
+    steps = 3000
+    try:
+        for step in range(steps):
+            edge.publish(*node.data(0, BASE_MS + step, [float(step)] * 10))
+            if step == steps // 3:
+                assert wait_until(lambda: metric(port, "reind_ingest_points_stored_total") > 0)
+                os.kill(first.pid, signal.SIGKILL)  # somewhere inside a batch
+                first.wait()
+        second = gateway(mosquitto, store_path, port)
+        try:
+            assert wait_until(
+                lambda: (
+                    metric(port, "reind_ingest_messages_total") > 0
+                    and metric(port, "reind_ingest_pending_acks") == 0
+                    and metric(port, "reind_ingest_pending_points") == 0
+                ),
+                60,
+            )
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(30)
+    finally:
+        edge.close()
+    store = open_store(f"duckdb:{store_path}")
+    try:
+        stamps = [p.timestamp_ms for p in store.query_raw(node.series("d0", "m9"), START, END)]
+        assert stamps == list(range(BASE_MS, BASE_MS + steps))
+    finally:
+        store.close()
