@@ -22,6 +22,7 @@ from reind.factory.twins.tags import Tag, TagKind, TagRole, TagTable, TagValue
 logger = logging.getLogger(__name__)
 
 RECIPE_PREFIX = "Recipe/"
+FAULT_PREFIX = "Simulation/Fault/"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,17 @@ class Twin:
         self.tags = TagTable()
         self.units: dict[str, PackMLMachine] = {}
         self.active_faults: dict[str, dict[str, float]] = {}
+        for name, spec in self.faults.items():
+            self.tags.add(
+                Tag(
+                    f"{FAULT_PREFIX}{name}",
+                    TagKind.BOOL,
+                    TagRole.SIMULATION,
+                    False,
+                    description_en=f"Simulated fault: {spec.description_en}",
+                    description_zh=f"模擬故障:{spec.description_zh}",
+                )
+            )
 
     # ----------------------------------------------------------------- units and tags
     def add_unit(self, prefix: str, unit: str) -> PackMLMachine:
@@ -150,6 +162,14 @@ class Twin:
         tag = self.tags[name]
         if not tag.writable:
             raise InvalidInputError(f"tag {name} is read-only")
+        if tag.role is TagRole.SIMULATION:
+            fault = name[len(FAULT_PREFIX) :]
+            wanted = value is True or (isinstance(value, int | float) and value != 0)
+            if wanted and fault not in self.active_faults:
+                self.inject_fault(fault)
+            elif not wanted and fault in self.active_faults:
+                self.clear_fault(fault)
+            return
         if tag.role is TagRole.COMMAND:
             prefix = name[: -len("PackML/Command")]
             self.command(prefix, parse_command(value))
@@ -185,6 +205,7 @@ class Twin:
         if name in self.active_faults:
             raise ConflictError(f"fault {name} is already active")
         self.active_faults[name] = dict(params)
+        self.tags.set(f"{FAULT_PREFIX}{name}", True)
         logger.info("%s: fault %s injected %s", self.kind, name, params)
         self.on_fault(name, params, active=True)
 
@@ -193,6 +214,7 @@ class Twin:
         if name not in self.active_faults:
             raise ConflictError(f"fault {name} is not active")
         params = self.active_faults.pop(name)
+        self.tags.set(f"{FAULT_PREFIX}{name}", False)
         logger.info("%s: fault %s cleared", self.kind, name)
         self.on_fault(name, params, active=False)
 

@@ -36,6 +36,7 @@ class TagRole(Enum):
     ALARM = "alarm"
     PARAMETER = "parameter"
     COMMAND = "command"
+    SIMULATION = "simulation"
 
 
 @dataclass
@@ -54,8 +55,8 @@ class Tag:
 
     @property
     def writable(self) -> bool:
-        """Recipe parameters and commands may be written from outside."""
-        return self.role in (TagRole.PARAMETER, TagRole.COMMAND)
+        """Recipe parameters, commands and simulated faults may be written from outside."""
+        return self.role in (TagRole.PARAMETER, TagRole.COMMAND, TagRole.SIMULATION)
 
 
 @dataclass
