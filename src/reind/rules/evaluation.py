@@ -68,10 +68,11 @@ class InForce:
 class Evaluation:
     """The context of one case (or one batch of cases on one date): traced look-ups."""
 
-    __slots__ = ("_in_force", "_reasons", "_trace", "as_at", "scheme")
+    __slots__ = ("_in_force", "_reasons", "_resolved", "_trace", "as_at", "scheme")
 
     def __init__(self, in_force: InForce) -> None:
         self._in_force = in_force
+        self._resolved = in_force._values  # read directly: this is the hottest path
         self.scheme = in_force.scheme
         self.as_at = in_force.as_at
         self._trace: dict[str, DatedValue] = {}
@@ -79,7 +80,10 @@ class Evaluation:
 
     def lookup(self, name: str) -> DatedValue | None:
         """The dated value of ``name`` in force (None if none), traced."""
-        found = self._in_force.get(name)
+        try:
+            found = self._resolved[name]
+        except KeyError:
+            found = self._in_force.get(name)
         if found is not None and name not in self._trace:
             self._trace[name] = found
         return found
@@ -100,11 +104,13 @@ class Evaluation:
 
     def money(self, name: str) -> Money:
         """A parameter in HK$."""
-        return _typed(self.value(name), Money, name)
+        value = self.value(name)
+        return value if value.__class__ is Money else _typed(value, Money, name)
 
     def ratio(self, name: str) -> Fraction:
         """A ratio or multiplier parameter, exact."""
-        return _typed(self.value(name), Fraction, name)
+        value = self.value(name)
+        return value if value.__class__ is Fraction else _typed(value, Fraction, name)
 
     def count(self, name: str) -> int:
         """A whole-number parameter."""
