@@ -37,6 +37,18 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         database.dispose()
 
 
+@pytest.fixture(scope="module")
+def shared_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One world for a whole module, for tests that each make their own fresh subjects."""
+    database = _sqlite(request, tmp_path_factory.mktemp("shared"))
+    try:
+        yield make_world(database)
+    finally:
+        database.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)])
 def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     """The same world on SQLite and on a real PostgreSQL."""

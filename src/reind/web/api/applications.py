@@ -37,6 +37,9 @@ from reind.web.deps import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 Registrar = Annotated[Actor, Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR))]
+# The application services let anyone who may *see* a draft change its budget and
+# documents; until they check the role themselves, only those who write applications may.
+Writer = Annotated[Actor, Depends(require_roles(Role.APPLICANT, Role.OFFICER, Role.ADMINISTRATOR))]
 
 
 class EnterpriseCreate(Schema):
@@ -268,7 +271,7 @@ def list_cost_lines(
     status_code=status.HTTP_201_CREATED,
 )
 def add_cost_line(
-    application_id: str, body: CostLineCreate, actor: CurrentActor, session: UnitOfWork
+    application_id: str, body: CostLineCreate, actor: Writer, session: UnitOfWork
 ) -> CostLinePublic:
     """Add a budget line to a draft (ineligible categories are refused with the reason)."""
     line = service.CostLine(body.category, body.description, money(body.amount))
@@ -286,7 +289,7 @@ def add_cost_line(
 def attach_document(
     application_id: str,
     file: UploadFile,
-    actor: CurrentActor,
+    actor: Writer,
     session: UnitOfWork,
 ) -> DocumentPublic:
     """Upload a supporting document (PDF, PNG, JPEG, CSV, XLSX, DOCX; at most 20 MiB)."""

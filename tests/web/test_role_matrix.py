@@ -1,0 +1,360 @@
+"""Every role against every endpoint: allowed, refused (403) or not signed in (401).
+
+Each cell prepares its own fresh subject through the services, so an
+allowed request that changes something never spoils the next cell. The
+applicant of enterprise B reading enterprise A's application by id, and a
+committee member who declared a conflict of interest, are among the refused.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from reind.core.money import HKD
+from reind.programme.claims import (
+    approve_claim_as_finance,
+    approve_claim_as_officer,
+    submit_claim,
+)
+from reind.programme.committee import decide
+from reind.programme.store import EnterpriseRow
+from tests.programme.factories import (
+    APPROVER,
+    FINANCE,
+    OFFICER,
+    funded_rfs_project,
+    rfs_application,
+)
+from tests.web.world import ROLES, World, committee_meeting
+
+EVERYONE = frozenset(ROLES)
+SEES_A = EVERYONE - {"other_applicant", "conflicted_member"}
+"""Who may see enterprise A's application that ``member-2`` is conflicted on."""
+WRITERS = frozenset({"applicant", "officer", "administrator"})
+SECRETARIAT = frozenset({"officer", "administrator"})
+READERS = frozenset({"officer", "administrator", "analyst", "auditor"})
+_serial = itertools.count(1)
+
+Ids = dict[str, str]
+
+
+def _a(session: Session, world: World) -> EnterpriseRow:
+    return session.get_one(EnterpriseRow, world.enterprise_a)
+
+
+def nothing(session: Session, world: World) -> Ids:
+    """No subject needed."""
+    return {"enterprise": world.enterprise_a}
+
+
+def draft(session: Session, world: World) -> Ids:
+    """A draft of enterprise A that ``member-2`` is conflicted on."""
+    app = rfs_application(session, _a(session, world))
+    committee_meeting(session, world, [app.id], conflicted=[app.id])
+    return {"app": app.id}
+
+
+def in_screening(session: Session, world: World) -> Ids:
+    """An application of A waiting to be screened."""
+    return {"app": rfs_application(session, _a(session, world), state="screening").id}
+
+
+def screened(session: Session, world: World) -> Ids:
+    """A screened application of A (conflicted for ``member-2``)."""
+    app = rfs_application(session, _a(session, world), state="assessment")
+    committee_meeting(session, world, [app.id], conflicted=[app.id])
+    return {"app": app.id}
+
+
+def before_committee(session: Session, world: World) -> Ids:
+    """An application of A on a meeting's agenda, beside one of B; member-2 conflicted on A."""
+    app = rfs_application(session, _a(session, world), state="vetting_committee")
+    other = rfs_application(
+        session, session.get_one(EnterpriseRow, world.enterprise_b), state="vetting_committee"
+    )
+    held = committee_meeting(session, world, [app.id, other.id], conflicted=[app.id])
+    return {"app": app.id, "meeting": held.id}
+
+
+def supported(session: Session, world: World) -> Ids:
+    """An application of A the committee supported with a HK$100,000 grant."""
+    ids = before_committee(session, world)
+    decide(
+        session,
+        ids["meeting"],
+        ids["app"],
+        APPROVER,
+        supported=True,
+        reasons_en="Clear benefits.",
+        reasons_zh="效益明確。",
+        decided_on=date(2024, 4, 1),
+        grant=HKD("100000"),
+    )
+    return ids
+
+
+def completed(session: Session, world: World) -> Ids:
+    """A completed RFS project of A (grant HK$100,000); member-2 conflicted on it."""
+    app = funded_rfs_project(session, _a(session, world), grant=HKD("100000"), completed=True)
+    committee_meeting(session, world, [app.id], conflicted=[app.id])
+    return {"app": app.id}
+
+
+def claim(session: Session, world: World, stage: int = 0) -> Ids:
+    """A HK$1,000 claim on a completed project, approved up to ``stage`` (0, 1 or 2)."""
+    ids = completed(session, world)
+    row = submit_claim(session, ids["app"], HKD("1000"), OFFICER, submitted_on=date(2024, 9, 1))
+    if stage >= 1:
+        approve_claim_as_officer(session, row.id, OFFICER)
+    if stage >= 2:
+        approve_claim_as_finance(session, row.id, FINANCE)
+    return {**ids, "claim": row.id}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint, who may call it, and how to make a fresh subject for each call."""
+
+    method: str
+    path: str
+    allowed: frozenset[str]
+    prepare: Callable[[Session, World], Ids] = nothing
+    body: Callable[[World, Ids], dict[str, Any]] | None = None
+    files: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _application_body(world: World, ids: Ids) -> dict[str, Any]:
+    return {
+        "scheme": "rfs",
+        "enterprise_id": world.enterprise_a,
+        "title": "Smart noodle line",
+        "amount_requested": "1000000",
+        "cost_lines": [
+            {"category": "machinery_equipment", "description": "Extruder", "amount": "3000000"}
+        ],
+        "facts": {"new_line_in_hong_kong": True, "smart_manufacturing": True},
+    }
+
+
+def _enterprise_body(world: World, ids: Ids) -> dict[str, Any]:
+    return {
+        "br_number": str(70_000_000 + next(_serial)),
+        "name_en": "Jade Bakery Ltd",
+        "incorporation": "cap622",
+        "employees": 20,
+        "manufacturing": True,
+        "industry": "food_manufacturing",
+    }
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "read application": Endpoint("GET", "/applications/{app}", SEES_A, draft),
+    "create application": Endpoint("POST", "/applications", WRITERS, body=_application_body),
+    "read budget": Endpoint("GET", "/applications/{app}/cost-lines", SEES_A, draft),
+    "add cost line": Endpoint(
+        "POST",
+        "/applications/{app}/cost-lines",
+        WRITERS,
+        draft,
+        lambda w, i: {"category": "machinery_equipment", "description": "Oven", "amount": "9"},
+    ),
+    "upload document": Endpoint(
+        "POST", "/applications/{app}/documents", WRITERS, draft, files=True
+    ),
+    "submit": Endpoint(
+        "POST",
+        "/applications/{app}/transitions",
+        frozenset({"applicant", "officer"}),
+        draft,
+        lambda w, i: {"action": "submit", "received": "2024-03-01"},
+    ),
+    "screen": Endpoint("POST", "/applications/{app}/screening", SECRETARIAT, in_screening),
+    "read screening": Endpoint("GET", "/applications/{app}/screening", SEES_A, screened),
+    "read enterprise": Endpoint("GET", "/enterprises/{enterprise}", EVERYONE - {"other_applicant"}),
+    "register enterprise": Endpoint("POST", "/enterprises", SECRETARIAT, body=_enterprise_body),
+    "set up committee": Endpoint(
+        "POST",
+        "/committees",
+        SECRETARIAT,
+        body=lambda w, i: {"scheme": "rfs", "name_en": "Panel", "name_zh": "委員會"},
+    ),
+    "read agenda": Endpoint(
+        "GET",
+        "/meetings/{meeting}/agenda",
+        frozenset(
+            {"officer", "administrator", "approver", "member", "conflicted_member", "auditor"}
+        ),
+        before_committee,
+    ),
+    "score": Endpoint(
+        "POST",
+        "/meetings/{meeting}/applications/{app}/scores",
+        frozenset({"member"}),
+        before_committee,
+        lambda w, i: {"criterion": "financial", "score": 4},
+    ),
+    "decide": Endpoint(
+        "POST",
+        "/meetings/{meeting}/applications/{app}/decision",
+        frozenset({"approver"}),
+        before_committee,
+        lambda w, i: {
+            "supported": False,
+            "reasons_en": "Weak case.",
+            "reasons_zh": "理據不足。",
+            "decided_on": "2024-04-01",
+        },
+    ),
+    "read letter": Endpoint("GET", "/applications/{app}/letter", SEES_A, supported),
+    "sign agreement": Endpoint(
+        "POST",
+        "/applications/{app}/agreement",
+        frozenset({"officer"}),
+        supported,
+        lambda w, i: {
+            "grant": "100000",
+            "signed_on": "2024-05-01",
+            "starts_on": "2024-06-01",
+            "ends_on": "2025-05-31",
+        },
+    ),
+    "submit claim": Endpoint(
+        "POST",
+        "/applications/{app}/claims",
+        frozenset({"applicant", "officer"}),
+        completed,
+        lambda w, i: {"amount": "500", "submitted_on": "2024-09-01"},
+    ),
+    "read claim": Endpoint("GET", "/claims/{claim}", SEES_A, claim),
+    "officer approval": Endpoint(
+        "POST", "/claims/{claim}/officer-approval", frozenset({"officer"}), claim
+    ),
+    "finance approval": Endpoint(
+        "POST",
+        "/claims/{claim}/finance-approval",
+        frozenset({"finance"}),
+        lambda s, w: claim(s, w, stage=1),
+    ),
+    "reject claim": Endpoint(
+        "POST",
+        "/claims/{claim}/rejection",
+        frozenset({"officer", "finance"}),
+        claim,
+        lambda w, i: {"reason": "No invoice."},
+    ),
+    "disburse": Endpoint(
+        "POST",
+        "/claims/{claim}/disbursement",
+        frozenset({"finance"}),
+        lambda s, w: claim(s, w, stage=2),
+        lambda w, i: {"paid_on": "2024-10-01"},
+    ),
+    "read ledger": Endpoint("GET", "/applications/{app}/ledger", SEES_A, completed),
+    "record enquiry": Endpoint(
+        "POST", "/enquiries", SECRETARIAT, body=lambda w, i: {"question": "Any scheme for me?"}
+    ),
+    "count enquiries": Endpoint(
+        "GET", "/enquiries/counts?start=2024-04-01&end=2025-03-31", READERS
+    ),
+    "add ITVF partner": Endpoint(
+        "POST",
+        "/itvf/partners",
+        SECRETARIAT,
+        body=lambda w, i: {"name": f"Fund {next(_serial)}", "signed_on": "2018-01-01"},
+    ),
+    "ITVF totals": Endpoint("GET", "/itvf/totals", READERS),
+    "record TSSSU start-up": Endpoint(
+        "POST",
+        "/tsssu/startups",
+        SECRETARIAT,
+        body=lambda w, i: {
+            "university": "HKU",
+            "startup": f"Start-up {next(_serial)}",
+            "year": 2024,
+            "amount": "1500000",
+        },
+    ),
+    "verify audit chain": Endpoint(
+        "GET", "/audit/verification", frozenset({"auditor", "administrator"})
+    ),
+    "add user": Endpoint(
+        "POST",
+        "/users",
+        frozenset({"administrator"}),
+        body=lambda w, i: {
+            "email": f"new{next(_serial)}@example.gov.hk",
+            "display_name": "New Officer",
+            "role": "officer",
+        },
+    ),
+    "who am I": Endpoint("GET", "/session", EVERYONE),
+}
+
+
+def _prepare(world: World, endpoint: Endpoint) -> Ids:
+    with world.db.unit_of_work() as session:
+        return endpoint.prepare(session, world)
+
+
+def _call(world: World, endpoint: Endpoint, who: str | None, ids: Ids) -> tuple[int, str]:
+    url = "/api/v1" + endpoint.path.format(**ids)
+    headers = {**endpoint.headers, **(world.auth(who) if who else {})}
+    if endpoint.method == "POST" and "claims" in url:
+        headers["Idempotency-Key"] = f"claim-{next(_serial):08d}"
+    kwargs: dict[str, Any] = {"headers": headers}
+    if endpoint.files:
+        kwargs["files"] = {"file": ("quote.pdf", b"%PDF-1.4 " + url.encode(), "application/pdf")}
+    elif endpoint.body is not None:
+        kwargs["json"] = endpoint.body(world, ids)
+    answer = world.client.request(endpoint.method, url, **kwargs)
+    return answer.status_code, answer.text
+
+
+@pytest.mark.parametrize("name", list(ENDPOINTS))
+def test_each_role_is_allowed_or_refused_as_the_rules_say(shared_world: World, name: str) -> None:
+    world = shared_world
+    endpoint = ENDPOINTS[name]
+    wrong: list[str] = []
+    # Refused calls change nothing, so they share one subject; a read shares it too.
+    shared = _prepare(world, endpoint)
+    status, text = _call(world, endpoint, None, shared)
+    if status != 401:
+        wrong.append(f"anonymous: expected 401, got {status} {text[:200]}")
+    for who in sorted(EVERYONE - endpoint.allowed):
+        status, text = _call(world, endpoint, who, shared)
+        if status != 403:
+            wrong.append(f"{who}: expected 403, got {status} {text[:200]}")
+    for who in sorted(endpoint.allowed):
+        ids = shared if endpoint.method == "GET" else _prepare(world, endpoint)
+        status, text = _call(world, endpoint, who, ids)
+        if not status < 300:
+            wrong.append(f"{who}: expected success, got {status} {text[:200]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_conflicted_member_does_not_see_the_application_on_the_agenda(world: World) -> None:
+    with world.db.unit_of_work() as session:
+        ids = before_committee(session, world)
+    path = f"/api/v1/meetings/{ids['meeting']}/agenda"
+    conflicted = world.client.get(path, headers=world.auth("conflicted_member")).json()
+    member = world.client.get(path, headers=world.auth("member")).json()
+    assert ids["app"] not in [a["id"] for a in conflicted] and len(conflicted) == 1
+    assert ids["app"] in [a["id"] for a in member] and len(member) == 2
+
+
+def test_an_applicant_sees_the_applicant_label_and_staff_the_staff_label(world: World) -> None:
+    with world.db.unit_of_work() as session:
+        app = rfs_application(session, _a(session, world), state="screening")
+    path = f"/api/v1/applications/{app.id}"
+    mine = world.client.get(path, headers=world.auth("applicant")).json()
+    staff = world.client.get(path, headers=world.auth("officer")).json()
+    assert mine["state_label"] == {"en": "Under review", "zh-Hant": "審核中"}
+    assert staff["state_label"]["en"] == "Screening"
