@@ -95,6 +95,17 @@ class TagTable:
         tag.published = value
         self.changed[name] = value
 
+    def put(self, tag: Tag, value: TagValue) -> None:
+        """``set`` for a caller that already holds the ``Tag`` (the per-second scan)."""
+        tag.value = value
+        last = tag.published
+        if last == value:
+            return
+        if tag.deadband and abs(value - last) < tag.deadband:  # type: ignore[operator]
+            return
+        tag.published = value
+        self.changed[tag.name] = value
+
     def value(self, name: str) -> TagValue:
         """The current value of a tag."""
         return self[name].value

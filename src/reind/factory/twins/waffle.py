@@ -24,6 +24,7 @@ from reind.factory.control.pid import PIDLoop
 from reind.factory.control.recipe import Adjustment, ControlRecipe
 from reind.factory.twins.base import FaultSpec, Twin
 from reind.factory.twins.clock import SimulatedClock
+from reind.factory.twins.tags import Tag
 from reind.factory.twins.thermal import HeatedPlate
 from reind.factory.twins.waffle_quality import Waffle
 from reind.factory.twins.waffle_recipe import (
@@ -99,6 +100,7 @@ class WaffleMachine(Twin):
         self.saturated_seconds = [0.0, 0.0]
         self.drift_target = [0.0, 0.0]
         self.tag_signature: tuple[object, ...] = ()
+        self.scan_tags: list[Tag] = []
         self.stations = Stations(self)
         self.machine = self.add_unit(UNIT, "egg-waffle")
         self.machine.listeners.append(self._on_state)
