@@ -37,8 +37,9 @@ def main() -> None:
         sys.exit(2)
 
 
-from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
+from reind.cli import accounts as _accounts  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import programme as _programme  # noqa: E402, F401  (registers sub-commands)
+from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import twins as _twins  # noqa: E402, F401  (registers sub-commands)
 
 __all__ = ["app", "console", "err_console", "main"]
