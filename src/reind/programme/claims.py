@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
-from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    RuleError,
+)
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.agreements import lock_ledger
@@ -65,6 +72,14 @@ def paid_on_completion(engine: Engine, app: ApplicationRow) -> bool:
         return False
     value = parameter.at(app.received)
     return value is not None and value.value is True
+
+
+def min_attendance(engine: Engine, day: date) -> Fraction:
+    """The least share of sessions an RTTP trainee must attend, from the rules on ``day``."""
+    value = engine.parameters.get("rttp", "min_attendance").at(day)
+    if value is None or not isinstance(value.value, Fraction):
+        raise RuleError(f"rttp.min_attendance has no value in force on {day.isoformat()}")
+    return value.value
 
 
 def attendance(session: Session, enrolment_id: int) -> tuple[int, int]:
@@ -123,10 +138,11 @@ def submit_claim(
         raise InvalidInputError("an RTTP claim must name the trainee's enrolment")
     if enrolment_id is not None:
         attended, sessions = attendance(session, enrolment_id)
-        if not attendance_ok(attended, sessions):
+        minimum = min_attendance(engine or default_engine(), submitted_on)
+        if not attendance_ok(attended, sessions, minimum):
             raise ConflictError(
-                f"the trainee attended {attended} of {sessions} sessions; "
-                "a claim needs at least 70% attendance"
+                f"the trainee attended {attended} of {sessions} sessions; a claim needs at "
+                f"least {minimum.numerator}/{minimum.denominator} attendance (rttp.min_attendance)"
             )
     row = lock_ledger(session, app.id)
     ledger = ledger_from(row).claim(amount)

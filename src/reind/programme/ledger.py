@@ -17,9 +17,6 @@ from fractions import Fraction
 from reind.core.errors import ConflictError, InvalidInputError
 from reind.core.money import Money
 
-RTTP_MIN_ATTENDANCE = Fraction(7, 10)
-"""An RTTP trainee must attend at least 70% of the course for a claim (VTC RTTP guide) [B]."""
-
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
@@ -129,8 +126,9 @@ def check_enterprise_cap(others: Money, new: Money, cap: Money | None, scheme: s
         )
 
 
-def attendance_ok(attended: int, sessions: int) -> bool:
-    """True when ``attended`` of ``sessions`` is at least the RTTP minimum (70%)."""
+def attendance_ok(attended: int, sessions: int, minimum: Fraction) -> bool:
+    """True when ``attended`` of ``sessions`` is at least ``minimum`` (RTTP: the
+    ``rttp.min_attendance`` parameter in force, 7/10 since 2018)."""
     if sessions <= 0:
         return False
-    return Fraction(attended, sessions) >= RTTP_MIN_ATTENDANCE
+    return Fraction(attended, sessions) >= minimum

@@ -2,19 +2,28 @@
 
 ITVF: the Government co-invests with partners at about 1 (Government) : 2
 (partner), at most HK$30M per deal and HK$50M per investee [B] (HKVCA 2017;
-TecONE briefing 2017). These caps are programme constants until an ``itvf``
-scheme carries them as dated parameters.
+TecONE briefing 2017). The ratio and both caps are the ``itvf`` scheme's
+dated parameters (``matching_ratio``, ``deal_cap``, ``investee_cap``), read
+as in force on the day of the investment.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from reind.core.money import HKD, Money
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    RuleError,
+)
+from reind.core.money import Money
 from reind.core.periods import FinancialYear
 from reind.programme import audit
 from reind.programme.audit import Actor, Role
@@ -29,11 +38,21 @@ from reind.programme.store_desk import (
     TraineeRow,
 )
 from reind.programme.uow import flush
+from reind.rules.engine import Engine
+from reind.schemes.catalogue import default_engine
 
-ITVF_PER_DEAL_CAP = HKD("30000000")
-ITVF_PER_INVESTEE_CAP = HKD("50000000")
+T = TypeVar("T")
+
 UNIVERSITIES = ("HKU", "CUHK", "CityU", "HKUST", "HKBU", "PolyU")
 STAFF = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
+
+
+def _itvf(engine: Engine, name: str, day: date, kind: type[T]) -> T:
+    """The ``itvf`` parameter ``name`` in force on ``day``, which must be a ``kind``."""
+    value = engine.parameters.get("itvf", name).at(day)
+    if value is None or not isinstance(value.value, kind):
+        raise RuleError(f"itvf.{name} has no value in force on {day.isoformat()}")
+    return value.value
 
 
 def _staff(actor: Actor) -> None:
@@ -62,6 +81,7 @@ def record_deal(
     government: Money,
     partner: Money,
     actor: Actor,
+    engine: Engine | None = None,
 ) -> DealRow:
     """Record a co-investment, refusing one that breaks the 1:2 ratio or a cap."""
     _staff(actor)
@@ -69,22 +89,27 @@ def record_deal(
         raise NotFoundError(f"no co-investment partner {partner_id}")
     if government.cents <= 0 or partner.cents <= 0:
         raise InvalidInputError("both the Government and the partner must invest")
-    if government.cents * 2 > partner.cents:
+    engine = engine or default_engine()
+    ratio = _itvf(engine, "matching_ratio", invested_on, Fraction)
+    deal_cap = _itvf(engine, "deal_cap", invested_on, Money)
+    investee_cap = _itvf(engine, "investee_cap", invested_on, Money)
+    if government.cents > ratio * partner.cents:
         raise ConflictError(
-            f"the Government's {government} is more than half the partner's "
-            f"{partner} (1:2 matching)"
+            f"the Government's {government} is more than {ratio.numerator}/{ratio.denominator} "
+            f"of the partner's {partner} ({ratio.numerator}:{ratio.denominator} matching, "
+            "itvf.matching_ratio)"
         )
-    if government > ITVF_PER_DEAL_CAP:
-        raise ConflictError(f"{government} exceeds the per-deal cap of {ITVF_PER_DEAL_CAP}")
+    if government > deal_cap:
+        raise ConflictError(f"{government} exceeds the per-deal cap of {deal_cap} (itvf.deal_cap)")
     earlier = session.execute(
         select(func.coalesce(func.sum(DealRow.government_cents), 0)).where(
             DealRow.investee == investee
         )
     ).scalar_one()
-    if Money(int(earlier)) + government > ITVF_PER_INVESTEE_CAP:
+    if Money(int(earlier)) + government > investee_cap:
         raise ConflictError(
-            f"{investee} would receive more than {ITVF_PER_INVESTEE_CAP} "
-            "from the Government in total"
+            f"{investee} would receive more than {investee_cap} "
+            "from the Government in total (itvf.investee_cap)"
         )
     row = DealRow(
         partner_id=partner_id,
