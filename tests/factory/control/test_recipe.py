@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
 from reind.factory.control.batch import BatchRecord
@@ -106,3 +108,15 @@ def test_the_batch_record_keeps_what_each_phase_run_used() -> None:
     assert record.adjustments[0].new == 90
     with pytest.raises(ConflictError):
         record.record("boil", clock.now())
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
+def test_a_value_is_accepted_exactly_when_it_lies_within_the_limits(value: float) -> None:
+    recipe = ControlRecipe.from_master(master(), "B1", SimulatedClock())
+    if 45 <= value <= 120:
+        recipe.adjust("boil", "duration", value, who="op", why="")
+        assert recipe.value("boil", "duration") == value
+    else:
+        with pytest.raises(InvalidInputError):
+            recipe.adjust("boil", "duration", value, who="op", why="")
+        assert recipe.value("boil", "duration") == 60

@@ -1,0 +1,66 @@
+"""Twin time: a simulated clock that only moves when stepped, and a runner that drives it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+
+from reind.core.errors import InvalidInputError
+from reind.factory.twins.clock import DEFAULT_EPOCH, SimulatedClock, TwinRunner
+
+
+class Counter:
+    """A stand-in twin that counts its steps and moves the clock."""
+
+    dt = 1.0
+
+    def __init__(self, clock: SimulatedClock) -> None:
+        self.clock = clock
+        self.steps = 0
+
+    def step(self) -> None:
+        self.clock.advance(self.dt)
+        self.steps += 1
+
+
+def test_simulated_time_moves_only_when_advanced_and_never_backwards() -> None:
+    clock = SimulatedClock()
+    assert clock.now() == DEFAULT_EPOCH
+    clock.advance(90)
+    assert (clock.now() - DEFAULT_EPOCH).total_seconds() == 90
+    with pytest.raises(InvalidInputError):
+        clock.advance(-1)
+    with pytest.raises(InvalidInputError):
+        SimulatedClock(datetime(2026, 1, 1))  # noqa: DTZ001 (the naive start is the point)
+
+
+def test_a_flat_out_run_takes_exactly_the_steps_asked_for() -> None:
+    clock = SimulatedClock()
+    twin = Counter(clock)
+    calls: list[int] = []
+    TwinRunner(twin, clock).run_for(3600, on_step=lambda: calls.append(twin.steps))
+    assert twin.steps == 3600
+    assert calls[-1] == 3600
+    assert clock.elapsed == 3600
+
+
+def test_a_paced_runner_stops_when_asked() -> None:
+    clock = SimulatedClock()
+    twin = Counter(clock)
+    runner = TwinRunner(twin, clock, speed=1000.0)
+    thread = threading.Thread(target=runner.run_forever)
+    thread.start()
+    while twin.steps < 50:
+        threading.Event().wait(0.01)
+    runner.stop()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert twin.steps >= 50
+
+
+def test_speed_must_be_positive() -> None:
+    clock = SimulatedClock()
+    with pytest.raises(InvalidInputError):
+        TwinRunner(Counter(clock), clock, speed=0)
