@@ -17,7 +17,6 @@ from rich.table import Table
 from reind.cli import app, console
 from reind.core.clock import utcnow
 from reind.core.errors import InvalidInputError
-from reind.factory.opcua.server import TwinOpcUaServer
 from reind.factory.sparkplug import DataType, MessageType, Metric, Payload, Topic, encode_payload
 from reind.factory.sparkplug.edge import EdgeNode
 from reind.factory.twins.base import FAULT_PREFIX
@@ -86,6 +85,9 @@ def run(
     stop_opcua = threading.Event()
     opcua_thread: threading.Thread | None = None
     if opcua is not None:
+        # imported here: asyncua takes ~0.4 s to import, which every other command would pay
+        from reind.factory.opcua.server import TwinOpcUaServer
+
         server = TwinOpcUaServer(twin, runner.lock, opcua, host=opcua_host)
         opcua_thread = threading.Thread(
             target=asyncio.run, args=(server.serve(stop_opcua),), daemon=True
