@@ -63,6 +63,9 @@ def run(
         float | None, typer.Option(help="Stop after this many simulated hours.")
     ] = None,
     node: Annotated[str | None, typer.Option(help="Sparkplug edge node id.")] = None,
+    manual: Annotated[
+        bool, typer.Option(help="No shift scheduler: every PackML command comes from outside.")
+    ] = False,
     state_dir: Annotated[
         Path, typer.Option(help="Where the edge node keeps bdSeq and store-and-forward.")
     ] = Path("var/edge"),
@@ -70,9 +73,9 @@ def run(
     """Run a twin; publish it over Sparkplug B and/or serve it over OPC UA."""
     kind = _kind(kind)
     clock = SimulatedClock(utcnow())
-    twin = make_twin(kind, clock, seed)
+    twin = make_twin(kind, clock, seed, scheduled=not manual)
     runner = TwinRunner(twin, clock, speed or None)
-    autostart = AutoStart(twin)
+    autostart = AutoStart(twin, enabled=not manual)
     edge: EdgeNode | None = None
     link: SparkplugLink | None = None
     if broker is not None:

@@ -177,3 +177,16 @@ def test_the_same_seed_gives_the_same_day_and_another_seed_does_not() -> None:
         machine.run(2 * HOUR)
     assert first.tags.snapshot() == second.tags.snapshot()
     assert first.tags.snapshot() != other.tags.snapshot()
+
+
+def test_the_unit_mode_changes_by_tag_write_only_where_packml_allows(
+    waffle: WaffleMachine,
+) -> None:
+    with pytest.raises(ConflictError, match="Execute"):
+        waffle.write("PackML/Unit Mode Command", 2)
+    waffle.command("", PackMLCommand.STOP)
+    waffle.run(300)
+    waffle.write("PackML/Unit Mode Command", 2)
+    assert waffle.tags.value("PackML/Mode") == 2
+    with pytest.raises(InvalidInputError):
+        waffle.write("PackML/Unit Mode Command", 9)

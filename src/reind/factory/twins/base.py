@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 
 from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
-from reind.factory.control.packml import PackMLCommand, PackMLMachine, PackMLState
+from reind.factory.control.packml import PackMLCommand, PackMLMachine, PackMLMode, PackMLState
 from reind.factory.control.recipe import Adjustment, ControlRecipe
 from reind.factory.twins.clock import SimulatedClock
 from reind.factory.twins.tags import Tag, TagKind, TagRole, TagTable, TagValue
@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 RECIPE_PREFIX = "Recipe/"
 FAULT_PREFIX = "Simulation/Fault/"
+MODE_COMMAND = "PackML/Unit Mode Command"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Twin:
         add(Tag(f"{prefix}PackML/Stop Reason", TagKind.INT, TagRole.STATE, 0))
         add(Tag(f"{prefix}PackML/Stop Reason Text", TagKind.STRING, TagRole.STATE, ""))
         add(Tag(f"{prefix}PackML/Command", TagKind.INT, TagRole.COMMAND, 0))
+        add(Tag(f"{prefix}PackML/Unit Mode Command", TagKind.INT, TagRole.COMMAND, 0))
         return machine
 
     def refresh_unit_tags(self, prefix: str) -> None:
@@ -170,6 +172,9 @@ class Twin:
             elif not wanted and fault in self.active_faults:
                 self.clear_fault(fault)
             return
+        if tag.role is TagRole.COMMAND and name.endswith(MODE_COMMAND):
+            self.set_mode(name[: -len(MODE_COMMAND)], value)
+            return
         if tag.role is TagRole.COMMAND:
             prefix = name[: -len("PackML/Command")]
             self.command(prefix, parse_command(value))
@@ -191,6 +196,15 @@ class Twin:
         state = self.units[prefix].command(command)
         self.refresh_unit_tags(prefix)
         return state
+
+    def set_mode(self, prefix: str, mode: TagValue) -> None:
+        """Change a unit's mode (1 Produce, 2 Maintenance, 3 Manual) where PackML allows."""
+        try:
+            wanted = PackMLMode(int(mode))
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"{mode!r} is not a unit mode (1, 2 or 3)") from None
+        self.units[prefix].set_mode(wanted)
+        self.refresh_unit_tags(prefix)
 
     def check_command(self, prefix: str, command: PackMLCommand) -> None:
         """Hook: refuse a command the machine cannot carry out now (e.g. a jam)."""

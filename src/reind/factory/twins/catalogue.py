@@ -16,13 +16,16 @@ from reind.factory.twins.waffle import WaffleMachine
 TWINS: dict[str, type[Twin]] = {"waffle": WaffleMachine, "brewery": BeerLine}
 
 
-def make_twin(kind: str, clock: SimulatedClock, seed: int) -> Twin:
-    """A twin of ``kind`` ("waffle" or "brewery") on ``clock`` with ``seed``."""
-    try:
-        cls = TWINS[kind]
-    except KeyError:
-        raise NotFoundError(f"no twin {kind!r} (twins: {', '.join(TWINS)})") from None
-    return cls(clock, seed)
+def make_twin(kind: str, clock: SimulatedClock, seed: int, scheduled: bool = True) -> Twin:
+    """A twin of ``kind`` ("waffle" or "brewery") on ``clock`` with ``seed``.
+
+    ``scheduled=False`` leaves the beer line's units to an operator's commands.
+    """
+    if kind == "waffle":
+        return WaffleMachine(clock, seed)
+    if kind == "brewery":
+        return BeerLine(clock, seed, auto=scheduled)
+    raise NotFoundError(f"no twin {kind!r} (twins: {', '.join(TWINS)})")
 
 
 class AutoStart:
@@ -32,10 +35,10 @@ class AutoStart:
     Execute, and stays out of the way after that (an operator's Stop sticks).
     """
 
-    def __init__(self, twin: Twin) -> None:
+    def __init__(self, twin: Twin, enabled: bool = True) -> None:
         """Watch ``twin``; only a ``WaffleMachine`` needs it."""
         self.twin = twin
-        self.done = not isinstance(twin, WaffleMachine)
+        self.done = not enabled or not isinstance(twin, WaffleMachine)
 
     def __call__(self) -> None:
         """Call after each step."""
