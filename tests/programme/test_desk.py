@@ -1,0 +1,99 @@
+"""The SME-centre enquiry desk: record, route, answer with the rules' schemes, count."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from reind.core.clock import hk_today
+from reind.core.db import Database
+from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
+from reind.programme.audit import Actor, Role, events_for
+from reind.programme.desk import (
+    Centre,
+    answer_enquiry,
+    count_enquiries,
+    count_seminars,
+    record_enquiry,
+    record_seminar,
+    route_enquiry,
+    schemes_that_fit,
+)
+from tests.programme.factories import OFFICER
+
+FOOD_SME = {
+    "incorporated_under": "cap622",
+    "employees": 40,
+    "manufacturing": True,
+    "new_line_in_hong_kong": True,
+    "smart_manufacturing": True,
+    "total_cost": "9000000",
+}
+
+
+def test_an_enquiry_is_recorded_routed_and_answered_with_the_schemes_that_fit(
+    db: Database,
+) -> None:
+    with db.unit_of_work() as session:
+        enquiry = record_enquiry(
+            session, OFFICER, question="Funding for a smart egg-waffle line?", profile=FOOD_SME
+        )
+        with pytest.raises(ConflictError, match="route"):
+            answer_enquiry(session, enquiry.id, OFFICER)
+        route_enquiry(session, enquiry.id, Centre.SME_ONE, OFFICER)
+        row, fits = answer_enquiry(session, enquiry.id, OFFICER, note_en="Call HKPC.")
+        expected = [f.scheme for f in schemes_that_fit(FOOD_SME, hk_today())]
+        assert [f.scheme for f in fits] == expected
+        assert "rfs" in expected
+        assert row.state == "answered" and "RFS" in row.answer_en and "Call HKPC." in row.answer_en
+        assert "可能適合的資助計劃" in row.answer_zh
+        kinds = [e.kind for e in events_for(session, "enquiry", enquiry.id)]
+        assert kinds == ["enquiry.recorded", "enquiry.routed", "enquiry.answered"]
+        with pytest.raises(ConflictError):
+            route_enquiry(session, enquiry.id, Centre.TECONE, OFFICER)
+
+
+def test_only_desk_officers_work_the_desk_and_a_question_is_needed(db: Database) -> None:
+    with db.unit_of_work() as session:
+        with pytest.raises(ForbiddenError):
+            record_enquiry(session, Actor("a", Role.ANALYST), question="Hello?")
+        with pytest.raises(InvalidInputError):
+            record_enquiry(session, OFFICER, question="   ")
+
+
+def test_a_profile_no_scheme_fits_gets_an_answer_saying_so(db: Database) -> None:
+    with db.unit_of_work() as session:
+        enquiry = record_enquiry(
+            session,
+            OFFICER,
+            question="Funding for a listed trading giant?",
+            profile={"employees": 5000, "manufacturing": False, "listed": True},
+        )
+        route_enquiry(session, enquiry.id, Centre.SUCCESS, OFFICER)
+        row, fits = answer_enquiry(session, enquiry.id, OFFICER)
+        assert all(f.outcome in {"eligible", "tentative"} for f in fits)
+        if not fits:
+            assert "none of the schemes" in row.answer_en
+
+
+def test_enquiries_and_seminars_are_counted_per_centre_in_a_period(db: Database) -> None:
+    with db.unit_of_work() as session:
+        for centre, day in [
+            (Centre.SME_ONE, 3),
+            (Centre.SME_ONE, 4),
+            (Centre.TECONE, 5),
+            (None, 6),
+            (Centre.SME_ONE, 40),  # outside the period
+        ]:
+            when = datetime(2024, 4, 1, 9, tzinfo=UTC) + timedelta(days=day)
+            enquiry = record_enquiry(session, OFFICER, question="?", received_at=when)
+            if centre is not None:
+                route_enquiry(session, enquiry.id, centre, OFFICER)
+        record_seminar(session, Centre.SME_ONE, date(2024, 4, 10), "Smart lines", 45, OFFICER)
+        record_seminar(session, Centre.SME_ONE, date(2024, 4, 20), "RFS clinic", 30, OFFICER)
+        counted = count_enquiries(session, date(2024, 4, 1), date(2024, 4, 30))
+        assert counted == {"sme_one_hkpc": 2, "tecone_hkstp": 1, "unrouted": 1}
+        assert count_seminars(session, date(2024, 4, 1), date(2024, 4, 30)) == {
+            "sme_one_hkpc": (2, 75)
+        }
