@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -70,7 +70,7 @@ def test_a_failed_import_reports_row_and_column_and_writes_nothing(
 
 def test_xlsx_files_are_read_like_csv(db: Database, tmp_path: Path) -> None:
     book = Workbook()
-    sheet = book.active
+    sheet = book.create_sheet("enquiries", 0)
     sheet.append(["received_on", "centre", "channel", "question", "br_number"])
     sheet.append(["2024-05-02", "sme_one_hkpc", "phone", "Is there funding for a smart line?", ""])
     path = tmp_path / "enquiries.xlsx"
