@@ -67,9 +67,13 @@ def live_server() -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, for the whole session."""
+    """Debian's Chromium, headless, for one test module.
+
+    Not session-wide: Playwright's sync API keeps an event loop running in the
+    main thread while it is open, which would break asyncio.run() elsewhere.
+    """
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
