@@ -5,6 +5,13 @@ random comes from one ``random.Random(seed)``, so the same seed gives the
 same run. Outside parties (Sparkplug DCMD, OPC UA, the CLI) change a twin
 only through ``write`` (recipe parameters, PackML commands),
 ``command``, ``inject_fault`` and ``clear_fault``.
+
+Every PackML unit also publishes PackTags-style Admin accumulators that never
+reset while the twin runs: seconds spent in each state
+(``PackML/Admin/StateTime/<State>``), entries into each state
+(``PackML/Admin/StateCount/<State>``), rework and energy. They are refreshed on
+every state change and on the last step of every minute, so the hour rollups'
+``last`` values are enough to compute ISO 22400 KPIs (docs/decisions/0080).
 """
 
 from __future__ import annotations
@@ -14,7 +21,13 @@ import random
 from dataclasses import dataclass
 
 from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
-from reind.factory.control.packml import PackMLCommand, PackMLMachine, PackMLMode, PackMLState
+from reind.factory.control.packml import (
+    PackMLCommand,
+    PackMLMachine,
+    PackMLMode,
+    PackMLState,
+    StateChanged,
+)
 from reind.factory.control.recipe import Adjustment, ControlRecipe
 from reind.factory.twins.clock import SimulatedClock
 from reind.factory.twins.tags import Tag, TagKind, TagRole, TagTable, TagValue
@@ -24,6 +37,10 @@ logger = logging.getLogger(__name__)
 RECIPE_PREFIX = "Recipe/"
 FAULT_PREFIX = "Simulation/Fault/"
 MODE_COMMAND = "PackML/Unit Mode Command"
+STATE_TIME = "PackML/Admin/StateTime/"
+STATE_COUNT = "PackML/Admin/StateCount/"
+REWORK_ACC = "PackML/Admin/Rework Acc"
+ENERGY_ACC = "PackML/Admin/Energy kWh"
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,10 @@ class Twin:
         self.tags = TagTable()
         self.units: dict[str, PackMLMachine] = {}
         self.active_faults: dict[str, dict[str, float]] = {}
+        self.state_entries: dict[str, dict[PackMLState, int]] = {}
+        self.energy_kwh: dict[str, float] = {}
+        self.rework: dict[str, int] = {}
+        self._epoch_s = clock.start.timestamp()
         for name, spec in self.faults.items():
             self.tags.add(
                 Tag(
@@ -89,7 +110,77 @@ class Twin:
         add(Tag(f"{prefix}PackML/Stop Reason Text", TagKind.STRING, TagRole.STATE, ""))
         add(Tag(f"{prefix}PackML/Command", TagKind.INT, TagRole.COMMAND, 0))
         add(Tag(f"{prefix}PackML/Unit Mode Command", TagKind.INT, TagRole.COMMAND, 0))
+        self._add_admin_tags(prefix)
+        machine.listeners.append(lambda event: self._on_unit_state(prefix, event))
         return machine
+
+    def _add_admin_tags(self, prefix: str) -> None:
+        self.state_entries[prefix] = dict.fromkeys(PackMLState, 0)
+        self.state_entries[prefix][self.units[prefix].state] = 1
+        self.energy_kwh[prefix] = 0.0
+        self.rework[prefix] = 0
+        add = self.tags.add
+        for state in PackMLState:
+            add(
+                Tag(
+                    f"{prefix}{STATE_TIME}{state.label}",
+                    TagKind.DOUBLE,
+                    TagRole.COUNTER,
+                    0.0,
+                    "s",
+                    description_en=f"Accumulated time in {state.label}",
+                    description_zh=f"{state.label} 狀態累計時間",
+                )
+            )
+            entries = self.state_entries[prefix][state]
+            add(Tag(f"{prefix}{STATE_COUNT}{state.label}", TagKind.INT, TagRole.COUNTER, entries))
+        add(Tag(f"{prefix}{REWORK_ACC}", TagKind.INT, TagRole.COUNTER, 0))
+        add(
+            Tag(
+                f"{prefix}{ENERGY_ACC}",
+                TagKind.DOUBLE,
+                TagRole.COUNTER,
+                0.0,
+                "kWh",
+                description_en="Accumulated electrical and steam energy",
+                description_zh="累計耗能",
+            )
+        )
+
+    def _on_unit_state(self, prefix: str, event: StateChanged) -> None:
+        """Publish the accumulators at the moment of every state change."""
+        entries = self.state_entries[prefix]
+        entries[event.current] += 1
+        put = self.tags.set
+        put(f"{prefix}{STATE_COUNT}{event.current.label}", entries[event.current])
+        put(f"{prefix}PackML/State", int(event.current))
+        put(f"{prefix}PackML/State Name", event.current.label)
+        self.refresh_accumulators(prefix)
+
+    def refresh_accumulators(self, prefix: str) -> None:
+        """Copy a unit's state-time, rework and energy accumulators into its tags."""
+        machine = self.units[prefix]
+        put = self.tags.set
+        seconds = machine.time_in_states()
+        for state in (machine.state, *machine.seconds_in_state):
+            put(f"{prefix}{STATE_TIME}{state.label}", round(seconds.get(state, 0.0), 3))
+        put(f"{prefix}{REWORK_ACC}", self.rework[prefix])
+        put(f"{prefix}{ENERGY_ACC}", round(self.energy_kwh[prefix], 4))
+
+    def add_energy(self, prefix: str, watts: float, seconds: float) -> None:
+        """Book ``watts`` drawn for ``seconds`` against the unit under ``prefix``."""
+        self.energy_kwh[prefix] += watts * seconds / 3.6e6
+
+    def heartbeat(self) -> None:
+        """On the last step of each minute, refresh every unit's accumulators.
+
+        So the last sample in every minute and hour bucket is the value at the
+        bucket's final step, and differencing rollups needs no raw points.
+        """
+        now = self._epoch_s + self.clock.elapsed
+        if int(now) // 60 != int(now + self.dt) // 60:
+            for prefix in self.units:
+                self.refresh_accumulators(prefix)
 
     def refresh_unit_tags(self, prefix: str) -> None:
         """Copy a unit's PackML state and counters into its tags."""

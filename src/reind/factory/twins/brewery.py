@@ -50,6 +50,9 @@ STOP_OUT_OF_LABELS = 32
 STOP_OUTFEED_FULL = 41
 OUTFEED_BLOCKED_SECONDS = 30.0  # the discharge blocked this long: Suspended
 BREW_SEQUENCE = ("lager", "ipa", "stout", "lager", "ipa")
+# Electrical load of the bottling line by state (W): conveyors, filler, labeller, packer.
+LINE_WATTS = {S.EXECUTE: 18_000.0, S.STOPPED: 0.0, S.ABORTED: 0.0}
+LINE_STANDBY_WATTS = 4_000.0
 
 
 class BeerLine(Twin):
@@ -91,6 +94,7 @@ class BeerLine(Twin):
         self.changeovers = 0
         self.cip_left = 0.0
         self._bottled_at_start = (0, 0)
+        self._counted = (0, 0)
         self.outfeed_blocked_for = 0.0
         self.finished_batches: list[BeerBatch] = []
         self.bh_unit = self.add_unit(BREWHOUSE, "brewhouse")
@@ -275,15 +279,18 @@ class BeerLine(Twin):
             if self.auto:
                 self._schedule()
         refresh_brewery_tags(self, slow=tick % 60 == 0)
+        self.heartbeat()
 
     def _bottling_step(self) -> None:
         unit = self.bl_unit
         state = unit.state
         line = self.line
+        self.add_energy(BOTTLING, LINE_WATTS.get(state, LINE_STANDBY_WATTS), self.dt)
         if state is S.EXECUTE:
             tank = self.bottling_tank
             assert tank is not None
             tank.draw(line.step(self.dt, tank.volume_hl * 100.0))
+            self._count_inspected()
             if line.filler.faulted:
                 self._hold(unit, STOP_FILLER_JAM, "Filler jammed", "灌裝機卡瓶")
             elif line.labeller.faulted and line.filler.status.name == "BLOCKED":
@@ -295,6 +302,7 @@ class BeerLine(Twin):
                 unit.state_complete()
         elif state is S.SUSPENDED:
             line.step(self.dt, 0.0)  # the packer works the outfeed down
+            self._count_inspected()
             if line.buffers[3] < 100:
                 self.outfeed_blocked_for = 0.0
                 unit.command(C.UNSUSPEND)
@@ -309,6 +317,16 @@ class BeerLine(Twin):
             unit.state_complete()
         elif state in (S.STOPPING, S.ABORTING, S.CLEARING):
             unit.state_complete()
+
+    def _count_inspected(self) -> None:
+        """Count bottles as the inspector passes or rejects them (not at batch end), so
+        the unit's counters move with production and hourly KPIs are meaningful."""
+        good, rejected = self.line.good, self.line.rejected
+        counted_good, counted_rejected = self._counted
+        if good != counted_good or rejected != counted_rejected:
+            new_rejected = rejected - counted_rejected
+            self.bl_unit.count_processed(good - counted_good + new_rejected, new_rejected)
+            self._counted = (good, rejected)
 
     def _outfeed_blocked(self, line: BottlingLine) -> float:
         if line.inspector.status is MachineStatus.BLOCKED:
@@ -328,13 +346,14 @@ class BeerLine(Twin):
         good0, rejected0 = self._bottled_at_start
         good, rejected = self.line.good - good0, self.line.rejected - rejected0
         batch.record.end(bottles_good=good, bottles_rejected=rejected, abv=batch.abv)
-        self.bl_unit.count_processed(good + rejected, defective=rejected)
+        self._count_inspected()
         self.finished_batches.append(tank.release())
         self.bottling = self.bottling_tank = None
 
     def _brewhouse_step(self, dt: float) -> None:
         unit = self.bh_unit
         state = unit.state
+        self.add_energy(BREWHOUSE, self.brewhouse.vessel.heater_watts, dt)
         if self.brewhouse.update(dt, self.clock.now()) and state is S.EXECUTE:
             batch = self.brewhouse.batch
             assert batch is not None

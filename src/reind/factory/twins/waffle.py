@@ -44,6 +44,7 @@ HEATED_STATES = frozenset(S) - {S.STOPPED, S.ABORTING, S.ABORTED, S.CLEARING}
 STOP_FLIPPER_JAMMED = 12
 STOP_BATTER_EMPTY = 21
 TANK_REORDER_L = 8.0  # a new mix starts when the tank falls below this
+AUXILIARY_WATTS = 1800.0  # freezer compressor, conveyors, mixer and doser on average
 
 
 class WaffleMachine(Twin):
@@ -219,7 +220,14 @@ class WaffleMachine(Twin):
         self._conveyors(now)
         self._freezer_air(dt)
         self._packml(state)
+        self.add_energy(UNIT, self._electrical_watts(state), dt)
         refresh_waffle_tags(self)
+        self.heartbeat()
+
+    def _electrical_watts(self, state: PackMLState) -> float:
+        """Both plate heaters as delivered, plus the freezer and conveyors while powered."""
+        auxiliaries = 0.0 if state in (S.STOPPED, S.ABORTED) else AUXILIARY_WATTS
+        return self.plate_a.heater_watts + self.plate_b.heater_watts + auxiliaries
 
     def _drift_limits(self) -> None:
         for index, plate in enumerate((self.plate_a, self.plate_b)):
