@@ -42,6 +42,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
+    PLANT_ENGINEER = "plant_engineer"
     SYSTEM = "system"
 
 

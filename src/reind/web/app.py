@@ -31,6 +31,7 @@ from reind.web.api import session as session_api
 from reind.web.api import ventures as ventures_api
 from reind.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
 from reind.web.limits import BodyLimit
+from reind.web.views import plant as plant_views
 from reind.web.views import schemes as schemes_views
 
 logger = logging.getLogger(__name__)
@@ -84,5 +85,6 @@ def create_app(
     ):
         app.include_router(router)
     app.include_router(schemes_views.router)
+    app.include_router(plant_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

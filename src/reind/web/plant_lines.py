@@ -1,0 +1,89 @@
+"""What the plant dashboard knows about each production line.
+
+A line is a Sparkplug edge node and device; its recipe parameters and their
+limits come from the master recipes (the equipment's configuration), so the
+dashboard can refuse an out-of-range setpoint before it is ever sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reind.factory.control.recipe import MasterRecipe, ParameterSpec
+from reind.factory.twins.brewery_recipe import beer_masters
+from reind.factory.twins.waffle_recipe import egg_waffle_master
+
+RECIPE_MARK = "Recipe/"
+GROUP = "reind"
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One production line as the dashboard shows it."""
+
+    line_id: str
+    kind: str
+    node: str
+    device: str
+    title_en: str
+    title_zh: str
+    units: tuple[str, ...]
+    """Tag prefixes of the PackML units ("" for a single-unit machine)."""
+    trends: tuple[str, ...]
+    """Tags drawn as live trends."""
+    counters: tuple[str, ...]
+    masters: tuple[MasterRecipe, ...] = field(default=(), repr=False)
+
+    @property
+    def series_prefix(self) -> str:
+        """``group/node/device/`` as the Sparkplug host names series."""
+        return f"{GROUP}/{self.node}/{self.device}/"
+
+    def title(self, lang: str) -> str:
+        """The line's name in ``lang``."""
+        return self.title_zh if lang == "zh-Hant" else self.title_en
+
+    def spec(self, tag: str) -> ParameterSpec | None:
+        """The parameter spec (unit, limits) of a recipe tag, if it is one."""
+        if RECIPE_MARK not in tag:
+            return None
+        phase, _, name = tag.split(RECIPE_MARK, 1)[1].partition("/")
+        for master in self.masters:
+            for candidate in master.phases():
+                if candidate.name == phase:
+                    for spec in candidate.parameters:
+                        if spec.name == name:
+                            return spec
+        return None
+
+
+def waffle_line(node: str = "waffle-1") -> LineSpec:
+    """HKPC's automated frozen egg-waffle machine."""
+    return LineSpec(
+        line_id=node,
+        kind="waffle",
+        node=node,
+        device="waffle",
+        title_en="Egg-waffle machine",
+        title_zh="雞蛋仔機",
+        units=("",),
+        trends=("Plate A/Temperature", "Plate A/Setpoint", "Plate B/Temperature"),
+        counters=("PackML/Processed", "PackML/Defective"),
+        masters=(egg_waffle_master(),),
+    )
+
+
+def brewery_line(node: str = "brewery-1") -> LineSpec:
+    """The local brewer's smart beer line."""
+    return LineSpec(
+        line_id=node,
+        kind="brewery",
+        node=node,
+        device="brewery",
+        title_en="Smart beer line",
+        title_zh="智能啤酒生產線",
+        units=("Brewhouse/", "Bottling/"),
+        trends=("Brewhouse/Mash Temperature", "Bottling/Filler Speed"),
+        counters=("Bottling/Bottles Good", "Bottling/Rejected Fill Level"),
+        masters=tuple(beer_masters().values()),
+    )

@@ -1,0 +1,233 @@
+"""The plant dashboard: live state, trends, alarms and recipe setpoints per line.
+
+Pages read the ``PlantLink`` on ``app.state.plant`` (set by ``reind demo`` /
+``reind serve``); writes go out as Sparkplug DCMDs, alarm actions through
+the ISA-18.2 lifecycle with the signed-in user as the actor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError, ReindError
+from reind.factory.control.packml import PackMLCommand
+from reind.programme.audit import Actor, Role
+from reind.web.auth import current_actor
+from reind.web.plant_lines import LineSpec
+from reind.web.plant_link import PlantLink
+from reind.web.templating import render
+
+router = APIRouter(prefix="/plant")
+
+PLANT_ROLES = frozenset({Role.PLANT_ENGINEER, Role.OFFICER, Role.ANALYST, Role.ADMINISTRATOR})
+COMMANDS = ("RESET", "START", "HOLD", "UNHOLD", "STOP", "ABORT", "CLEAR")
+SHELVE_MINUTES = (15, 60, 480)
+
+
+def plant_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    """Plant engineers, officers, analysts and administrators may use the dashboard."""
+    if actor.role not in PLANT_ROLES:
+        raise ForbiddenError(f"the {actor.role.value} role may not use the plant dashboard")
+    return actor
+
+
+PlantActor = Annotated[Actor, Depends(plant_actor)]
+
+
+def _link(request: Request) -> PlantLink:
+    link = getattr(request.app.state, "plant", None)
+    if not isinstance(link, PlantLink):
+        raise NotFoundError("no plant is connected to this server (start it with reind demo)")
+    return link
+
+
+def _alarms(link: PlantLink, line: LineSpec | None) -> list[dict[str, Any]]:
+    if link.alarms is None:
+        return []
+    out = []
+    for alarm in link.alarms.alarms():
+        if line is not None and not alarm.series.startswith(line.series_prefix):
+            continue
+        if alarm.state.value == "normal":
+            continue
+        last = alarm.history[-1] if alarm.history else None
+        out.append(
+            {
+                "id": alarm.alarm_id,
+                "series": alarm.series.split("/", 3)[-1],
+                "rule": alarm.rule,
+                "state": alarm.state.value,
+                "active": alarm.active,
+                "since_ms": last.at_ms if last else None,
+                "by": last.actor if last else "",
+                "value": last.value if last else None,
+            }
+        )
+    return sorted(out, key=lambda a: (not a["active"], a["series"]))
+
+
+def _parameters(line: LineSpec, values: dict[str, object]) -> list[dict[str, Any]]:
+    rows = []
+    for tag in sorted(values):
+        spec = line.spec(tag)
+        if spec is None:
+            continue
+        phase = tag.split("Recipe/", 1)[1].split("/", 1)[0]
+        rows.append(
+            {
+                "tag": tag,
+                "unit_prefix": tag.split("Recipe/", 1)[0],
+                "phase": phase,
+                "spec": spec,
+                "value": values[tag],
+            }
+        )
+    return rows
+
+
+@router.get("")
+def plant_home(request: Request, actor: PlantActor) -> Response:
+    """Every connected line with its state."""
+    link = _link(request)
+    lines = [(line, link.values(line)) for line in link.lines.values()]
+    return render(request, "plant/index.html", lines=lines, actor=actor)
+
+
+@router.get("/{line_id}")
+def dashboard(
+    request: Request,
+    line_id: str,
+    actor: PlantActor,
+    error: str = "",
+    done: str = "",
+    tag: str = "",
+    typed: str = "",
+) -> Response:
+    """The live dashboard of one line."""
+    link = _link(request)
+    line = link.line(line_id)
+    values = link.values(line)
+    return render(
+        request,
+        "plant/line.html",
+        status_code=400 if error else 200,
+        line=line,
+        values=values,
+        parameters=_parameters(line, values),
+        alarms=_alarms(link, line),
+        commands=COMMANDS,
+        shelve_minutes=SHELVE_MINUTES,
+        error=error,
+        done=done,
+        typed_tag=tag,
+        typed=typed,
+        actor=actor,
+        csrf=request.session.get("csrf", ""),
+    )
+
+
+@router.get("/{line_id}/events")
+async def events(request: Request, line_id: str, _actor: PlantActor) -> StreamingResponse:
+    """Server-sent events: values, new trend samples and alarms, once a second."""
+    link = _link(request)
+    line = link.line(line_id)
+
+    async def stream() -> AsyncIterator[str]:
+        since = dict.fromkeys(line.trends, 0)
+        while not await request.is_disconnected():
+            trends: dict[str, list[list[object]]] = {}
+            for tag in line.trends:
+                samples = link.history(line, tag, since[tag])
+                if samples:
+                    since[tag] = samples[-1].timestamp_ms
+                trends[tag] = [[s.timestamp_ms, s.value] for s in samples]
+            body = {
+                "values": link.values(line),
+                "trends": trends,
+                "alarms": _alarms(link, line),
+                "now_ms": link.now_ms(),
+            }
+            yield f"data: {json.dumps(body, default=str)}\n\n"
+            await asyncio.sleep(1.0)
+
+    return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+@router.post("/{line_id}/parameter")
+def change_parameter(
+    request: Request,
+    line_id: str,
+    actor: PlantActor,
+    tag: Annotated[str, Form()],
+    value: Annotated[str, Form()],
+) -> Response:
+    """Write one recipe parameter (within its limits) as a DCMD."""
+    link = _link(request)
+    line = link.line(line_id)
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        return _back(line_id, error=f"{tag}: {value!r} is not a number", tag=tag, typed=value)
+    try:
+        link.write(line, tag, number)
+    except InvalidInputError as exc:
+        return _back(line_id, error=str(exc), tag=tag, typed=value)
+    return _back(line_id, done=f"{tag} → {number:g} ({actor.id})")
+
+
+@router.post("/{line_id}/command")
+def send_command(
+    request: Request,
+    line_id: str,
+    _actor: PlantActor,
+    unit: Annotated[str, Form()],
+    command: Annotated[str, Form()],
+) -> Response:
+    """Send a PackML command to one unit of the line."""
+    link = _link(request)
+    line = link.line(line_id)
+    if unit not in line.units or command not in COMMANDS:
+        return _back(line_id, error=f"unknown unit or command: {unit!r} {command!r}")
+    link.write(line, f"{unit}PackML/Command", int(PackMLCommand[command]))
+    return _back(line_id, done=f"{unit or line.title_en}: {command.title()}")
+
+
+@router.post("/{line_id}/alarm")
+def alarm_action(
+    request: Request,
+    line_id: str,
+    actor: PlantActor,
+    alarm_id: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+    minutes: Annotated[int, Form()] = 60,
+) -> Response:
+    """Acknowledge or shelve an alarm, recording who did it."""
+    link = _link(request)
+    if link.alarms is None:
+        return _back(line_id, error="no alarm engine is connected")
+    now = link.now_ms()
+    who = actor.id
+    try:
+        if action == "acknowledge":
+            link.alarms.act(alarm_id, lambda alarm, at: alarm.acknowledge(who, at))
+        elif action == "shelve":
+            until = now + minutes * 60_000
+            link.alarms.act(alarm_id, lambda alarm, at: alarm.shelve(who, at, until))
+        else:
+            return _back(line_id, error=f"unknown alarm action {action!r}")
+    except ReindError as exc:
+        return _back(line_id, error=str(exc))
+    return _back(line_id, done=f"{action}: {alarm_id.split('|')[-1]}")
+
+
+def _back(line_id: str, **message: str) -> Response:
+    """Back to the dashboard (POST-redirect-GET), carrying the outcome and what was typed."""
+    query = urlencode({k: v for k, v in message.items() if v})
+    return RedirectResponse(f"/plant/{line_id}" + (f"?{query}" if query else ""), status_code=303)

@@ -1,0 +1,148 @@
+"""The plant dashboard: live state, setpoints within limits, alarms with who did what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from reind.core.db import Database
+from reind.factory.monitoring.events import AlarmState
+from reind.programme.accounts import add_user, issue_token
+from reind.programme.audit import SYSTEM, Role
+from reind.web.app import create_app
+from tests.fixtures.servers import MosquittoBroker
+from tests.web.plant_fixture import RunningPlant, running_plant, wait_until
+
+pytestmark = pytest.mark.integration
+FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture
+def plant(mosquitto: MosquittoBroker, tmp_path: Path) -> Iterator[RunningPlant]:
+    yield from running_plant(mosquitto.port, tmp_path / "edge")
+
+
+@pytest.fixture
+def web(plant: RunningPlant, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    database = Database(f"sqlite:///{tmp_path / 'reind.db'}")
+    database.migrate()
+    tokens = {}
+    with database.unit_of_work() as session:
+        for name, role in (("engineer", Role.PLANT_ENGINEER), ("applicant", Role.APPLICANT)):
+            user = add_user(
+                session,
+                SYSTEM,
+                email=f"{name}@example.hk",
+                display_name=name,
+                role=role,
+                enterprise_id=None if role is not Role.APPLICANT else _enterprise(session),
+                hasher=FAST,
+            )
+            tokens[name] = issue_token(session, user.id, "test", SYSTEM)[1]
+    app = create_app(database, secure_cookies=False, password_hasher=FAST)
+    app.state.plant = plant.link
+    yield TestClient(app), tokens
+    database.dispose()
+
+
+def _enterprise(session: object) -> str:
+    from tests.programme.factories import enterprise
+
+    return enterprise(session).id  # type: ignore[arg-type]
+
+
+def auth(tokens: dict[str, str], who: str = "engineer") -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens[who]}"}
+
+
+def test_dashboard_shows_the_running_machine(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: "PackML/State Name" in plant.link.values(line))
+    page = client.get("/plant/waffle-1", headers=auth(tokens))
+    assert page.status_code == 200
+    assert "Egg-waffle machine" in page.text and "Recipe/baking_side_a/plate_setpoint" in page.text
+    assert "190" in page.text or "180" in page.text  # plate setpoint range is shown
+
+
+def test_a_setpoint_within_limits_reaches_the_machine_as_a_dcmd(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: "Recipe/baking_side_a/plate_setpoint" in plant.link.values(line))
+    response = client.post(
+        "/plant/waffle-1/parameter",
+        data={"tag": "Recipe/baking_side_a/plate_setpoint", "value": "195"},
+        headers=auth(tokens),
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and "done=" in response.headers["location"]
+    wait_until(lambda: plant.twin.tags["Recipe/baking_side_a/plate_setpoint"].value == 195.0)
+    wait_until(lambda: plant.link.values(line)["Plate A/Setpoint"] == 195.0)
+
+
+def test_an_out_of_limit_setpoint_is_refused_and_the_typed_value_kept(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: "Recipe/baking_side_a/plate_setpoint" in plant.link.values(line))
+    before = plant.twin.tags["Recipe/baking_side_a/plate_setpoint"].value
+    page = client.post(
+        "/plant/waffle-1/parameter",
+        data={"tag": "Recipe/baking_side_a/plate_setpoint", "value": "999"},
+        headers=auth(tokens),
+    )
+    assert page.status_code == 400
+    assert "must be between" in page.text and 'value="999"' in page.text
+    assert plant.twin.tags["Recipe/baking_side_a/plate_setpoint"].value == before
+
+
+def test_an_alarm_is_acknowledged_by_the_signed_in_engineer(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: "Plate A/Temperature" in plant.link.values(line))
+    plant.twin.inject_fault("heater_degradation", plate=0, health=0.05)
+    wait_until(lambda: any(a.active for a in plant.alarms.alarms()), timeout=60)
+    alarm = next(a for a in plant.alarms.alarms() if a.active)
+    assert alarm.alarm_id in client.get("/plant/waffle-1", headers=auth(tokens)).text
+    response = client.post(
+        "/plant/waffle-1/alarm",
+        data={"alarm_id": alarm.alarm_id, "action": "acknowledge"},
+        headers=auth(tokens),
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert alarm.state in (AlarmState.ACKNOWLEDGED, AlarmState.NORMAL)
+    acknowledged = [e for e in alarm.history if e.previous is AlarmState.UNACKNOWLEDGED]
+    assert acknowledged and acknowledged[-1].actor.startswith("user-") or acknowledged[-1].actor
+
+
+def test_applicants_may_not_use_the_plant_dashboard(
+    web: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, tokens = web
+    assert client.get("/plant/waffle-1", headers=auth(tokens, "applicant")).status_code == 403
+    assert client.get("/plant/waffle-1").status_code == 401
+
+
+def test_events_stream_pushes_live_values(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: "Plate A/Temperature" in plant.link.values(line))
+    with client.stream("GET", "/plant/waffle-1/events", headers=auth(tokens)) as stream:
+        for text in stream.iter_lines():
+            if text.startswith("data: "):
+                assert '"Plate A/Temperature"' in text
+                break
