@@ -14,23 +14,42 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ValidationError
 
 from reind.core.errors import ConflictError, InvalidInputError, RuleError
 from reind.core.money import Money
+from reind.rules.batch import DecisionBatch, decide_columns
+from reind.rules.columns import ColumnEvaluation, Columns, ColumnVerdict
 from reind.rules.decision import Decision, DecisionDiff, Outcome, Reason, StoredDecision, diff
-from reind.rules.evaluation import Evaluation, InForce, Verdict
+from reind.rules.evaluation import (
+    IN_OPERATION,
+    Evaluation,
+    InForce,
+    Verdict,
+    closed_wording,
+    dump_case,
+)
 from reind.rules.parameters import DatedValue, Parameter, ParameterSet
 
-__all__ = ["IN_OPERATION", "Batch", "Engine", "Evaluation", "InForce", "Scheme", "Verdict"]
+__all__ = [
+    "IN_OPERATION",
+    "Batch",
+    "ColumnEvaluation",
+    "ColumnVerdict",
+    "DecisionBatch",
+    "Engine",
+    "Evaluation",
+    "InForce",
+    "Scheme",
+    "Verdict",
+]
 
 InputT = TypeVar("InputT", bound=BaseModel)
 
 Batch = Sequence[tuple[Outcome, Money, tuple[Reason, ...]]]
 """What ``Scheme.evaluate_batch`` returns: each case's outcome, amount and reasons, in order."""
-
-IN_OPERATION = "in_operation"
-"""Every scheme has this boolean parameter: the dates it took and stopped taking cases."""
 
 
 class Scheme(ABC, Generic[InputT]):
@@ -70,6 +89,38 @@ class Scheme(ABC, Generic[InputT]):
         have the engine call ``evaluate`` case by case instead.
         """
         return None
+
+    def takes_columns(self) -> bool:
+        """True when the scheme has a vectorised formula (``evaluate_columns``)."""
+        return type(self).evaluate_columns is not Scheme.evaluate_columns
+
+    def check_columns(self, columns: Columns, count: int) -> dict[str, NDArray[Any]]:
+        """Cases given as columns, validated and completed (defaults filled in).
+
+        Raises InvalidInputError naming the first bad case. The default takes
+        the columns as given: each is one input field, one value per case.
+        """
+        return dict(columns)
+
+    def column_dates(self, columns: Columns) -> NDArray[np.datetime64]:
+        """Each case's governing date, as ``governing_date`` gives it for one case."""
+        raise NotImplementedError(f"{self.label} has no vectorised formula")
+
+    def evaluate_columns(self, columns: Columns, ev: ColumnEvaluation) -> ColumnVerdict:
+        """The formula over cases given as columns, all reading the same parameters.
+
+        Must give each case the outcome, amount, reasons and trace (through its
+        branch) that ``evaluate`` gives it. Schemes without one are decided
+        case by case (``decide_many``) when given columns.
+        """
+        raise NotImplementedError(f"{self.label} has no vectorised formula")
+
+    def case_row(self, columns: Columns, index: int) -> dict[str, Any]:
+        """Case ``index`` of ``columns`` as raw inputs for ``decide`` (canonical form).
+
+        The default reads one value of each column as the input of that name.
+        """
+        return {name: values[index].item() for name, values in columns.items()}
 
     def title(self, lang: str) -> str:
         """The scheme's full title in ``lang``."""
@@ -141,8 +192,22 @@ class Engine:
             ev.reasons,
             ev.trace,
             self.parameters.version,
-            _dump(case),
+            dump_case(case),
         )
+
+    def decide_columns(
+        self, name: str, columns: Mapping[str, ArrayLike], as_of: date | None = None
+    ) -> DecisionBatch:
+        """Decide many cases given as columns; a columnar result with per-case traces.
+
+        Each column is one input of every case (the scheme's ``check_columns``
+        says which). A scheme with ``evaluate_columns`` is computed a group of
+        cases at a time with numpy; others case by case. ``batch[i]`` is the
+        decision ``decide(name, batch.case(i), as_of)`` would give. Raises, as
+        ``decide`` would, naming the first case that is invalid or dated before
+        the scheme existed.
+        """
+        return decide_columns(self, self.scheme(name), columns, as_of)
 
     def decide_many(
         self,
@@ -214,7 +279,7 @@ class Engine:
             trace, reasons = batch_ev.trace, batch_ev.reasons
             return [
                 Decision(code, as_at, override, closed.outcome, closed.amount, reasons, trace,
-                         version, _dump(case))
+                         version, dump_case(case))
                 for case in cases
             ]  # fmt: skip
         results = scheme.evaluate_batch(cases, batch_ev)
@@ -222,7 +287,7 @@ class Engine:
             trace = batch_ev.trace
             return [
                 Decision(code, as_at, override, outcome, amount, reasons, trace, version,
-                         _dump(case))
+                         dump_case(case))
                 for case, (outcome, amount, reasons) in zip(cases, results, strict=True)
             ]  # fmt: skip
         decisions = []
@@ -233,9 +298,13 @@ class Engine:
             verdict = evaluate(case, ev)
             decisions.append(
                 Decision(code, as_at, override, verdict.outcome, verdict.amount, ev.reasons,
-                         ev.trace, version, _dump(case))
+                         ev.trace, version, dump_case(case))
             )  # fmt: skip
         return decisions
+
+    def resolved(self, code: str, as_at: date) -> InForce:
+        """The parameters of scheme ``code`` in force on ``as_at``, resolved once."""
+        return self._resolved(code, as_at)
 
     def _resolved(self, code: str, as_at: date) -> InForce:
         """The parameters of scheme ``code`` in force on ``as_at``, resolved once."""
@@ -259,13 +328,7 @@ class Engine:
                 f"it started on {first.isoformat()}"
             )
         if operating.value is not True:
-            ev.reason(
-                "scheme_closed",
-                f"{scheme.label} was not taking applications on {ev.as_at.isoformat()} "
-                f"(closed from {operating.effective_from.isoformat()}).",
-                f"{scheme.label}於{ev.as_at.isoformat()}並不接受申請"
-                f"（自{operating.effective_from.isoformat()}起停止）。",
-            )
+            ev.reason(*closed_wording(scheme.label, ev.as_at, operating.effective_from))
             return Verdict(Outcome.INELIGIBLE, Money.zero())
         return None
 
@@ -297,8 +360,3 @@ class Engine:
         """Each parameter of a scheme with the value in force on ``day``."""
         scheme = self.scheme(name)
         return [(p, p.at(day)) for p in self.parameters.of_scheme(scheme.code)]
-
-
-def _dump(case: BaseModel) -> dict[str, Any]:
-    """``case.model_dump(mode="json")`` without its per-call keyword handling."""
-    return type(case).__pydantic_serializer__.to_python(case, mode="json")  # type: ignore[no-any-return]

@@ -14,13 +14,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from reind.core.errors import RuleError
 from reind.core.money import Money
 from reind.rules.decision import Outcome, Reason
 from reind.rules.parameters import DatedValue, ParameterSet
 from reind.rules.values import ParamValue
+
+IN_OPERATION = "in_operation"
+"""Every scheme has this boolean parameter: the dates it took and stopped taking cases."""
+
+
+def closed_wording(label: str, as_at: date, since: date) -> tuple[str, str, str]:
+    """The reason (code, English, Chinese) a case gets when its scheme was not taking cases."""
+    return (
+        "scheme_closed",
+        f"{label} was not taking applications on {as_at.isoformat()} "
+        f"(closed from {since.isoformat()}).",
+        f"{label}於{as_at.isoformat()}並不接受申請（自{since.isoformat()}起停止）。",
+    )
+
+
+def dump_case(case: BaseModel) -> dict[str, Any]:
+    """``case.model_dump(mode="json")`` without its per-call keyword handling."""
+    return type(case).__pydantic_serializer__.to_python(case, mode="json")  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)

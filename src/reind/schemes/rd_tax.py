@@ -8,20 +8,36 @@ the year of assessment govern the claim.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import Field, field_validator
 
+from reind.core.errors import InvalidInputError
 from reind.core.money import Money
 from reind.core.periods import YearOfAssessment
+from reind.rules.columns import (
+    ELIGIBLE,
+    Branch,
+    Columns,
+    ReasonTemplate,
+    cents_column,
+    cents_text,
+    checked_sum,
+    count_column,
+    input_cents,
+    refuse_unknown_columns,
+    scaled_down,
+)
 from reind.rules.decision import Outcome, Reason
-from reind.rules.engine import Batch, Evaluation, Scheme, Verdict
+from reind.rules.engine import Batch, ColumnEvaluation, ColumnVerdict, Evaluation, Scheme, Verdict
 from reind.schemes.common import CaseInputs, HKDAmount
 
 
@@ -29,6 +45,12 @@ from reind.schemes.common import CaseInputs, HKDAmount
 def _parse_year(text: str) -> YearOfAssessment:
     """Parsed once per spelling: every claim's governing date needs its year."""
     return YearOfAssessment.parse(text)
+
+
+@lru_cache(maxsize=256)
+def _year_text(start_year: int) -> str:
+    """The year of assessment starting in April of ``start_year``, as "2019/20"."""
+    return str(YearOfAssessment(start_year))
 
 
 @lru_cache(maxsize=256)
@@ -128,6 +150,102 @@ class RDTax(Scheme[RDTaxInputs]):
             )
         return results
 
+    # ------------------------------------------------------------ as columns
+
+    def check_columns(self, columns: Columns, count: int) -> dict[str, NDArray[Any]]:
+        """``assessment_year`` (the year a year of assessment starts in: 2019 is 2019/20,
+        required), ``type_a`` and ``type_b`` in cents (default 0)."""
+        refuse_unknown_columns(columns, COLUMNS, self.label)
+        years = count_column(columns, "assessment_year", count, self.label)
+        bad = (years < 1000) | (years > 9998)
+        if bad.any():
+            first = int(np.argmax(bad))
+            raise InvalidInputError(
+                f"{self.label}: case {first}: assessment_year must be from 1000 to 9998, "
+                f"got {years[first]}"
+            )
+        return {
+            "assessment_year": years,
+            "type_a": cents_column(columns, "type_a", count, self.label, default=0),
+            "type_b": cents_column(columns, "type_b", count, self.label, default=0),
+        }
+
+    def column_dates(self, columns: Columns) -> NDArray[np.datetime64]:
+        """1 April of each claim's year of assessment."""
+        years = columns["assessment_year"]
+        if not len(years):
+            return np.empty(0, dtype="datetime64[D]")
+        low, high = int(years.min()), int(years.max())
+        starts = np.array([date(y, 4, 1) for y in range(low, high + 1)], dtype="datetime64[D]")
+        days: NDArray[np.datetime64] = starts[years - low]
+        return days
+
+    def evaluate_columns(self, columns: Columns, ev: ColumnEvaluation) -> ColumnVerdict:
+        """``evaluate`` over arrays of cents: each part rounded down, overflow refused."""
+        rates = _Rates.read(ev)
+        type_a, type_b = columns["type_a"], columns["type_b"]
+        first = np.minimum(type_b, rates.tier)
+        rest = type_b - first
+        deduction_a = scaled_down(type_a, rates.rate_a, "RD-TAX Type A deduction")
+        deduction_b = checked_sum(
+            scaled_down(first, rates.rate_first, "RD-TAX Type B first tier"),
+            scaled_down(rest, rates.rate_rest, "RD-TAX Type B remainder"),
+            what="RD-TAX Type B deduction",
+        )
+        total = checked_sum(deduction_a, deduction_b, what="RD-TAX deduction")
+        size = len(total)
+        figures = {
+            "type_a": type_a,
+            "type_b": type_b,
+            "first": first,
+            "rest": rest,
+            "deduction_a": deduction_a,
+            "deduction_b": deduction_b,
+            "total": total,
+        }
+        return ColumnVerdict(
+            outcomes=np.full(size, ELIGIBLE, dtype=np.int8),
+            amount_cents=total,
+            branch=np.zeros(size, dtype=np.int8),
+            branches=_BRANCHES,
+            blanks={
+                **{name: (cents, Money) for name, cents in figures.items()},
+                "year": (columns["assessment_year"], _year_text),
+            },
+            constants={
+                "rate_a": rates.rate_a,
+                "rate_first": rates.rate_first,
+                "rate_rest": rates.rate_rest,
+            },  # fmt: skip
+        )
+
+    def case_row(self, columns: Columns, index: int) -> dict[str, Any]:
+        """The claim as ``decide`` takes it, amounts written to the cent."""
+        return {
+            "year_of_assessment": _year_text(int(columns["assessment_year"][index])),
+            "type_a": cents_text(int(columns["type_a"][index])),
+            "type_b": cents_text(int(columns["type_b"][index])),
+        }
+
+    @staticmethod
+    def columns_of(cases: Iterable[Mapping[str, Any]]) -> dict[str, NDArray[np.int64]]:
+        """Raw claims (as ``decide`` takes them) as the columns ``decide_columns`` takes."""
+        years: list[int] = []
+        type_a: list[int] = []
+        type_b: list[int] = []
+        for case in cases:
+            years.append(_parse_year(case["year_of_assessment"]).start_year)
+            type_a.append(input_cents(case.get("type_a", 0)))
+            type_b.append(input_cents(case.get("type_b", 0)))
+        return {
+            "assessment_year": np.array(years, dtype=np.int64),
+            "type_a": np.array(type_a, dtype=np.int64),
+            "type_b": np.array(type_b, dtype=np.int64),
+        }
+
+
+COLUMNS = ("assessment_year", "type_a", "type_b")
+"""The columns ``decide_columns`` takes for R&D claims."""
 
 _WORDING = (
     (
@@ -146,6 +264,14 @@ _WORDING = (
 )
 """The three reasons every claim gets: (code, English, Chinese) with named blanks."""
 
+_BRANCHES = (
+    Branch(
+        ("type_b_first_tier", "type_a_rate", "type_b_first_rate", "type_b_remainder_rate"),
+        tuple(ReasonTemplate(*wording) for wording in _WORDING),
+    ),
+)
+"""The formula's one path, read in the order ``_Rates.read`` reads it."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Rates:
@@ -157,7 +283,7 @@ class _Rates:
     rate_rest: Fraction
 
     @classmethod
-    def read(cls, ev: Evaluation) -> _Rates:
+    def read(cls, ev: Evaluation | ColumnEvaluation) -> _Rates:
         tier = ev.money("type_b_first_tier").cents
         return cls(
             tier, ev.ratio("type_a_rate"), ev.ratio("type_b_first_rate"),

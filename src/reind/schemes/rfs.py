@@ -5,21 +5,92 @@ Government funds min(1/3 of the approved project cost, HK$15M) for a new
 smart production line in Hong Kong. From 8 Jan 2024 an enterprise may run
 up to 3 projects at once within HK$45M in total, so the enterprise's earlier
 approvals are part of the case. Rules apply as at the date received.
+
+The formula is written twice, once per case (``evaluate``) and once over
+columns (``evaluate_columns``, for bulk runs); both speak through the same
+reason templates below, and a property test holds them to the same decisions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import Field
 
 from reind.core.money import Money
+from reind.rules.columns import (
+    ELIGIBLE,
+    INELIGIBLE,
+    TENTATIVE,
+    Branch,
+    Columns,
+    ReasonTemplate,
+    cents_column,
+    cents_text,
+    choice_column,
+    count_column,
+    date_column,
+    input_cents,
+    refuse_unknown_columns,
+    scaled_down,
+)
 from reind.rules.decision import Outcome
-from reind.rules.engine import Evaluation, Scheme, Verdict
+from reind.rules.engine import ColumnEvaluation, ColumnVerdict, Evaluation, Scheme, Verdict
 from reind.schemes.common import CaseInputs, HKDAmount, PriorApproval, fmt_ratio, money, share
+
+INCORPORATION = ("cap622", "cap310", "other")
+"""The ``incorporated_under`` choices; their position is the column's code (-1: not given)."""
+
+_T = ReasonTemplate
+_INCORPORATION_UNKNOWN = _T(
+    "incorporation_unknown",
+    "Incorporation not given: the applicant must be incorporated under Cap. 622.",
+    "未提供註冊資料：申請者須按《公司條例》（第 622 章）成立。",
+)
+_NOT_CAP622 = _T(
+    "not_cap622",
+    "The applicant is not incorporated under the Companies Ordinance (Cap. 622).",
+    "申請者並非按《公司條例》（第 622 章）成立。",
+)
+_FACTS = (
+    (
+        _T("new_line_unknown", "Not yet shown: a new production line in Hong Kong.",
+           "尚待證明：在港設立的新生產線。"),
+        _T("not_new_line", "The project must be a new production line in Hong Kong.",
+           "項目必須是在港設立的新生產線。"),
+    ),
+    (
+        _T("smart_unknown", "Not yet shown: meeting the smart manufacturing criteria.",
+           "尚待證明：符合智能生產準則。"),
+        _T("not_smart", "The project must be meeting the smart manufacturing criteria.",
+           "項目必須是符合智能生產準則。"),
+    ),
+)  # fmt: skip
+"""For each yes/no fact in the order checked: (reason if not given, reason if not met)."""
+_MATCHING = _T(
+    "matching",
+    "{ratio} of the eligible cost {cost} is {matched}; the per-project cap is {cap}.",
+    "合資格成本 {cost} 的 {ratio} 為 {matched}；每個項目上限為 {cap}。",
+)
+_TOO_MANY = _T(
+    "too_many_projects",
+    "The enterprise already has {ongoing} projects running; at most "
+    "{max_projects} may run at once.",
+    "企業已有 {ongoing} 個項目正在進行；同時最多只可進行 {max_projects} 個。",
+)
+_ENTERPRISE_CAP = _T(
+    "enterprise_cap",
+    "Earlier approvals total {earlier}; the enterprise cap of {total_cap} leaves {room}.",
+    "過往獲批款額合共 {earlier}；企業資助總額上限 {total_cap}，尚餘 {room}。",
+)
+_NOTHING = _T("nothing_to_fund", "Nothing is left to fund.", "沒有可資助的款額。")
+_GRANT = _T("grant", "Grant: {grant}.", "資助額：{grant}。")
 
 
 class RFSInputs(CaseInputs):
@@ -63,37 +134,18 @@ class RFS(Scheme[RFSInputs]):
         allowed = ev.codes("eligible_incorporation")
         if case.incorporated_under is None:
             outcome = Outcome.TENTATIVE
-            ev.reason(
-                "incorporation_unknown",
-                "Incorporation not given: the applicant must be incorporated under Cap. 622.",
-                "未提供註冊資料：申請者須按《公司條例》（第 622 章）成立。",
-            )
+            ev.reason(*_said(_INCORPORATION_UNKNOWN))
         elif case.incorporated_under not in allowed:
-            ev.reason(
-                "not_cap622",
-                "The applicant is not incorporated under the Companies Ordinance (Cap. 622).",
-                "申請者並非按《公司條例》（第 622 章）成立。",
-            )
+            ev.reason(*_said(_NOT_CAP622))
             return Verdict(Outcome.INELIGIBLE, Money.zero())
-        for flag, code, en, zh in (
-            (
-                case.new_line_in_hong_kong,
-                "new_line",
-                "a new production line in Hong Kong",
-                "在港設立的新生產線",
-            ),
-            (
-                case.smart_manufacturing,
-                "smart",
-                "meeting the smart manufacturing criteria",
-                "符合智能生產準則",
-            ),
+        for flag, (unknown, unmet) in zip(
+            (case.new_line_in_hong_kong, case.smart_manufacturing), _FACTS, strict=True
         ):
             if flag is None:
                 outcome = Outcome.TENTATIVE
-                ev.reason(f"{code}_unknown", f"Not yet shown: {en}.", f"尚待證明：{zh}。")
+                ev.reason(*_said(unknown))
             elif not flag:
-                ev.reason(f"not_{code}", f"The project must be {en}.", f"項目必須是{zh}。")
+                ev.reason(*_said(unmet))
                 return Verdict(Outcome.INELIGIBLE, Money.zero())
 
         cost = money(case.total_cost) - money(case.ineligible_costs)
@@ -103,28 +155,13 @@ class RFS(Scheme[RFSInputs]):
         matched = share(cost, ratio)
         cap = ev.money("project_cap")
         grant = min(matched, cap)
-        ev.explain(
-            "matching",
-            "{ratio} of the eligible cost {cost} is {matched}; the per-project cap is {cap}.",
-            "合資格成本 {cost} 的 {ratio} 為 {matched}；每個項目上限為 {cap}。",
-            ratio=_RatioText(ratio),
-            cost=cost,
-            matched=matched,
-            cap=cap,
-        )
+        ev.explain(*_said(_MATCHING), ratio=_RatioText(ratio), cost=cost, matched=matched, cap=cap)
 
         prior = case.prior_approvals
         ongoing = sum(1 for p in prior if p.ongoing) if prior else 0
         max_projects = ev.optional("max_concurrent_projects")
         if isinstance(max_projects, int) and ongoing >= max_projects:
-            ev.explain(
-                "too_many_projects",
-                "The enterprise already has {ongoing} projects running; at most "
-                "{max_projects} may run at once.",
-                "企業已有 {ongoing} 個項目正在進行；同時最多只可進行 {max_projects} 個。",
-                ongoing=ongoing,
-                max_projects=max_projects,
-            )
+            ev.explain(*_said(_TOO_MANY), ongoing=ongoing, max_projects=max_projects)
             return Verdict(Outcome.INELIGIBLE, Money.zero())
 
         total_cap = ev.optional("enterprise_total_cap")
@@ -132,21 +169,197 @@ class RFS(Scheme[RFSInputs]):
             earlier = sum((money(p.amount) for p in prior), Money.zero())
             room = max(total_cap - earlier, Money.zero())
             if room < grant:
-                ev.explain(
-                    "enterprise_cap",
-                    "Earlier approvals total {earlier}; the enterprise cap of {total_cap} "
-                    "leaves {room}.",
-                    "過往獲批款額合共 {earlier}；企業資助總額上限 {total_cap}，尚餘 {room}。",
-                    earlier=earlier,
-                    total_cap=total_cap,
-                    room=room,
-                )
+                ev.explain(*_said(_ENTERPRISE_CAP), earlier=earlier, total_cap=total_cap, room=room)
                 grant = room
         if grant.cents == 0:
-            ev.reason("nothing_to_fund", "Nothing is left to fund.", "沒有可資助的款額。")
+            ev.reason(*_said(_NOTHING))
             return Verdict(Outcome.INELIGIBLE, grant)
-        ev.explain("grant", "Grant: {grant}.", "資助額：{grant}。", grant=grant)
+        ev.explain(*_said(_GRANT), grant=grant)
         return Verdict(outcome, grant)
+
+    # ------------------------------------------------------------ as columns
+
+    def check_columns(self, columns: Columns, count: int) -> dict[str, NDArray[Any]]:
+        """The columns of ``COLUMNS``: ``received`` and ``total_cost`` are required.
+
+        Amounts are cents; ``incorporated_under`` a code into ``INCORPORATION``;
+        the two yes/no facts 1, 0 or -1 (not given, the default); earlier
+        approvals are summed up as ``prior_ongoing`` (how many still run) and
+        ``prior_approved`` (the total approved, running or not, below 10**15).
+        """
+        label = self.label
+        refuse_unknown_columns(columns, COLUMNS, label)
+        return {
+            "received": date_column(columns, "received", label),
+            "total_cost": cents_column(columns, "total_cost", count, label),
+            "ineligible_costs": cents_column(columns, "ineligible_costs", count, label, 0),
+            "incorporated_under": choice_column(
+                columns, "incorporated_under", count, len(INCORPORATION), label
+            ),
+            "new_line_in_hong_kong": choice_column(
+                columns, "new_line_in_hong_kong", count, 2, label
+            ),
+            "smart_manufacturing": choice_column(columns, "smart_manufacturing", count, 2, label),
+            "prior_ongoing": count_column(columns, "prior_ongoing", count, label, 0),
+            "prior_approved": cents_column(columns, "prior_approved", count, label, 0),
+        }
+
+    def column_dates(self, columns: Columns) -> NDArray[np.datetime64]:
+        """The dates received."""
+        days: NDArray[np.datetime64] = columns["received"]
+        return days
+
+    def evaluate_columns(self, columns: Columns, ev: ColumnEvaluation) -> ColumnVerdict:
+        """``evaluate`` over arrays: each case's path through it becomes its branch."""
+        allowed = ev.codes("eligible_incorporation")
+        # Each condition's state: 0 met, 1 not given, 2 not met (indexed by code + 1).
+        incorporation = np.array([1, *(0 if c in allowed else 2 for c in INCORPORATION)])
+        state_inc = incorporation[columns["incorporated_under"] + 1]
+        state_new = np.where(state_inc == 2, 0, _FACT_STATE[columns["new_line_in_hong_kong"] + 1])
+        state_smart = np.where(
+            (state_inc == 2) | (state_new == 2), 0, _FACT_STATE[columns["smart_manufacturing"] + 1]
+        )
+        stopped = (state_inc == 2) | (state_new == 2) | (state_smart == 2)
+
+        ratio = ev.ratio("matching_share")
+        cap = ev.money("project_cap")
+        cost = np.maximum(columns["total_cost"] - columns["ineligible_costs"], 0)
+        matched = scaled_down(cost, ratio, "RFS matching share")
+        grant = np.minimum(matched, cap.cents)
+        ongoing, earlier = columns["prior_ongoing"], columns["prior_approved"]
+        max_projects = ev.optional("max_concurrent_projects")
+        too_many = (
+            ongoing >= int(max_projects)
+            if isinstance(max_projects, int)
+            else np.zeros(len(cost), dtype=bool)
+        )
+        constants: dict[str, object] = {"ratio": _RatioText(ratio), "cap": cap}
+        blanks: dict[str, tuple[NDArray[Any], Any]] = {
+            "cost": (cost, Money), "matched": (matched, Money), "ongoing": (ongoing, int),
+            "earlier": (earlier, Money),
+        }  # fmt: skip
+        total_cap = ev.optional("enterprise_total_cap")
+        capped = np.zeros(len(cost), dtype=bool)
+        if isinstance(total_cap, Money):
+            room = np.maximum(total_cap.cents - earlier, 0)
+            capped = (room < grant) & ~too_many
+            grant = np.where(capped, room, grant)
+            constants["total_cap"] = total_cap
+            blanks["room"] = (room, Money)
+        constants["max_projects"] = max_projects
+        blanks["grant"] = (grant, Money)
+        nothing = grant == 0
+        # tail: 0 too many projects, 1 nothing left, 3 grant; +1 when the enterprise cap bit
+        tail = np.where(too_many, 0, np.where(nothing, 1, 3) + capped)
+        branch = state_inc * 45 + state_new * 15 + state_smart * 5 + np.where(stopped, 0, tail)
+        failed = stopped | too_many | nothing
+        unknown = (state_inc == 1) | (state_new == 1) | (state_smart == 1)
+        return ColumnVerdict(
+            outcomes=np.where(failed, INELIGIBLE, np.where(unknown, TENTATIVE, ELIGIBLE)).astype(
+                np.int8
+            ),
+            amount_cents=np.where(failed, 0, grant),
+            branch=branch,
+            branches=_BRANCHES,
+            blanks=blanks,
+            constants=constants,
+        )
+
+    def case_row(self, columns: Columns, index: int) -> dict[str, Any]:
+        """The application as ``decide`` takes it (the canonical form of a column row).
+
+        Amounts are written to the cent; earlier approvals become
+        ``prior_ongoing`` running projects, the first of which carries the
+        whole ``prior_approved`` total (or, with none running, one completed
+        approval carrying it), each dated the day the application was received.
+        """
+        received = columns["received"][index].item().isoformat()
+        incorporated = int(columns["incorporated_under"][index])
+        running = int(columns["prior_ongoing"][index])
+        approved = int(columns["prior_approved"][index])
+        amounts = [approved] + [0] * (running - 1) if running else [approved] if approved else []
+        return {
+            "received": received,
+            "total_cost": cents_text(int(columns["total_cost"][index])),
+            "incorporated_under": None if incorporated < 0 else INCORPORATION[incorporated],
+            "new_line_in_hong_kong": _fact(int(columns["new_line_in_hong_kong"][index])),
+            "smart_manufacturing": _fact(int(columns["smart_manufacturing"][index])),
+            "ineligible_costs": cents_text(int(columns["ineligible_costs"][index])),
+            "prior_approvals": [
+                {"amount": cents_text(cents), "approved_on": received, "ongoing": running > 0}
+                for cents in amounts
+            ],
+        }
+
+    @staticmethod
+    def columns_of(cases: Iterable[Mapping[str, Any]]) -> dict[str, NDArray[Any]]:
+        """Raw applications (as ``decide`` takes them) as ``decide_columns`` takes them."""
+        received: list[str] = []
+        values: dict[str, list[int]] = {name: [] for name in COLUMNS[1:]}
+        codes: dict[str | None, int] = {None: -1}
+        codes.update((name, code) for code, name in enumerate(INCORPORATION))
+        facts: dict[bool | None, int] = {None: -1, False: 0, True: 1}
+        for case in cases:
+            received.append(case["received"])
+            values["total_cost"].append(input_cents(case["total_cost"]))
+            values["ineligible_costs"].append(input_cents(case.get("ineligible_costs", 0)))
+            values["incorporated_under"].append(codes[case.get("incorporated_under")])
+            values["new_line_in_hong_kong"].append(facts[case.get("new_line_in_hong_kong")])
+            values["smart_manufacturing"].append(facts[case.get("smart_manufacturing")])
+            prior = case.get("prior_approvals", ())
+            values["prior_ongoing"].append(sum(1 for p in prior if p.get("ongoing", True)))
+            values["prior_approved"].append(sum(input_cents(p["amount"]) for p in prior))
+        columns: dict[str, NDArray[Any]] = {"received": np.array(received, dtype="datetime64[D]")}
+        for name, column in values.items():
+            columns[name] = np.array(column, dtype=_DTYPES.get(name, np.int64))
+        return columns
+
+
+COLUMNS = (
+    "received", "total_cost", "ineligible_costs", "incorporated_under",
+    "new_line_in_hong_kong", "smart_manufacturing", "prior_ongoing", "prior_approved",
+)  # fmt: skip
+"""The columns ``decide_columns`` takes for RFS applications."""
+_DTYPES = {"incorporated_under": np.int8, "new_line_in_hong_kong": np.int8,
+           "smart_manufacturing": np.int8}  # fmt: skip
+_FACT_COLUMNS = ("new_line_in_hong_kong", "smart_manufacturing")
+_FACT_STATE = np.array([1, 2, 0])
+"""A yes/no fact's condition state (0 met, 1 not given, 2 not met) by its code + 1."""
+
+
+def _fact(code: int) -> bool | None:
+    return None if code < 0 else code == 1
+
+
+def _said(template: ReasonTemplate) -> tuple[str, str, str]:
+    return template.code, template.en, template.zh
+
+
+def _branch(key: int) -> Branch:
+    """The path numbered ``key`` = incorporation x 45 + new line x 15 + smart x 5 + tail."""
+    state_inc, rest = divmod(key, 45)
+    state_new, rest = divmod(rest, 15)
+    state_smart, tail = divmod(rest, 5)
+    read: tuple[str, ...] = ("eligible_incorporation",)
+    if state_inc == 2:
+        return Branch(read, (_NOT_CAP622,))
+    said = [_INCORPORATION_UNKNOWN] if state_inc == 1 else []
+    for state, (unknown, unmet) in zip((state_new, state_smart), _FACTS, strict=True):
+        if state == 1:
+            said.append(unknown)
+        elif state == 2:
+            return Branch(read, (*said, unmet))
+    read += ("matching_share", "project_cap", "max_concurrent_projects")
+    said.append(_MATCHING)
+    if tail == 0:
+        return Branch(read, (*said, _TOO_MANY))
+    if tail in (2, 4):
+        said.append(_ENTERPRISE_CAP)
+    said.append(_NOTHING if tail in (1, 2) else _GRANT)
+    return Branch((*read, "enterprise_total_cap"), tuple(said))
+
+
+_BRANCHES = tuple(_branch(key) for key in range(3 * 45))
 
 
 class _RatioText:

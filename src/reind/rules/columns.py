@@ -1,0 +1,298 @@
+"""What a scheme's vectorised formula works with: cases as columns, verdicts as arrays.
+
+Deciding a million cases one ``Decision`` object at a time costs microseconds
+of Python per case; a formula over numpy arrays costs nanoseconds (ADR 0051).
+A scheme that takes cases as columns (one array per input: dates as
+``datetime64[D]``, amounts as int64 cents, yes/no facts as int8 with -1 for
+"not given", choices as int8 codes) returns a ``ColumnVerdict``: outcome codes,
+amounts in cents, and for each case the *branch* its formula took. A branch
+names the parameters that path reads, in order, and the reasons it gives as
+templates; the numbers that fill the templates' blanks stay in arrays, so a
+case's trace and reasons are built only when someone asks for that case.
+
+All money arithmetic is exact in int64 cents and refuses, with a RuleError,
+anything that could overflow 2**63 rather than wrap silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reind.core.errors import InvalidInputError, RuleError
+from reind.core.money import Money
+from reind.rules.decision import Outcome, Reason
+from reind.rules.evaluation import Evaluation, InForce
+from reind.rules.values import ParamValue
+
+__all__ = [
+    "ELIGIBLE",
+    "INELIGIBLE",
+    "MAX_CENTS",
+    "OUTCOMES",
+    "TENTATIVE",
+    "Blank",
+    "Branch",
+    "ColumnEvaluation",
+    "ColumnVerdict",
+    "Columns",
+    "ReasonTemplate",
+    "cents_column",
+    "cents_text",
+    "checked_sum",
+    "choice_column",
+    "count_column",
+    "date_column",
+    "day_of",
+    "input_cents",
+    "refuse_unknown_columns",
+    "scaled_down",
+]
+
+Columns = Mapping[str, NDArray[Any]]
+"""Cases of one scheme as columns: input name -> one array with a value per case."""
+
+OUTCOMES: tuple[Outcome, ...] = (Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.TENTATIVE)
+"""Outcome by code: the values of ``ColumnVerdict.outcomes`` index this tuple."""
+ELIGIBLE, INELIGIBLE, TENTATIVE = 0, 1, 2
+
+MAX_CENTS = 10**15
+"""Inputs are at most 15 digits with 2 decimals (``HKDAmount``): below 10**15 cents."""
+_INT64_LIMIT = 2**63
+_FIRST_DAY, _LAST_DAY = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonTemplate:
+    """One reason a branch gives: code and ``str.format`` templates in both languages."""
+
+    code: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One path through a formula: what it reads and what it says.
+
+    ``parameters`` are looked up in this order (after ``in_operation``, which
+    the engine reads first); one not in force on the date is left out of the
+    trace, as ``Evaluation.lookup`` leaves it out.
+    """
+
+    parameters: tuple[str, ...]
+    reasons: tuple[ReasonTemplate, ...]
+
+
+Blank = tuple[NDArray[Any], Callable[[Any], object]]
+"""A blank of the reasons: one number per case and how to show it (``Money``, ``int``...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnVerdict:
+    """A vectorised formula's result for the cases it was given, in order.
+
+    ``outcomes`` are codes into ``OUTCOMES``; ``branch`` indexes ``branches``;
+    ``blanks`` hold per-case numbers and ``constants`` the values the same for
+    every case (a cap, a rate) that fill the reasons' blanks.
+    """
+
+    outcomes: NDArray[np.int8]
+    amount_cents: NDArray[np.int64]
+    branch: NDArray[np.integer[Any]]
+    branches: Sequence[Branch]
+    blanks: Mapping[str, Blank] = field(default_factory=dict)
+    constants: Mapping[str, object] = field(default_factory=dict)
+
+    def reasons(self, row: int) -> tuple[Reason, ...]:
+        """The reasons of case ``row``, formatted lazily like ``Evaluation.explain``'s."""
+        values = dict(self.constants)
+        for name, (numbers, shown) in self.blanks.items():
+            values[name] = shown(numbers[row].item())
+        templates = self.branches[int(self.branch[row])].reasons
+        return tuple(Reason(t.code, t.en, t.zh, values) for t in templates)
+
+
+class ColumnEvaluation:
+    """Parameters in force for a group of cases that all read the same values.
+
+    The typed getters are ``Evaluation``'s; nothing is traced here because the
+    trace of each case follows from its branch. ``as_at`` holds each case's
+    own date (they may differ within the group, but no parameter does).
+    """
+
+    __slots__ = ("_ev", "as_at", "scheme")
+
+    def __init__(self, in_force: InForce, as_at: NDArray[np.datetime64]) -> None:
+        self._ev = Evaluation(in_force)
+        self.scheme = in_force.scheme
+        self.as_at = as_at
+
+    def optional(self, name: str) -> ParamValue | None:
+        """The value of ``name`` in force, or None."""
+        return self._ev.optional(name)
+
+    def money(self, name: str) -> Money:
+        """A parameter in HK$."""
+        return self._ev.money(name)
+
+    def ratio(self, name: str) -> Fraction:
+        """A ratio or multiplier parameter, exact."""
+        return self._ev.ratio(name)
+
+    def count(self, name: str) -> int:
+        """A whole-number parameter."""
+        return self._ev.count(name)
+
+    def flag(self, name: str) -> bool:
+        """A boolean parameter."""
+        return self._ev.flag(name)
+
+    def codes(self, name: str) -> tuple[str, ...]:
+        """A list-of-identifiers parameter."""
+        return self._ev.codes(name)
+
+
+# ------------------------------------------------------------ exact arithmetic
+
+
+def scaled_down(cents: NDArray[np.int64], ratio: Fraction, what: str) -> NDArray[np.int64]:
+    """``cents x ratio`` rounded down to the cent, as ``share`` rounds one amount.
+
+    Raises RuleError when the product could pass 2**63 (cents are never negative).
+    """
+    numerator, denominator = ratio.numerator, ratio.denominator
+    if len(cents) and int(cents.max()) * numerator >= _INT64_LIMIT:
+        raise RuleError(
+            f"{what}: {int(cents.max())} cents x {numerator} would overflow 64-bit integers"
+        )
+    scaled = cents if numerator == 1 else cents * numerator
+    return scaled if denominator == 1 else scaled // denominator
+
+
+def checked_sum(*parts: NDArray[np.int64], what: str) -> NDArray[np.int64]:
+    """The element-wise sum of non-negative amounts; RuleError if it could pass 2**63."""
+    if len(parts[0]) and sum(int(p.max()) for p in parts) >= _INT64_LIMIT:
+        raise RuleError(f"{what}: the sum would overflow 64-bit integers")
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def cents_text(cents: int) -> str:
+    """Non-negative cents as an applicant writes the amount: ``"1234.50"``."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def input_cents(amount: object) -> int:
+    """A raw input amount (``"1234.50"``, ``"5e6"``, an int or a Decimal) in whole cents."""
+    if isinstance(amount, str) and len(amount) > 3 and amount[-3] == "." and amount.isascii():
+        whole, part = amount[:-3], amount[-2:]
+        if whole.isdigit() and part.isdigit():
+            return int(whole) * 100 + int(part)
+    try:
+        scaled = Decimal(str(amount).strip()).scaleb(2)
+    except InvalidOperation:
+        raise InvalidInputError(f"not an amount of money: {amount!r}") from None
+    if not scaled.is_finite() or scaled != scaled.to_integral_value():
+        raise InvalidInputError(f"not an amount in whole cents: {amount!r}")
+    return int(scaled)
+
+
+# ---------------------------------------------------------- reading columns
+
+
+def refuse_unknown_columns(columns: Columns, known: Sequence[str], label: str) -> None:
+    """An InvalidInputError naming any column the scheme does not take."""
+    unknown = sorted(set(columns) - set(known))
+    if unknown:
+        raise InvalidInputError(
+            f"{label}: unknown column(s) {', '.join(unknown)}; expected {', '.join(known)}"
+        )
+
+
+def _integers(
+    columns: Columns, name: str, count: int, default: int | None, label: str
+) -> NDArray[Any]:
+    found = columns.get(name)
+    if found is None:
+        if default is None:
+            raise InvalidInputError(f"{label}: column {name} is required")
+        return np.full(count, default, dtype=np.int64)
+    if found.dtype.kind not in "iub":
+        raise InvalidInputError(f"{label}: column {name} must hold integers, not {found.dtype}")
+    return found
+
+
+def _refuse(bad: NDArray[np.bool_], values: NDArray[Any], name: str, rule: str, label: str) -> None:
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise InvalidInputError(f"{label}: case {first}: {name} {rule}, got {values[first]}")
+
+
+def cents_column(
+    columns: Columns, name: str, count: int, label: str, default: int | None = None
+) -> NDArray[np.int64]:
+    """An amount column in cents: 0 <= cents < 10**15, as int64."""
+    values = _integers(columns, name, count, default, label)
+    bad = values >= MAX_CENTS
+    if values.dtype.kind == "i":
+        bad |= values < 0
+    _refuse(bad, values, name, "must be whole cents from 0 to 10**15 - 1", label)
+    return values.astype(np.int64, copy=False)
+
+
+def count_column(
+    columns: Columns, name: str, count: int, label: str, default: int | None = None
+) -> NDArray[np.int64]:
+    """A non-negative whole-number column, as int64."""
+    values = _integers(columns, name, count, default, label)
+    bad = values >= _INT64_LIMIT if values.dtype.kind == "u" else values < 0
+    _refuse(bad, values, name, "must be a whole number >= 0", label)
+    return values.astype(np.int64, copy=False)
+
+
+def choice_column(
+    columns: Columns, name: str, count: int, choices: int, label: str
+) -> NDArray[np.int8]:
+    """A choice among ``choices`` codes (0..choices-1), or -1 for "not given" (the default).
+
+    A yes/no fact is a choice of two: 0 no, 1 yes, -1 not given.
+    """
+    values = _integers(columns, name, count, -1, label)
+    bad = values >= choices
+    if values.dtype.kind == "i":
+        bad |= values < -1
+    _refuse(bad, values, name, f"must be -1 (not given) or 0..{choices - 1}", label)
+    return values.astype(np.int8, copy=False)
+
+
+def date_column(columns: Columns, name: str, label: str) -> NDArray[np.datetime64]:
+    """A date column as ``datetime64[D]`` (integers count days from 1970-01-01)."""
+    found = columns.get(name)
+    if found is None:
+        raise InvalidInputError(f"{label}: column {name} is required")
+    if found.dtype.kind == "M":
+        days = found.astype("datetime64[D]")
+    elif found.dtype.kind in "iu":
+        days = found.astype(np.int64).astype("datetime64[D]")
+    else:
+        raise InvalidInputError(f"{label}: column {name} must hold dates, not {found.dtype}")
+    bad = np.isnat(days) | (days < _FIRST_DAY) | (days > _LAST_DAY)
+    _refuse(bad, days, name, "must be a date from 0001-01-01 to 9999-12-31", label)
+    return days
+
+
+def day_of(value: np.datetime64) -> date:
+    """A ``datetime64[D]`` scalar as a ``date``."""
+    found = value.astype("datetime64[D]").item()
+    assert isinstance(found, date)
+    return found
