@@ -2,11 +2,19 @@
 
 reind decides a mix of RFS grants (many received dates, costs, missing facts,
 earlier approvals) and R&D tax claims (several years of assessment), keeping
-every decision with its bilingual reasons and full parameter trace. The same
-R&D deduction is written as an OpenFisca tax-benefit system whose parameters
-are read from reind's own YAML, and OpenFisca computes the same claims in its
-natural vectorised way, once plain and once with its tracer on (what keeps
-its explanations). The amounts must agree claim by claim, to the cent.
+every decision's bilingual reasons and full parameter trace, two ways:
+
+- ``decide_columns`` (ADR 0051): the cases as numpy columns (built from the
+  raw cases and timed apart, as OpenFisca's input arrays are), amounts in
+  int64 arrays and a trace index per case; random decisions are then made
+  from the batches and checked byte for byte against ``decide()``, to show
+  the per-case traces and reasons are really there;
+- ``decide_many`` (ADR 0050): one ``Decision`` object per case.
+
+The same R&D deduction is written as an OpenFisca tax-benefit system whose
+parameters are read from reind's own YAML, and OpenFisca computes the same
+claims in its natural vectorised way, once plain and once with its tracer on.
+Every amount must agree across all paths, claim by claim, to the cent.
 
     python bench/rules.py                # 1,000,000 cases
     python bench/rules.py --cases 100000 # quicker
@@ -41,14 +49,19 @@ from openfisca_core.variables import Variable
 from pydantic import BaseModel
 
 from reind.core.money import Money
+from reind.rules.batch import DecisionBatch
+from reind.rules.columns import OUTCOMES
 from reind.rules.decision import Decision
 from reind.rules.engine import Engine
 from reind.schemes.catalogue import default_engine
+from reind.schemes.rd_tax import RDTax
+from reind.schemes.rfs import RFS
 
 SEED = 20210611
 RD_YEARS = range(2018, 2026)  # years of assessment 2018/19 .. 2025/26
 RD_PARAMETERS = ("type_a_rate", "type_b_first_tier", "type_b_first_rate", "type_b_remainder_rate")
 T = TypeVar("T")
+_CODES = {outcome: code for code, outcome in enumerate(OUTCOMES)}
 
 
 # ----------------------------------------------------------------- the cases
@@ -242,6 +255,55 @@ def best_of(runs: int, work: Callable[[], T]) -> tuple[T, float]:
     return result, best
 
 
+@dataclass
+class ColumnRun:
+    """reind's columnar path: input columns, batches and their timings."""
+
+    columns_s: float
+    rd: DecisionBatch
+    rfs: DecisionBatch
+    rd_s: float
+    rfs_s: float
+
+
+def run_columns(
+    engine: Engine, raw_rfs: list[dict[str, Any]], raw_rd: list[dict[str, Any]]
+) -> ColumnRun:
+    """Columns from the raw cases (timed apart, like OpenFisca's arrays), then decide_columns."""
+    (rfs_columns, rd_columns), columns_s = timed(
+        "raw cases to input columns", lambda: (RFS.columns_of(raw_rfs), RDTax.columns_of(raw_rd))
+    )
+    rd, rd_s = best_of(3, lambda: engine.decide_columns("rd_tax", rd_columns))
+    print(f"  R&D tax  {len(rd):>9,} cases, best of 3 ... {rd_s:.3f} s")
+    rfs, rfs_s = best_of(3, lambda: engine.decide_columns("RFS", rfs_columns))
+    print(f"  RFS      {len(rfs):>9,} cases, best of 3 ... {rfs_s:.3f} s")
+    return ColumnRun(columns_s, rd, rfs, rd_s, rfs_s)
+
+
+def materialise(engine: Engine, run: ColumnRun, count: int, seed: int) -> tuple[float, int]:
+    """``count`` random decisions made from the batches; a sample checked against decide().
+
+    Returns the seconds taken to make them and how many were checked.
+    """
+    rng = random.Random(seed)
+    picks = [
+        (batch, name, rng.randrange(len(batch)))
+        for batch, name in rng.choices([(run.rd, "rd_tax"), (run.rfs, "RFS")], k=count)
+    ]
+    start = time.perf_counter()
+    made = [batch[i] for batch, _, i in picks]
+    seconds = time.perf_counter() - start
+    _check_traces(made)
+    checked = 0
+    for decision, (batch, name, i) in list(zip(made, picks, strict=True))[:: max(1, count // 500)]:
+        if decision.dumps() != engine.decide(name, batch.case(i)).dumps():
+            sys.exit(f"{name} case {i}: the batch's decision differs from decide()'s")
+        if batch.trace_of(i) != decision.trace:
+            sys.exit(f"{name} case {i}: trace_of differs from the decision's trace")
+        checked += 1
+    return seconds, checked
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build the cases, run both engines, check agreement, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -250,16 +312,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--one-by-one", type=int, default=100_000, help="cases also timed through decide()"
     )
+    parser.add_argument(
+        "--materialise", type=int, default=10_000, help="decisions made from the batches"
+    )
     args = parser.parse_args(argv)
 
     engine = default_engine()
     print(f"reind rules {engine.rules_version}; {args.cases:,} cases, seed {args.seed}")
 
     (raw_rfs, raw_rd), _ = timed("generating raw cases", lambda: build_cases(args.cases, args.seed))
+    total = len(raw_rfs) + len(raw_rd)
+
+    print("reind, columnar (decide_columns: arrays, a trace index per case):")
+    cols = run_columns(engine, raw_rfs, raw_rd)
+    made_s, checked = materialise(engine, cols, args.materialise, args.seed)
+    print(f"  {args.materialise:,} random Decisions made from the batches ... {made_s:.3f} s")
+
     (rfs_cases, rd_cases), validate_s = timed(
         "validating inputs (pydantic)", partial(validate, engine, raw_rfs, raw_rd)
     )
-    total = len(rfs_cases) + len(rd_cases)
+    print("OpenFisca (vectorised, one simulation per year of assessment):")
+    system = openfisca_system(engine)
+    groups, arrays_s = timed("claims to numpy arrays", lambda: claim_arrays(rd_cases))
+    gc.collect()
+    plain, of_plain_s = best_of(3, lambda: openfisca_run(system, groups, len(rd_cases), False))
+    print(f"  plain, best of 3 ... {of_plain_s:.3f} s")
+    traced, of_traced_s = best_of(3, lambda: openfisca_run(system, groups, len(rd_cases), True))
+    print(f"  tracer on, best of 3 ... {of_traced_s:.3f} s")
 
     print("reind (decide_many, every decision kept with reasons and trace):")
     gc.collect()
@@ -282,52 +361,75 @@ def main(argv: list[str] | None = None) -> None:
     _check_traces(rd_decisions + rfs_decisions)
     _, collect_s = timed("one full garbage collection with every decision held", gc.collect)
 
-    print("OpenFisca (vectorised, one simulation per year of assessment):")
-    system = openfisca_system(engine)
-    groups, arrays_s = timed("claims to numpy arrays", lambda: claim_arrays(rd_cases))
-    gc.collect()
-    plain, of_plain_s = best_of(3, lambda: openfisca_run(system, groups, len(rd_cases), False))
-    print(f"  plain, best of 3 ... {of_plain_s:.3f} s")
-    traced, of_traced_s = best_of(3, lambda: openfisca_run(system, groups, len(rd_cases), True))
-    print(f"  tracer on, best of 3 ... {of_traced_s:.3f} s")
-
-    ours = np.fromiter((d.amount.cents for d in rd_decisions), dtype=np.int64)
-    agree_plain = int(np.count_nonzero(ours == plain))
-    agree_traced = int(np.count_nonzero(ours == traced))
+    many_rd = np.fromiter((d.amount.cents for d in rd_decisions), dtype=np.int64)
+    many_rfs = np.fromiter((d.amount.cents for d in rfs_decisions), dtype=np.int64)
+    many_outcomes = np.array([_CODES[d.outcome] for d in rfs_decisions], dtype=np.int8)
+    agreement: dict[str, tuple[NDArray[Any], NDArray[Any]]] = {
+        "decide_many vs OpenFisca plain (R&D)": (many_rd, plain),
+        "decide_many vs OpenFisca traced (R&D)": (many_rd, traced),
+        "decide_columns vs OpenFisca plain (R&D)": (cols.rd.amount_cents, plain),
+        "decide_columns vs OpenFisca traced (R&D)": (cols.rd.amount_cents, traced),
+        "decide_columns vs decide_many (R&D)": (cols.rd.amount_cents, many_rd),
+        "decide_columns vs decide_many (RFS)": (cols.rfs.amount_cents, many_rfs),
+        "decide_columns vs decide_many (RFS outcomes)": (cols.rfs.outcomes, many_outcomes),
+    }
 
     rate = _rate
-    reind_all, reind_rd, reind_rfs = (
-        rate(total, reind_all_s),
-        rate(len(rd_cases), reind_rd_s),
-        rate(len(rfs_cases), reind_rfs_s),
-    )
-    of_plain, of_traced = rate(len(rd_cases), of_plain_s), rate(len(rd_cases), of_traced_s)
+    n_rd, n_rfs = len(rd_cases), len(rfs_cases)
+    of_plain, of_traced = rate(n_rd, of_plain_s), rate(n_rd, of_traced_s)
+    col_all, col_rd = rate(total, cols.rd_s + cols.rfs_s), rate(n_rd, cols.rd_s)
+    many_all, many_rd_rate = rate(total, reind_all_s), rate(n_rd, reind_rd_s)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = [
+        ("reind decide_columns, all cases (RFS + R&D tax)", col_all),
+        ("reind decide_columns, R&D tax subset", col_rd),
+        ("reind decide_columns, RFS subset", rate(n_rfs, cols.rfs_s)),
+        ("reind decide_many, all cases", many_all),
+        ("reind decide_many, R&D tax subset", many_rd_rate),
+        ("reind decide_many, RFS subset", rate(n_rfs, reind_rfs_s)),
+        ("reind decide(), one case at a time", rate(len(sample), single_s)),
+        ("OpenFisca, R&D tax, plain", of_plain),
+        ("OpenFisca, R&D tax, tracer on", of_traced),
+        ("(reind: Decisions made from a batch)", rate(args.materialise, made_s)),
+        ("(reind: input columns from raw cases)", rate(total, cols.columns_s)),
+        ("(validating raw inputs with pydantic)", rate(total, validate_s)),
+        ("(OpenFisca input arrays from the cases)", rate(n_rd, arrays_s)),
+    ]
     print()
-    print(f"{'':44}{'cases/s':>14}")
-    print(f"{'reind, all cases (RFS + R&D tax)':44}{reind_all:>14,.0f}")
-    print(f"{'reind, R&D tax subset':44}{reind_rd:>14,.0f}")
-    print(f"{'reind, RFS subset (per-case formula)':44}{reind_rfs:>14,.0f}")
-    print(f"{'reind, decide() one case at a time':44}{rate(len(sample), single_s):>14,.0f}")
-    print(f"{'OpenFisca, R&D tax, plain':44}{of_plain:>14,.0f}")
-    print(f"{'OpenFisca, R&D tax, tracer on':44}{of_traced:>14,.0f}")
-    print(f"{'(validating raw inputs with pydantic)':44}{rate(total, validate_s):>14,.0f}")
-    print(f"{'(OpenFisca input arrays from the cases)':44}{rate(len(rd_cases), arrays_s):>14,.0f}")
+    print(f"{'':52}{'cases/s':>14}")
+    for label, value in rows:
+        print(f"{label:52}{value:>14,.0f}")
     print()
-    print(f"ratio reind R&D tax / OpenFisca plain:      {reind_rd / of_plain:8.3f}")
-    print(f"ratio reind R&D tax / OpenFisca traced:     {reind_rd / of_traced:8.3f}")
-    print(f"ratio reind all cases / OpenFisca plain:    {reind_all / of_plain:8.3f}")
-    print(f"ratio reind all cases / OpenFisca traced:   {reind_all / of_traced:8.3f}")
+    ratios = [
+        ("reind columns R&D tax / OpenFisca plain", col_rd / of_plain),
+        ("reind columns R&D tax / OpenFisca traced", col_rd / of_traced),
+        ("reind columns all cases / OpenFisca plain", col_all / of_plain),
+        ("reind columns all cases / OpenFisca traced", col_all / of_traced),
+        ("reind decide_many R&D tax / OpenFisca traced", many_rd_rate / of_traced),
+        ("reind decide_many all cases / OpenFisca traced", many_all / of_traced),
+    ]
+    for label, value in ratios:
+        print(f"ratio {label:48}{value:9.3f}")
+    print()
+    disagree = 0
+    for label, (ours, theirs) in agreement.items():
+        same = int(np.count_nonzero(ours == theirs))
+        disagree += len(ours) - same
+        print(f"agree to the cent, {label:46}{same:>10,}/{len(ours):,}")
     print(
-        f"amounts agree to the cent: {agree_plain:,}/{len(rd_cases):,} (plain), "
-        f"{agree_traced:,}/{len(rd_cases):,} (traced)"
+        f"{checked:,} of the {args.materialise:,} Decisions made from the batches checked "
+        "byte for byte against decide(); each has its full trace"
     )
-    print(f"decisions kept: {len(rd_decisions) + len(rfs_decisions):,}; peak RSS {peak_mb:,.0f} MB")
+    print(
+        f"columnar batches hold {len(cols.rd.traces) + len(cols.rfs.traces):,} shared trace "
+        f"tuples; decide_many kept {len(rd_decisions) + len(rfs_decisions):,} decisions; "
+        f"peak RSS {peak_mb:,.0f} MB"
+    )
     print(f"(decide_many pauses the cyclic collector; one later full pass took {collect_s:.2f} s)")
-    target = "MET" if reind_rd >= of_traced and reind_rd >= of_plain else "NOT MET"
-    print(f"target (reind >= OpenFisca, with per-case traces): {target}")
-    if agree_plain != len(rd_cases) or agree_traced != len(rd_cases):
-        sys.exit("reind and OpenFisca disagree on some claims")
+    met = col_rd >= of_traced and col_rd >= of_plain and col_all >= of_plain
+    print(f"target (reind >= OpenFisca, with per-case traces): {'MET' if met else 'NOT MET'}")
+    if disagree:
+        sys.exit(f"{disagree} amounts disagree")
 
 
 def validate(
@@ -344,7 +446,7 @@ def _rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
 
 
-def _check_traces(decisions: list[Decision]) -> None:
+def _check_traces(decisions: Sequence[Decision]) -> None:
     """Every decision holds a trace and reasons (the point of keeping them)."""
     missing = sum(1 for d in decisions if not d.trace or not d.reasons)
     if missing:

@@ -100,7 +100,12 @@ class DecisionBatch(Sequence[Decision]):
 
     @classmethod
     def of_decisions(
-        cls, scheme: Scheme[Any], columns: Columns, decisions: Sequence[Decision], version: str
+        cls,
+        scheme: Scheme[Any],
+        columns: Columns,
+        decisions: Sequence[Decision],
+        version: str,
+        override: bool,
     ) -> DecisionBatch:
         """A batch over decisions already made (schemes without a vectorised formula)."""
         table: dict[int, int] = {}
@@ -113,7 +118,7 @@ class DecisionBatch(Sequence[Decision]):
             scheme,
             columns,
             as_at=np.array([d.as_at for d in decisions], dtype="datetime64[D]"),
-            override=bool(decisions) and decisions[0].as_of_override,
+            override=override,
             outcomes=np.array([_CODES[d.outcome] for d in decisions], dtype=np.int8),
             amount_cents=np.array([d.amount.cents for d in decisions], dtype=np.int64),
             trace_index=np.array([table[id(d.trace)] for d in decisions], dtype=np.int32),
@@ -179,7 +184,11 @@ def decide_columns(
     if not scheme.takes_columns():
         rows = [scheme.case_row(columns, i) for i in range(count)]
         return DecisionBatch.of_decisions(
-            scheme, columns, engine.decide_many(scheme.code, rows, as_of), engine.rules_version
+            scheme,
+            columns,
+            engine.decide_many(scheme.code, rows, as_of),
+            engine.rules_version,
+            as_of is not None,
         )
     if as_of is not None:
         as_at = np.full(count, np.datetime64(as_of, "D"))
