@@ -41,5 +41,6 @@ from reind.cli import accounts as _accounts  # noqa: E402, F401  (registers sub-
 from reind.cli import programme as _programme  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import twins as _twins  # noqa: E402, F401  (registers sub-commands)
+from reind.cli import data as _data  # noqa: E402, F401  (registers data, report, export)
 
 __all__ = ["app", "console", "err_console", "main"]

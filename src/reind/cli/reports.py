@@ -1,0 +1,64 @@
+"""``reind report progress`` and ``reind export 360giving``: the report and open data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reind.cli import app, console
+from reind.core.db import Database
+from reind.core.periods import parse_date
+from reind.reporting.giving360 import export
+from reind.reporting.progress import build_report, write_records
+from reind.settings import Settings
+
+report_app = typer.Typer(help="Reports built from the records.")
+export_app = typer.Typer(help="Open-data exports.")
+app.add_typer(report_app, name="report")
+app.add_typer(export_app, name="export")
+
+
+def _database() -> Database:
+    database = Database(Settings().effective_database_url)
+    database.migrate()
+    return database
+
+
+@report_app.command("progress")
+def progress(
+    as_of: Annotated[str, typer.Option("--as-of", help="Report date, YYYY-MM-DD.")],
+    lang: Annotated[str, typer.Option("--lang", help="en or zh-Hant.")] = "en",
+    fmt: Annotated[str, typer.Option("--format", help="html or pdf.")] = "html",
+    out: Annotated[Path | None, typer.Option("--out", help="File to write.")] = None,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="Folder of edited templates to use.")
+    ] = None,
+) -> None:
+    """The LegCo progress report as at a date, every figure computed from the records."""
+    if fmt not in ("html", "pdf"):
+        raise typer.BadParameter("--format must be html or pdf")
+    target = out or Path(f"progress-{as_of}.{lang}.{fmt}")
+    records = f"{target.stem}-records"
+    with _database().unit_of_work() as session:
+        report = build_report(
+            session, parse_date(as_of), lang=lang, fmt="pdf" if fmt == "pdf" else "html",
+            templates=templates, records_dir=records,
+        )  # fmt: skip
+    target.write_bytes(report.content)
+    write_records(report.figures, target.parent / records)
+    console.print(f"wrote {target} and the records behind each figure in {target.parent / records}")
+
+
+@export_app.command("360giving")
+def giving(
+    out: Annotated[Path, typer.Option("--out", help="Folder for grants.json and grants.csv.")],
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Grants approved by this date.")
+    ] = "2021-08-31",
+) -> None:
+    """Grants in the 360Giving Data Standard, JSON and CSV."""
+    with _database().unit_of_work() as session:
+        json_path, csv_path, count = export(session, parse_date(as_of), out)
+    console.print(f"wrote {count:,} grants to {json_path} and {csv_path}")

@@ -1,0 +1,53 @@
+"""Charts for the progress report: SVG for the web page, PNG for the PDF.
+
+matplotlib with the Agg backend (no display), CJK-capable fonts first so
+Chinese labels render, and nothing random: the same figures draw the same
+chart.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+
+plt.rcParams["font.family"] = ["Noto Sans CJK TC", "Noto Serif CJK TC", "DejaVu Sans"]
+plt.rcParams["svg.hashsalt"] = "reind"
+plt.rcParams["svg.fonttype"] = "none"
+_COLOURS = ("#1f5f8b", "#e07b39", "#6a9f58", "#b84a62")
+
+
+def bar_chart(
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    ylabel: str,
+    fmt: str,
+) -> tuple[str, str]:
+    """A grouped bar chart as (inline SVG text, PNG data URI)."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.2), dpi=110)
+    width = 0.8 / max(len(series), 1)
+    for index, (name, values) in enumerate(series):
+        xs = [x + index * width - 0.4 + width / 2 for x in range(len(categories))]
+        bars = ax.bar(xs, values, width, label=name, color=_COLOURS[index % len(_COLOURS)])
+        ax.bar_label(bars, labels=[fmt.format(v) for v in values], fontsize=7, padding=1)
+    ax.set_xticks(range(len(categories)), list(categories), fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    if len(series) > 1:
+        ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None})
+    png = io.BytesIO()
+    fig.savefig(png, format="png", metadata={"Software": None})
+    plt.close(fig)
+    text = svg.getvalue()
+    text = text[text.index("<svg") :]
+    return text, "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()

@@ -1,0 +1,278 @@
+"""The LegCo progress report on re-industrialisation, built from the records.
+
+``build_report`` computes every figure as at a date (``figures.py``), the
+tables and charts around them, and renders the officer-editable Jinja2
+template of the language (``templates/progress.<lang>.html``) to HTML, or
+through WeasyPrint to PDF with Noto CJK fonts. Every figure in the text
+links to its provenance: the SQL that computed it, the parameters, and the
+ids of the records behind it (inline, and in full as CSV files beside the
+report when it is written to a file).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from reind.core.clock import HONG_KONG
+from reind.core.errors import InvalidInputError
+from reind.core.money import Money
+from reind.core.periods import FinancialYear, YearOfAssessment
+from reind.reporting.charts import bar_chart
+from reind.reporting.figures import Figure, compute_all, format_money, parameters, statement
+from reind.reporting.queries import APPROVALS_BY_YEAR, RFS_BY_INDUSTRY, TAX_BY_YEAR
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGUAGES = ("en", "zh-Hant")
+INLINE_IDS = 200
+"""Record ids listed inline per figure; the rest are in the CSV beside the report."""
+Format = Literal["html", "pdf"]
+
+LABELS: dict[str, tuple[str, str]] = {
+    "rttp_trainees": ("RTTP: staff trained", "再培訓計劃：受訓員工"),
+    "rttp_sessions": ("RTTP: training places (trainee on a course)", "再培訓計劃：培訓人次"),
+    "rttp_funding": ("RTTP: funding approved", "再培訓計劃：批出資助"),
+    "rfs_received": ("RFS: applications received", "再工業化資助計劃：收到申請"),
+    "rfs_vetted": ("RFS: applications vetted", "再工業化資助計劃：已審核申請"),
+    "rfs_supported": ("RFS: supported in principle", "再工業化資助計劃：原則上支持"),
+    "rfs_funding": ("RFS: funding supported", "再工業化資助計劃：資助總額"),
+    "rfs_expenditure": ("RFS: project expenditure (supported)", "再工業化資助計劃：項目總開支"),
+    "rfs_food_received": ("RFS food: applications received", "食品業：收到申請"),
+    "rfs_food_vetted": ("RFS food: vetted", "食品業：已審核"),
+    "rfs_food_supported": ("RFS food: supported", "食品業：原則上支持"),
+    "rfs_food_expenditure": ("RFS food: project expenditure", "食品業：項目總開支"),
+    "rd_tax_latest": ("R&D deductions claimed, latest year", "研發開支扣稅申索（最近年度）"),
+    "rd_tax_baseline": ("R&D deductions claimed, 2017/18", "研發開支扣稅申索（2017/18）"),
+    "itf_projects": ("ITF R&D projects, four years", "創新及科技基金研發項目（四年）"),
+    "itf_funding": ("ITF R&D funding, four years", "創新及科技基金研發資助（四年）"),
+    "itvf_startups": ("ITVF: start-ups invested in", "創科創投基金：投資初創企業"),
+    "itvf_government": ("ITVF: Government investment", "創科創投基金：政府投資"),
+    "itvf_private": ("ITVF: private investment", "創科創投基金：私人投資"),
+    "tsssu_startups": ("TSSSU: funded start-ups", "大學科技初創企業資助計劃：獲資助初創企業"),
+    "tsssu_products": ("TSSSU: products launched", "大學科技初創企業：推出產品或服務"),
+    "tsssu_with_revenue": ("TSSSU: start-ups with revenue", "大學科技初創企業：有收入"),
+    "tsssu_revenue_min": ("TSSSU: lowest yearly revenue", "大學科技初創企業：最低年收入"),
+    "tsssu_revenue_max": ("TSSSU: highest yearly revenue", "大學科技初創企業：最高年收入"),
+    "bud_applications": ("BUD Fund: applications approved", "BUD專項基金：獲批申請"),
+    "bud_funding": ("BUD Fund: funding approved", "BUD專項基金：批出資助"),
+    "emf_applications": ("EMF: applications approved", "中小企業市場推廣基金：獲批申請"),
+    "emf_funding": ("EMF: funding approved", "中小企業市場推廣基金：批出資助"),
+    "enquiries": ("SME centres: enquiries handled", "中小企業中心：處理查詢"),
+    "seminars": ("SME centres: seminars", "中小企業中心：研討會"),
+}
+INDUSTRIES: dict[str, tuple[str, str]] = {
+    "food_manufacturing": ("Food manufacturing", "食品製造"),
+    "food_processing": ("Food processing", "食品加工"),
+    "textiles": ("Textiles", "紡織"),
+    "construction_materials": ("Construction materials", "建築材料"),
+    "medical_devices": ("Medical devices", "醫療器材"),
+    "pharmaceuticals": ("Pharmaceuticals", "藥劑"),
+    "electronics": ("Electronics", "電子"),
+    "printing": ("Printing", "印刷"),
+    "chemicals": ("Chemicals", "化工"),
+    "metals": ("Metals", "金屬"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A built report: its text (HTML) or bytes (PDF), and the figures behind it."""
+
+    lang: str
+    fmt: Format
+    content: bytes
+    figures: dict[str, Figure]
+
+
+def build_report(
+    session: Session,
+    as_of: date,
+    *,
+    lang: str = "en",
+    fmt: Format = "html",
+    templates: Path | None = None,
+    records_dir: str | None = None,
+) -> Report:
+    """The progress report as at ``as_of`` in ``lang``, as HTML or PDF bytes."""
+    if lang not in LANGUAGES:
+        raise InvalidInputError(f"the report is written in {' or '.join(LANGUAGES)}, not {lang!r}")
+    figures = compute_all(session, as_of)
+    context = _context(session, as_of, lang, fmt, figures, records_dir)
+    env = _environment(templates or TEMPLATES, lang, figures, records_dir, fmt)
+    html = env.get_template(f"progress.{lang}.html").render(**context)
+    if fmt == "html":
+        return Report(lang, fmt, html.encode("utf-8"), figures)
+    # Imported here: only PDFs need it, and it loads slowly; it ships no type hints.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    assert pdf is not None
+    return Report(lang, fmt, pdf, figures)
+
+
+def write_records(figures: dict[str, Figure], directory: Path) -> None:
+    """Write each figure's record ids to ``directory/<key>.csv`` (linked from the HTML)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for figure in figures.values():
+        with (directory / f"{figure.key}.csv").open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["record_id"])
+            writer.writerows([record] for record in figure.record_ids)
+
+
+def _environment(
+    folder: Path, lang: str, figures: dict[str, Figure], records_dir: str | None, fmt: Format
+) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader([str(folder), str(TEMPLATES)]),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def fig(key: str) -> Markup:
+        figure = figures[key]
+        return Markup('<a class="fig" href="#prov-{}">{}</a>').format(key, figure.display(lang))
+
+    env.globals["fig"] = fig
+    env.globals["label"] = lambda key: LABELS[key][1 if lang == "zh-Hant" else 0]
+    env.globals["records_dir"] = records_dir
+    env.globals["inline_ids"] = INLINE_IDS if fmt == "html" else 12
+    env.filters["money"] = lambda cents: format_money(Money(int(cents)), lang)
+    env.filters["sqlparams"] = lambda params: escape(
+        ", ".join(f"{k} = {_param(v)}" for k, v in sorted(params.items()))
+    )
+    return env
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(HONG_KONG).isoformat(timespec="minutes")
+    return str(value)
+
+
+def _context(
+    session: Session,
+    as_of: date,
+    lang: str,
+    fmt: Format,
+    figures: dict[str, Figure],
+    records_dir: str | None,
+) -> dict[str, Any]:
+    zh = lang == "zh-Hant"
+    params = parameters(session, as_of)
+    industries = [
+        {
+            "name": INDUSTRIES.get(row[0], (row[0], row[0]))[1 if zh else 0],
+            "received": int(row[1]),
+            "vetted": int(row[2] or 0),
+            "supported": int(row[3] or 0),
+            "funding": int(row[4] or 0),
+            "expenditure": int(row[5] or 0),
+        }
+        for row in session.execute(statement(RFS_BY_INDUSTRY), {"as_of": as_of})
+    ]
+    tax = [
+        {
+            "year": str(YearOfAssessment(int(row[0]))),
+            "basis": row[1],
+            "claims": int(row[2]),
+            "deduction": int(row[3]),
+        }
+        for row in session.execute(text(TAX_BY_YEAR), {"as_of": as_of})
+    ]
+    by_year: dict[tuple[str, str], int] = defaultdict(int)
+    rows = session.execute(
+        statement(APPROVALS_BY_YEAR),
+        {k: params[k] for k in ("cutoff", "yes", "term_start_at")},
+    )
+    for scheme, recorded_at, cents in rows:
+        year = FinancialYear.containing(_hk_date(recorded_at))
+        by_year[(scheme, str(year))] += int(cents)
+    return {
+        "as_of": as_of,
+        "lang_code": lang,
+        "records_word": "紀錄數目：" if zh else "Records:",
+        "as_of_text": f"{as_of.year}年{as_of.month}月{as_of.day}日" if zh else f"{as_of:%-d %B %Y}",
+        "f": figures,
+        "industries": industries,
+        "tax": tax,
+        "charts": _charts(figures, industries, tax, by_year, lang, fmt),
+        "pdf": fmt == "pdf",
+        "records_dir": records_dir,
+        "order": list(LABELS),
+        "tsssu_year": str(FinancialYear(params["tsssu_year"])),
+        "tax_year": str(YearOfAssessment(params["tax_year"])),
+        "itf_from": params["itf_from"],
+    }
+
+
+def _hk_date(moment: datetime | str) -> date:
+    """The Hong Kong date of a stored UTC timestamp (SQLite returns it as naive text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(HONG_KONG).date()
+
+
+def _charts(
+    figures: dict[str, Figure],
+    industries: list[dict[str, Any]],
+    tax: list[dict[str, Any]],
+    by_year: dict[tuple[str, str], int],
+    lang: str,
+    fmt: Format,
+) -> dict[str, str]:
+    zh = lang == "zh-Hant"
+    pick = 1 if fmt == "pdf" else 0
+    food = ("Food", "食品業") if not zh else ("食品業", "食品業")
+    stages = ["收到", "已審核", "原則上支持"] if zh else ["Received", "Vetted", "Supported"]
+    all_counts = [figures[k].value for k in ("rfs_received", "rfs_vetted", "rfs_supported")]
+    food_counts = [
+        figures[k].value for k in ("rfs_food_received", "rfs_food_vetted", "rfs_food_supported")
+    ]
+    rfs = bar_chart(
+        "再工業化資助計劃申請" if zh else "RFS applications",
+        stages,
+        [("全部" if zh else "All", all_counts), (food[0], food_counts)],
+        "宗數" if zh else "applications",
+        "{:.0f}",
+    )
+    years = sorted({year for _, year in by_year})
+    unit = "億港元" if zh else "HK$ million"
+    scale = 100_000_000 * 100 if zh else 1_000_000 * 100
+    trade = bar_chart(
+        "BUD專項基金及市場推廣基金批出資助（按財政年度）"
+        if zh
+        else "BUD Fund and EMF approvals by financial year",
+        years,
+        [
+            ("BUD", [by_year[("bud", y)] / scale for y in years]),
+            ("EMF", [by_year[("emf", y)] / scale for y in years]),
+        ],
+        unit,
+        "{:.1f}" if zh else "{:.0f}",
+    )
+    research = bar_chart(
+        "研發開支扣稅申索（按課稅年度）" if zh else "R&D deductions claimed by year of assessment",
+        [row["year"] for row in tax],
+        [("扣稅額" if zh else "deductions", [row["deduction"] / scale for row in tax])],
+        unit,
+        "{:.1f}" if zh else "{:.0f}",
+    )
+    del industries
+    return {"rfs": rfs[pick], "trade": trade[pick], "research": research[pick]}

@@ -1,0 +1,272 @@
+"""The SQL behind every figure of the progress report, as the reader will see it.
+
+Each figure has two statements: ``value`` computes the number, and
+``records`` lists the ids of the records it counts or sums. Both take the
+same parameters (``as_of``: the report's date; ``cutoff``: the first moment
+after that day in Hong Kong, as UTC; and the period each figure covers), and
+both run unchanged on SQLite and PostgreSQL. Keeping the SQL text here, not
+built by an ORM, means the text shown in the report is the text that ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FigureQuery:
+    """A figure's key, its value statement, its records statement and its unit."""
+
+    key: str
+    unit: str  # count, money, year
+    value: str
+    records: str
+
+
+_RFS = (
+    "FROM applications a JOIN enterprises e ON e.id = a.enterprise_id "
+    "WHERE a.scheme = 'rfs' AND a.received <= :as_of"
+)
+_VETTED = (
+    "FROM committee_decisions d JOIN applications a ON a.id = d.application_id "
+    "JOIN enterprises e ON e.id = a.enterprise_id "
+    "WHERE a.scheme = 'rfs' AND d.decided_on <= :as_of"
+)
+_SUPPORTED = _VETTED + " AND d.outcome = 'supported'"
+_FOOD = " AND e.industry IN ('food_manufacturing', 'food_processing')"
+_COST = "(SELECT SUM(c.amount_cents) FROM cost_lines c WHERE c.application_id = a.id)"
+_APPROVED = (
+    "FROM ledger_entries le JOIN applications a ON a.id = le.application_id "
+    "JOIN enterprises e ON e.id = a.enterprise_id "
+    "WHERE le.movement = 'approved' AND le.recorded_at < :cutoff"
+)
+_TRADE = _APPROVED + " AND e.manufacturing = :yes AND le.recorded_at >= :term_start_at"
+_RTTP = (
+    "FROM rttp_enrolments r JOIN ledger_entries le ON le.application_id = r.application_id "
+    "WHERE le.movement = 'approved' AND le.recorded_at < :cutoff"
+)
+_ITVF = "FROM itvf_deals WHERE invested_on <= :as_of"
+_TSSSU = "FROM tsssu_startups WHERE financial_year <= :tsssu_year"
+_REVENUE = (
+    "FROM tsssu_revenues WHERE financial_year = :tsssu_year AND reported_on <= :as_of "
+    "AND revenue_cents > 0"
+)
+_TAX = "FROM rd_tax_claims WHERE assessed_on <= :as_of AND year_of_assessment = "
+_ITF = "FROM itf_projects WHERE approved_on > :itf_from AND approved_on <= :as_of"
+_ENQUIRIES = "FROM enquiries WHERE received_at >= :centres_from_at AND received_at < :cutoff"
+_SEMINARS = "FROM seminars WHERE held_on >= :centres_from AND held_on <= :as_of"
+
+QUERIES: tuple[FigureQuery, ...] = (
+    FigureQuery(
+        "rttp_trainees",
+        "count",
+        "SELECT COUNT(DISTINCT r.trainee_id) " + _RTTP,
+        "SELECT DISTINCT r.trainee_id " + _RTTP + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rttp_sessions", "count", "SELECT COUNT(*) " + _RTTP, "SELECT r.id " + _RTTP + " ORDER BY 1"
+    ),
+    FigureQuery(
+        "rttp_funding",
+        "money",
+        "SELECT COALESCE(SUM(le.amount_cents), 0) " + _APPROVED + " AND a.scheme = 'rttp'",
+        "SELECT a.id " + _APPROVED + " AND a.scheme = 'rttp' ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_received", "count", "SELECT COUNT(*) " + _RFS, "SELECT a.id " + _RFS + " ORDER BY 1"
+    ),
+    FigureQuery(
+        "rfs_vetted",
+        "count",
+        "SELECT COUNT(*) " + _VETTED,
+        "SELECT a.id " + _VETTED + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_supported",
+        "count",
+        "SELECT COUNT(*) " + _SUPPORTED,
+        "SELECT a.id " + _SUPPORTED + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_funding",
+        "money",
+        "SELECT COALESCE(SUM(l.approved_cents), 0) "
+        + _SUPPORTED.replace(
+            "JOIN enterprises", "JOIN project_ledgers l ON l.application_id = a.id JOIN enterprises"
+        ),
+        "SELECT a.id " + _SUPPORTED + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_expenditure",
+        "money",
+        f"SELECT COALESCE(SUM({_COST}), 0) " + _SUPPORTED,
+        "SELECT a.id " + _SUPPORTED + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_food_received",
+        "count",
+        "SELECT COUNT(*) " + _RFS + _FOOD,
+        "SELECT a.id " + _RFS + _FOOD + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_food_vetted",
+        "count",
+        "SELECT COUNT(*) " + _VETTED + _FOOD,
+        "SELECT a.id " + _VETTED + _FOOD + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_food_supported",
+        "count",
+        "SELECT COUNT(*) " + _SUPPORTED + _FOOD,
+        "SELECT a.id " + _SUPPORTED + _FOOD + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rfs_food_expenditure",
+        "money",
+        f"SELECT COALESCE(SUM({_COST}), 0) " + _SUPPORTED + _FOOD,
+        "SELECT a.id " + _SUPPORTED + _FOOD + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "rd_tax_latest",
+        "money",
+        "SELECT COALESCE(SUM(deduction_cents), 0) " + _TAX + ":tax_year",
+        "SELECT id " + _TAX + ":tax_year ORDER BY 1",
+    ),
+    FigureQuery(
+        "rd_tax_baseline",
+        "money",
+        "SELECT COALESCE(SUM(deduction_cents), 0) " + _TAX + ":tax_base_year",
+        "SELECT id " + _TAX + ":tax_base_year ORDER BY 1",
+    ),
+    FigureQuery(
+        "itf_projects", "count", "SELECT COUNT(*) " + _ITF, "SELECT id " + _ITF + " ORDER BY 1"
+    ),
+    FigureQuery(
+        "itf_funding",
+        "money",
+        "SELECT COALESCE(SUM(funding_cents), 0) " + _ITF,
+        "SELECT id " + _ITF + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "itvf_startups",
+        "count",
+        "SELECT COUNT(DISTINCT investee) " + _ITVF,
+        "SELECT id " + _ITVF + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "itvf_government",
+        "money",
+        "SELECT COALESCE(SUM(government_cents), 0) " + _ITVF,
+        "SELECT id " + _ITVF + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "itvf_private",
+        "money",
+        "SELECT COALESCE(SUM(partner_cents), 0) " + _ITVF,
+        "SELECT id " + _ITVF + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "tsssu_startups",
+        "count",
+        "SELECT COUNT(*) FROM (SELECT DISTINCT university, startup " + _TSSSU + ") s",  # noqa: S608 - constant fragments only
+        "SELECT MIN(id) " + _TSSSU + " GROUP BY university, startup ORDER BY 1",
+    ),
+    FigureQuery(
+        "tsssu_products",
+        "count",
+        "SELECT COUNT(*) FROM tsssu_products WHERE launched_on <= :tsssu_year_end",
+        "SELECT id FROM tsssu_products WHERE launched_on <= :tsssu_year_end ORDER BY 1",
+    ),
+    FigureQuery(
+        "tsssu_with_revenue",
+        "count",
+        "SELECT COUNT(*) " + _REVENUE,
+        "SELECT id " + _REVENUE + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "tsssu_revenue_min",
+        "money",
+        "SELECT COALESCE(MIN(revenue_cents), 0) " + _REVENUE,
+        "SELECT id "
+        + _REVENUE
+        + " AND revenue_cents = (SELECT MIN(revenue_cents) "
+        + _REVENUE
+        + ")",
+    ),
+    FigureQuery(
+        "tsssu_revenue_max",
+        "money",
+        "SELECT COALESCE(MAX(revenue_cents), 0) " + _REVENUE,
+        "SELECT id "
+        + _REVENUE
+        + " AND revenue_cents = (SELECT MAX(revenue_cents) "
+        + _REVENUE
+        + ")",
+    ),
+    FigureQuery(
+        "bud_applications",
+        "count",
+        "SELECT COUNT(*) " + _TRADE + " AND a.scheme = 'bud'",
+        "SELECT a.id " + _TRADE + " AND a.scheme = 'bud' ORDER BY 1",
+    ),
+    FigureQuery(
+        "bud_funding",
+        "money",
+        "SELECT COALESCE(SUM(le.amount_cents), 0) " + _TRADE + " AND a.scheme = 'bud'",
+        "SELECT a.id " + _TRADE + " AND a.scheme = 'bud' ORDER BY 1",
+    ),
+    FigureQuery(
+        "emf_applications",
+        "count",
+        "SELECT COUNT(*) " + _TRADE + " AND a.scheme = 'emf'",
+        "SELECT a.id " + _TRADE + " AND a.scheme = 'emf' ORDER BY 1",
+    ),
+    FigureQuery(
+        "emf_funding",
+        "money",
+        "SELECT COALESCE(SUM(le.amount_cents), 0) " + _TRADE + " AND a.scheme = 'emf'",
+        "SELECT a.id " + _TRADE + " AND a.scheme = 'emf' ORDER BY 1",
+    ),
+    FigureQuery(
+        "enquiries",
+        "count",
+        "SELECT COUNT(*) " + _ENQUIRIES,
+        "SELECT id " + _ENQUIRIES + " ORDER BY 1",
+    ),
+    FigureQuery(
+        "seminars",
+        "count",
+        "SELECT COUNT(*) " + _SEMINARS,
+        "SELECT id " + _SEMINARS + " ORDER BY 1",
+    ),
+)
+"""Every figure the report shows, in the order of the report."""
+
+RFS_BY_INDUSTRY = (
+    "SELECT e.industry, COUNT(*) AS received, "  # noqa: S608 - constant fragments only
+    "SUM(CASE WHEN d.decided_on <= :as_of THEN 1 ELSE 0 END) AS vetted, "
+    "SUM(CASE WHEN d.decided_on <= :as_of AND d.outcome = 'supported' THEN 1 ELSE 0 END) "
+    "AS supported, "
+    "SUM(CASE WHEN d.decided_on <= :as_of AND d.outcome = 'supported' THEN l.approved_cents "
+    "ELSE 0 END) AS funding, "
+    f"SUM(CASE WHEN d.decided_on <= :as_of AND d.outcome = 'supported' THEN {_COST} "
+    "ELSE 0 END) AS expenditure "
+    "FROM applications a JOIN enterprises e ON e.id = a.enterprise_id "
+    "LEFT JOIN committee_decisions d ON d.application_id = a.id "
+    "LEFT JOIN project_ledgers l ON l.application_id = a.id "
+    "WHERE a.scheme = 'rfs' AND a.received <= :as_of GROUP BY e.industry ORDER BY e.industry"
+)
+"""RFS applications by industry: received, vetted, supported, funding, expenditure."""
+
+TAX_BY_YEAR = (
+    "SELECT year_of_assessment, basis, COUNT(*), SUM(deduction_cents) FROM rd_tax_claims "
+    "WHERE assessed_on <= :as_of GROUP BY year_of_assessment, basis ORDER BY 1"
+)
+"""R&D deduction claims assessed by the report's date, by year of assessment and basis."""
+
+APPROVALS_BY_YEAR = (
+    "SELECT a.scheme, le.recorded_at, le.amount_cents "
+    + _TRADE
+    + " AND a.scheme IN ('bud', 'emf', 'rttp')"
+)
+"""Approvals of BUD, EMF and RTTP (for grouping by financial year in Python)."""
