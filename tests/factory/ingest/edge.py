@@ -1,7 +1,17 @@
-"""A QoS 1 paho publisher of simulated edge nodes, for the integration tests."""
+"""A QoS 1 paho publisher of simulated edge nodes, for the integration tests.
+
+With ``primary_host_id`` it behaves as a Sparkplug edge node with a primary
+host: it births only once the host's STATE says online, buffers values while
+the host or the broker is away, and after each new BIRTH re-sends, with fresh
+``seq``, every value of the previous broker session as well as the buffered
+ones. A broker without persistence that dies may drop messages it had already
+acknowledged, so only a later session proves delivery; the gateway's writes are
+idempotent, so re-sent values are stored once.
+"""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any
@@ -11,33 +21,98 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from reind.factory.ingest.simulator import SimulatedEdgeNode
 
+Value = tuple[SimulatedEdgeNode, int, int, list[float]]
+"""(node, device index, timestamp ms, values) of one DDATA message."""
+
 
 class EdgePublisher:
-    """Publishes births on every (re)connect, then whatever it is told to."""
+    """Publishes births on every (re)connect (or host online), then what it is told to."""
 
-    def __init__(self, port: int, nodes: list[SimulatedEdgeNode], name: str = "edge") -> None:
+    def __init__(
+        self,
+        port: int,
+        nodes: list[SimulatedEdgeNode],
+        name: str = "edge",
+        primary_host_id: str | None = None,
+    ) -> None:
         self.nodes = nodes
+        self.primary_host_id = primary_host_id
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=name)
         self.client.reconnect_delay_set(1, 1)
         self.client.max_inflight_messages_set(0)  # unlimited: never park messages as "queued"
         self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
         self.connected = threading.Event()
+        self.host_online = threading.Event()
         self.connects = 0
+        self.births = 0
+        self._lock = threading.RLock()
+        self._session: list[Value] = []  # sent since the last BIRTH
+        self._backlog: list[Value] = []  # to send after the next BIRTH
+        self._last: mqtt.MQTTMessageInfo | None = None
         self.client.connect(host="127.0.0.1", port=port)
         self.client.loop_start()
         assert self.connected.wait(10)
 
+    @property
+    def _state_topic(self) -> str:
+        return f"spBv1.0/STATE/{self.primary_host_id}"
+
     def _on_connect(self, client: mqtt.Client, *_args: Any) -> None:
-        now = time.time_ns() // 1_000_000
-        for node in self.nodes:
-            for topic, payload in node.births(now):
-                client.publish(topic, payload, qos=1)
         self.connects += 1
         self.connected.set()
+        if self.primary_host_id is None:
+            self._birth()
+        else:
+            client.subscribe(self._state_topic, qos=1)
+
+    def _on_disconnect(self, *_args: Any) -> None:
+        with self._lock:
+            self.connected.clear()
+            self.host_online.clear()
+            # the dead broker may have dropped anything of this session
+            self._backlog = self._session + self._backlog
+            self._session = []
+
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        if message.topic == self._state_topic:
+            if json.loads(message.payload).get("online") is True:
+                self._birth()
+            else:
+                self._on_disconnect()
+
+    def _birth(self) -> None:
+        with self._lock:
+            now = time.time_ns() // 1_000_000
+            for node in self.nodes:
+                for topic, payload in node.births(now):
+                    self.client.publish(topic, payload, qos=1)
+            self.births += 1
+            self.host_online.set()
+            backlog, self._backlog = self._backlog, []
+            for value in backlog:
+                self.send(*value)
+
+    def send(
+        self, node: SimulatedEdgeNode, device: int, timestamp_ms: int, values: list[float]
+    ) -> None:
+        """Publish one DDATA now if the host is online, else keep it for the next BIRTH."""
+        with self._lock:
+            if self.primary_host_id is not None and not self.host_online.is_set():
+                self._backlog.append((node, device, timestamp_ms, values))
+                return
+            self._session.append((node, device, timestamp_ms, values))
+            self._last = self.client.publish(*node.data(device, timestamp_ms, values), qos=1)
 
     def publish(self, topic: str, payload: bytes) -> None:
-        """Publish with QoS 1 (queued by paho while disconnected)."""
-        self.client.publish(topic, payload, qos=1)
+        """Publish raw bytes with QoS 1 (queued by paho while disconnected)."""
+        self._last = self.client.publish(topic, payload, qos=1)
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until the broker acknowledged the last message published."""
+        if self._last is not None:
+            self._last.wait_for_publish(timeout)
 
     def close(self) -> None:
         """Disconnect and stop paho's thread."""

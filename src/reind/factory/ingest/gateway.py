@@ -1,5 +1,10 @@
 """The Sparkplug B ingest gateway: MQTT in, alarms at once, store in batches.
 
+The gateway is a Sparkplug host application: it publishes its STATE
+(online once subscribed, offline as its retained Will), resolves messages
+with the host state machine (:mod:`reind.factory.ingest.host`) and publishes
+the NCMD Rebirths it asks for.
+
 Receive path (paho's network thread): resolve the message into points,
 evaluate alarms and SPC on them right there (alarm latency never waits for
 a database), and queue the points with the message id. Writer thread: every
@@ -26,11 +31,13 @@ from paho.mqtt.properties import Properties
 from prometheus_client import start_http_server
 
 from reind.core.errors import InvalidInputError
+from reind.factory.ingest.host import IngestHost, Outcome
 from reind.factory.ingest.metrics import GatewayMetrics
-from reind.factory.ingest.points import BirthRecord, DeadLetter, TelemetryPoint
-from reind.factory.ingest.resolver import SparkplugResolver
+from reind.factory.ingest.points import BirthRecord, DeadLetter, PointColumns
 from reind.factory.ingest.store import TelemetryStore
 from reind.factory.monitoring.engine import AlarmEngine, wall_clock_ms
+from reind.factory.sparkplug import Topic
+from reind.factory.sparkplug.host import state_payload
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +58,9 @@ class GatewayConfig:
     metrics_port: int | None = None
     keepalive: int = 30
     session_expiry_seconds: int = 7 * 24 * 3600
+    host_id: str | None = None
+    """Sparkplug host id for the STATE topic; the client id when not set."""
+    reorder_timeout_ms: int = 2000
     alarm_engine: AlarmEngine = field(default_factory=AlarmEngine, compare=False)
 
     @property
@@ -71,7 +81,7 @@ def broker_address(url: str) -> tuple[str, int]:
 
 @dataclass(slots=True)
 class _Pending:
-    points: list[TelemetryPoint] = field(default_factory=list)
+    points: PointColumns = field(default_factory=PointColumns)
     dead_letters: list[DeadLetter] = field(default_factory=list)
     acks: list[tuple[int, int]] = field(default_factory=list)  # (connection generation, mid)
     births: list[BirthRecord] = field(default_factory=list)
@@ -86,7 +96,13 @@ class Gateway:
         self.store = store
         self.engine = config.alarm_engine
         self.metrics = GatewayMetrics()
-        self.resolver = SparkplugResolver()
+        self.host_id = config.host_id or config.client_id
+        self.host = IngestHost(self.host_id, reorder_timeout_ms=config.reorder_timeout_ms)
+        self.state_topic = Topic.state(self.host_id).text
+        self._state_ts = wall_clock_ms()
+        self._deferred: dict[str, list[tuple[int, int]]] = {}
+        self._offline_since: int | None = None
+        self._host_lock = threading.Lock()
         self._pending = _Pending()
         self._cond = threading.Condition()
         self._stopping = threading.Event()
@@ -105,6 +121,8 @@ class Gateway:
             protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
             manual_ack=True,
         )
+        # tck-id-operational-behavior-host-application-connect-will: retained, QoS 1
+        client.will_set(self.state_topic, state_payload(False, self._state_ts), 1, True)
         client.max_inflight_messages_set(1000)
         client.max_queued_messages_set(0)
         client.reconnect_delay_set(1, 2)
@@ -128,7 +146,17 @@ class Gateway:
             "connected to %s (session present: %s)", self.config.broker_url, flags.session_present
         )
 
-    def _on_subscribe(self, *_args: Any) -> None:
+    def _on_subscribe(self, client: mqtt.Client, *_args: Any) -> None:
+        # online only once subscribed, so edge nodes waiting for us birth into our session
+        client.publish(self.state_topic, state_payload(True, self._state_ts), 1, True)
+        offline_since, self._offline_since = self._offline_since, None
+        if offline_since is not None:  # record the outage as a point of the host's own series
+            outage = PointColumns()
+            outage.add(f"$host/{self.host_id}/broker_outage_ms", offline_since,
+                       wall_clock_ms() - offline_since)  # fmt: skip
+            with self._cond:
+                self._pending.points.extend(outage)
+                self._pending.since = self._pending.since or time.monotonic()
         self._connected.set()
 
     @property
@@ -140,42 +168,62 @@ class Gateway:
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
     ) -> None:
         self._connected.clear()
+        if self._offline_since is None:
+            self._offline_since = wall_clock_ms()
         logger.warning("disconnected from broker: %s", reason)
 
-    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+    def _on_message(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         received = wall_clock_ms()
         self.metrics.messages.inc()
+        topic = message.topic
         try:
-            payload = message.payload
-            resolved = self.resolver.resolve(message.topic, bytes(payload), received)
+            with self._host_lock:
+                outcome = self.host.handle(topic, bytes(message.payload), received)
+                holding = self.host.holding(topic)
         except Exception:  # a bug must not stop ingest: keep the bytes for later
-            logger.exception("resolving a message on %s failed", message.topic)
-            resolved = None
+            logger.exception("resolving a message on %s failed", topic)
+            outcome, holding = Outcome(dead_letters=["internal error while resolving"]), False
+        self._act(client, outcome)
         dead: DeadLetter | None = None
-        points: list[TelemetryPoint] = []
-        if resolved is None or resolved.dead_letter is not None:
-            reason = resolved.dead_letter if resolved else "internal error while resolving"
-            dead = DeadLetter(received, message.topic, str(reason), bytes(message.payload))
+        if outcome.dead_letters:
+            reason = "; ".join(outcome.dead_letters)
+            dead = DeadLetter(received, topic, reason, bytes(message.payload))
             self.metrics.dead_letters.inc()
-            if resolved is not None and resolved.rebirth is not None:
-                logger.info("edge node %s/%s needs a Rebirth: %s", *resolved.rebirth, reason)
-        else:
-            points = resolved.points
-            if resolved.birth:
-                birth = BirthRecord(message.topic, received, bytes(message.payload))
-                with self._cond:
-                    self._pending.births.append(birth)
-        if points:
+        elif outcome.birth:
+            birth = BirthRecord(topic, received, bytes(message.payload))
+            with self._cond:
+                self._pending.births.append(birth)
+        ack = (self._generation, message.mid) if message.qos > 0 else None
+        # a message held for reordering is acknowledged only with the points it yields
+        self._enqueue(outcome.points, dead, ack, holding, topic)
+
+    def _act(self, client: mqtt.Client, outcome: Outcome) -> None:
+        """Evaluate alarms on the points, publish Rebirths and STATE as the host asks."""
+        points = outcome.points
+        if points.series:
             try:
-                events = self.engine.evaluate_many(points)
+                events = self.engine.evaluate_columns(
+                    points.series, points.timestamps, points.values
+                )
                 if events:
                     self.metrics.alarm_events.inc(len(events))
             except Exception:
-                logger.exception("alarm evaluation failed on %s", message.topic)
-        self._enqueue(points, dead, message)
+                logger.exception("alarm evaluation failed")
+        now = wall_clock_ms()
+        for request in outcome.rebirths:
+            node = f"{request.group_id}/{request.edge_node_id}"
+            logger.info("asking %s to rebirth: %s", node, request.reason)
+            client.publish(request.topic.text, request.payload(now), 0, False)
+        if outcome.republish_state:
+            client.publish(self.state_topic, state_payload(True, self._state_ts), 1, True)
 
     def _enqueue(
-        self, points: list[TelemetryPoint], dead: DeadLetter | None, message: mqtt.MQTTMessage
+        self,
+        points: PointColumns,
+        dead: DeadLetter | None,
+        ack: tuple[int, int] | None,
+        holding: bool = False,
+        topic: str = "",
     ) -> None:
         with self._cond:
             # back-pressure: stop reading the socket while the writer is far behind
@@ -190,8 +238,15 @@ class Gateway:
             pending.points.extend(points)
             if dead is not None:
                 pending.dead_letters.append(dead)
-            if message.qos > 0:
-                pending.acks.append((self._generation, message.mid))
+            if holding:
+                if ack is not None:
+                    self._deferred.setdefault(topic, []).append(ack)
+            else:
+                if ack is not None:
+                    pending.acks.append(ack)
+                deferred = self._deferred.pop(topic, None) if self._deferred else None
+                if deferred:
+                    pending.acks.extend(deferred)
             if len(pending.points) >= self.config.batch_points:
                 self._cond.notify_all()
 
@@ -227,15 +282,15 @@ class Gateway:
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.metrics.points_received.inc(len(batch.points))
         self.metrics.points_stored.inc(stored)
-        if batch.points:
-            newest = max(p.timestamp_ms for p in batch.points)
+        if batch.points.timestamps:
+            newest = max(batch.points.timestamps)
             self.metrics.lag_seconds.set((wall_clock_ms() - newest) / 1000)
         generation = self._generation
         for sent_on, mid in batch.acks:
             # a message from an older connection is redelivered by the broker instead
             if sent_on == generation:
                 self._client.ack(mid, 1)
-        self.metrics.connected_nodes.set(self.resolver.connected_nodes)
+        self.metrics.connected_nodes.set(self.host.connected_nodes)
 
     def _writer_loop(self) -> None:
         while True:
@@ -249,18 +304,39 @@ class Gateway:
                 return
 
     def _timer_loop(self) -> None:
-        while not self._stopping.wait(1.0):
+        ticks = 0
+        interval = min(max(self.config.reorder_timeout_ms / 4000, 0.05), 1.0)
+        while not self._stopping.wait(interval):
+            ticks += 1
             try:
-                events = self.engine.check_timers()
-                self.metrics.alarm_events.inc(len(events))
+                self._tick_host()
+                if ticks * interval >= 1.0:
+                    ticks = 0
+                    events = self.engine.check_timers()
+                    self.metrics.alarm_events.inc(len(events))
             except Exception:
-                logger.exception("alarm timers failed")
+                logger.exception("gateway timers failed")
+
+    def _tick_host(self) -> None:
+        """Expire reorder timers; release the acks of messages no longer held."""
+        with self._host_lock:
+            outcome = self.host.tick(wall_clock_ms())
+            released = [t for t in self._deferred if not self.host.holding(t)]
+        self._act(self._client, outcome)
+        with self._cond:
+            pending = self._pending
+            if outcome.points or outcome.dead_letters:
+                pending.points.extend(outcome.points)
+                for reason in outcome.dead_letters:
+                    pending.dead_letters.append(DeadLetter(wall_clock_ms(), "", reason, b""))
+                pending.since = pending.since or time.monotonic()
+            for topic in released:
+                pending.acks.extend(self._deferred.pop(topic, []))
 
     # -------------------------------------------------------------- lifecycle
     def start(self) -> None:
         """Connect, subscribe and start the writer; returns at once."""
-        for birth in self.store.births():
-            self.resolver.resolve(birth.topic, birth.payload, birth.received_ms)
+        self.host.restore(self.store.births())
         if self.config.metrics_port is not None:
             self._http = start_http_server(self.config.metrics_port, registry=self.metrics.registry)
         for target, name in ((self._writer_loop, "writer"), (self._timer_loop, "timers")):
@@ -284,6 +360,9 @@ class Gateway:
 
     def stop(self) -> None:
         """Stop receiving, commit and acknowledge what is pending, disconnect."""
+        if self._connected.is_set():
+            # tck-id-operational-behavior-host-application-termination: offline before leaving
+            self._client.publish(self.state_topic, state_payload(False, self._state_ts), 1, True)
         self._client.loop_stop()
         # paho's thread is gone: finish the last batch and ack it over the socket
         self._stopping.set()

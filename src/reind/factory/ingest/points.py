@@ -7,7 +7,8 @@ objects; :func:`to_ms` and :func:`from_ms` convert at the edges.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, NamedTuple
 
@@ -29,6 +30,64 @@ class TelemetryPoint(NamedTuple):
     timestamp_ms: int
     value: float | None
     text: str | None = None
+
+
+@dataclass(slots=True)
+class PointColumns:
+    """Points as parallel lists: the numeric ones in columns, the rest as TelemetryPoint.
+
+    The gateway's hot path fills the columns without making an object per
+    point; stores load the columns in bulk (numpy for DuckDB, COPY for
+    PostgreSQL). Iterating yields every point as a :class:`TelemetryPoint`.
+    """
+
+    series: list[str] = field(default_factory=list)
+    timestamps: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    others: list[TelemetryPoint] = field(default_factory=list)
+    """Text and null points (value None), rare enough to be objects."""
+
+    def __len__(self) -> int:
+        return len(self.series) + len(self.others)
+
+    def __iter__(self) -> Iterator[TelemetryPoint]:
+        for series, timestamp, value in zip(self.series, self.timestamps, self.values, strict=True):
+            yield TelemetryPoint(series, timestamp, value)
+        yield from self.others
+
+    def add(self, series: str, timestamp_ms: int, value: object) -> None:
+        """Add one point of any value; numbers and booleans become floats, strings text."""
+        if value.__class__ is float or isinstance(value, int | float):  # bool is an int
+            self.series.append(series)
+            self.timestamps.append(timestamp_ms)
+            self.values.append(float(value))
+        elif isinstance(value, str):
+            self.others.append(TelemetryPoint(series, timestamp_ms, None, value))
+        elif value is None:
+            self.others.append(TelemetryPoint(series, timestamp_ms, None))
+        # bytes, arrays and datetimes are not telemetry values: births keep them
+
+    def extend(self, other: PointColumns) -> None:
+        """Append every point of ``other``."""
+        self.series.extend(other.series)
+        self.timestamps.extend(other.timestamps)
+        self.values.extend(other.values)
+        self.others.extend(other.others)
+
+    @classmethod
+    def of(cls, points: Iterable[TelemetryPoint]) -> PointColumns:
+        """Columns holding ``points`` (numeric ones in the columns)."""
+        if isinstance(points, PointColumns):
+            return points
+        columns = cls()
+        for point in points:
+            if point.value is not None and point.text is None:
+                columns.series.append(point.series)
+                columns.timestamps.append(point.timestamp_ms)
+                columns.values.append(point.value)
+            else:
+                columns.others.append(point)
+        return columns
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from reind.factory.ingest._sql import (
 from reind.factory.ingest.points import (
     BirthRecord,
     DeadLetter,
+    PointColumns,
     Resolution,
     Rollup,
     TelemetryPoint,
@@ -156,23 +157,24 @@ class PostgresStore:
 
     def write_batch(
         self,
-        points: Sequence[TelemetryPoint],
+        points: Sequence[TelemetryPoint] | PointColumns,
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
         births: Sequence[BirthRecord] = (),
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
         inserted = 0
+        rows = list(points) if isinstance(points, PointColumns) else points
         with self._lock:
-            if points:
-                self._ensure_partitions(points)
+            if rows:
+                self._ensure_partitions(rows)
             with self._connection.transaction(), self._connection.cursor() as cursor:
-                if points:
+                if rows:
                     with cursor.copy(
                         "COPY staging (series, ts, value, text) FROM STDIN (FORMAT BINARY)"
                     ) as copy:
                         copy.set_types(["text", "int8", "float8", "text"])
-                        for point in points:
+                        for point in rows:
                             copy.write_row(point)
                     row = cursor.execute(_MERGE).fetchone()
                     inserted = int(row[0]) if row else 0

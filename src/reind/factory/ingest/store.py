@@ -13,7 +13,14 @@ from datetime import datetime
 from typing import Protocol
 
 from reind.core.errors import InvalidInputError
-from reind.factory.ingest.points import BirthRecord, DeadLetter, Resolution, Rollup, TelemetryPoint
+from reind.factory.ingest.points import (
+    BirthRecord,
+    DeadLetter,
+    PointColumns,
+    Resolution,
+    Rollup,
+    TelemetryPoint,
+)
 from reind.factory.monitoring.events import AlarmEvent
 
 
@@ -22,7 +29,7 @@ class TelemetryStore(Protocol):
 
     def write_batch(
         self,
-        points: Sequence[TelemetryPoint],
+        points: Sequence[TelemetryPoint] | PointColumns,
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
         births: Sequence[BirthRecord] = (),

@@ -1,0 +1,249 @@
+"""The gateway's Sparkplug host: :class:`HostState` plus a columnar fast path.
+
+Every message goes through the Sparkplug host state machine of
+``reind.factory.sparkplug.host_state`` (births, deaths, bdSeq, seq with a
+reorder timeout, Rebirth requests), except the common case, which is
+decoded here straight into :class:`PointColumns`: NDATA/DDATA from an
+online node and device, with the ``seq`` the host expects, no messages held
+for reordering and every alias known with its BIRTH datatype. That path
+reads the same :class:`NodeRecord` the state machine keeps and advances its
+``expected_seq`` exactly as the state machine would; on anything unusual it
+changes nothing and hands the message to :meth:`HostState.handle`, so the
+rules live in one place (docs/decisions/0024).
+
+Host events worth keeping are recorded as points in the ``$host`` series
+of the edge node or device: ``online`` (1 at BIRTH, 0 at DEATH) and
+``seq_gap`` (how many messages the gap skipped).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from google.protobuf.message import DecodeError
+
+from reind.factory.ingest.points import BirthRecord, PointColumns
+from reind.factory.sparkplug import (
+    DataType,
+    HostResult,
+    HostState,
+    MessageType,
+    RebirthRequest,
+    SeqGap,
+    SparkplugError,
+    Topic,
+    parse_topic,
+)
+from reind.factory.sparkplug import sparkplug_b_pb2 as pb
+from reind.factory.sparkplug.wire import metric_value
+
+logger = logging.getLogger(__name__)
+
+_DATA = (MessageType.NDATA, MessageType.DDATA)
+_FLOAT_FIELD = {int(DataType.Double): "double_value", int(DataType.Float): "float_value"}
+_INT_FIELD = {
+    int(DataType.Int8): ("int_value", 1 << 7, 1 << 8),
+    int(DataType.Int16): ("int_value", 1 << 15, 1 << 16),
+    int(DataType.Int32): ("int_value", 1 << 31, 1 << 32),
+    int(DataType.Int64): ("long_value", 1 << 63, 1 << 64),
+    int(DataType.UInt8): ("int_value", 1 << 64, 0),
+    int(DataType.UInt16): ("int_value", 1 << 64, 0),
+    int(DataType.UInt32): ("int_value", 1 << 64, 0),
+    int(DataType.UInt64): ("long_value", 1 << 64, 0),
+}
+_BOOLEAN = int(DataType.Boolean)
+
+
+class _Unusual(Exception):
+    """The fast path met something the state machine must decide."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one message (or a reorder tick) yields for the gateway."""
+
+    points: PointColumns = field(default_factory=PointColumns)
+    dead_letters: list[str] = field(default_factory=list)
+    rebirths: list[RebirthRequest] = field(default_factory=list)
+    birth: bool = False
+    """An accepted NBIRTH or DBIRTH: kept so a restarted gateway knows the aliases."""
+    republish_state: bool = False
+
+
+class IngestHost:
+    """Resolves Sparkplug messages into points for one gateway (one thread at a time)."""
+
+    def __init__(self, host_id: str, *, reorder_timeout_ms: int = 2000) -> None:
+        self.state = HostState(host_id, reorder_timeout_ms=reorder_timeout_ms)
+        self._topics: dict[str, Topic | str] = {}
+        self._series: dict[tuple[str, str], dict[int, str]] = {}
+        self._rebase: set[tuple[str, str]] = set()
+
+    @property
+    def connected_nodes(self) -> int:
+        """How many edge nodes are online (born and not dead)."""
+        return sum(1 for node in self.state.nodes.values() if node.online)
+
+    @property
+    def gaps(self) -> list[SeqGap]:
+        """The seq gaps seen so far (bounded, newest last)."""
+        return list(self.state.gaps)
+
+    def holding(self, topic_text: str) -> bool:
+        """Whether messages of this topic's edge node are held for reordering."""
+        topic = self._topics.get(topic_text)
+        if not isinstance(topic, Topic):
+            return False
+        node = self.state.nodes.get(topic.node_key)
+        return node is not None and bool(node.held)
+
+    def restore(self, births: Iterable[BirthRecord]) -> None:
+        """Replay stored BIRTHs after a restart; the next seq of each node is taken as is.
+
+        The broker redelivers what the last run had not acknowledged, starting
+        at whatever seq that was, so the first message re-bases the sequence.
+        """
+        for birth in births:
+            topic = self._topic(birth.topic)
+            if isinstance(topic, Topic):
+                self.state.handle(topic, birth.payload, birth.received_ms)
+                self._rebase.add(topic.node_key)
+        self._series.clear()
+
+    def _topic(self, text: str) -> Topic | str:
+        cached = self._topics.get(text)
+        if cached is None:
+            try:
+                cached = parse_topic(text)
+            except SparkplugError as error:
+                cached = f"unknown topic: {error}"
+            if len(self._topics) < 100_000:
+                self._topics[text] = cached
+        return cached
+
+    def handle(self, topic_text: str, payload: bytes, received_ms: int) -> Outcome:
+        """Resolve one message; never raises for bad input (see ``dead_letters``)."""
+        topic = self._topic(topic_text)
+        outcome = Outcome()
+        if isinstance(topic, str):
+            outcome.dead_letters.append(topic)
+            return outcome
+        if topic.message_type in _DATA:
+            try:
+                self._fast_data(topic, payload, received_ms, outcome.points)
+                return outcome
+            except _Unusual:
+                outcome.points = PointColumns()
+            except (DecodeError, RuntimeError, ValueError) as error:
+                outcome.dead_letters.append(f"malformed payload: {error}")
+                self.state.counts["messages"] += 1
+                self.state.counts["dead_letters"] += 1
+                return outcome
+        gaps_before = self.state.counts["gaps"]
+        result = self.state.handle(topic, payload, received_ms)
+        self._absorb(result, outcome)
+        if self.state.counts["gaps"] != gaps_before:
+            gap = self.state.gaps[-1]
+            skipped = (gap.received - gap.expected) % 256
+            prefix = f"{gap.group_id}/{gap.edge_node_id}"
+            outcome.points.add(f"{prefix}/$host/seq_gap", gap.at_ms, skipped)
+        kind = topic.message_type
+        if kind in (MessageType.NBIRTH, MessageType.DBIRTH) and not outcome.dead_letters:
+            outcome.birth = True
+            self._series.pop(topic.node_key, None)
+            self._rebase.discard(topic.node_key)
+        return outcome
+
+    def tick(self, now_ms: int) -> Outcome:
+        """Expire reorder timers: apply what is held and ask for Rebirths."""
+        outcome = Outcome()
+        self._absorb(self.state.tick(now_ms), outcome)
+        return outcome
+
+    @staticmethod
+    def _absorb(result: HostResult, outcome: Outcome) -> None:
+        points = outcome.points
+        for point in result.points:
+            points.add(point.series, point.timestamp_ms, point.value)
+        for change in result.status:
+            points.add(f"{change.prefix}/$host/online", change.at_ms, 1.0 if change.online else 0.0)
+        outcome.dead_letters.extend(f"out of spec: {reason}" for reason in result.dead_letters)
+        outcome.rebirths.extend(result.rebirths)
+        outcome.republish_state = result.republish_state
+
+    def _fast_data(self, topic: Topic, data: bytes, now: int, out: PointColumns) -> None:
+        node = self.state.nodes.get(topic.node_key)
+        if node is None or not node.online or node.held:
+            raise _Unusual
+        message = pb.Payload()
+        message.ParseFromString(data)
+        if not message.HasField("seq"):
+            raise _Unusual
+        seq = message.seq
+        if topic.node_key in self._rebase and seq <= 255:
+            self._rebase.discard(topic.node_key)
+            node.expected_seq = seq
+        if seq != node.expected_seq:
+            raise _Unusual
+        device_id = topic.device_id
+        if device_id is not None:
+            device = node.devices.get(device_id)
+            if device is None or not device.online:
+                raise _Unusual
+        series_of = self._series.get(topic.node_key)
+        if series_of is None:
+            series_of = self._series[topic.node_key] = {}
+        aliases = node.aliases
+        default_ts = message.timestamp or now
+        names, stamps, values = out.series, out.timestamps, out.values
+        start = len(names)
+        try:
+            for metric in message.metrics:
+                alias = metric.alias
+                series = series_of.get(alias)
+                entry = aliases.get(alias)
+                if entry is None or entry[0] != device_id:
+                    raise _Unusual
+                if not alias and not metric.HasField("alias"):
+                    raise _Unusual  # named metric: the state machine looks it up
+                datatype = int(entry[2])
+                if metric.datatype and metric.datatype != datatype:
+                    raise _Unusual
+                if series is None:
+                    series = series_of[alias] = f"{topic.series_prefix}/{entry[1]}"
+                value = _number(metric, datatype)
+                names.append(series)
+                stamps.append(metric.timestamp or default_ts)
+                values.append(value)
+        except _Unusual:
+            del names[start:], stamps[start:], values[start:]
+            raise
+        node.expected_seq = (seq + 1) % 256
+        self.state.counts["messages"] += 1
+
+
+def _number(metric: pb.Payload.Metric, datatype: int) -> float:
+    """The metric's value as a float; _Unusual for null, text or an odd encoding."""
+    name = _FLOAT_FIELD.get(datatype)
+    if name is not None:
+        value: float = getattr(metric, name)
+        if value:
+            return value
+    else:
+        wide = _INT_FIELD.get(datatype)
+        if wide is not None:
+            raw: int = getattr(metric, wide[0])
+            if raw:
+                return float(raw - wide[2] if raw >= wide[1] else raw)
+        elif datatype == _BOOLEAN and metric.boolean_value:
+            return 1.0
+    # zero, false, null or a value in the wrong field: let the codec decide
+    try:
+        decoded = metric_value(metric, DataType(datatype))
+    except SparkplugError as error:
+        raise _Unusual from error
+    if decoded is None or isinstance(decoded, str) or not isinstance(decoded, int | float):
+        raise _Unusual
+    return float(decoded)
