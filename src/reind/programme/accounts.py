@@ -130,7 +130,7 @@ def add_user(
     )
     session.add(row)
     flush(session, "the user")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "account.user_added",
@@ -210,7 +210,7 @@ def change_password(
     user.password_hash = (hasher or _DEFAULT_HASHER).hash(new_password)
     user.session_epoch += 1
     flush(session, "the user")
-    audit.record(session, actor, "account.password_changed", "user", user.id, {}, clock)
+    audit.record_at_commit(session, actor, "account.password_changed", "user", user.id, {}, clock)
     return user
 
 
@@ -231,7 +231,7 @@ def deactivate_user(
         .values(revoked_at=now)
     )
     flush(session, "the user")
-    audit.record(session, actor, "account.user_deactivated", "user", user.id, {}, clock)
+    audit.record_at_commit(session, actor, "account.user_deactivated", "user", user.id, {}, clock)
     return user
 
 
@@ -268,7 +268,7 @@ def issue_token(
     )
     session.add(row)
     flush(session, "the token")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "account.token_issued",
@@ -314,7 +314,7 @@ def revoke_token(
     if token.revoked_at is None:
         token.revoked_at = (clock or SystemClock()).now()
         flush(session, "the token")
-        audit.record(
+        audit.record_at_commit(
             session, actor, "account.token_revoked", "user", user.id, {"token_id": token.id}, clock
         )
     return token

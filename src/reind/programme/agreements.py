@@ -55,7 +55,7 @@ def approve_grant(
     for name, value in ledger_columns(ledger).items():
         setattr(row, name, value)
     flush(session, "the project ledger")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.approved",
@@ -126,7 +126,7 @@ def sign_agreement(
     flush(session, "the agreement")
     for title, due in milestones:
         session.add(MilestoneRow(agreement_id=agreement.id, title=title, due_on=due))
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.committed",
@@ -168,7 +168,7 @@ def achieve_milestone(
     agreement = session.get(AgreementRow, row.agreement_id)
     assert agreement is not None
     flush(session, "the milestone")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "agreement.milestone_achieved",
@@ -205,7 +205,7 @@ def submit_report(
     )
     session.add(row)
     flush(session, "the report")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "agreement.report_submitted",

@@ -194,7 +194,7 @@ def create_application(
     for line in draft.cost_lines:
         session.add(_line_row(row.id, line))
     flush(session, "the application")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "application.created",
@@ -292,7 +292,7 @@ def add_cost_line(
     session.add(row)
     app.version  # noqa: B018 - touch the aggregate so its version is checked below
     flush(session, "the application")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "application.cost_line_added",
@@ -371,7 +371,7 @@ def attach_document(
     )
     session.add(row)
     flush(session, "the document")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "application.document_attached",

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError
@@ -97,6 +97,71 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@dataclass(frozen=True, slots=True)
+class _PendingEvent:
+    """An event waiting for its transaction's commit to be chained.
+
+    ``transaction`` is the innermost (nested) transaction it was recorded in,
+    so rolling back a savepoint drops exactly the events recorded inside it.
+    """
+
+    transaction: SessionTransaction | None
+    recorded_at: str
+    actor: str
+    role: str
+    kind: str
+    subject_type: str
+    subject_id: str
+    payload: str
+
+
+_PENDING = "reind.audit.pending"
+"""Key in ``Session.info`` of the events recorded but not yet chained."""
+
+
+def _pending_event(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    subject_type: str,
+    subject_id: str,
+    payload: dict[str, Any],
+    clock: Clock | None,
+) -> _PendingEvent:
+    return _PendingEvent(
+        transaction=session.get_nested_transaction() or session.get_transaction(),
+        recorded_at=_stamp((clock or SystemClock()).now()),
+        actor=actor.id,
+        role=actor.role.value,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        payload=canonical_json(payload),
+    )
+
+
+def record_at_commit(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    subject_type: str,
+    subject_id: str,
+    payload: dict[str, Any],
+    clock: Clock | None = None,
+) -> None:
+    """Record one event now and chain it when the caller's transaction commits.
+
+    The chain head is locked only at commit (see ``chain_pending``), so a
+    write holds the lock for the few statements of the append and the commit
+    itself, not for the rest of its work; the event still commits or rolls
+    back with the change it describes (a rolled-back savepoint drops the
+    events recorded inside it). Services use this unless they need the event's
+    ``seq`` at once, which ``record`` gives.
+    """
+    event = _pending_event(session, actor, kind, subject_type, subject_id, payload, clock)
+    session.info.setdefault(_PENDING, []).append(event)
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -106,37 +171,89 @@ def record(
     payload: dict[str, Any],
     clock: Clock | None = None,
 ) -> AuditEventRow:
-    """Append one event to the chain inside the caller's transaction.
+    """Append one event to the chain now, inside the caller's transaction.
 
-    Locks the chain head first, so concurrent writers queue rather than fork.
+    Locks the chain head (held until the commit), chains any events recorded
+    earlier in the transaction with ``record_at_commit`` first, and returns a
+    copy of the new event (not attached to the session) so the caller can
+    quote its ``seq``.
     """
+    event = _pending_event(session, actor, kind, subject_type, subject_id, payload, clock)
+    session.info.setdefault(_PENDING, []).append(event)
+    written = chain_pending(session)
+    return AuditEventRow(**written[-1])
+
+
+def chain_pending(session: Session) -> list[dict[str, Any]]:
+    """Chain the transaction's recorded events now (called on commit); their rows.
+
+    Flushes the session's other changes first, then locks the head row
+    (``SELECT ... FOR UPDATE``), inserts every pending event in one
+    statement and moves the head, so the lock is taken last and held only
+    for these statements and the commit. Concurrent writers queue on the
+    head rather than fork the chain.
+    """
+    pending: list[_PendingEvent] = session.info.pop(_PENDING, [])
+    if not pending:
+        return []
+    session.flush()
     head = session.execute(
-        select(AuditHeadRow)
-        .where(AuditHeadRow.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+        select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
+    ).one_or_none()
     if head is None:
         raise ConflictError("the audit log has no head row: run the migrations")
-    body = canonical_json(payload)
-    fields: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "prev_hash": head.hash,
-        "recorded_at": _stamp((clock or SystemClock()).now()),
-        "actor": actor.id,
-        "role": actor.role.value,
-        "kind": kind,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "payload": body,
-    }
-    digest = event_hash(**fields)
-    row = AuditEventRow(hash=digest, **fields)
-    session.add(row)
-    head.seq = row.seq
-    head.hash = digest
-    session.flush()
-    return row
+    seq, prev = head
+    rows: list[dict[str, Any]] = []
+    for item in pending:
+        seq += 1
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "prev_hash": prev,
+            "recorded_at": item.recorded_at,
+            "actor": item.actor,
+            "role": item.role,
+            "kind": item.kind,
+            "subject_type": item.subject_type,
+            "subject_id": item.subject_id,
+            "payload": item.payload,
+        }
+        prev = event_hash(**fields)
+        rows.append({**fields, "hash": prev})
+    session.execute(insert(AuditEventRow), rows)
+    session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=seq, hash=prev))
+    return rows
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # releasing a savepoint: the events wait for the outer commit
+    chain_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    pending: list[_PendingEvent] | None = session.info.get(_PENDING)
+    if not pending:
+        return
+    if not previous.nested:
+        session.info.pop(_PENDING, None)
+        return
+    session.info[_PENDING] = [e for e in pending if not _inside(e.transaction, previous)]
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_on_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)  # closed without a commit: nothing to chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +277,11 @@ class ChainReport:
 
 
 def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
-    """Walk the whole chain in order and report the first event that does not fit."""
+    """Walk the whole chain in order and report the first event that does not fit.
+
+    Events recorded in this session but not yet chained are chained first.
+    """
+    chain_pending(session)
     result = session.execute(
         select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=batch)
     )
@@ -171,7 +292,9 @@ def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
     if isinstance(walked, ChainReport):
         return walked
     checked, prev = walked
-    head = session.get(AuditHeadRow, 1)
+    head = session.execute(
+        select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
+    ).one_or_none()
     if head is None:
         return ChainReport(checked, None, "the head row is missing")
     if head.seq != checked or head.hash != prev:
@@ -226,7 +349,8 @@ def _walk(rows: Iterable[AuditEventRow]) -> ChainReport | tuple[int, str]:
 
 
 def events_for(session: Session, subject_type: str, subject_id: str) -> list[AuditEventRow]:
-    """Every event about one subject, oldest first."""
+    """Every event about one subject, oldest first (chaining this session's pending ones)."""
+    chain_pending(session)
     return list(
         session.execute(
             select(AuditEventRow)

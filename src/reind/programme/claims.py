@@ -167,7 +167,7 @@ def submit_claim(
         raise
     _write(session, row, ledger, "claimed", amount, claim.id, clock)
     flush(session, "the project ledger")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.claimed",
@@ -217,7 +217,7 @@ def approve_claim_as_officer(
     claim.state = "officer_approved"
     claim.officer_id = actor.id
     flush(session, f"claim {claim.id}")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "claim.officer_approved",
@@ -253,7 +253,7 @@ def approve_claim_as_finance(
     claim.state = "approved"
     claim.finance_id = actor.id
     flush(session, f"claim {claim.id}")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.claim_approved",
@@ -283,7 +283,7 @@ def reject_claim(
     claim.state = "rejected"
     claim.reason = reason
     flush(session, f"claim {claim.id}")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.claim_rejected",
@@ -325,7 +325,7 @@ def disburse(
     )
     session.add(payment)
     flush(session, f"claim {claim.id}")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.disbursed",

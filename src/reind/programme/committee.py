@@ -53,7 +53,9 @@ def create_committee(
     )
     session.add(row)
     flush(session, "the committee")
-    audit.record(session, actor, "committee.created", "committee", row.id, {"name_en": name_en})
+    audit.record_at_commit(
+        session, actor, "committee.created", "committee", row.id, {"name_en": name_en}
+    )
     return row
 
 
@@ -85,7 +87,7 @@ def appoint_member(
     )
     session.add(row)
     flush(session, "the member")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "committee.member_appointed",
@@ -118,7 +120,7 @@ def schedule_meeting(
             raise InvalidInputError(f"{app.reference} is not a {committee.scheme} application")
         session.add(AgendaItemRow(meeting_id=meeting.id, application_id=app_id, position=position))
     flush(session, "the agenda")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "committee.meeting_scheduled",
@@ -173,7 +175,7 @@ def declare_conflict(
     )
     session.add(row)
     flush(session, "the declaration")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "committee.conflict_declared",
@@ -248,7 +250,7 @@ def score_application(
     else:
         row.score, row.comment = score, comment
     flush(session, "the score")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "committee.scored",
@@ -331,7 +333,7 @@ def decide(
     )
     session.add(row)
     flush(session, "the decision")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "committee.decided",

@@ -93,7 +93,9 @@ def record_enquiry(
     )
     session.add(row)
     flush(session, "the enquiry")
-    audit.record(session, actor, "enquiry.recorded", "enquiry", row.id, {"channel": channel}, clock)
+    audit.record_at_commit(
+        session, actor, "enquiry.recorded", "enquiry", row.id, {"channel": channel}, clock
+    )
     return row
 
 
@@ -115,7 +117,7 @@ def route_enquiry(
         raise ConflictError("an answered enquiry cannot be routed again")
     row.centre, row.state = centre.value, "routed"
     flush(session, "the enquiry")
-    audit.record(
+    audit.record_at_commit(
         session, actor, "enquiry.routed", "enquiry", row.id, {"centre": centre.value}, clock
     )
     return row
@@ -171,7 +173,7 @@ def answer_enquiry(
     row.answer_zh = f"可能適合的資助計劃：{'、'.join(f.label for f in fits) or '暫無'}。{note_zh}"
     row.state = "answered"
     flush(session, "the enquiry")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "enquiry.answered",
@@ -194,7 +196,7 @@ def record_seminar(
     row = SeminarRow(centre=centre.value, held_on=held_on, title=title, attendees=attendees)
     session.add(row)
     flush(session, "the seminar")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "seminar.recorded",

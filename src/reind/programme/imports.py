@@ -281,7 +281,7 @@ def import_applications(
                 **ledger_columns(ledger),
             )
         )
-        audit.record(
+        audit.record_at_commit(
             session,
             actor,
             "application.imported",
@@ -349,7 +349,7 @@ def import_claims(
         )
         session.add(claim)
         flush(session, "the claim")
-        audit.record(
+        audit.record_at_commit(
             session,
             actor,
             "claim.imported",
@@ -371,7 +371,7 @@ def import_claims(
             session.add(balance)
         for name, value in ledger_columns(ledger).items():
             setattr(balance, name, value)
-        audit.record(
+        audit.record_at_commit(
             session,
             actor,
             "money.imported",
@@ -416,5 +416,7 @@ def import_enquiries(
         )
         session.add(enquiry)
         flush(session, "the enquiry")
-        audit.record(session, actor, "enquiry.imported", "enquiry", enquiry.id, {"source": source})
+        audit.record_at_commit(
+            session, actor, "enquiry.imported", "enquiry", enquiry.id, {"source": source}
+        )
     return ImportReport("enquiries", len(parsed))

@@ -43,7 +43,7 @@ def register_enterprise(
     )
     session.add(row)
     flush(session, "the enterprise")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "enterprise.registered",
@@ -87,7 +87,7 @@ def connect_enterprises(
     first, second = sorted((enterprise_id, connected_id))
     session.add(EnterpriseLinkRow(enterprise_id=first, connected_id=second, relation=relation))
     flush(session, "the link")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "enterprise.connected",
@@ -137,7 +137,7 @@ def add_contact(
     )
     session.add(row)
     flush(session, "the contact")
-    audit.record(
+    audit.record_at_commit(
         session, actor, "enterprise.contact_added", "enterprise", enterprise_id, {"name": row.name}
     )
     return row

@@ -55,7 +55,7 @@ def transition_application(
         app.received = received or app.received or hk_today(clock)
         _open_ledger(session, app)
     flush(session, f"application {app.reference}")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "application.transitioned",
@@ -198,7 +198,7 @@ def screen_application(
     decision_id = save_decision(session, decision)
     app.screening_decision_id = decision_id
     flush(session, f"application {app.reference}")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "application.screened",

@@ -68,7 +68,9 @@ def add_partner(
     row = CoInvestmentPartnerRow(name=name, signed_on=signed_on)
     session.add(row)
     flush(session, "the partner")
-    audit.record(session, actor, "itvf.partner_added", "itvf_partner", row.id, {"name": name})
+    audit.record_at_commit(
+        session, actor, "itvf.partner_added", "itvf_partner", row.id, {"name": name}
+    )
     return row
 
 
@@ -120,7 +122,7 @@ def record_deal(
     )
     session.add(row)
     flush(session, "the deal")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.itvf_invested",
@@ -166,7 +168,7 @@ def record_startup(
     )
     session.add(row)
     flush(session, "the start-up")
-    audit.record(
+    audit.record_at_commit(
         session,
         actor,
         "money.tsssu_granted",
