@@ -351,3 +351,15 @@ def test_closed_epochs_and_schemes_without_a_vectorised_formula_match_decide(
     named = "case 2: " if scheme.takes_columns() else ""
     with pytest.raises(RuleError, match=f"^{named}TOY did not exist on 2019-12-31"):
         engine.decide_columns("toy", {"received": early, "cost": np.array([1, 2, 3])})
+
+
+def test_a_vectorised_formula_may_not_read_a_parameter_it_did_not_declare(
+    tmp_path: Path,
+) -> None:
+    class Undeclared(ColumnToyScheme):
+        column_parameters = frozenset({"something_else"})
+
+    engine = Engine([Undeclared()], toy_parameters(tmp_path))
+    columns = {"received": np.array(["2021-06-01"], dtype="datetime64[D]"), "cost": np.array([3])}
+    with pytest.raises(RuleError, match="reads share, which the scheme's column_parameters"):
+        engine.decide_columns("toy", columns)

@@ -50,9 +50,13 @@ class _Part:
 
     verdict: ColumnVerdict | None
     closed_since: date | None
+    members: NDArray[np.intp] | None
+    """The cases of the epoch, ascending (None: every case of the batch)."""
 
-    def reasons(self, row: int, label: str, as_at: date) -> tuple[Reason, ...]:
+    def reasons(self, case: int, label: str, as_at: date) -> tuple[Reason, ...]:
         if self.verdict is not None:
+            members = self.members
+            row = case if members is None else int(np.searchsorted(members, case))
             return self.verdict.reasons(row)
         assert self.closed_since is not None
         return (Reason(*closed_wording(label, as_at, self.closed_since)),)
@@ -80,8 +84,8 @@ class DecisionBatch(Sequence[Decision]):
         traces: Sequence[tuple[DatedValue, ...]],
         rules_version: str,
         parts: Sequence[_Part] = (),
-        part_of: NDArray[np.intp] | None = None,
-        row_of: NDArray[np.intp] | None = None,
+        epoch: NDArray[Any] | None = None,
+        part_by_epoch: Mapping[int, int] | None = None,
         decisions: Sequence[Decision] | None = None,
     ) -> None:
         self.scheme = scheme
@@ -94,8 +98,8 @@ class DecisionBatch(Sequence[Decision]):
         self.traces = traces
         self.rules_version = rules_version
         self._parts = parts
-        self._part_of = part_of
-        self._row_of = row_of
+        self._epoch = epoch
+        self._part_by_epoch = part_by_epoch or {}
         self._decisions = decisions
 
     @classmethod
@@ -153,8 +157,7 @@ class DecisionBatch(Sequence[Decision]):
         if self._decisions is not None:
             return self._decisions[i]
         scheme = self.scheme
-        part = self._parts[0 if self._part_of is None else int(self._part_of[i])]
-        row = i if self._row_of is None else int(self._row_of[i])
+        part = self._parts[0 if self._epoch is None else self._part_by_epoch[int(self._epoch[i])]]
         as_at = day_of(self.as_at[i])
         inputs = dump_case(scheme.inputs.model_validate(scheme.case_row(self.columns, i)))
         return Decision(
@@ -163,7 +166,7 @@ class DecisionBatch(Sequence[Decision]):
             self.as_of_override,
             OUTCOMES[int(self.outcomes[i])],
             Money(int(self.amount_cents[i])),
-            part.reasons(row, scheme.label, as_at),
+            part.reasons(i, scheme.label, as_at),
             self.traces[int(self.trace_index[i])],
             self.rules_version,
             inputs,
@@ -194,62 +197,97 @@ def decide_columns(
         as_at = np.full(count, np.datetime64(as_of, "D"))
     else:
         as_at = scheme.column_dates(columns).astype("datetime64[D]", copy=False)
-    changes = sorted({v.effective_from for p in engine.parameters.of_scheme(scheme.code)
-                      for v in p.values})  # fmt: skip
-    epoch = np.searchsorted(np.array(changes, dtype="datetime64[D]"), as_at, side="right")
+    read = scheme.column_parameters
+    parameters = engine.parameters.of_scheme(scheme.code)
+    if read is not None:
+        parameters = [p for p in parameters if p.name == IN_OPERATION or p.name in read]
+    changes = sorted({v.effective_from for p in parameters for v in p.values})
+    epoch = _epochs(np.array(changes, dtype="datetime64[D]"), as_at)
     present = np.flatnonzero(np.bincount(epoch, minlength=len(changes) + 1))
     # Epoch k (k >= 1) starts on changes[k - 1]; before the first change nothing is in force.
     resolved = {int(k): engine.resolved(scheme.code, changes[k - 1]) if k else None
                 for k in present}  # fmt: skip
     _refuse_before_start(engine, scheme, resolved, epoch, as_at)
 
+    single = len(present) == 1
     outcomes = np.empty(count, dtype=np.int8)
     amounts = np.empty(count, dtype=np.int64)
     trace_index = np.empty(count, dtype=np.int32)
     traces: list[tuple[DatedValue, ...]] = []
     parts: list[_Part] = []
-    single = len(present) == 1
-    part_of = None if single else np.empty(count, dtype=np.intp)
-    row_of = None if single else np.empty(count, dtype=np.intp)
     for k, in_force in resolved.items():
         assert in_force is not None  # _refuse_before_start raised otherwise
         members = None if single else np.flatnonzero(epoch == k)
-        subset = columns if members is None else {n: a[members] for n, a in columns.items()}
+        subset = columns if members is None else _Subset(columns, members)
         days = as_at if members is None else as_at[members]
         size = count if members is None else len(members)
         operating = in_force.get(IN_OPERATION)
         assert operating is not None
         if operating.value is True:
-            verdict = scheme.evaluate_columns(subset, ColumnEvaluation(in_force, days))
+            verdict = scheme.evaluate_columns(subset, ColumnEvaluation(in_force, days, read))
             _check_shape(verdict, size, scheme.label)
-            part = _Part(verdict, None)
+            part = _Part(verdict, None, members)
         else:
             verdict = ColumnVerdict(
                 np.full(size, INELIGIBLE, dtype=np.int8), np.zeros(size, dtype=np.int64),
                 np.zeros(size, dtype=np.int8), (Branch((), ()),),
             )  # fmt: skip
-            part = _Part(None, operating.effective_from)
+            part = _Part(None, operating.effective_from, members)
         lookup = np.zeros(len(verdict.branches), dtype=np.int32)
         used = np.flatnonzero(np.bincount(verdict.branch, minlength=len(verdict.branches)))
         for branch in used:
             lookup[branch] = len(traces)
-            traces.append(_trace(in_force, operating, verdict.branches[int(branch)]))
+            traces.append(_trace(in_force, operating, verdict.branches[int(branch)], read))
         if members is None:
             outcomes, amounts = verdict.outcomes, verdict.amount_cents
-            trace_index = lookup[verdict.branch]
+            trace_index = np.take(lookup, verdict.branch)
         else:
-            assert part_of is not None and row_of is not None
             outcomes[members] = verdict.outcomes
             amounts[members] = verdict.amount_cents
-            trace_index[members] = lookup[verdict.branch]
-            part_of[members] = len(parts)
-            row_of[members] = np.arange(size)
+            trace_index[members] = np.take(lookup, verdict.branch)
         parts.append(part)
     return DecisionBatch(
         scheme, columns, as_at=as_at, override=as_of is not None, outcomes=outcomes,
         amount_cents=amounts, trace_index=trace_index, traces=traces,
-        rules_version=engine.rules_version, parts=parts, part_of=part_of, row_of=row_of,
+        rules_version=engine.rules_version, parts=parts, epoch=None if single else epoch,
+        part_by_epoch={k: n for n, k in enumerate(resolved)},
     )  # fmt: skip
+
+
+class _Subset(Mapping[str, NDArray[Any]]):
+    """Some cases of every column, each column taken only when the formula reads it."""
+
+    def __init__(self, columns: Columns, members: NDArray[np.intp]) -> None:
+        self._columns = columns
+        self._members = members
+        self._taken: dict[str, NDArray[Any]] = {}
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        found = self._taken.get(name)
+        if found is None:
+            found = self._taken[name] = self._columns[name][self._members]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+def _epochs(changes: NDArray[np.datetime64], days: NDArray[np.datetime64]) -> NDArray[Any]:
+    """For each day, how many of the (sorted) change dates fall on or before it.
+
+    A scheme has a handful of change dates: one comparison per date is several
+    times faster than ``np.searchsorted`` over a large array of days.
+    """
+    if len(changes) > 32:
+        return np.searchsorted(changes, days, side="right")
+    stamps = days.view(np.int64)
+    epoch = np.zeros(len(days), dtype=np.uint8)
+    for change in changes.view(np.int64):
+        epoch += (stamps >= change).view(np.uint8)
+    return epoch
 
 
 def _count(arrays: dict[str, NDArray[Any]], label: str) -> int:
@@ -282,10 +320,17 @@ def _refuse_before_start(
     )
 
 
-def _trace(in_force: InForce, operating: DatedValue, branch: Branch) -> tuple[DatedValue, ...]:
+def _trace(
+    in_force: InForce, operating: DatedValue, branch: Branch, read: frozenset[str] | None
+) -> tuple[DatedValue, ...]:
     """The trace of a branch: ``in_operation``, then each parameter read that is in force."""
     used = {IN_OPERATION: operating}
     for name in branch.parameters:
+        if read is not None and name not in read:
+            raise RuleError(
+                f"{in_force.scheme.upper()}: a branch reads {name}, which the scheme's "
+                "column_parameters leave out"
+            )
         found = in_force.get(name)
         if found is not None and name not in used:
             used[name] = found

@@ -70,6 +70,13 @@ class Scheme(ABC, Generic[InputT]):
     summary_en: ClassVar[str]
     summary_zh: ClassVar[str]
     inputs: ClassVar[type[BaseModel]]
+    column_parameters: ClassVar[frozenset[str] | None] = None
+    """The parameters ``evaluate_columns`` reads (None: any of the scheme's).
+
+    ``decide_columns`` groups cases only where one of these (or
+    ``in_operation``) changes, so declaring them means fewer, larger groups;
+    reading an undeclared one raises a RuleError.
+    """
 
     @abstractmethod
     def governing_date(self, case: InputT) -> date:

@@ -91,6 +91,9 @@ class RDTax(Scheme[RDTaxInputs]):
     summary_en = "300% deduction on the first HK$2M of qualifying R&D, 200% on the rest."
     summary_zh = "合資格研發開支首 200 萬元可獲 300% 扣稅，餘額 200%。"
     inputs = RDTaxInputs
+    column_parameters = frozenset(
+        ("type_b_first_tier", "type_a_rate", "type_b_first_rate", "type_b_remainder_rate")
+    )
 
     def governing_date(self, case: RDTaxInputs) -> date:
         """The first day of the year of assessment."""
