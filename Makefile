@@ -6,7 +6,7 @@ bootstrap:
 	@scripts/bootstrap dev
 
 demo: bootstrap
-	@.venv/bin/reind schemes
+	@.venv/bin/reind demo
 
 lint: bootstrap
 	.venv/bin/ruff check src tests bench

@@ -1,0 +1,33 @@
+"""``reind demo``: the whole platform on embedded defaults, in one command."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reind.cli import app, console
+from reind.demo import DemoOptions, run_demo
+from reind.settings import Settings
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Web port (a free one if taken).")] = 8000,
+    mqtt_port: Annotated[int, typer.Option(help="MQTT port (a free one if taken).")] = 1883,
+    speed: Annotated[
+        float, typer.Option(help="Twin speed: simulated seconds per wall second.")
+    ] = 1.0,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the demo keeps its data (default REIND_DATA_DIR).")
+    ] = None,
+) -> None:
+    """Start everything: databases, broker, both twins, the gateway and the web app."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    options = DemoOptions(
+        data_dir=data_dir or settings.data_dir, web_port=port, mqtt_port=mqtt_port, speed=speed
+    )
+    run_demo(options, console)

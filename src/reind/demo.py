@@ -1,0 +1,282 @@
+"""``reind demo``: the whole platform in one process, on embedded defaults.
+
+SQLite for the programme office (with the seed-consistent portfolio on first
+run), DuckDB for telemetry, an embedded MQTT broker (amqtt), both digital
+twins publishing Sparkplug B, the ingest gateway with its alarms, and the
+web application with the live plant dashboard. Ctrl-C stops everything in
+reverse order; running it again continues from what is stored.
+
+``reind serve`` is the same composition for a real deployment, with
+PostgreSQL and an external broker given by configuration and no twins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from amqtt.broker import Broker
+from rich.console import Console
+from sqlalchemy import func, select
+
+from reind.core.db import Database
+from reind.factory.ingest.gateway import Gateway, GatewayConfig
+from reind.factory.ingest.store import open_store
+from reind.factory.monitoring.engine import AlarmEngine
+from reind.factory.monitoring.rules import LimitRule, RuleScope
+from reind.factory.twins.service import TwinService
+from reind.programme.accounts import add_user
+from reind.programme.audit import SYSTEM, Role
+from reind.programme.seed.portfolio import seed_portfolio
+from reind.programme.store_accounts import UserRow
+from reind.web.app import create_app
+from reind.web.plant_lines import brewery_line, waffle_line
+from reind.web.plant_link import PlantLink
+
+logger = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "reind-demo-2021"  # noqa: S105 - printed for the demo's sign-ins, local only
+DEMO_USERS: tuple[tuple[Role, str, str], ...] = (
+    (Role.APPLICANT, "applicant@demo.reind.hk", "Applicant (Golden Egg Foods)"),
+    (Role.OFFICER, "officer@demo.reind.hk", "ITC officer"),
+    (Role.COMMITTEE_MEMBER, "member@demo.reind.hk", "Vetting committee member"),
+    (Role.APPROVER, "approver@demo.reind.hk", "Commissioner's approver"),
+    (Role.FINANCE, "finance@demo.reind.hk", "Finance officer"),
+    (Role.ANALYST, "analyst@demo.reind.hk", "Analyst"),
+    (Role.AUDITOR, "auditor@demo.reind.hk", "Auditor"),
+    (Role.ADMINISTRATOR, "admin@demo.reind.hk", "Administrator"),
+    (Role.PLANT_ENGINEER, "engineer@demo.reind.hk", "Plant engineer"),
+)
+
+
+def demo_alarm_rules() -> list[LimitRule]:
+    """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
+    return [
+        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*")),
+        LimitRule(
+            "plate too cold", low=150.0, deadband=5.0, for_seconds=10.0,
+            scope=RuleScope(series="*/Plate ?/Temperature"),
+        ),
+    ]  # fmt: skip
+
+
+def port_or_free(wanted: int) -> int:
+    """``wanted`` if nothing listens there, else a free port."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", wanted))
+            return wanted
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, but signals are ours: a signal only ends serving, then ``run_demo``
+    stops the rest.
+
+    Stock uvicorn re-raises SIGTERM after shutting down, which would kill the
+    process before the twins, gateway and databases are closed; and its
+    handlers come too late to catch a Ctrl-C right after "ready" is printed.
+    """
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def listen_for_stop(self) -> None:
+        """From now on SIGINT and SIGTERM end serving (even before it starts)."""
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self.handle_exit)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class EmbeddedBroker:
+    """amqtt's MQTT 3.1.1 broker on its own event-loop thread."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="mqtt-broker", daemon=True)
+
+    def start(self) -> None:
+        """Start and wait until it listens."""
+        self._thread.start()
+        if not self._ready.wait(30) or self._error is not None:
+            raise RuntimeError(f"the embedded MQTT broker did not start: {self._error}")
+
+    def _run(self) -> None:
+        async def serve() -> None:
+            broker = Broker(
+                {
+                    "listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{self.port}"}},
+                    "plugins": {
+                        "amqtt.plugins.authentication.AnonymousAuthPlugin": {
+                            "allow_anonymous": True
+                        }
+                    },
+                }
+            )
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            await broker.start()
+            self._ready.set()
+            await self._stop.wait()
+            await broker.shutdown()
+
+        try:
+            asyncio.run(serve())
+        except Exception as exc:
+            self._error = exc
+            logger.exception("embedded MQTT broker failed")
+            self._ready.set()
+
+    def stop(self) -> None:
+        """Shut down and wait."""
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=10)
+
+
+@dataclass
+class DemoOptions:
+    """What ``reind demo`` was asked for."""
+
+    data_dir: Path
+    web_port: int = 8000
+    mqtt_port: int = 1883
+    speed: float = 1.0
+    seed: int = 2021
+    ready: Callable[[str], None] | None = field(default=None, repr=False)
+
+
+def ensure_demo_users(database: Database) -> None:
+    """One user per role with the demo password, unless they already exist."""
+    with database.unit_of_work() as session:
+        existing = set(session.scalars(select(UserRow.email)))
+        enterprise_id = _an_enterprise(session)
+        for role, email, name in DEMO_USERS:
+            if email in existing:
+                continue
+            add_user(
+                session,
+                SYSTEM,
+                email=email,
+                display_name=name,
+                role=role,
+                password=DEMO_PASSWORD,
+                enterprise_id=enterprise_id if role is Role.APPLICANT else None,
+            )
+
+
+def _an_enterprise(session: object) -> str | None:
+    from reind.programme.store import EnterpriseRow
+
+    return session.scalars(select(EnterpriseRow.id).order_by(EnterpriseRow.id).limit(1)).first()  # type: ignore[attr-defined,no-any-return]
+
+
+def _has_applications(database: Database) -> bool:
+    from reind.programme.store import ApplicationRow
+
+    with database.unit_of_work() as session:
+        return bool(session.scalar(select(func.count()).select_from(ApplicationRow)))
+
+
+def _secret(data_dir: Path) -> str:
+    """A session secret kept in the data directory, so sign-ins survive a restart."""
+    path = data_dir / "session-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def run_demo(options: DemoOptions, console: Console) -> None:
+    """Start everything, serve until Ctrl-C, stop everything."""
+    data_dir = options.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(f"sqlite:///{data_dir / 'reind.db'}")
+    stoppers: list[Callable[[], None]] = [database.dispose]
+    try:
+        with console.status("migrating the programme database"):
+            database.migrate()
+        if not _has_applications(database):
+            with console.status("loading the seed-consistent portfolio (first run only)"):
+                summary = seed_portfolio(database, options.seed)
+            console.print(f"portfolio loaded in {summary.seconds:.0f} s")
+        ensure_demo_users(database)
+
+        mqtt_port = port_or_free(options.mqtt_port)
+        broker = EmbeddedBroker(mqtt_port)
+        with console.status(f"starting the MQTT broker on port {mqtt_port}"):
+            broker.start()
+        stoppers.append(broker.stop)
+
+        alarms = AlarmEngine(rules=demo_alarm_rules())
+        config = GatewayConfig(
+            broker_url=f"mqtt://127.0.0.1:{mqtt_port}",
+            store_url=f"duckdb:{data_dir / 'telemetry.duckdb'}",
+            client_id="reind-demo-gateway",
+            share_group=None,  # amqtt has no shared subscriptions; one gateway here
+            protocol=3,
+            alarm_engine=alarms,
+        )
+        store = open_store(config.store_url)
+        stoppers.append(store.close)
+        gateway = Gateway(config, store)
+        gateway.start()
+        stoppers.append(gateway.stop)
+
+        lines = [waffle_line(), brewery_line()]
+        link = PlantLink("127.0.0.1", mqtt_port, lines, alarms=alarms)
+        link.start()
+        stoppers.append(link.stop)
+        for line in lines:
+            twin = TwinService(
+                line.kind, "127.0.0.1", mqtt_port, data_dir / "edge" / line.node,
+                node=line.node, seed=options.seed, speed=options.speed,
+            )  # fmt: skip
+            twin.start()
+            stoppers.append(twin.stop)
+
+        app = create_app(database, session_secret=_secret(data_dir), secure_cookies=False)
+        app.state.plant = link
+        web_port = port_or_free(options.web_port)
+        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
+        url = f"http://127.0.0.1:{web_port}"
+        server.listen_for_stop()
+        _print_ready(console, url, mqtt_port)
+        if options.ready is not None:
+            options.ready(url)
+        server.run()  # returns on Ctrl-C / SIGTERM (uvicorn handles the signals)
+        console.print("stopping")
+    finally:
+        for stop in reversed(stoppers):
+            try:
+                stop()
+            except Exception:
+                logger.exception("failed while stopping the demo; carrying on")
+    console.print("stopped cleanly")
+
+
+def _print_ready(console: Console, url: str, mqtt_port: int) -> None:
+    console.print(f"\n[bold green]reind is ready[/] at [bold]{url}[/]  (MQTT on port {mqtt_port})")
+    console.print(f"Sign in with any of these (password [bold]{DEMO_PASSWORD}[/]):")
+    for role, email, name in DEMO_USERS:
+        console.print(f"  {role.value:<17} {email:<28} {name}", highlight=False)
+    console.print(f"Plant dashboard: {url}/plant/waffle-1 · Ctrl-C stops everything\n")

@@ -1,0 +1,87 @@
+"""``reind demo`` comes up from a clean directory, serves live data, stops cleanly, resumes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.fixtures.servers import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def start_demo(workdir: Path, web: int, mqtt: int) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REIND_")}
+    env["REIND_DATA_DIR"] = str(workdir / "var")
+    return subprocess.Popen(
+        [sys.executable, "-m", "reind", "demo", "--port", str(web), "--mqtt-port", str(mqtt),
+         "--speed", "30"],
+        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def wait_ready(process: subprocess.Popen[str], timeout: float = 400) -> list[str]:
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError("demo exited early:\n" + "".join(lines))
+        lines.append(line)
+        if "reind is ready" in line:
+            return lines
+    raise AssertionError("demo not ready in time:\n" + "".join(lines))
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    return out
+
+
+def test_demo_comes_up_clean_serves_live_data_and_resumes(tmp_path: Path) -> None:
+    web, mqtt = free_port(), free_port()
+    first = start_demo(tmp_path, web, mqtt)
+    try:
+        ready = "".join(wait_ready(first))
+        assert "portfolio loaded" in ready
+        base = f"http://127.0.0.1:{web}"
+        with httpx.Client(base_url=base, timeout=10) as client:
+            signed = client.post(
+                "/api/v1/session",
+                json={"email": "engineer@demo.reind.hk", "password": "reind-demo-2021"},
+            )
+            assert signed.status_code == 200, signed.text
+            deadline = time.monotonic() + 60
+            values: dict[str, object] = {}
+            while time.monotonic() < deadline and "Plate A/Temperature" not in values:
+                with client.stream("GET", "/plant/waffle-1/events") as events:
+                    for line in events.iter_lines():
+                        if line.startswith("data: "):
+                            values = json.loads(line[6:])["values"]
+                            break
+            assert isinstance(values.get("Plate A/Temperature"), float)
+            page = client.get("/plant/waffle-1")
+            assert page.status_code == 200 and "Egg-waffle machine" in page.text
+            assert client.get("/schemes").status_code == 200
+    finally:
+        out = stop(first)
+    assert first.returncode == 0, out
+    assert "stopped cleanly" in out
+
+    second = start_demo(tmp_path, web, mqtt)
+    try:
+        ready = "".join(wait_ready(second, timeout=120))
+        assert "portfolio loaded" not in ready  # the stored state is reused
+    finally:
+        out = stop(second)
+    assert second.returncode == 0, out
