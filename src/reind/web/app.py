@@ -31,8 +31,16 @@ from reind.web.api import session as session_api
 from reind.web.api import ventures as ventures_api
 from reind.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
 from reind.web.limits import BodyLimit
+from reind.web.views import account as account_views
+from reind.web.views import analyst as analyst_views
+from reind.web.views import committee as committee_views
+from reind.web.views import desk as desk_views
+from reind.web.views import finance as finance_views
 from reind.web.views import plant as plant_views
+from reind.web.views import portal as portal_views
+from reind.web.views import portal_case as portal_case_views
 from reind.web.views import schemes as schemes_views
+from reind.web.views import workbench as workbench_views
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +93,14 @@ def create_app(
     ):
         app.include_router(router)
     app.include_router(schemes_views.router)
+    app.include_router(account_views.router)
+    app.include_router(portal_views.router)
+    app.include_router(portal_case_views.router)
+    app.include_router(workbench_views.router)
+    app.include_router(committee_views.router)
+    app.include_router(finance_views.router)
+    app.include_router(desk_views.router)
+    app.include_router(analyst_views.router)
     app.include_router(plant_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

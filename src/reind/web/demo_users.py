@@ -1,0 +1,305 @@
+"""Demo sign-ins and a small portfolio, made through the programme services.
+
+``create_demo_portfolio(session)`` registers two enterprises, one user per
+role with a known password, an RFS vetting committee and four RFS cases, each
+walked through the real services (so the audit chain and the ledger are what
+production would write):
+
+* ``RFS-DEMO-0001``: submitted and in screening (for the officer);
+* ``RFS-DEMO-0002``: before the committee, on today's agenda; the member
+  ``member.lam`` declared a conflict with it (so cannot see it);
+* ``RFS-DEMO-0003``: before the committee too, seen by both members;
+* ``RFS-DEMO-0004``: supported, agreement signed, completed, with a claim
+  checked by an officer and waiting for finance.
+
+The passwords are for the demo and tests only: anyone reading this file
+knows them. ``reind demo`` prints them; a real deployment adds its users
+with ``reind user add``. Calling it again on a database that already has
+the demo finds what is there and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reind.core.clock import hk_today
+from reind.core.money import Money
+from reind.programme.accounts import actor_of, add_user
+from reind.programme.agreements import sign_agreement
+from reind.programme.applications import ApplicationDraft, CostLine, create_application
+from reind.programme.audit import SYSTEM, Actor, Role
+from reind.programme.claims import approve_claim_as_officer, submit_claim
+from reind.programme.committee import (
+    appoint_member,
+    create_committee,
+    decide,
+    declare_conflict,
+    schedule_meeting,
+    score_application,
+)
+from reind.programme.criteria import criteria_for
+from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
+from reind.programme.registry import find_enterprise, register_enterprise
+from reind.programme.store import ApplicationRow, EnterpriseRow
+from reind.programme.store_accounts import UserRow
+from reind.programme.store_committee import AgendaItemRow, MeetingRow
+from reind.programme.store_money import ClaimRow
+from reind.programme.transitions import screen_application, transition_application
+
+logger = logging.getLogger(__name__)
+
+DOMAIN = "demo.reind.hk"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    """One demo sign-in."""
+
+    key: str
+    role: Role
+    display_name: str
+    password: str
+    enterprise: str | None = None  # "a" or "b" for applicants
+    person_id: str | None = None  # committee members' register id
+
+    @property
+    def email(self) -> str:
+        """The sign-in address."""
+        return f"{self.key}@{DOMAIN}"
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("applicant", Role.APPLICANT, "Wong Ka Yan (Golden Egg)", "demo-applicant-pass", "a"),
+    DemoUser("applicant.b", Role.APPLICANT, "Lee Chi Ming (Harbour)", "demo-applicant-pass", "b"),
+    DemoUser("officer", Role.OFFICER, "Chan Siu Ming", "demo-officer-pass"),
+    DemoUser("assessor", Role.ASSESSOR, "Ho Wing Sze", "demo-assessor-pass"),
+    DemoUser(
+        "member", Role.COMMITTEE_MEMBER, "Dr Cheung", "demo-member-pass", None, "member-cheung"
+    ),
+    DemoUser("member.lam", Role.COMMITTEE_MEMBER, "Ms Lam", "demo-member-pass", None, "member-lam"),
+    DemoUser("approver", Role.APPROVER, "Mr Yeung (Chair)", "demo-approver-pass"),
+    DemoUser("finance", Role.FINANCE, "Ng Mei Ling", "demo-finance-pass"),
+    DemoUser("analyst", Role.ANALYST, "Tsang Ho Yin", "demo-analyst-pass"),
+    DemoUser("auditor", Role.AUDITOR, "Kwok Pui Shan", "demo-auditor-pass"),
+    DemoUser("plant", Role.PLANT_ENGINEER, "Lau Kin Wah (Plant)", "demo-plant-password"),
+    DemoUser("admin", Role.ADMINISTRATOR, "System administrator", "demo-admin-password"),
+)
+"""Every demo sign-in (one or more per role)."""
+
+_ENTERPRISES = {
+    "a": EnterpriseProfile(
+        br_number="71234501",
+        name_en="Golden Egg Waffle Co Ltd",
+        name_zh="金蛋雞蛋仔有限公司",
+        incorporation=Incorporation.CAP622,
+        employees=38,
+        manufacturing=True,
+        industry=Industry.FOOD_MANUFACTURING,
+    ),
+    "b": EnterpriseProfile(
+        br_number="71234502",
+        name_en="Harbour Craft Brewery Ltd",
+        name_zh="海港精釀啤酒有限公司",
+        incorporation=Incorporation.CAP622,
+        employees=55,
+        manufacturing=True,
+        industry=Industry.FOOD_MANUFACTURING,
+    ),
+}
+
+
+@dataclass
+class DemoPortfolio:
+    """What the demo made (or found): sign-ins, enterprises, cases, meetings, the claim."""
+
+    users: tuple[DemoUser, ...] = DEMO_USERS
+    enterprises: dict[str, str] = field(default_factory=dict)
+    applications: dict[str, str] = field(default_factory=dict)
+    meeting_id: str = ""
+    claim_id: str = ""
+    created: bool = False
+
+    def user(self, key: str) -> DemoUser:
+        """The demo user ``key`` (e.g. "officer")."""
+        return next(u for u in self.users if u.key == key)
+
+
+def _draft(enterprise_id: str, reference: str, title: str, machinery: str) -> ApplicationDraft:
+    lines = (
+        CostLine("machinery_equipment", "Automated line and controls", Money.of(machinery)),
+        CostLine("technical_consultancy", "Line design and commissioning", Money.of("600000")),
+    )
+    total = sum((line.amount for line in lines), Money.zero())
+    return ApplicationDraft(
+        scheme="rfs",
+        enterprise_id=enterprise_id,
+        title=title,
+        amount_requested=Money(total.cents // 3),
+        cost_lines=lines,
+        facts={"new_line_in_hong_kong": True, "smart_manufacturing": True},
+        reference=reference,
+    )
+
+
+def _find(session: Session) -> DemoPortfolio | None:
+    if session.execute(select(UserRow.id).where(UserRow.email == f"admin@{DOMAIN}")).first():
+        found = DemoPortfolio()
+        for key, profile in _ENTERPRISES.items():
+            row = find_enterprise(session, profile.br_number)
+            if row is not None:
+                found.enterprises[key] = row.id
+        for app in session.execute(
+            select(ApplicationRow).where(ApplicationRow.reference.like("RFS-DEMO-%"))
+        ).scalars():
+            found.applications[app.reference] = app.id
+        meeting = session.execute(
+            select(AgendaItemRow.meeting_id).where(
+                AgendaItemRow.application_id == found.applications.get("RFS-DEMO-0002", "")
+            )
+        ).scalar_one_or_none()
+        found.meeting_id = meeting or ""
+        claim = session.execute(
+            select(ClaimRow.id).where(
+                ClaimRow.application_id == found.applications.get("RFS-DEMO-0004", "")
+            )
+        ).scalar_one_or_none()
+        found.claim_id = claim or ""
+        return found
+    return None
+
+
+def create_demo_portfolio(
+    session: Session, *, hasher: PasswordHasher | None = None, today: date | None = None
+) -> DemoPortfolio:
+    """Make the demo users and portfolio in ``session`` (the caller commits), once."""
+    existing = _find(session)
+    if existing is not None:
+        logger.info("demo portfolio already present: nothing to do")
+        return existing
+    today = today or hk_today()
+    made = DemoPortfolio(created=True)
+    companies: dict[str, EnterpriseRow] = {}
+    for key, profile in _ENTERPRISES.items():
+        companies[key] = register_enterprise(session, profile, SYSTEM)
+        made.enterprises[key] = companies[key].id
+    actors: dict[str, Actor] = {}
+    for user in DEMO_USERS:
+        row = add_user(
+            session,
+            SYSTEM,
+            email=user.email,
+            display_name=user.display_name,
+            role=user.role,
+            password=user.password,
+            enterprise_id=companies[user.enterprise].id if user.enterprise else None,
+            person_id=user.person_id,
+            hasher=hasher,
+        )
+        actors[user.key] = actor_of(row)
+    _cases(session, made, companies, actors, today)
+    logger.info("demo portfolio created: %d users, %d cases", len(DEMO_USERS), 4)
+    return made
+
+
+def _cases(
+    session: Session,
+    made: DemoPortfolio,
+    companies: dict[str, EnterpriseRow],
+    actors: dict[str, Actor],
+    today: date,
+) -> None:
+    officer, approver = actors["officer"], actors["approver"]
+    received = today - timedelta(days=60)
+    specs = [
+        ("RFS-DEMO-0001", "b", "applicant.b", "Canning line for craft beer", "2400000"),
+        ("RFS-DEMO-0002", "b", "applicant.b", "Smart brewhouse automation", "4200000"),
+        ("RFS-DEMO-0003", "a", "applicant", "Second egg-waffle baking line", "3000000"),
+        ("RFS-DEMO-0004", "a", "applicant", "Automated egg-waffle line", "5400000"),
+    ]
+    for reference, company, who, title, machinery in specs:
+        draft = _draft(companies[company].id, reference, title, machinery)
+        app = create_application(session, draft, actors[who])
+        made.applications[reference] = app.id
+        transition_application(session, app.id, "submit", actors[who], received=received)
+        transition_application(session, app.id, "start_screening", officer)
+        if reference == "RFS-DEMO-0001":
+            continue
+        screen_application(session, app.id, officer)
+        transition_application(session, app.id, "pass_screening", officer)
+        transition_application(session, app.id, "refer_to_committee", officer)
+    committee = create_committee(
+        session, "rfs", "RFS Vetting Committee", "再工業化資助計劃審核委員會", officer
+    )
+    members = {}
+    for key in ("member", "member.lam"):
+        members[key] = appoint_member(
+            session,
+            committee.id,
+            officer,
+            person_id=actors[key].id,
+            name=next(u.display_name for u in DEMO_USERS if u.key == key),
+            capacity="member",
+            term_from=today - timedelta(days=365),
+            term_to=today + timedelta(days=730),
+        )
+    funded = made.applications["RFS-DEMO-0004"]
+    earlier = schedule_meeting(session, committee.id, today - timedelta(days=30), [funded], officer)
+    for criterion in criteria_for("rfs").items:
+        for key in ("member", "member.lam"):
+            score_application(
+                session, earlier.id, funded, actors[key], criterion=criterion.code, score=4
+            )
+    decide(
+        session,
+        earlier.id,
+        funded,
+        approver,
+        supported=True,
+        reasons_en="A smart line that meets every criterion.",
+        reasons_zh="智能生產線符合所有準則。",
+        decided_on=today - timedelta(days=30),
+    )
+    _fund(session, made, actors, funded, today)
+    agenda = [made.applications["RFS-DEMO-0002"], made.applications["RFS-DEMO-0003"]]
+    meeting: MeetingRow = schedule_meeting(session, committee.id, today, agenda, officer)
+    made.meeting_id = meeting.id
+    declare_conflict(
+        session,
+        members["member.lam"].id,
+        made.applications["RFS-DEMO-0002"],
+        "Shareholder of the applicant's supplier",
+        actors["member.lam"],
+    )
+
+
+def _fund(
+    session: Session, made: DemoPortfolio, actors: dict[str, Actor], app_id: str, today: date
+) -> None:
+    officer = actors["officer"]
+    grant = Money.of("2000000")
+    sign_agreement(
+        session,
+        app_id,
+        officer,
+        grant=grant,
+        signed_on=today - timedelta(days=25),
+        starts_on=today - timedelta(days=25),
+        ends_on=today + timedelta(days=340),
+        milestones=(
+            ("Line installed", today - timedelta(days=10)),
+            ("Line in production", today + timedelta(days=90)),
+        ),
+    )
+    transition_application(session, app_id, "start_project", officer)
+    transition_application(session, app_id, "complete", officer)
+    claim = submit_claim(
+        session, app_id, Money.of("1500000"), actors["applicant"], submitted_on=today
+    )
+    approve_claim_as_officer(session, claim.id, officer)
+    made.claim_id = claim.id

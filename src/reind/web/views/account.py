@@ -1,0 +1,71 @@
+"""Pages: sign in, sign out, and "my pages" (where a role starts).
+
+The form posts to the same account service the API uses
+(``accounts.authenticate`` then ``auth.start_session``), so a browser
+session made here is the API's session too. Signing in is the one form
+without a CSRF token of its own (there is no session yet); the session is
+renewed on success, so a token planted before sign-in is worthless.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from reind.programme.accounts import NotAuthenticatedError, authenticate
+from reind.programme.audit import Role
+from reind.web.auth import CurrentUser, end_session, start_session
+from reind.web.deps import UnitOfWork
+from reind.web.templating import render
+from reind.web.views.pages import HOME_OF, PageRoute, back_to, read_form
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site, so the sign-in form cannot send anyone elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request, next: str | None = None) -> Response:  # noqa: A002 - the usual name
+    """The sign-in form."""
+    return render(request, "account/sign_in.html", values={}, error=None, next=_safe_next(next))
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request, session: UnitOfWork) -> Response:
+    """Check the e-mail and password; on success start a session and go on."""
+    form = await read_form(request)
+    email = form.values.get("email", "")
+    target = _safe_next(form.values.get("next"))
+    hasher: PasswordHasher | None = request.app.state.password_hasher
+    try:
+        user = authenticate(session, email, form.values.get("password", ""), hasher)
+    except NotAuthenticatedError:
+        return render(
+            request,
+            "account/sign_in.html",
+            status_code=401,
+            values={"email": email},
+            error="The e-mail address or the password is wrong, or the account is not active.",
+            next=target,
+        )
+    start_session(request, user)
+    return back_to(target or HOME_OF.get(Role(user.role), "/"))
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, user: CurrentUser) -> Response:
+    """End the session on this browser (needs the CSRF token like every form)."""
+    end_session(request)
+    return back_to("/sign-in?signed_out=1")
+
+
+@router.get("/me")
+def my_pages(user: CurrentUser) -> Response:
+    """Where the signed-in user's work starts."""
+    return back_to(HOME_OF.get(Role(user.role), "/"))

@@ -1,0 +1,94 @@
+"""Analyst pages: the LegCo progress report as at a date, previewed and downloaded.
+
+The report is built by ``reind.reporting.progress.build_report`` from the
+records (the same function ``reind report progress`` uses), in English or
+Traditional Chinese, as HTML for the preview or PDF for the download.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from reind.core.clock import hk_today
+from reind.core.errors import InvalidInputError
+from reind.core.periods import parse_date
+from reind.programme.audit import Role
+from reind.reporting.progress import LANGUAGES, build_report
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork
+from reind.web.i18n import negotiate
+from reind.web.views.pages import PageRoute, need, page
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+READERS = (Role.ANALYST, Role.AUDITOR, Role.OFFICER, Role.ADMINISTRATOR)
+
+
+def _as_of(text: str | None) -> date:
+    if not text:
+        return hk_today()
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise InvalidInputError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _report_lang(request: Request, asked: str | None) -> str:
+    return asked if asked in LANGUAGES else negotiate(request)
+
+
+@router.get("/analyst")
+def analyst_home(
+    request: Request, user: CurrentUser, as_of: str | None = None, report_lang: str | None = None
+) -> Response:
+    """Choose the date and language of the report; preview it and download it."""
+    need(user, *READERS)
+    day = _as_of(as_of)
+    chosen = _report_lang(request, report_lang)
+    return page(
+        request,
+        "analyst/index.html",
+        user,
+        day=day,
+        report_lang=chosen,
+        report_languages=LANGUAGES,
+        query=f"as_of={day.isoformat()}&report_lang={chosen}",
+    )
+
+
+@router.get("/analyst/report.html")
+def report_preview(
+    request: Request,
+    user: CurrentUser,
+    session: UnitOfWork,
+    as_of: str | None = None,
+    report_lang: str | None = None,
+) -> Response:
+    """The report as HTML, every figure linked to the query and records behind it."""
+    need(user, *READERS)
+    built = build_report(session, _as_of(as_of), lang=_report_lang(request, report_lang))
+    return Response(built.content, media_type="text/html; charset=utf-8")
+
+
+@router.get("/analyst/report.pdf")
+def report_pdf(
+    request: Request,
+    user: CurrentUser,
+    session: UnitOfWork,
+    as_of: str | None = None,
+    report_lang: str | None = None,
+) -> Response:
+    """The report as a PDF file to download."""
+    need(user, *READERS)
+    day = _as_of(as_of)
+    lang = _report_lang(request, report_lang)
+    built = build_report(session, day, lang=lang, fmt="pdf")
+    name = f"reind-progress-report-{day.isoformat()}-{lang}.pdf"
+    return Response(
+        built.content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,183 @@
+"""The enquiries desk: record an enquiry, route it to a centre, answer with schemes that fit.
+
+The answer names the schemes whose own rules find the enquirer eligible or
+possibly eligible (``desk.answer_enquiry``). The rules need a project size
+for most schemes, so the form asks for one (optional) beside the profile.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from reind.core.errors import NotFoundError
+from reind.programme.audit import Actor, Role
+from reind.programme.desk import (
+    CENTRE_NAMES,
+    Centre,
+    answer_enquiry,
+    record_enquiry,
+    route_enquiry,
+)
+from reind.programme.store_desk import EnquiryRow
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork
+from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
+from reind.web.views.portal import parse_money
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+DESK = (Role.OFFICER, Role.ADMINISTRATOR)
+CHANNELS = {"phone": "Phone", "email": "E-mail", "walk_in": "Walk-in", "web": "Website"}
+ENQUIRY_STATES = {"received": "Received", "routed": "Routed to a centre", "answered": "Answered"}
+
+
+def _profile(form: Form) -> dict[str, Any]:
+    profile: dict[str, Any] = {}
+    if form.values.get("incorporated_under"):
+        profile["incorporated_under"] = form.values["incorporated_under"]
+    employees = form.values.get("employees", "").strip()
+    if employees:
+        if employees.isdigit():
+            profile["employees"] = int(employees)
+        else:
+            form.fail("employees", "Give the number of employees as a whole number.")
+    for flag in ("manufacturing", "listed"):
+        if form.values.get(flag) in ("yes", "no"):
+            profile[flag] = form.values[flag] == "yes"
+    cost = parse_money(form, "total_cost", required=False)
+    if cost is not None:
+        profile["total_cost"] = str(cost.amount)
+    return profile
+
+
+def _desk_page(
+    request: Request, user: Any, session: Session, form: Form | None = None, status: int = 200
+) -> Response:
+    rows = session.execute(
+        select(EnquiryRow).order_by(EnquiryRow.received_at.desc()).limit(50)
+    ).scalars()
+    form = form or Form()
+    return page(
+        request,
+        "desk/index.html",
+        user,
+        status_code=status,
+        enquiries=list(rows),
+        channels=CHANNELS,
+        states=ENQUIRY_STATES,
+        values=form.values,
+        errors=form.errors,
+    )
+
+
+@router.get("/desk")
+def desk(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """Recent enquiries and the form to record a new one."""
+    need(user, *DESK)
+    return _desk_page(request, user, session)
+
+
+@router.post("/desk/enquiries")
+async def record(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """Record an enquiry as it arrives."""
+    actor = need(user, *DESK)
+    form = await read_form(request)
+    question = form.text("question")
+    channel = form.values.get("channel", "phone")
+    if channel not in CHANNELS:
+        form.fail("channel", "Choose how the enquiry came in.")
+    profile = _profile(form)
+    created: list[EnquiryRow] = []
+    if form.ok:
+        with attempt(session, form, "question"):
+            created.append(
+                record_enquiry(session, actor, question=question, channel=channel, profile=profile)
+            )
+    if created:
+        return back_to(f"/desk/enquiries/{created[0].id}")
+    return _desk_page(request, user, session, form, 400)
+
+
+def _enquiry_page(
+    request: Request,
+    user: Any,
+    session: Session,
+    enquiry_id: str,
+    form: Form | None = None,
+    status: int = 200,
+) -> Response:
+    row = session.get(EnquiryRow, enquiry_id)
+    if row is None:
+        raise NotFoundError(f"no enquiry {enquiry_id}")
+    form = form or Form()
+    return page(
+        request,
+        "desk/enquiry.html",
+        user,
+        status_code=status,
+        enquiry=row,
+        profile=json.loads(row.profile),
+        suggested=json.loads(row.suggested_schemes),
+        centres=[(c.value, CENTRE_NAMES[c]) for c in Centre],
+        centre_names={c.value: CENTRE_NAMES[c] for c in Centre},
+        channels=CHANNELS,
+        states=ENQUIRY_STATES,
+        values=form.values,
+        errors=form.errors,
+    )
+
+
+@router.get("/desk/enquiries/{enquiry_id}")
+def enquiry(request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
+    """One enquiry: route it, answer it."""
+    need(user, *DESK)
+    return _enquiry_page(request, user, session, enquiry_id)
+
+
+async def _act(
+    request: Request, user: Any, session: Session, enquiry_id: str, act: str, actor: Actor
+) -> Response:
+    form = await read_form(request)
+    if act == "route":
+        centre = form.text("centre")
+        if centre and centre not in {c.value for c in Centre}:
+            form.fail("centre", "Choose one of the four centres.")
+        if form.ok:
+            with attempt(session, form, "centre"):
+                route_enquiry(session, enquiry_id, Centre(centre), actor)
+    else:
+        with attempt(session, form, "note_en"):
+            answer_enquiry(
+                session,
+                enquiry_id,
+                actor,
+                note_en=form.values.get("note_en", "").strip(),
+                note_zh=form.values.get("note_zh", "").strip(),
+            )
+    if form.ok:
+        return back_to(f"/desk/enquiries/{enquiry_id}?done={act}")
+    return _enquiry_page(request, user, session, enquiry_id, form, 400)
+
+
+@router.post("/desk/enquiries/{enquiry_id}/routing")
+async def route(
+    request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Send the enquiry to one of the four SME centres."""
+    actor = need(user, *DESK)
+    return await _act(request, user, session, enquiry_id, "route", actor)
+
+
+@router.post("/desk/enquiries/{enquiry_id}/answer")
+async def answer(
+    request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Answer, pointing to the schemes the rules find fit the enquirer."""
+    actor = need(user, *DESK)
+    return await _act(request, user, session, enquiry_id, "answer", actor)

@@ -1,0 +1,180 @@
+"""Claims and money: the officer's check, finance's approval and payment, project ledgers.
+
+A claim is approved twice: first by an officer (``/workbench/claims``), then
+by finance (``/finance``), and the service refuses the second approval from
+the person who gave the first. Finance then pays it; every movement is a
+line in the project's ledger (``/finance/projects/{id}``), beside the
+balances that may never cross (disbursed <= approved claims <= claimed <=
+committed <= approved grant).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from reind.core.clock import hk_today
+from reind.core.money import Money
+from reind.programme.audit import Actor, Role
+from reind.programme.claims import (
+    approve_claim_as_finance,
+    approve_claim_as_officer,
+    disburse,
+    ledger_of,
+    reject_claim,
+)
+from reind.programme.store import ApplicationRow, EnterpriseRow
+from reind.programme.store_money import ClaimRow, LedgerEntryRow, LedgerRow
+from reind.programme.workflow import workflow_for
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork
+from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+MOVEMENTS = {
+    "claimed": "Claim submitted",
+    "claim_approved": "Claim approved",
+    "claim_rejected": "Claim not approved",
+    "disbursed": "Paid",
+}
+"""Ledger movements in plain words."""
+
+
+def _claims(session: Session, states: tuple[str, ...]) -> list[Any]:
+    return list(
+        session.execute(
+            select(ClaimRow, ApplicationRow, EnterpriseRow)
+            .join(ApplicationRow, ApplicationRow.id == ClaimRow.application_id)
+            .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
+            .where(ClaimRow.state.in_(states))
+            .order_by(ClaimRow.submitted_on, ClaimRow.id)
+        ).all()
+    )
+
+
+def _claims_page(
+    request: Request,
+    user: Any,
+    session: Session,
+    actor: Actor,
+    form: Form | None = None,
+    status_code: int = 200,
+) -> Response:
+    form = form or Form()
+    if actor.role is Role.FINANCE:
+        waiting = _claims(session, ("officer_approved",))
+        payable = _claims(session, ("approved",))
+    else:
+        waiting = _claims(session, ("submitted",))
+        payable = []
+    return page(
+        request,
+        "finance/claims.html",
+        user,
+        status_code=status_code,
+        waiting=waiting,
+        payable=payable,
+        stage="finance" if actor.role is Role.FINANCE else "officer",
+        today=hk_today(),
+        values=form.values,
+        errors=form.errors,
+        Money=Money,
+    )
+
+
+@router.get("/workbench/claims")
+def officer_claims(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """Claims waiting for an officer's check."""
+    actor = need(user, Role.OFFICER)
+    return _claims_page(request, user, session, actor)
+
+
+@router.get("/finance")
+def finance_claims(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """Claims checked by an officer and waiting for finance, and approved claims to pay."""
+    actor = need(user, Role.FINANCE)
+    return _claims_page(request, user, session, actor)
+
+
+@router.post("/claims/{claim_id}/decision")
+async def decide_claim(
+    request: Request, claim_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Approve or reject a claim at the user's stage (officer first, finance second)."""
+    actor = need(user, Role.OFFICER, Role.FINANCE)
+    form = await read_form(request)
+    verdict = form.text("verdict")
+    reason = form.values.get(f"reason_{claim_id}", "").strip()
+    if verdict == "reject" and not reason:
+        form.fail(f"reason_{claim_id}", "Give the reason the claim is not approved.")
+    if form.ok:
+        with attempt(session, form, f"reason_{claim_id}"):
+            if verdict == "reject":
+                reject_claim(session, claim_id, actor, reason)
+            elif actor.role is Role.FINANCE:
+                approve_claim_as_finance(session, claim_id, actor)
+            else:
+                approve_claim_as_officer(session, claim_id, actor)
+    home = "/finance" if actor.role is Role.FINANCE else "/workbench/claims"
+    if form.ok:
+        return back_to(f"{home}?done={verdict}")
+    return _claims_page(request, user, session, actor, form, 400)
+
+
+@router.post("/claims/{claim_id}/payment")
+async def pay_claim(
+    request: Request, claim_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Pay an approved claim in full today."""
+    actor = need(user, Role.FINANCE)
+    form = await read_form(request)
+    with attempt(session, form, f"pay_{claim_id}"):
+        disburse(session, claim_id, actor, paid_on=hk_today())
+    if form.ok:
+        return back_to("/finance?done=paid")
+    return _claims_page(request, user, session, actor, form, 400)
+
+
+@router.get("/finance/projects")
+def projects(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """Every project with money committed or claimed, and its balances."""
+    need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
+    rows = session.execute(
+        select(LedgerRow, ApplicationRow)
+        .join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id)
+        .where(LedgerRow.approved_cents > 0)
+        .order_by(ApplicationRow.reference)
+    ).all()
+    return page(request, "finance/projects.html", user, rows=rows, Money=Money)
+
+
+@router.get("/finance/projects/{application_id}")
+def project_ledger(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """The ledger of one project: balances and every movement."""
+    actor = need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
+    ledger = ledger_of(session, application_id, actor)
+    app = session.get(ApplicationRow, application_id)
+    assert app is not None
+    entries = session.execute(
+        select(LedgerEntryRow)
+        .where(LedgerEntryRow.application_id == application_id)
+        .order_by(LedgerEntryRow.id)
+    ).scalars()
+    return page(
+        request,
+        "finance/ledger.html",
+        user,
+        app=app,
+        workflow=workflow_for(app.scheme),
+        ledger=ledger,
+        entries=list(entries),
+        movements=MOVEMENTS,
+        Money=Money,
+    )

@@ -1,0 +1,237 @@
+"""Applicant portal, part one: my applications, schemes for me, the application form.
+
+The form is generated from the scheme itself: one budget line per cost
+category the scheme funds (its ``eligible_cost_categories`` parameter in
+force today) and one question per input of the scheme's formula that the
+register does not already know (``case_inputs`` fills the date, the total
+cost and the enterprise's profile). Saving makes a draft; it is submitted
+from the application's own page, after documents are attached.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from reind.core.clock import hk_today
+from reind.core.errors import InvalidInputError, NotFoundError
+from reind.core.money import Money
+from reind.programme.applications import (
+    ApplicationDraft,
+    CostLine,
+    create_application,
+    optional_parameter,
+)
+from reind.programme.audit import Actor, Role
+from reind.programme.store import ApplicationRow, EnterpriseRow
+from reind.programme.workflow import workflow_for
+from reind.rules.engine import Engine
+from reind.schemes.catalogue import default_engine
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork
+from reind.web.views.eligibility import fits_for
+from reind.web.views.forms import FormField, form_fields, parse_form
+from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+KNOWN_FROM_RECORDS = frozenset(
+    {
+        "received",
+        "total_cost",
+        "amount_requested",
+        "incorporated_under",
+        "employees",
+        "manufacturing",
+        "listed",
+        "prior_approvals",
+    }
+)
+"""Inputs the programme fills from the application, its budget and the register."""
+
+CATEGORY_LABELS = {
+    "machinery_equipment": "Machinery and equipment",
+    "technical_consultancy": "Technical consultancy",
+    "testing": "Testing and certification",
+    "staff_training": "Staff training",
+    "manpower": "Manpower",
+    "equipment": "Equipment",
+    "other_direct_costs": "Other direct costs",
+}
+"""Plain names for cost categories (translated on the page); others are spelled out."""
+
+QUESTION_LABELS = {
+    "new_line_in_hong_kong": "Will the project set up a new production line in Hong Kong?",
+    "smart_manufacturing": "Will the new line use smart manufacturing technology?",
+    "ineligible_costs": "Costs in your budget that the scheme does not fund (HK$)",
+}
+"""Questions put in plain words; other inputs use their field names."""
+
+
+def category_label(code: str) -> str:
+    """The plain English name of a cost category (the msgid of its translation)."""
+    return CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+def parse_money(form: Form, name: str, *, required: bool = True) -> Money | None:
+    """A HK$ amount typed as "1,200,000" or "HK$1,200,000.50"; errors noted on ``name``."""
+    text = form.values.get(name, "").strip().replace(",", "").replace("HK$", "").replace("$", "")
+    if not text:
+        if required:
+            form.fail(name, "Please fill this in.")
+        return None
+    try:
+        amount = Money.of(text)
+    except (InvalidInputError, ArithmeticError, ValueError):
+        form.fail(name, "Enter an amount in Hong Kong dollars, like 1,200,000.")
+        return None
+    if amount.is_negative():
+        form.fail(name, "The amount cannot be negative.")
+        return None
+    return amount
+
+
+def own_enterprise(session: Session, actor: Actor) -> EnterpriseRow:
+    """The applicant's enterprise."""
+    row = session.get(EnterpriseRow, actor.enterprise_id) if actor.enterprise_id else None
+    if row is None:
+        raise NotFoundError("your account is not linked to an enterprise")
+    return row
+
+
+def cost_categories(engine: Engine, scheme: str, day: date) -> tuple[str, ...]:
+    """The categories the scheme funds on ``day`` (one "other" line when it names none)."""
+    parameter = optional_parameter(engine, scheme, "eligible_cost_categories")
+    value = parameter.at(day) if parameter is not None else None
+    if value is None or not isinstance(value.value, tuple):
+        return ("other_direct_costs",)
+    return tuple(str(v) for v in value.value)
+
+
+def questions(engine: Engine, scheme: str) -> list[FormField]:
+    """The scheme's inputs the applicant answers (those the records do not give)."""
+    model = engine.scheme(scheme).inputs
+    return [f for f in form_fields(model) if f.name not in KNOWN_FROM_RECORDS and f.kind != "json"]
+
+
+@router.get("/portal")
+def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """The enterprise's applications and where each stands (the applicant's labels)."""
+    actor = need(user, Role.APPLICANT)
+    enterprise = own_enterprise(session, actor)
+    rows = session.execute(
+        select(ApplicationRow)
+        .where(ApplicationRow.enterprise_id == enterprise.id)
+        .order_by(ApplicationRow.created_at.desc())
+    ).scalars()
+    engine = default_engine()
+    apps = [(row, engine.scheme(row.scheme), workflow_for(row.scheme)) for row in rows]
+    return page(request, "portal/home.html", user, enterprise=enterprise, apps=apps)
+
+
+@router.get("/portal/schemes")
+def schemes_for_me(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """The catalogue as the rules see this enterprise: fits first."""
+    actor = need(user, Role.APPLICANT)
+    enterprise = own_enterprise(session, actor)
+    day = hk_today()
+    fits = fits_for(enterprise, day)
+    engine = default_engine()
+    groups = {
+        key: [(f, engine.scheme(f.code)) for f in fits if f.outcome in outcomes]
+        for key, outcomes in (
+            ("fit", {"eligible", "tentative"}),
+            ("unknown", {"unknown"}),
+            ("no", {"ineligible"}),
+        )
+    }
+    return page(request, "portal/schemes.html", user, enterprise=enterprise, groups=groups, day=day)
+
+
+def _apply_page(
+    request: Request, user: Any, scheme: str, form: Form, status_code: int = 200
+) -> Response:
+    engine = default_engine()
+    return page(
+        request,
+        "portal/apply.html",
+        user,
+        status_code=status_code,
+        scheme=engine.scheme(scheme),
+        categories=[(c, category_label(c)) for c in cost_categories(engine, scheme, hk_today())],
+        questions=questions(engine, scheme),
+        question_labels=QUESTION_LABELS,
+        values=form.values,
+        errors=form.errors,
+    )
+
+
+@router.get("/portal/apply/{scheme}")
+def application_form(request: Request, scheme: str, user: CurrentUser) -> Response:
+    """A blank application form for the scheme."""
+    need(user, Role.APPLICANT)
+    code = default_engine().scheme(scheme).code
+    return _apply_page(request, user, code, Form())
+
+
+def _cost_lines(form: Form, categories: tuple[str, ...]) -> list[CostLine]:
+    lines = []
+    for category in categories:
+        amount = parse_money(form, f"cost_{category}", required=False)
+        if amount is None or amount.cents == 0:
+            continue
+        description = form.values.get(f"desc_{category}", "").strip() or category_label(category)
+        lines.append(CostLine(category, description, amount))
+    return lines
+
+
+def _answers(form: Form, engine: Engine, scheme: str) -> dict[str, Any]:
+    fields = questions(engine, scheme)
+    parsed, problems = parse_form(fields, form.values)
+    for problem in problems:
+        form.fail(problem.split(":", 1)[0], problem)
+    model = engine.scheme(scheme).inputs.model_fields
+    for name, value in parsed.items():
+        try:
+            TypeAdapter[Any](model[name].annotation or Any).validate_python(value)
+        except ValidationError as exc:
+            form.fail(name, exc.errors()[0]["msg"])
+    return parsed
+
+
+@router.post("/portal/apply/{scheme}")
+async def save_draft(
+    request: Request, scheme: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Save the application as a draft; on any problem the form comes back as typed."""
+    actor = need(user, Role.APPLICANT)
+    engine = default_engine()
+    code = engine.scheme(scheme).code
+    form = await read_form(request)
+    title = form.text("title")
+    requested = parse_money(form, "amount_requested")
+    lines = _cost_lines(form, cost_categories(engine, code, hk_today()))
+    if form.ok and not lines:
+        form.fail("", "Add at least one line to the budget.")
+    facts = _answers(form, engine, code)
+    if form.ok and requested is not None:
+        draft = ApplicationDraft(
+            scheme=code,
+            enterprise_id=own_enterprise(session, actor).id,
+            title=title,
+            amount_requested=requested,
+            cost_lines=tuple(lines),
+            facts=facts,
+        )
+        created: list[ApplicationRow] = []
+        with attempt(session, form):
+            created.append(create_application(session, draft, actor, engine=engine))
+        if created:
+            return back_to(f"/portal/applications/{created[0].id}?saved=1")
+    return _apply_page(request, user, code, form, status_code=400)

@@ -1,0 +1,241 @@
+"""Applicant portal, part two: one application, from draft to claims.
+
+The applicant follows the status by its public label (the workflow's
+``applicant`` label, never the office's internal one), attaches documents,
+submits, answers a request for information (the officer's note is shown;
+sending the answer resubmits the application), and once an agreement is
+signed files milestone reports and claims.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from reind.core.clock import hk_today
+from reind.core.errors import InvalidInputError
+from reind.core.money import Money
+from reind.core.periods import parse_date
+from reind.programme.agreements import REPORT_KINDS, submit_report
+from reind.programme.applications import (
+    attach_document,
+    cost_lines,
+    facts_of,
+    get_application,
+    total_cost,
+)
+from reind.programme.audit import Actor, Role, events_for
+from reind.programme.claims import CLAIMABLE, submit_claim
+from reind.programme.store import ApplicationRow, DocumentRow
+from reind.programme.store_money import AgreementRow, ClaimRow, MilestoneRow, ProgressReportRow
+from reind.programme.transitions import transition_application
+from reind.programme.workflow import workflow_for
+from reind.schemes.catalogue import default_engine
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork
+from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
+from reind.web.views.portal import category_label, parse_money
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+EDITABLE = {"draft", "returned_for_information"}
+"""States in which the applicant may still add documents."""
+
+
+def information_requested(session: Session, app: ApplicationRow) -> str | None:
+    """The officer's note when the application was last returned for information."""
+    note = None
+    for event in events_for(session, "application", app.id):
+        if event.kind == "application.transitioned":
+            payload = json.loads(event.payload)
+            if payload.get("action") == "return_for_information":
+                note = str(payload.get("note", ""))
+    return note
+
+
+def parse_day(form: Form, name: str) -> date | None:
+    """A date field (YYYY-MM-DD); an error is noted when it is missing or wrong."""
+    text = form.values.get(name, "").strip()
+    if not text:
+        form.fail(name, "Please fill this in.")
+        return None
+    try:
+        return parse_date(text)
+    except (InvalidInputError, ValueError):
+        form.fail(name, "Enter a date like 2025-03-31.")
+        return None
+
+
+def _case_page(
+    request: Request,
+    user: Any,
+    session: Session,
+    actor: Actor,
+    application_id: str,
+    form: Form | None = None,
+    status_code: int = 200,
+) -> Response:
+    app = get_application(session, application_id, actor)
+    engine = default_engine()
+    agreement = session.execute(
+        select(AgreementRow).where(AgreementRow.application_id == app.id)
+    ).scalar_one_or_none()
+    milestones: list[MilestoneRow] = []
+    reports: list[ProgressReportRow] = []
+    if agreement is not None:
+        milestones = list(
+            session.execute(
+                select(MilestoneRow)
+                .where(MilestoneRow.agreement_id == agreement.id)
+                .order_by(MilestoneRow.due_on)
+            ).scalars()
+        )
+        reports = list(
+            session.execute(
+                select(ProgressReportRow)
+                .where(ProgressReportRow.agreement_id == agreement.id)
+                .order_by(ProgressReportRow.id)
+            ).scalars()
+        )
+    documents = session.execute(
+        select(DocumentRow.filename, DocumentRow.size, DocumentRow.uploaded_at)
+        .where(DocumentRow.application_id == app.id)
+        .order_by(DocumentRow.uploaded_at)
+    ).all()
+    claims = session.execute(
+        select(ClaimRow).where(ClaimRow.application_id == app.id).order_by(ClaimRow.submitted_on)
+    ).scalars()
+    form = form or Form()
+    return page(
+        request,
+        "portal/application.html",
+        user,
+        status_code=status_code,
+        app=app,
+        scheme=engine.scheme(app.scheme),
+        workflow=workflow_for(app.scheme),
+        lines=[(line, category_label(line.category)) for line in cost_lines(session, app.id)],
+        total=total_cost(session, app.id),
+        requested=Money(app.amount_requested_cents),
+        facts=facts_of(app),
+        documents=documents,
+        note=information_requested(session, app),
+        agreement=agreement,
+        milestones=milestones,
+        reports=reports,
+        claims=list(claims),
+        claimable=app.state in CLAIMABLE,
+        editable=app.state in EDITABLE,
+        report_kinds=sorted(REPORT_KINDS),
+        values=form.values,
+        errors=form.errors,
+        today=hk_today(),
+        Money=Money,
+    )
+
+
+@router.get("/portal/applications/{application_id}")
+def application_page(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """One application: status, budget, documents, and what can be done next."""
+    actor = need(user, Role.APPLICANT)
+    return _case_page(request, user, session, actor, application_id)
+
+
+@router.post("/portal/applications/{application_id}/documents")
+async def upload(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Attach a supporting document (PDF, image, spreadsheet ...)."""
+    actor = need(user, Role.APPLICANT)
+    form = await read_form(request)
+    upload = form.files.get("document")
+    if upload is None or not upload.filename:
+        form.fail("document", "Choose a file to upload.")
+    else:
+        content = await upload.read()
+        with attempt(session, form, "document"):
+            app = get_application(session, application_id, actor)
+            if app.state not in EDITABLE:
+                form.fail("document", "Documents can only be added before you submit.")
+            else:
+                attach_document(
+                    session,
+                    app.id,
+                    actor,
+                    filename=upload.filename,
+                    media_type=upload.content_type or "application/octet-stream",
+                    content=content,
+                )
+    if form.ok:
+        return back_to(f"/portal/applications/{application_id}?uploaded=1#documents")
+    return _case_page(request, user, session, actor, application_id, form, 400)
+
+
+@router.post("/portal/applications/{application_id}/submission")
+async def submit(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Submit a draft, or send the information asked for (resubmit)."""
+    actor = need(user, Role.APPLICANT)
+    form = await read_form(request)
+    app = get_application(session, application_id, actor)
+    action = "resubmit" if app.state == "returned_for_information" else "submit"
+    answer = form.text("answer", required=action == "resubmit")
+    if form.ok:
+        with attempt(session, form):
+            transition_application(session, app.id, action, actor, note=answer)
+    if form.ok:
+        return back_to(f"/portal/applications/{application_id}?sent=1")
+    return _case_page(request, user, session, actor, application_id, form, 400)
+
+
+@router.post("/portal/applications/{application_id}/claims")
+async def claim(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Claim money under the signed agreement."""
+    actor = need(user, Role.APPLICANT)
+    form = await read_form(request)
+    amount = parse_money(form, "claim_amount")
+    if amount is not None and amount.cents == 0:
+        form.fail("claim_amount", "The amount must be more than HK$0.")
+    if form.ok and amount is not None:
+        with attempt(session, form, "claim_amount"):
+            submit_claim(session, application_id, amount, actor, submitted_on=hk_today())
+    if form.ok:
+        return back_to(f"/portal/applications/{application_id}?claimed=1#claims")
+    return _case_page(request, user, session, actor, application_id, form, 400)
+
+
+@router.post("/portal/applications/{application_id}/reports")
+async def report(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """File a milestone (progress), final or post-completion report."""
+    actor = need(user, Role.APPLICANT)
+    form = await read_form(request)
+    kind = form.text("kind")
+    period_end = parse_day(form, "period_end")
+    summary = form.text("summary")
+    if form.ok and period_end is not None:
+        with attempt(session, form, "summary"):
+            submit_report(
+                session,
+                application_id,
+                actor,
+                kind=kind,
+                period_end=period_end,
+                submitted_on=hk_today(),
+                summary=summary,
+            )
+    if form.ok:
+        return back_to(f"/portal/applications/{application_id}?reported=1#reports")
+    return _case_page(request, user, session, actor, application_id, form, 400)

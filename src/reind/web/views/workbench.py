@@ -1,0 +1,277 @@
+"""Officer workbench: queues by state, one case with its screening trace, allowed actions.
+
+An officer sees every application in a queue per workflow state (the
+office's own labels), opens one, runs the scheme's rules on it (the stored
+decision shows the reasons and every parameter used, with its date and
+source: "why this amount"), and moves it on. Only the transitions the
+workflow allows the officer's role *from the current state* are offered;
+a forged post of any other is refused by the same workflow check.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from reind.core.errors import ForbiddenError
+from reind.core.money import Money
+from reind.programme.agreements import sign_agreement
+from reind.programme.applications import cost_lines, facts_of, get_application, total_cost
+from reind.programme.audit import Actor, Role, events_for
+from reind.programme.store import ApplicationRow, DocumentRow, EnterpriseRow
+from reind.programme.transitions import screen_application, transition_application
+from reind.programme.workflow import Workflow, all_workflows, workflow_for
+from reind.rules.store import load_decision
+from reind.schemes.catalogue import default_engine
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork
+from reind.web.i18n import negotiate
+from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
+from reind.web.views.portal import category_label, parse_money
+from reind.web.views.portal_case import parse_day
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+STAFF = (Role.OFFICER, Role.ADMINISTRATOR)
+QUEUE_ORDER = (
+    "submitted",
+    "screening",
+    "returned_for_information",
+    "assessment",
+    "vetting_committee",
+    "supported_in_principle",
+    "agreement_signed",
+    "in_progress",
+    "completed",
+    "post_completion_monitoring",
+    "draft",
+    "not_supported",
+    "closed",
+    "withdrawn",
+)
+"""Queues in the order the office works them; states not listed come last."""
+
+ACTION_LABELS = {
+    "submit": "Submit",
+    "start_screening": "Start screening",
+    "return_for_information": "Ask the applicant for information",
+    "resubmit": "Resubmit",
+    "pass_screening": "Pass screening",
+    "fail_screening": "Fail screening",
+    "refer_to_committee": "Refer to the vetting committee",
+    "support": "Support",
+    "not_support": "Do not support",
+    "sign_agreement": "Sign the agreement",
+    "start_project": "Start the project",
+    "complete": "Mark the project completed",
+    "begin_monitoring": "Begin post-completion monitoring",
+    "close": "Close",
+    "withdraw": "Withdraw",
+    "approve": "Approve",
+    "reject": "Reject",
+}
+"""Button text for each workflow action (msgids of their translations)."""
+
+SPECIAL = {"sign_agreement", "support", "not_support"}
+"""Actions taken through their own forms (agreement; committee decision), not a button."""
+
+
+def _queue_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)
+    ).all()
+    return {state: int(n) for state, n in rows}
+
+
+@router.get("/workbench")
+def queues(
+    request: Request, user: CurrentUser, session: UnitOfWork, state: str | None = None
+) -> Response:
+    """The queues by state, and the applications in the chosen one."""
+    need(user, *STAFF)
+    counts = _queue_counts(session)
+    states = sorted(counts, key=lambda s: (QUEUE_ORDER.index(s) if s in QUEUE_ORDER else 99, s))
+    chosen = state if state in counts else next(iter(states), None)
+    rows: list[Any] = []
+    if chosen is not None:
+        rows = list(
+            session.execute(
+                select(ApplicationRow, EnterpriseRow)
+                .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
+                .where(ApplicationRow.state == chosen)
+                .order_by(ApplicationRow.received, ApplicationRow.reference)
+            ).all()
+        )
+    return page(
+        request,
+        "workbench/queues.html",
+        user,
+        states=states,
+        counts=counts,
+        chosen=chosen,
+        rows=rows,
+        labels=staff_labels(states, negotiate(request)),
+        engine=default_engine(),
+        Money=Money,
+    )
+
+
+@cache
+def _workflows() -> tuple[Workflow, ...]:
+    return tuple(all_workflows())
+
+
+def staff_labels(states: list[str], lang: str) -> dict[str, str]:
+    """The office's label of each state (from the first workflow that has it)."""
+    labels = {}
+    for state in states:
+        for workflow in _workflows():
+            if state in workflow.states:
+                labels[state] = workflow.label(state, "staff", lang)
+                break
+        else:
+            labels[state] = state
+    return labels
+
+
+def _case(
+    request: Request,
+    user: Any,
+    session: Session,
+    actor: Actor,
+    application_id: str,
+    form: Form | None = None,
+    status_code: int = 200,
+) -> Response:
+    app = get_application(session, application_id, actor)
+    workflow = workflow_for(app.scheme)
+    decision = (
+        load_decision(session, app.screening_decision_id) if app.screening_decision_id else None
+    )
+    actions = [t for t in workflow.actions(app.state, actor.role) if t.action not in SPECIAL]
+    documents = session.execute(
+        select(DocumentRow.id, DocumentRow.filename, DocumentRow.size)
+        .where(DocumentRow.application_id == app.id)
+        .order_by(DocumentRow.uploaded_at)
+    ).all()
+    form = form or Form()
+    return page(
+        request,
+        "workbench/application.html",
+        user,
+        status_code=status_code,
+        app=app,
+        enterprise=session.get(EnterpriseRow, app.enterprise_id),
+        scheme=default_engine().scheme(app.scheme),
+        workflow=workflow,
+        lines=[(line, category_label(line.category)) for line in cost_lines(session, app.id)],
+        total=total_cost(session, app.id),
+        requested=Money(app.amount_requested_cents),
+        facts=facts_of(app),
+        documents=documents,
+        decision=decision,
+        actions=actions,
+        action_labels=ACTION_LABELS,
+        may_sign=app.state == "supported_in_principle" and actor.role is Role.OFFICER,
+        events=events_for(session, "application", app.id),
+        values=form.values,
+        errors=form.errors,
+        Money=Money,
+    )
+
+
+@router.get("/workbench/applications/{application_id}")
+def case_page(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """One application as the office sees it."""
+    actor = need(user, *STAFF)
+    return _case(request, user, session, actor, application_id)
+
+
+@router.post("/workbench/applications/{application_id}/screening")
+async def screen(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Run the scheme's rules on the application and keep the decision."""
+    actor = need(user, *STAFF)
+    form = await read_form(request)
+    with attempt(session, form):
+        screen_application(session, application_id, actor)
+    if form.ok:
+        return back_to(f"/workbench/applications/{application_id}#screening")
+    return _case(request, user, session, actor, application_id, form, 400)
+
+
+@router.post("/workbench/applications/{application_id}/transitions")
+async def transition(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Take one of the offered actions (with an optional note to the file)."""
+    actor = need(user, *STAFF)
+    form = await read_form(request)
+    action = form.text("action")
+    note = form.values.get("note", "").strip()
+    app = get_application(session, application_id, actor)
+    allowed = {t.action for t in workflow_for(app.scheme).actions(app.state, actor.role)}
+    if action not in allowed - SPECIAL:
+        raise ForbiddenError(f"the action {action!r} is not open to you on this application now")
+    if action == "return_for_information" and not note:
+        form.fail("note", "Say what information the applicant should send.")
+    if form.ok:
+        with attempt(session, form, "note"):
+            transition_application(session, app.id, action, actor, note=note)
+    if form.ok:
+        return back_to(f"/workbench/applications/{application_id}?done={action}")
+    return _case(request, user, session, actor, application_id, form, 400)
+
+
+@router.post("/workbench/applications/{application_id}/agreement")
+async def agreement(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Sign the funding agreement: commit the grant and move the application on."""
+    actor = need(user, Role.OFFICER)
+    form = await read_form(request)
+    grant = parse_money(form, "grant")
+    signed_on = parse_day(form, "signed_on")
+    starts_on = parse_day(form, "starts_on")
+    ends_on = parse_day(form, "ends_on")
+    if form.ok and grant and signed_on and starts_on and ends_on:
+        with attempt(session, form, "grant"):
+            sign_agreement(
+                session,
+                application_id,
+                actor,
+                grant=grant,
+                signed_on=signed_on,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+    if form.ok:
+        return back_to(f"/workbench/applications/{application_id}?done=sign_agreement")
+    return _case(request, user, session, actor, application_id, form, 400)
+
+
+@router.get("/documents/{document_id}")
+def document(document_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
+    """A supporting document, for whoever may see its application."""
+    actor = need(user, *Role)
+    row = session.get(DocumentRow, document_id)
+    if row is None:
+        raise ForbiddenError("no such document, or you may not see it")
+    get_application(session, row.application_id, actor)
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in row.filename)
+    return Response(
+        row.content,
+        media_type=row.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,129 @@
+"""The demo portfolio the page tests run on, and the helpers they share.
+
+``demo_template`` builds the demo (``reind.web.demo_users``) once per test
+module on a migrated SQLite copy; each test gets its own copy of that file,
+so tests can change what they like. ``Browser`` is a TestClient that signs
+in through the sign-in form and reads the CSRF token the pages carry.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response  # what Starlette's TestClient speaks
+
+from reind.core.db import Database
+from reind.web.app import create_app
+from reind.web.demo_users import DemoPortfolio, create_demo_portfolio
+from tests.web.world import FAST_HASHER
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Demo:
+    """A demo database and what is in it."""
+
+    db: Database
+    portfolio: DemoPortfolio
+
+    def app_id(self, reference: str) -> str:
+        """The id of demo application ``reference`` (e.g. "RFS-DEMO-0002")."""
+        return self.portfolio.applications[reference]
+
+    def browser(self, who: str | None = None) -> Browser:
+        """A client, signed in as demo user ``who`` (e.g. "officer") when given."""
+        client = Browser(create_app(self.db, secure_cookies=False, password_hasher=FAST_HASHER))
+        if who is not None:
+            user = self.portfolio.user(who)
+            answer = client.post("/sign-in", data={"email": user.email, "password": user.password})
+            assert answer.status_code == 200, answer.text
+        return client
+
+
+class Browser(TestClient):
+    """A TestClient that posts forms with the CSRF token of the last page it read."""
+
+    token = ""
+
+    def page(self, url: str) -> Response:
+        """GET a page and remember its CSRF token."""
+        answer = self.get(url)
+        found = CSRF.search(answer.text)
+        if found:
+            self.token = found.group(1)
+        return answer
+
+    def submit(
+        self,
+        url: str,
+        data: dict[str, str],
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Response:
+        """POST a form with the CSRF token, without following the redirect."""
+        return self.post(
+            url, data={**data, "csrf_token": self.token}, files=files, follow_redirects=False
+        )
+
+
+@pytest.fixture(scope="module")
+def demo_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, DemoPortfolio]:
+    """A SQLite file holding the demo portfolio, made once per module."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    database = Database(f"sqlite:///{path}")
+    with database.unit_of_work() as session:
+        portfolio = create_demo_portfolio(session, hasher=FAST_HASHER)
+    database.dispose()
+    return path, portfolio
+
+
+@pytest.fixture
+def demo(demo_template: tuple[Path, DemoPortfolio], tmp_path: Path) -> Iterator[Demo]:
+    """A fresh copy of the demo for one test."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template[0], path)
+    database = Database(f"sqlite:///{path}")
+    try:
+        yield Demo(database, demo_template[1])
+    finally:
+        database.dispose()
+
+
+def text_of(answer: Response) -> str:
+    """The page's text without tags, spaces collapsed (for reading assertions)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", answer.text).split())
+
+
+def test_the_demo_is_made_once_and_found_again(demo: Demo) -> None:
+    with demo.db.unit_of_work() as session:
+        again = create_demo_portfolio(session, hasher=FAST_HASHER)
+    assert not again.created
+    assert again.applications == demo.portfolio.applications
+    assert again.claim_id == demo.portfolio.claim_id and again.meeting_id
+
+
+def test_every_demo_user_can_sign_in_and_lands_on_their_pages(demo: Demo) -> None:
+    web = demo.browser()
+    for user in demo.portfolio.users:
+        web.cookies.clear()
+        answer = web.post(
+            "/sign-in",
+            data={"email": user.email, "password": user.password},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, user.key
+        landing = web.get(answer.headers["location"])
+        if user.key == "plant":  # the dashboard needs a running plant, which reind demo starts
+            assert answer.headers["location"] == "/plant"
+            continue
+        assert landing.status_code == 200, (user.key, landing.text[:300])
+        assert user.display_name in landing.text
