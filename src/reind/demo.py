@@ -29,7 +29,7 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from reind.core.db import Database
-from reind.factory.ingest.gateway import Gateway, GatewayConfig
+from reind.factory.ingest.gateway import Gateway, GatewayConfig, broker_address
 from reind.factory.ingest.store import open_store
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
@@ -38,6 +38,7 @@ from reind.programme.accounts import add_user
 from reind.programme.audit import SYSTEM, Role
 from reind.programme.seed.portfolio import seed_portfolio
 from reind.programme.store_accounts import UserRow
+from reind.settings import Settings
 from reind.web.app import create_app
 from reind.web.plant_lines import brewery_line, waffle_line
 from reind.web.plant_link import PlantLink
@@ -272,6 +273,53 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             except Exception:
                 logger.exception("failed while stopping the demo; carrying on")
     console.print("stopped cleanly")
+
+
+def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
+    """A real deployment: the configured database, broker and telemetry store.
+
+    Same composition as the demo minus the twins and the embedded broker: the
+    web app, and, when ``REIND_MQTT_URL`` is set, the gateway and the plant
+    dashboard's host connection to the real machines.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.effective_database_url)
+    stoppers: list[Callable[[], None]] = [database.dispose]
+    try:
+        database.migrate()
+        app = create_app(
+            database,
+            session_secret=settings.session_secret or _secret(settings.data_dir),
+            secure_cookies=settings.secure_cookies,
+        )
+        if settings.mqtt_url:
+            alarms = AlarmEngine(rules=demo_alarm_rules())
+            config = GatewayConfig(
+                broker_url=settings.mqtt_url,
+                store_url=settings.effective_telemetry_url,
+                client_id=f"reind-gateway-{socket.gethostname()}",
+                alarm_engine=alarms,
+            )
+            store = open_store(config.store_url)
+            stoppers.append(store.close)
+            gateway = Gateway(config, store)
+            gateway.start()
+            stoppers.append(gateway.stop)
+            broker_host, broker_port = broker_address(settings.mqtt_url)
+            link = PlantLink(broker_host, broker_port, [waffle_line(), brewery_line()], alarms)
+            link.start()
+            stoppers.append(link.stop)
+            app.state.plant = link
+        server = _Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        server.listen_for_stop()
+        console.print(f"reind serving on http://{host}:{port}")
+        server.run()
+    finally:
+        for stop in reversed(stoppers):
+            try:
+                stop()
+            except Exception:
+                logger.exception("failed while stopping; carrying on")
 
 
 def _print_ready(console: Console, url: str, mqtt_port: int) -> None:

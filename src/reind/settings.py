@@ -27,8 +27,19 @@ class Settings(BaseSettings):
     )
     mqtt_url: str | None = Field(default=None, description="mqtt://host:port of the broker.")
     language: str = Field(default="en", pattern=r"^(en|zh-Hant)$")
+    session_secret: str | None = Field(
+        default=None, description="Signs session cookies; give every server the same one."
+    )
+    secure_cookies: bool = Field(
+        default=True, description="Send cookies over HTTPS only; switch off only for local http."
+    )
 
     @property
     def effective_database_url(self) -> str:
         """The database URL, defaulting to ``data_dir/reind.db`` (SQLite)."""
         return self.database_url or f"sqlite:///{self.data_dir / 'reind.db'}"
+
+    @property
+    def effective_telemetry_url(self) -> str:
+        """The telemetry store, defaulting to ``data_dir/telemetry.duckdb``."""
+        return self.telemetry_url or f"duckdb:{self.data_dir / 'telemetry.duckdb'}"

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from reind.cli import app, console
-from reind.demo import DemoOptions, run_demo
+from reind.demo import DemoOptions, run_demo, run_serve
 from reind.settings import Settings
 
 
@@ -31,3 +31,13 @@ def demo(
         data_dir=data_dir or settings.data_dir, web_port=port, mqtt_port=mqtt_port, speed=speed
     )
     run_demo(options, console)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve reind for real: REIND_DATABASE_URL, REIND_MQTT_URL, REIND_TELEMETRY_URL."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    run_serve(Settings(), host, port, console)
