@@ -93,6 +93,7 @@ def _counter(
     start_ms: int,
     fields: Sequence[tuple[str, float]],
 ) -> None:
+    gains: dict[int, float] = defaultdict(float)
     previous: float | None = None
     for point in points:
         value = point.value
@@ -100,11 +101,12 @@ def _counter(
             continue
         at = point.timestamp_ms
         if at >= start_ms and previous is not None:
-            gained = value - previous if value >= previous else value
-            if gained:
-                for field, factor in fields:
-                    totals.add(at - at % HOUR_MS, field, gained * factor)
+            gains[at - at % HOUR_MS] += value - previous if value >= previous else value
         previous = value
+    for bucket, gained in gains.items():
+        if gained:
+            for field, factor in fields:
+                totals.add(bucket, field, gained * factor)
 
 
 def _with_previous(
