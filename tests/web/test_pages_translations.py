@@ -1,0 +1,57 @@
+"""Every text the programme-office pages show has its Traditional Chinese translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from jinja2.ext import babel_extract
+
+from reind.web.i18n import LOCALE_DIR
+from reind.web.templating import TEMPLATES
+from reind.web.views import desk, finance, pages, portal, workbench
+
+AREAS = ("account", "portal", "workbench", "desk", "committee", "finance", "analyst")
+SHARED = ("base.html", "error.html", "_forms.html")
+
+
+def _template_messages() -> set[str]:
+    found: set[str] = set()
+    paths = [TEMPLATES / name for name in SHARED]
+    for area in AREAS:
+        paths.extend((TEMPLATES / area).glob("*.html"))
+    for path in paths:
+        with Path(path).open("rb") as handle:
+            for _, _, message, _ in babel_extract(
+                handle, ("_", "gettext"), [], {"trimmed": "true"}
+            ):
+                if isinstance(message, str):
+                    found.add(message)
+    return found
+
+
+def _python_messages() -> set[str]:
+    found: set[str] = set()
+    for links in pages.NAV.values():
+        found.update(text for _, text in links)
+    for table in (
+        pages.ROLE_NAMES,
+        pages.CLAIM_STATES,
+        pages.REPORT_LABELS,
+        portal.CATEGORY_LABELS,
+        portal.QUESTION_LABELS,
+        workbench.ACTION_LABELS,
+        finance.MOVEMENTS,
+        desk.CHANNELS,
+        desk.ENQUIRY_STATES,
+    ):
+        found.update(table.values())
+    return found
+
+
+def test_every_page_text_has_a_chinese_translation() -> None:
+    with (LOCALE_DIR / "zh_Hant_HK" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    translated = {m.id for m in catalog if m.id and m.string}
+    missing = sorted((_template_messages() | _python_messages()) - translated)
+    assert missing == []

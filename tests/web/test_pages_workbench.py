@@ -1,0 +1,86 @@
+"""Officer workbench pages: queues, screening with its trace, only the allowed actions."""
+
+from __future__ import annotations
+
+from tests.web.test_pages_world import Demo, demo, demo_template, text_of
+
+__all__ = ["demo", "demo_template"]  # fixtures
+
+
+def test_queues_count_applications_by_state_with_staff_labels(demo: Demo) -> None:
+    page = demo.browser("officer").get("/workbench?state=vetting_committee")
+    assert page.status_code == 200
+    assert "With the vetting committee" in page.text and "RFS-DEMO-0002" in page.text
+    assert "RFS-DEMO-0001" not in page.text  # it is in the screening queue
+    chinese = demo.browser("officer").get("/workbench?state=screening&lang=zh-Hant")
+    assert "初步審查" in chinese.text and "RFS-DEMO-0001" in chinese.text
+
+
+def test_screening_shows_the_amount_and_why_with_every_parameter(demo: Demo) -> None:
+    app_id = demo.app_id("RFS-DEMO-0001")
+    web = demo.browser("officer")
+    page = web.page(f"/workbench/applications/{app_id}")
+    assert "Not screened yet" in page.text
+    assert web.submit(f"/workbench/applications/{app_id}/screening", {}).status_code == 303
+    shown = text_of(web.get(f"/workbench/applications/{app_id}"))
+    assert "Screening result: eligible · HK$1,000,000.00" in shown
+    assert "Why this amount" in shown and "rfs.project_cap" in shown and "news.gov.hk" in shown
+
+
+def test_only_the_actions_the_workflow_allows_the_officer_are_offered(demo: Demo) -> None:
+    app_id = demo.app_id("RFS-DEMO-0001")
+    page = demo.browser("officer").get(f"/workbench/applications/{app_id}").text
+    offered = {
+        action
+        for action in ("pass_screening", "return_for_information", "withdraw", "refer_to_committee")
+        if f'value="{action}"' in page
+    }
+    assert offered == {"pass_screening", "return_for_information", "withdraw"}
+    committee = demo.browser("officer").get(
+        f"/workbench/applications/{demo.app_id('RFS-DEMO-0002')}"
+    )
+    assert 'value="support"' not in committee.text  # the approver's, through the committee
+
+
+def test_a_forged_action_is_refused_and_a_guarded_one_explains_itself(demo: Demo) -> None:
+    app_id = demo.app_id("RFS-DEMO-0001")
+    web = demo.browser("officer")
+    web.page(f"/workbench/applications/{app_id}")
+    forged = web.submit(f"/workbench/applications/{app_id}/transitions", {"action": "support"})
+    assert forged.status_code == 403
+    early = web.submit(
+        f"/workbench/applications/{app_id}/transitions",
+        {"action": "pass_screening", "note": "looks fine"},
+    )
+    assert early.status_code == 400 and "screen the application first" in early.text
+    assert "looks fine" in early.text
+
+
+def test_asking_for_information_needs_a_note(demo: Demo) -> None:
+    app_id = demo.app_id("RFS-DEMO-0001")
+    web = demo.browser("officer")
+    web.page(f"/workbench/applications/{app_id}")
+    answer = web.submit(
+        f"/workbench/applications/{app_id}/transitions", {"action": "return_for_information"}
+    )
+    assert answer.status_code == 400 and 'id="e-note"' in answer.text
+
+
+def test_documents_download_for_staff_only(demo: Demo) -> None:
+    app_id = demo.app_id("RFS-DEMO-0003")
+    applicant = demo.browser("applicant")
+    with demo.db.unit_of_work() as session:
+        from reind.programme.applications import attach_document
+        from reind.programme.audit import Actor, Role
+
+        owner = Actor("x", Role.APPLICANT, demo.portfolio.enterprises["a"])
+        doc = attach_document(
+            session, app_id, owner, filename="q.pdf", media_type="application/pdf", content=b"%PDF"
+        )
+        doc_id = doc.id
+    officer = demo.browser("officer")
+    got = officer.get(f"/documents/{doc_id}")
+    assert got.status_code == 200 and got.content == b"%PDF"
+    assert "attachment" in got.headers["content-disposition"]
+    assert demo.browser("applicant.b").get(f"/documents/{doc_id}").status_code == 403
+    assert applicant.get("/workbench").status_code == 403
