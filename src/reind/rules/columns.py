@@ -115,7 +115,7 @@ class ColumnVerdict:
         """The reasons of case ``row``, formatted lazily like ``Evaluation.explain``'s."""
         values = dict(self.constants)
         for name, (numbers, shown) in self.blanks.items():
-            values[name] = shown(numbers[row].item())
+            values[name] = shown(numbers.item(row))
         templates = self.branches[int(self.branch[row])].reasons
         return tuple(Reason(t.code, t.en, t.zh, values) for t in templates)
 

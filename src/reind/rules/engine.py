@@ -127,7 +127,7 @@ class Scheme(ABC, Generic[InputT]):
 
         The default reads one value of each column as the input of that name.
         """
-        return {name: values[index].item() for name, values in columns.items()}
+        return {name: values.item(index) for name, values in columns.items()}
 
     def title(self, lang: str) -> str:
         """The scheme's full title in ``lang``."""

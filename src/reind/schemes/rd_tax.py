@@ -225,9 +225,9 @@ class RDTax(Scheme[RDTaxInputs]):
     def case_row(self, columns: Columns, index: int) -> dict[str, Any]:
         """The claim as ``decide`` takes it, amounts written to the cent."""
         return {
-            "year_of_assessment": _year_text(int(columns["assessment_year"][index])),
-            "type_a": cents_text(int(columns["type_a"][index])),
-            "type_b": cents_text(int(columns["type_b"][index])),
+            "year_of_assessment": _year_text(columns["assessment_year"].item(index)),
+            "type_a": cents_text(columns["type_a"].item(index)),
+            "type_b": cents_text(columns["type_b"].item(index)),
         }
 
     @staticmethod

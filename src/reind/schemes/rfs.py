@@ -289,18 +289,18 @@ class RFS(Scheme[RFSInputs]):
         whole ``prior_approved`` total (or, with none running, one completed
         approval carrying it), each dated the day the application was received.
         """
-        received = columns["received"][index].item().isoformat()
-        incorporated = int(columns["incorporated_under"][index])
-        running = int(columns["prior_ongoing"][index])
-        approved = int(columns["prior_approved"][index])
+        received = columns["received"].item(index).isoformat()
+        incorporated = columns["incorporated_under"].item(index)
+        running = columns["prior_ongoing"].item(index)
+        approved = columns["prior_approved"].item(index)
         amounts = [approved] + [0] * (running - 1) if running else [approved] if approved else []
         return {
             "received": received,
-            "total_cost": cents_text(int(columns["total_cost"][index])),
+            "total_cost": cents_text(columns["total_cost"].item(index)),
             "incorporated_under": None if incorporated < 0 else INCORPORATION[incorporated],
-            "new_line_in_hong_kong": _fact(int(columns["new_line_in_hong_kong"][index])),
-            "smart_manufacturing": _fact(int(columns["smart_manufacturing"][index])),
-            "ineligible_costs": cents_text(int(columns["ineligible_costs"][index])),
+            "new_line_in_hong_kong": _fact(columns["new_line_in_hong_kong"].item(index)),
+            "smart_manufacturing": _fact(columns["smart_manufacturing"].item(index)),
+            "ineligible_costs": cents_text(columns["ineligible_costs"].item(index)),
             "prior_approvals": [
                 {"amount": cents_text(cents), "approved_on": received, "ongoing": running > 0}
                 for cents in amounts
