@@ -32,7 +32,7 @@ from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
-from reind.web.views.portal import category_label, parse_money
+from reind.web.views.portal import QUESTION_LABELS, category_label, parse_money
 from reind.web.views.portal_case import parse_day
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -177,6 +177,7 @@ def _case(
         decision=decision,
         actions=actions,
         action_labels=ACTION_LABELS,
+        question_labels=QUESTION_LABELS,
         may_sign=app.state == "supported_in_principle" and actor.role is Role.OFFICER,
         events=events_for(session, "application", app.id),
         values=form.values,

@@ -1,0 +1,158 @@
+"""Programme-office journeys in Debian's Chromium, one per role, against a live server.
+
+The server runs the real app on a SQLite database holding the demo portfolio
+(``reind.web.demo_users``): each journey works on its own demo case, so they
+share one server. Each saves a screenshot under ``var/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from reind.core.db import Database
+from reind.web.app import create_app
+from reind.web.demo_users import DemoPortfolio, create_demo_portfolio
+from tests.e2e.conftest import LiveServer, screenshot
+from tests.web.world import FAST_HASHER
+
+pytestmark = pytest.mark.integration
+
+
+class Office:
+    """The live server and the demo in it."""
+
+    def __init__(self, server: LiveServer, portfolio: DemoPortfolio) -> None:
+        self.url = server.url
+        self.portfolio = portfolio
+
+    def sign_in(self, page: Page, who: str) -> None:
+        """Sign in through the form as demo user ``who``."""
+        user = self.portfolio.user(who)
+        page.goto(f"{self.url}/sign-in")
+        page.get_by_label("E-mail address").fill(user.email)
+        page.get_by_label("Password").fill(user.password)
+        page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    """One server with the demo portfolio for the whole module."""
+    path: Path = tmp_path_factory.mktemp("office") / "reind.db"
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    with database.unit_of_work() as session:
+        portfolio = create_demo_portfolio(session, hasher=FAST_HASHER)
+    app = create_app(database, secure_cookies=False, password_hasher=FAST_HASHER)
+    with LiveServer(app) as server:
+        yield Office(server, portfolio)
+    database.dispose()
+
+
+def test_applicant_applies_for_rfs_and_submits(page: Page, office: Office) -> None:
+    office.sign_in(page, "applicant")
+    page.get_by_role("link", name="Schemes for you").click()
+    page.get_by_role("link", name="Apply for RFS").click()
+    page.get_by_label("Project title").fill("Egg-waffle line No. 3")
+    page.get_by_label("Amount of funding you ask for (HK$)").fill("1,000,000")
+    page.fill("#f-cost_machinery_equipment", "2,700,000")
+    page.fill("#f-desc_machinery_equipment", "Baking robots and vision inspection")
+    page.fill("#f-cost_staff_training", "300,000")
+    page.select_option("#f-new_line_in_hong_kong", "yes")
+    page.select_option("#f-smart_manufacturing", "yes")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Your draft is saved.")
+    page.set_input_files(
+        "#f-document",
+        files=[{"name": "business-plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status")).to_contain_text("The document is attached.")
+    page.get_by_role("button", name="Submit application").click()
+    expect(page.locator("#status")).to_have_text("Received")
+    expect(page.locator("main")).to_contain_text("business-plan.pdf")
+    screenshot(page, "journey-applicant-submitted")
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("#status")).to_have_text("已收到")
+    screenshot(page, "journey-applicant-submitted-zh")
+
+
+def test_officer_screens_and_advances(page: Page, office: Office) -> None:
+    office.sign_in(page, "officer")
+    page.get_by_role("link", name="Screening").click()
+    page.get_by_role("link", name="RFS-DEMO-0001").click()
+    expect(page.get_by_role("button", name="Refer to the vetting committee")).to_have_count(0)
+    page.get_by_role("button", name="Run the screening rules").click()
+    screening = page.locator("#screening")
+    expect(screening).to_contain_text("Why this amount")
+    expect(screening).to_contain_text("rfs.project_cap")
+    screenshot(page, "journey-officer-screening-trace")
+    page.get_by_role("button", name="Pass screening").click()
+    expect(page.locator("#status")).to_have_text("Assessment")
+    page.get_by_role("button", name="Refer to the vetting committee").click()
+    expect(page.locator("#status")).to_have_text("With the vetting committee")
+    screenshot(page, "journey-officer-advanced")
+
+
+def test_committee_member_scores_and_a_conflicted_member_cannot_see(
+    page: Page, office: Office
+) -> None:
+    office.sign_in(page, "member")
+    page.get_by_role("link", name="Open the agenda").first.click()
+    page.get_by_role("link", name="Score this application RFS-DEMO-0003").click()
+    for criterion, score in (
+        ("new_line_smart_technology", "5"),
+        ("financial", "4"),
+        ("viability", "4"),
+        ("capability", "3"),
+        ("economic_benefit", "4"),
+    ):
+        page.check(f'input[name="score_{criterion}"][value="{score}"]')
+    page.fill("#f-comment_financial", "Sound cash flow.")
+    page.get_by_role("button", name="Save my scores").click()
+    expect(page.get_by_role("status")).to_contain_text("Your scores are saved.")
+    expect(page.locator("main")).to_contain_text("Weighted score so far 84.0 / 100")
+    screenshot(page, "journey-committee-scored")
+
+    conflicted = page.context.browser
+    assert conflicted is not None
+    other = conflicted.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    office.sign_in(other, "member.lam")
+    other.get_by_role("link", name="Open the agenda").first.click()
+    expect(other.locator("main")).to_contain_text("RFS-DEMO-0003")
+    expect(other.locator("main")).not_to_contain_text("RFS-DEMO-0002")
+    hidden = office.portfolio.applications["RFS-DEMO-0002"]
+    other.goto(
+        f"{office.url}/committee/meetings/{office.portfolio.meeting_id}/applications/{hidden}"
+    )
+    expect(other.get_by_role("heading", level=1)).to_have_text("You may not see this page")
+    screenshot(other, "journey-committee-conflict-refused")
+    other.context.close()
+
+
+def test_finance_approves_a_claim_and_pays_it(page: Page, office: Office) -> None:
+    office.sign_in(page, "finance")
+    expect(page.locator("main")).to_contain_text("RFS-DEMO-0004")
+    page.get_by_role("button", name="Approve the claim of HK$1,500,000.00 · RFS-DEMO-0004").click()
+    expect(page.get_by_role("status")).to_contain_text("Done.")
+    screenshot(page, "journey-finance-approved")
+    page.get_by_role("button", name="Pay today").click()
+    page.get_by_role("link", name="Project ledgers").click()
+    page.get_by_role("link", name="RFS-DEMO-0004").click()
+    expect(page.locator("table.balances")).to_contain_text("HK$1,500,000.00")
+    screenshot(page, "journey-finance-ledger")
+
+
+def test_analyst_downloads_the_report_pdf(page: Page, office: Office) -> None:
+    office.sign_in(page, "analyst")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Progress report")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download the PDF").click()
+    download = waiting.value
+    saved = Path(download.path())
+    assert saved.read_bytes().startswith(b"%PDF")
+    assert download.suggested_filename.startswith("reind-progress-report-")
+    screenshot(page, "journey-analyst-report")
