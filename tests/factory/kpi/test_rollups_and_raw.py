@@ -137,3 +137,15 @@ def test_a_counter_reset_counts_from_zero_instead_of_going_negative() -> None:
         H * 1000,
         60.0,
     )
+
+
+def test_reading_only_the_oee_series_gives_the_same_oee(waffle_day: DuckDBStore) -> None:
+    full = rollup_kpi.elements_by_period(waffle_day, [WAFFLE], DAY_START, DAY_END, Period.SHIFT)
+    lean = rollup_kpi.elements_by_period(
+        waffle_day, [WAFFLE], DAY_START, DAY_END, Period.SHIFT, only=rollup_kpi.OEE_FIELDS
+    )
+    # a shift with nothing but Stopped time has no OEE elements at all, so it is absent
+    assert set(full) - set(lean) == {"2026-01-05 Night"}
+    assert oee(full["2026-01-05 Night"]).value is None
+    assert {k: oee(e).value for k, e in lean.items()} == {k: oee(full[k]).value for k in lean}
+    assert all(e.energy_kwh == 0 and e.asbt == 0 for e in lean.values())
