@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from reind.core.db import Database
 from reind.web.app import create_app
@@ -65,10 +65,12 @@ def test_applicant_applies_for_rfs_and_submits(page: Page, office: Office) -> No
     page.select_option("#f-smart_manufacturing", "yes")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_role("status")).to_contain_text("Your draft is saved.")
-    page.set_input_files(
-        "#f-document",
-        files=[{"name": "business-plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
-    )
+    plan: FilePayload = {
+        "name": "business-plan.pdf",
+        "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4",
+    }
+    page.set_input_files("#f-document", files=[plan])
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("status")).to_contain_text("The document is attached.")
     page.get_by_role("button", name="Submit application").click()
