@@ -112,8 +112,11 @@ def test_points_spanning_days_and_months_are_all_stored(store: TelemetryStore) -
 
 @settings(max_examples=25, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 7_200_000), st.integers(-1000, 1000)), min_size=1, max_size=40
+    st.lists(  # a replay repeats a point as it was: one value per timestamp
+        st.tuples(st.integers(0, 7_200_000), st.integers(-1000, 1000)),
+        min_size=1,
+        max_size=40,
+        unique_by=lambda sample: sample[0],
     ),
     st.integers(1, 4),
 )

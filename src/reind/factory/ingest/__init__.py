@@ -8,7 +8,13 @@ May import: ``reind.core`` (and sibling ``reind.factory`` packages).
 """
 
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
-from reind.factory.ingest.points import BirthRecord, DeadLetter, Rollup, TelemetryPoint
+from reind.factory.ingest.points import (
+    BirthRecord,
+    DeadLetter,
+    PointColumns,
+    Rollup,
+    TelemetryPoint,
+)
 from reind.factory.ingest.service import run_gateway
 from reind.factory.ingest.store import TelemetryStore, open_store
 
@@ -17,6 +23,7 @@ __all__ = [
     "DeadLetter",
     "Gateway",
     "GatewayConfig",
+    "PointColumns",
     "Rollup",
     "TelemetryPoint",
     "TelemetryStore",

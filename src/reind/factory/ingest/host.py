@@ -54,6 +54,9 @@ _INT_FIELD = {
     int(DataType.UInt64): ("long_value", 1 << 64, 0),
 }
 _BOOLEAN = int(DataType.Boolean)
+_SIGNED_FIELDS: frozenset[str] = frozenset()
+SeriesInfo = tuple[str, int, str, str | None]
+"""(series name, BIRTH datatype, plain value field or '', device id) of one alias."""
 
 
 class _Unusual(Exception):
@@ -78,7 +81,7 @@ class IngestHost:
     def __init__(self, host_id: str, *, reorder_timeout_ms: int = 2000) -> None:
         self.state = HostState(host_id, reorder_timeout_ms=reorder_timeout_ms)
         self._topics: dict[str, Topic | str] = {}
-        self._series: dict[tuple[str, str], dict[int, str]] = {}
+        self._series: dict[tuple[str, str], dict[int, SeriesInfo]] = {}
         self._rebase: set[tuple[str, str]] = set()
 
     @property
@@ -173,6 +176,23 @@ class IngestHost:
         outcome.rebirths.extend(result.rebirths)
         outcome.republish_state = result.republish_state
 
+    @staticmethod
+    def _learn(
+        topic: Topic,
+        aliases: dict[int, tuple[str | None, str, DataType]],
+        alias: int,
+        metric: pb.Payload.Metric,
+    ) -> SeriesInfo:
+        """What the fast path needs of one alias, checked against the node's BIRTH."""
+        entry = aliases.get(alias)
+        if entry is None or entry[0] != topic.device_id:
+            raise _Unusual
+        if not alias and not metric.HasField("alias"):
+            raise _Unusual  # named metric: the state machine looks it up
+        datatype = int(entry[2])
+        name = f"{topic.series_prefix}/{entry[1]}"
+        return (name, datatype, _plain_field(datatype), topic.device_id)
+
     def _fast_data(self, topic: Topic, data: bytes, now: int, out: PointColumns) -> None:
         node = self.state.nodes.get(topic.node_key)
         if node is None or not node.online or node.held:
@@ -192,29 +212,27 @@ class IngestHost:
             device = node.devices.get(device_id)
             if device is None or not device.online:
                 raise _Unusual
-        series_of = self._series.get(topic.node_key)
-        if series_of is None:
-            series_of = self._series[topic.node_key] = {}
-        aliases = node.aliases
+        known = self._series.get(topic.node_key)
+        if known is None:
+            known = self._series[topic.node_key] = {}
         default_ts = message.timestamp or now
         names, stamps, values = out.series, out.timestamps, out.values
         start = len(names)
         try:
             for metric in message.metrics:
                 alias = metric.alias
-                series = series_of.get(alias)
-                entry = aliases.get(alias)
-                if entry is None or entry[0] != device_id:
+                info = known.get(alias)
+                if info is None or info[3] != device_id:
+                    info = self._learn(topic, node.aliases, alias, metric)
+                    if alias:  # alias 0 may be a named metric: check it every time
+                        known[alias] = info
+                datatype = metric.datatype
+                if datatype and datatype != info[1]:
                     raise _Unusual
-                if not alias and not metric.HasField("alias"):
-                    raise _Unusual  # named metric: the state machine looks it up
-                datatype = int(entry[2])
-                if metric.datatype and metric.datatype != datatype:
-                    raise _Unusual
-                if series is None:
-                    series = series_of[alias] = f"{topic.series_prefix}/{entry[1]}"
-                value = _number(metric, datatype)
-                names.append(series)
+                value = getattr(metric, info[2]) if info[2] else 0
+                if not value or info[2] in _SIGNED_FIELDS:
+                    value = _number(metric, info[1])
+                names.append(info[0])
                 stamps.append(metric.timestamp or default_ts)
                 values.append(value)
         except _Unusual:
@@ -222,6 +240,13 @@ class IngestHost:
             raise
         node.expected_seq = (seq + 1) % 256
         self.state.counts["messages"] += 1
+
+
+def _plain_field(datatype: int) -> str:
+    """The value field whose non-zero content is the float value as is ('' if none)."""
+    if datatype in _FLOAT_FIELD:
+        return _FLOAT_FIELD[datatype]
+    return ""
 
 
 def _number(metric: pb.Payload.Metric, datatype: int) -> float:
