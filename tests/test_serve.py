@@ -39,7 +39,8 @@ def test_serve_runs_on_postgresql_with_an_external_broker(
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             assert client.get("/schemes").status_code == 200
             assert client.get("/api/v1/openapi.json").status_code == 200
-            assert client.get("/plant").status_code == 401  # the dashboard is there, behind sign-in
+            plant = client.get("/plant")  # the dashboard is there, behind sign-in
+            assert plant.status_code == 303 and "/sign-in" in plant.headers["location"]
         time.sleep(0.5)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -132,7 +132,8 @@ def test_applicants_may_not_use_the_plant_dashboard(
 ) -> None:
     client, tokens = web
     assert client.get("/plant/waffle-1", headers=auth(tokens, "applicant")).status_code == 403
-    assert client.get("/plant/waffle-1").status_code == 401
+    anonymous = client.get("/plant/waffle-1", follow_redirects=False)
+    assert anonymous.status_code == 303 and "/sign-in" in anonymous.headers["location"]
 
 
 def test_events_stream_pushes_live_values(

@@ -23,8 +23,9 @@ from reind.web.auth import current_actor
 from reind.web.plant_lines import LineSpec
 from reind.web.plant_link import PlantLink
 from reind.web.templating import render
+from reind.web.views.pages import PageRoute
 
-router = APIRouter(prefix="/plant")
+router = APIRouter(prefix="/plant", route_class=PageRoute)
 
 PLANT_ROLES = frozenset({Role.PLANT_ENGINEER, Role.OFFICER, Role.ANALYST, Role.ADMINISTRATOR})
 COMMANDS = ("RESET", "START", "HOLD", "UNHOLD", "STOP", "ABORT", "CLEAR")
