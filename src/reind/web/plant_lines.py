@@ -43,6 +43,17 @@ class LineSpec:
         """The line's name in ``lang``."""
         return self.title_zh if lang == "zh-Hant" else self.title_en
 
+    def order(self, tag: str) -> tuple[str, int, int]:
+        """Sort key putting recipe tags in procedural order (phase, then parameter)."""
+        unit, _, rest = tag.partition(RECIPE_MARK)
+        phase, _, name = rest.partition("/")
+        for master in self.masters:
+            for p_index, candidate in enumerate(master.phases()):
+                if candidate.name == phase:
+                    names = [spec.name for spec in candidate.parameters]
+                    return unit, p_index, names.index(name) if name in names else 0
+        return unit, 10_000, 0
+
     def spec(self, tag: str) -> ParameterSpec | None:
         """The parameter spec (unit, limits) of a recipe tag, if it is one."""
         if RECIPE_MARK not in tag:

@@ -76,7 +76,7 @@ def _alarms(link: PlantLink, line: LineSpec | None) -> list[dict[str, Any]]:
 
 def _parameters(line: LineSpec, values: dict[str, object]) -> list[dict[str, Any]]:
     rows = []
-    for tag in sorted(values):
+    for tag in sorted(values, key=line.order):
         spec = line.spec(tag)
         if spec is None:
             continue
@@ -165,7 +165,7 @@ async def events(request: Request, line_id: str, _actor: PlantActor) -> Streamin
 def change_parameter(
     request: Request,
     line_id: str,
-    actor: PlantActor,
+    _actor: PlantActor,
     tag: Annotated[str, Form()],
     value: Annotated[str, Form()],
 ) -> Response:
@@ -180,7 +180,7 @@ def change_parameter(
         link.write(line, tag, number)
     except InvalidInputError as exc:
         return _back(line_id, error=str(exc), tag=tag, typed=value)
-    return _back(line_id, done=f"{tag} → {number:g} ({actor.id})")
+    return _back(line_id, done=f"{tag} → {number:g}")
 
 
 @router.post("/{line_id}/command")
