@@ -58,7 +58,7 @@ def test_demo_comes_up_clean_serves_live_data_and_resumes(tmp_path: Path) -> Non
         with httpx.Client(base_url=base, timeout=10) as client:
             signed = client.post(
                 "/api/v1/session",
-                json={"email": "engineer@demo.reind.hk", "password": "reind-demo-2021"},
+                json={"email": "plant@demo.reind.hk", "password": "demo-plant-password"},
             )
             assert signed.status_code == 200, signed.text
             deadline = time.monotonic() + 60

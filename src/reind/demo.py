@@ -34,30 +34,14 @@ from reind.factory.ingest.store import open_store
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
 from reind.factory.twins.service import TwinService
-from reind.programme.accounts import add_user
-from reind.programme.audit import SYSTEM, Role
 from reind.programme.seed.portfolio import seed_portfolio
-from reind.programme.store_accounts import UserRow
 from reind.settings import Settings
 from reind.web.app import create_app
+from reind.web.demo_users import DEMO_USERS, create_demo_portfolio
 from reind.web.plant_lines import brewery_line, waffle_line
 from reind.web.plant_link import PlantLink
 
 logger = logging.getLogger(__name__)
-
-DEMO_PASSWORD = "reind-demo-2021"  # noqa: S105 - printed for the demo's sign-ins, local only
-DEMO_USERS: tuple[tuple[Role, str, str], ...] = (
-    (Role.APPLICANT, "applicant@demo.reind.hk", "Applicant (Golden Egg Foods)"),
-    (Role.OFFICER, "officer@demo.reind.hk", "ITC officer"),
-    (Role.COMMITTEE_MEMBER, "member@demo.reind.hk", "Vetting committee member"),
-    (Role.APPROVER, "approver@demo.reind.hk", "Commissioner's approver"),
-    (Role.FINANCE, "finance@demo.reind.hk", "Finance officer"),
-    (Role.ANALYST, "analyst@demo.reind.hk", "Analyst"),
-    (Role.AUDITOR, "auditor@demo.reind.hk", "Auditor"),
-    (Role.ADMINISTRATOR, "admin@demo.reind.hk", "Administrator"),
-    (Role.PLANT_ENGINEER, "engineer@demo.reind.hk", "Plant engineer"),
-)
-
 
 def demo_alarm_rules() -> list[LimitRule]:
     """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
@@ -167,28 +151,9 @@ class DemoOptions:
 
 
 def ensure_demo_users(database: Database) -> None:
-    """One user per role with the demo password, unless they already exist."""
+    """The demo's sign-ins and its four worked RFS cases (idempotent)."""
     with database.unit_of_work() as session:
-        existing = set(session.scalars(select(UserRow.email)))
-        enterprise_id = _an_enterprise(session)
-        for role, email, name in DEMO_USERS:
-            if email in existing:
-                continue
-            add_user(
-                session,
-                SYSTEM,
-                email=email,
-                display_name=name,
-                role=role,
-                password=DEMO_PASSWORD,
-                enterprise_id=enterprise_id if role is Role.APPLICANT else None,
-            )
-
-
-def _an_enterprise(session: object) -> str | None:
-    from reind.programme.store import EnterpriseRow
-
-    return session.scalars(select(EnterpriseRow.id).order_by(EnterpriseRow.id).limit(1)).first()  # type: ignore[attr-defined,no-any-return]
+        create_demo_portfolio(session)
 
 
 def _has_applications(database: Database) -> bool:
@@ -324,7 +289,11 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
 
 def _print_ready(console: Console, url: str, mqtt_port: int) -> None:
     console.print(f"\n[bold green]reind is ready[/] at [bold]{url}[/]  (MQTT on port {mqtt_port})")
-    console.print(f"Sign in with any of these (password [bold]{DEMO_PASSWORD}[/]):")
-    for role, email, name in DEMO_USERS:
-        console.print(f"  {role.value:<17} {email:<28} {name}", highlight=False)
+    console.print("Sign in at /sign-in as any of these (demo passwords, local use only):")
+    for user in DEMO_USERS:
+        console.print(
+            f"  {user.role.value:<17} {user.email:<28} {user.password:<22} {user.display_name}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(f"Plant dashboard: {url}/plant/waffle-1 · Ctrl-C stops everything\n")
