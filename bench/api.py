@@ -1,13 +1,16 @@
 """The programme-office API under load on PostgreSQL: mixed reads and writes.
 
-Starts a private PostgreSQL (like ``tests/fixtures/servers.py``) and the API
-under uvicorn (2 workers) on free ports, seeds enterprises, applications and
-an officer's API token, then drives a bounded load from this (separate)
-process with async httpx: reads of applications, enterprises and ledgers;
-writes that create draft applications (each with an ``Idempotency-Key``)
-and record enquiries, each write one transaction with its audit event.
-Afterwards it counts that every write the API acknowledged (201) is in the
-database: lost writes must be 0.
+Starts a private PostgreSQL (like ``tests/fixtures/servers.py``; fsync and
+synchronous_commit on) and the API under uvicorn (2 workers) on free ports,
+seeds enterprises, applications and an officer's API token, then drives a
+bounded load from this separate process over raw HTTP/1.1 keep-alive
+connections (one per virtual user): reads of applications, enterprises and
+cost lines; writes that create draft applications (each with an
+``Idempotency-Key``) and record enquiries, each one transaction with its
+audit event. Afterwards it counts that every write the API acknowledged
+(201) is in the database (lost writes must be 0) and verifies the audit
+chain. It also prints the load average and the CPU each side used per
+request, so a run on a machine busy with other work can be told apart.
 
     python bench/api.py                 # 30 s
     python bench/api.py --seconds 10 --concurrency 48
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import glob
+import json
 import os
 import random
 import shutil
@@ -35,7 +39,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.pool import NullPool
 
@@ -43,7 +46,7 @@ from reind.core.db import Database
 from reind.core.money import HKD
 from reind.programme.accounts import add_user, issue_token
 from reind.programme.applications import ApplicationDraft, CostLine, create_application
-from reind.programme.audit import SYSTEM, Role, verify_chain
+from reind.programme.audit import SYSTEM, ChainReport, Role, verify_chain
 from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
 from reind.programme.registry import register_enterprise
 from reind.programme.store import ApplicationRow
@@ -122,6 +125,10 @@ class Postgres:
             capture_output=True,
         )
         return cls(base, port, prefix)
+
+    def postmaster_pid(self) -> int:
+        """The server's main process (its backends are its children)."""
+        return int((self.base / "data" / "postmaster.pid").read_text().split()[0])
 
     @property
     def url(self) -> str:
@@ -214,83 +221,154 @@ def start_api(url: str, port: int, workers: int, data_dir: Path) -> subprocess.P
 
 @dataclass
 class Tally:
-    """Latencies (s) by kind, and the ids of acknowledged writes."""
+    """Latencies (s) by kind, the ids of acknowledged writes, and what failed."""
 
     reads: list[float] = field(default_factory=list)
     writes: list[float] = field(default_factory=list)
-    failures: dict[int, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
     applications: set[str] = field(default_factory=set)
     enquiries: set[str] = field(default_factory=set)
 
+    def failed(self, why: str) -> None:
+        """Count one failed request."""
+        self.failures[why] = self.failures.get(why, 0) + 1
 
-async def worker(
-    client: httpx.AsyncClient, seeded: Seed, tally: Tally, deadline: float, write_share: float
-) -> None:
-    """One virtual user: read or write until the deadline."""
+
+class Connection:
+    """One HTTP/1.1 keep-alive connection, spoken directly over asyncio streams.
+
+    A few microseconds of Python per request, so the generator takes a small
+    share of the cores it shares with the server (httpx took as much CPU as
+    the server did). Bodies are read by Content-Length, which uvicorn sends.
+    """
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.common = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: str = ""
+    ) -> tuple[int, bytes]:
+        """Send one request and read its answer: (status, body)."""
+        if self.reader is None or self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        kind = "Content-Type: application/json\r\n" if body else ""
+        head = (
+            f"{method} {path} HTTP/1.1\r\n{self.common}{kind}{headers}"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        status = int((await self.reader.readline()).split(b" ", 2)[1])
+        length = 0
+        while (line := await self.reader.readline()) != b"\r\n":
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length) if length else b""
+
+    def close(self) -> None:
+        """Drop the connection (a new one is opened on the next request)."""
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def _draft_body(enterprise_id: str) -> bytes:
+    return json.dumps(
+        {
+            "scheme": "rfs",
+            "enterprise_id": enterprise_id,
+            "title": "Smart bakery line",
+            "amount_requested": "1000000",
+            "cost_lines": [
+                {"category": "machinery_equipment", "description": "Oven", "amount": "3000000"}
+            ],
+            "facts": {"new_line_in_hong_kong": True, "smart_manufacturing": True},
+        }
+    ).encode()
+
+
+ENQUIRY = b'{"question":"Which scheme funds a smart line?","channel":"web"}'
+
+
+async def user(port: int, seeded: Seed, tally: Tally, deadline: float, write_share: float) -> None:
+    """One virtual user on its own connection: read or write until the deadline."""
     rng = random.Random()
+    connection = Connection(port, seeded.token)
     while time.monotonic() < deadline:
         write = rng.random() < write_share
+        kept = tally.enquiries
         started = time.perf_counter()
-        if write and rng.random() < 0.5:
-            body = {
-                "scheme": "rfs",
-                "enterprise_id": rng.choice(seeded.enterprises),
-                "title": "Smart bakery line",
-                "amount_requested": "1000000",
-                "cost_lines": [
-                    {"category": "machinery_equipment", "description": "Oven", "amount": "3000000"}
-                ],
-                "facts": {"new_line_in_hong_kong": True, "smart_manufacturing": True},
-            }
-            headers = {"Idempotency-Key": uuid.uuid4().hex}
-            answer = await client.post("/api/v1/applications", json=body, headers=headers)
-            kept = tally.applications
-        elif write:
-            body = {"question": "Which scheme funds a smart line?", "channel": "web"}
-            answer = await client.post("/api/v1/enquiries", json=body)
-            kept = tally.enquiries
-        else:
-            choice = rng.random()
-            if choice < 0.6:
-                path = f"/api/v1/applications/{rng.choice(seeded.applications)}"
-            elif choice < 0.8:
-                path = f"/api/v1/enterprises/{rng.choice(seeded.enterprises)}"
+        try:
+            if write and rng.random() < 0.5:
+                key = f"Idempotency-Key: {uuid.uuid4().hex}\r\n"
+                body = _draft_body(rng.choice(seeded.enterprises))
+                status, data = await connection.request("POST", "/api/v1/applications", body, key)
+                kept = tally.applications
+            elif write:
+                status, data = await connection.request("POST", "/api/v1/enquiries", ENQUIRY)
             else:
-                path = f"/api/v1/applications/{rng.choice(seeded.applications)}/cost-lines"
-            answer = await client.get(path)
-        elapsed = time.perf_counter() - started
-        if answer.status_code >= 300:
-            tally.failures[answer.status_code] = tally.failures.get(answer.status_code, 0) + 1
+                status, data = await connection.request("GET", _read_path(rng, seeded))
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
+            tally.failed(type(exc).__name__)
+            connection.close()
             continue
-        if write:
+        elapsed = time.perf_counter() - started
+        if status >= 300:
+            tally.failed(str(status))
+        elif write:
             tally.writes.append(elapsed)
-            kept.add(answer.json()["id"])
+            kept.add(json.loads(data)["id"])  # acknowledged: must be in the database
         else:
             tally.reads.append(elapsed)
+    connection.close()
+
+
+def _read_path(rng: random.Random, seeded: Seed) -> str:
+    choice = rng.random()
+    if choice < 0.6:
+        return f"/api/v1/applications/{rng.choice(seeded.applications)}"
+    if choice < 0.8:
+        return f"/api/v1/enterprises/{rng.choice(seeded.enterprises)}"
+    return f"/api/v1/applications/{rng.choice(seeded.applications)}/cost-lines"
 
 
 async def drive(
     port: int, seeded: Seed, seconds: float, concurrency: int, write_share: float
 ) -> Tally:
-    """Run ``concurrency`` virtual users for ``seconds``."""
-    tally = Tally()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    headers = {"Authorization": f"Bearer {seeded.token}"}
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", headers=headers, limits=limits, timeout=30
-    ) as client:
-        warm = Tally()  # a short unmeasured run, so every worker has loaded and connected
-        warm_until = time.monotonic() + 2
-        await asyncio.gather(
-            *(worker(client, seeded, warm, warm_until, write_share) for _ in range(concurrency))
-        )
-        tally.applications |= warm.applications
-        tally.enquiries |= warm.enquiries
-        deadline = time.monotonic() + seconds
-        await asyncio.gather(
-            *(worker(client, seeded, tally, deadline, write_share) for _ in range(concurrency))
-        )
+    """A 2 s unmeasured warm-up, then ``concurrency`` virtual users for ``seconds``."""
+    warm = Tally()
+    until = time.monotonic() + 2
+    await asyncio.gather(
+        *(user(port, seeded, warm, until, write_share) for _ in range(concurrency))
+    )
+    tally = Tally(applications=warm.applications, enquiries=warm.enquiries)
+    until = time.monotonic() + seconds
+    await asyncio.gather(
+        *(user(port, seeded, tally, until, write_share) for _ in range(concurrency))
+    )
     return tally
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` and all their descendants now alive."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0.0, list(pids), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue  # gone meanwhile
+        total += (int(stat[11]) + int(stat[12])) / ticks
+        todo.extend(int(c) for c in children)
+    return total
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -301,8 +379,8 @@ def percentile(values: list[float], share: float) -> float:
     return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def count_lost(url: str, tally: Tally) -> tuple[int, int]:
-    """(acknowledged writes, of those not found in the database)."""
+def count_lost(url: str, tally: Tally) -> tuple[int, int, ChainReport]:
+    """(acknowledged writes, of those not found in the database, the audit chain's check)."""
     database = Database(url, poolclass=NullPool)
     found = 0
     with database.unit_of_work() as session:
@@ -317,9 +395,14 @@ def count_lost(url: str, tally: Tally) -> tuple[int, int]:
                 )
         chain = verify_chain(session)
     database.dispose()
-    print(f"audit chain after the run: {chain}")
     acknowledged = len(tally.applications) + len(tally.enquiries)
-    return acknowledged, acknowledged - found
+    return acknowledged, acknowledged - found, chain
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, so a run on a busy machine shows."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def main() -> None:
@@ -338,33 +421,22 @@ def main() -> None:
         seeded = seed(postgres.url)
         port = free_port()
         api = start_api(postgres.url, port, options.workers, data_dir)
+        before = load_average()
+        pids = {"API": [api.pid], "PostgreSQL": [postgres.postmaster_pid()]}
+        cpu = {name: cpu_seconds(p) for name, p in pids.items()}
+        own = time.process_time()
         tally = asyncio.run(
             drive(port, seeded, options.seconds, options.concurrency, options.write_share)
         )
-        seconds = options.seconds
-        reads, writes = len(tally.reads) / seconds, len(tally.writes) / seconds
-        acknowledged, lost = count_lost(postgres.url, tally)
-        cores = os.cpu_count()
-        print(
-            f"{seconds:.0f} s, {options.concurrency} users, {options.workers} uvicorn workers, "
-            f"{cores} cores, PostgreSQL fsync={options.fsync}"
-        )
-        for name, values, rate, target in (
-            ("reads ", tally.reads, reads, TARGET_READS),
-            ("writes", tally.writes, writes, TARGET_WRITES),
-        ):
-            p50, p99 = percentile(values, 0.50), percentile(values, 0.99)
-            print(
-                f"{name}: {rate:8.1f}/s (x{rate / target:.2f} of {target:.0f}/s)  "
-                f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms (x{p99 / TARGET_P99_MS:.2f} of "
-                f"{TARGET_P99_MS:.0f} ms)"
-            )
-        if tally.reads:
-            print(f"read mean {1000 * statistics.fmean(tally.reads):.1f} ms")
-        print(f"failed requests by status: {tally.failures or 'none'}")
+        own = time.process_time() - own
+        cpu = {name: cpu_seconds(p) - cpu[name] for name, p in pids.items()}
+        after = load_average()
+        acknowledged, lost, chain = count_lost(postgres.url, tally)
+        _report(options, tally, cpu | {"load generator": own}, (before, after))
+        print(f"audit chain after the run: {chain}")
         print(f"acknowledged writes {acknowledged}, lost {lost}")
-        if lost:
-            raise SystemExit(f"LOST WRITES: {lost}")
+        if lost or not chain.ok:
+            raise SystemExit(f"LOST WRITES: {lost}" if lost else "AUDIT CHAIN BROKEN")
     finally:
         if api is not None:
             api.terminate()
@@ -373,5 +445,48 @@ def main() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def _report(
+    options: argparse.Namespace, tally: Tally, cpu: dict[str, float], load: tuple[str, str]
+) -> None:
+    seconds = options.seconds
+    print(
+        f"{seconds:.0f} s, {options.concurrency} users, {options.workers} uvicorn workers, "
+        f"{os.cpu_count()} cores, PostgreSQL fsync={options.fsync} synchronous_commit=on"
+    )
+    print(f"load average before {load[0]}, after {load[1]} (a busy machine slows every figure)")
+    for name, values, target in (
+        ("reads ", tally.reads, TARGET_READS),
+        ("writes", tally.writes, TARGET_WRITES),
+    ):
+        rate = len(values) / seconds
+        p50, p99 = percentile(values, 0.50), percentile(values, 0.99)
+        print(
+            f"{name}: {rate:8.1f}/s (x{rate / target:.2f} of {target:.0f}/s)  "
+            f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms (x{p99 / TARGET_P99_MS:.2f} of "
+            f"{TARGET_P99_MS:.0f} ms)"
+        )
+    if tally.reads:
+        print(f"read mean {1000 * statistics.fmean(tally.reads):.1f} ms")
+    print(f"failed requests: {tally.failures or 'none'}")
+    done = len(tally.reads) + len(tally.writes)
+    if done:
+        shares = ", ".join(f"{name} {1000 * used / done:.2f}" for name, used in cpu.items())
+        print(f"CPU ms per request: {shares}")
+        total = sum(cpu.values()) / done
+        print(
+            f"CPU-bound capacity of {os.cpu_count()} cores at this cost: "
+            f"{(os.cpu_count() or 1) / total:.0f} requests/s (measured {done / seconds:.0f}/s)"
+        )
+
+
+def _use_uvloop() -> None:
+    try:
+        import uvloop
+    except ImportError:  # plain asyncio works too, with a costlier generator
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
 if __name__ == "__main__":
+    _use_uvloop()
     main()

@@ -15,11 +15,12 @@ import hashlib
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
@@ -299,6 +300,61 @@ def user_for_token(session: Session, secret: str, clock: Clock | None = None) ->
     if not user.active:
         raise NotAuthenticatedError("the API token is not valid")
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who a credential (API token or browser session) stands for, read without the ORM."""
+
+    user_id: str
+    actor: Actor
+
+
+def token_holder(
+    session: Session | Connection, digest: str, clock: Clock | None = None
+) -> Holder | None:
+    """The holder of the API token with SHA-256 ``digest``, or None if it is not valid now.
+
+    One indexed query returning plain columns (no identity map), cheap enough
+    to repeat on every request: revocation, expiry and deactivation take
+    effect on the next request.
+    """
+    found = session.execute(
+        select(
+            UserRow.id,
+            UserRow.role,
+            UserRow.person_id,
+            UserRow.enterprise_id,
+            ApiTokenRow.expires_at,
+        )
+        .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+        .where(ApiTokenRow.secret_sha256 == digest)
+        .where(ApiTokenRow.revoked_at.is_(None))
+        .where(UserRow.active.is_(True))
+    ).first()
+    if found is None:
+        return None
+    user_id, role, person_id, enterprise_id, expires = found
+    now = (clock or SystemClock()).now()
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=now.tzinfo)  # SQLite drops the zone
+    if expires is not None and expires <= now:
+        return None
+    return Holder(user_id, Actor(person_id or user_id, Role(role), enterprise_id))
+
+
+def session_holder(session: Session | Connection, user_id: str, epoch: int) -> Holder | None:
+    """The holder of a browser session (user and epoch), or None if it has ended."""
+    found = session.execute(
+        select(UserRow.role, UserRow.person_id, UserRow.enterprise_id)
+        .where(UserRow.id == user_id)
+        .where(UserRow.active.is_(True))
+        .where(UserRow.session_epoch == epoch)
+    ).first()
+    if found is None:
+        return None
+    role, person_id, enterprise_id = found
+    return Holder(user_id, Actor(person_id or user_id, Role(role), enterprise_id))
 
 
 def revoke_token(

@@ -22,17 +22,21 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
+from reind.core.db import Database
 from reind.core.errors import ForbiddenError
 from reind.programme.accounts import (
+    Holder,
     NotAuthenticatedError,
-    actor_of,
+    token_digest,
     user_for_session,
     user_for_token,
 )
 from reind.programme.audit import Actor, Role
 from reind.programme.store_accounts import UserRow
-from reind.web.deps import UnitOfWork
+from reind.web.credentials import CREDENTIAL, Credential, holders, look_up, session_key, token_key
+from reind.web.deps import UnitOfWork, database_of
 
 logger = logging.getLogger(__name__)
 
@@ -98,35 +102,81 @@ async def csrf_guard(request: Request) -> None:
 def current_user(
     request: Request, session: UnitOfWork, _csrf: Annotated[None, Depends(csrf_guard)]
 ) -> UserRow:
-    """The signed-in user, by API token or by session cookie, or 401."""
+    """The signed-in user, by API token or by session cookie, or 401 (pages that need the row)."""
     secret = _bearer(request)
     if secret is not None:
         return user_for_token(session, secret)
-    uid = request.session.get("uid")
-    epoch = request.session.get("epoch")
-    if not isinstance(uid, str) or not isinstance(epoch, int):
-        raise NotAuthenticatedError(
-            "sign in at /api/v1/session, or send an API token as 'Authorization: Bearer ...'"
-        )
+    uid, epoch = _cookie(request)
     return user_for_session(session, uid, epoch)
 
 
 CurrentUser = Annotated[UserRow, Depends(current_user)]
 
 
-def current_actor(user: CurrentUser) -> Actor:
-    """The Actor the signed-in user acts as."""
-    return actor_of(user)
+def _cookie(request: Request) -> tuple[str, int]:
+    uid = request.session.get("uid")
+    epoch = request.session.get("epoch")
+    if not isinstance(uid, str) or not isinstance(epoch, int):
+        raise NotAuthenticatedError(
+            "sign in at /api/v1/session, or send an API token as 'Authorization: Bearer ...'"
+        )
+    return uid, epoch
 
 
-CurrentActor = Annotated[Actor, Depends(current_actor)]
+def _key(request: Request) -> tuple[str, ...]:
+    secret = _bearer(request)
+    return token_key(token_digest(secret)) if secret is not None else session_key(*_cookie(request))
+
+
+async def current_actor(request: Request, _csrf: Annotated[None, Depends(csrf_guard)]) -> Actor:
+    """The Actor the caller acts as, read from the database now, or 401.
+
+    For endpoints that act without a unit of work of their own (the plant
+    dashboard sends commands over MQTT): the credential is checked before
+    the endpoint runs. API routers use ``CurrentActor`` instead.
+    """
+    key = _key(request)
+    holder = await run_in_threadpool(_look_up, database_of(request.app), key)
+    holders.put(key, holder)
+    return holder.actor
+
+
+async def rechecked_actor(request: Request, _csrf: Annotated[None, Depends(csrf_guard)]) -> Actor:
+    """The Actor the caller acts as, from this worker's cache when it can, or 401.
+
+    No threadpool hop on a cache hit. The credential is then read again as
+    the first statement of the request's unit of work (``UnitOfWork`` or
+    ``Transact``; see ``web.credentials``), so revocation still takes effect
+    on the next request: use this only in endpoints that take one of them.
+    """
+    key = _key(request)
+    holder = holders.get(key)
+    if holder is None:
+        holder = await run_in_threadpool(_look_up, database_of(request.app), key)
+        holders.put(key, holder)
+    setattr(request.state, CREDENTIAL, Credential(key, holder))
+    return holder.actor
+
+
+def _look_up(database: Database, key: tuple[str, ...]) -> Holder:
+    with database.unit_of_work() as session:
+        holder = look_up(session, key)
+    if holder is None:
+        if key[0] == "token":
+            raise NotAuthenticatedError("the API token is not valid")
+        raise NotAuthenticatedError("the session has ended: sign in again")
+    return holder
+
+
+CurrentActor = Annotated[Actor, Depends(rechecked_actor)]
+"""The caller's Actor for API endpoints (which all take a ``UnitOfWork`` or ``Transact``)."""
 
 
 def require_roles(*roles: Role) -> Callable[..., Any]:
     """A dependency refusing anyone not in ``roles`` (a coarse gate for read-only reports)."""
     allowed = frozenset(roles)
 
-    def check(actor: CurrentActor) -> Actor:
+    async def check(actor: CurrentActor) -> Actor:
         if actor.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise ForbiddenError(f"the {actor.role.value} role may not see this (allowed: {names})")

@@ -1,23 +1,36 @@
 """Request dependencies: the database unit of work of one request.
 
-Each request gets one SQLAlchemy session from ``Database.unit_of_work()``.
-The dependency has ``scope="function"``, so the commit happens when the
-endpoint (and the serialisation of its answer) is done but *before* the
-response is sent: a client is only told "created" once the row is
-committed, and a failed commit becomes a problem-details error instead.
+Each request gets one SQLAlchemy session from ``Database.unit_of_work()``,
+committed when the endpoint is done but *before* the response is sent: a
+client is only told "created" once the row is committed, and a failed
+commit becomes a problem-details error instead.
+
+Two ways in, both opening the session in the event loop (no I/O happens
+until the first statement) and re-checking the caller's credential as that
+first statement (``web.credentials``):
+
+* ``UnitOfWork``: a session for a plain (sync) endpoint; the commit runs in
+  the threadpool after the endpoint.
+* ``Transact``: for ``async`` endpoints on the busy paths; ``await
+  transact(work)`` runs ``work(session)`` *and* the commit in one threadpool
+  hop, which is all the thread switching such a request does (ADR 0066).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from reind.core.db import Database
+from reind.web.credentials import CREDENTIAL, REQUEST_STATE
 
+T = TypeVar("T")
 _lock = threading.Lock()
 
 
@@ -35,11 +48,65 @@ def database_of(app: FastAPI) -> Database:
     return database
 
 
-def unit_of_work(request: Request) -> Iterator[Session]:
+async def unit_of_work(request: Request) -> AsyncIterator[Session]:
     """A session for this request, committed at the end (rolled back on error)."""
-    with database_of(request.app).unit_of_work() as session:
+    block = database_of(request.app).unit_of_work()
+    session = block.__enter__()  # makes a Session object: no connection yet
+    session.info[REQUEST_STATE] = request.state
+    try:
         yield session
+    except BaseException as exc:
+        await run_in_threadpool(block.__exit__, type(exc), exc, exc.__traceback__)
+        raise
+    idle = session.get_transaction() is None and not (session.new or session.dirty)
+    if idle and getattr(request.state, CREDENTIAL, None) is None:
+        block.__exit__(None, None, None)  # never touched the database: nothing to commit
+    else:
+        await run_in_threadpool(_commit, block, session)
+
+
+def _commit(block: AbstractContextManager[Session], session: Session) -> None:
+    try:
+        _ensure_rechecked(session)
+    except BaseException as exc:
+        block.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    block.__exit__(None, None, None)
+
+
+def _ensure_rechecked(session: Session) -> None:
+    """Begin the transaction if the work never did, so the credential is re-checked."""
+    if REQUEST_STATE in session.info:
+        session.connection()
 
 
 UnitOfWork = Annotated[Session, Depends(unit_of_work, scope="function")]
 """The request's session: use this alias everywhere so it is shared, not repeated."""
+
+
+class Transaction:
+    """Runs a request's work and its commit in one threadpool hop."""
+
+    def __init__(self, request: Request) -> None:
+        self._database = database_of(request.app)
+        self._state = request.state
+
+    async def __call__(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in a unit of work, committed before this returns."""
+        return await run_in_threadpool(self._run, work)
+
+    def _run(self, work: Callable[[Session], T]) -> T:
+        with self._database.unit_of_work() as session:
+            session.info[REQUEST_STATE] = self._state
+            result = work(session)
+            _ensure_rechecked(session)
+            return result
+
+
+async def transaction(request: Request) -> Transaction:
+    """The request's ``Transaction``."""
+    return Transaction(request)
+
+
+Transact = Annotated[Transaction, Depends(transaction)]
+"""``await transact(work)``: the work and its commit in one hop (async endpoints)."""

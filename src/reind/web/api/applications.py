@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response, UploadFile, status
 from pydantic import Field
+from sqlalchemy.orm import Session
 
 from reind.core.errors import InvalidInputError, NotFoundError
 from reind.programme import applications as service
@@ -33,7 +34,7 @@ from reind.web.api.common import (
     shown,
 )
 from reind.web.auth import CurrentActor, require_roles
-from reind.web.deps import UnitOfWork
+from reind.web.deps import Transact, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 Registrar = Annotated[Actor, Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR))]
@@ -184,13 +185,17 @@ def register_enterprise(
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterprisePublic)
-def get_enterprise(
-    enterprise_id: str, actor: CurrentActor, session: UnitOfWork, response: Response
+async def get_enterprise(
+    enterprise_id: str, actor: CurrentActor, transact: Transact, response: Response
 ) -> EnterprisePublic:
     """An enterprise (applicants: only their own)."""
-    row = registry.get_enterprise(session, enterprise_id, actor)
-    set_etag(response, row.version)
-    return _enterprise(row)
+
+    def read(session: Session) -> EnterprisePublic:
+        row = registry.get_enterprise(session, enterprise_id, actor)
+        set_etag(response, row.version)
+        return _enterprise(row)
+
+    return await transact(read)
 
 
 @router.post(
@@ -216,10 +221,10 @@ def list_contacts(
 
 
 @router.post("/applications", response_model=ApplicationPublic, status_code=status.HTTP_201_CREATED)
-def create_application(
+async def create_application(
     body: ApplicationCreate,
     actor: CurrentActor,
-    session: UnitOfWork,
+    transact: Transact,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ApplicationPublic:
@@ -235,34 +240,49 @@ def create_application(
         facts=body.facts,
         received=body.received,
     )
-    row = service.create_application(session, draft, actor, idempotency_key=idempotency_key)
-    response.headers["Location"] = f"/api/v1/applications/{row.id}"
-    set_etag(response, row.version)
-    return application_public(row, actor)
+
+    def create(session: Session) -> ApplicationPublic:
+        row = service.create_application(session, draft, actor, idempotency_key=idempotency_key)
+        response.headers["Location"] = f"/api/v1/applications/{row.id}"
+        set_etag(response, row.version)
+        return application_public(row, actor)
+
+    return await transact(create)
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic)
-def get_application(
-    application_id: str, actor: CurrentActor, session: UnitOfWork, response: Response
+async def get_application(
+    application_id: str, actor: CurrentActor, transact: Transact, response: Response
 ) -> ApplicationPublic:
     """An application, if you may see it."""
-    row = service.get_application(session, application_id, actor)
-    set_etag(response, row.version)
-    return application_public(row, actor)
+
+    def read(session: Session) -> ApplicationPublic:
+        row = service.get_application(session, application_id, actor)
+        set_etag(response, row.version)
+        return application_public(row, actor)
+
+    return await transact(read)
 
 
 @router.get("/applications/{application_id}/cost-lines", response_model=list[CostLinePublic])
-def list_cost_lines(
-    application_id: str, actor: CurrentActor, session: UnitOfWork
+async def list_cost_lines(
+    application_id: str, actor: CurrentActor, transact: Transact
 ) -> list[CostLinePublic]:
     """The application's budget."""
-    service.get_application(session, application_id, actor)
-    return [
-        CostLinePublic(
-            id=c.id, category=c.category, description=c.description, amount=shown(c.amount_cents)
-        )
-        for c in service.cost_lines(session, application_id)
-    ]
+
+    def read(session: Session) -> list[CostLinePublic]:
+        service.get_application(session, application_id, actor)
+        return [
+            CostLinePublic(
+                id=c.id,
+                category=c.category,
+                description=c.description,
+                amount=shown(c.amount_cents),
+            )
+            for c in service.cost_lines(session, application_id)
+        ]
+
+    return await transact(read)
 
 
 @router.post(

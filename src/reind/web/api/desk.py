@@ -13,7 +13,7 @@ from reind.programme.audit import Actor, Role
 from reind.programme.store_desk import EnquiryRow
 from reind.web.api.common import IfMatch, Schema, expect_version, set_etag
 from reind.web.auth import CurrentActor, require_roles
-from reind.web.deps import UnitOfWork
+from reind.web.deps import Transact, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["enquiry desk"])
 Reader = Annotated[
@@ -92,12 +92,14 @@ def _enquiry(row: EnquiryRow, response: Response | None = None) -> EnquiryPublic
 
 
 @router.post("/enquiries", response_model=EnquiryPublic, status_code=status.HTTP_201_CREATED)
-def record_enquiry(
-    body: EnquiryCreate, actor: CurrentActor, session: UnitOfWork, response: Response
+async def record_enquiry(
+    body: EnquiryCreate, actor: CurrentActor, transact: Transact, response: Response
 ) -> EnquiryPublic:
     """Record an enquiry (desk officers)."""
-    row = desk.record_enquiry(session, actor, **body.model_dump())
-    return _enquiry(row, response)
+    fields = body.model_dump()
+    return await transact(
+        lambda session: _enquiry(desk.record_enquiry(session, actor, **fields), response)
+    )
 
 
 @router.post("/enquiries/{enquiry_id}/routing", response_model=EnquiryPublic)
