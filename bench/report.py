@@ -1,0 +1,226 @@
+"""The progress report on a million applications and ten million ledger rows (PostgreSQL).
+
+Starts its own PostgreSQL cluster on a free port (as the test fixture does),
+migrates it, writes the small schemes through the programme services (RFS,
+ITVF, R&D tax, ITF, as the seed portfolio does), then bulk-loads with COPY
+1,000,000 EMF/BUD/RTTP applications with their ledgers and 10,000,000 ledger
+entries (one ``approved`` per application, the rest claims and payments),
+and builds the report as at 31 August 2021: prints seconds for the HTML and
+the PDF and the ratio to the targets (5 s and 15 s).
+
+    python bench/report.py                          # 1,000,000 applications
+    python bench/report.py --applications 100000    # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+from reind.core.db import Database
+from reind.programme.seed import research, rfs, ventures
+from reind.programme.seed.bulk import SimClock, hk_moment
+from reind.reporting.progress import build_report
+from reind.schemes.catalogue import default_engine
+
+HTML_TARGET, PDF_TARGET = 5.0, 15.0
+AS_AT = date(2021, 8, 31)
+
+
+def _pg(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / name).exists():
+            return str(folder / name)
+    raise SystemExit(f"{name} not found: run scripts/bootstrap")
+
+
+@contextmanager
+def postgres() -> Iterator[int]:
+    """A private PostgreSQL server for the run; yields its port."""
+    base = Path(tempfile.mkdtemp(prefix="reind-bench-pg-"))
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if prefix:
+        shutil.chown(base, "postgres", "postgres")
+    data = base / "data"
+    subprocess.run(
+        [*prefix, _pg("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    options = (
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c shared_buffers=1GB -c work_mem=64MB"
+    )
+    subprocess.run(
+        [
+            *prefix,
+            _pg("pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(base / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield port
+    finally:
+        subprocess.run(
+            [*prefix, _pg("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _copy(connection: psycopg.Connection, table: str, columns: str, lines: Iterator[str]) -> None:
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        buffer = io.StringIO()
+        for count, line in enumerate(lines, start=1):
+            buffer.write(line)
+            if count % 50_000 == 0:
+                copy.write(buffer.getvalue())
+                buffer = io.StringIO()
+        copy.write(buffer.getvalue())
+
+
+def load(port: int, applications: int, entries: int) -> None:
+    """COPY enterprises, applications, ledgers and ledger entries."""
+    rng = random.Random(2021)
+    enterprises = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(100_000)]
+    now = datetime(2021, 12, 31, tzinfo=UTC).isoformat()
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/bench") as connection:
+        _copy(
+            connection,
+            "enterprises",
+            "id, br_number, name_en, name_zh, incorporation, "
+            "listed, employees, manufacturing, industry, created_at, version",
+            (
+                f"{eid}\t{50_000_000 + n}\tMaker {n} Ltd\t\tcap310\tf\t40\tt\t"
+                f"electronics\t{now}\t1\n"
+                for n, eid in enumerate(enterprises)
+            ),
+        )
+        apps = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(applications)]
+        schemes = ["emf"] * 8 + ["bud", "rttp"]
+        scheme_of = [schemes[n % 10] for n in range(applications)]
+        start = date(2017, 7, 1)
+        days = [start + timedelta(days=rng.randrange(1_640)) for _ in range(applications)]
+        _copy(
+            connection,
+            "applications",
+            "id, reference, scheme, enterprise_id, title, state, "
+            "received, amount_requested_cents, facts, created_at, version",
+            (
+                f"{aid}\tB-{n:08d}\t{scheme_of[n]}\t{enterprises[n % 100_000]}\tBench\tclosed\t"
+                f"{days[n]}\t2000000\t{{}}\t{now}\t1\n"
+                for n, aid in enumerate(apps)
+            ),
+        )
+        _copy(
+            connection,
+            "project_ledgers",
+            "application_id, enterprise_id, scheme, "
+            "applied_cents, approved_cents, committed_cents, claimed_cents, "
+            "claims_approved_cents, disbursed_cents, version",
+            (
+                f"{aid}\t{enterprises[n % 100_000]}\t{scheme_of[n]}\t2000000\t1600000\t1600000\t"
+                f"1600000\t1600000\t1600000\t1\n"
+                for n, aid in enumerate(apps)
+            ),
+        )
+
+        def movements() -> Iterator[str]:
+            for n, aid in enumerate(apps):
+                yield f"{aid}\tapproved\t1600000\t{days[n]} 03:00:00+00\n"
+            for k in range(entries - applications):
+                n = k % applications
+                movement = "claimed" if k % 2 else "disbursed"
+                yield f"{apps[n]}\t{movement}\t200000\t{days[n] + timedelta(days=90)} 03:00:00+00\n"
+
+        _copy(
+            connection,
+            "ledger_entries",
+            "application_id, movement, amount_cents, recorded_at",
+            movements(),
+        )
+        connection.execute("ANALYZE")
+
+
+def main() -> None:
+    """Load, build, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=1_000_000)
+    parser.add_argument("--entries", type=int, default=10_000_000)
+    args = parser.parse_args()
+    with postgres() as port:
+        subprocess.run(
+            [_pg("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "bench"],
+            check=True,
+        )
+        database = Database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench")
+        database.migrate()
+        engine = default_engine()
+        began = time.perf_counter()
+        with database.unit_of_work() as session:
+            clock = SimClock(hk_moment(date(2017, 6, 1)))
+            rng = random.Random(1)
+            rfs.generate(session, random.Random(rng.random()), clock, 10_000_001)
+            ventures.generate_itvf(session, random.Random(rng.random()), clock, engine)
+            research.generate_tax(session, random.Random(rng.random()), clock, engine)
+            research.generate_itf(session, random.Random(rng.random()), clock, engine)
+        load(port, args.applications, args.entries)
+        print(
+            f"loaded {args.applications:,} applications and {args.entries:,} ledger entries "
+            f"in {time.perf_counter() - began:.0f} s"
+        )
+        timings = {}
+        for fmt in ("html", "pdf"):
+            with database.unit_of_work() as session:
+                build_report(session, AS_AT, fmt=fmt)  # warm the caches once
+                started = time.perf_counter()
+                report = build_report(session, AS_AT, fmt=fmt)
+                timings[fmt] = time.perf_counter() - started
+            emf = report.figures["emf_applications"].value
+            print(
+                f"{fmt}: {timings[fmt]:.2f} s for {len(report.content):,} bytes "
+                f"(EMF approvals counted: {emf:,})"
+            )
+        database.dispose()
+    print(
+        f"HTML {timings['html']:.2f} s, target {HTML_TARGET:.0f} s, "
+        f"ratio {timings['html'] / HTML_TARGET:.2f}"
+    )
+    print(
+        f"PDF  {timings['pdf']:.2f} s, target {PDF_TARGET:.0f} s, "
+        f"ratio {timings['pdf'] / PDF_TARGET:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
