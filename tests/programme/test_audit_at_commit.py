@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,6 +16,7 @@ from reind.core.db import Database
 from reind.core.errors import ConflictError
 from reind.programme import audit
 from reind.programme.audit import SYSTEM, verify_chain
+from reind.programme.audit_sql import EventFields, hash_parts
 from reind.programme.store_audit import AuditEventRow, AuditHeadRow
 
 
@@ -98,3 +103,40 @@ def test_concurrent_commits_never_fork_the_chain(db: Database) -> None:
     for n in range(writers):  # each transaction's two events stay next to each other
         for i in range(each):
             assert kinds.index(f"w{n}-{i}-b") == kinds.index(f"w{n}-{i}") + 1
+
+
+@given(
+    payload=st.dictionaries(
+        st.text(max_size=8),
+        st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.none()),
+        max_size=4,
+    ),
+    words=st.lists(st.text(max_size=12), min_size=5, max_size=5),
+    seq=st.integers(min_value=1, max_value=10**12),
+)
+def test_the_databases_hash_pieces_give_the_same_hash_as_python(
+    payload: dict[str, object], words: list[str], seq: int
+) -> None:
+    fields = EventFields(
+        recorded_at="2024-04-01T00:00:00.000000Z",
+        actor=words[0],
+        role=words[1],
+        kind=words[2],
+        subject_type=words[3],
+        subject_id=words[4],
+        payload=audit.canonical_json(payload),
+    )
+    prev = "ab" * 32
+    front, middle, back = hash_parts(fields)
+    joined = front + prev.encode() + middle + str(seq).encode() + back
+    expected = audit.event_hash(seq=seq, prev_hash=prev, **dataclasses.asdict(fields))
+    assert hashlib.sha256(joined).hexdigest() == expected
+
+
+def test_chinese_text_is_hashed_alike_by_the_database_and_by_python(db: Database) -> None:
+    with db.unit_of_work() as session:
+        audit.record_at_commit(
+            session, SYSTEM, "enquiry.recorded", "enquiry", "查詢-1", {"問題": "智能生產線"}
+        )
+    with db.unit_of_work() as session:
+        assert verify_chain(session).ok

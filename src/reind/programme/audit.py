@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError
+from reind.programme.audit_sql import EventFields, chain_in_postgres
 from reind.programme.store_audit import GENESIS, AuditEventRow, AuditHeadRow
 
 logger = logging.getLogger(__name__)
@@ -106,13 +107,7 @@ class _PendingEvent:
     """
 
     transaction: SessionTransaction | None
-    recorded_at: str
-    actor: str
-    role: str
-    kind: str
-    subject_type: str
-    subject_id: str
-    payload: str
+    fields: EventFields
 
 
 _PENDING = "reind.audit.pending"
@@ -130,13 +125,15 @@ def _pending_event(
 ) -> _PendingEvent:
     return _PendingEvent(
         transaction=session.get_nested_transaction() or session.get_transaction(),
-        recorded_at=_stamp((clock or SystemClock()).now()),
-        actor=actor.id,
-        role=actor.role.value,
-        kind=kind,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        payload=canonical_json(payload),
+        fields=EventFields(
+            recorded_at=_stamp((clock or SystemClock()).now()),
+            actor=actor.id,
+            role=actor.role.value,
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            payload=canonical_json(payload),
+        ),
     )
 
 
@@ -184,19 +181,24 @@ def record(
     return AuditEventRow(**written[-1])
 
 
-def chain_pending(session: Session) -> list[dict[str, Any]]:
+def chain_pending(session: Session, *, committing: bool = False) -> list[dict[str, Any]]:
     """Chain the transaction's recorded events now (called on commit); their rows.
 
     Flushes the session's other changes first, then locks the head row
-    (``SELECT ... FOR UPDATE``), inserts every pending event in one
-    statement and moves the head, so the lock is taken last and held only
-    for these statements and the commit. Concurrent writers queue on the
-    head rather than fork the chain.
+    (``SELECT ... FOR UPDATE``), inserts every pending event and moves the
+    head, so the lock is taken last and held only for this and the commit.
+    Concurrent writers queue on the head rather than fork the chain. On
+    PostgreSQL all of it is one statement (``audit_sql``), sent together with
+    the ``COMMIT`` when ``committing`` (the session's commit is under way).
     """
     pending: list[_PendingEvent] = session.info.pop(_PENDING, [])
     if not pending:
         return []
     session.flush()
+    events = [p.fields for p in pending]
+    if session.get_bind().dialect.name == "postgresql":
+        clean = not (session.new or session.dirty or session.deleted)
+        return chain_in_postgres(session, events, commit=committing and clean)
     head = session.execute(
         select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
     ).one_or_none()
@@ -204,7 +206,7 @@ def chain_pending(session: Session) -> list[dict[str, Any]]:
         raise ConflictError("the audit log has no head row: run the migrations")
     seq, prev = head
     rows: list[dict[str, Any]] = []
-    for item in pending:
+    for item in events:
         seq += 1
         fields: dict[str, Any] = {
             "seq": seq,
@@ -228,7 +230,7 @@ def chain_pending(session: Session) -> list[dict[str, Any]]:
 def _chain_on_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # releasing a savepoint: the events wait for the outer commit
-    chain_pending(session)
+    chain_pending(session, committing=True)
 
 
 @event.listens_for(Session, "after_soft_rollback")

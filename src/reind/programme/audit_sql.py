@@ -1,0 +1,157 @@
+"""Chaining audit events inside PostgreSQL, in one statement.
+
+Under load the chain head is the one row every write queues on, so the time
+it stays locked bounds the write rate. Chained from Python, the lock is
+held across several round trips, and between them the writing thread waits
+for the GIL behind the process's other threads: milliseconds each. Here one
+statement locks the head, computes each event's hash from the previous one
+(``sha256`` over the same canonical JSON ``audit.event_hash`` hashes),
+inserts the events and moves the head; only the commit follows.
+
+Python prepares each event's canonical JSON in three byte strings around
+the two values only the database knows, the previous hash and the seq (the
+canonical document's keys are sorted, so they always sit at the same
+places); ``hash_parts`` and ``event_hash`` are tested to agree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from reind.core.errors import ConflictError
+
+
+@dataclass(frozen=True, slots=True)
+class EventFields:
+    """An event's own fields: everything but its seq and hashes."""
+
+    recorded_at: str
+    actor: str
+    role: str
+    kind: str
+    subject_type: str
+    subject_id: str
+    payload: str
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def hash_parts(event: EventFields) -> tuple[bytes, bytes, bytes]:
+    """The canonical JSON of ``event`` as (before prev_hash, before seq, after seq), UTF-8.
+
+    ``sha256(front + prev_hash + middle + str(seq) + back)`` is ``audit.event_hash``.
+    """
+    front = (
+        f'{{"actor":{_json(event.actor)},"kind":{_json(event.kind)},'
+        f'"payload":{_json(json.loads(event.payload))},"prev_hash":"'
+    )
+    middle = f'","recorded_at":{_json(event.recorded_at)},"role":{_json(event.role)},"seq":'
+    back = f',"subject_id":{_json(event.subject_id)},"subject_type":{_json(event.subject_type)}}}'
+    return front.encode(), middle.encode(), back.encode()
+
+
+_CHAIN = text(
+    """
+WITH RECURSIVE
+head AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE),
+ev AS (
+    SELECT * FROM unnest(
+        CAST(:fronts AS bytea[]), CAST(:middles AS bytea[]), CAST(:backs AS bytea[]),
+        CAST(:recorded AS text[]), CAST(:actors AS text[]), CAST(:roles AS text[]),
+        CAST(:kinds AS text[]), CAST(:subject_types AS text[]), CAST(:subject_ids AS text[]),
+        CAST(:payloads AS text[])
+    ) WITH ORDINALITY AS e(front, middle, back, recorded_at, actor, role, kind,
+                           subject_type, subject_id, payload, i)
+),
+chain AS (
+    SELECT CAST(0 AS bigint) AS i, seq, CAST(hash AS text) AS hash FROM head
+    UNION ALL
+    SELECT c.i + 1, c.seq + 1,
+           CAST(encode(sha256(e.front || convert_to(c.hash, 'UTF8') || e.middle
+                         || convert_to(CAST(c.seq + 1 AS text), 'UTF8') || e.back), 'hex') AS text)
+    FROM chain c JOIN ev e ON e.i = c.i + 1
+),
+inserted AS (
+    INSERT INTO audit_events (seq, prev_hash, hash, recorded_at, actor, role, kind,
+                              subject_type, subject_id, payload)
+    SELECT c.seq, p.hash, c.hash, e.recorded_at, e.actor, e.role, e.kind,
+           e.subject_type, e.subject_id, e.payload
+    FROM chain c JOIN chain p ON p.i = c.i - 1 JOIN ev e ON e.i = c.i
+),
+moved AS (
+    UPDATE audit_head SET seq = last.seq, hash = last.hash
+    FROM (SELECT seq, hash FROM chain ORDER BY i DESC LIMIT 1) AS last
+    WHERE audit_head.id = 1
+)
+SELECT i, seq, hash FROM chain ORDER BY i
+"""
+)
+
+
+def chain_in_postgres(
+    session: Session, events: Sequence[EventFields], *, commit: bool = False
+) -> list[dict[str, Any]]:
+    """Lock the head, chain and insert ``events`` and move the head, in one statement.
+
+    With ``commit`` (the session's own commit is next and nothing else is
+    left to flush), the statement and the ``COMMIT`` go to the server
+    together in a psycopg pipeline: the head is then locked only while the
+    server runs them, never while this thread waits for the GIL; the
+    session's own commit that follows finds the transaction already ended
+    and sends nothing. Returns each event's fields with its ``seq``,
+    ``prev_hash`` and ``hash``.
+    """
+    parts = [hash_parts(e) for e in events]
+    parameters = {
+        "fronts": [p[0] for p in parts],
+        "middles": [p[1] for p in parts],
+        "backs": [p[2] for p in parts],
+        "recorded": [e.recorded_at for e in events],
+        "actors": [e.actor for e in events],
+        "roles": [e.role for e in events],
+        "kinds": [e.kind for e in events],
+        "subject_types": [e.subject_type for e in events],
+        "subject_ids": [e.subject_id for e in events],
+        "payloads": [e.payload for e in events],
+    }
+    driver = session.connection().connection.driver_connection
+    if commit and isinstance(driver, psycopg.Connection):
+        statement = str(_CHAIN.compile(dialect=session.get_bind().dialect))
+        with driver.pipeline():
+            cursor = driver.execute(statement, parameters)
+            driver.execute("COMMIT")
+        chained = [_Link(*row) for row in cursor.fetchall()]
+    else:
+        chained = [_Link(*row) for row in session.execute(_CHAIN, parameters).all()]
+    if not chained:
+        raise ConflictError("the audit log has no head row: run the migrations")
+    return [
+        {
+            "seq": link.seq,
+            "prev_hash": before.hash,
+            "hash": link.hash,
+            "recorded_at": event.recorded_at,
+            "actor": event.actor,
+            "role": event.role,
+            "kind": event.kind,
+            "subject_type": event.subject_type,
+            "subject_id": event.subject_id,
+            "payload": event.payload,
+        }
+        for before, link, event in zip(chained[:-1], chained[1:], events, strict=True)
+    ]
+
+
+class _Link(NamedTuple):
+    i: int
+    seq: int
+    hash: str
