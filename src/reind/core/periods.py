@@ -29,20 +29,10 @@ def _start_year_of(day: date) -> int:
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class FinancialYear:
-    """A Government financial year, 1 April ``start_year`` to 31 March next."""
+class _AprilToMarch:
+    """A year that starts on 1 April ``start_year`` and ends on 31 March next."""
 
     start_year: int
-
-    @classmethod
-    def containing(cls, day: date) -> FinancialYear:
-        """The financial year that ``day`` falls in."""
-        return cls(_start_year_of(day))
-
-    @classmethod
-    def parse(cls, text: str) -> FinancialYear:
-        """From "2021-22", "2021/22" or "2021-2022"."""
-        return cls(_parse_span(text, "financial year"))
 
     @property
     def start(self) -> date:
@@ -57,15 +47,28 @@ class FinancialYear:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
+
+@dataclass(frozen=True, order=True, slots=True)
+class FinancialYear(_AprilToMarch):
+    """A Government financial year, labelled "2021-22"."""
+
+    @classmethod
+    def containing(cls, day: date) -> FinancialYear:
+        """The financial year that ``day`` falls in."""
+        return cls(_start_year_of(day))
+
+    @classmethod
+    def parse(cls, text: str) -> FinancialYear:
+        """From "2021-22", "2021/22" or "2021-2022"."""
+        return cls(_parse_span(text, "financial year"))
+
     def __str__(self) -> str:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class YearOfAssessment:
+class YearOfAssessment(_AprilToMarch):
     """An Inland Revenue year of assessment, labelled "2019/20"."""
-
-    start_year: int
 
     @classmethod
     def containing(cls, day: date) -> YearOfAssessment:
@@ -76,16 +79,6 @@ class YearOfAssessment:
     def parse(cls, text: str) -> YearOfAssessment:
         """From "2019/20", "2019-20" or "2019/2020"."""
         return cls(_parse_span(text, "year of assessment"))
-
-    @property
-    def start(self) -> date:
-        """1 April."""
-        return date(self.start_year, _FY_START_MONTH, 1)
-
-    @property
-    def end(self) -> date:
-        """31 March of the next calendar year (inclusive)."""
-        return date(self.start_year + 1, 3, 31)
 
     def __str__(self) -> str:
         return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
