@@ -8,6 +8,8 @@
 - ``raw``: elements from raw state events and counters (short windows, cross-checks).
 - ``capability``: Cp and Cpk.
 - ``anomaly``: online anomaly detection (river) as another alarm source.
+- ``anomaly_eval``: the detector against the twins' injected faults (caught, false alarms).
+- ``replay``: a twin's telemetry as stored points, without MQTT (tests, evaluation).
 
 May import: ``reind.core`` and sibling ``reind.factory`` packages.
 """

@@ -126,24 +126,29 @@ def elements_by_period(
     labels: dict[int, str | None] = {}
     first: dict[str, int] = {}
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    cache: dict[str, tuple[list[Rollup], float | None]] = {}
     for unit in units:
+        by_series: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for series, field, factor in _fields(unit):
-            if only is not None and field not in only:
-                continue
-            if series not in cache:
-                cache[series] = _accumulator_rows(store, series, start, end)
-            rows, baseline = cache[series]
+            if only is None or field in only:
+                by_series[series].append((field, factor))
+        for series, targets in by_series.items():
+            rows, baseline = _accumulator_rows(store, series, start, end)
+            per_label: dict[str | None, float] = defaultdict(float)
             for bucket, gained in increments(rows, start_ms, baseline):
                 if bucket >= end_ms:
-                    continue
+                    break
                 label = labels.get(bucket, "")
                 if label == "":
                     label = labels[bucket] = labeller.label(bucket)
                     if label is not None and first.get(label, bucket) >= bucket:
                         first[label] = bucket
-                if label is not None:
-                    totals[label][field] += gained * factor
+                per_label[label] += gained
+            per_label.pop(None, None)
+            for label, gained in per_label.items():
+                assert label is not None
+                row = totals[label]
+                for field, factor in targets:
+                    row[field] += gained * factor
     ordered = sorted(totals, key=first.__getitem__)
     return {label: ProductionElements(**totals[label]) for label in ordered}
 
