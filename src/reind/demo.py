@@ -28,6 +28,7 @@ from amqtt.broker import Broker
 from rich.console import Console
 from sqlalchemy import func, select
 
+from reind.core.clock import hk_today
 from reind.core.db import Database
 from reind.factory.ingest.gateway import Gateway, GatewayConfig, broker_address
 from reind.factory.ingest.store import open_store
@@ -42,6 +43,7 @@ from reind.web.plant_lines import brewery_line, waffle_line
 from reind.web.plant_link import PlantLink
 
 logger = logging.getLogger(__name__)
+
 
 def demo_alarm_rules() -> list[LimitRule]:
     """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
@@ -156,6 +158,40 @@ def ensure_demo_users(database: Database) -> None:
         create_demo_portfolio(session)
 
 
+def ensure_demo_funded_line(database: Database) -> None:
+    """Link RFS-DEMO-0004 to the waffle twin's line, with a declared manual baseline (once).
+
+    Commissioned on the first demo day: before it there was no line, so the
+    baseline is what the applicant declares for making egg waffles by hand
+    (two staff, one iron each, about 24 an hour, a tenth thrown away).
+    """
+    from reind.programme.accounts import actor_of
+    from reind.programme.funded_lines import DeclaredBaseline, declare_baseline, link_line
+    from reind.programme.store import ApplicationRow
+    from reind.programme.store_accounts import UserRow
+    from reind.programme.store_funded_lines import FundedLineRow
+    from reind.web.demo_users import DOMAIN
+
+    with database.unit_of_work() as session:
+        app_id = session.scalar(
+            select(ApplicationRow.id).where(ApplicationRow.reference == "RFS-DEMO-0004")
+        )
+        officer = session.scalar(select(UserRow).where(UserRow.email == f"officer@{DOMAIN}"))
+        if app_id is None or officer is None or session.get(FundedLineRow, app_id) is not None:
+            return
+        line = waffle_line()
+        link_line(
+            session, app_id, actor_of(officer), series_prefix=line.series_prefix,
+            line_name_en=line.title_en, line_name_zh=line.title_zh,
+            commissioned_on=hk_today(), pru_seconds=80.0, operators=1.0,
+        )  # fmt: skip
+        manual = DeclaredBaseline(
+            throughput_per_hour=24.0, labour_hours_per_unit=2 / 24, energy_kwh_per_unit=0.25,
+            yield_ratio=0.9, basis="Made by hand: two staff, one gas-fired iron each.",
+        )  # fmt: skip
+        declare_baseline(session, app_id, actor_of(officer), manual)
+
+
 def _has_applications(database: Database) -> bool:
     from reind.programme.store import ApplicationRow
 
@@ -186,6 +222,7 @@ def run_demo(options: DemoOptions, console: Console) -> None:
                 summary = seed_portfolio(database, options.seed)
             console.print(f"portfolio loaded in {summary.seconds:.0f} s")
         ensure_demo_users(database)
+        ensure_demo_funded_line(database)
 
         mqtt_port = port_or_free(options.mqtt_port)
         broker = EmbeddedBroker(mqtt_port)
@@ -222,6 +259,7 @@ def run_demo(options: DemoOptions, console: Console) -> None:
 
         app = create_app(database, session_secret=_secret(data_dir), secure_cookies=False)
         app.state.plant = link
+        app.state.telemetry = store  # same process: reads share the gateway's DuckDB file
         web_port = port_or_free(options.web_port)
         server = _Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
         url = f"http://127.0.0.1:{web_port}"
@@ -275,6 +313,7 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
             link.start()
             stoppers.append(link.stop)
             app.state.plant = link
+            app.state.telemetry = store
         server = _Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
         server.listen_for_stop()
         console.print(f"reind serving on http://{host}:{port}")

@@ -11,7 +11,17 @@ from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
 from reind.web.views import desk, finance, pages, portal, workbench
 
-AREAS = ("account", "portal", "workbench", "desk", "committee", "finance", "analyst", "plant")
+AREAS = (
+    "account",
+    "portal",
+    "workbench",
+    "desk",
+    "committee",
+    "finance",
+    "analyst",
+    "plant",
+    "outcomes",
+)
 SHARED = ("base.html", "error.html", "_forms.html")
 
 

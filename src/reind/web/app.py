@@ -36,6 +36,7 @@ from reind.web.views import analyst as analyst_views
 from reind.web.views import committee as committee_views
 from reind.web.views import desk as desk_views
 from reind.web.views import finance as finance_views
+from reind.web.views import outcomes as outcomes_views
 from reind.web.views import plant as plant_views
 from reind.web.views import portal as portal_views
 from reind.web.views import portal_case as portal_case_views
@@ -102,5 +103,6 @@ def create_app(
     app.include_router(desk_views.router)
     app.include_router(analyst_views.router)
     app.include_router(plant_views.router)
+    app.include_router(outcomes_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

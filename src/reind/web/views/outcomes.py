@@ -1,0 +1,70 @@
+"""A funded project's monitoring page: its production line measured against its baseline.
+
+Officers, analysts and auditors see any project; an applicant sees its own
+enterprise's. The numbers come from ``reind.reporting.outcomes`` reading the
+telemetry store on ``app.state.telemetry`` (set by ``reind demo`` and
+``reind serve``); without one the page says so rather than guessing.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from reind.core.clock import SystemClock
+from reind.factory.kpi.rollups import RollupReader
+from reind.programme.agreements import agreement_of
+from reind.programme.applications import get_application
+from reind.programme.audit import Role
+from reind.programme.funded_lines import declared_baseline_of, funded_line_of, linked_project
+from reind.reporting.outcomes import METRICS, RATIOS, measure_line
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork
+from reind.web.views.pages import PageRoute, need, page
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+READERS = (Role.OFFICER, Role.ADMINISTRATOR, Role.ANALYST, Role.AUDITOR, Role.APPLICANT)
+BACK = {
+    Role.APPLICANT: "/portal/applications/",
+    Role.OFFICER: "/workbench/applications/",
+    Role.ADMINISTRATOR: "/workbench/applications/",
+}
+"""Where "back to the project" goes for each role (analysts: the project's ledger)."""
+
+
+def telemetry_of(request: Request) -> RollupReader | None:
+    """The telemetry store the app was given, if any."""
+    store: RollupReader | None = getattr(request.app.state, "telemetry", None)
+    return store
+
+
+@router.get("/projects/{application_id}/outcomes")
+def outcomes_page(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """The project's line, its baseline, and before/after for each outcome."""
+    actor = need(user, *READERS)
+    app = get_application(session, application_id, actor)
+    agreement = agreement_of(session, app.id)
+    line = funded_line_of(session, app.id, actor)
+    declared = declared_baseline_of(session, app.id, actor)
+    store = telemetry_of(request)
+    outcome = None
+    if line is not None and store is not None:
+        project = linked_project(session, app.id, actor)
+        outcome = measure_line(store, project, SystemClock().now())
+    return page(
+        request,
+        "outcomes/project.html",
+        user,
+        app=app,
+        agreement=agreement,
+        line=line,
+        declared=declared,
+        outcome=outcome,
+        telemetry=store is not None,
+        metric_keys=list(METRICS),
+        ratios=RATIOS,
+        back=BACK.get(actor.role, "/finance/projects/") + app.id,
+    )
