@@ -33,6 +33,8 @@ class LineSpec:
     """Tags drawn as live trends."""
     counters: tuple[str, ...]
     masters: tuple[MasterRecipe, ...] = field(default=(), repr=False)
+    kpi_units: tuple[tuple[str, float], ...] = ()
+    """(unit prefix, planned run time per unit in s) of the units whose KPIs are shown."""
 
     @property
     def series_prefix(self) -> str:
@@ -81,6 +83,7 @@ def waffle_line(node: str = "waffle-1") -> LineSpec:
         trends=("Plate A/Temperature", "Plate A/Setpoint", "Plate B/Temperature"),
         counters=("PackML/Processed", "PackML/Defective"),
         masters=(egg_waffle_master(),),
+        kpi_units=(("", 80.0),),  # plate A bakes 75 s, plus dosing and the flip
     )
 
 
@@ -97,4 +100,5 @@ def brewery_line(node: str = "brewery-1") -> LineSpec:
         trends=("Brewhouse/Mash Temperature", "Bottling/Filler Speed"),
         counters=("Bottling/Bottles Good", "Bottling/Rejected Fill Level"),
         masters=tuple(beer_masters().values()),
+        kpi_units=(("Bottling/", 0.5),),  # the filler's rated 7,200 bottles an hour
     )

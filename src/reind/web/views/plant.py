@@ -10,14 +10,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from reind.core.clock import HONG_KONG, utcnow
 from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError, ReindError
 from reind.factory.control.packml import PackMLCommand
+from reind.factory.kpi import Kpi, WorkUnit, kpi_report
+from reind.factory.kpi.rollups import elements_total
 from reind.programme.audit import Actor, Role
 from reind.web.auth import current_actor
 from reind.web.plant_lines import LineSpec
@@ -74,6 +78,24 @@ def _alarms(link: PlantLink, line: LineSpec | None) -> list[dict[str, Any]]:
     return sorted(out, key=lambda a: (not a["active"], a["series"]))
 
 
+SHOWN_KPIS = ("oee", "availability", "effectiveness", "quality_ratio", "throughput_rate")
+
+
+def _kpis(request: Request, line: LineSpec) -> list[Kpi]:
+    """Today's ISO 22400 KPIs (Hong Kong day so far) from the hour rollups."""
+    store = getattr(request.app.state, "telemetry", None)
+    if store is None or not line.kpi_units:
+        return []
+    units = [
+        WorkUnit(f"{line.line_id}/{prefix}", f"{line.series_prefix}{prefix}", pru)
+        for prefix, pru in line.kpi_units
+    ]
+    now = utcnow()
+    start = datetime.combine(now.astimezone(HONG_KONG).date(), time(0), HONG_KONG)
+    report = kpi_report(elements_total(store, units, start, now))
+    return [report[name] for name in SHOWN_KPIS if name in report]
+
+
 def _parameters(line: LineSpec, values: dict[str, object]) -> list[dict[str, Any]]:
     rows = []
     for tag in sorted(values, key=line.order):
@@ -122,6 +144,7 @@ def dashboard(
         line=line,
         values=values,
         parameters=_parameters(line, values),
+        kpis=_kpis(request, line),
         alarms=_alarms(link, line),
         commands=COMMANDS,
         shelve_minutes=SHELVE_MINUTES,
