@@ -11,6 +11,15 @@ edge nodes report a whole device (PLC tag groups of 50-200 values) per
 message, so the default is 100; ``--metrics 20`` shows the cost of small
 messages, where MQTT per-message overhead dominates.
 
+Publishers are separate processes sending pre-encoded payloads (only the
+timestamp and seq are spliced in per message), so they take little of the
+two cores the gateway and the broker need. The gateway keeps its store in a
+writer process (``--writer process``, the service's default; ``thread`` is the
+in-process writer the demo uses). The load average and the CPU seconds per
+point of the gateway (receive process plus writer process) and of the bare
+subscriber are printed, because other work on the machine skews the wall-clock
+figures.
+
     python bench/ingest.py --seconds 60 --nodes 4 [--metrics 100] [--rate 100000]
 """
 
@@ -18,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import shutil
 import socket
 import statistics
@@ -38,7 +48,8 @@ from reind.factory.ingest.store import open_store
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.events import AlarmEvent, AlarmState
 from reind.factory.monitoring.rules import LimitRule, RuleScope
-from reind.factory.sparkplug import decode_points
+from reind.factory.sparkplug import DataType, decode_points
+from reind.factory.sparkplug import sparkplug_b_pb2 as pb
 
 METRICS = 100
 TARGET_RATE = 200_000.0
@@ -71,10 +82,41 @@ def start_broker(port: int, workdir: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("mosquitto did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while number > 0x7F:
+        out.append(number & 0x7F | 0x80)
+        number >>= 7
+    out.append(number)
+    return bytes(out)
+
+
+def metrics_blob(node: SimulatedEdgeNode, values: list[float]) -> bytes:
+    """The encoded ``metrics`` field of a DDATA payload (aliases, Double, no timestamps)."""
+    message = pb.Payload()
+    for offset, value in enumerate(values):
+        metric = message.metrics.add()
+        metric.alias = node.alias(0, offset)
+        metric.datatype = DataType.Double
+        metric.double_value = value
+    return message.SerializeToString()
+
+
 def publisher(
     port: int, index: int, seconds: float, rate: float, metrics: int, result: Any
 ) -> None:
-    """One edge node process: births, then DDATA as fast as allowed for ``seconds``."""
+    """One edge node process: births, then DDATA as fast as allowed for ``seconds``.
+
+    Payloads are pre-encoded: protobuf fields may come in any order, so a
+    message is the timestamp field, a fixed metrics blob and the seq field.
+    Metrics carry no timestamp of their own, so the payload's is theirs.
+    """
     node = SimulatedEdgeNode("bench", f"n{index}", devices=1, metrics=metrics)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-edge-{index}")
     client.max_inflight_messages_set(0)
@@ -83,6 +125,11 @@ def publisher(
     now = time.time_ns() // 1_000_000
     for topic, payload in node.births(now):
         client.publish(topic, payload, qos=1)
+    topic = node.topic("DDATA", node.devices[0])
+    normal = metrics_blob(node, [1.0] * metrics)
+    hot = metrics_blob(node, [200.0] + [1.0] * (metrics - 1))  # m0 crosses its limit
+    seqs = [b"\x18" + _varint(seq) for seq in range(256)]
+    seq = node.seq
     sent, start, last_ms = 0, time.monotonic(), 0
     info: mqtt.MQTTMessageInfo | None = None
     while (elapsed := time.monotonic() - start) < seconds:
@@ -91,8 +138,9 @@ def publisher(
             continue
         ts = max(time.time_ns() // 1_000_000, last_ms + 1)  # unique per series
         last_ms = ts
-        hot = 200.0 if sent % 50 == 0 else 1.0  # m0 crosses its limit now and then
-        info = client.publish(*node.data(0, ts, [hot] + [float(sent)] * (metrics - 1)), qos=1)
+        body = hot if sent % 50 == 0 else normal
+        info = client.publish(topic, b"\x08" + _varint(ts) + body + seqs[seq], qos=1)
+        seq = (seq + 1) % 256
         sent += 1
     if info is not None:
         info.wait_for_publish(timeout=120)  # everything handed to the broker before we go
@@ -116,8 +164,10 @@ def run_publishers(port: int, nodes: int, seconds: float, rate: float, metrics: 
     return total
 
 
-def bare_limit(port: int, nodes: int, seconds: float, rate: float, metrics: int) -> float:
-    """Points/s a subscriber reaches that only decodes into memory."""
+def bare_limit(
+    port: int, nodes: int, seconds: float, rate: float, metrics: int
+) -> tuple[float, float]:
+    """Points/s a subscriber reaches that only decodes into memory, and its CPU s/point."""
     decoded: list[Any] = []
     done = threading.Event()
     times: list[float] = []
@@ -139,18 +189,21 @@ def bare_limit(port: int, nodes: int, seconds: float, rate: float, metrics: int)
     client.connect("127.0.0.1", port)
     client.loop_start()
     done.wait(10)
+    cpu = time.process_time()
     published = run_publishers(port, nodes, seconds, rate, metrics)
     deadline = time.monotonic() + 120
     while len(decoded) < published and time.monotonic() < deadline:
         time.sleep(0.1)
+    cpu = time.process_time() - cpu
     client.loop_stop()
     client.disconnect()
-    return len(decoded) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+    rate_bare = len(decoded) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+    return rate_bare, cpu / max(len(decoded), 1)
 
 
 def gateway_run(
-    port: int, nodes: int, seconds: float, rate: float, metrics: int
-) -> tuple[float, int, list[int]]:
+    port: int, nodes: int, seconds: float, rate: float, metrics: int, writer: str, workdir: Path
+) -> tuple[float, int, list[int], tuple[float, float]]:
     latencies: list[int] = []
 
     def on_alarm(event: AlarmEvent) -> None:
@@ -159,28 +212,33 @@ def gateway_run(
 
     engine = AlarmEngine([LimitRule("hot", high=100.0, scope=RuleScope(metric="m0"))])
     engine.stream.add_listener(on_alarm)
-    store = open_store("duckdb::memory:")
+    url = f"duckdb:{workdir / 'telemetry.duckdb'}"
+    inline = open_store(url) if writer == "thread" else None
     gateway = Gateway(
         GatewayConfig(broker_url=f"mqtt://127.0.0.1:{port}", client_id="bench-gw",
-                      alarm_engine=engine, batch_points=100_000, batch_seconds=0.25,
-                      max_pending_points=1_000_000),
-        store,
+                      store_url=url, alarm_engine=engine, batch_points=100_000,
+                      batch_seconds=0.1),
+        inline,
     )  # fmt: skip
     gateway.start()
     gateway.wait_connected()
+    writer_pid = gateway.writer_pid
+    cpu = time.process_time(), cpu_seconds(writer_pid) if writer_pid else 0.0
     started = time.perf_counter()
     published = run_publishers(port, nodes, seconds, rate, metrics)
     # BIRTH values: the metrics, bdSeq and Rebirth
     births = nodes * (metrics + 2)
     deadline = time.monotonic() + 300
-    stored = 0
-    while time.monotonic() < deadline:
-        stored = store.count_points()
-        if stored >= published + births:
-            break
-        time.sleep(0.2)
+    while time.monotonic() < deadline and gateway.stored_points < published + births:
+        time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    used = time.process_time() - cpu[0], 0.0
+    if writer_pid:
+        used = used[0], cpu_seconds(writer_pid) - cpu[1]
     gateway.stop()
+    if inline is not None:
+        inline.close()
+    store = open_store(url)
     far = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
     host_series = [s for s in store.last_seen() if "$host" in s]
     host_points = sum(len(store.query_raw(s, *far)) for s in host_series)
@@ -188,7 +246,8 @@ def gateway_run(
         print(f"host events recorded: {host_points} points in {host_series}")
     stored = store.count_points() - births - host_points
     store.close()
-    return stored / elapsed, published - stored, latencies
+    per_point = used[0] / max(stored, 1), used[1] / max(stored, 1)
+    return stored / elapsed, published - stored, latencies, per_point
 
 
 def main() -> None:
@@ -197,26 +256,39 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=4)
     parser.add_argument("--rate", type=float, default=0.0, help="points/s in all; 0 = flat out")
     parser.add_argument("--metrics", type=int, default=METRICS, help="metrics per DDATA message")
+    parser.add_argument("--writer", choices=("process", "thread"), default="process")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         broker = start_broker(port, Path(tmp))
         try:
             shape = (args.nodes, args.seconds, args.rate, args.metrics)
-            bare = bare_limit(port, *shape)
-            rate, loss, latencies = gateway_run(port, *shape)
+            bare, bare_cpu = bare_limit(port, *shape)
+            rate, loss, latencies, (receive_cpu, writer_cpu) = gateway_run(
+                port, *shape, args.writer, Path(tmp)
+            )
         finally:
             broker.kill()
             broker.wait()
+    load_after = os.getloadavg()
     print(
         f"edge nodes: {args.nodes}, metrics per message: {args.metrics},"
-        f" seconds: {args.seconds}, offered rate: {args.rate or 'flat out'}"
+        f" seconds: {args.seconds}, offered rate: {args.rate or 'flat out'},"
+        f" writer: {args.writer}, cores: {os.cpu_count()}"
     )
-    print(f"bare limit (decode only): {bare:,.0f} points/s")
+    print(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f}")
+    print(f"bare limit (decode only): {bare:,.0f} points/s, {bare_cpu * 1e6:.2f} CPU µs/point")
     print(
         f"gateway stored:           {rate:,.0f} points/s"
         f" ({rate / TARGET_RATE:.2f} of the {TARGET_RATE:,.0f} target,"
         f" {rate / bare:.2f} of the bare limit; target {TARGET_RATIO})"
+    )
+    cpu = receive_cpu + writer_cpu
+    print(
+        f"gateway CPU:              {cpu * 1e6:.2f} µs/point ({receive_cpu * 1e6:.2f} receive"
+        f" + {writer_cpu * 1e6:.2f} writer process; {cpu / bare_cpu:.2f}x the bare"
+        " subscriber's)"
     )
     print(f"loss: {loss} points (target 0)")
     if latencies:

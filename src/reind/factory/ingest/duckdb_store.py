@@ -107,6 +107,11 @@ class DuckDBStore:
         for statement in _SCHEMA:
             self._connection.execute(statement)
 
+    def set_threads(self, threads: int) -> None:
+        """Limit DuckDB's worker threads (a writer process leaves the other core to decoding)."""
+        with self._lock:
+            self._connection.execute(f"SET threads = {int(threads)}")
+
     def write_batch(
         self,
         points: Sequence[TelemetryPoint] | PointColumns,

@@ -13,6 +13,13 @@ letters, alarm events) and only then acknowledge its messages (QoS 1,
 ``manual_ack``). With a persistent session, a gateway killed at any moment
 gets every unacknowledged message redelivered; idempotent writes mean the
 ones it had already committed are not doubled. See docs/decisions/0022.
+
+Given a store object, the writer thread commits to it in this process (the
+demo shares the store with the web app). Without one, the store named by
+``store_url`` lives in a writer process of its own (:mod:`.writer`), so
+decoding and writing use two cores (docs/decisions/0027). Back-pressure is
+the broker's: MQTT 5 ``Receive Maximum`` bounds the unacknowledged messages
+it sends us, so paho's network thread never stops and keepalives flow.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from reind.factory.ingest.host import IngestHost, Outcome
 from reind.factory.ingest.metrics import GatewayMetrics
 from reind.factory.ingest.points import BirthRecord, DeadLetter, PointColumns
 from reind.factory.ingest.store import TelemetryStore
+from reind.factory.ingest.writer import Batch, BatchWriter, InlineWriter, ProcessWriter
 from reind.factory.monitoring.engine import AlarmEngine, wall_clock_ms
 from reind.factory.sparkplug import Topic
 from reind.factory.sparkplug.host import state_payload
@@ -54,7 +62,14 @@ class GatewayConfig:
     protocol: Literal[3, 5] = 5
     batch_points: int = 20_000
     batch_seconds: float = 0.25
-    max_pending_points: int = 200_000
+    max_pending_points: int = 1_000_000
+    """A memory bound only: the receive thread waits for the writer past it, but never
+    longer than half the keepalive, so paho keeps pinging (0027)."""
+    receive_maximum: int = 10_000
+    """MQTT 5 Receive Maximum: unacknowledged QoS 1 messages the broker may send us.
+    With acks after commit it is the back-pressure; it must cover ~2 batches of messages."""
+    writer_threads: int = 1
+    """DuckDB threads in the writer process: one leaves the other core to decoding."""
     metrics_port: int | None = None
     keepalive: int = 30
     session_expiry_seconds: int = 7 * 24 * 3600
@@ -79,6 +94,31 @@ def broker_address(url: str) -> tuple[str, int]:
     return parsed.hostname, parsed.port or 1883
 
 
+_PUBACK = bytes((0x40, 0x02))
+"""PUBACK with remaining length 2: the message id only, which MQTT 5 reads as Success."""
+
+
+def acknowledge(client: mqtt.Client, mids: list[int]) -> None:
+    """Send the PUBACKs of ``mids`` (QoS 1, in order) as one write.
+
+    ``client.ack`` queues one packet per message and wakes paho's network
+    thread through its socket pair for each: two system calls and a wake-up a
+    message, a third of the receive process's time at 2,000 messages/s. The
+    PUBACK of a successful QoS 1 delivery is the same four bytes in MQTT 3.1.1
+    and 5, so a batch's acks go out as one packet on paho's queue (0027).
+    Without that private queue (another paho), it falls back to ``ack``.
+    """
+    queue = getattr(client, "_packet_queue", None)
+    if queue is None:
+        for mid in mids:
+            client.ack(mid, 1)
+        return
+    for start in range(0, len(mids), 16_384):
+        chunk = mids[start : start + 16_384]
+        packet = b"".join(_PUBACK + mid.to_bytes(2, "big") for mid in chunk)
+        queue(0x40, packet, chunk[-1], 0)
+
+
 @dataclass(slots=True)
 class _Pending:
     points: PointColumns = field(default_factory=PointColumns)
@@ -91,9 +131,12 @@ class _Pending:
 class Gateway:
     """One gateway process's worth of ingest; start, then stop."""
 
-    def __init__(self, config: GatewayConfig, store: TelemetryStore) -> None:
+    def __init__(self, config: GatewayConfig, store: TelemetryStore | None = None) -> None:
+        """With ``store``, commit to it in a thread; without, in a writer process that
+        opens ``config.store_url``."""
         self.config = config
         self.store = store
+        self._writer: BatchWriter | None = InlineWriter(store) if store is not None else None
         self.engine = config.alarm_engine
         self.metrics = GatewayMetrics()
         self.host_id = config.host_id or config.client_id
@@ -158,6 +201,16 @@ class Gateway:
                 self._pending.points.extend(outage)
                 self._pending.since = self._pending.since or time.monotonic()
         self._connected.set()
+
+    @property
+    def stored_points(self) -> int:
+        """Points newly committed by this gateway so far (replays not counted)."""
+        return int(self.metrics.points_stored._value.get())
+
+    @property
+    def writer_pid(self) -> int | None:
+        """The writer process's id, when the store lives in one (after ``start``)."""
+        return self._writer.pid if isinstance(self._writer, ProcessWriter) else None
 
     @property
     def generation(self) -> int:
@@ -226,12 +279,16 @@ class Gateway:
         topic: str = "",
     ) -> None:
         with self._cond:
-            # back-pressure: stop reading the socket while the writer is far behind
-            while (
-                len(self._pending.points) >= self.config.max_pending_points
-                and not self._stopping.is_set()
-            ):
-                self._cond.wait(0.1)
+            # a memory bound only (Receive Maximum is the back-pressure): wait for the
+            # writer, but never so long that paho's thread misses sending a ping
+            if len(self._pending.points) >= self.config.max_pending_points:
+                until = time.monotonic() + self.config.keepalive / 2
+                while (
+                    len(self._pending.points) >= self.config.max_pending_points
+                    and not self._stopping.is_set()
+                    and time.monotonic() < until
+                ):
+                    self._cond.wait(0.1)
             pending = self._pending
             if pending.since is None:
                 pending.since = time.monotonic()
@@ -267,13 +324,14 @@ class Gateway:
             return batch if batch.since is not None else None
 
     def _write(self, batch: _Pending) -> None:
+        writer = self._writer
+        assert writer is not None, "start() opens the writer"
         events = self.engine.drain()
         started = time.perf_counter()
+        work = Batch(batch.points, batch.dead_letters, events, batch.births)
         while True:
             try:
-                stored = self.store.write_batch(
-                    batch.points, batch.dead_letters, events, batch.births
-                )
+                stored = writer.write(work)
                 break
             except Exception:  # the store is down: keep the batch, never ack it, retry
                 logger.exception("writing a batch of %d points failed; retrying", len(batch.points))
@@ -286,10 +344,8 @@ class Gateway:
             newest = max(batch.points.timestamps)
             self.metrics.lag_seconds.set((wall_clock_ms() - newest) / 1000)
         generation = self._generation
-        for sent_on, mid in batch.acks:
-            # a message from an older connection is redelivered by the broker instead
-            if sent_on == generation:
-                self._client.ack(mid, 1)
+        # a message from an older connection is redelivered by the broker instead
+        acknowledge(self._client, [mid for sent_on, mid in batch.acks if sent_on == generation])
         self.metrics.connected_nodes.set(self.host.connected_nodes)
 
     def _writer_loop(self) -> None:
@@ -336,7 +392,11 @@ class Gateway:
     # -------------------------------------------------------------- lifecycle
     def start(self) -> None:
         """Connect, subscribe and start the writer; returns at once."""
-        self.host.restore(self.store.births())
+        if self._writer is None:
+            self._writer = ProcessWriter(
+                self.config.store_url, duckdb_threads=self.config.writer_threads
+            )
+        self.host.restore(self._writer.births())
         if self.config.metrics_port is not None:
             self._http = start_http_server(self.config.metrics_port, registry=self.metrics.registry)
         for target, name in ((self._writer_loop, "writer"), (self._timer_loop, "timers")):
@@ -347,6 +407,7 @@ class Gateway:
         if self.config.protocol == 5:
             properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
             properties.SessionExpiryInterval = self.config.session_expiry_seconds
+            properties.ReceiveMaximum = self.config.receive_maximum
             self._client.connect_async(
                 host, port, self.config.keepalive, clean_start=False, properties=properties
             )
@@ -375,6 +436,8 @@ class Gateway:
             self._write(last)
         self._client.loop_write()
         self._client.disconnect()
+        if self.store is None and self._writer is not None:
+            self._writer.close()  # our own writer process; a store given to us is the caller's
         if self._http is not None:
             server, _thread = self._http
             server.shutdown()

@@ -8,7 +8,6 @@ import threading
 from types import FrameType
 
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
-from reind.factory.ingest.store import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -16,8 +15,9 @@ logger = logging.getLogger(__name__)
 def run_gateway(config: GatewayConfig, stop: threading.Event | None = None) -> None:
     """Run a gateway until SIGTERM/SIGINT (or ``stop`` is set), then shut down cleanly.
 
-    A clean shutdown commits and acknowledges what is pending; a crash loses
-    nothing either, it only costs redelivery (docs/decisions/0022).
+    The store named by ``config.store_url`` is opened in the gateway's writer
+    process. A clean shutdown commits and acknowledges what is pending; a crash
+    loses nothing either, it only costs redelivery (docs/decisions/0022).
     """
     stop = stop or threading.Event()
 
@@ -28,12 +28,10 @@ def run_gateway(config: GatewayConfig, stop: threading.Event | None = None) -> N
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
-    store = open_store(config.store_url)
-    gateway = Gateway(config, store)
+    gateway = Gateway(config)  # the store lives in a writer process of its own (0027)
     try:
         gateway.start()
         logger.info("gateway %s ingesting %s", config.client_id, config.subscription)
         stop.wait()
     finally:
         gateway.stop()
-        store.close()
