@@ -48,6 +48,8 @@ DOCUMENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
 }
 """Media types accepted for supporting documents, with their file extensions."""
+DRAFT_WRITERS = frozenset({Role.APPLICANT, Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM})
+"""Who may change a draft's budget and documents (applicants only their own enterprise's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +286,7 @@ def add_cost_line(
     clock: Clock | None = None,
 ) -> CostLineRow:
     """Add a budget line to a draft (or returned) application."""
+    _ensure_draft_writer(actor, "budget lines")
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
         raise ConflictError(f"cost lines can only change on a draft, not when {app.state}")
@@ -302,6 +305,14 @@ def add_cost_line(
         clock,
     )
     return row
+
+
+def _ensure_draft_writer(actor: Actor, what: str) -> None:
+    if actor.role not in DRAFT_WRITERS:
+        raise ForbiddenError(
+            f"the {actor.role.value} role may not add {what} to an application "
+            "(applicants, officers and administrators do)"
+        )
 
 
 def cost_lines(session: Session, application_id: str) -> list[CostLineRow]:
@@ -338,6 +349,7 @@ def attach_document(
     clock: Clock | None = None,
 ) -> DocumentRow:
     """Store a supporting document with its SHA-256; type and size are limited."""
+    _ensure_draft_writer(actor, "supporting documents")
     app = get_application(session, application_id, actor)
     if media_type not in DOCUMENT_TYPES:
         raise InvalidInputError(

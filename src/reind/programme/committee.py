@@ -40,6 +40,18 @@ from reind.rules.store import load_decision
 from reind.schemes.catalogue import default_engine
 
 SECRETARIAT = {Role.OFFICER, Role.ADMINISTRATOR}
+AGENDA_READERS = frozenset(
+    {
+        Role.OFFICER,
+        Role.ADMINISTRATOR,
+        Role.APPROVER,
+        Role.ASSESSOR,
+        Role.COMMITTEE_MEMBER,
+        Role.AUDITOR,
+        Role.SYSTEM,
+    }
+)
+"""Who may read a meeting's agenda (members only their own committee's, never a conflict)."""
 
 
 def create_committee(
@@ -188,7 +200,13 @@ def declare_conflict(
 
 
 def agenda_for(session: Session, meeting_id: str, actor: Actor) -> list[ApplicationRow]:
-    """The meeting's applications that ``actor`` may see (conflicted ones left out)."""
+    """The meeting's applications that ``actor`` may see (conflicted ones left out).
+
+    Staff, approvers, auditors and the committee's own members; applicants,
+    finance and analysts may not read agendas.
+    """
+    if actor.role not in AGENDA_READERS:
+        raise ForbiddenError(f"the {actor.role.value} role may not read meeting agendas")
     meeting = _meeting(session, meeting_id)
     if actor.role in {Role.COMMITTEE_MEMBER, Role.ASSESSOR}:
         _member(session, meeting, actor.id)

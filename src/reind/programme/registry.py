@@ -23,7 +23,12 @@ STAFF = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
 def register_enterprise(
     session: Session, profile: EnterpriseProfile, actor: Actor, clock: Clock | None = None
 ) -> EnterpriseRow:
-    """Add an enterprise to the register (one per BR number)."""
+    """Add an enterprise to the register (one per BR number; officers and administrators)."""
+    if actor.role not in STAFF:
+        raise ForbiddenError(
+            f"the {actor.role.value} role may not register enterprises "
+            "(officers and administrators do)"
+        )
     existing = find_enterprise(session, profile.br_number)
     if existing is not None:
         raise ConflictError(

@@ -8,9 +8,9 @@ conflicted committee member never sees the application).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Response, UploadFile, status
+from fastapi import APIRouter, Response, UploadFile, status
 from pydantic import Field
 from sqlalchemy.orm import Session
 
@@ -33,14 +33,10 @@ from reind.web.api.common import (
     set_etag,
     shown,
 )
-from reind.web.auth import CurrentActor, require_roles
+from reind.web.auth import CurrentActor
 from reind.web.deps import Transact, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
-Registrar = Annotated[Actor, Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR))]
-# The application services let anyone who may *see* a draft change its budget and
-# documents; until they check the role themselves, only those who write applications may.
-Writer = Annotated[Actor, Depends(require_roles(Role.APPLICANT, Role.OFFICER, Role.ADMINISTRATOR))]
 
 
 class EnterpriseCreate(Schema):
@@ -177,7 +173,7 @@ def application_public(row: ApplicationRow, actor: Actor) -> ApplicationPublic:
 
 @router.post("/enterprises", response_model=EnterprisePublic, status_code=status.HTTP_201_CREATED)
 def register_enterprise(
-    body: EnterpriseCreate, actor: Registrar, session: UnitOfWork
+    body: EnterpriseCreate, actor: CurrentActor, session: UnitOfWork
 ) -> EnterprisePublic:
     """Register an enterprise (officers)."""
     profile = EnterpriseProfile(**body.model_dump())
@@ -291,7 +287,7 @@ async def list_cost_lines(
     status_code=status.HTTP_201_CREATED,
 )
 def add_cost_line(
-    application_id: str, body: CostLineCreate, actor: Writer, session: UnitOfWork
+    application_id: str, body: CostLineCreate, actor: CurrentActor, session: UnitOfWork
 ) -> CostLinePublic:
     """Add a budget line to a draft (ineligible categories are refused with the reason)."""
     line = service.CostLine(body.category, body.description, money(body.amount))
@@ -309,7 +305,7 @@ def add_cost_line(
 def attach_document(
     application_id: str,
     file: UploadFile,
-    actor: Writer,
+    actor: CurrentActor,
     session: UnitOfWork,
 ) -> DocumentPublic:
     """Upload a supporting document (PDF, PNG, JPEG, CSV, XLSX, DOCX; at most 20 MiB)."""
