@@ -42,6 +42,7 @@ from reind.reporting.outcomes import (
     start_of_day,
     summarise,
 )
+from reind.reporting.progress import build_report
 from tests.programme.conftest import sqlite_template
 from tests.programme.factories import OFFICER, funded_rfs_project
 
@@ -290,3 +291,38 @@ def test_measure_all_reads_the_links_and_stops_at_the_report_date(
     assert outcome.after.window == Window(AFTER.start, start_of_day(date(2026, 1, 11)))
     assert outcome.metric("throughput").after == pytest.approx(45.0)  # day A only
     assert early.lines_linked == 0  # commissioned after that report's date
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "Outcomes of funded smart lines"),
+        ("zh-Hant", "資助智能生產線的成效"),
+    ],
+)
+def test_the_progress_report_shows_the_outcomes_with_their_provenance(
+    db: Database, store: DuckDBStore, lang: str, heading: str
+) -> None:
+    with db.unit_of_work() as session:
+        app = funded_rfs_project(session)
+        link_line(
+            session,
+            app.id,
+            OFFICER,
+            series_prefix=LINE_2,
+            line_name_en="Egg-waffle line",
+            line_name_zh="雞蛋仔生產線",
+            commissioned_on=COMMISSIONED,
+            pru_seconds=80.0,
+            operators=1.0,
+        )
+        declare_baseline(session, app.id, OFFICER, DeclaredBaseline(throughput_per_hour=20.0))
+    with db.unit_of_work() as session:
+        plain = build_report(session, date(2026, 1, 12), lang=lang).content.decode()
+        built = build_report(session, date(2026, 1, 12), lang=lang, telemetry=store)
+    html = built.content.decode()
+    assert heading not in plain
+    assert heading in html and 'id="prov-outcomes"' in html
+    # 490 made in 22 h against the declared 20 an hour: +11.4%
+    assert "+11.4%" in html and "22.3" in html and "PQ 490 × 3600 / AOET 79,200 s" in html
+    assert "<svg" in html  # the before/after chart

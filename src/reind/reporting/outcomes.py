@@ -43,6 +43,7 @@ from reind.programme.funded_lines import (
     LinkedProject,
     linked_projects,
 )
+from reind.reporting.charts import bar_chart
 
 BASELINE_DAYS = 90
 """How far before commissioning to look for the line's own telemetry."""
@@ -326,3 +327,37 @@ def measure_all(
             measure_line(store, project, now, after=Window(start, end), baseline_days=baseline_days)
         )
     return summarise(outcomes)
+
+
+def _rate(outcome: LineOutcome, side: str) -> float:
+    value: float | None = getattr(outcome.metric("throughput"), side)
+    return value or 0.0
+
+
+def report_context(
+    session: Session, store: RollupReader, as_of: date, now: datetime, lang: str, pdf: bool
+) -> dict[str, object]:
+    """What the progress report's outcomes section shows: the summary and a chart."""
+    summary = measure_all(session, store, as_of, now)
+    zh = lang == "zh-Hant"
+    measured = [o for o in summary.outcomes if o.measured]
+    chart = ""
+    if measured:
+        pictures = bar_chart(
+            "資助生產線產量（前後比較）" if zh else "Throughput of funded lines, before and after",
+            [o.project.reference for o in measured],
+            [
+                (
+                    "之前" if zh else "before",
+                    [o.metric("throughput").before or 0.0 for o in measured],
+                ),
+                (
+                    "之後" if zh else "after",
+                    [o.metric("throughput").after or 0.0 for o in measured],
+                ),
+            ],
+            "件／小時" if zh else "units per hour",
+            "{:.0f}",
+        )
+        chart = pictures[1 if pdf else 0]
+    return {"summary": summary, "chart": chart, "names": METRICS, "ratios": RATIOS}

@@ -24,10 +24,12 @@ from markupsafe import Markup, escape
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from reind.core.clock import HONG_KONG
+from reind.core.clock import HONG_KONG, utcnow
 from reind.core.errors import InvalidInputError
 from reind.core.money import Money
 from reind.core.periods import FinancialYear, YearOfAssessment
+from reind.factory.kpi.rollups import RollupReader
+from reind.reporting import outcomes
 from reind.reporting.charts import bar_chart
 from reind.reporting.figures import Figure, compute_all, format_money, parameters, statement
 from reind.reporting.queries import APPROVALS_BY_YEAR, RFS_BY_INDUSTRY, TAX_BY_YEAR
@@ -104,12 +106,21 @@ def build_report(
     fmt: Format = "html",
     templates: Path | None = None,
     records_dir: str | None = None,
+    telemetry: RollupReader | None = None,
 ) -> Report:
-    """The progress report as at ``as_of`` in ``lang``, as HTML or PDF bytes."""
+    """The progress report as at ``as_of`` in ``lang``, as HTML or PDF bytes.
+
+    With a ``telemetry`` store, the Technology section measures the funded lines.
+    """
     if lang not in LANGUAGES:
         raise InvalidInputError(f"the report is written in {' or '.join(LANGUAGES)}, not {lang!r}")
     figures = compute_all(session, as_of)
     context = _context(session, as_of, lang, fmt, figures, records_dir)
+    context["outcomes"] = (
+        outcomes.report_context(session, telemetry, as_of, utcnow(), lang, fmt == "pdf")
+        if telemetry is not None
+        else None
+    )
     env = _environment(templates or TEMPLATES, lang, figures, records_dir, fmt)
     html = env.get_template(f"progress.{lang}.html").render(**context)
     if fmt == "html":

@@ -20,6 +20,7 @@ from reind.reporting.progress import LANGUAGES, build_report
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork
 from reind.web.i18n import negotiate
+from reind.web.views.outcomes import telemetry_of
 from reind.web.views.pages import PageRoute, need, page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -69,7 +70,8 @@ def report_preview(
 ) -> Response:
     """The report as HTML, every figure linked to the query and records behind it."""
     need(user, *READERS)
-    built = build_report(session, _as_of(as_of), lang=_report_lang(request, report_lang))
+    lang = _report_lang(request, report_lang)
+    built = build_report(session, _as_of(as_of), lang=lang, telemetry=telemetry_of(request))
     return Response(built.content, media_type="text/html; charset=utf-8")
 
 
@@ -85,7 +87,7 @@ def report_pdf(
     need(user, *READERS)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
-    built = build_report(session, day, lang=lang, fmt="pdf")
+    built = build_report(session, day, lang=lang, fmt="pdf", telemetry=telemetry_of(request))
     name = f"reind-progress-report-{day.isoformat()}-{lang}.pdf"
     return Response(
         built.content,
