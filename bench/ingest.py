@@ -67,7 +67,7 @@ def start_broker(port: int, workdir: Path) -> subprocess.Popen[bytes]:
     config = workdir / "mosquitto.conf"
     config.write_text(
         f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-        "max_queued_messages 10000000\nmax_inflight_messages 0\n",
+        "max_queued_messages 10000000\nmax_inflight_messages 0\nset_tcp_nodelay true\n",
         encoding="utf-8",
     )
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
@@ -116,12 +116,18 @@ def publisher(
     Payloads are pre-encoded: protobuf fields may come in any order, so a
     message is the timestamp field, a fixed metrics blob and the seq field.
     Metrics carry no timestamp of their own, so the payload's is theirs.
+    paho runs without its network thread: ``publish`` writes to the socket
+    at once (no hand-off between threads, which under load delays messages
+    after their timestamp was taken), and ``loop`` reads the PUBACKs while
+    the node waits for its next slot.
     """
     node = SimulatedEdgeNode("bench", f"n{index}", devices=1, metrics=metrics)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-edge-{index}")
     client.max_inflight_messages_set(0)
     client.connect("127.0.0.1", port)
-    client.loop_start()
+    sock = client.socket()
+    if isinstance(sock, socket.socket):  # no Nagle: each DDATA leaves at once
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     now = time.time_ns() // 1_000_000
     for topic, payload in node.births(now):
         client.publish(topic, payload, qos=1)
@@ -134,7 +140,7 @@ def publisher(
     info: mqtt.MQTTMessageInfo | None = None
     while (elapsed := time.monotonic() - start) < seconds:
         if rate and sent * metrics > rate * elapsed:
-            time.sleep(0.001)
+            client.loop(0.001)
             continue
         ts = max(time.time_ns() // 1_000_000, last_ms + 1)  # unique per series
         last_ms = ts
@@ -142,10 +148,13 @@ def publisher(
         info = client.publish(topic, b"\x08" + _varint(ts) + body + seqs[seq], qos=1)
         seq = (seq + 1) % 256
         sent += 1
+        if sent % 16 == 0:
+            client.loop(0)
     if info is not None:
-        info.wait_for_publish(timeout=120)  # everything handed to the broker before we go
+        deadline = time.monotonic() + 120  # everything handed to the broker before we go
+        while not info.is_published() and time.monotonic() < deadline:
+            client.loop(0.01)
     client.disconnect()
-    client.loop_stop()
     result.put(sent * metrics)
 
 
@@ -297,6 +306,11 @@ def main() -> None:
             f"alarm latency: p50 {q[49]:.0f} ms, p99 {q[98]:.0f} ms"
             f" ({q[98] / TARGET_P99_MS:.2f} of the {TARGET_P99_MS:.0f} ms target;"
             f" {len(latencies)} alarms)"
+        )
+        within = sum(1 for latency in latencies if latency < TARGET_P99_MS) / len(latencies)
+        print(
+            f"               p90 {q[89]:.0f} ms, max {max(latencies)} ms,"
+            f" {within:.1%} under {TARGET_P99_MS:.0f} ms"
         )
 
 

@@ -25,6 +25,7 @@ it sends us, so paho's network thread never stops and keepalives flow.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class GatewayConfig:
     With acks after commit it is the back-pressure; it must cover ~2 batches of messages."""
     writer_threads: int = 1
     """DuckDB threads in the writer process: one leaves the other core to decoding."""
+    writer_niceness: int = 10
+    """How much nicer the writer process runs than the receive path (alarms first)."""
     metrics_port: int | None = None
     keepalive: int = 30
     session_expiry_seconds: int = 7 * 24 * 3600
@@ -117,6 +120,17 @@ def acknowledge(client: mqtt.Client, mids: list[int]) -> None:
         chunk = mids[start : start + 16_384]
         packet = b"".join(_PUBACK + mid.to_bytes(2, "big") for mid in chunk)
         queue(0x40, packet, chunk[-1], 0)
+
+
+def _no_delay(client: mqtt.Client) -> None:
+    """Switch Nagle's algorithm off: a batch of PUBACKs or a Rebirth goes out at once.
+
+    The broker's side matters more for alarm latency: Mosquitto needs
+    ``set_tcp_nodelay true``, or small PUBLISHes wait for delayed ACKs (0027).
+    """
+    sock = client.socket()
+    if isinstance(sock, socket.socket) and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 @dataclass(slots=True)
@@ -184,6 +198,7 @@ class Gateway:
             return
         with self._cond:
             self._generation += 1
+        _no_delay(client)
         client.subscribe(self.config.subscription, qos=1)
         logger.info(
             "connected to %s (session present: %s)", self.config.broker_url, flags.session_present
@@ -394,7 +409,9 @@ class Gateway:
         """Connect, subscribe and start the writer; returns at once."""
         if self._writer is None:
             self._writer = ProcessWriter(
-                self.config.store_url, duckdb_threads=self.config.writer_threads
+                self.config.store_url,
+                duckdb_threads=self.config.writer_threads,
+                niceness=self.config.writer_niceness,
             )
         self.host.restore(self._writer.births())
         if self.config.metrics_port is not None:

@@ -8,6 +8,10 @@
   that statement actually inserted (``RETURNING``), upsert-merges the minute
   and hour rollups. Several gateways may write at once: a point two of them
   race on is inserted, and rolled up, by exactly one.
+* The numeric columns are not copied row by row: numpy lays them out as
+  fixed-width binary COPY tuples (series id, ts, value) in one buffer, the
+  batch's few hundred series names go in a small dictionary table beside
+  them, and the server joins the two into ``staging`` (docs/decisions/0028).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import psycopg
 from psycopg import errors as pg_errors
 
@@ -91,6 +96,39 @@ _MERGE = (
     " SELECT count(*) FROM ins"
 )
 
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags 0, no extension
+_COPY_TRAILER = b"\xff\xff"
+_NUMERIC_TUPLE = np.dtype(
+    [("fields", ">i2"), ("id_len", ">i4"), ("id", ">i4"), ("ts_len", ">i4"), ("ts", ">i8"),
+     ("value_len", ">i4"), ("value", ">f8")]
+)  # fmt: skip
+"""One binary COPY tuple of (series id int4, ts int8, value float8), big-endian, packed."""
+_TEMP_TABLES = [
+    "CREATE TEMP TABLE staging (series text, ts bigint, value double precision,"
+    " text text) ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE staging_numeric (id int, ts bigint, value double precision)"
+    " ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE batch_series (id int, series text) ON COMMIT DELETE ROWS",
+]
+_FROM_NUMERIC = (
+    "INSERT INTO staging SELECT n.series, s.ts, s.value, NULL"
+    " FROM staging_numeric s JOIN batch_series n ON n.id = s.id"
+)
+
+
+def numeric_copy_buffer(ids: Any, timestamps: Any, values: Any) -> bytes:
+    """The whole binary COPY stream (header, tuples, trailer) for three numeric columns."""
+    rows = np.empty(len(ids), dtype=_NUMERIC_TUPLE)
+    rows["fields"] = 3
+    rows["id_len"] = 4
+    rows["id"] = ids
+    rows["ts_len"] = 8
+    rows["ts"] = timestamps
+    rows["value_len"] = 8
+    rows["value"] = values
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+
 _SELECT_ROLLUPS = {
     resolution: "SELECT series, bucket, count, min, max, sum, last_ts, last_value"  # noqa: S608
     f" FROM {table} WHERE series = %s AND bucket >= %s AND bucket < %s ORDER BY bucket"
@@ -124,20 +162,18 @@ class PostgresStore:
         with self._connection.transaction():
             for statement in _SCHEMA:
                 self._connection.execute(statement)
-        self._connection.execute(
-            "CREATE TEMP TABLE staging (series text, ts bigint, value double precision,"
-            " text text) ON COMMIT DELETE ROWS"
-        )
+        for statement in _TEMP_TABLES:
+            self._connection.execute(statement)
         self._connection.commit()
 
-    def _ensure_partitions(self, points: Sequence[TelemetryPoint]) -> None:
+    def _ensure_partitions(self, timestamps: Iterable[int]) -> None:
         wanted: dict[str, str] = {}
-        for day in {p.timestamp_ms // DAY_MS for p in points}:
+        for day in {int(ts) // DAY_MS for ts in timestamps}:
             name = f"points_d{day}"
             if name not in self._partitions:
                 low, high = day * DAY_MS, (day + 1) * DAY_MS
                 wanted[name] = f"PARTITION OF points FOR VALUES FROM ({low}) TO ({high})"
-        for month_ts in {p.timestamp_ms // DAY_MS * DAY_MS for p in points}:
+        for month_ts in {int(ts) // DAY_MS * DAY_MS for ts in timestamps}:
             label, low, high = _month_range(month_ts)
             name = f"rollup_minute_m{label}"
             if name not in self._partitions:
@@ -164,18 +200,29 @@ class PostgresStore:
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
         inserted = 0
-        rows = list(points) if isinstance(points, PointColumns) else points
+        columns = PointColumns.of(points)
+        # numpy work before the lock: a series id per point, the COPY buffer in one piece
+        names: dict[str, int] = {}
+        ids = [names.setdefault(name, len(names)) for name in columns.series]
+        stamps = np.array(columns.timestamps, dtype=np.int64)
+        buffer = numeric_copy_buffer(ids, stamps, columns.values) if ids else b""
         with self._lock:
-            if rows:
-                self._ensure_partitions(rows)
+            if len(columns):
+                days = np.unique(stamps // DAY_MS * DAY_MS).tolist()
+                self._ensure_partitions(days + [p.timestamp_ms for p in columns.others])
             with self._connection.transaction(), self._connection.cursor() as cursor:
-                if rows:
+                if buffer:
+                    self._copy(cursor, "batch_series (id, series)", ["int4", "text"],
+                               ((i, name) for name, i in names.items()))  # fmt: skip
                     with cursor.copy(
-                        "COPY staging (series, ts, value, text) FROM STDIN (FORMAT BINARY)"
+                        "COPY staging_numeric (id, ts, value) FROM STDIN (FORMAT BINARY)"
                     ) as copy:
-                        copy.set_types(["text", "int8", "float8", "text"])
-                        for point in rows:
-                            copy.write_row(point)
+                        copy.write(buffer)
+                    cursor.execute(_FROM_NUMERIC)
+                if columns.others:
+                    self._copy(cursor, "staging (series, ts, value, text)",
+                               ["text", "int8", "float8", "text"], columns.others)  # fmt: skip
+                if len(columns):
                     row = cursor.execute(_MERGE).fetchone()
                     inserted = int(row[0]) if row else 0
                 for birth in births:
