@@ -13,7 +13,9 @@ messages, where MQTT per-message overhead dominates.
 
 Publishers are separate processes sending pre-encoded payloads (only the
 timestamp and seq are spliced in per message), so they take little of the
-two cores the gateway and the broker need. The gateway keeps its store in a
+two cores the gateway and the broker need. Flat out, they run at nice 19:
+otherwise they outpace any subscriber on the same two cores and fill the
+broker with minutes of backlog. The gateway keeps its store in a
 writer process (``--writer process``, the service's default; ``thread`` is the
 in-process writer the demo uses). The load average and the CPU seconds per
 point of the gateway (receive process plus writer process) and of the bare
@@ -121,6 +123,8 @@ def publisher(
     after their timestamp was taken), and ``loop`` reads the PUBACKs while
     the node waits for its next slot.
     """
+    if not rate:  # flat out: take only the CPU the broker and the subscriber leave
+        os.nice(19)
     node = SimulatedEdgeNode("bench", f"n{index}", devices=1, metrics=metrics)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-edge-{index}")
     client.max_inflight_messages_set(0)

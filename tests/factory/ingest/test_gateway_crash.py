@@ -44,7 +44,11 @@ def gateway(broker: MosquittoBroker, store: Path, port: int) -> subprocess.Popen
         "--batch-points", "3000", "--batch-seconds", "0.3", "--share-group", "",
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    assert wait_until(lambda: metric(port, "reind_ingest_pending_acks") >= 0 and _up(port), 30)
+    # the writer process may wait for the killed gateway's writer to release the file
+    if not wait_until(lambda: _up(port), 60):
+        process.kill()  # never leave a gateway of ours behind
+        process.wait()
+        pytest.fail("the gateway did not come up within 60 s")
     return process
 
 
@@ -90,12 +94,29 @@ def test_sigkill_mid_batch_then_restart_stores_every_point_exactly_once(
             assert wait_until(lambda: quiet(port), 60)
         finally:
             second.send_signal(signal.SIGTERM)
-            second.wait(30)
+            try:
+                second.wait(30)
+            except subprocess.TimeoutExpired:  # never leave a gateway of ours behind
+                second.kill()
+                second.wait()
+                raise
     finally:
         edge.close()
+        if first.poll() is None:  # the test failed before killing it
+            first.kill()
+            first.wait()
     store = open_store(f"duckdb:{store_path}")
     try:
         stamps = [p.timestamp_ms for p in store.query_raw(node.series("d0", "m9"), START, END)]
-        assert stamps == list(range(BASE_MS, BASE_MS + steps))
+        missing = sorted(set(range(BASE_MS, BASE_MS + steps)) - set(stamps))
+        far = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+        host = {s: len(store.query_raw(s, *far)) for s in store.last_seen() if "$host" in s}
+        dead = [(d.topic, d.reason) for d in store.dead_letters(20)]
+        # on failure, say which steps are missing and what the host recorded
+        assert stamps == list(range(BASE_MS, BASE_MS + steps)), (
+            [m - BASE_MS for m in missing],
+            host,
+            dead,
+        )
     finally:
         store.close()

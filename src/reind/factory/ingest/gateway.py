@@ -17,9 +17,9 @@ ones it had already committed are not doubled. See docs/decisions/0022.
 Given a store object, the writer thread commits to it in this process (the
 demo shares the store with the web app). Without one, the store named by
 ``store_url`` lives in a writer process of its own (:mod:`.writer`), so
-decoding and writing use two cores (docs/decisions/0027). Back-pressure is
-the broker's: MQTT 5 ``Receive Maximum`` bounds the unacknowledged messages
-it sends us, so paho's network thread never stops and keepalives flow.
+decoding and writing use two cores (docs/decisions/0027). The broker holds
+what the gateway has not taken; past ``max_pending_points`` the receive
+thread waits for the writer, but never long enough to miss a keepalive.
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ class GatewayConfig:
     max_pending_points: int = 1_000_000
     """A memory bound only: the receive thread waits for the writer past it, but never
     longer than half the keepalive, so paho keeps pinging (0027)."""
-    receive_maximum: int = 10_000
-    """MQTT 5 Receive Maximum: unacknowledged QoS 1 messages the broker may send us.
-    With acks after commit it is the back-pressure; it must cover ~2 batches of messages."""
+    receive_maximum: int | None = None
+    """MQTT 5 Receive Maximum: unacknowledged QoS 1 messages the broker may send us (the
+    broker's own limit when None). Off by default: Mosquitto 2.0.11 then reorders queued
+    messages, which the host sees as seq gaps (docs/decisions/0027)."""
     writer_threads: int = 1
     """DuckDB threads in the writer process: one leaves the other core to decoding."""
     writer_niceness: int = 10
@@ -424,7 +425,8 @@ class Gateway:
         if self.config.protocol == 5:
             properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
             properties.SessionExpiryInterval = self.config.session_expiry_seconds
-            properties.ReceiveMaximum = self.config.receive_maximum
+            if self.config.receive_maximum is not None:
+                properties.ReceiveMaximum = self.config.receive_maximum
             self._client.connect_async(
                 host, port, self.config.keepalive, clean_start=False, properties=properties
             )
