@@ -311,6 +311,11 @@ def main() -> None:
             f" ({q[98] / TARGET_P99_MS:.2f} of the {TARGET_P99_MS:.0f} ms target;"
             f" {len(latencies)} alarms)"
         )
+        if q[49] < 0:
+            print(
+                "  (negative: a node sent over 1,000 messages/s, so its millisecond"
+                " timestamps, unique per series, ran ahead of the clock; use --rate)"
+            )
         within = sum(1 for latency in latencies if latency < TARGET_P99_MS) / len(latencies)
         print(
             f"               p90 {q[89]:.0f} ms, max {max(latencies)} ms,"
