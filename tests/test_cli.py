@@ -59,6 +59,10 @@ def test_tax_rd_computes_the_two_tier_deduction() -> None:
         (("grant", "RFS", "--cost", "5", "--received", "2019-01-01"), "did not exist"),
         (("grant", "RFS", "--cost", "5", "--received", "June"), "not a date"),
         (("tax", "rd", "--type-b", "5", "--year", "2010/11"), "did not exist"),
+        (
+            ("report", "progress", "--as-of", "2021-08-31", "--telemetry", "nonsense:x"),
+            "unknown telemetry store",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(args: tuple[str, ...], message: str) -> None:

@@ -10,6 +10,7 @@ import typer
 from reind.cli import app, console
 from reind.core.db import Database
 from reind.core.periods import parse_date
+from reind.factory.ingest.store import open_store
 from reind.reporting.giving360 import export
 from reind.reporting.progress import build_report, write_records
 from reind.settings import Settings
@@ -35,17 +36,29 @@ def progress(
     templates: Annotated[
         Path | None, typer.Option("--templates", help="Folder of edited templates to use.")
     ] = None,
+    telemetry: Annotated[
+        str | None,
+        typer.Option(
+            "--telemetry",
+            help="Telemetry store (duckdb:<path> or postgresql://...) to measure funded lines.",
+        ),
+    ] = None,
 ) -> None:
     """The LegCo progress report as at a date, every figure computed from the records."""
     if fmt not in ("html", "pdf"):
         raise typer.BadParameter("--format must be html or pdf")
     target = out or Path(f"progress-{as_of}.{lang}.{fmt}")
     records = f"{target.stem}-records"
-    with _database().unit_of_work() as session:
-        report = build_report(
-            session, parse_date(as_of), lang=lang, fmt="pdf" if fmt == "pdf" else "html",
-            templates=templates, records_dir=records,
-        )  # fmt: skip
+    store = open_store(telemetry) if telemetry else None
+    try:
+        with _database().unit_of_work() as session:
+            report = build_report(
+                session, parse_date(as_of), lang=lang, fmt="pdf" if fmt == "pdf" else "html",
+                templates=templates, records_dir=records, telemetry=store,
+            )  # fmt: skip
+    finally:
+        if store is not None:
+            store.close()
     target.write_bytes(report.content)
     write_records(report.figures, target.parent / records)
     console.print(f"wrote {target} and the records behind each figure in {target.parent / records}")
