@@ -20,7 +20,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
@@ -149,7 +149,6 @@ class DemoOptions:
     mqtt_port: int = 1883
     speed: float = 1.0
     seed: int = 2021
-    ready: Callable[[str], None] | None = field(default=None, repr=False)
 
 
 def ensure_demo_users(database: Database) -> None:
@@ -265,8 +264,6 @@ def run_demo(options: DemoOptions, console: Console) -> None:
         url = f"http://127.0.0.1:{web_port}"
         server.listen_for_stop()
         _print_ready(console, url, mqtt_port)
-        if options.ready is not None:
-            options.ready(url)
         server.run()  # returns on Ctrl-C / SIGTERM (uvicorn handles the signals)
         console.print("stopping")
     finally:

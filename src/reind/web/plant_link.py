@@ -69,7 +69,6 @@ class PlantLink:
         self._lock = threading.Lock()
         self._latest: dict[str, Sample] = {}
         self._history: dict[str, deque[Sample]] = {}
-        self.version = 0
         self._host = HostApplication(
             f"reind-web-{uuid.uuid4().hex[:8]}",
             broker_host,
@@ -114,7 +113,6 @@ class PlantLink:
                 if history is None:
                     history = self._history[point.series] = deque(maxlen=HISTORY)
                 history.append(sample)
-            self.version += 1
         if self._evaluate and self.alarms is not None:
             for point in result.points:
                 value = point.value
