@@ -2,7 +2,9 @@
 
 matplotlib with the Agg backend (no display), CJK-capable fonts first so
 Chinese labels render, and nothing random: the same figures draw the same
-chart.
+chart. Each chart is drawn only in the picture format the document needs:
+drawing both cost the HTML report a second for pictures it threw away
+(docs/decisions/0076-report-benchmark.md).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from typing import Literal
 
 import matplotlib
 
@@ -20,6 +23,8 @@ plt.rcParams["font.family"] = ["Noto Sans CJK TC", "Noto Serif CJK TC", "DejaVu 
 plt.rcParams["svg.hashsalt"] = "reind"
 plt.rcParams["svg.fonttype"] = "none"
 _COLOURS = ("#1f5f8b", "#e07b39", "#6a9f58", "#b84a62")
+Picture = Literal["svg", "png"]
+"""Inline SVG text for a web page; a PNG data URI for the PDF (WeasyPrint draws it as is)."""
 
 
 def bar_chart(
@@ -28,8 +33,9 @@ def bar_chart(
     series: Sequence[tuple[str, Sequence[float]]],
     ylabel: str,
     fmt: str,
-) -> tuple[str, str]:
-    """A grouped bar chart as (inline SVG text, PNG data URI)."""
+    picture: Picture,
+) -> str:
+    """A grouped bar chart as inline SVG text or as a PNG data URI."""
     fig, ax = plt.subplots(figsize=(7.0, 3.2), dpi=110)
     width = 0.8 / max(len(series), 1)
     for index, (name, values) in enumerate(series):
@@ -43,11 +49,14 @@ def bar_chart(
     if len(series) > 1:
         ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
-    svg = io.StringIO()
-    fig.savefig(svg, format="svg", metadata={"Date": None})
-    png = io.BytesIO()
-    fig.savefig(png, format="png", metadata={"Software": None})
-    plt.close(fig)
-    text = svg.getvalue()
-    text = text[text.index("<svg") :]
-    return text, "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    try:
+        if picture == "svg":
+            svg = io.StringIO()
+            fig.savefig(svg, format="svg", metadata={"Date": None})
+            text = svg.getvalue()
+            return text[text.index("<svg") :]
+        png = io.BytesIO()
+        fig.savefig(png, format="png", metadata={"Software": None})
+        return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    finally:
+        plt.close(fig)

@@ -19,13 +19,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy import DateTime, TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG
 from reind.core.money import Money
 from reind.core.periods import FinancialYear, YearOfAssessment
 from reind.reporting.queries import QUERIES, FigureQuery
+from reind.reporting.records import RecordIds, fetch_ids
 
 TERM_START = date(2017, 7, 1)
 """The current-term Government took office on 1 July 2017."""
@@ -47,7 +48,7 @@ class Figure:
     sql: str
     records_sql: str
     params: Mapping[str, Any]
-    record_ids: tuple[str, ...] = field(repr=False)
+    record_ids: RecordIds = field(repr=False)
 
     @property
     def money(self) -> Money:
@@ -94,7 +95,7 @@ def parameters(session: Session, as_of: date) -> dict[str, Any]:
     }
 
 
-def statement(sql: str) -> Any:
+def statement(sql: str) -> TextClause:
     """``sql`` as a statement whose timestamp parameters bind as aware datetimes."""
     clause = text(sql)
     for name in _TIMESTAMPS:
@@ -107,7 +108,7 @@ def compute(
     session: Session,
     query: FigureQuery,
     params: Mapping[str, Any],
-    listed: dict[str, tuple[str, ...]] | None = None,
+    listed: dict[str, RecordIds] | None = None,
 ) -> Figure:
     """Run one figure's value and records statements.
 
@@ -118,7 +119,7 @@ def compute(
     value = session.execute(statement(query.value), used).scalar_one()
     ids = None if listed is None else listed.get(query.records)
     if ids is None:
-        ids = tuple(str(r[0]) for r in session.execute(statement(query.records), used))
+        ids = fetch_ids(session, query.records, used, statement)
         if listed is not None:
             listed[query.records] = ids
     return Figure(query.key, query.unit, int(value or 0), query.value, query.records, used, ids)
@@ -127,7 +128,7 @@ def compute(
 def compute_all(session: Session, as_of: date) -> dict[str, Figure]:
     """Every figure of the report, keyed by its name."""
     params = parameters(session, as_of)
-    listed: dict[str, tuple[str, ...]] = {}
+    listed: dict[str, RecordIds] = {}
     return {q.key: compute(session, q, params, listed) for q in QUERIES}
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from reind.core.clock import HONG_KONG
 from reind.reporting.figures import end_of_day, statement
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "360-giving-package-schema.json"
@@ -153,7 +154,10 @@ def _dollars(cents: int) -> float | int:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
-def _day(moment: Any) -> date:
-    from reind.reporting.progress import _hk_date
-
-    return _hk_date(moment)
+def _day(moment: datetime | str) -> date:
+    """The Hong Kong date of a stored UTC timestamp (SQLite returns it as naive text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(HONG_KONG).date()

@@ -343,7 +343,7 @@ def report_context(
     measured = [o for o in summary.outcomes if o.measured]
     chart = ""
     if measured:
-        pictures = bar_chart(
+        chart = bar_chart(
             "資助生產線產量（前後比較）" if zh else "Throughput of funded lines, before and after",
             [o.project.reference for o in measured],
             [
@@ -358,6 +358,6 @@ def report_context(
             ],
             "件／小時" if zh else "units per hour",
             "{:.0f}",
+            "png" if pdf else "svg",
         )
-        chart = pictures[1 if pdf else 0]
     return {"summary": summary, "chart": chart, "names": METRICS, "ratios": RATIOS}

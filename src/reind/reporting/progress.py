@@ -11,11 +11,10 @@ report when it is written to a file).
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,9 +29,9 @@ from reind.core.money import Money
 from reind.core.periods import FinancialYear, YearOfAssessment
 from reind.factory.kpi.rollups import RollupReader
 from reind.reporting import outcomes
-from reind.reporting.charts import bar_chart
+from reind.reporting.charts import Picture, bar_chart
 from reind.reporting.figures import Figure, compute_all, format_money, parameters, statement
-from reind.reporting.queries import APPROVALS_BY_YEAR, RFS_BY_INDUSTRY, TAX_BY_YEAR
+from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR, approvals_by_year
 
 logger = logging.getLogger(__name__)
 
@@ -137,10 +136,8 @@ def write_records(figures: dict[str, Figure], directory: Path) -> None:
     """Write each figure's record ids to ``directory/<key>.csv`` (linked from the HTML)."""
     directory.mkdir(parents=True, exist_ok=True)
     for figure in figures.values():
-        with (directory / f"{figure.key}.csv").open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(["record_id"])
-            writer.writerows([record] for record in figure.record_ids)
+        with (directory / f"{figure.key}.csv").open("wb") as out:
+            figure.record_ids.write_csv(out)
 
 
 def _environment(
@@ -207,12 +204,11 @@ def _context(
     ]
     by_year: dict[tuple[str, str], int] = defaultdict(int)
     rows = session.execute(
-        statement(APPROVALS_BY_YEAR),
+        statement(approvals_by_year(session.get_bind().dialect.name)),
         {k: params[k] for k in ("cutoff", "yes", "term_start_at")},
     )
-    for scheme, recorded_at, cents in rows:
-        year = FinancialYear.containing(_hk_date(recorded_at))
-        by_year[(scheme, str(year))] += int(cents)
+    for scheme, start_year, cents in rows:
+        by_year[(scheme, str(FinancialYear(int(start_year))))] += int(cents)
     return {
         "as_of": as_of,
         "lang_code": lang,
@@ -231,15 +227,6 @@ def _context(
     }
 
 
-def _hk_date(moment: datetime | str) -> date:
-    """The Hong Kong date of a stored UTC timestamp (SQLite returns it as naive text)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(HONG_KONG).date()
-
-
 def _charts(
     figures: dict[str, Figure],
     industries: list[dict[str, Any]],
@@ -249,7 +236,7 @@ def _charts(
     fmt: Format,
 ) -> dict[str, str]:
     zh = lang == "zh-Hant"
-    pick = 1 if fmt == "pdf" else 0
+    picture: Picture = "png" if fmt == "pdf" else "svg"
     food = ("Food", "食品業") if not zh else ("食品業", "食品業")
     stages = ["收到", "已審核", "原則上支持"] if zh else ["Received", "Vetted", "Supported"]
     all_counts = [figures[k].value for k in ("rfs_received", "rfs_vetted", "rfs_supported")]
@@ -262,6 +249,7 @@ def _charts(
         [("全部" if zh else "All", all_counts), (food[0], food_counts)],
         "宗數" if zh else "applications",
         "{:.0f}",
+        picture,
     )
     years = sorted({year for _, year in by_year})
     unit = "億港元" if zh else "HK$ million"
@@ -277,6 +265,7 @@ def _charts(
         ],
         unit,
         "{:.1f}" if zh else "{:.0f}",
+        picture,
     )
     research = bar_chart(
         "研發開支扣稅申索（按課稅年度）" if zh else "R&D deductions claimed by year of assessment",
@@ -284,6 +273,7 @@ def _charts(
         [("扣稅額" if zh else "deductions", [row["deduction"] / scale for row in tax])],
         unit,
         "{:.1f}" if zh else "{:.0f}",
+        picture,
     )
     del industries
-    return {"rfs": rfs[pick], "trade": trade[pick], "research": research[pick]}
+    return {"rfs": rfs, "trade": trade, "research": research}

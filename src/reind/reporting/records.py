@@ -1,0 +1,162 @@
+"""The ids of the records behind a figure, fetched and held as one block of text.
+
+A figure of the report can stand on three quarters of a million records (the
+EMF approvals of a million-application portfolio). Fetched row by row into a
+tuple of Python strings they cost seconds and tens of megabytes, while the
+page shows the first 200 and the rest go to a CSV file. So on PostgreSQL the
+records statement runs unchanged as a subquery whose ids the server joins
+into one text value, one id a line, in the statement's order
+(``string_agg ... ORDER BY``): one value crosses the wire, and the page
+splits off only the ids it shows, while ``write_csv`` writes the block
+straight to the file. ``COPY (...) TO STDOUT`` was measured too: psycopg reads
+COPY one row a message, about 3 µs of client CPU a row against almost none
+for the single value (docs/decisions/0076-report-benchmark.md). SQLite
+fetches the ids as rows; both give the same ``RecordIds``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, overload
+
+from sqlalchemy import TextClause, text
+from sqlalchemy.orm import Session
+
+CSV_HEADER = "record_id"
+_CSV_SPECIAL = (",", '"', "\r")
+"""Characters that make the csv module quote an id (a newline never reaches it: see ``_fits``)."""
+
+
+class RecordIds(Sequence[str]):
+    """Record ids in the order the records statement gave them; a read-only sequence of strings.
+
+    Held either as one text of newline-separated ids (split only when
+    someone reads past the first few) or as the tuple of ids fetched row by row.
+    """
+
+    __slots__ = ("_count", "_ids", "_text")
+
+    def __init__(
+        self, *, lines: str | None = None, count: int = 0, ids: tuple[str, ...] | None = None
+    ) -> None:
+        self._text = lines
+        self._ids = ids
+        self._count = len(ids) if ids is not None else count
+
+    @classmethod
+    def of(cls, ids: Iterable[str]) -> RecordIds:
+        """From ids already in hand."""
+        return cls(ids=tuple(ids))
+
+    @classmethod
+    def joined(cls, lines: str, count: int) -> RecordIds:
+        """From ``count`` ids joined by newlines (none of them holding one)."""
+        return cls(lines=lines, count=count)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice) and self._ids is None:
+            start, stop, step = index.indices(self._count)
+            if start == 0 and step == 1:
+                return self._head(stop)  # the page shows a few: split off only those
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RecordIds):
+            return NotImplemented
+        if self._text is not None and other._text is not None:
+            return self._count == other._count and self._text == other._text
+        return self._all() == other._all()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, like the tuple it replaces
+
+    def __repr__(self) -> str:
+        return f"RecordIds(<{self._count} ids>)"
+
+    def _head(self, count: int) -> tuple[str, ...]:
+        assert self._text is not None
+        if count >= self._count:
+            return self._all()
+        ids = []
+        at = 0
+        for _ in range(count):
+            end = self._text.index("\n", at)
+            ids.append(self._text[at:end])
+            at = end + 1
+        return tuple(ids)
+
+    def _all(self) -> tuple[str, ...]:
+        if self._ids is None:
+            assert self._text is not None
+            self._ids = tuple(self._text.split("\n")) if self._count else ()
+        return self._ids
+
+    def write_csv(self, out: BinaryIO) -> None:
+        """A one-column CSV file with a ``record_id`` header, as the csv module writes it.
+
+        Plain ids (no comma, quote or carriage return, none empty: every id
+        this report lists) go out as the block itself with CRLF line ends.
+        """
+        lines = self._text
+        if lines is not None and _plain(lines, self._count):
+            out.write(f"{CSV_HEADER}\r\n".encode())
+            if self._count:
+                out.write(lines.replace("\n", "\r\n").encode("utf-8"))
+                out.write(b"\r\n")
+            return
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow([CSV_HEADER])
+        writer.writerows([record] for record in self)
+        out.write(buffer.getvalue().encode("utf-8"))
+
+
+def _plain(lines: str, count: int) -> bool:
+    """Whether the csv module would write each id of ``lines`` as it is, unquoted."""
+    if any(special in lines for special in _CSV_SPECIAL):
+        return False
+    empty = lines == "" or "\n\n" in lines or lines.startswith("\n") or lines.endswith("\n")
+    return count == 0 or not empty
+
+
+def fetch_ids(
+    session: Session,
+    sql: str,
+    params: Mapping[str, Any],
+    prepare: Callable[[str], TextClause] = text,
+) -> RecordIds:
+    """Run a records statement (its one column: the ids) and keep the ids as one text.
+
+    ``prepare`` makes a statement of SQL text (the report's binds timestamps as aware).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        # The statement as written, as a subquery; its column renamed so the wrapper
+        # can name it, and the aggregate ordered by it as the statement orders it.
+        joined = prepare(
+            "SELECT COUNT(*), string_agg(CAST(r.id AS TEXT), chr(10) ORDER BY r.id) "  # noqa: S608 - the report's own constant SQL
+            f"FROM ({sql}) AS r(id)"
+        )
+        count, lines = session.execute(joined, dict(params)).one()
+        if _fits(lines or "", int(count)):
+            return RecordIds.joined(lines or "", int(count))
+    return RecordIds.of(str(row[0]) for row in session.execute(prepare(sql), dict(params)))
+
+
+def _fits(lines: str, count: int) -> bool:
+    """Whether ``lines`` holds ``count`` ids: not when one was NULL or held a newline."""
+    if count == 0:
+        return lines == ""
+    return lines.count("\n") == count - 1
