@@ -52,3 +52,19 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SignInAttemptsRow(Base):
+    """Failed sign-ins to one e-mail address in the current window, and any lock.
+
+    Keyed by the normalised address, not the user, so an address with no
+    account is throttled the same way and the answer tells nobody which
+    addresses exist.
+    """
+
+    __tablename__ = "sign_in_attempts"
+
+    address: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
