@@ -31,7 +31,7 @@ from reind.factory.kpi.rollups import RollupReader
 from reind.reporting import outcomes
 from reind.reporting.charts import Picture, bar_chart
 from reind.reporting.figures import Figure, compute_all, format_money, parameters, statement
-from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR, approvals_by_year
+from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR, approvals_by_year_sql
 
 logger = logging.getLogger(__name__)
 
@@ -202,13 +202,7 @@ def _context(
         }
         for row in session.execute(text(TAX_BY_YEAR), {"as_of": as_of})
     ]
-    by_year: dict[tuple[str, str], int] = defaultdict(int)
-    rows = session.execute(
-        statement(approvals_by_year(session.get_bind().dialect.name)),
-        {k: params[k] for k in ("cutoff", "yes", "term_start_at")},
-    )
-    for scheme, start_year, cents in rows:
-        by_year[(scheme, str(FinancialYear(int(start_year))))] += int(cents)
+    by_year = approvals_by_financial_year(session, params)
     return {
         "as_of": as_of,
         "lang_code": lang,
@@ -225,6 +219,23 @@ def _context(
         "tax_year": str(YearOfAssessment(params["tax_year"])),
         "itf_from": params["itf_from"],
     }
+
+
+def approvals_by_financial_year(
+    session: Session, params: dict[str, Any]
+) -> dict[tuple[str, str], int]:
+    """Cents approved for BUD, EMF and RTTP in the current term, by scheme and financial year.
+
+    Keyed by (scheme, "2019-20"); the chart of BUD and EMF approvals is drawn from it.
+    """
+    by_year: dict[tuple[str, str], int] = defaultdict(int)
+    rows = session.execute(
+        statement(approvals_by_year_sql(session.get_bind().dialect.name)),
+        {k: params[k] for k in ("cutoff", "yes", "term_start_at")},
+    )
+    for scheme, start_year, cents in rows:
+        by_year[(scheme, str(FinancialYear(int(start_year))))] += int(cents)
+    return dict(by_year)
 
 
 def _charts(
@@ -260,8 +271,8 @@ def _charts(
         else "BUD Fund and EMF approvals by financial year",
         years,
         [
-            ("BUD", [by_year[("bud", y)] / scale for y in years]),
-            ("EMF", [by_year[("emf", y)] / scale for y in years]),
+            ("BUD", [by_year.get(("bud", y), 0) / scale for y in years]),
+            ("EMF", [by_year.get(("emf", y), 0) / scale for y in years]),
         ],
         unit,
         "{:.1f}" if zh else "{:.0f}",

@@ -276,7 +276,7 @@ _FINANCIAL_YEAR = {
 }
 
 
-def approvals_by_year(dialect: str) -> str:
+def approvals_by_year_sql(dialect: str) -> str:
     """Approvals of BUD, EMF and RTTP summed by scheme and financial year (its start year).
 
     Grouped by the database: the rows behind a million-application

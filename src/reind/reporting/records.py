@@ -146,17 +146,17 @@ def fetch_ids(
         # The statement as written, as a subquery; its column renamed so the wrapper
         # can name it, and the aggregate ordered by it as the statement orders it.
         joined = prepare(
-            "SELECT COUNT(*), string_agg(CAST(r.id AS TEXT), chr(10) ORDER BY r.id) "  # noqa: S608 - the report's own constant SQL
-            f"FROM ({sql}) AS r(id)"
+            "SELECT COUNT(*), COUNT(r.id), "  # noqa: S608 - the report's own constant SQL
+            f"string_agg(CAST(r.id AS TEXT), chr(10) ORDER BY r.id) FROM ({sql}) AS r(id)"
         )
-        count, lines = session.execute(joined, dict(params)).one()
-        if _fits(lines or "", int(count)):
-            return RecordIds.joined(lines or "", int(count))
+        rows, ids, lines = session.execute(joined, dict(params)).one()
+        if rows == ids and _fits(lines or "", int(rows)):
+            return RecordIds.joined(lines or "", int(rows))
     return RecordIds.of(str(row[0]) for row in session.execute(prepare(sql), dict(params)))
 
 
 def _fits(lines: str, count: int) -> bool:
-    """Whether ``lines`` holds ``count`` ids: not when one was NULL or held a newline."""
+    """Whether ``lines`` holds ``count`` ids joined by newlines: not if an id held a newline."""
     if count == 0:
         return lines == ""
     return lines.count("\n") == count - 1
