@@ -9,7 +9,7 @@ from jinja2.ext import babel_extract
 
 from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
-from reind.web.views import desk, finance, pages, portal, workbench
+from reind.web.views import account, desk, finance, pages, portal, workbench
 
 AREAS = (
     "account",
@@ -56,6 +56,7 @@ def _python_messages() -> set[str]:
         desk.ENQUIRY_STATES,
     ):
         found.update(table.values())
+    found.add(account.LOCKED)
     return found
 
 

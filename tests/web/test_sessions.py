@@ -134,3 +134,32 @@ def test_no_credentials_is_a_401_problem(world: World) -> None:
     assert answer.json()["code"] == "not_authenticated"
     malformed = world.client.get("/api/v1/session", headers={"Authorization": "Basic abc"})
     assert malformed.status_code == 401
+
+
+def test_five_wrong_passwords_lock_the_address_for_the_api_and_the_pages(world: World) -> None:
+    client = TestClient(create_app(world.db, secure_cookies=False, password_hasher=FAST_HASHER))
+    email = world.email("officer")
+    for _ in range(5):
+        wrong = client.post("/api/v1/session", json={"email": email, "password": "guess"})
+        assert wrong.status_code == 401
+    right = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    assert right.status_code == 429
+    assert right.json()["code"] == "too_many_sign_ins"
+    assert 0 < int(right.headers["retry-after"]) <= 15 * 60
+    page = client.post("/sign-in?lang=zh-Hant", data={"email": email.upper(), "password": PASSWORD})
+    assert page.status_code == 429 and "retry-after" in page.headers
+    assert "登入失敗次數過多" in page.text and "15 分鐘" in page.text
+    other = client.post(
+        "/api/v1/session", json={"email": world.email("finance"), "password": PASSWORD}
+    )
+    assert other.status_code == 200, other.text
+
+
+def test_failed_page_sign_ins_count_towards_the_lock(world: World) -> None:
+    client = TestClient(create_app(world.db, secure_cookies=False, password_hasher=FAST_HASHER))
+    email = world.email("applicant")
+    for _ in range(5):
+        assert client.post("/sign-in", data={"email": email, "password": "x"}).status_code == 401
+    page = client.post("/sign-in", data={"email": email, "password": PASSWORD})
+    assert page.status_code == 429
+    assert "Too many failed sign-ins for this e-mail address" in page.text

@@ -47,6 +47,10 @@ class ReindError(Exception):
         body.update({k: v for k, v in self.fields.items() if _jsonable(v)})
         return body
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer should carry (Retry-After, for instance); none by default."""
+        return {}
+
 
 def _jsonable(value: Any) -> bool:
     return isinstance(value, str | int | float | bool | list | dict | type(None))

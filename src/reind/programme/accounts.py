@@ -31,7 +31,7 @@ from reind.core.errors import (
     NotFoundError,
     ReindError,
 )
-from reind.programme import audit
+from reind.programme import audit, sign_in_limits
 from reind.programme.audit import Actor, Role
 from reind.programme.store import EnterpriseRow
 from reind.programme.store_accounts import ApiTokenRow, UserRow
@@ -149,14 +149,25 @@ def actor_of(user: UserRow) -> Actor:
 
 
 def authenticate(
-    session: Session, email: str, password: str, hasher: PasswordHasher | None = None
+    session: Session,
+    email: str,
+    password: str,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
 ) -> UserRow:
-    """The active user with this e-mail address and password, or NotAuthenticatedError."""
+    """The active user with this e-mail address and password, or NotAuthenticatedError.
+
+    A locked address (``sign_in_limits``) is refused with TooManySignInsError
+    before the password is looked at; the caller records a failure with
+    ``record_failed_sign_in`` in a unit of work of its own.
+    """
     hasher = hasher or _DEFAULT_HASHER
     try:
         address = normalise_email(email)
     except InvalidInputError:
         address = ""
+    if address:
+        sign_in_limits.ensure_not_locked(session, address, clock)
     user = session.execute(select(UserRow).where(UserRow.email == address)).scalar_one_or_none()
     stored = user.password_hash if user is not None else None
     try:
@@ -169,7 +180,28 @@ def authenticate(
     if hasher.check_needs_rehash(stored):
         user.password_hash = hasher.hash(password)
         flush(session, "the user")
+    sign_in_limits.clear_failures(session, address)
     return user
+
+
+def record_failed_sign_in(
+    session: Session,
+    email: str,
+    clock: Clock | None = None,
+    policy: sign_in_limits.SignInPolicy = sign_in_limits.DEFAULT_POLICY,
+) -> datetime | None:
+    """Count a failed sign-in to ``email``; when the address is now locked, until when.
+
+    An address that is not a valid e-mail address matches no account and is not counted.
+    """
+    try:
+        address = normalise_email(email)
+    except InvalidInputError:
+        return None
+    until = sign_in_limits.record_failure(session, address, clock, policy)
+    if until is not None:
+        logger.warning("sign-in locked after repeated failures until %s", until.isoformat())
+    return until
 
 
 def _dummy_for(hasher: PasswordHasher) -> str:

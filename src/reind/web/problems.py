@@ -21,9 +21,9 @@ logger = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 
 
-def problem_response(body: dict[str, Any]) -> JSONResponse:
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
     """A problem-details response with the right media type."""
-    return JSONResponse(body, status_code=int(body["status"]), media_type=PROBLEM)
+    return JSONResponse(body, status_code=int(body["status"]), media_type=PROBLEM, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -33,7 +33,7 @@ def install(app: FastAPI) -> None:
     async def _reind_error(request: Request, exc: ReindError) -> JSONResponse:
         body = exc.problem()
         body["instance"] = request.url.path
-        return problem_response(body)
+        return problem_response(body, exc.headers() or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,13 @@ from reind.programme import accounts
 from reind.programme.audit import Role
 from reind.programme.store_accounts import ApiTokenRow, UserRow
 from reind.web.api.common import Schema
-from reind.web.auth import CurrentActor, CurrentUser, end_session, start_session
+from reind.web.auth import (
+    CurrentActor,
+    CurrentUser,
+    end_session,
+    note_failed_sign_in,
+    start_session,
+)
 from reind.web.deps import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -88,7 +94,11 @@ def _user(row: UserRow) -> UserPublic:
 @router.post("/session", response_model=SessionPublic)
 def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> SessionPublic:
     """Sign in with e-mail and password; the answer carries the CSRF token."""
-    user = accounts.authenticate(session, body.email, body.password, _hasher(request))
+    try:
+        user = accounts.authenticate(session, body.email, body.password, _hasher(request))
+    except accounts.NotAuthenticatedError:
+        note_failed_sign_in(request, body.email)  # this request's own work is rolled back
+        raise
     token = start_session(request, user)
     return SessionPublic(user=_user(user), csrf_token=token)
 

@@ -9,18 +9,23 @@ renewed on success, so a token planted before sign-in is worthless.
 
 from __future__ import annotations
 
+import math
+
 from argon2 import PasswordHasher
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from reind.programme.accounts import NotAuthenticatedError, authenticate
 from reind.programme.audit import Role
-from reind.web.auth import CurrentUser, end_session, start_session
+from reind.programme.sign_in_limits import TooManySignInsError
+from reind.web.auth import CurrentUser, end_session, note_failed_sign_in, start_session
 from reind.web.deps import UnitOfWork
 from reind.web.templating import render
 from reind.web.views.pages import HOME_OF, PageRoute, back_to, read_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+LOCKED = "Too many failed sign-ins for this e-mail address. Try again in %(minutes)s minute(s)."
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -45,7 +50,20 @@ async def sign_in(request: Request, session: UnitOfWork) -> Response:
     hasher: PasswordHasher | None = request.app.state.password_hasher
     try:
         user = authenticate(session, email, form.values.get("password", ""), hasher)
+    except TooManySignInsError as locked:
+        response = render(
+            request,
+            "account/sign_in.html",
+            status_code=429,
+            values={"email": email},
+            error=LOCKED,
+            minutes=math.ceil(locked.retry_after_seconds / 60),
+            next=target,
+        )
+        response.headers.update(locked.headers())
+        return response
     except NotAuthenticatedError:
+        await run_in_threadpool(note_failed_sign_in, request, email)
         return render(
             request,
             "account/sign_in.html",
