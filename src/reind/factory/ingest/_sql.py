@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from reind.factory.ingest.points import BUCKET_MS, Resolution
+from reind.factory.ingest.store import BucketAmounts, StateTime
 from reind.factory.monitoring.events import AlarmEvent, AlarmState
 
 ROLLUP_TABLES: dict[Resolution, str] = {"minute": "rollup_minute", "hour": "rollup_hour"}
@@ -12,7 +16,11 @@ ALARM_COLUMNS = "at_ms, alarm, series, rule, previous, state, actor, note, value
 
 def bucket_expr(column: str, resolution: Resolution) -> str:
     """SQL for the floor of ``column`` to the bucket size (correct for negatives)."""
-    size = BUCKET_MS[resolution]
+    return floor_expr(column, BUCKET_MS[resolution])
+
+
+def floor_expr(column: str, size: int) -> str:
+    """SQL for the floor of ``column`` to a multiple of ``size`` (correct for negatives)."""
     return f"({column} - ((({column} % {size}) + {size}) % {size}))"
 
 
@@ -46,4 +54,108 @@ def alarm_from_row(row: tuple[object, ...]) -> AlarmEvent:
         note=str(note),
         value=None if value is None else float(str(value)),
         source_ms=None if source_ms is None else int(str(source_ms)),
+    )
+
+
+# ---------------------------------------------------------------- aggregations over raw points
+# Shared by both stores. Templates name their parameters ``{start}``, ``{end}``,
+# ``{lo}``, ``{series}``, ``{delay}``; each store fills them with its own
+# placeholder (DuckDB ``$name``, psycopg ``%(name)s``) and its own way of
+# splitting a span into buckets.
+
+DAY_MS = 86_400_000
+CONTEXT_SPANS_MS = (30 * DAY_MS, 366 * DAY_MS, None)
+"""Ever longer spans searched before ``start - 1 day`` for the last point before a window
+(``None``: back to the epoch), as ``kpi.raw`` searches through ``query_raw``."""
+
+
+def context_start(
+    last_before: Callable[[list[str], int, int], dict[str, int]],
+    series: Sequence[str],
+    start_ms: int,
+) -> dict[str, int]:
+    """Where each series' context begins: the points read before ``start_ms``.
+
+    The day before ``start_ms`` if that day has any point (null or not);
+    otherwise from the last point before it, found span by span so a year of
+    history is not scanned for a series that moved yesterday. ``last_before``
+    gives the newest timestamp per series in ``[low, high)``.
+    """
+    day_before = start_ms - DAY_MS
+    found = last_before(list(series), day_before, start_ms)
+    context = dict.fromkeys(found, day_before)
+    newer = day_before
+    for span in CONTEXT_SPANS_MS:
+        remaining = [s for s in series if s not in context]
+        if not remaining:
+            break
+        older = 0 if span is None else start_ms - span
+        if older >= newer:
+            continue
+        context.update(last_before(remaining, older, newer))
+        newer = older
+    for name in series:
+        context.setdefault(name, day_before)
+    return context
+
+
+def increase_ordered(resolution: Resolution, p: Callable[[str], str]) -> str:
+    """Increase per bucket of one counter, its points ordered by a window (exact, any layout)."""
+    bucket = bucket_expr("ts", resolution)
+    return (
+        f"SELECT {bucket} AS b, sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"  # noqa: S608
+        " FROM (SELECT ts, value, lag(value) OVER (ORDER BY ts) AS pv FROM points"
+        f" WHERE series = {p('series')} AND ts >= {p('lo')} AND ts < {p('end')}"
+        f" AND value IS NOT NULL) AS x WHERE pv IS NOT NULL AND ts >= {p('start')}"
+        " GROUP BY b ORDER BY b"
+    )
+
+
+def state_time(
+    resolution: Resolution, p: Callable[[str], str], spread: Callable[[str, str, int], str]
+) -> str:
+    """Held milliseconds (kind 0) and entries (kind 1) per bucket and state of one step series.
+
+    ``spread(begin, finish, size)`` is the dialect's SQL for the bucket starts
+    from ``floor(begin)`` up to before ``finish``, one row each.
+    """
+    size = BUCKET_MS[resolution]
+    end = f"CAST({p('end')} AS BIGINT)"
+    # only constants and placeholders go into this SQL: S608 does not apply
+    events = (
+        "SELECT ts, trunc(value) AS state,"  # noqa: S608
+        f" lead(ts + {p('delay')}, 1, {end}) OVER (ORDER BY ts) AS nxt,"
+        f" ts + {p('delay')} AS began, lag(trunc(value)) OVER (ORDER BY ts) AS prev"
+        f" FROM points WHERE series = {p('series')} AND ts >= {p('lo')} AND ts < {end}"
+        " AND value IS NOT NULL AND value <> 0"
+    )
+    spans = (
+        f"SELECT state, greatest(began, {p('start')}) AS s, least(nxt, {end}) AS f FROM e"  # noqa: S608
+        f" WHERE greatest(began, {p('start')}) < least(nxt, {end})"
+    )
+    pieces = f"SELECT state, s, f, {spread('s', 'f', size)} AS b FROM spans"  # noqa: S608
+    return (
+        f"WITH e AS ({events}), spans AS ({spans}), pieces AS ({pieces})"  # noqa: S608
+        f" SELECT 0 AS kind, b, state, sum(least(f, b + {size}) - greatest(s, b)) AS amount"
+        " FROM pieces GROUP BY b, state"
+        f" UNION ALL SELECT 1 AS kind, {bucket_expr('ts', resolution)} AS b, state,"
+        f" count(*) AS amount FROM e WHERE ts >= {p('start')}"
+        " AND prev IS DISTINCT FROM state GROUP BY b, state"
+    )
+
+
+def state_time_columns(
+    series: Sequence[str], per_series: Sequence[Sequence[tuple[Any, ...]]]
+) -> StateTime:
+    """:class:`StateTime` from each series' ``(kind, bucket, state, amount)`` rows."""
+    held: list[tuple[object, ...]] = []
+    entries: list[tuple[object, ...]] = []
+    for index, rows in enumerate(per_series):
+        for kind, bucket, state, amount in rows:
+            if int(kind) == 0:
+                held.append((index, bucket, state, float(amount) / 1000.0))
+            else:
+                entries.append((index, bucket, state, amount))
+    return StateTime(
+        BucketAmounts.from_rows(series, held), BucketAmounts.from_rows(series, entries)
     )

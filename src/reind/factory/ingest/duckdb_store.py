@@ -7,6 +7,13 @@ docs/decisions/0025). Inside one transaction the staging rows are de-duplicated
 against themselves and against stored points in the batch's time range (zone
 maps prune older row groups), and only the fresh rows are inserted and fed to
 the rollups. DuckDB allows one writer per file, so one gateway owns a file.
+
+Fresh points are inserted sorted by series and time. DuckDB keeps insertion
+order, so a series read back in storage order is ascending except where late
+data arrived; :meth:`DuckDBStore.query_increase` differences a counter with a
+streaming ``lag() OVER ()`` in that order (no sort of millions of points),
+proves the order right from the few ascending runs it sees, and falls back to
+``lag() OVER (ORDER BY ts)`` when runs overlap (docs/decisions/0083).
 """
 
 from __future__ import annotations
@@ -26,8 +33,14 @@ from reind.factory.ingest._sql import (
     alarm_from_row,
     alarm_row,
     bucket_expr,
+    context_start,
+    floor_expr,
+    increase_ordered,
+    state_time,
+    state_time_columns,
 )
 from reind.factory.ingest.points import (
+    BUCKET_MS,
     BirthRecord,
     DeadLetter,
     PointColumns,
@@ -36,6 +49,7 @@ from reind.factory.ingest.points import (
     TelemetryPoint,
     to_ms,
 )
+from reind.factory.ingest.store import BucketAmounts, RollupColumns, StateTime
 from reind.factory.monitoring.events import AlarmEvent
 
 logger = logging.getLogger(__name__)
@@ -89,6 +103,64 @@ _SELECT_ROLLUPS = {
     for resolution, table in ROLLUP_TABLES.items()
 }
 _SELECT_ALARMS = f"SELECT {ALARM_COLUMNS} FROM alarm_events ORDER BY id DESC LIMIT ?"  # noqa: S608
+
+
+def _named(name: str) -> str:
+    return f"${name}"
+
+
+def _spread(begin: str, finish: str, size: int) -> str:
+    return f"unnest(range({floor_expr(begin, size)}, {finish}, {size}))"
+
+
+_INCREASE_ORDERED = {r: increase_ordered(r, _named) for r in ROLLUP_TABLES}
+_STATE_TIME = {r: state_time(r, _named, _spread) for r in ROLLUP_TABLES}
+
+
+def _increase_in_storage_order(resolution: Resolution) -> str:
+    """Per bucket: the increase over consecutive points in storage order, and the runs seen.
+
+    ``lag() OVER ()`` streams in storage order without sorting. A pair counts
+    only inside an ascending run (``pts < ts``); ``starts`` counts the runs.
+    """
+    bucket = bucket_expr("ts", resolution)
+    return (
+        f"SELECT {bucket} AS b,"  # noqa: S608
+        " sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"
+        " FILTER (WHERE pts < ts AND ts >= $start) AS gained,"
+        " count(*) FILTER (WHERE pts IS NULL OR pts > ts) AS starts"
+        " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(value) OVER () AS pv"
+        " FROM points WHERE series = $series AND ts >= $lo AND ts < $end"
+        " AND value IS NOT NULL) GROUP BY b ORDER BY b"
+    )
+
+
+_INCREASE_STREAMED = {r: _increase_in_storage_order(r) for r in ROLLUP_TABLES}
+_RUN_EDGES = (
+    "SELECT ts, value, pts IS NULL OR pts > ts AS first, nts IS NULL OR nts < ts AS last"
+    " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lead(ts) OVER () AS nts FROM points"
+    " WHERE series = $series AND ts >= $lo AND ts < $end AND value IS NOT NULL)"
+    " WHERE pts IS NULL OR pts > ts OR nts IS NULL OR nts < ts"
+)
+MAX_RUNS = 10_000
+"""More ascending runs than this in storage order: sort instead (old unsorted files)."""
+
+
+def _boundary_pairs(edges: list[tuple[Any, ...]]) -> list[tuple[int, float, float]] | None:
+    """``(ts, previous, value)`` joining disjoint ascending runs, or None if runs overlap.
+
+    Runs are disjoint exactly when their sorted starts and sorted ends
+    alternate (start_k <= end_k < start_k+1); then every pair inside a run is a
+    pair of consecutive points, and run k's first point follows run k-1's last.
+    """
+    firsts = sorted((int(ts), float(v)) for ts, v, first, _ in edges if first)
+    lasts = sorted((int(ts), float(v)) for ts, v, _, last in edges if last)
+    if len(firsts) != len(lasts):
+        return None
+    for k, (begin, _) in enumerate(firsts):
+        if not (begin <= lasts[k][0] and (k == 0 or lasts[k - 1][0] < begin)):
+            return None
+    return [(firsts[k][0], lasts[k - 1][1], firsts[k][1]) for k in range(1, len(firsts))]
 
 
 _UPSERT_BIRTH = (
@@ -179,7 +251,8 @@ class DuckDBStore:
             " AND p.series = s.series AND p.ts = s.ts)",
             [min(stamps), max(stamps)],
         )
-        con.execute("INSERT INTO points SELECT series, ts, value, text FROM fresh")
+        # sorted, so each series reads back ascending in storage order (see query_increase)
+        con.execute("INSERT INTO points SELECT * FROM fresh ORDER BY series, ts")
         for statement in _ROLLUP_UPSERTS:
             con.execute(statement)
         con.execute(
@@ -189,9 +262,12 @@ class DuckDBStore:
         row = con.execute("SELECT count(*) FROM fresh").fetchone()
         return int(row[0]) if row else 0
 
-    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _fetch(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
         with self._lock:
-            rows: list[tuple[Any, ...]] = self._connection.execute(sql, list(params)).fetchall()
+            bound = params if isinstance(params, dict) else list(params)
+            rows: list[tuple[Any, ...]] = self._connection.execute(sql, bound).fetchall()
             return rows
 
     def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
@@ -209,6 +285,94 @@ class DuckDBStore:
         """Rollup buckets of ``series`` starting in ``[start, end)``, oldest first."""
         rows = self._fetch(_SELECT_ROLLUPS[resolution], [series, to_ms(start), to_ms(end)])
         return [Rollup(*row) for row in rows]
+
+    def query_rollups_many(
+        self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
+    ) -> RollupColumns:
+        """Rollup buckets of every one of ``series`` in ``[start, end)``, in one query."""
+        names = list(series)
+        if not names:
+            return RollupColumns.from_rows(names, [])
+        marks = ", ".join("?" * len(names))
+        sql = (
+            "SELECT list_position(?::VARCHAR[], series) - 1 AS i, bucket, count, min, max,"  # noqa: S608
+            f" sum, last_ts, last_value FROM {ROLLUP_TABLES[resolution]}"
+            f" WHERE series IN ({marks}) AND bucket >= ? AND bucket < ? ORDER BY i, bucket"
+        )
+        with self._lock:
+            columns = self._connection.execute(
+                sql, [names, *names, to_ms(start), to_ms(end)]
+            ).fetchnumpy()
+        return RollupColumns.from_arrays(names, list(columns.values()))
+
+    def _last_before(self, series: list[str], low: int, high: int) -> dict[str, int]:
+        marks = ", ".join("?" * len(series))
+        rows = self._fetch(
+            f"SELECT series, max(ts) FROM points WHERE series IN ({marks})"  # noqa: S608
+            " AND ts >= ? AND ts < ? GROUP BY series",
+            [*series, low, high],
+        )
+        return {str(name): int(ts) for name, ts in rows}
+
+    def query_increase(
+        self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
+    ) -> BucketAmounts:
+        """Increase per bucket of never-decreasing counters (see ``TelemetryStore``)."""
+        start_ms, end_ms = to_ms(start), to_ms(end)
+        context = context_start(self._last_before, series, start_ms)
+        rows: list[tuple[object, ...]] = []
+        for index, name in enumerate(series):
+            params = {"series": name, "lo": context[name], "start": start_ms, "end": end_ms}
+            gains = self._increase(params, resolution)
+            rows += [(index, bucket, 0.0, gained) for bucket, gained in gains.items()]
+        return BucketAmounts.from_rows(series, rows)
+
+    def _increase(self, params: dict[str, Any], resolution: Resolution) -> dict[int, float]:
+        streamed = self._fetch(_INCREASE_STREAMED[resolution], params)
+        gains = {int(b): float(g) for b, g, _ in streamed if g is not None}
+        runs = sum(int(starts) for _, _, starts in streamed)
+        if runs <= 1:
+            return gains
+        edges = {k: v for k, v in params.items() if k != "start"}
+        pairs = _boundary_pairs(self._fetch(_RUN_EDGES, edges)) if runs <= MAX_RUNS else None
+        if pairs is None:
+            logger.info("%s: %d overlapping runs in storage order, sorting", params["series"], runs)
+            ordered = self._fetch(_INCREASE_ORDERED[resolution], params)
+            return {int(b): float(g) for b, g in ordered}
+        size = BUCKET_MS[resolution]
+        for ts, previous, value in pairs:
+            if ts >= params["start"]:
+                bucket = ts - ts % size
+                gains[bucket] = gains.get(bucket, 0.0) + (
+                    value - previous if value >= previous else value
+                )
+        return gains
+
+    def query_state_time(
+        self,
+        series: Sequence[str],
+        start: datetime,
+        end: datetime,
+        resolution: Resolution,
+        delay_ms: int = 0,
+    ) -> StateTime:
+        """Time in each value of step series, per bucket (see ``TelemetryStore``)."""
+        start_ms, end_ms = to_ms(start), to_ms(end)
+        context = context_start(self._last_before, series, start_ms)
+        per_series = [
+            self._fetch(
+                _STATE_TIME[resolution],
+                {
+                    "series": name,
+                    "lo": context[name],
+                    "start": start_ms,
+                    "end": end_ms,
+                    "delay": int(delay_ms),
+                },
+            )  # fmt: skip
+            for name in series
+        ]
+        return state_time_columns(series, per_series)
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         """The most recent dead letters, newest first."""

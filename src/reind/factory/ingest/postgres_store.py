@@ -17,9 +17,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,11 @@ from reind.factory.ingest._sql import (
     alarm_from_row,
     alarm_row,
     bucket_expr,
+    context_start,
+    floor_expr,
+    increase_ordered,
+    state_time,
+    state_time_columns,
 )
 from reind.factory.ingest.points import (
     BirthRecord,
@@ -42,6 +49,7 @@ from reind.factory.ingest.points import (
     TelemetryPoint,
     to_ms,
 )
+from reind.factory.ingest.store import BucketAmounts, RollupColumns, StateTime
 from reind.factory.monitoring.events import AlarmEvent
 
 logger = logging.getLogger(__name__)
@@ -135,6 +143,32 @@ _SELECT_ROLLUPS = {
     for resolution, table in ROLLUP_TABLES.items()
 }
 _SELECT_ALARMS = f"SELECT {ALARM_COLUMNS} FROM alarm_events ORDER BY id DESC LIMIT %s"  # noqa: S608
+
+
+def _psycopg(template: Callable[[Callable[[str], str]], str]) -> str:
+    """SQL from a shared template: ``%`` (modulo) escaped, placeholders as ``%(name)s``."""
+    text = template(lambda name: f"@@{name}@@").replace("%", "%%")
+    return re.sub(r"@@(\w+)@@", r"%(\1)s", text)
+
+
+def _spread(begin: str, finish: str, size: int) -> str:
+    return f"generate_series({floor_expr(begin, size)}, {finish} - 1, {size})"
+
+
+_INCREASE = {r: _psycopg(partial(increase_ordered, r)) for r in ROLLUP_TABLES}
+
+
+def _state_time(resolution: Resolution, p: Callable[[str], str]) -> str:
+    return state_time(resolution, p, _spread)
+
+
+_STATE_TIME = {r: _psycopg(partial(_state_time, r)) for r in ROLLUP_TABLES}
+_SELECT_ROLLUPS_MANY = {
+    resolution: "SELECT array_position(%(names)s::text[], series) - 1 AS i, bucket, count,"  # noqa: S608
+    f" min, max, sum, last_ts, last_value FROM {table} WHERE series = ANY(%(names)s)"
+    " AND bucket >= %(low)s AND bucket < %(high)s ORDER BY i, bucket"
+    for resolution, table in ROLLUP_TABLES.items()
+}
 
 
 def _month_range(timestamp_ms: int) -> tuple[str, int, int]:
@@ -256,9 +290,12 @@ class PostgresStore:
             for row in rows:
                 copy.write_row(row)
 
-    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _fetch(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        bound = params if isinstance(params, dict) else list(params)
         with self._lock, self._connection.transaction():
-            return self._connection.execute(sql, list(params)).fetchall()
+            return self._connection.execute(sql, bound).fetchall()
 
     def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
         """Points of ``series`` with ``start <= timestamp < end``, oldest first."""
@@ -275,6 +312,67 @@ class PostgresStore:
         """Rollup buckets of ``series`` starting in ``[start, end)``, oldest first."""
         rows = self._fetch(_SELECT_ROLLUPS[resolution], [series, to_ms(start), to_ms(end)])
         return [Rollup(*row) for row in rows]
+
+    def query_rollups_many(
+        self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
+    ) -> RollupColumns:
+        """Rollup buckets of every one of ``series`` in ``[start, end)``, in one query."""
+        names = list(series)
+        rows = self._fetch(
+            _SELECT_ROLLUPS_MANY[resolution],
+            {"names": names, "low": to_ms(start), "high": to_ms(end)},
+        )
+        return RollupColumns.from_rows(names, rows)
+
+    def _last_before(self, series: list[str], low: int, high: int) -> dict[str, int]:
+        rows = self._fetch(
+            "SELECT series, max(ts) FROM points WHERE series = ANY(%(names)s)"
+            " AND ts >= %(low)s AND ts < %(high)s GROUP BY series",
+            {"names": series, "low": low, "high": high},
+        )
+        return {str(name): int(ts) for name, ts in rows}
+
+    def query_increase(
+        self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
+    ) -> BucketAmounts:
+        """Increase per bucket of never-decreasing counters (see ``TelemetryStore``).
+
+        The primary key (series, ts) hands the window its points in order: no sort.
+        """
+        start_ms, end_ms = to_ms(start), to_ms(end)
+        context = context_start(self._last_before, series, start_ms)
+        rows: list[tuple[object, ...]] = []
+        for index, name in enumerate(series):
+            params = {"series": name, "lo": context[name], "start": start_ms, "end": end_ms}
+            for bucket, gained in self._fetch(_INCREASE[resolution], params):
+                rows.append((index, bucket, 0.0, gained))
+        return BucketAmounts.from_rows(series, rows)
+
+    def query_state_time(
+        self,
+        series: Sequence[str],
+        start: datetime,
+        end: datetime,
+        resolution: Resolution,
+        delay_ms: int = 0,
+    ) -> StateTime:
+        """Time in each value of step series, per bucket (see ``TelemetryStore``)."""
+        start_ms, end_ms = to_ms(start), to_ms(end)
+        context = context_start(self._last_before, series, start_ms)
+        per_series = [
+            self._fetch(
+                _STATE_TIME[resolution],
+                {
+                    "series": name,
+                    "lo": context[name],
+                    "start": start_ms,
+                    "end": end_ms,
+                    "delay": int(delay_ms),
+                },
+            )  # fmt: skip
+            for name in series
+        ]
+        return state_time_columns(series, per_series)
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         """The most recent dead letters, newest first."""

@@ -15,6 +15,9 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+from numpy.typing import NDArray
+
 from reind.core.clock import HONG_KONG
 from reind.core.errors import InvalidInputError
 
@@ -162,6 +165,72 @@ class BucketLabeller:
         if text is None:
             text = self._dates[day] = (date(1970, 1, 1) + timedelta(days=day)).isoformat()
         return text
+
+    def label_many(self, buckets: NDArray[np.int64]) -> tuple[NDArray[np.intp], list[str | None]]:
+        """:meth:`label` for many hour buckets: a code per bucket and the label of each code.
+
+        Why: a year is 8,760 hours; labelling them one by one costs more than
+        the query behind them. Local hours, weekdays and shifts are worked out
+        with numpy, and only one string is built per distinct label.
+        """
+        unique, inverse = np.unique(np.asarray(buckets, dtype=np.int64), return_inverse=True)
+        if not len(unique):
+            return np.zeros(0, dtype=np.intp), []
+        local = unique + self._offsets_of(unique)
+        day, rest = np.divmod(local, DAY_MS)
+        hour = rest // HOUR_MS
+        period = self.period
+        if period is Period.SHIFT:
+            names, shift_of, back_of = self._shift_tables()
+            weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+            shift = shift_of[weekday, hour]
+            key = np.where(shift >= 0, (day - back_of[weekday, hour]) * len(names) + shift, -1)
+        elif period is Period.HOUR:
+            key = day * 24 + hour
+        else:
+            key = day
+        keys, key_codes = np.unique(key, return_inverse=True)
+        texts = [self._key_label(int(k)) for k in keys]
+        code_of: dict[str | None, int] = {}
+        remap = np.array([code_of.setdefault(t, len(code_of)) for t in texts], dtype=np.intp)
+        labels: list[str | None] = list(code_of)
+        return remap[key_codes.reshape(-1)][inverse.reshape(-1)], labels
+
+    def _offsets_of(self, buckets: NDArray[np.int64]) -> NDArray[np.int64]:
+        days, day_codes = np.unique(buckets // DAY_MS, return_inverse=True)
+        per_day = np.array([self._offset_ms(int(d) * DAY_MS) for d in days], dtype=np.int64)
+        offsets = per_day[day_codes.reshape(-1)]
+        for position, day in enumerate(days):
+            if self._offsets[int(day)] is None:  # the zone's offset changes that day
+                inside = np.flatnonzero(day_codes.reshape(-1) == position)
+                offsets[inside] = [self._offset_ms(int(buckets[i])) for i in inside]
+        return offsets
+
+    def _shift_tables(self) -> tuple[list[str], NDArray[np.int64], NDArray[np.int64]]:
+        names = [s.name for s in self.calendar.shifts]
+        shift_of = np.full((7, 24), -1, dtype=np.int64)
+        back_of = np.zeros((7, 24), dtype=np.int64)
+        for weekday in range(7):
+            for hour in range(24):
+                found = self.calendar.shift_for(weekday, hour)
+                if found is not None:
+                    shift_of[weekday, hour] = names.index(found[0].name)
+                    back_of[weekday, hour] = found[1]
+        return names, shift_of, back_of
+
+    def _key_label(self, key: int) -> str | None:
+        period = self.period
+        if period is Period.SHIFT:
+            if key < 0:
+                return None
+            day, shift = divmod(key, len(self.calendar.shifts))
+            return f"{self._date(day)} {self.calendar.shifts[shift].name}"
+        if period is Period.HOUR:
+            day, hour = divmod(key, 24)
+            return f"{self._date(day)} {hour:02d}:00"
+        if period is Period.DAY:
+            return self._date(key)
+        return self._date(key)[:7]
 
     def label(self, bucket_ms: int) -> str | None:
         """The period label of the hour starting at ``bucket_ms``; ``None`` outside shifts."""
