@@ -61,11 +61,13 @@ class EdgePublisher:
 
     def _on_connect(self, client: mqtt.Client, *_args: Any) -> None:
         self.connects += 1
-        self.connected.set()
+        # births first: once ``connected`` is set, the test's thread publishes data, which
+        # must queue behind the NBIRTH that resets the sequence numbers
         if self.primary_host_id is None:
             self._birth()
         else:
             client.subscribe(self._state_topic, qos=1)
+        self.connected.set()
 
     def _on_disconnect(self, *_args: Any) -> None:
         with self._lock:
