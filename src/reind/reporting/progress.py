@@ -12,7 +12,6 @@ report when it is written to a file).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,8 +29,15 @@ from reind.core.periods import FinancialYear, YearOfAssessment
 from reind.factory.kpi.rollups import RollupReader
 from reind.reporting import outcomes
 from reind.reporting.charts import Picture, bar_chart
-from reind.reporting.figures import Figure, compute_all, format_money, parameters, statement
-from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR, approvals_by_year_sql
+from reind.reporting.figures import (
+    ApprovalsByYear,
+    Figure,
+    compute_report,
+    format_money,
+    parameters,
+    statement,
+)
+from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +119,8 @@ def build_report(
     """
     if lang not in LANGUAGES:
         raise InvalidInputError(f"the report is written in {' or '.join(LANGUAGES)}, not {lang!r}")
-    figures = compute_all(session, as_of)
-    context = _context(session, as_of, lang, fmt, figures, records_dir)
+    figures, by_year = compute_report(session, as_of)
+    context = _context(session, as_of, lang, fmt, figures, by_year, records_dir)
     context["outcomes"] = (
         outcomes.report_context(session, telemetry, as_of, utcnow(), lang, fmt == "pdf")
         if telemetry is not None
@@ -178,6 +184,7 @@ def _context(
     lang: str,
     fmt: Format,
     figures: dict[str, Figure],
+    by_year: ApprovalsByYear,
     records_dir: str | None,
 ) -> dict[str, Any]:
     zh = lang == "zh-Hant"
@@ -202,7 +209,6 @@ def _context(
         }
         for row in session.execute(text(TAX_BY_YEAR), {"as_of": as_of})
     ]
-    by_year = approvals_by_financial_year(session, params)
     return {
         "as_of": as_of,
         "lang_code": lang,
@@ -221,28 +227,11 @@ def _context(
     }
 
 
-def approvals_by_financial_year(
-    session: Session, params: dict[str, Any]
-) -> dict[tuple[str, str], int]:
-    """Cents approved for BUD, EMF and RTTP in the current term, by scheme and financial year.
-
-    Keyed by (scheme, "2019-20"); the chart of BUD and EMF approvals is drawn from it.
-    """
-    by_year: dict[tuple[str, str], int] = defaultdict(int)
-    rows = session.execute(
-        statement(approvals_by_year_sql(session.get_bind().dialect.name)),
-        {k: params[k] for k in ("cutoff", "yes", "term_start_at")},
-    )
-    for scheme, start_year, cents in rows:
-        by_year[(scheme, str(FinancialYear(int(start_year))))] += int(cents)
-    return dict(by_year)
-
-
 def _charts(
     figures: dict[str, Figure],
     industries: list[dict[str, Any]],
     tax: list[dict[str, Any]],
-    by_year: dict[tuple[str, str], int],
+    by_year: ApprovalsByYear,
     lang: str,
     fmt: Format,
 ) -> dict[str, str]:

@@ -6,6 +6,14 @@ same parameters (``as_of``: the report's date; ``cutoff``: the first moment
 after that day in Hong Kong, as UTC; and the period each figure covers), and
 both run unchanged on SQLite and PostgreSQL. Keeping the SQL text here, not
 built by an ORM, means the text shown in the report is the text that ran.
+
+The figures over the approvals in the ledger (RTTP, BUD Fund, EMF) grow with
+the portfolio, so they are written over ``Rows``: a FROM ... WHERE ... and
+the id each row stands for, the value an aggregate of those rows and the
+records the rows' ids. On PostgreSQL every figure over the same rows is
+computed in one statement (the aggregates, and the ids joined in the
+records statement's order), instead of one pass over the joined ledger for
+each value and another for the ids (docs/decisions/0076-report-benchmark.md).
 """
 
 from __future__ import annotations
@@ -14,13 +22,37 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
+class Rows:
+    """The rows some figures aggregate (``base``: FROM ... WHERE ...) and the id each stands for."""
+
+    base: str
+    record: str
+
+    def records(self) -> str:
+        """The records statement: each row's id, in order."""
+        return f"SELECT {self.record} {self.base} ORDER BY 1"
+
+
+@dataclass(frozen=True, slots=True)
 class FigureQuery:
-    """A figure's key, its value statement, its records statement and its unit."""
+    """A figure's key, its value statement, its records statement and its unit.
+
+    A figure over ``rows`` has ``value`` = ``SELECT <aggregate> <rows.base>``
+    and ``records`` = ``rows.records()``.
+    """
 
     key: str
     unit: str  # count, money, year
     value: str
     records: str
+    rows: Rows | None = None
+    aggregate: str | None = None
+
+
+def _over(key: str, unit: str, aggregate: str, rows: Rows) -> FigureQuery:
+    return FigureQuery(
+        key, unit, f"SELECT {aggregate} {rows.base}", rows.records(), rows, aggregate
+    )
 
 
 _RFS = (
@@ -45,6 +77,9 @@ _RTTP = (
     "FROM rttp_enrolments r JOIN ledger_entries le ON le.application_id = r.application_id "
     "WHERE le.movement = 'approved' AND le.recorded_at < :cutoff"
 )
+RTTP_APPROVALS = Rows(_APPROVED + " AND a.scheme = 'rttp'", "a.id")
+BUD_APPROVALS = Rows(_TRADE + " AND a.scheme = 'bud'", "a.id")
+EMF_APPROVALS = Rows(_TRADE + " AND a.scheme = 'emf'", "a.id")
 _ITVF = "FROM itvf_deals WHERE invested_on <= :as_of"
 _TSSSU = "FROM tsssu_startups WHERE financial_year <= :tsssu_year"
 _REVENUE = (
@@ -66,12 +101,7 @@ QUERIES: tuple[FigureQuery, ...] = (
     FigureQuery(
         "rttp_sessions", "count", "SELECT COUNT(*) " + _RTTP, "SELECT r.id " + _RTTP + " ORDER BY 1"
     ),
-    FigureQuery(
-        "rttp_funding",
-        "money",
-        "SELECT COALESCE(SUM(le.amount_cents), 0) " + _APPROVED + " AND a.scheme = 'rttp'",
-        "SELECT a.id " + _APPROVED + " AND a.scheme = 'rttp' ORDER BY 1",
-    ),
+    _over("rttp_funding", "money", "COALESCE(SUM(le.amount_cents), 0)", RTTP_APPROVALS),
     FigureQuery(
         "rfs_received", "count", "SELECT COUNT(*) " + _RFS, "SELECT a.id " + _RFS + " ORDER BY 1"
     ),
@@ -203,30 +233,10 @@ QUERIES: tuple[FigureQuery, ...] = (
         + _REVENUE
         + ")",
     ),
-    FigureQuery(
-        "bud_applications",
-        "count",
-        "SELECT COUNT(*) " + _TRADE + " AND a.scheme = 'bud'",
-        "SELECT a.id " + _TRADE + " AND a.scheme = 'bud' ORDER BY 1",
-    ),
-    FigureQuery(
-        "bud_funding",
-        "money",
-        "SELECT COALESCE(SUM(le.amount_cents), 0) " + _TRADE + " AND a.scheme = 'bud'",
-        "SELECT a.id " + _TRADE + " AND a.scheme = 'bud' ORDER BY 1",
-    ),
-    FigureQuery(
-        "emf_applications",
-        "count",
-        "SELECT COUNT(*) " + _TRADE + " AND a.scheme = 'emf'",
-        "SELECT a.id " + _TRADE + " AND a.scheme = 'emf' ORDER BY 1",
-    ),
-    FigureQuery(
-        "emf_funding",
-        "money",
-        "SELECT COALESCE(SUM(le.amount_cents), 0) " + _TRADE + " AND a.scheme = 'emf'",
-        "SELECT a.id " + _TRADE + " AND a.scheme = 'emf' ORDER BY 1",
-    ),
+    _over("bud_applications", "count", "COUNT(*)", BUD_APPROVALS),
+    _over("bud_funding", "money", "COALESCE(SUM(le.amount_cents), 0)", BUD_APPROVALS),
+    _over("emf_applications", "count", "COUNT(*)", EMF_APPROVALS),
+    _over("emf_funding", "money", "COALESCE(SUM(le.amount_cents), 0)", EMF_APPROVALS),
     FigureQuery(
         "enquiries",
         "count",
@@ -276,16 +286,30 @@ _FINANCIAL_YEAR = {
 }
 
 
-def approvals_by_year_sql(dialect: str) -> str:
-    """Approvals of BUD, EMF and RTTP summed by scheme and financial year (its start year).
+def financial_year_of_approval(dialect: str) -> str:
+    """SQL for the start year of the financial year of ``le.recorded_at``, in Hong Kong.
 
-    Grouped by the database: the rows behind a million-application
-    portfolio's chart never cross into Python
-    (docs/decisions/0076-report-benchmark.md). The financial year needs date
-    arithmetic, which SQLite and PostgreSQL spell differently; the chart
-    shows no SQL, so this is the one statement of the report written per dialect.
+    Date arithmetic is spelt differently by SQLite and PostgreSQL; no figure
+    uses it (the charts show no SQL), so this is the one fragment written per dialect.
     """
+    return _FINANCIAL_YEAR[dialect]
+
+
+def approvals_by_year_sql(dialect: str) -> str:
+    """Approvals of BUD, EMF and RTTP in the current term summed by scheme and financial year."""
     return (
-        f"SELECT a.scheme, {_FINANCIAL_YEAR[dialect]} AS financial_year, "  # noqa: S608 - constant fragments only
+        f"SELECT a.scheme, {financial_year_of_approval(dialect)} AS financial_year, "  # noqa: S608 - constant fragments only
         "SUM(le.amount_cents) " + _TRADE + " AND a.scheme IN ('bud', 'emf', 'rttp') GROUP BY 1, 2"
     )
+
+
+APPROVALS_CHART: dict[str, tuple[Rows, str | None]] = {
+    "bud": (BUD_APPROVALS, None),
+    "emf": (EMF_APPROVALS, None),
+    "rttp": (RTTP_APPROVALS, "e.manufacturing = :yes AND le.recorded_at >= :term_start_at"),
+}
+"""Each scheme's rows of ``approvals_by_year_sql`` as the rows of its figures, narrowed.
+
+On PostgreSQL the chart's sums ride on the figures' one statement per rows
+(a sum per financial year, filtered), so the joined ledger is read once.
+"""

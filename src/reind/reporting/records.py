@@ -132,6 +132,30 @@ def _plain(lines: str, count: int) -> bool:
     return count == 0 or not empty
 
 
+def joined_columns(record: str) -> str:
+    """Columns that give the ids of ``record`` over a statement's rows as one text (PostgreSQL).
+
+    The row count, the count of ids that are not NULL, and the ids joined by
+    newlines in ``record`` order, which is the records statement's ``ORDER BY 1``.
+    """
+    return (
+        f"COUNT(*), COUNT({record}), string_agg(CAST({record} AS TEXT), chr(10) ORDER BY {record})"
+    )
+
+
+def from_joined(rows: int, ids: int, lines: str | None) -> RecordIds | None:
+    """The ids from ``joined_columns``; None if they do not stand for the rows as they are.
+
+    Not when an id was NULL (the rows give the text "None" for it) or held a newline.
+    """
+    lines = lines or ""
+    if rows != ids:
+        return None
+    if rows == 0:
+        return RecordIds.joined("", 0) if lines == "" else None
+    return RecordIds.joined(lines, rows) if lines.count("\n") == rows - 1 else None
+
+
 def fetch_ids(
     session: Session,
     sql: str,
@@ -145,18 +169,13 @@ def fetch_ids(
     if session.get_bind().dialect.name == "postgresql":
         # The statement as written, as a subquery; its column renamed so the wrapper
         # can name it, and the aggregate ordered by it as the statement orders it.
-        joined = prepare(
-            "SELECT COUNT(*), COUNT(r.id), "  # noqa: S608 - the report's own constant SQL
-            f"string_agg(CAST(r.id AS TEXT), chr(10) ORDER BY r.id) FROM ({sql}) AS r(id)"
-        )
-        rows, ids, lines = session.execute(joined, dict(params)).one()
-        if rows == ids and _fits(lines or "", int(rows)):
-            return RecordIds.joined(lines or "", int(rows))
-    return RecordIds.of(str(row[0]) for row in session.execute(prepare(sql), dict(params)))
+        joined = prepare(f"SELECT {joined_columns('r.id')} FROM ({sql}) AS r(id)")  # noqa: S608 - the report's own constant SQL
+        found = from_joined(*session.execute(joined, dict(params)).one())
+        if found is not None:
+            return found
+    return fetch_rows(session, prepare(sql), params)
 
 
-def _fits(lines: str, count: int) -> bool:
-    """Whether ``lines`` holds ``count`` ids joined by newlines: not if an id held a newline."""
-    if count == 0:
-        return lines == ""
-    return lines.count("\n") == count - 1
+def fetch_rows(session: Session, clause: TextClause, params: Mapping[str, Any]) -> RecordIds:
+    """The ids a records statement gives, row by row (SQLite, and ids no text can join)."""
+    return RecordIds.of(str(row[0]) for row in session.execute(clause, dict(params)))
