@@ -121,40 +121,38 @@ def _increase_in_storage_order(resolution: Resolution) -> str:
     """Per bucket: the increase over consecutive points in storage order, and the runs seen.
 
     ``lag() OVER ()`` streams in storage order without sorting. A pair counts
-    only inside an ascending run (``pts < ts``); ``starts`` counts the runs.
+    only inside an ascending run (``pts < ts``). The first and last point of
+    every run come back from the same pass, so they describe the very order
+    the pairs were taken in.
     """
     bucket = bucket_expr("ts", resolution)
     return (
         f"SELECT {bucket} AS b,"  # noqa: S608
         " sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"
         " FILTER (WHERE pts < ts AND ts >= $start) AS gained,"
-        " count(*) FILTER (WHERE pts IS NULL OR pts > ts) AS starts"
-        " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(value) OVER () AS pv"
-        " FROM points WHERE series = $series AND ts >= $lo AND ts < $end"
-        " AND value IS NOT NULL) GROUP BY b ORDER BY b"
+        " list([ts::DOUBLE, value]) FILTER (WHERE pts IS NULL OR pts > ts) AS firsts,"
+        " list([ts::DOUBLE, value]) FILTER (WHERE nts IS NULL OR nts < ts) AS lasts"
+        " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(value) OVER () AS pv,"
+        " lead(ts) OVER () AS nts FROM points WHERE series = $series AND ts >= $lo"
+        " AND ts < $end AND value IS NOT NULL) GROUP BY b ORDER BY b"
     )
 
 
 _INCREASE_STREAMED = {r: _increase_in_storage_order(r) for r in ROLLUP_TABLES}
-_RUN_EDGES = (
-    "SELECT ts, value, pts IS NULL OR pts > ts AS first, nts IS NULL OR nts < ts AS last"
-    " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lead(ts) OVER () AS nts FROM points"
-    " WHERE series = $series AND ts >= $lo AND ts < $end AND value IS NOT NULL)"
-    " WHERE pts IS NULL OR pts > ts OR nts IS NULL OR nts < ts"
-)
 MAX_RUNS = 10_000
 """More ascending runs than this in storage order: sort instead (old unsorted files)."""
 
 
-def _boundary_pairs(edges: list[tuple[Any, ...]]) -> list[tuple[int, float, float]] | None:
+def _boundary_pairs(
+    firsts: list[tuple[int, float]], lasts: list[tuple[int, float]]
+) -> list[tuple[int, float, float]] | None:
     """``(ts, previous, value)`` joining disjoint ascending runs, or None if runs overlap.
 
     Runs are disjoint exactly when their sorted starts and sorted ends
     alternate (start_k <= end_k < start_k+1); then every pair inside a run is a
     pair of consecutive points, and run k's first point follows run k-1's last.
     """
-    firsts = sorted((int(ts), float(v)) for ts, v, first, _ in edges if first)
-    lasts = sorted((int(ts), float(v)) for ts, v, _, last in edges if last)
+    firsts, lasts = sorted(firsts), sorted(lasts)
     if len(firsts) != len(lasts):
         return None
     for k, (begin, _) in enumerate(firsts):
@@ -329,14 +327,16 @@ class DuckDBStore:
 
     def _increase(self, params: dict[str, Any], resolution: Resolution) -> dict[int, float]:
         streamed = self._fetch(_INCREASE_STREAMED[resolution], params)
-        gains = {int(b): float(g) for b, g, _ in streamed if g is not None}
-        runs = sum(int(starts) for _, _, starts in streamed)
-        if runs <= 1:
+        gains = {int(b): float(g) for b, g, _, _ in streamed if g is not None}
+        firsts = [(int(t), float(v)) for _, _, runs, _ in streamed for t, v in runs or ()]
+        if len(firsts) <= 1:
             return gains
-        edges = {k: v for k, v in params.items() if k != "start"}
-        pairs = _boundary_pairs(self._fetch(_RUN_EDGES, edges)) if runs <= MAX_RUNS else None
+        lasts = [(int(t), float(v)) for _, _, _, runs in streamed for t, v in runs or ()]
+        pairs = _boundary_pairs(firsts, lasts) if len(firsts) <= MAX_RUNS else None
         if pairs is None:
-            logger.info("%s: %d overlapping runs in storage order, sorting", params["series"], runs)
+            logger.info(
+                "%s: %d overlapping runs in storage order, sorting", params["series"], len(firsts)
+            )
             ordered = self._fetch(_INCREASE_ORDERED[resolution], params)
             return {int(b): float(g) for b, g in ordered}
         size = BUCKET_MS[resolution]
