@@ -117,28 +117,36 @@ _INCREASE_ORDERED = {r: increase_ordered(r, _named) for r in ROLLUP_TABLES}
 _STATE_TIME = {r: state_time(r, _named, _spread) for r in ROLLUP_TABLES}
 
 
-def _increase_in_storage_order(resolution: Resolution) -> str:
+def _increase_in_storage_order(resolution: Resolution, edges: bool) -> str:
     """Per bucket: the increase over consecutive points in storage order, and the runs seen.
 
     ``lag() OVER ()`` streams in storage order without sorting. A pair counts
-    only inside an ascending run (``pts < ts``). The first and last point of
-    every run come back from the same pass, so they describe the very order
-    the pairs were taken in.
+    only inside an ascending run (``pts < ts``). Without ``edges`` it counts
+    the runs (one run: the pairs are the consecutive points, done); with
+    ``edges`` the first and last point of every run come back from the same
+    pass, so they describe the very order the pairs were taken in.
     """
     bucket = bucket_expr("ts", resolution)
+    starts = "pts IS NULL OR pts > ts"
+    runs = (
+        f" list([ts::DOUBLE, value]) FILTER (WHERE {starts}) AS firsts,"
+        " list([ts::DOUBLE, value]) FILTER (WHERE nts IS NULL OR nts < ts) AS lasts"
+        if edges
+        else f" count(*) FILTER (WHERE {starts}) AS starts"
+    )
     return (
         f"SELECT {bucket} AS b,"  # noqa: S608
         " sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"
-        " FILTER (WHERE pts < ts AND ts >= $start) AS gained,"
-        " list([ts::DOUBLE, value]) FILTER (WHERE pts IS NULL OR pts > ts) AS firsts,"
-        " list([ts::DOUBLE, value]) FILTER (WHERE nts IS NULL OR nts < ts) AS lasts"
-        " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(value) OVER () AS pv,"
-        " lead(ts) OVER () AS nts FROM points WHERE series = $series AND ts >= $lo"
+        f" FILTER (WHERE pts < ts AND ts >= $start) AS gained,{runs}"
+        " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(value) OVER () AS pv"
+        + (", lead(ts) OVER () AS nts" if edges else "")
+        + " FROM points WHERE series = $series AND ts >= $lo"
         " AND ts < $end AND value IS NOT NULL) GROUP BY b ORDER BY b"
     )
 
 
-_INCREASE_STREAMED = {r: _increase_in_storage_order(r) for r in ROLLUP_TABLES}
+_INCREASE_STREAMED = {r: _increase_in_storage_order(r, edges=False) for r in ROLLUP_TABLES}
+_INCREASE_WITH_EDGES = {r: _increase_in_storage_order(r, edges=True) for r in ROLLUP_TABLES}
 MAX_RUNS = 10_000
 """More ascending runs than this in storage order: sort instead (old unsorted files)."""
 
@@ -327,16 +335,19 @@ class DuckDBStore:
 
     def _increase(self, params: dict[str, Any], resolution: Resolution) -> dict[int, float]:
         streamed = self._fetch(_INCREASE_STREAMED[resolution], params)
-        gains = {int(b): float(g) for b, g, _, _ in streamed if g is not None}
-        firsts = [(int(t), float(v)) for _, _, runs, _ in streamed for t, v in runs or ()]
-        if len(firsts) <= 1:
-            return gains
-        lasts = [(int(t), float(v)) for _, _, _, runs in streamed for t, v in runs or ()]
-        pairs = _boundary_pairs(firsts, lasts) if len(firsts) <= MAX_RUNS else None
+        gains = {int(b): float(g) for b, g, _ in streamed if g is not None}
+        runs = sum(int(starts) for _, _, starts in streamed)
+        if runs <= 1:
+            return gains  # one ascending run: every pair was a pair of consecutive points
+        pairs = None
+        if runs <= MAX_RUNS:
+            streamed = self._fetch(_INCREASE_WITH_EDGES[resolution], params)
+            gains = {int(b): float(g) for b, g, _, _ in streamed if g is not None}
+            firsts = [(int(t), float(v)) for _, _, ends, _ in streamed for t, v in ends or ()]
+            lasts = [(int(t), float(v)) for _, _, _, ends in streamed for t, v in ends or ()]
+            pairs = _boundary_pairs(firsts, lasts)
         if pairs is None:
-            logger.info(
-                "%s: %d overlapping runs in storage order, sorting", params["series"], len(firsts)
-            )
+            logger.info("%s: %d overlapping runs in storage order, sorting", params["series"], runs)
             ordered = self._fetch(_INCREASE_ORDERED[resolution], params)
             return {int(b): float(g) for b, g in ordered}
         size = BUCKET_MS[resolution]
