@@ -52,7 +52,7 @@ def test_fast_path_agrees_with_the_full_decoder(payload: Payload) -> None:
         (
             m.name or None,
             m.alias,
-            m.timestamp or payload.timestamp,
+            m.timestamp if m.timestamp is not None else payload.timestamp,
             m.value,
             m.is_historical,
         )

@@ -226,7 +226,7 @@ def decode_points(data: bytes, datatypes: Mapping[int, DataType] | None = None) 
     returned. Raises SparkplugDecodeError like :func:`decode_payload`.
     """
     message = parse_payload(data)
-    default_ts = message.timestamp or None
+    default_ts = message.timestamp if message.HasField("timestamp") else None  # 0 is the epoch
     points: list[Point] = []
     append = points.append
     plain = _PLAIN_FIELD
@@ -250,7 +250,10 @@ def decode_points(data: bytes, datatypes: Mapping[int, DataType] | None = None) 
                     value -= _WRAP_32
             elif datatype == int64 and value >= _SIGN_64:
                 value -= _WRAP_64
-            append((m.name or None, alias, m.timestamp or default_ts, value, m.is_historical))
+            stamp: int | None = m.timestamp
+            if not stamp and not m.HasField("timestamp"):
+                stamp = default_ts
+            append((m.name or None, alias, stamp, value, m.is_historical))
     except UnicodeDecodeError as error:
         raise SparkplugDecodeError(f"invalid UTF-8 in a string field: {error}") from error
     return points
