@@ -159,3 +159,30 @@ def state_time_columns(
     return StateTime(
         BucketAmounts.from_rows(series, held), BucketAmounts.from_rows(series, entries)
     )
+
+
+def state_time_by_series(
+    fetch: Callable[[str, dict[str, Any]], list[tuple[Any, ...]]],
+    last_before: Callable[[list[str], int, int], dict[str, int]],
+    sql: str,
+    series: Sequence[str],
+    start_ms: int,
+    end_ms: int,
+    delay_ms: int,
+) -> StateTime:
+    """``query_state_time`` of either store: ``sql`` (its dialect's) once per series."""
+    context = context_start(last_before, series, start_ms)
+    per_series = [
+        fetch(
+            sql,
+            {
+                "series": name,
+                "lo": context[name],
+                "start": start_ms,
+                "end": end_ms,
+                "delay": int(delay_ms),
+            },
+        )
+        for name in series
+    ]
+    return state_time_columns(series, per_series)

@@ -38,7 +38,7 @@ from reind.factory.ingest._sql import (
     floor_expr,
     increase_ordered,
     state_time,
-    state_time_columns,
+    state_time_by_series,
 )
 from reind.factory.ingest.points import (
     BirthRecord,
@@ -384,22 +384,10 @@ class PostgresStore:
         delay_ms: int = 0,
     ) -> StateTime:
         """Time in each value of step series, per bucket (see ``TelemetryStore``)."""
-        start_ms, end_ms = to_ms(start), to_ms(end)
-        context = context_start(self._last_before, series, start_ms)
-        per_series = [
-            self._fetch(
-                _STATE_TIME[resolution],
-                {
-                    "series": name,
-                    "lo": context[name],
-                    "start": start_ms,
-                    "end": end_ms,
-                    "delay": int(delay_ms),
-                },
-            )  # fmt: skip
-            for name in series
-        ]
-        return state_time_columns(series, per_series)
+        return state_time_by_series(
+            self._fetch, self._last_before, _STATE_TIME[resolution],
+            series, to_ms(start), to_ms(end), delay_ms,
+        )  # fmt: skip
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         """The most recent dead letters, newest first."""
