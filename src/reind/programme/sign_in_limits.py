@@ -94,12 +94,11 @@ def record_failure(
     if now - started >= policy.window or (until is not None and until <= now):
         row.failures, row.window_started_at, row.locked_until = 0, now, None
     row.failures += 1
-    if row.failures >= policy.max_failures and row.locked_until is None:
+    locks = row.failures >= policy.max_failures and row.locked_until is None
+    if locks:
         row.locked_until = now + policy.lockout
-        session.flush()
-        return row.locked_until
     session.flush()
-    return None
+    return row.locked_until if locks else None
 
 
 def clear_failures(session: Session, address: str) -> None:
