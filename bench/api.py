@@ -14,6 +14,7 @@ request, so a run on a machine busy with other work can be told apart.
 
     python bench/api.py                 # 30 s
     python bench/api.py --seconds 10 --concurrency 48
+    python bench/api.py --hot-path off  # the ORM path alone, for comparison (ADR 0091)
 
 Target on a 2-core machine: 1,000 reads/s and 300 writes/s with p99 under
 100 ms and no lost write. The load generator shares the two cores with the
@@ -197,9 +198,16 @@ def _draft(enterprise_id: str) -> ApplicationDraft:
     )
 
 
-def start_api(url: str, port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
+def start_api(
+    url: str, port: int, workers: int, data_dir: Path, hot_path: bool
+) -> subprocess.Popen[bytes]:
     """uvicorn with ``workers`` processes serving ``reind.web.asgi``."""
-    env = {**os.environ, "REIND_DATABASE_URL": url, "REIND_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ,
+        "REIND_DATABASE_URL": url,
+        "REIND_DATA_DIR": str(data_dir),
+        "REIND_API_HOT_PATH": "true" if hot_path else "false",
+    }
     command = [
         sys.executable,
         "-m",
@@ -413,6 +421,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write-share", type=float, default=0.25)
     parser.add_argument("--fsync", choices=["on", "off"], default="on")
+    parser.add_argument(
+        "--hot-path",
+        choices=["on", "off"],
+        default="on",
+        help="off: every request through FastAPI and the ORM (ADR 0091)",
+    )
     options = parser.parse_args()
     postgres = Postgres.start(fsync=options.fsync == "on")
     api: subprocess.Popen[bytes] | None = None
@@ -420,7 +434,7 @@ def main() -> None:
     try:
         seeded = seed(postgres.url)
         port = free_port()
-        api = start_api(postgres.url, port, options.workers, data_dir)
+        api = start_api(postgres.url, port, options.workers, data_dir, options.hot_path == "on")
         before = load_average()
         pids = {"API": [api.pid], "PostgreSQL": [postgres.postmaster_pid()]}
         cpu = {name: cpu_seconds(p) for name, p in pids.items()}
@@ -451,7 +465,8 @@ def _report(
     seconds = options.seconds
     print(
         f"{seconds:.0f} s, {options.concurrency} users, {options.workers} uvicorn workers, "
-        f"{os.cpu_count()} cores, PostgreSQL fsync={options.fsync} synchronous_commit=on"
+        f"{os.cpu_count()} cores, PostgreSQL fsync={options.fsync} synchronous_commit=on, "
+        f"hot path {options.hot_path}"
     )
     print(f"load average before {load[0]}, after {load[1]} (a busy machine slows every figure)")
     for name, values, target in (

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=True, description="Send cookies over HTTPS only; switch off only for local http."
     )
+    api_hot_path: bool = Field(
+        default=True,
+        description="On PostgreSQL, serve the busiest API requests in one statement each.",
+    )
 
     @property
     def effective_database_url(self) -> str:

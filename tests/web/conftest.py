@@ -51,7 +51,7 @@ def shared_world(
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)])
 def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    """The same world on SQLite and on a real PostgreSQL."""
+    """The same world on SQLite and on a real PostgreSQL (there through the hot path too)."""
     if request.param == "sqlite":
         database = _sqlite(request, tmp_path)
     else:
@@ -59,6 +59,8 @@ def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]
         template: str = request.getfixturevalue("postgres_template")
         database = Database(_fresh_postgres(server, template), pool_size=10, max_overflow=10)
     try:
-        yield make_world(database)
+        world = make_world(database)
+        with world.client:  # the lifespan: on PostgreSQL the hot path serves (ADR 0091)
+            yield world
     finally:
         database.dispose()

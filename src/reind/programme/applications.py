@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -29,7 +29,13 @@ from reind.core.errors import (
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.audit import Actor, Role, canonical_json
-from reind.programme.store import ApplicationRow, CostLineRow, DocumentRow, EnterpriseRow
+from reind.programme.store import (
+    ApplicationRow,
+    CostLineRow,
+    DocumentRow,
+    EnterpriseRow,
+    new_id,
+)
 from reind.programme.store_committee import ConflictRow, MemberRow
 from reind.programme.uow import flush
 from reind.programme.workflow import workflow_for
@@ -136,27 +142,49 @@ def _check_facts(engine: Engine, scheme: str, facts: dict[str, Any]) -> None:
         )
 
 
-def create_application(
-    session: Session,
+@dataclass(frozen=True, slots=True)
+class NewApplication:
+    """A checked draft ready to store: its row's values, budget lines and audit payload.
+
+    Made by ``prepare_application`` without touching the database, so the
+    ORM path (``create_application``) and the API's single-statement path
+    (``fast_sql.insert_application``) store exactly the same thing.
+    """
+
+    id: str
+    reference: str
+    scheme: str
+    enterprise_id: str
+    title: str
+    state: str
+    received: date | None
+    amount_requested_cents: int
+    facts: str
+    idempotency_key: str | None
+    request_hash: str
+    created_at: datetime
+    cost_lines: tuple[CostLine, ...]
+    audit_payload: dict[str, Any]
+    screening_decision_id: None = None
+    version: int = 1
+
+
+def prepare_application(
     draft: ApplicationDraft,
     actor: Actor,
     *,
     idempotency_key: str | None = None,
     engine: Engine | None = None,
     clock: Clock | None = None,
-) -> ApplicationRow:
-    """Create a draft application; a retry with the same key returns the first one."""
+) -> NewApplication:
+    """Every check of a new draft that needs no database, and the values to store.
+
+    The caller still checks that the enterprise exists (``NotFoundError``
+    first) and that the idempotency key is new.
+    """
     engine = engine or default_engine()
-    fingerprint = draft.fingerprint()
-    if idempotency_key is not None:
-        earlier = _by_key(session, idempotency_key, fingerprint)
-        if earlier is not None:
-            return earlier
     scheme = engine.scheme(draft.scheme)
-    enterprise = session.get(EnterpriseRow, draft.enterprise_id)
-    if enterprise is None:
-        raise NotFoundError(f"no enterprise {draft.enterprise_id}")
-    if actor.role is Role.APPLICANT and actor.enterprise_id != enterprise.id:
+    if actor.role is Role.APPLICANT and actor.enterprise_id != draft.enterprise_id:
         raise ForbiddenError("an applicant may only apply for its own enterprise")
     if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM, Role.ADMINISTRATOR}:
         raise ForbiddenError(f"the {actor.role.value} role may not create applications")
@@ -168,19 +196,65 @@ def create_application(
     day = draft.received or hk_today(clock)
     for line in draft.cost_lines:
         _check_line(engine, scheme.code, line, day)
-    clock = clock or SystemClock()
-    row = ApplicationRow(
-        reference=draft.reference or f"{scheme.label}-{uuid.uuid4().hex[:10].upper()}",
+    reference = draft.reference or f"{scheme.label}-{uuid.uuid4().hex[:10].upper()}"
+    return NewApplication(
+        id=new_id(),
+        reference=reference,
         scheme=scheme.code,
-        enterprise_id=enterprise.id,
+        enterprise_id=draft.enterprise_id,
         title=draft.title.strip(),
         state=workflow_for(scheme.code).initial,
         received=draft.received,
         amount_requested_cents=draft.amount_requested.cents,
         facts=canonical_json(draft.facts),
         idempotency_key=idempotency_key,
-        request_hash=fingerprint,
-        created_at=clock.now(),
+        request_hash=draft.fingerprint(),
+        created_at=(clock or SystemClock()).now(),
+        cost_lines=draft.cost_lines,
+        audit_payload={
+            "reference": reference,
+            "scheme": scheme.code,
+            "enterprise_id": draft.enterprise_id,
+            "amount_requested": str(draft.amount_requested.amount),
+            "cost_lines": [[c.category, str(c.amount.amount)] for c in draft.cost_lines],
+        },
+    )
+
+
+def create_application(
+    session: Session,
+    draft: ApplicationDraft,
+    actor: Actor,
+    *,
+    idempotency_key: str | None = None,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> ApplicationRow:
+    """Create a draft application; a retry with the same key returns the first one."""
+    engine = engine or default_engine()
+    if idempotency_key is not None:
+        earlier = _by_key(session, idempotency_key, draft.fingerprint())
+        if earlier is not None:
+            return earlier
+    engine.scheme(draft.scheme)  # an unknown scheme is refused before the enterprise is sought
+    if session.get(EnterpriseRow, draft.enterprise_id) is None:
+        raise NotFoundError(f"no enterprise {draft.enterprise_id}")
+    new = prepare_application(
+        draft, actor, idempotency_key=idempotency_key, engine=engine, clock=clock
+    )
+    row = ApplicationRow(
+        id=new.id,
+        reference=new.reference,
+        scheme=new.scheme,
+        enterprise_id=new.enterprise_id,
+        title=new.title,
+        state=new.state,
+        received=new.received,
+        amount_requested_cents=new.amount_requested_cents,
+        facts=new.facts,
+        idempotency_key=new.idempotency_key,
+        request_hash=new.request_hash,
+        created_at=new.created_at,
     )
     try:
         with session.begin_nested():
@@ -189,27 +263,15 @@ def create_application(
     except IntegrityError:
         # A concurrent retry with the same key won the race: return its record.
         if idempotency_key is not None:
-            earlier = _by_key(session, idempotency_key, fingerprint)
+            earlier = _by_key(session, idempotency_key, new.request_hash)
             if earlier is not None:
                 return earlier
         raise ConflictError(f"application reference {row.reference} already exists") from None
-    for line in draft.cost_lines:
+    for line in new.cost_lines:
         session.add(_line_row(row.id, line))
     flush(session, "the application")
     audit.record_at_commit(
-        session,
-        actor,
-        "application.created",
-        "application",
-        row.id,
-        {
-            "reference": row.reference,
-            "scheme": row.scheme,
-            "enterprise_id": row.enterprise_id,
-            "amount_requested": str(draft.amount_requested.amount),
-            "cost_lines": [[c.category, str(c.amount.amount)] for c in draft.cost_lines],
-        },
-        clock,
+        session, actor, "application.created", "application", row.id, new.audit_payload, clock
     )
     return row
 

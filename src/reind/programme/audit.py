@@ -125,15 +125,27 @@ def _pending_event(
 ) -> _PendingEvent:
     return _PendingEvent(
         transaction=session.get_nested_transaction() or session.get_transaction(),
-        fields=EventFields(
-            recorded_at=_stamp((clock or SystemClock()).now()),
-            actor=actor.id,
-            role=actor.role.value,
-            kind=kind,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            payload=canonical_json(payload),
-        ),
+        fields=event_fields(actor, kind, subject_type, subject_id, payload, clock),
+    )
+
+
+def event_fields(
+    actor: Actor,
+    kind: str,
+    subject_type: str,
+    subject_id: str,
+    payload: dict[str, Any],
+    clock: Clock | None = None,
+) -> EventFields:
+    """An event's own fields, stamped now: what is chained (by either write path)."""
+    return EventFields(
+        recorded_at=_stamp((clock or SystemClock()).now()),
+        actor=actor.id,
+        role=actor.role.value,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        payload=canonical_json(payload),
     )
 
 

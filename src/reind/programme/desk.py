@@ -26,6 +26,7 @@ from reind.core.errors import (
 )
 from reind.programme import audit
 from reind.programme.audit import Actor, Role
+from reind.programme.store import EnterpriseRow, new_id
 from reind.programme.store_desk import EnquiryRow, SeminarRow
 from reind.programme.uow import flush
 from reind.rules.decision import Outcome
@@ -66,6 +67,53 @@ class SchemeFit:
     reasons_zh: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class NewEnquiry:
+    """A checked enquiry ready to store (``prepare_enquiry``), for either write path."""
+
+    id: str
+    received_at: datetime
+    channel: str
+    enterprise_id: str | None
+    question: str
+    profile: str
+    centre: None = None
+    state: str = "received"
+    answer_en: str = ""
+    answer_zh: str = ""
+    version: int = 1
+
+    @property
+    def audit_payload(self) -> dict[str, Any]:
+        """What the ``enquiry.recorded`` event says."""
+        return {"channel": self.channel}
+
+
+def prepare_enquiry(
+    actor: Actor,
+    *,
+    question: str,
+    channel: str = "phone",
+    profile: dict[str, Any] | None = None,
+    enterprise_id: str | None = None,
+    received_at: datetime | None = None,
+    clock: Clock | None = None,
+) -> NewEnquiry:
+    """Check an enquiry as it arrives at the desk; the values to store."""
+    if actor.role not in DESK:
+        raise ForbiddenError("only desk officers record enquiries")
+    if not question.strip():
+        raise InvalidInputError("an enquiry needs the question asked")
+    return NewEnquiry(
+        id=new_id(),
+        received_at=received_at or (clock or SystemClock()).now(),
+        channel=channel,
+        enterprise_id=enterprise_id,
+        question=question.strip(),
+        profile=json.dumps(profile or {}, sort_keys=True),
+    )
+
+
 def record_enquiry(
     session: Session,
     actor: Actor,
@@ -78,23 +126,31 @@ def record_enquiry(
     clock: Clock | None = None,
 ) -> EnquiryRow:
     """Record an enquiry as it arrives at the desk."""
-    if actor.role not in DESK:
-        raise ForbiddenError("only desk officers record enquiries")
-    if not question.strip():
-        raise InvalidInputError("an enquiry needs the question asked")
-    row = EnquiryRow(
-        received_at=received_at or (clock or SystemClock()).now(),
+    new = prepare_enquiry(
+        actor,
+        question=question,
         channel=channel,
-        centre=None,
-        state="received",
+        profile=profile,
         enterprise_id=enterprise_id,
-        question=question.strip(),
-        profile=json.dumps(profile or {}, sort_keys=True),
+        received_at=received_at,
+        clock=clock,
+    )
+    if new.enterprise_id is not None and session.get(EnterpriseRow, new.enterprise_id) is None:
+        raise NotFoundError(f"no enterprise {new.enterprise_id}")
+    row = EnquiryRow(
+        id=new.id,
+        received_at=new.received_at,
+        channel=new.channel,
+        centre=new.centre,
+        state=new.state,
+        enterprise_id=new.enterprise_id,
+        question=new.question,
+        profile=new.profile,
     )
     session.add(row)
     flush(session, "the enquiry")
     audit.record_at_commit(
-        session, actor, "enquiry.recorded", "enquiry", row.id, {"channel": channel}, clock
+        session, actor, "enquiry.recorded", "enquiry", row.id, new.audit_payload, clock
     )
     return row
 

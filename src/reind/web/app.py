@@ -30,6 +30,7 @@ from reind.web.api import schemes as schemes_api
 from reind.web.api import session as session_api
 from reind.web.api import ventures as ventures_api
 from reind.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
+from reind.web.hot_path import HotPath, HotPathCounts, asyncpg_dsn
 from reind.web.limits import BodyLimit
 from reind.web.views import account as account_views
 from reind.web.views import analyst as analyst_views
@@ -54,11 +55,15 @@ def create_app(
     session_secret: str | None = None,
     secure_cookies: bool = True,
     password_hasher: PasswordHasher | None = None,
+    hot_path: bool = True,
 ) -> FastAPI:
     """A ready-to-serve application.
 
     Without ``session_secret`` a random one is made, so sessions last only as
     long as this process; give every worker the same secret in production.
+    On PostgreSQL the busiest API requests take the single-statement path
+    (``web.hot_path``, ADR 0091) unless ``hot_path`` is off; the counts of
+    requests it served and handed on are in ``app.state.hot_path``.
     """
     app = FastAPI(
         title="reind",
@@ -81,6 +86,10 @@ def create_app(
         https_only=secure_cookies,
     )
     app.add_middleware(BodyLimit)
+    app.state.hot_path = HotPathCounts()
+    dsn = asyncpg_dsn(database.url) if database is not None and hot_path else None
+    if dsn is not None:
+        app.add_middleware(HotPath, dsn=dsn, counts=app.state.hot_path)
     problems.install(app)
     app.include_router(schemes_api.router)
     for router in (

@@ -51,4 +51,8 @@ def app_from_settings() -> FastAPI:
     all_workflows()
     url = settings.effective_database_url
     options = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 20}
-    return create_app(Database(url, **options), session_secret=session_secret(settings.data_dir))
+    return create_app(
+        Database(url, **options),
+        session_secret=session_secret(settings.data_dir),
+        hot_path=settings.api_hot_path,
+    )

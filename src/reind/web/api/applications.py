@@ -19,7 +19,14 @@ from reind.programme import applications as service
 from reind.programme import registry
 from reind.programme.audit import Actor, Role
 from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
-from reind.programme.store import ApplicationRow, ContactRow, DocumentRow, EnterpriseRow
+from reind.programme.fast_sql import ApplicationView, CostLineView
+from reind.programme.store import (
+    ApplicationRow,
+    ContactRow,
+    CostLineRow,
+    DocumentRow,
+    EnterpriseRow,
+)
 from reind.programme.transitions import screen_application, transition_application
 from reind.programme.workflow import workflow_for
 from reind.rules.store import load_decision
@@ -149,7 +156,9 @@ def _enterprise(row: EnterpriseRow) -> EnterprisePublic:
     return EnterprisePublic.model_validate(row)
 
 
-def application_public(row: ApplicationRow, actor: Actor) -> ApplicationPublic:
+def application_public(
+    row: ApplicationRow | ApplicationView | service.NewApplication, actor: Actor
+) -> ApplicationPublic:
     """An application as ``actor`` sees it (applicants get the applicant's labels)."""
     flow = workflow_for(row.scheme)
     audience: Literal["staff", "applicant"] = (
@@ -168,6 +177,31 @@ def application_public(row: ApplicationRow, actor: Actor) -> ApplicationPublic:
         screening_decision_id=row.screening_decision_id,
         created_at=row.created_at,
         version=row.version,
+    )
+
+
+def draft_of(body: ApplicationCreate) -> service.ApplicationDraft:
+    """The service's draft from the API's request body."""
+    return service.ApplicationDraft(
+        scheme=body.scheme,
+        enterprise_id=body.enterprise_id,
+        title=body.title,
+        amount_requested=money(body.amount_requested),
+        cost_lines=tuple(
+            service.CostLine(c.category, c.description, money(c.amount)) for c in body.cost_lines
+        ),
+        facts=body.facts,
+        received=body.received,
+    )
+
+
+def cost_line_public(line: CostLineRow | CostLineView) -> CostLinePublic:
+    """A stored budget line as the API shows it."""
+    return CostLinePublic(
+        id=line.id,
+        category=line.category,
+        description=line.description,
+        amount=shown(line.amount_cents),
     )
 
 
@@ -225,17 +259,7 @@ async def create_application(
     idempotency_key: IdempotencyKey = None,
 ) -> ApplicationPublic:
     """Create a draft; retrying with the same ``Idempotency-Key`` returns the same draft."""
-    draft = service.ApplicationDraft(
-        scheme=body.scheme,
-        enterprise_id=body.enterprise_id,
-        title=body.title,
-        amount_requested=money(body.amount_requested),
-        cost_lines=tuple(
-            service.CostLine(c.category, c.description, money(c.amount)) for c in body.cost_lines
-        ),
-        facts=body.facts,
-        received=body.received,
-    )
+    draft = draft_of(body)
 
     def create(session: Session) -> ApplicationPublic:
         row = service.create_application(session, draft, actor, idempotency_key=idempotency_key)
@@ -268,15 +292,7 @@ async def list_cost_lines(
 
     def read(session: Session) -> list[CostLinePublic]:
         service.get_application(session, application_id, actor)
-        return [
-            CostLinePublic(
-                id=c.id,
-                category=c.category,
-                description=c.description,
-                amount=shown(c.amount_cents),
-            )
-            for c in service.cost_lines(session, application_id)
-        ]
+        return [cost_line_public(c) for c in service.cost_lines(session, application_id)]
 
     return await transact(read)
 
