@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import asyncpg
 import httpx2 as httpx  # what Starlette's TestClient speaks
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -31,7 +33,7 @@ from reind.programme.store_audit import AuditEventRow
 from reind.programme.store_desk import EnquiryRow
 from reind.web.app import create_app
 from reind.web.hot_path import HotPath, HotPathCounts, WriteUncertainError, asyncpg_dsn
-from tests.fixtures.servers import PostgresServer
+from tests.fixtures.servers import PostgresServer, free_port, wait_for_port
 from tests.programme.conftest import _fresh_postgres
 from tests.programme.factories import rfs_application
 from tests.web.world import FAST_HASHER, ROLES, World, committee_meeting, make_world
@@ -409,3 +411,31 @@ def test_a_lost_connection_during_a_write_is_reported_not_retried_and_a_refusal_
     with pytest.raises(WriteUncertainError, match="send it again"):
         asyncio.run(hot.write(lost()))
     assert asyncio.run(hot.write(refused())) is None
+
+
+def test_under_uvicorn_the_lifespan_opens_the_pool_and_the_hot_path_serves(
+    postgres_server: PostgresServer, postgres_template: str
+) -> None:
+    database = Database(_fresh_postgres(postgres_server, template=postgres_template))
+    world = make_world(database)
+    apps = _subjects(world)
+    app = create_app(database, password_hasher=FAST_HASHER)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        wait_for_port(port)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            answer = client.get(
+                f"/api/v1/applications/{apps['own']}", headers=world.auth("officer")
+            )
+            enquiry = client.post(
+                "/api/v1/enquiries", json={"question": "RFS?"}, headers=world.auth("officer")
+            )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        database.dispose()
+    assert (answer.status_code, enquiry.status_code) == (200, 201)
+    assert app.state.hot_path == HotPathCounts(served=2, handed_on=0)

@@ -30,7 +30,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -57,6 +57,7 @@ from reind.web.credentials import holders, token_key
 from reind.web.problems import problem_response
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 API = "/api/v1/"
 MAX_BODY_BYTES = 64 * 1024
@@ -210,7 +211,7 @@ class HotPath:
         path = tuple(scope["path"][len(API) :].split("/"))
         return _Request(scope["method"], path, digest, holder, body, idempotency_key), receive
 
-    async def read(self, work: Awaitable[Any]) -> Any:
+    async def read(self, work: Awaitable[T]) -> T | None:
         """Await a read; None (take the ORM path) if the database fails."""
         try:
             return await work
