@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import glob
 import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +38,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from private_postgres import PrivatePostgres, free_port, private_postgres, wait_for_port
 from sqlalchemy import func, select
 from sqlalchemy.pool import NullPool
 
@@ -58,92 +57,6 @@ TARGET_WRITES = 300.0
 TARGET_P99_MS = 100.0
 SEED_ENTERPRISES = 50
 SEED_APPLICATIONS = 200
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 60.0) -> None:
-    """Block until something accepts connections on ``port``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listening on port {port}")
-
-
-def pg_bin(name: str) -> str:
-    """A PostgreSQL program from the installed server."""
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    path = found[0] if found else shutil.which(name)
-    if path is None:
-        raise SystemExit(f"{name} not found: run scripts/bootstrap to install PostgreSQL")
-    return path
-
-
-@dataclass
-class Postgres:
-    """A private PostgreSQL cluster started for this run."""
-
-    base: Path
-    port: int
-    prefix: list[str]
-
-    @classmethod
-    def start(cls, fsync: bool) -> Postgres:
-        """initdb and start on a free port (as the postgres user when run as root)."""
-        base = Path(tempfile.mkdtemp(prefix="reind-bench-pg-"))
-        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if prefix:
-            shutil.chown(base, "postgres", "postgres")
-        data = base / "data"
-        subprocess.run(
-            [*prefix, pg_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
-            check=True,
-            capture_output=True,
-        )
-        port = free_port()
-        options = (
-            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c max_connections=200 "
-            f"-c fsync={'on' if fsync else 'off'} -c shared_buffers=128MB"
-        )
-        subprocess.run(
-            [*prefix, pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log")]
-            + ["-w", "start"],
-            check=True,
-            capture_output=True,
-        )
-        wait_for_port(port)
-        subprocess.run(
-            [pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "reind"],
-            check=True,
-            capture_output=True,
-        )
-        return cls(base, port, prefix)
-
-    def postmaster_pid(self) -> int:
-        """The server's main process (its backends are its children)."""
-        return int((self.base / "data" / "postmaster.pid").read_text().split()[0])
-
-    @property
-    def url(self) -> str:
-        """SQLAlchemy URL of the bench database."""
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/reind"
-
-    def stop(self) -> None:
-        """Stop the cluster and remove its files."""
-        subprocess.run(
-            [*self.prefix, pg_bin("pg_ctl"), "-D", str(self.base / "data"), "-m", "fast", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(self.base, ignore_errors=True)
 
 
 @dataclass
@@ -428,13 +341,20 @@ def main() -> None:
         help="off: every request through FastAPI and the ORM (ADR 0091)",
     )
     options = parser.parse_args()
-    postgres = Postgres.start(fsync=options.fsync == "on")
+    settings = {"max_connections": "200", "fsync": options.fsync, "shared_buffers": "128MB"}
+    with private_postgres(settings) as postgres:
+        run(options, postgres)
+
+
+def run(options: argparse.Namespace, postgres: PrivatePostgres) -> None:
+    """Seed, start the API, drive the load, then count and check what was written."""
+    url = postgres.create_database("reind")
     api: subprocess.Popen[bytes] | None = None
     data_dir = Path(tempfile.mkdtemp(prefix="reind-bench-data-"))
     try:
-        seeded = seed(postgres.url)
+        seeded = seed(url)
         port = free_port()
-        api = start_api(postgres.url, port, options.workers, data_dir, options.hot_path == "on")
+        api = start_api(url, port, options.workers, data_dir, options.hot_path == "on")
         before = load_average()
         pids = {"API": [api.pid], "PostgreSQL": [postgres.postmaster_pid()]}
         cpu = {name: cpu_seconds(p) for name, p in pids.items()}
@@ -445,7 +365,7 @@ def main() -> None:
         own = time.process_time() - own
         cpu = {name: cpu_seconds(p) - cpu[name] for name, p in pids.items()}
         after = load_average()
-        acknowledged, lost, chain = count_lost(postgres.url, tally)
+        acknowledged, lost, chain = count_lost(url, tally)
         _report(options, tally, cpu | {"load generator": own}, (before, after))
         print(f"audit chain after the run: {chain}")
         print(f"acknowledged writes {acknowledged}, lost {lost}")
@@ -455,7 +375,6 @@ def main() -> None:
         if api is not None:
             api.terminate()
             api.wait(timeout=30)
-        postgres.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -27,19 +27,14 @@ import io
 import os
 import pstats
 import random
-import shutil
-import socket
 import statistics
-import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import psycopg
+from private_postgres import private_postgres
 
 from reind.core.db import Database
 from reind.programme.seed import research, rfs, ventures
@@ -50,63 +45,6 @@ from reind.schemes.catalogue import default_engine
 HTML_TARGET, PDF_TARGET = 5.0, 15.0
 AS_AT = date(2021, 8, 31)
 FORMATS: tuple[Format, ...] = ("html", "pdf")
-
-
-def _pg(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (folder / name).exists():
-            return str(folder / name)
-    raise SystemExit(f"{name} not found: run scripts/bootstrap")
-
-
-@contextmanager
-def postgres() -> Iterator[int]:
-    """A private PostgreSQL server for the run; yields its port."""
-    base = Path(tempfile.mkdtemp(prefix="reind-bench-pg-"))
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if prefix:
-        shutil.chown(base, "postgres", "postgres")
-    data = base / "data"
-    subprocess.run(
-        [*prefix, _pg("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    options = (
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c shared_buffers=1GB -c work_mem=64MB"
-    )
-    subprocess.run(
-        [
-            *prefix,
-            _pg("pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(base / "log"),
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield port
-    finally:
-        subprocess.run(
-            [*prefix, _pg("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _copy(connection: psycopg.Connection, table: str, columns: str, lines: Iterator[str]) -> None:
@@ -208,12 +146,15 @@ def main() -> None:
     args = parser.parse_args()
     applications = args.applications or round(1_000_000 * args.scale)
     entries = args.entries or round(10_000_000 * args.scale)
-    with postgres() as port:
-        subprocess.run(
-            [_pg("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "bench"],
-            check=True,
-        )
-        database = Database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench")
+    settings = {
+        "fsync": "off",
+        "synchronous_commit": "off",
+        "shared_buffers": "1GB",
+        "work_mem": "64MB",
+    }
+    with private_postgres(settings) as cluster:
+        port = cluster.port
+        database = Database(cluster.create_database("bench"))
         database.migrate()
         engine = default_engine()
         began = time.perf_counter()
