@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,7 +23,7 @@ import httpx2 as httpx  # what Starlette's TestClient speaks
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from reind.core.db import Database
 from reind.programme.accounts import token_digest
@@ -439,3 +440,25 @@ def test_under_uvicorn_the_lifespan_opens_the_pool_and_the_hot_path_serves(
         database.dispose()
     assert (answer.status_code, enquiry.status_code) == (200, 201)
     assert app.state.hot_path == HotPathCounts(served=2, handed_on=0)
+
+
+def test_after_the_database_drops_every_connection_the_hot_path_reconnects(pair: Pair) -> None:
+    world = pair.world
+    apps = _subjects(world)
+    path = f"/api/v1/applications/{apps['own']}"
+    assert pair.hot_call("GET", path, "officer")[1]
+    with world.db.unit_of_work() as session:
+        dropped = session.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    assert dropped >= 1
+    time.sleep(0.5)  # the client loop notices the closed sockets
+    read, took_read = pair.hot_call("GET", path, "officer")
+    wrote, took_write = pair.hot_call(
+        "POST", "/api/v1/enquiries", "officer", json={"question": "Still there?"}
+    )
+    assert (read.status_code, wrote.status_code) == (200, 201), wrote.text
+    assert took_read and took_write
