@@ -76,6 +76,23 @@ class EdgePublisher:
             # the dead broker may have dropped anything of this session
             self._backlog = self._session + self._backlog
             self._session = []
+            if self.primary_host_id is not None:
+                self._forget_unacknowledged()
+
+    def _forget_unacknowledged(self) -> None:
+        """Drop paho's copies of this session's unacknowledged messages.
+
+        paho re-sends them right after the next CONNACK, before this node's
+        NBIRTH (which waits for the host's STATE), so the host would see DATA
+        before BIRTH and rightly dead-letter it: an edge node's first message
+        on a new connection is its NBIRTH. Every value among them is in the
+        backlog and goes out again after that BIRTH with a fresh ``seq``.
+        paho has no public call for this.
+        """
+        client = self.client
+        with client._out_message_mutex:
+            client._out_messages.clear()
+            client._inflight_messages = 0
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic == self._state_topic:
