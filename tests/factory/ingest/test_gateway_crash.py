@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import paho.mqtt.client as mqtt
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
 
 from reind.factory.ingest.simulator import SimulatedEdgeNode
 from reind.factory.ingest.store import open_store
@@ -43,13 +48,36 @@ def gateway(broker: MosquittoBroker, store: Path, port: int) -> subprocess.Popen
         "--store", f"duckdb:{store}", "--client-id", "crash-gw", "--metrics-port", str(port),
         "--batch-points", "3000", "--batch-seconds", "0.3", "--share-group", "",
     ]  # fmt: skip
+    started_ms = time.time_ns() // 1_000_000
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # the writer process may wait for the killed gateway's writer to release the file
-    if not wait_until(lambda: _up(port), 60):
+    # the writer process may wait for the killed gateway's writer to release the file; the
+    # edge node births at once, so the gateway must be subscribed (its STATE online) first
+    if not (wait_until(lambda: _up(port), 60) and host_online(broker, "crash-gw", started_ms)):
         process.kill()  # never leave a gateway of ours behind
         process.wait()
         pytest.fail("the gateway did not come up within 60 s")
     return process
+
+
+def host_online(broker: MosquittoBroker, host_id: str, since_ms: int) -> bool:
+    """Wait (60 s at most) for the host's retained STATE: online, stamped ``since_ms`` or later."""
+    seen = threading.Event()
+
+    def on_message(_client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        state = json.loads(message.payload)
+        if state.get("online") is True and int(state.get("timestamp", 0)) >= since_ms:
+            seen.set()
+
+    client = mqtt.Client(CallbackAPIVersion.VERSION2)
+    client.on_message = on_message
+    client.on_connect = lambda c, *_: c.subscribe(f"spBv1.0/STATE/{host_id}", qos=1)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    try:
+        return seen.wait(60)
+    finally:
+        client.disconnect()
+        client.loop_stop()
 
 
 def quiet(port: int) -> bool:
