@@ -21,25 +21,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reind.factory.control.packml import PackMLCommand
 from reind.factory.ingest.points import Resolution, Rollup, TelemetryPoint
 from reind.factory.ingest.store import TelemetryStore, open_store
 from reind.factory.kpi import THREE_SHIFTS, Period, ProductionElements, Shift, ShiftCalendar
 from reind.factory.kpi import raw as raw_kpi
 from reind.factory.kpi import rollups as rollup_kpi
 from reind.factory.kpi.calendar import BucketLabeller
-from reind.factory.kpi.replay import birth, record, series_prefix
-from reind.factory.kpi.units import WorkUnit, twin_unit
-from reind.factory.twins.base import Twin
-from reind.factory.twins.clock import SimulatedClock
-from reind.factory.twins.waffle import WaffleMachine
+from reind.factory.kpi.units import WorkUnit
+from tests.factory.kpi.waffle_day import DAY_END, DAY_START, WAFFLE, H, record_waffle_day
 from tests.fixtures.servers import PostgresServer
 
-C = PackMLCommand
-DAY_START = datetime(2026, 1, 4, 16, tzinfo=UTC)  # 2026-01-05 00:00 in Hong Kong
-DAY_END = DAY_START + timedelta(days=1)
-WAFFLE = twin_unit("waffle", pru_seconds=80.0)
-H = 3600
 _databases = itertools.count()
 
 
@@ -66,27 +57,7 @@ def waffle_day(request: pytest.FixtureRequest) -> Iterator[TelemetryStore]:
     else:
         server: PostgresServer = request.getfixturevalue("postgres_server")
         store = open_store(server.create_database(f"kpi_paths_{next(_databases)}"))
-    twin = WaffleMachine(SimulatedClock(DAY_START), seed=11)
-    prefix = series_prefix(twin)
-    store.write_batch(birth(twin, prefix))
-
-    def jam(t: Twin) -> None:
-        t.inject_fault("jammed_flipper")
-
-    def free(t: Twin) -> None:
-        t.clear_fault("jammed_flipper")
-        t.command("", C.UNHOLD)
-
-    actions = {
-        round(6.5 * H): [lambda t: t.command("", C.RESET)],
-        7 * H: [lambda t: t.command("", C.START)],
-        10 * H: [jam],
-        round(10.3 * H): [free],
-        round(12.5 * H): [lambda t: t.inject_fault("batter_shortage")],
-        round(16.5 * H): [lambda t: t.clear_fault("batter_shortage")],
-        round(22.5 * H): [lambda t: t.command("", C.STOP)],
-    }
-    record(twin, 86400, prefix, store.write_batch, actions)
+    record_waffle_day(store)
     yield store
     store.close()
 

@@ -4,57 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 
-from reind.factory.control.packml import PackMLCommand, PackMLState
+from reind.factory.control.packml import PackMLState
 from reind.factory.ingest.duckdb_store import DuckDBStore
 from reind.factory.ingest.points import Resolution, Rollup
-from reind.factory.kpi import Period, ProductionElements, availability, oee, twin_unit
+from reind.factory.kpi import Period, ProductionElements, availability, oee
 from reind.factory.kpi import raw as raw_kpi
 from reind.factory.kpi import rollups as rollup_kpi
-from reind.factory.kpi.replay import birth, record, series_prefix
-from reind.factory.twins.base import Twin
-from reind.factory.twins.clock import SimulatedClock
-from reind.factory.twins.waffle import WaffleMachine
-
-C = PackMLCommand
-DAY_START = datetime(2026, 1, 4, 16, tzinfo=UTC)  # 2026-01-05 00:00 in Hong Kong
-DAY_END = DAY_START + timedelta(days=1)
-WAFFLE = twin_unit("waffle", pru_seconds=80.0)  # plate A bakes 75 s + dose, flip
-H = 3600
-
-
-def at(hours: float) -> int:
-    return round(hours * H)
+from tests.factory.kpi.waffle_day import DAY_END, DAY_START, WAFFLE, H, record_waffle_day
 
 
 @pytest.fixture(scope="module")
 def waffle_day() -> Iterator[DuckDBStore]:
     """One Hong Kong day of the waffle machine: warm-up, a flipper jam, a batter shortage."""
-    twin = WaffleMachine(SimulatedClock(DAY_START), seed=11)
     store = DuckDBStore()
-    prefix = series_prefix(twin)
-    store.write_batch(birth(twin, prefix))
-
-    def jam(t: Twin) -> None:
-        t.inject_fault("jammed_flipper")
-
-    def free(t: Twin) -> None:
-        t.clear_fault("jammed_flipper")
-        t.command("", C.UNHOLD)
-
-    actions = {
-        at(6.5): [lambda t: t.command("", C.RESET)],
-        at(7): [lambda t: t.command("", C.START)],
-        at(10): [jam],
-        at(10.3): [free],
-        at(12.5): [lambda t: t.inject_fault("batter_shortage")],  # the tank runs dry ~16:00
-        at(16.5): [lambda t: t.clear_fault("batter_shortage")],
-        at(22.5): [lambda t: t.command("", C.STOP)],
-    }
-    record(twin, 86400, prefix, store.write_batch, actions)
+    record_waffle_day(store)
     yield store
     store.close()
 
