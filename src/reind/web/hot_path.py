@@ -87,7 +87,6 @@ class _Answer:
 
 @dataclass(frozen=True, slots=True)
 class _Request:
-    method: str
     path: tuple[str, ...]
     digest: str
     holder: Holder
@@ -129,12 +128,13 @@ class HotPath:
         if scope["type"] == "lifespan":
             await self.app(scope, self._watch_lifespan(receive), send)
             return
-        handler = _handler(scope) if scope["type"] == "http" else None
+        route = _route(scope) if scope["type"] == "http" else None
         pool = self._pool
-        if handler is None or pool is None or asyncio.get_running_loop() is not self._loop:
+        if route is None or pool is None or asyncio.get_running_loop() is not self._loop:
             await self.app(scope, receive, send)
             return
-        request, receive = await self._request(scope, receive, pool)
+        handler, path = route
+        request, receive = await self._request(scope, receive, pool, path)
         answer = None
         if request is not None:
             try:
@@ -179,7 +179,7 @@ class HotPath:
             await pool.close()
 
     async def _request(
-        self, scope: Scope, receive: Receive, pool: fast_sql.Pool
+        self, scope: Scope, receive: Receive, pool: fast_sql.Pool, path: tuple[str, ...]
     ) -> tuple[_Request | None, Receive]:
         """The request if it qualifies (token, holder, body read), and the receive to pass on."""
         headers = dict(scope["headers"])
@@ -208,8 +208,7 @@ class HotPath:
             holders.put(key, holder)
         key_header = headers.get(b"idempotency-key")
         idempotency_key = None if key_header is None else key_header.decode("latin-1")
-        path = tuple(scope["path"][len(API) :].split("/"))
-        return _Request(scope["method"], path, digest, holder, body, idempotency_key), receive
+        return _Request(path, digest, holder, body, idempotency_key), receive
 
     async def read(self, work: Awaitable[T]) -> T | None:
         """Await a read; None (take the ORM path) if the database fails."""
@@ -235,7 +234,8 @@ class HotPath:
             logger.error("hot path: connection lost during a write (%s)", exc)
             raise WriteUncertainError(
                 "the connection to the database was lost while this was being stored, so it "
-                "may or may not have been: send it again (with the same Idempotency-Key)"
+                "may or may not have been: send it again with the same Idempotency-Key (a "
+                "request without one may then be stored twice: look for it first)"
             ) from exc
 
 
@@ -262,19 +262,21 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
     return body, replay
 
 
-def _handler(scope: Scope) -> _Handler | None:
+def _route(scope: Scope) -> tuple[_Handler, tuple[str, ...]] | None:
+    """The handler of one of the five requests, with the path's parts after ``/api/v1/``."""
     path: str = scope["path"]
     if not path.startswith(API):
         return None
-    parts = path[len(API) :].split("/")
+    parts = tuple(path[len(API) :].split("/"))
     method = scope["method"]
+    handler: _Handler | None = None
     if method == "GET" and len(parts) == 2 and parts[1]:
-        return {"applications": _get_application, "enterprises": _get_enterprise}.get(parts[0])
-    if method == "GET" and len(parts) == 3 and parts[0] == "applications" and parts[1]:
-        return _get_cost_lines if parts[2] == "cost-lines" else None
-    if method == "POST" and len(parts) == 1:
-        return {"applications": _create_application, "enquiries": _record_enquiry}.get(parts[0])
-    return None
+        handler = {"applications": _get_application, "enterprises": _get_enterprise}.get(parts[0])
+    elif method == "GET" and len(parts) == 3 and parts[0] == "applications" and parts[1]:
+        handler = _get_cost_lines if parts[2] == "cost-lines" else None
+    elif method == "POST" and len(parts) == 1:
+        handler = {"applications": _create_application, "enquiries": _record_enquiry}.get(parts[0])
+    return None if handler is None else (handler, parts)
 
 
 def _json(content: BaseModel | list[CostLinePublic], status: int = 200, **headers: str) -> _Answer:
