@@ -44,13 +44,15 @@ from sqlalchemy.pool import NullPool
 
 from reind.core.db import Database
 from reind.core.money import HKD
-from reind.programme.accounts import add_user, issue_token
-from reind.programme.applications import ApplicationDraft, CostLine, create_application
-from reind.programme.audit import SYSTEM, ChainReport, Role, verify_chain
-from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
-from reind.programme.registry import register_enterprise
-from reind.programme.store import ApplicationRow
-from reind.programme.store_desk import EnquiryRow
+from reind.programme.accounts.tokens import issue_token
+from reind.programme.accounts.users import add_user
+from reind.programme.actors import SYSTEM, Role
+from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.audit.chain import ChainReport, verify_chain
+from reind.programme.desk.store import EnquiryRow
+from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
+from reind.programme.enterprises.registry import register_enterprise
 
 TARGET_READS = 1000.0
 TARGET_WRITES = 300.0

@@ -37,8 +37,8 @@ import psycopg
 from private_postgres import private_postgres
 
 from reind.core.db import Database
-from reind.programme.seed import research, rfs, ventures
-from reind.programme.seed.bulk import SimClock, hk_moment
+from reind.programme.demo_data import research, rfs, ventures
+from reind.programme.demo_data.bulk import SimClock, hk_moment
 from reind.reporting.progress import Format, Report, build_report
 from reind.schemes.catalogue import default_engine
 

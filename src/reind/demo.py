@@ -35,7 +35,7 @@ from reind.factory.ingest.store import open_store
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
 from reind.factory.twins.service import TwinService
-from reind.programme.seed.portfolio import seed_portfolio
+from reind.programme.demo_data.portfolio import seed_portfolio
 from reind.settings import Settings
 from reind.web.app import create_app
 from reind.web.demo_users import DEMO_USERS, create_demo_portfolio
@@ -164,11 +164,11 @@ def ensure_demo_funded_line(database: Database) -> None:
     baseline is what the applicant declares for making egg waffles by hand
     (two staff, one iron each, about 24 an hour, a tenth thrown away).
     """
-    from reind.programme.accounts import actor_of
-    from reind.programme.funded_lines import DeclaredBaseline, declare_baseline, link_line
-    from reind.programme.store import ApplicationRow
-    from reind.programme.store_accounts import UserRow
-    from reind.programme.store_funded_lines import FundedLineRow
+    from reind.programme.accounts.store import UserRow
+    from reind.programme.accounts.users import actor_of
+    from reind.programme.applications.store import ApplicationRow
+    from reind.programme.funded_lines.services import DeclaredBaseline, declare_baseline, link_line
+    from reind.programme.funded_lines.store import FundedLineRow
     from reind.web.demo_users import DOMAIN
 
     with database.unit_of_work() as session:
@@ -192,7 +192,7 @@ def ensure_demo_funded_line(database: Database) -> None:
 
 
 def _has_applications(database: Database) -> bool:
-    from reind.programme.store import ApplicationRow
+    from reind.programme.applications.store import ApplicationRow
 
     with database.unit_of_work() as session:
         return bool(session.scalar(select(func.count()).select_from(ApplicationRow)))

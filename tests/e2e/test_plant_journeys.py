@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from reind.core.db import Database
 from reind.factory.monitoring.events import AlarmState
-from reind.programme.accounts import add_user
-from reind.programme.audit import SYSTEM, Role
+from reind.programme.accounts.users import add_user
+from reind.programme.actors import SYSTEM, Role
 from reind.web.app import create_app
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.fixtures.servers import MosquittoBroker

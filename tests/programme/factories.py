@@ -14,20 +14,21 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from reind.core.money import HKD, Money
-from reind.programme.agreements import sign_agreement
-from reind.programme.applications import ApplicationDraft, CostLine, create_application
-from reind.programme.audit import Actor, Role
-from reind.programme.committee import (
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.committee.services import (
     appoint_member,
     create_committee,
     decide,
     schedule_meeting,
 )
-from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
-from reind.programme.registry import register_enterprise
-from reind.programme.store import ApplicationRow, EnterpriseRow
-from reind.programme.store_committee import MeetingRow
-from reind.programme.transitions import screen_application, transition_application
+from reind.programme.committee.store import MeetingRow
+from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
+from reind.programme.enterprises.registry import register_enterprise
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.agreements import sign_agreement
 
 OFFICER = Actor("officer-chan", Role.OFFICER)
 SECOND_OFFICER = Actor("officer-lee", Role.OFFICER)

@@ -13,18 +13,17 @@ from typer.testing import CliRunner
 from reind.cli import app
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
-from reind.programme.accounts import (
+from reind.programme.accounts.store import UserRow
+from reind.programme.accounts.tokens import issue_token, user_for_token
+from reind.programme.accounts.users import (
     NotAuthenticatedError,
     actor_of,
     add_user,
     authenticate,
     change_password,
-    issue_token,
     user_for_session,
-    user_for_token,
 )
-from reind.programme.audit import SYSTEM, Actor, Role
-from reind.programme.store_accounts import UserRow
+from reind.programme.actors import SYSTEM, Actor, Role
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSWORD = "a long enough passphrase"

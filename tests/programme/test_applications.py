@@ -10,16 +10,12 @@ from sqlalchemy import func, select
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from reind.core.money import HKD
-from reind.programme.applications import (
-    CostLine,
-    add_cost_line,
-    attach_document,
-    create_application,
-    get_application,
-)
-from reind.programme.audit import verify_chain
-from reind.programme.store import ApplicationRow
-from reind.programme.transitions import screen_application, transition_application
+from reind.programme.applications.access import get_application
+from reind.programme.applications.contents import add_cost_line, attach_document
+from reind.programme.applications.services import CostLine, create_application
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.audit.chain import verify_chain
 from reind.rules.decision import Outcome
 from reind.rules.store import load_decision
 from tests.programme.factories import (

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from reind.core.db import Database
 from reind.core.errors import ConflictError
 from reind.programme import audit
-from reind.programme.audit import SYSTEM, verify_chain
-from reind.programme.audit_sql import EventFields, hash_parts
-from reind.programme.store_audit import AuditEventRow, AuditHeadRow
+from reind.programme.actors import SYSTEM
+from reind.programme.audit.chain import verify_chain
+from reind.programme.audit.chain_sql import EventFields, hash_parts
+from reind.programme.audit.store import AuditEventRow, AuditHeadRow
 
 
 def _kinds(db: Database) -> list[str]:

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from reind.core.db import Database
-from reind.programme.audit import verify_chain
-from reind.programme.store_audit import AuditEventRow
+from reind.programme.audit.chain import verify_chain
+from reind.programme.audit.store import AuditEventRow
 from tests.programme.factories import rfs_application
 
 

@@ -9,11 +9,16 @@ import pytest
 
 from reind.core.db import Database
 from reind.core.errors import ForbiddenError, InvalidInputError
-from reind.programme.applications import get_application
-from reind.programme.audit import Actor, Role
-from reind.programme.committee import agenda_for, decide, declare_conflict, score_application
-from reind.programme.criteria import all_criteria_files, criteria_for
-from reind.programme.store_committee import MemberRow
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.committee.criteria import all_criteria_files, criteria_for
+from reind.programme.committee.services import (
+    agenda_for,
+    decide,
+    declare_conflict,
+    score_application,
+)
+from reind.programme.committee.store import MemberRow
 from tests.programme.factories import APPROVER, OFFICER, meeting, rfs_application
 
 MEMBER = Actor("member-1", Role.COMMITTEE_MEMBER)

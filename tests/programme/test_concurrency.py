@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 from reind.core.db import Database
 from reind.core.errors import ConflictError
 from reind.core.money import HKD
-from reind.programme.audit import verify_chain
-from reind.programme.claims import (
+from reind.programme.audit.chain import verify_chain
+from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
     disburse,
     ledger_of,
     submit_claim,
 )
-from reind.programme.store_money import DisbursementRow
+from reind.programme.money.store import DisbursementRow
 from reind.programme.uow import retrying
 from tests.programme.factories import FINANCE, OFFICER, SECOND_OFFICER, funded_rfs_project
 

@@ -9,8 +9,9 @@ import pytest
 from reind.core.clock import hk_today
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
-from reind.programme.audit import Actor, Role, events_for
-from reind.programme.desk import (
+from reind.programme.actors import Actor, Role
+from reind.programme.audit.chain import events_for
+from reind.programme.desk.services import (
     Centre,
     answer_enquiry,
     count_enquiries,

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from reind.core.db import Database
 from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError
-from reind.programme.audit import Actor, Role
-from reind.programme.funded_lines import (
+from reind.programme.actors import Actor, Role
+from reind.programme.audit.store import AuditEventRow
+from reind.programme.funded_lines.services import (
     DeclaredBaseline,
     declare_baseline,
     declared_baseline_of,
@@ -21,7 +22,6 @@ from reind.programme.funded_lines import (
     linked_projects,
     normalise_prefix,
 )
-from reind.programme.store_audit import AuditEventRow
 from tests.programme.factories import (
     FINANCE,
     OFFICER,

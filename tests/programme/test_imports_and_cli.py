@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from reind.cli import app
 from reind.core.db import Database
-from reind.programme.audit import SYSTEM, verify_chain
-from reind.programme.imports import ImportRejectedError, import_file
-from reind.programme.store import ApplicationRow
-from reind.programme.store_audit import AuditEventRow
+from reind.programme.actors import SYSTEM
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.audit.chain import verify_chain
+from reind.programme.audit.store import AuditEventRow
+from reind.programme.imports.bulk import ImportRejectedError, import_file
 
 HEADER = (
     "reference,scheme,br_number,enterprise_name,incorporation,employees,manufacturing,"

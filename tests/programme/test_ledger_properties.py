@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from reind.core.errors import ConflictError, InvalidInputError
 from reind.core.money import Money
-from reind.programme.ledger import Ledger, attendance_ok, check_enterprise_cap
+from reind.programme.money.ledger import Ledger, attendance_ok, check_enterprise_cap
 
 SEVEN_TENTHS = Fraction(7, 10)
 """RTTP's minimum attendance (``rttp.min_attendance``) since 2018."""

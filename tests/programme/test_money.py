@@ -10,18 +10,18 @@ from sqlalchemy import func, select
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError
 from reind.core.money import HKD
-from reind.programme.agreements import sign_agreement
-from reind.programme.audit import verify_chain
-from reind.programme.claims import (
+from reind.programme.audit.chain import verify_chain
+from reind.programme.committee.services import decide
+from reind.programme.enterprises.registry import connect_enterprises
+from reind.programme.money.agreements import sign_agreement
+from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
     disburse,
     ledger_of,
     submit_claim,
 )
-from reind.programme.committee import decide
-from reind.programme.registry import connect_enterprises
-from reind.programme.store_money import ClaimRow
+from reind.programme.money.store import ClaimRow
 from tests.programme.factories import (
     APPROVER,
     FINANCE,

@@ -7,11 +7,12 @@ import pytest
 from reind.core.db import Database
 from reind.core.errors import ForbiddenError
 from reind.core.money import HKD
-from reind.programme.applications import CostLine, add_cost_line, attach_document
-from reind.programme.audit import Actor, Role
-from reind.programme.committee import agenda_for
-from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
-from reind.programme.registry import register_enterprise
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.contents import add_cost_line, attach_document
+from reind.programme.applications.services import CostLine
+from reind.programme.committee.services import agenda_for
+from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
+from reind.programme.enterprises.registry import register_enterprise
 from tests.programme.factories import (
     FINANCE,
     OFFICER,

@@ -9,15 +9,15 @@ import pytest
 from argon2 import PasswordHasher
 
 from reind.core.db import Database
-from reind.programme.accounts import (
+from reind.programme.accounts.sign_in_limits import DEFAULT_POLICY, TooManySignInsError
+from reind.programme.accounts.store import SignInAttemptsRow
+from reind.programme.accounts.users import (
     NotAuthenticatedError,
     add_user,
     authenticate,
     record_failed_sign_in,
 )
-from reind.programme.audit import SYSTEM, Role
-from reind.programme.sign_in_limits import DEFAULT_POLICY, TooManySignInsError
-from reind.programme.store_accounts import SignInAttemptsRow
+from reind.programme.actors import SYSTEM, Role
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSWORD = "a long enough passphrase"

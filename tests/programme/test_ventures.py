@@ -11,8 +11,8 @@ from reind.core.db import Database
 from reind.core.errors import ConflictError, RuleError
 from reind.core.money import HKD
 from reind.core.periods import FinancialYear
-from reind.programme.claims import min_attendance
-from reind.programme.ventures import (
+from reind.programme.money.claims import min_attendance
+from reind.programme.ventures.services import (
     add_partner,
     private_capital_attracted,
     record_deal,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reind.core.db import Database
-from reind.programme.seed import seed_portfolio
+from reind.programme.demo_data import seed_portfolio
 from reind.reporting.progress import Report, build_report
 
 AS_AT = date(2021, 8, 31)

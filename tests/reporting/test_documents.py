@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from reind.core.db import Database
-from reind.programme.audit import verify_chain
+from reind.programme.audit.chain import verify_chain
 from reind.reporting.progress import Report
 from tests.reporting.conftest import pdf_pages
 

@@ -12,8 +12,8 @@ import jsonschema
 from jsonschema import Draft7Validator
 
 from reind.core.db import Database
-from reind.programme.seed import portfolio_fingerprint, research, rfs, ventures
-from reind.programme.seed.bulk import SimClock, hk_moment
+from reind.programme.demo_data import portfolio_fingerprint, research, rfs, ventures
+from reind.programme.demo_data.bulk import SimClock, hk_moment
 from reind.reporting.giving360 import CSV_COLUMNS, export, package, schema
 from reind.schemes.catalogue import default_engine
 

@@ -26,7 +26,7 @@ from reind.factory.control.packml import PackMLState
 from reind.factory.ingest.duckdb_store import DuckDBStore
 from reind.factory.ingest.points import TelemetryPoint
 from reind.factory.kpi import WorkUnit
-from reind.programme.funded_lines import (
+from reind.programme.funded_lines.services import (
     DeclaredBaseline,
     FundedLine,
     LinkedProject,

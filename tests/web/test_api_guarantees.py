@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from reind.core.money import HKD
-from reind.programme.store import ApplicationRow, EnterpriseRow
-from reind.programme.store_money import ClaimRow
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.store import ClaimRow
 from tests.programme.factories import funded_rfs_project, rfs_application
 from tests.web.world import World
 

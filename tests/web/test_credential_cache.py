@@ -6,7 +6,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import update
 
 from reind.core.clock import utcnow
-from reind.programme.store_accounts import ApiTokenRow, UserRow
+from reind.programme.accounts.store import ApiTokenRow, UserRow
 from reind.web.api import applications, audit, committee, desk, money, schemes, ventures
 from reind.web.api import session as session_api
 from reind.web.auth import rechecked_actor

@@ -26,12 +26,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
 from reind.core.db import Database
-from reind.programme.accounts import token_digest
-from reind.programme.audit import verify_chain
-from reind.programme.store import ApplicationRow, CostLineRow, EnterpriseRow
-from reind.programme.store_accounts import ApiTokenRow, UserRow
-from reind.programme.store_audit import AuditEventRow
-from reind.programme.store_desk import EnquiryRow
+from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.accounts.tokens import token_digest
+from reind.programme.applications.store import ApplicationRow, CostLineRow
+from reind.programme.audit.chain import verify_chain
+from reind.programme.audit.store import AuditEventRow
+from reind.programme.desk.store import EnquiryRow
+from reind.programme.enterprises.store import EnterpriseRow
 from reind.web.app import create_app
 from reind.web.hot_path import HotPath, HotPathCounts, WriteUncertainError, asyncpg_dsn
 from tests.fixtures.servers import PostgresServer, free_port, wait_for_port

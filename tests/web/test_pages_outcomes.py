@@ -12,8 +12,8 @@ from reind.factory.control.packml import PackMLState
 from reind.factory.ingest.duckdb_store import DuckDBStore
 from reind.factory.ingest.points import TelemetryPoint
 from reind.factory.kpi import WorkUnit
-from reind.programme.audit import Actor, Role
-from reind.programme.funded_lines import DeclaredBaseline, declare_baseline, link_line
+from reind.programme.actors import Actor, Role
+from reind.programme.funded_lines.services import DeclaredBaseline, declare_baseline, link_line
 from reind.reporting.outcomes import start_of_day
 from tests.web.test_pages_world import Demo, demo, demo_template, text_of
 

@@ -70,8 +70,8 @@ def test_documents_download_for_staff_only(demo: Demo) -> None:
     app_id = demo.app_id("RFS-DEMO-0003")
     applicant = demo.browser("applicant")
     with demo.db.unit_of_work() as session:
-        from reind.programme.applications import attach_document
-        from reind.programme.audit import Actor, Role
+        from reind.programme.actors import Actor, Role
+        from reind.programme.applications.contents import attach_document
 
         owner = Actor("x", Role.APPLICANT, demo.portfolio.enterprises["a"])
         doc = attach_document(

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 
 from reind.core.db import Database
 from reind.factory.monitoring.events import AlarmState
-from reind.programme.accounts import add_user, issue_token
-from reind.programme.audit import SYSTEM, Role
+from reind.programme.accounts.tokens import issue_token
+from reind.programme.accounts.users import add_user
+from reind.programme.actors import SYSTEM, Role
 from reind.web.app import create_app
 from tests.fixtures.servers import MosquittoBroker
 from tests.web.plant_fixture import RunningPlant, running_plant, wait_until

@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from reind.core.money import HKD
-from reind.programme.claims import (
+from reind.programme.committee.services import decide
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
     submit_claim,
 )
-from reind.programme.committee import decide
-from reind.programme.store import EnterpriseRow
 from tests.programme.factories import (
     APPROVER,
     FINANCE,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from reind.programme.store import EnterpriseRow
-from reind.programme.store_accounts import ApiTokenRow, UserRow
+from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.enterprises.store import EnterpriseRow
 from reind.web.app import create_app
 from tests.programme.factories import rfs_application
 from tests.web.world import FAST_HASHER, PASSWORD, World

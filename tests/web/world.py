@@ -17,15 +17,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from reind.core.db import Database
-from reind.programme.accounts import add_user, issue_token
-from reind.programme.audit import SYSTEM, Role
-from reind.programme.committee import (
+from reind.programme.accounts.tokens import issue_token
+from reind.programme.accounts.users import add_user
+from reind.programme.actors import SYSTEM, Role
+from reind.programme.committee.services import (
     appoint_member,
     create_committee,
     declare_conflict,
     schedule_meeting,
 )
-from reind.programme.store_committee import MeetingRow
+from reind.programme.committee.store import MeetingRow
 from reind.web.app import create_app
 from tests.programme.factories import OFFICER, enterprise
 

@@ -13,9 +13,10 @@ import typer
 
 from reind.cli import app, console
 from reind.core.db import Database
-from reind.programme.accounts import add_user, issue_token
-from reind.programme.audit import SYSTEM, Role
-from reind.programme.enterprises import parse_choice
+from reind.programme.accounts.tokens import issue_token
+from reind.programme.accounts.users import add_user
+from reind.programme.actors import SYSTEM, Role
+from reind.programme.enterprises.profile import parse_choice
 from reind.settings import Settings
 
 user_app = typer.Typer(help="Programme-office user accounts and API tokens.")

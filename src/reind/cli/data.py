@@ -13,8 +13,8 @@ import typer
 from reind.cli import app, console
 from reind.cli import reports as _reports  # noqa: F401  (registers report and export)
 from reind.core.db import Database
-from reind.programme.seed import seed_portfolio
-from reind.programme.seed.portfolio import DEFAULT_SEED
+from reind.programme.demo_data import seed_portfolio
+from reind.programme.demo_data.portfolio import DEFAULT_SEED
 from reind.settings import Settings
 
 data_app = typer.Typer(help="Data for demos and tests.")

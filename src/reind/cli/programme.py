@@ -13,10 +13,11 @@ import typer
 
 from reind.cli import app, console, err_console
 from reind.core.db import Database
-from reind.programme.audit import SYSTEM, Actor, Role, verify_chain
-from reind.programme.enterprises import parse_choice
-from reind.programme.imports import import_file
-from reind.programme.transitions import transition_application
+from reind.programme.actors import SYSTEM, Actor, Role
+from reind.programme.applications.transitions import transition_application
+from reind.programme.audit.chain import verify_chain
+from reind.programme.enterprises.profile import parse_choice
+from reind.programme.imports.bulk import import_file
 from reind.settings import Settings
 
 import_app = typer.Typer(help="Bulk import of historical records (CSV or XLSX).")

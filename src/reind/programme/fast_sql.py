@@ -13,7 +13,7 @@ round trip each, with prepared statements and no ORM:
 * the writes insert the record, its budget lines and its audit event in one
   statement outside any explicit transaction (PostgreSQL commits it as one,
   durably, before answering), locking the audit head last, as
-  ``audit_sql`` does, so the head is held only for the rest of that
+  ``audit.chain_sql`` does, so the head is held only for the rest of that
   statement and its commit.
 
 What to store is decided by the same functions as on the ORM path
@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from reind.programme.accounts import Holder
-from reind.programme.applications import NewApplication
-from reind.programme.audit import Actor, Role
-from reind.programme.audit_sql import EventFields, hash_parts
-from reind.programme.desk import NewEnquiry
+from reind.programme.accounts.tokens import Holder
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.services import NewApplication
+from reind.programme.audit.chain_sql import EventFields, hash_parts
+from reind.programme.desk.services import NewEnquiry
 
 if TYPE_CHECKING:
     Pool = asyncpg.Pool[asyncpg.Record]

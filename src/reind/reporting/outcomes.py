@@ -37,7 +37,7 @@ from reind.factory.kpi import (
     throughput_rate,
 )
 from reind.factory.kpi.rollups import RollupReader, elements_total
-from reind.programme.funded_lines import (
+from reind.programme.funded_lines.services import (
     DeclaredBaseline,
     FundedLine,
     LinkedProject,

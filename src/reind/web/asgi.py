@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from reind.core.db import Database
-from reind.programme.workflow import all_workflows
+from reind.programme.applications.workflow import all_workflows
 from reind.schemes.catalogue import default_engine
 from reind.settings import Settings
 from reind.web.app import create_app

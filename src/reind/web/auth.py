@@ -26,16 +26,14 @@ from starlette.concurrency import run_in_threadpool
 
 from reind.core.db import Database
 from reind.core.errors import ForbiddenError
-from reind.programme.accounts import (
-    Holder,
+from reind.programme.accounts.store import UserRow
+from reind.programme.accounts.tokens import Holder, token_digest, user_for_token
+from reind.programme.accounts.users import (
     NotAuthenticatedError,
     record_failed_sign_in,
-    token_digest,
     user_for_session,
-    user_for_token,
 )
-from reind.programme.audit import Actor, Role
-from reind.programme.store_accounts import UserRow
+from reind.programme.actors import Actor, Role
 from reind.web.credentials import CREDENTIAL, Credential, holders, look_up, session_key, token_key
 from reind.web.deps import UnitOfWork, database_of
 

@@ -24,7 +24,8 @@ from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from reind.core.errors import ConflictError
-from reind.programme.accounts import Holder, NotAuthenticatedError, session_holder, token_holder
+from reind.programme.accounts.tokens import Holder, session_holder, token_holder
+from reind.programme.accounts.users import NotAuthenticatedError
 
 CREDENTIAL = "reind_credential"
 """Attribute of ``request.state`` holding the request's ``Credential``."""

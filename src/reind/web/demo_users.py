@@ -30,12 +30,14 @@ from sqlalchemy.orm import Session
 
 from reind.core.clock import hk_today
 from reind.core.money import Money
-from reind.programme.accounts import actor_of, add_user
-from reind.programme.agreements import sign_agreement
-from reind.programme.applications import ApplicationDraft, CostLine, create_application
-from reind.programme.audit import SYSTEM, Actor, Role
-from reind.programme.claims import approve_claim_as_officer, submit_claim
-from reind.programme.committee import (
+from reind.programme.accounts.store import UserRow
+from reind.programme.accounts.users import actor_of, add_user
+from reind.programme.actors import SYSTEM, Actor, Role
+from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.committee.criteria import criteria_for
+from reind.programme.committee.services import (
     appoint_member,
     create_committee,
     decide,
@@ -43,14 +45,13 @@ from reind.programme.committee import (
     schedule_meeting,
     score_application,
 )
-from reind.programme.criteria import criteria_for
-from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
-from reind.programme.registry import find_enterprise, register_enterprise
-from reind.programme.store import ApplicationRow, EnterpriseRow
-from reind.programme.store_accounts import UserRow
-from reind.programme.store_committee import AgendaItemRow, MeetingRow
-from reind.programme.store_money import ClaimRow
-from reind.programme.transitions import screen_application, transition_application
+from reind.programme.committee.store import AgendaItemRow, MeetingRow
+from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
+from reind.programme.enterprises.registry import find_enterprise, register_enterprise
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.agreements import sign_agreement
+from reind.programme.money.claims import approve_claim_as_officer, submit_claim
+from reind.programme.money.store import ClaimRow
 
 logger = logging.getLogger(__name__)
 

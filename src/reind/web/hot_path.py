@@ -39,10 +39,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reind.core.errors import ReindError
 from reind.programme import fast_sql
-from reind.programme.accounts import Holder, token_digest
-from reind.programme.applications import prepare_application
-from reind.programme.audit import Role, event_fields
-from reind.programme.desk import prepare_enquiry
+from reind.programme.accounts.tokens import Holder, token_digest
+from reind.programme.actors import Role
+from reind.programme.applications.services import prepare_application
+from reind.programme.audit.chain import event_fields
+from reind.programme.desk.services import prepare_enquiry
 from reind.web.api.applications import (
     ApplicationCreate,
     CostLinePublic,

@@ -4,8 +4,9 @@ Revision ID: 0002_programme
 Revises: 0001_rule_decisions
 Create Date: 2026-11-24
 
-Generated once from the models in ``reind/programme/store*.py`` and then kept
-by hand: a migration is history, so it never imports the current models.
+Generated once from the models in ``reind/programme/store*.py`` (since ADR 0092
+``reind/programme/<aggregate>/store.py``) and then kept by hand: a migration
+is history, so it never imports the current models.
 The audit chain starts with its head row (sequence 0, the genesis hash).
 """
 

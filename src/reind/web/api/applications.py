@@ -16,19 +16,14 @@ from sqlalchemy.orm import Session
 
 from reind.core.errors import InvalidInputError, NotFoundError
 from reind.programme import applications as service
-from reind.programme import registry
-from reind.programme.audit import Actor, Role
-from reind.programme.enterprises import EnterpriseProfile, Incorporation, Industry
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.store import ApplicationRow, CostLineRow, DocumentRow
+from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.enterprises import registry
+from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
+from reind.programme.enterprises.store import ContactRow, EnterpriseRow
 from reind.programme.fast_sql import ApplicationView, CostLineView
-from reind.programme.store import (
-    ApplicationRow,
-    ContactRow,
-    CostLineRow,
-    DocumentRow,
-    EnterpriseRow,
-)
-from reind.programme.transitions import screen_application, transition_application
-from reind.programme.workflow import workflow_for
 from reind.rules.store import load_decision
 from reind.web.api.common import (
     Amount,

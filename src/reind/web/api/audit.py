@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from reind.programme.audit import Actor, Role, verify_chain
+from reind.programme.actors import Actor, Role
+from reind.programme.audit.chain import verify_chain
 from reind.web.auth import require_roles
 from reind.web.deps import UnitOfWork
 

@@ -13,9 +13,9 @@ from pydantic import Field
 from sqlalchemy import select
 
 from reind.core.errors import NotFoundError
-from reind.programme import committee as service
-from reind.programme.applications import get_application
-from reind.programme.store_committee import CommitteeDecisionRow
+from reind.programme.applications.access import get_application
+from reind.programme.committee import services as service
+from reind.programme.committee.store import CommitteeDecisionRow
 from reind.web.api.applications import ApplicationPublic, application_public
 from reind.web.api.common import Amount, Schema, money
 from reind.web.auth import CurrentActor

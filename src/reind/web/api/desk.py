@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Response, status
 from pydantic import Field
 
 from reind.programme import desk
-from reind.programme.audit import Actor, Role
-from reind.programme.store_desk import EnquiryRow
+from reind.programme.actors import Actor, Role
+from reind.programme.desk.store import EnquiryRow
 from reind.web.api.common import IfMatch, Schema, expect_version, set_etag
 from reind.web.auth import CurrentActor, require_roles
 from reind.web.deps import Transact, UnitOfWork

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Response, status
 from pydantic import Field
 
 from reind.core.errors import NotFoundError
-from reind.programme import agreements, claims
-from reind.programme.applications import get_application
-from reind.programme.store_money import AgreementRow, ClaimRow, DisbursementRow
+from reind.programme.applications.access import get_application
+from reind.programme.money import agreements, claims
+from reind.programme.money.store import AgreementRow, ClaimRow, DisbursementRow
 from reind.web.api.common import (
     Amount,
     IdempotencyKey,

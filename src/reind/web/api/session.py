@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 
 from reind.programme import accounts
-from reind.programme.audit import Role
-from reind.programme.store_accounts import ApiTokenRow, UserRow
+from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.actors import Role
 from reind.web.api.common import Schema
 from reind.web.auth import (
     CurrentActor,

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, status
 from pydantic import Field
 
 from reind.core.periods import FinancialYear
-from reind.programme import ventures
-from reind.programme.audit import Actor, Role
+from reind.programme import training, ventures
+from reind.programme.actors import Actor, Role
 from reind.web.api.common import Amount, Schema, money, shown
 from reind.web.auth import CurrentActor, require_roles
 from reind.web.deps import UnitOfWork
@@ -127,7 +127,7 @@ def startups_per_university(year: int, _reader: Reader, session: UnitOfWork) -> 
 @router.post("/rttp/courses", status_code=status.HTTP_201_CREATED)
 def add_course(body: CourseCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, Any]:
     """Register an RTTP course and its sessions."""
-    row = ventures.add_course(
+    row = training.add_course(
         session, body.provider, body.title, money(body.fee), body.public, body.sessions, actor
     )
     return {"id": row.id}
@@ -136,7 +136,7 @@ def add_course(body: CourseCreate, actor: CurrentActor, session: UnitOfWork) -> 
 @router.post("/rttp/enrolments", status_code=status.HTTP_201_CREATED)
 def enrol(body: EnrolmentCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, Any]:
     """Enrol a trainee on a course."""
-    row = ventures.enrol(session, actor=actor, **body.model_dump())
+    row = training.enrol(session, actor=actor, **body.model_dump())
     return {"id": row.id}
 
 
@@ -145,5 +145,5 @@ def mark_attendance(
     body: AttendanceCreate, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, Any]:
     """Record one session's attendance."""
-    row = ventures.mark_attendance(session, body.enrolment_id, body.session_id, body.present, actor)
+    row = training.mark_attendance(session, body.enrolment_id, body.session_id, body.present, actor)
     return {"id": row.id}

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from reind.programme.accounts import NotAuthenticatedError, authenticate
-from reind.programme.audit import Role
-from reind.programme.sign_in_limits import TooManySignInsError
+from reind.programme.accounts.sign_in_limits import TooManySignInsError
+from reind.programme.accounts.users import NotAuthenticatedError, authenticate
+from reind.programme.actors import Role
 from reind.web.auth import CurrentUser, end_session, note_failed_sign_in, start_session
 from reind.web.deps import UnitOfWork
 from reind.web.templating import render

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.periods import parse_date
-from reind.programme.audit import Role
+from reind.programme.actors import Role
 from reind.reporting.progress import LANGUAGES, build_report
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork

@@ -2,7 +2,7 @@
 
 A member sees the meetings of the committees they sit on and, on each
 agenda, only the applications they have no declared conflict with
-(``committee.agenda_for``). Opening a conflicted application by its id is
+(``committee.services.agenda_for``). Opening a conflicted application by its id is
 refused by ``get_application``, so hiding it is not the only protection.
 The scoring form is made from the scheme's weighted criteria (0 to 5 and a
 comment each); the approver records the committee's decision with reasons
@@ -21,12 +21,13 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import ConflictError, NotFoundError
 from reind.core.money import Money
-from reind.programme.applications import cost_lines, get_application, total_cost
-from reind.programme.audit import Actor, Role
-from reind.programme.committee import agenda_for, decide, score_application, scores_of
-from reind.programme.criteria import MAX_SCORE, criteria_for
-from reind.programme.store import EnterpriseRow
-from reind.programme.store_committee import (
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.applications.contents import cost_lines, total_cost
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.committee.criteria import MAX_SCORE, criteria_for
+from reind.programme.committee.services import agenda_for, decide, score_application, scores_of
+from reind.programme.committee.store import (
     AgendaItemRow,
     CommitteeDecisionRow,
     CommitteeRow,
@@ -34,7 +35,7 @@ from reind.programme.store_committee import (
     MemberRow,
     ScoreRow,
 )
-from reind.programme.workflow import workflow_for
+from reind.programme.enterprises.store import EnterpriseRow
 from reind.rules.store import load_decision
 from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser

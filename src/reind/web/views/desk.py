@@ -16,15 +16,15 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.errors import NotFoundError
-from reind.programme.audit import Actor, Role
-from reind.programme.desk import (
+from reind.programme.actors import Actor, Role
+from reind.programme.desk.services import (
     CENTRE_NAMES,
     Centre,
     answer_enquiry,
     record_enquiry,
     route_enquiry,
 )
-from reind.programme.store_desk import EnquiryRow
+from reind.programme.desk.store import EnquiryRow
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form

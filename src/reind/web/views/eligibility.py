@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from reind.core.errors import InvalidInputError, RuleError
-from reind.programme.store import EnterpriseRow
+from reind.programme.enterprises.store import EnterpriseRow
 from reind.rules.decision import Outcome
 from reind.rules.engine import Engine
 from reind.schemes.catalogue import default_engine

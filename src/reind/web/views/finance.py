@@ -19,17 +19,18 @@ from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.core.money import Money
-from reind.programme.audit import Actor, Role
-from reind.programme.claims import (
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
     disburse,
     ledger_of,
     reject_claim,
 )
-from reind.programme.store import ApplicationRow, EnterpriseRow
-from reind.programme.store_money import ClaimRow, LedgerEntryRow, LedgerRow
-from reind.programme.workflow import workflow_for
+from reind.programme.money.store import ClaimRow, LedgerEntryRow, LedgerRow
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form

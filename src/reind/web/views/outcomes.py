@@ -13,10 +13,14 @@ from starlette.responses import Response
 
 from reind.core.clock import SystemClock
 from reind.factory.kpi.rollups import RollupReader
-from reind.programme.agreements import agreement_of
-from reind.programme.applications import get_application
-from reind.programme.audit import Role
-from reind.programme.funded_lines import declared_baseline_of, funded_line_of, linked_project
+from reind.programme.actors import Role
+from reind.programme.applications.access import get_application
+from reind.programme.funded_lines.services import (
+    declared_baseline_of,
+    funded_line_of,
+    linked_project,
+)
+from reind.programme.money.agreements import agreement_of
 from reind.reporting.outcomes import METRICS, RATIOS, measure_line
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork

@@ -26,9 +26,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from reind.core.errors import ForbiddenError, InvalidInputError, ReindError
-from reind.programme.accounts import NotAuthenticatedError
-from reind.programme.audit import Actor, Role
-from reind.programme.store_accounts import UserRow
+from reind.programme.accounts.store import UserRow
+from reind.programme.accounts.users import NotAuthenticatedError
+from reind.programme.actors import Actor, Role
 from reind.web.templating import render
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError, 
 from reind.factory.control.packml import PackMLCommand
 from reind.factory.kpi import Kpi, WorkUnit, kpi_report
 from reind.factory.kpi.rollups import elements_total
-from reind.programme.audit import Actor, Role
+from reind.programme.actors import Actor, Role
 from reind.web.auth import current_actor
 from reind.web.plant_lines import LineSpec
 from reind.web.plant_link import PlantLink

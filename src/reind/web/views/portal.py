@@ -22,15 +22,16 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError, NotFoundError
 from reind.core.money import Money
-from reind.programme.applications import (
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.services import (
     ApplicationDraft,
     CostLine,
     create_application,
     optional_parameter,
 )
-from reind.programme.audit import Actor, Role
-from reind.programme.store import ApplicationRow, EnterpriseRow
-from reind.programme.workflow import workflow_for
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.enterprises.store import EnterpriseRow
 from reind.rules.engine import Engine
 from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser

@@ -22,20 +22,17 @@ from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.money import Money
 from reind.core.periods import parse_date
-from reind.programme.agreements import REPORT_KINDS, submit_report
-from reind.programme.applications import (
-    attach_document,
-    cost_lines,
-    facts_of,
-    get_application,
-    total_cost,
-)
-from reind.programme.audit import Actor, Role, events_for
-from reind.programme.claims import CLAIMABLE, submit_claim
-from reind.programme.store import ApplicationRow, DocumentRow
-from reind.programme.store_money import AgreementRow, ClaimRow, MilestoneRow, ProgressReportRow
-from reind.programme.transitions import transition_application
-from reind.programme.workflow import workflow_for
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.applications.contents import attach_document, cost_lines, total_cost
+from reind.programme.applications.services import facts_of
+from reind.programme.applications.store import ApplicationRow, DocumentRow
+from reind.programme.applications.transitions import transition_application
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.audit.chain import events_for
+from reind.programme.money.agreements import REPORT_KINDS, submit_report
+from reind.programme.money.claims import CLAIMABLE, submit_claim
+from reind.programme.money.store import AgreementRow, ClaimRow, MilestoneRow, ProgressReportRow
 from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork

@@ -20,12 +20,16 @@ from starlette.responses import Response
 
 from reind.core.errors import ForbiddenError
 from reind.core.money import Money
-from reind.programme.agreements import sign_agreement
-from reind.programme.applications import cost_lines, facts_of, get_application, total_cost
-from reind.programme.audit import Actor, Role, events_for
-from reind.programme.store import ApplicationRow, DocumentRow, EnterpriseRow
-from reind.programme.transitions import screen_application, transition_application
-from reind.programme.workflow import Workflow, all_workflows, workflow_for
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.applications.contents import cost_lines, total_cost
+from reind.programme.applications.services import facts_of
+from reind.programme.applications.store import ApplicationRow, DocumentRow
+from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.applications.workflow import Workflow, all_workflows, workflow_for
+from reind.programme.audit.chain import events_for
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.agreements import sign_agreement
 from reind.rules.store import load_decision
 from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser

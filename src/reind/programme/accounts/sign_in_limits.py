@@ -1,0 +1,106 @@
+"""Limits on password guessing: too many failed sign-ins lock an address for a while.
+
+NIST SP 800-63B (5.2.2) asks a verifier to limit the failed attempts an
+attacker can make against one account. Failures are counted per normalised
+e-mail address in the database, so every worker (and every entry point: the
+API and the sign-in page) sees the same count, and an address that has no
+account is counted and locked the same way, so the answer still tells nobody
+which addresses exist. A lock refuses even the right password until it ends;
+a successful sign-in clears the count.
+
+The failure is recorded by the entry point in a unit of work of its own,
+because the request's unit of work is rolled back with the failed sign-in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock
+from reind.core.errors import ReindError
+from reind.programme.accounts.store import SignInAttemptsRow
+
+
+@dataclass(frozen=True, slots=True)
+class SignInPolicy:
+    """How many failures within ``window`` lock an address, and for how long."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+    lockout: timedelta = timedelta(minutes=15)
+
+
+DEFAULT_POLICY = SignInPolicy()
+
+
+class TooManySignInsError(ReindError):
+    """The address is locked after too many failed sign-ins; try again after ``retry_after``."""
+
+    code = "too_many_sign_ins"
+    status = 429
+    title = "Too many failed sign-ins"
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        self.retry_after_seconds = max(1, math.ceil((until - now).total_seconds()))
+        super().__init__(
+            "too many failed sign-ins for this e-mail address: "
+            f"try again in {math.ceil(self.retry_after_seconds / 60)} minute(s)",
+            retry_after_seconds=self.retry_after_seconds,
+            locked_until=until.isoformat(),
+        )
+
+    def headers(self) -> dict[str, str]:
+        """RFC 9110 Retry-After, in seconds."""
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def ensure_not_locked(session: Session, address: str, clock: Clock | None = None) -> None:
+    """Raise TooManySignInsError while ``address`` is locked."""
+    row = session.get(SignInAttemptsRow, address)
+    if row is None:
+        return
+    now = (clock or SystemClock()).now()
+    until = _aware(row.locked_until)
+    if until is not None and until > now:
+        raise TooManySignInsError(until, now)
+
+
+def record_failure(
+    session: Session,
+    address: str,
+    clock: Clock | None = None,
+    policy: SignInPolicy = DEFAULT_POLICY,
+) -> datetime | None:
+    """Count one failed sign-in to ``address``; the end of the lock if this one locks it."""
+    now = (clock or SystemClock()).now()
+    row = session.get(SignInAttemptsRow, address, with_for_update=True)
+    if row is None:
+        row = SignInAttemptsRow(address=address, failures=0, window_started_at=now)
+        session.add(row)
+    started = _aware(row.window_started_at) or now
+    until = _aware(row.locked_until)
+    if now - started >= policy.window or (until is not None and until <= now):
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    row.failures += 1
+    locks = row.failures >= policy.max_failures and row.locked_until is None
+    if locks:
+        row.locked_until = now + policy.lockout
+    session.flush()
+    return row.locked_until if locks else None
+
+
+def clear_failures(session: Session, address: str) -> None:
+    """Forget the failures of ``address`` (it has just signed in)."""
+    session.execute(delete(SignInAttemptsRow).where(SignInAttemptsRow.address == address))

@@ -1,0 +1,170 @@
+"""API tokens of systems, and who holds a request (a token or a signed-in session).
+
+Tokens are kept only as their SHA-256 digest; the secret is shown once, at issue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
+from reind.programme import audit
+from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.accounts.users import ACCOUNT_ADMINS, NotAuthenticatedError, actor_of, get_user
+from reind.programme.actors import Actor, Role
+from reind.programme.uow import flush
+
+TOKEN_PREFIX = "reind_"  # noqa: S105 - a public marker, not a secret
+"""Every API token starts with this, so secret scanners can recognise a leaked one."""
+
+
+def token_digest(secret: str) -> str:
+    """SHA-256 (hex) of an API token's secret: what the database keeps."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def issue_token(
+    session: Session,
+    user_id: str,
+    name: str,
+    actor: Actor,
+    *,
+    expires_at: datetime | None = None,
+    clock: Clock | None = None,
+) -> tuple[ApiTokenRow, str]:
+    """A new API token for a user, and its secret (shown this once, never stored)."""
+    user = get_user(session, user_id)
+    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may issue a token")
+    if not user.active:
+        raise ConflictError("the account is not active")
+    if not name.strip():
+        raise InvalidInputError("a token needs a name saying what uses it")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiTokenRow(
+        user_id=user.id,
+        name=name.strip(),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        secret_sha256=token_digest(secret),
+        created_at=(clock or SystemClock()).now(),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    flush(session, "the token")
+    audit.record_at_commit(
+        session,
+        actor,
+        "account.token_issued",
+        "user",
+        user.id,
+        {"token_id": row.id, "name": row.name, "prefix": row.prefix},
+        clock,
+    )
+    return row, secret
+
+
+def user_for_token(session: Session, secret: str, clock: Clock | None = None) -> UserRow:
+    """The active user an API token belongs to, or NotAuthenticatedError."""
+    found = session.execute(
+        select(ApiTokenRow, UserRow)
+        .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+        .where(ApiTokenRow.secret_sha256 == token_digest(secret))
+    ).first()
+    if found is None:
+        raise NotAuthenticatedError("the API token is not valid")
+    token, user = found
+    now = (clock or SystemClock()).now()
+    expires = token.expires_at
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=now.tzinfo)  # SQLite drops the zone
+    if token.revoked_at is not None or (expires is not None and expires <= now):
+        raise NotAuthenticatedError("the API token is not valid")
+    if not user.active:
+        raise NotAuthenticatedError("the API token is not valid")
+    return user
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who a credential (API token or browser session) stands for, read without the ORM."""
+
+    user_id: str
+    actor: Actor
+
+
+def token_holder(
+    session: Session | Connection, digest: str, clock: Clock | None = None
+) -> Holder | None:
+    """The holder of the API token with SHA-256 ``digest``, or None if it is not valid now.
+
+    One indexed query returning plain columns (no identity map), cheap enough
+    to repeat on every request: revocation, expiry and deactivation take
+    effect on the next request.
+    """
+    found = session.execute(
+        select(
+            UserRow.id,
+            UserRow.role,
+            UserRow.person_id,
+            UserRow.enterprise_id,
+            ApiTokenRow.expires_at,
+        )
+        .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+        .where(ApiTokenRow.secret_sha256 == digest)
+        .where(ApiTokenRow.revoked_at.is_(None))
+        .where(UserRow.active.is_(True))
+    ).first()
+    if found is None:
+        return None
+    user_id, role, person_id, enterprise_id, expires = found
+    now = (clock or SystemClock()).now()
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=now.tzinfo)  # SQLite drops the zone
+    if expires is not None and expires <= now:
+        return None
+    return Holder(user_id, Actor(person_id or user_id, Role(role), enterprise_id))
+
+
+def session_holder(session: Session | Connection, user_id: str, epoch: int) -> Holder | None:
+    """The holder of a browser session (user and epoch), or None if it has ended."""
+    found = session.execute(
+        select(UserRow.role, UserRow.person_id, UserRow.enterprise_id)
+        .where(UserRow.id == user_id)
+        .where(UserRow.active.is_(True))
+        .where(UserRow.session_epoch == epoch)
+    ).first()
+    if found is None:
+        return None
+    role, person_id, enterprise_id = found
+    return Holder(user_id, Actor(person_id or user_id, Role(role), enterprise_id))
+
+
+def revoke_token(
+    session: Session, token_id: str, actor: Actor, clock: Clock | None = None
+) -> ApiTokenRow:
+    """Revoke a token at once (the user or an administrator)."""
+    token = session.get(ApiTokenRow, token_id)
+    if token is None:
+        raise NotFoundError(f"no token {token_id}")
+    user = get_user(session, token.user_id)
+    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may revoke a token")
+    if token.revoked_at is None:
+        token.revoked_at = (clock or SystemClock()).now()
+        flush(session, "the token")
+        audit.record_at_commit(
+            session, actor, "account.token_revoked", "user", user.id, {"token_id": token.id}, clock
+        )
+    return token

@@ -1,0 +1,264 @@
+"""User accounts: who may sign in, and as which Actor (API tokens are in ``tokens.py``).
+
+People sign in with an e-mail address and a password kept as an argon2id
+hash (argon2-cffi's defaults, the RFC 9106 low-memory profile); systems use
+API tokens, random 256-bit secrets shown once and kept as their SHA-256
+(the secret has all the entropy it needs, so a fast hash is enough and a
+lookup costs one indexed query). A failed sign-in says the same thing
+whatever was wrong, and takes about as long, so it does not tell an
+attacker which e-mail addresses exist.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    ReindError,
+)
+from reind.programme import audit
+from reind.programme.accounts import sign_in_limits
+from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.actors import Actor, Role
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.uow import flush
+
+logger = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 12
+"""Shortest password accepted (NIST SP 800-63B asks for at least 8; we ask for 12)."""
+ACCOUNT_ADMINS = {Role.ADMINISTRATOR, Role.SYSTEM}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DEFAULT_HASHER = PasswordHasher()
+
+
+class NotAuthenticatedError(ReindError):
+    """No valid credentials came with the request: sign in, or send a valid token."""
+
+    code = "not_authenticated"
+    status = 401
+    title = "Not signed in"
+
+
+_SIGN_IN_FAILED = "the e-mail address or the password is wrong, or the account is not active"
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+_dummies: dict[tuple[int, int, int], str] = {}
+
+
+def normalise_email(email: str) -> str:
+    """The address trimmed and lower-cased, or InvalidInputError."""
+    cleaned = email.strip().lower()
+    if not _EMAIL.match(cleaned) or len(cleaned) > 254:
+        raise InvalidInputError(f"not an e-mail address: {email!r}")
+    return cleaned
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"a password needs at least {MIN_PASSWORD_LENGTH} characters, not {len(password)}"
+        )
+
+
+def add_user(
+    session: Session,
+    actor: Actor,
+    *,
+    email: str,
+    display_name: str,
+    role: Role,
+    password: str | None = None,
+    enterprise_id: str | None = None,
+    person_id: str | None = None,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+) -> UserRow:
+    """Create an account; applicants belong to an enterprise, nobody else does.
+
+    ``password`` None makes an account that can only use API tokens (a system).
+    ``person_id`` is the id the committee register knows an assessor by
+    (``committee_members.person_id``); it defaults to the account's own id.
+    """
+    if actor.role not in ACCOUNT_ADMINS:
+        raise ForbiddenError("only an administrator may add users")
+    if role is Role.SYSTEM:
+        raise InvalidInputError("the system role is reind's own; give a system another role")
+    if role is Role.APPLICANT:
+        if enterprise_id is None:
+            raise InvalidInputError("an applicant account must name its enterprise")
+        if session.get(EnterpriseRow, enterprise_id) is None:
+            raise InvalidInputError(f"no enterprise {enterprise_id}")
+    elif enterprise_id is not None:
+        raise InvalidInputError(f"only applicants belong to an enterprise, not a {role.value}")
+    address = normalise_email(email)
+    if not display_name.strip():
+        raise InvalidInputError("a user needs a display name")
+    if session.execute(select(UserRow.id).where(UserRow.email == address)).first() is not None:
+        raise ConflictError(f"there is already a user with the e-mail address {address}")
+    if password is not None:
+        _check_password(password)
+    row = UserRow(
+        email=address,
+        display_name=display_name.strip(),
+        password_hash=None if password is None else (hasher or _DEFAULT_HASHER).hash(password),
+        role=role.value,
+        enterprise_id=enterprise_id,
+        person_id=person_id,
+        active=True,
+        session_epoch=0,
+        created_at=(clock or SystemClock()).now(),
+    )
+    session.add(row)
+    flush(session, "the user")
+    audit.record_at_commit(
+        session,
+        actor,
+        "account.user_added",
+        "user",
+        row.id,
+        {"email": address, "role": role.value, "enterprise_id": enterprise_id},
+        clock,
+    )
+    return row
+
+
+def actor_of(user: UserRow) -> Actor:
+    """The Actor a signed-in user acts as."""
+    return Actor(user.person_id or user.id, Role(user.role), user.enterprise_id)
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+) -> UserRow:
+    """The active user with this e-mail address and password, or NotAuthenticatedError.
+
+    A locked address (``sign_in_limits``) is refused with TooManySignInsError
+    before the password is looked at; the caller records a failure with
+    ``record_failed_sign_in`` in a unit of work of its own.
+    """
+    hasher = hasher or _DEFAULT_HASHER
+    try:
+        address = normalise_email(email)
+    except InvalidInputError:
+        address = ""
+    if address:
+        sign_in_limits.ensure_not_locked(session, address, clock)
+    user = session.execute(select(UserRow).where(UserRow.email == address)).scalar_one_or_none()
+    stored = user.password_hash if user is not None else None
+    try:
+        # Verify against a dummy hash when there is no user, so both cases take as long.
+        hasher.verify(stored or _dummy_for(hasher), password)
+    except (VerificationError, InvalidHashError):
+        raise NotAuthenticatedError(_SIGN_IN_FAILED) from None
+    if user is None or stored is None or not user.active:
+        raise NotAuthenticatedError(_SIGN_IN_FAILED)
+    if hasher.check_needs_rehash(stored):
+        user.password_hash = hasher.hash(password)
+        flush(session, "the user")
+    sign_in_limits.clear_failures(session, address)
+    return user
+
+
+def record_failed_sign_in(
+    session: Session,
+    email: str,
+    clock: Clock | None = None,
+    policy: sign_in_limits.SignInPolicy = sign_in_limits.DEFAULT_POLICY,
+) -> datetime | None:
+    """Count a failed sign-in to ``email``; when the address is now locked, until when.
+
+    An address that is not a valid e-mail address matches no account and is not counted.
+    """
+    try:
+        address = normalise_email(email)
+    except InvalidInputError:
+        return None
+    until = sign_in_limits.record_failure(session, address, clock, policy)
+    if until is not None:
+        logger.warning("sign-in locked after repeated failures until %s", until.isoformat())
+    return until
+
+
+def _dummy_for(hasher: PasswordHasher) -> str:
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _dummies:
+        _dummies[key] = _dummy_hash(hasher)
+    return _dummies[key]
+
+
+def get_user(session: Session, user_id: str) -> UserRow:
+    """A user by id, or NotAuthenticatedError (used for sessions)."""
+    user = session.get(UserRow, user_id)
+    if user is None:
+        raise NotAuthenticatedError("the account no longer exists")
+    return user
+
+
+def user_for_session(session: Session, user_id: str, epoch: int) -> UserRow:
+    """The user of a browser session, if the session is still valid."""
+    user = session.get(UserRow, user_id)
+    if user is None or not user.active or user.session_epoch != epoch:
+        raise NotAuthenticatedError("the session has ended: sign in again")
+    return user
+
+
+def change_password(
+    session: Session,
+    user_id: str,
+    new_password: str,
+    actor: Actor,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+) -> UserRow:
+    """Set a new password (the user or an administrator); every session ends."""
+    user = get_user(session, user_id)
+    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may change a password")
+    _check_password(new_password)
+    user.password_hash = (hasher or _DEFAULT_HASHER).hash(new_password)
+    user.session_epoch += 1
+    flush(session, "the user")
+    audit.record_at_commit(session, actor, "account.password_changed", "user", user.id, {}, clock)
+    return user
+
+
+def deactivate_user(
+    session: Session, user_id: str, actor: Actor, clock: Clock | None = None
+) -> UserRow:
+    """Switch an account off: its sessions end and its tokens are revoked."""
+    if actor.role not in ACCOUNT_ADMINS:
+        raise ForbiddenError("only an administrator may deactivate users")
+    user = get_user(session, user_id)
+    now = (clock or SystemClock()).now()
+    user.active = False
+    user.session_epoch += 1
+    session.execute(
+        update(ApiTokenRow)
+        .where(ApiTokenRow.user_id == user.id)
+        .where(ApiTokenRow.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    flush(session, "the user")
+    audit.record_at_commit(session, actor, "account.user_deactivated", "user", user.id, {}, clock)
+    return user

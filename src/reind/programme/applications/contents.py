@@ -1,0 +1,153 @@
+"""What a draft holds besides its facts: the budget's cost lines and supporting documents."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock, hk_today
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+)
+from reind.core.money import Money
+from reind.programme import audit
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.applications.services import CostLine, check_line, line_row
+from reind.programme.applications.store import CostLineRow, DocumentRow
+from reind.programme.uow import flush
+from reind.rules.engine import Engine
+from reind.schemes.catalogue import default_engine
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+"""Largest supporting document accepted (20 MiB)."""
+
+
+DOCUMENT_TYPES = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "text/csv": (".csv",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+}
+"""Media types accepted for supporting documents, with their file extensions."""
+
+
+DRAFT_WRITERS = frozenset({Role.APPLICANT, Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM})
+"""Who may change a draft's budget and documents (applicants only their own enterprise's)."""
+
+
+def add_cost_line(
+    session: Session,
+    application_id: str,
+    line: CostLine,
+    actor: Actor,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> CostLineRow:
+    """Add a budget line to a draft (or returned) application."""
+    _ensure_draft_writer(actor, "budget lines")
+    app = get_application(session, application_id, actor)
+    if app.state not in {"draft", "returned_for_information"}:
+        raise ConflictError(f"cost lines can only change on a draft, not when {app.state}")
+    check_line(engine or default_engine(), app.scheme, line, app.received or hk_today(clock))
+    row = line_row(app.id, line)
+    session.add(row)
+    app.version  # noqa: B018 - touch the aggregate so its version is checked below
+    flush(session, "the application")
+    audit.record_at_commit(
+        session,
+        actor,
+        "application.cost_line_added",
+        "application",
+        app.id,
+        {"category": line.category, "amount": str(line.amount.amount)},
+        clock,
+    )
+    return row
+
+
+def _ensure_draft_writer(actor: Actor, what: str) -> None:
+    if actor.role not in DRAFT_WRITERS:
+        raise ForbiddenError(
+            f"the {actor.role.value} role may not add {what} to an application "
+            "(applicants, officers and administrators do)"
+        )
+
+
+def cost_lines(session: Session, application_id: str) -> list[CostLineRow]:
+    """The budget lines of an application."""
+    return list(
+        session.execute(
+            select(CostLineRow)
+            .where(CostLineRow.application_id == application_id)
+            .order_by(CostLineRow.id)
+        ).scalars()
+    )
+
+
+def total_cost(session: Session, application_id: str) -> Money:
+    """The sum of the application's cost lines."""
+    return sum((Money(c.amount_cents) for c in cost_lines(session, application_id)), Money.zero())
+
+
+def attach_document(
+    session: Session,
+    application_id: str,
+    actor: Actor,
+    *,
+    filename: str,
+    media_type: str,
+    content: bytes,
+    clock: Clock | None = None,
+) -> DocumentRow:
+    """Store a supporting document with its SHA-256; type and size are limited."""
+    _ensure_draft_writer(actor, "supporting documents")
+    app = get_application(session, application_id, actor)
+    if media_type not in DOCUMENT_TYPES:
+        raise InvalidInputError(
+            f"{filename}: documents of type {media_type!r} are not accepted "
+            f"(accepted: {', '.join(sorted(DOCUMENT_TYPES))})"
+        )
+    if not filename.lower().endswith(DOCUMENT_TYPES[media_type]):
+        raise InvalidInputError(f"{filename}: the name does not end as a {media_type} file should")
+    if len(content) == 0:
+        raise InvalidInputError(f"{filename}: the file is empty")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise InvalidInputError(
+            f"{filename}: {len(content)} bytes is over the limit of {MAX_DOCUMENT_BYTES} bytes"
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    same = session.execute(
+        select(DocumentRow)
+        .where(DocumentRow.application_id == app.id)
+        .where(DocumentRow.sha256 == digest)
+    ).scalar_one_or_none()
+    if same is not None:
+        return same
+    row = DocumentRow(
+        application_id=app.id,
+        filename=filename,
+        media_type=media_type,
+        size=len(content),
+        sha256=digest,
+        content=content,
+        uploaded_at=(clock or SystemClock()).now(),
+    )
+    session.add(row)
+    flush(session, "the document")
+    audit.record_at_commit(
+        session,
+        actor,
+        "application.document_attached",
+        "application",
+        app.id,
+        {"filename": filename, "sha256": digest, "size": len(content)},
+        clock,
+    )
+    return row

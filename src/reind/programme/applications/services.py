@@ -1,0 +1,292 @@
+"""Services for applications: draft, check and create them (and their first cost lines).
+
+Cost lines are checked against the scheme's own ``eligible_cost_categories``
+and ``ineligible_cost_categories`` parameters in force on the received date
+(today for a draft), so the reason a line is refused is the rules' reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock, hk_today
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    RuleError,
+)
+from reind.core.money import Money
+from reind.programme import audit
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.store import ApplicationRow, CostLineRow
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.audit.chain import canonical_json
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.ids import new_id
+from reind.programme.uow import flush
+from reind.rules.engine import Engine
+from reind.rules.parameters import Parameter
+from reind.schemes.catalogue import default_engine
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """One line of a budget: a category of the scheme, what it is, how much."""
+
+    category: str
+    description: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationDraft:
+    """What an applicant fills in to apply (``ApplicationCreate`` at the API)."""
+
+    scheme: str
+    enterprise_id: str
+    title: str
+    amount_requested: Money
+    cost_lines: tuple[CostLine, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)
+    received: date | None = None
+    reference: str | None = None
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the request, to tell a retry from a different request."""
+        body = {
+            "scheme": self.scheme,
+            "enterprise_id": self.enterprise_id,
+            "title": self.title,
+            "amount_requested": self.amount_requested.cents,
+            "cost_lines": [[c.category, c.description, c.amount.cents] for c in self.cost_lines],
+            "facts": self.facts,
+            "received": self.received.isoformat() if self.received else None,
+        }
+        return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+
+
+def check_cost_category(engine: Engine, scheme: str, category: str, day: date) -> None:
+    """Refuse a category the scheme does not fund on ``day``, giving the reason."""
+    code = engine.scheme(scheme).code
+    label = engine.scheme(scheme).label
+    ineligible = _codes(engine, code, "ineligible_cost_categories", day)
+    if ineligible is not None and category in ineligible[0]:
+        raise InvalidInputError(
+            f"{label} does not fund {category!r}: {ineligible[1]}",
+            category=category,
+        )
+    eligible = _codes(engine, code, "eligible_cost_categories", day)
+    if eligible is not None and category not in eligible[0]:
+        raise InvalidInputError(
+            f"{label} does not fund {category!r}: it is not among the eligible cost "
+            f"categories ({', '.join(eligible[0])})",
+            category=category,
+        )
+
+
+def _codes(engine: Engine, scheme: str, name: str, day: date) -> tuple[tuple[str, ...], str] | None:
+    parameter = optional_parameter(engine, scheme, name)
+    if parameter is None:
+        return None
+    value = parameter.at(day)
+    if value is None or not isinstance(value.value, tuple):
+        return None
+    why = f"{parameter.description_en} (source: {value.source}, confidence {value.confidence})"
+    return tuple(str(v) for v in value.value), why
+
+
+def optional_parameter(engine: Engine, scheme: str, name: str) -> Parameter | None:
+    """The scheme's parameter ``name``, or None when the scheme does not have one."""
+    try:
+        return engine.parameters.get(scheme, name)
+    except RuleError:
+        return None
+
+
+def _check_facts(engine: Engine, scheme: str, facts: dict[str, Any]) -> None:
+    known = set(engine.scheme(scheme).inputs.model_fields)
+    unknown = sorted(set(facts) - known)
+    if unknown:
+        raise InvalidInputError(
+            f"{engine.scheme(scheme).label} has no input {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NewApplication:
+    """A checked draft ready to store: its row's values, budget lines and audit payload.
+
+    Made by ``prepare_application`` without touching the database, so the
+    ORM path (``create_application``) and the API's single-statement path
+    (``fast_sql.insert_application``) store exactly the same thing.
+    """
+
+    id: str
+    reference: str
+    scheme: str
+    enterprise_id: str
+    title: str
+    state: str
+    received: date | None
+    amount_requested_cents: int
+    facts: str
+    idempotency_key: str | None
+    request_hash: str
+    created_at: datetime
+    cost_lines: tuple[CostLine, ...]
+    audit_payload: dict[str, Any]
+    screening_decision_id: None = None
+    version: int = 1
+
+
+def prepare_application(
+    draft: ApplicationDraft,
+    actor: Actor,
+    *,
+    idempotency_key: str | None = None,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> NewApplication:
+    """Every check of a new draft that needs no database, and the values to store.
+
+    The caller still checks that the enterprise exists (``NotFoundError``
+    first) and that the idempotency key is new.
+    """
+    engine = engine or default_engine()
+    scheme = engine.scheme(draft.scheme)
+    if actor.role is Role.APPLICANT and actor.enterprise_id != draft.enterprise_id:
+        raise ForbiddenError("an applicant may only apply for its own enterprise")
+    if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM, Role.ADMINISTRATOR}:
+        raise ForbiddenError(f"the {actor.role.value} role may not create applications")
+    if not draft.title.strip():
+        raise InvalidInputError("an application needs a title")
+    if draft.amount_requested.is_negative():
+        raise InvalidInputError("the amount requested cannot be negative")
+    _check_facts(engine, scheme.code, draft.facts)
+    day = draft.received or hk_today(clock)
+    for line in draft.cost_lines:
+        check_line(engine, scheme.code, line, day)
+    reference = draft.reference or f"{scheme.label}-{uuid.uuid4().hex[:10].upper()}"
+    return NewApplication(
+        id=new_id(),
+        reference=reference,
+        scheme=scheme.code,
+        enterprise_id=draft.enterprise_id,
+        title=draft.title.strip(),
+        state=workflow_for(scheme.code).initial,
+        received=draft.received,
+        amount_requested_cents=draft.amount_requested.cents,
+        facts=canonical_json(draft.facts),
+        idempotency_key=idempotency_key,
+        request_hash=draft.fingerprint(),
+        created_at=(clock or SystemClock()).now(),
+        cost_lines=draft.cost_lines,
+        audit_payload={
+            "reference": reference,
+            "scheme": scheme.code,
+            "enterprise_id": draft.enterprise_id,
+            "amount_requested": str(draft.amount_requested.amount),
+            "cost_lines": [[c.category, str(c.amount.amount)] for c in draft.cost_lines],
+        },
+    )
+
+
+def create_application(
+    session: Session,
+    draft: ApplicationDraft,
+    actor: Actor,
+    *,
+    idempotency_key: str | None = None,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> ApplicationRow:
+    """Create a draft application; a retry with the same key returns the first one."""
+    engine = engine or default_engine()
+    if idempotency_key is not None:
+        earlier = _by_key(session, idempotency_key, draft.fingerprint())
+        if earlier is not None:
+            return earlier
+    engine.scheme(draft.scheme)  # an unknown scheme is refused before the enterprise is sought
+    if session.get(EnterpriseRow, draft.enterprise_id) is None:
+        raise NotFoundError(f"no enterprise {draft.enterprise_id}")
+    new = prepare_application(
+        draft, actor, idempotency_key=idempotency_key, engine=engine, clock=clock
+    )
+    row = ApplicationRow(
+        id=new.id,
+        reference=new.reference,
+        scheme=new.scheme,
+        enterprise_id=new.enterprise_id,
+        title=new.title,
+        state=new.state,
+        received=new.received,
+        amount_requested_cents=new.amount_requested_cents,
+        facts=new.facts,
+        idempotency_key=new.idempotency_key,
+        request_hash=new.request_hash,
+        created_at=new.created_at,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: return its record.
+        if idempotency_key is not None:
+            earlier = _by_key(session, idempotency_key, new.request_hash)
+            if earlier is not None:
+                return earlier
+        raise ConflictError(f"application reference {row.reference} already exists") from None
+    for line in new.cost_lines:
+        session.add(line_row(row.id, line))
+    flush(session, "the application")
+    audit.record_at_commit(
+        session, actor, "application.created", "application", row.id, new.audit_payload, clock
+    )
+    return row
+
+
+def _by_key(session: Session, key: str, fingerprint: str) -> ApplicationRow | None:
+    row = session.execute(
+        select(ApplicationRow).where(ApplicationRow.idempotency_key == key)
+    ).scalar_one_or_none()
+    if row is not None and row.request_hash != fingerprint:
+        raise ConflictError(
+            f"idempotency key {key!r} was already used for a different application",
+            application_id=row.id,
+        )
+    return row
+
+
+def check_line(engine: Engine, scheme: str, line: CostLine, day: date) -> None:
+    if line.amount.is_negative() or line.amount.cents == 0:
+        raise InvalidInputError(f"cost line {line.description!r}: the amount must be positive")
+    check_cost_category(engine, scheme, line.category, day)
+
+
+def line_row(application_id: str, line: CostLine) -> CostLineRow:
+    return CostLineRow(
+        application_id=application_id,
+        category=line.category,
+        description=line.description,
+        amount_cents=line.amount.cents,
+    )
+
+
+def facts_of(app: ApplicationRow) -> dict[str, Any]:
+    """The scheme-specific answers stored with the application."""
+    value = json.loads(app.facts)
+    assert isinstance(value, dict)
+    return value

@@ -1,0 +1,186 @@
+"""Moving applications through their workflow, and screening them.
+
+``transition_application`` is the one way an application changes state: it
+checks the workflow (role allowed, conditions met), applies the change and
+appends the audit event in the same transaction. ``screen_application``
+runs the scheme's eligibility and grant formula and keeps the Decision.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, hk_today
+from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.money import Money
+from reind.programme import audit
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.applications.contents import total_cost
+from reind.programme.applications.services import facts_of
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.workflow import Transition, workflow_for
+from reind.programme.committee.store import CommitteeDecisionRow
+from reind.programme.enterprises.registry import connected_group
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.ledgers import open_ledger
+from reind.programme.money.store import AgreementRow, LedgerRow
+from reind.programme.uow import flush
+from reind.rules.decision import Decision, Outcome
+from reind.rules.engine import Engine
+from reind.rules.store import save_decision
+from reind.schemes.catalogue import default_engine
+
+
+def transition_application(
+    session: Session,
+    application_id: str,
+    action: str,
+    actor: Actor,
+    *,
+    note: str = "",
+    received: date | None = None,
+    clock: Clock | None = None,
+) -> ApplicationRow:
+    """Take ``action`` on an application if the workflow allows ``actor`` to."""
+    app = get_application(session, application_id, actor)
+    if actor.role is Role.SYSTEM:
+        raise ForbiddenError("transitions are taken by people in a role, not by the system")
+    step = workflow_for(app.scheme).transition(app.state, action, actor.role)
+    _check_guards(session, app, step)
+    before = app.state
+    app.state = step.target
+    if step.action == "submit":
+        app.received = received or app.received or hk_today(clock)
+        open_ledger(session, app)
+    flush(session, f"application {app.reference}")
+    audit.record_at_commit(
+        session,
+        actor,
+        "application.transitioned",
+        "application",
+        app.id,
+        {"action": action, "from": before, "to": step.target, "note": note},
+        clock,
+    )
+    return app
+
+
+def _check_guards(session: Session, app: ApplicationRow, step: Transition) -> None:
+    for guard in sorted(step.requires):
+        if guard == "screening_decision" and app.screening_decision_id is None:
+            raise ConflictError(f"{step.action}: screen the application first")
+        if guard == "committee_decision" and _committee_outcome(session, app.id) is None:
+            raise ConflictError(f"{step.action}: the committee has not decided yet")
+        if (
+            guard == "agreement"
+            and session.execute(
+                select(AgreementRow.id).where(AgreementRow.application_id == app.id)
+            ).first()
+            is None
+        ):
+            raise ConflictError(f"{step.action}: there is no signed agreement yet")
+
+
+def _committee_outcome(session: Session, application_id: str) -> str | None:
+    return session.execute(
+        select(CommitteeDecisionRow.outcome).where(
+            CommitteeDecisionRow.application_id == application_id
+        )
+    ).scalar_one_or_none()
+
+
+def case_inputs(session: Session, app: ApplicationRow, engine: Engine) -> dict[str, Any]:
+    """The scheme formula's inputs, from the application, its enterprise and its group."""
+    scheme = engine.scheme(app.scheme)
+    enterprise = session.get(EnterpriseRow, app.enterprise_id)
+    if enterprise is None:
+        raise NotFoundError(f"no enterprise {app.enterprise_id}")
+    if app.received is None:
+        raise ConflictError(f"application {app.reference} has no received date yet")
+    known: dict[str, Any] = {
+        "received": app.received.isoformat(),
+        "total_cost": str(total_cost(session, app.id).amount),
+        "amount_requested": str(Money(app.amount_requested_cents).amount),
+        "incorporated_under": enterprise.incorporation,
+        "employees": enterprise.employees,
+        "manufacturing": enterprise.manufacturing,
+        "listed": enterprise.listed,
+        "prior_approvals": prior_approvals(session, app),
+    }
+    fields = scheme.inputs.model_fields
+    inputs = {name: value for name, value in known.items() if name in fields}
+    inputs.update(facts_of(app))
+    return inputs
+
+
+def prior_approvals(session: Session, app: ApplicationRow) -> list[dict[str, Any]]:
+    """Grants approved to the enterprise's group under the same scheme, other projects."""
+    group = connected_group(session, app.enterprise_id)
+    rows = session.execute(
+        select(LedgerRow, ApplicationRow)
+        .join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id)
+        .where(LedgerRow.enterprise_id.in_(group))
+        .where(LedgerRow.scheme == app.scheme)
+        .where(LedgerRow.application_id != app.id)
+        .where(LedgerRow.approved_cents > 0)
+        .order_by(ApplicationRow.received)
+    ).all()
+    workflow = workflow_for(app.scheme)
+    return [
+        {
+            "amount": str(Money(ledger.approved_cents).amount),
+            "approved_on": (other.received or app.received or date.min).isoformat(),
+            "ongoing": workflow.is_open(other.state) and other.state != "completed",
+        }
+        for ledger, other in rows
+    ]
+
+
+def screen_application(
+    session: Session,
+    application_id: str,
+    actor: Actor,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> Decision:
+    """Run the scheme's formula on an application in screening and keep the Decision."""
+    if actor.role not in {Role.OFFICER, Role.ADMINISTRATOR}:
+        raise ForbiddenError(f"the {actor.role.value} role may not screen applications")
+    app = get_application(session, application_id, actor)
+    if app.state != "screening":
+        raise ConflictError(f"only an application in screening can be screened, not {app.state}")
+    engine = engine or default_engine()
+    try:
+        decision = engine.decide(app.scheme, case_inputs(session, app, engine))
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{app.reference} cannot be screened yet: {exc}") from None
+    decision_id = save_decision(session, decision)
+    app.screening_decision_id = decision_id
+    flush(session, f"application {app.reference}")
+    audit.record_at_commit(
+        session,
+        actor,
+        "application.screened",
+        "application",
+        app.id,
+        {
+            "decision_id": decision_id,
+            "outcome": decision.outcome.value,
+            "amount": str(decision.amount.amount),
+            "rules_version": decision.rules_version,
+            "as_at": decision.as_at.isoformat(),
+        },
+        clock,
+    )
+    return decision
+
+
+def screening_passed(decision_outcome: str) -> bool:
+    """True when a screening outcome lets the application go on to assessment."""
+    return decision_outcome in {Outcome.ELIGIBLE.value, Outcome.TENTATIVE.value}

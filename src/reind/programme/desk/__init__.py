@@ -1,0 +1,36 @@
+"""The SME-centre enquiry desk: enquiries and seminars, their tables and services.
+
+May import ``programme.audit``, ``enterprises.store``, ``schemes``, ``rules``, ``core``.
+"""
+
+from reind.programme.desk.services import (
+    CENTRE_NAMES,
+    DESK,
+    Centre,
+    NewEnquiry,
+    SchemeFit,
+    answer_enquiry,
+    count_enquiries,
+    count_seminars,
+    prepare_enquiry,
+    record_enquiry,
+    record_seminar,
+    route_enquiry,
+    schemes_that_fit,
+)
+
+__all__ = [
+    "CENTRE_NAMES",
+    "Centre",
+    "DESK",
+    "NewEnquiry",
+    "SchemeFit",
+    "answer_enquiry",
+    "count_enquiries",
+    "count_seminars",
+    "prepare_enquiry",
+    "record_enquiry",
+    "record_seminar",
+    "route_enquiry",
+    "schemes_that_fit",
+]

@@ -1,0 +1,287 @@
+"""The SME-centre enquiry desk: record, route, answer and count enquiries and seminars.
+
+The four-in-one centres (since Oct 2019): SUCCESS (TID), SME Centre (HKTDC),
+SME One (HKPC) and TecONE (HKSTP). An answer points to the schemes that fit
+the enquirer, found by running each scheme's own rules on what is known.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock, hk_today
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    RuleError,
+)
+from reind.programme import audit
+from reind.programme.actors import Actor, Role
+from reind.programme.desk.store import EnquiryRow, SeminarRow
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.ids import new_id
+from reind.programme.uow import flush
+from reind.rules.decision import Outcome
+from reind.rules.engine import Engine
+from reind.schemes.catalogue import default_engine
+
+DESK = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
+
+
+class Centre(StrEnum):
+    """The four SME centres and who runs them."""
+
+    SUCCESS = "success_tid"
+    SME_CENTRE = "sme_centre_hktdc"
+    SME_ONE = "sme_one_hkpc"
+    TECONE = "tecone_hkstp"
+
+
+CENTRE_NAMES = {
+    Centre.SUCCESS: (
+        "SUCCESS (Trade and Industry Department)",
+        "中小企業支援與諮詢中心（工業貿易署）",
+    ),
+    Centre.SME_CENTRE: ("SME Centre (HKTDC)", "中小企服務中心（香港貿易發展局）"),
+    Centre.SME_ONE: ("SME One (HKPC)", "中小企一站通（香港生產力促進局）"),
+    Centre.TECONE: ("TecONE (HKSTP)", "TecONE（香港科技園公司）"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeFit:
+    """A scheme that fits the enquirer, with the rules' outcome and first reasons."""
+
+    scheme: str
+    label: str
+    outcome: str
+    reasons_en: tuple[str, ...]
+    reasons_zh: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewEnquiry:
+    """A checked enquiry ready to store (``prepare_enquiry``), for either write path."""
+
+    id: str
+    received_at: datetime
+    channel: str
+    enterprise_id: str | None
+    question: str
+    profile: str
+    centre: None = None
+    state: str = "received"
+    answer_en: str = ""
+    answer_zh: str = ""
+    version: int = 1
+
+    @property
+    def audit_payload(self) -> dict[str, Any]:
+        """What the ``enquiry.recorded`` event says."""
+        return {"channel": self.channel}
+
+
+def prepare_enquiry(
+    actor: Actor,
+    *,
+    question: str,
+    channel: str = "phone",
+    profile: dict[str, Any] | None = None,
+    enterprise_id: str | None = None,
+    received_at: datetime | None = None,
+    clock: Clock | None = None,
+) -> NewEnquiry:
+    """Check an enquiry as it arrives at the desk; the values to store."""
+    if actor.role not in DESK:
+        raise ForbiddenError("only desk officers record enquiries")
+    if not question.strip():
+        raise InvalidInputError("an enquiry needs the question asked")
+    return NewEnquiry(
+        id=new_id(),
+        received_at=received_at or (clock or SystemClock()).now(),
+        channel=channel,
+        enterprise_id=enterprise_id,
+        question=question.strip(),
+        profile=json.dumps(profile or {}, sort_keys=True),
+    )
+
+
+def record_enquiry(
+    session: Session,
+    actor: Actor,
+    *,
+    question: str,
+    channel: str = "phone",
+    profile: dict[str, Any] | None = None,
+    enterprise_id: str | None = None,
+    received_at: datetime | None = None,
+    clock: Clock | None = None,
+) -> EnquiryRow:
+    """Record an enquiry as it arrives at the desk."""
+    new = prepare_enquiry(
+        actor,
+        question=question,
+        channel=channel,
+        profile=profile,
+        enterprise_id=enterprise_id,
+        received_at=received_at,
+        clock=clock,
+    )
+    if new.enterprise_id is not None and session.get(EnterpriseRow, new.enterprise_id) is None:
+        raise NotFoundError(f"no enterprise {new.enterprise_id}")
+    row = EnquiryRow(
+        id=new.id,
+        received_at=new.received_at,
+        channel=new.channel,
+        centre=new.centre,
+        state=new.state,
+        enterprise_id=new.enterprise_id,
+        question=new.question,
+        profile=new.profile,
+    )
+    session.add(row)
+    flush(session, "the enquiry")
+    audit.record_at_commit(
+        session, actor, "enquiry.recorded", "enquiry", row.id, new.audit_payload, clock
+    )
+    return row
+
+
+def _enquiry(session: Session, enquiry_id: str) -> EnquiryRow:
+    row = session.get(EnquiryRow, enquiry_id)
+    if row is None:
+        raise NotFoundError(f"no enquiry {enquiry_id}")
+    return row
+
+
+def route_enquiry(
+    session: Session, enquiry_id: str, centre: Centre, actor: Actor, clock: Clock | None = None
+) -> EnquiryRow:
+    """Send an enquiry to one of the four centres."""
+    if actor.role not in DESK:
+        raise ForbiddenError("only desk officers route enquiries")
+    row = _enquiry(session, enquiry_id)
+    if row.state == "answered":
+        raise ConflictError("an answered enquiry cannot be routed again")
+    row.centre, row.state = centre.value, "routed"
+    flush(session, "the enquiry")
+    audit.record_at_commit(
+        session, actor, "enquiry.routed", "enquiry", row.id, {"centre": centre.value}, clock
+    )
+    return row
+
+
+def schemes_that_fit(
+    profile: dict[str, Any], day: date, engine: Engine | None = None
+) -> list[SchemeFit]:
+    """Every scheme whose rules find the profile eligible or possibly eligible on ``day``."""
+    engine = engine or default_engine()
+    known = {"received": day.isoformat(), **profile}
+    fits = []
+    for scheme in engine.schemes:
+        fields = scheme.inputs.model_fields
+        inputs = {k: v for k, v in known.items() if k in fields}
+        try:
+            decision = engine.decide(scheme.code, inputs)
+        except (InvalidInputError, RuleError):
+            continue  # the rules cannot judge this profile for that scheme
+        if decision.outcome in (Outcome.ELIGIBLE, Outcome.TENTATIVE):
+            fits.append(
+                SchemeFit(
+                    scheme.code,
+                    scheme.label,
+                    decision.outcome.value,
+                    tuple(r.en for r in decision.reasons[:3]),
+                    tuple(r.zh for r in decision.reasons[:3]),
+                )
+            )
+    return fits
+
+
+def answer_enquiry(
+    session: Session,
+    enquiry_id: str,
+    actor: Actor,
+    *,
+    note_en: str = "",
+    note_zh: str = "",
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> tuple[EnquiryRow, list[SchemeFit]]:
+    """Answer an enquiry, pointing to the schemes the rules find fit the enquirer."""
+    if actor.role not in DESK:
+        raise ForbiddenError("only desk officers answer enquiries")
+    row = _enquiry(session, enquiry_id)
+    if row.centre is None:
+        raise ConflictError("route the enquiry to a centre before answering it")
+    fits = schemes_that_fit(json.loads(row.profile), hk_today(clock), engine)
+    names = ", ".join(f.label for f in fits) or "none of the schemes reind encodes"
+    row.suggested_schemes = json.dumps([f.scheme for f in fits])
+    row.answer_en = f"Schemes that may fit: {names}. {note_en}".strip()
+    row.answer_zh = f"可能適合的資助計劃：{'、'.join(f.label for f in fits) or '暫無'}。{note_zh}"
+    row.state = "answered"
+    flush(session, "the enquiry")
+    audit.record_at_commit(
+        session,
+        actor,
+        "enquiry.answered",
+        "enquiry",
+        row.id,
+        {"schemes": [f.scheme for f in fits]},
+        clock,
+    )
+    return row, fits
+
+
+def record_seminar(
+    session: Session, centre: Centre, held_on: date, title: str, attendees: int, actor: Actor
+) -> SeminarRow:
+    """Record a seminar held by a centre."""
+    if actor.role not in DESK:
+        raise ForbiddenError("only desk officers record seminars")
+    if attendees < 0:
+        raise InvalidInputError("attendees cannot be negative")
+    row = SeminarRow(centre=centre.value, held_on=held_on, title=title, attendees=attendees)
+    session.add(row)
+    flush(session, "the seminar")
+    audit.record_at_commit(
+        session,
+        actor,
+        "seminar.recorded",
+        "seminar",
+        str(row.id),
+        {"centre": centre.value, "attendees": attendees},
+    )
+    return row
+
+
+def count_enquiries(session: Session, start: date, end: date) -> dict[str, int]:
+    """Enquiries received from ``start`` to ``end`` (inclusive), by centre ("unrouted")."""
+    rows = session.execute(
+        select(EnquiryRow.centre, func.count())
+        .where(
+            func.date(EnquiryRow.received_at) >= start,
+            func.date(EnquiryRow.received_at) <= end,
+        )
+        .group_by(EnquiryRow.centre)
+    ).all()
+    return {centre or "unrouted": int(n) for centre, n in rows}
+
+
+def count_seminars(session: Session, start: date, end: date) -> dict[str, tuple[int, int]]:
+    """(seminars, attendees) per centre from ``start`` to ``end``."""
+    rows = session.execute(
+        select(SeminarRow.centre, func.count(), func.sum(SeminarRow.attendees))
+        .where(SeminarRow.held_on >= start, SeminarRow.held_on <= end)
+        .group_by(SeminarRow.centre)
+    ).all()
+    return {centre: (int(n), int(total or 0)) for centre, n, total in rows}

@@ -1,0 +1,160 @@
+"""Services for the enterprise register: register, connect, contacts.
+
+Connected enterprises (common ownership or control, as the applicant
+declares them) form a group; cumulative caps count the whole group.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock, SystemClock
+from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.programme import audit
+from reind.programme.actors import Actor, Role
+from reind.programme.enterprises.profile import EnterpriseProfile, normalise_br_number
+from reind.programme.enterprises.store import ContactRow, EnterpriseLinkRow, EnterpriseRow
+from reind.programme.uow import flush
+
+STAFF = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
+
+
+def register_enterprise(
+    session: Session, profile: EnterpriseProfile, actor: Actor, clock: Clock | None = None
+) -> EnterpriseRow:
+    """Add an enterprise to the register (one per BR number; officers and administrators)."""
+    if actor.role not in STAFF:
+        raise ForbiddenError(
+            f"the {actor.role.value} role may not register enterprises "
+            "(officers and administrators do)"
+        )
+    existing = find_enterprise(session, profile.br_number)
+    if existing is not None:
+        raise ConflictError(
+            f"an enterprise with BR number {profile.br_number} is already registered",
+            enterprise_id=existing.id,
+        )
+    row = EnterpriseRow(
+        br_number=profile.br_number,
+        name_en=profile.name_en.strip(),
+        name_zh=profile.name_zh.strip(),
+        incorporation=profile.incorporation.value,
+        listed=profile.listed,
+        employees=profile.employees,
+        manufacturing=profile.manufacturing,
+        industry=profile.industry.value,
+        created_at=(clock or SystemClock()).now(),
+    )
+    session.add(row)
+    flush(session, "the enterprise")
+    audit.record_at_commit(
+        session,
+        actor,
+        "enterprise.registered",
+        "enterprise",
+        row.id,
+        {"br_number": row.br_number, "name_en": row.name_en, "sme": profile.sme},
+        clock,
+    )
+    return row
+
+
+def find_enterprise(session: Session, br_number: str) -> EnterpriseRow | None:
+    """The enterprise with this BR number, if registered."""
+    br = normalise_br_number(br_number)
+    return session.execute(
+        select(EnterpriseRow).where(EnterpriseRow.br_number == br)
+    ).scalar_one_or_none()
+
+
+def get_enterprise(session: Session, enterprise_id: str, actor: Actor) -> EnterpriseRow:
+    """An enterprise by id; an applicant only sees its own."""
+    row = session.get(EnterpriseRow, enterprise_id)
+    if row is None:
+        raise NotFoundError(f"no enterprise {enterprise_id}")
+    if actor.role is Role.APPLICANT and actor.enterprise_id != row.id:
+        raise ForbiddenError("an applicant may only see its own enterprise")
+    return row
+
+
+def connect_enterprises(
+    session: Session, enterprise_id: str, connected_id: str, relation: str, actor: Actor
+) -> None:
+    """Record that two enterprises are connected (counted together for caps)."""
+    if actor.role not in STAFF:
+        raise ForbiddenError("only an officer may record connected enterprises")
+    if enterprise_id == connected_id:
+        raise InvalidInputError("an enterprise cannot be connected to itself")
+    for eid in (enterprise_id, connected_id):
+        if session.get(EnterpriseRow, eid) is None:
+            raise NotFoundError(f"no enterprise {eid}")
+    first, second = sorted((enterprise_id, connected_id))
+    session.add(EnterpriseLinkRow(enterprise_id=first, connected_id=second, relation=relation))
+    flush(session, "the link")
+    audit.record_at_commit(
+        session,
+        actor,
+        "enterprise.connected",
+        "enterprise",
+        first,
+        {"connected_id": second, "relation": relation},
+    )
+
+
+def connected_group(session: Session, enterprise_id: str) -> set[str]:
+    """The enterprise and every enterprise connected to it, directly or not."""
+    group = {enterprise_id}
+    frontier = {enterprise_id}
+    while frontier:
+        links = session.execute(
+            select(EnterpriseLinkRow).where(
+                or_(
+                    EnterpriseLinkRow.enterprise_id.in_(frontier),
+                    EnterpriseLinkRow.connected_id.in_(frontier),
+                )
+            )
+        ).scalars()
+        found = {eid for link in links for eid in (link.enterprise_id, link.connected_id)}
+        frontier = found - group
+        group |= found
+    return group
+
+
+def add_contact(
+    session: Session,
+    enterprise_id: str,
+    actor: Actor,
+    *,
+    name: str,
+    position: str = "",
+    email: str = "",
+    phone: str = "",
+) -> ContactRow:
+    """Add a contact person to an enterprise."""
+    get_enterprise(session, enterprise_id, actor)
+    if not name.strip():
+        raise InvalidInputError("a contact needs a name")
+    if email and "@" not in email:
+        raise InvalidInputError(f"not an e-mail address: {email!r}")
+    row = ContactRow(
+        enterprise_id=enterprise_id, name=name.strip(), position=position, email=email, phone=phone
+    )
+    session.add(row)
+    flush(session, "the contact")
+    audit.record_at_commit(
+        session, actor, "enterprise.contact_added", "enterprise", enterprise_id, {"name": row.name}
+    )
+    return row
+
+
+def contacts(session: Session, enterprise_id: str, actor: Actor) -> list[ContactRow]:
+    """The enterprise's contacts."""
+    get_enterprise(session, enterprise_id, actor)
+    return list(
+        session.execute(
+            select(ContactRow)
+            .where(ContactRow.enterprise_id == enterprise_id)
+            .order_by(ContactRow.id)
+        ).scalars()
+    )

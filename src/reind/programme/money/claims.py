@@ -1,0 +1,325 @@
+"""Services for claims and disbursements: paying out, never more than committed.
+
+A claim is approved in two stages, first by an officer and then by finance
+(a different person), and paid by a disbursement. Every step locks the
+project's ledger row (``SELECT ... FOR UPDATE``; SQLite serialises writers
+anyway) and re-reads the claim before changing it, so parallel requests
+queue instead of racing; the version columns catch anything that slips by.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock
+from reind.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    RuleError,
+)
+from reind.core.money import Money
+from reind.programme import audit
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.applications.services import optional_parameter
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.audit.chain import canonical_json
+from reind.programme.money.ledger import Ledger, attendance_ok
+from reind.programme.money.ledgers import ledger_from, lock_ledger, write_ledger
+from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
+from reind.programme.training.store import AttendanceRow, CourseSessionRow, EnrolmentRow
+from reind.programme.uow import flush
+from reind.rules.engine import Engine
+from reind.schemes.catalogue import default_engine
+
+CLAIMABLE = {"agreement_signed", "in_progress", "completed", "post_completion_monitoring"}
+COMPLETED = {"completed", "post_completion_monitoring"}
+
+
+def paid_on_completion(engine: Engine, app: ApplicationRow) -> bool:
+    """True when the scheme pays only once the project is complete (RFS)."""
+    parameter = optional_parameter(engine, app.scheme, "paid_on_completion")
+    if parameter is None or app.received is None:
+        return False
+    value = parameter.at(app.received)
+    return value is not None and value.value is True
+
+
+def min_attendance(engine: Engine, day: date) -> Fraction:
+    """The least share of sessions an RTTP trainee must attend, from the rules on ``day``."""
+    value = engine.parameters.get("rttp", "min_attendance").at(day)
+    if value is None or not isinstance(value.value, Fraction):
+        raise RuleError(f"rttp.min_attendance has no value in force on {day.isoformat()}")
+    return value.value
+
+
+def attendance(session: Session, enrolment_id: int) -> tuple[int, int]:
+    """(sessions attended, sessions of the course) for one RTTP enrolment."""
+    enrolment = session.get(EnrolmentRow, enrolment_id)
+    if enrolment is None:
+        raise NotFoundError(f"no enrolment {enrolment_id}")
+    sessions = session.execute(
+        select(func.count())
+        .select_from(CourseSessionRow)
+        .where(CourseSessionRow.course_id == enrolment.course_id)
+    ).scalar_one()
+    attended = session.execute(
+        select(func.count())
+        .select_from(AttendanceRow)
+        .where(AttendanceRow.enrolment_id == enrolment_id)
+        .where(AttendanceRow.present.is_(True))
+    ).scalar_one()
+    return int(attended), int(sessions)
+
+
+def submit_claim(
+    session: Session,
+    application_id: str,
+    amount: Money,
+    actor: Actor,
+    *,
+    submitted_on: date,
+    idempotency_key: str | None = None,
+    enrolment_id: int | None = None,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> ClaimRow:
+    """Submit a claim; a retry with the same idempotency key returns the first claim."""
+    if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM}:
+        raise ForbiddenError(f"the {actor.role.value} role may not submit claims")
+    fingerprint = hashlib.sha256(
+        canonical_json(
+            [application_id, amount.cents, submitted_on.isoformat(), enrolment_id]
+        ).encode()
+    ).hexdigest()
+    if idempotency_key is not None:
+        earlier = _claim_by_key(session, idempotency_key, fingerprint)
+        if earlier is not None:
+            return earlier
+    app = get_application(session, application_id, actor)
+    if app.state not in CLAIMABLE:
+        raise ConflictError(
+            f"claims are only accepted once an agreement is signed, not {app.state}"
+        )
+    if paid_on_completion(engine or default_engine(), app) and app.state not in COMPLETED:
+        raise ConflictError(
+            f"{app.scheme.upper()} pays on completion only: the project is {app.state}"
+        )
+    if app.scheme == "rttp" and enrolment_id is None:
+        raise InvalidInputError("an RTTP claim must name the trainee's enrolment")
+    if enrolment_id is not None:
+        attended, sessions = attendance(session, enrolment_id)
+        minimum = min_attendance(engine or default_engine(), submitted_on)
+        if not attendance_ok(attended, sessions, minimum):
+            raise ConflictError(
+                f"the trainee attended {attended} of {sessions} sessions; a claim needs at "
+                f"least {minimum.numerator}/{minimum.denominator} attendance (rttp.min_attendance)"
+            )
+    row = lock_ledger(session, app.id)
+    ledger = ledger_from(row).claim(amount)
+    claim = ClaimRow(
+        application_id=app.id,
+        amount_cents=amount.cents,
+        state="submitted",
+        submitted_on=submitted_on,
+        enrolment_id=enrolment_id,
+        idempotency_key=idempotency_key,
+        request_hash=fingerprint,
+    )
+    try:
+        with session.begin_nested():
+            session.add(claim)
+            session.flush()
+    except IntegrityError:
+        if idempotency_key is not None:
+            earlier = _claim_by_key(session, idempotency_key, fingerprint)
+            if earlier is not None:
+                return earlier
+        raise
+    write_ledger(session, row, ledger, "claimed", amount, claim.id, clock)
+    flush(session, "the project ledger")
+    audit.record_at_commit(
+        session,
+        actor,
+        "money.claimed",
+        "claim",
+        claim.id,
+        {"application_id": app.id, "amount": str(amount.amount)},
+        clock,
+    )
+    return claim
+
+
+def _claim_by_key(session: Session, key: str, fingerprint: str) -> ClaimRow | None:
+    row = session.execute(
+        select(ClaimRow).where(ClaimRow.idempotency_key == key)
+    ).scalar_one_or_none()
+    if row is not None and row.request_hash != fingerprint:
+        raise ConflictError(
+            f"idempotency key {key!r} was already used for a different claim", claim_id=row.id
+        )
+    return row
+
+
+def _locked_claim(session: Session, claim_id: str, actor: Actor) -> tuple[ClaimRow, LedgerRow]:
+    first = session.get(ClaimRow, claim_id)
+    if first is None:
+        raise NotFoundError(f"no claim {claim_id}")
+    get_application(session, first.application_id, actor)
+    ledger = lock_ledger(session, first.application_id)
+    claim = session.execute(
+        select(ClaimRow)
+        .where(ClaimRow.id == claim_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    return claim, ledger
+
+
+def approve_claim_as_officer(
+    session: Session, claim_id: str, actor: Actor, clock: Clock | None = None
+) -> ClaimRow:
+    """First stage: an officer checks the claim."""
+    if actor.role is not Role.OFFICER:
+        raise ForbiddenError("the first approval of a claim is an officer's")
+    claim, _ = _locked_claim(session, claim_id, actor)
+    if claim.state != "submitted":
+        raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for an officer")
+    claim.state = "officer_approved"
+    claim.officer_id = actor.id
+    flush(session, f"claim {claim.id}")
+    audit.record_at_commit(
+        session,
+        actor,
+        "claim.officer_approved",
+        "claim",
+        claim.id,
+        {"amount": str(Money(claim.amount_cents).amount)},
+        clock,
+    )
+    return claim
+
+
+def approve_claim_as_finance(
+    session: Session, claim_id: str, actor: Actor, clock: Clock | None = None
+) -> ClaimRow:
+    """Second stage: finance approves, and the amount becomes payable."""
+    if actor.role is not Role.FINANCE:
+        raise ForbiddenError("the second approval of a claim is finance's")
+    claim, row = _locked_claim(session, claim_id, actor)
+    if claim.state != "officer_approved":
+        raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for finance")
+    if claim.officer_id == actor.id:
+        raise ForbiddenError("the same person may not approve a claim at both stages")
+    amount = Money(claim.amount_cents)
+    write_ledger(
+        session,
+        row,
+        ledger_from(row).approve_claim(amount),
+        "claim_approved",
+        amount,
+        claim.id,
+        clock,
+    )
+    claim.state = "approved"
+    claim.finance_id = actor.id
+    flush(session, f"claim {claim.id}")
+    audit.record_at_commit(
+        session,
+        actor,
+        "money.claim_approved",
+        "claim",
+        claim.id,
+        {"amount": str(amount.amount)},
+        clock,
+    )
+    return claim
+
+
+def reject_claim(
+    session: Session, claim_id: str, actor: Actor, reason: str, clock: Clock | None = None
+) -> ClaimRow:
+    """Reject a claim at either stage; its amount is released."""
+    if actor.role not in {Role.OFFICER, Role.FINANCE}:
+        raise ForbiddenError(f"the {actor.role.value} role may not reject claims")
+    if not reason.strip():
+        raise InvalidInputError("a rejection needs a reason")
+    claim, row = _locked_claim(session, claim_id, actor)
+    if claim.state not in {"submitted", "officer_approved"}:
+        raise ConflictError(f"claim {claim.id} is {claim.state} and can no longer be rejected")
+    amount = Money(claim.amount_cents)
+    write_ledger(
+        session, row, ledger_from(row).drop_claim(amount), "claim_rejected", amount, claim.id, clock
+    )
+    claim.state = "rejected"
+    claim.reason = reason
+    flush(session, f"claim {claim.id}")
+    audit.record_at_commit(
+        session,
+        actor,
+        "money.claim_rejected",
+        "claim",
+        claim.id,
+        {"amount": str(amount.amount), "reason": reason},
+        clock,
+    )
+    return claim
+
+
+def disburse(
+    session: Session,
+    claim_id: str,
+    actor: Actor,
+    *,
+    paid_on: date,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> DisbursementRow:
+    """Pay an approved claim in full."""
+    if actor.role is not Role.FINANCE:
+        raise ForbiddenError("only finance may disburse")
+    claim, row = _locked_claim(session, claim_id, actor)
+    if claim.state != "approved":
+        raise ConflictError(f"claim {claim.id} is {claim.state}; only approved claims are paid")
+    app = session.get(ApplicationRow, claim.application_id)
+    assert app is not None
+    if paid_on_completion(engine or default_engine(), app) and app.state not in COMPLETED:
+        raise ConflictError(f"{app.scheme.upper()} pays on completion only: project is {app.state}")
+    amount = Money(claim.amount_cents)
+    write_ledger(
+        session, row, ledger_from(row).disburse(amount), "disbursed", amount, claim.id, clock
+    )
+    claim.state = "paid"
+    payment = DisbursementRow(
+        claim_id=claim.id,
+        application_id=claim.application_id,
+        amount_cents=amount.cents,
+        paid_on=paid_on,
+    )
+    session.add(payment)
+    flush(session, f"claim {claim.id}")
+    audit.record_at_commit(
+        session,
+        actor,
+        "money.disbursed",
+        "claim",
+        claim.id,
+        {"amount": str(amount.amount), "paid_on": paid_on.isoformat()},
+        clock,
+    )
+    return payment
+
+
+def ledger_of(session: Session, application_id: str, actor: Actor) -> Ledger:
+    """The money position of an application (applied, approved, committed ...)."""
+    get_application(session, application_id, actor)
+    row = session.get(LedgerRow, application_id)
+    return Ledger() if row is None else ledger_from(row)
