@@ -37,6 +37,7 @@ from reind.factory.sparkplug import (
     parse_topic,
 )
 from reind.factory.sparkplug import sparkplug_b_pb2 as pb
+from reind.factory.sparkplug.datatypes import INTEGER_RANGES, int_from_wire
 from reind.factory.sparkplug.wire import metric_value
 
 logger = logging.getLogger(__name__)
@@ -44,14 +45,8 @@ logger = logging.getLogger(__name__)
 _DATA = (MessageType.NDATA, MessageType.DDATA)
 _FLOAT_FIELD = {int(DataType.Double): "double_value", int(DataType.Float): "float_value"}
 _INT_FIELD = {
-    int(DataType.Int8): ("int_value", 1 << 7, 1 << 8),
-    int(DataType.Int16): ("int_value", 1 << 15, 1 << 16),
-    int(DataType.Int32): ("int_value", 1 << 31, 1 << 32),
-    int(DataType.Int64): ("long_value", 1 << 63, 1 << 64),
-    int(DataType.UInt8): ("int_value", 1 << 64, 0),
-    int(DataType.UInt16): ("int_value", 1 << 64, 0),
-    int(DataType.UInt32): ("int_value", 1 << 64, 0),
-    int(DataType.UInt64): ("long_value", 1 << 64, 0),
+    int(datatype): "long_value" if bits == 64 else "int_value"
+    for datatype, (bits, _signed) in INTEGER_RANGES.items()
 }
 _BOOLEAN = int(DataType.Boolean)
 _SIGNED_FIELDS: frozenset[str] = frozenset()
@@ -259,9 +254,12 @@ def _number(metric: pb.Payload.Metric, datatype: int) -> float:
     else:
         wide = _INT_FIELD.get(datatype)
         if wide is not None:
-            raw: int = getattr(metric, wide[0])
+            raw: int = getattr(metric, wide)
             if raw:
-                return float(raw - wide[2] if raw >= wide[1] else raw)
+                try:
+                    return float(int_from_wire(raw, DataType(datatype)))
+                except SparkplugError as error:
+                    raise _Unusual from error
         elif datatype == _BOOLEAN and metric.boolean_value:
             return 1.0
     # zero, false, null or a value in the wrong field: let the codec decide
