@@ -30,7 +30,8 @@ def test_every_integer_datatype_decodes_as_the_full_decoder_does(
     case: tuple[DataType, int, int],
 ) -> None:
     datatype, value, wire = case
-    metric = pb.Payload.Metric(alias=1, datatype=datatype, **{VALUE_FIELD[datatype]: wire})
+    metric = pb.Payload.Metric(alias=1, datatype=datatype)
+    setattr(metric, VALUE_FIELD[datatype], wire)
     assert metric_value(metric, datatype) == value
     assert number(metric, datatype) == float(value)
     data = pb.Payload(seq=0, metrics=[metric]).SerializeToString()
