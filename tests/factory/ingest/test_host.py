@@ -17,6 +17,8 @@ from reind.factory.sparkplug import (
     parse_topic,
 )
 from reind.factory.sparkplug import sparkplug_b_pb2 as pb
+from reind.factory.sparkplug.datatypes import INTEGER_RANGES
+from tests.factory.sparkplug.strategies import integers_on_the_wire
 
 BASE_MS = 1_767_225_600_000
 
@@ -96,29 +98,6 @@ def test_random_bytes_on_a_data_topic_never_raise(payload: bytes) -> None:
     assert outcome.dead_letters or applied or host.holding(node.topic("DDATA", "d0"))
 
 
-INTEGER_TYPES = {
-    DataType.Int8: (8, True),
-    DataType.Int16: (16, True),
-    DataType.Int32: (32, True),
-    DataType.Int64: (64, True),
-    DataType.UInt8: (8, False),
-    DataType.UInt16: (16, False),
-    DataType.UInt32: (32, False),
-    DataType.UInt64: (64, False),
-}
-
-
-@st.composite
-def integer_on_the_wire(draw: st.DrawFn) -> tuple[DataType, int, int]:
-    """(datatype, value, wire form): Tahu's 32-bit two's complement or the narrow form."""
-    datatype = draw(st.sampled_from(sorted(INTEGER_TYPES)))
-    bits, signed = INTEGER_TYPES[datatype]
-    low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
-    value = draw(st.integers(low, high) | st.sampled_from([low, -1 if signed else 1, 0, high]))
-    wire_bits = 64 if bits == 64 else draw(st.sampled_from([32, bits]) if signed else st.just(32))
-    return datatype, value, value & ((1 << wire_bits) - 1)
-
-
 def integer_birth_and_data(
     datatype: DataType, wire: int, datatype_in_data: bool
 ) -> tuple[bytes, bytes]:
@@ -131,7 +110,7 @@ def integer_birth_and_data(
     metric = pb.Payload.Metric(alias=1, timestamp=BASE_MS + 1)
     if datatype_in_data:
         metric.datatype = datatype
-    if INTEGER_TYPES[datatype][0] == 64:
+    if INTEGER_RANGES[datatype][0] == 64:
         metric.long_value = wire
     else:
         metric.int_value = wire
@@ -140,7 +119,7 @@ def integer_birth_and_data(
 
 
 @settings(max_examples=400, deadline=None)
-@given(integer_on_the_wire(), st.booleans())
+@given(integers_on_the_wire(), st.booleans())
 def test_fast_decoder_reads_every_integer_datatype_as_the_full_decoder_does(
     case: tuple[DataType, int, int], datatype_in_data: bool
 ) -> None:

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from reind.factory.sparkplug import DataType, decode_points
 from reind.factory.sparkplug import sparkplug_b_pb2 as pb
-from reind.factory.sparkplug.datatypes import INTEGER_RANGES, VALUE_FIELD
+from reind.factory.sparkplug.datatypes import VALUE_FIELD
 from reind.factory.sparkplug.fast_decode import SlowPathError, number
 from reind.factory.sparkplug.wire import metric_value
-
-
-@st.composite
-def integers_on_the_wire(draw: st.DrawFn) -> tuple[DataType, int, int]:
-    """(datatype, value, wire form): the 32-bit two's complement (Tahu) or the narrow form."""
-    datatype = draw(st.sampled_from(sorted(INTEGER_RANGES)))
-    bits, is_signed = INTEGER_RANGES[datatype]
-    low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if is_signed else (0, (1 << bits) - 1)
-    value = draw(st.integers(low, high) | st.sampled_from([low, high, 0, -1 if is_signed else 1]))
-    wire_bits = 64 if bits == 64 else draw(st.sampled_from([32, bits] if is_signed else [32]))
-    return datatype, value, value & ((1 << wire_bits) - 1)
+from tests.factory.sparkplug.strategies import integers_on_the_wire
 
 
 @settings(max_examples=400, deadline=None)
