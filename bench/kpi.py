@@ -41,12 +41,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reind.factory.control.packml import PackMLState
+from reind.factory.evaluation.anomaly import evaluate
 from reind.factory.ingest.points import TelemetryPoint
 from reind.factory.ingest.store import TelemetryStore, open_store
 from reind.factory.kpi import Period, ProductionElements, WorkUnit, oee
 from reind.factory.kpi import raw as raw_kpi
 from reind.factory.kpi import rollups as rollup_kpi
-from reind.factory.kpi.anomaly_eval import evaluate
 from reind.factory.kpi.mapping import FAILURE_STATES
 
 S = PackMLState

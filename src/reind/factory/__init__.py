@@ -1,4 +1,4 @@
-"""Smart production lines: Sparkplug B, ingest, monitoring, control, twins.
+"""Smart production lines: sparkplug, ingest, monitoring, control, kpi, twins, opcua, evaluation.
 
-May import: ``reind.core`` only. Never the programme half.
+May import: ``reind.core`` only. Never the programme half. Line definitions: ``factory.lines``.
 """

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reind.factory.control.recipe import MasterRecipe, ParameterSpec
-from reind.factory.twins.brewery_recipe import beer_masters
-from reind.factory.twins.waffle_recipe import egg_waffle_master
+from reind.factory.lines import MasterRecipe, ParameterSpec, beer_masters, egg_waffle_master
 
 RECIPE_MARK = "Recipe/"
 GROUP = "reind"

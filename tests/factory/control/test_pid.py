@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reind.factory.control.pid import PIDLoop, Tuning
 from reind.factory.twins.thermal import BatterLoad, HeatedPlate
-from reind.factory.twins.waffle_recipe import PLATE_TUNING
+from reind.factory.twins.waffle.recipe import PLATE_TUNING
 
 
 def settled_loop(setpoint: float) -> tuple[HeatedPlate, PIDLoop]:

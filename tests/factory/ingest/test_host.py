@@ -6,9 +6,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reind.factory.ingest.host import IngestHost
-from reind.factory.ingest.points import BirthRecord
+from reind.factory.ingest.points import BirthRecord, PointColumns
 from reind.factory.ingest.simulator import SimulatedEdgeNode
-from reind.factory.sparkplug import HostState, parse_topic
+from reind.factory.sparkplug import (
+    DataType,
+    HostState,
+    Metric,
+    Payload,
+    encode_payload,
+    parse_topic,
+)
+from reind.factory.sparkplug import sparkplug_b_pb2 as pb
+from reind.factory.sparkplug.datatypes import INTEGER_RANGES
+from tests.factory.sparkplug.strategies import integers_on_the_wire
 
 BASE_MS = 1_767_225_600_000
 
@@ -86,3 +96,45 @@ def test_random_bytes_on_a_data_topic_never_raise(payload: bytes) -> None:
     outcome = host.handle(node.topic("DDATA", "d0"), payload, BASE_MS)
     applied = len(outcome.points) > 0
     assert outcome.dead_letters or applied or host.holding(node.topic("DDATA", "d0"))
+
+
+def integer_birth_and_data(
+    datatype: DataType, wire: int, datatype_in_data: bool
+) -> tuple[bytes, bytes]:
+    """NBIRTH with one metric ``Count`` (alias 1) of ``datatype``, and NDATA carrying ``wire``."""
+    metrics = (
+        Metric("bdSeq", None, DataType.Int64, 0, BASE_MS),
+        Metric("Node Control/Rebirth", None, DataType.Boolean, False, BASE_MS),
+        Metric("Count", 1, datatype, 0, BASE_MS),
+    )
+    metric = pb.Payload.Metric(alias=1, timestamp=BASE_MS + 1)
+    if datatype_in_data:
+        metric.datatype = datatype
+    if INTEGER_RANGES[datatype][0] == 64:
+        metric.long_value = wire
+    else:
+        metric.int_value = wire
+    data = pb.Payload(timestamp=BASE_MS + 1, seq=1, metrics=[metric])
+    return encode_payload(Payload(BASE_MS, 0, metrics)), data.SerializeToString()
+
+
+@settings(max_examples=400, deadline=None)
+@given(integers_on_the_wire(), st.booleans())
+def test_fast_decoder_reads_every_integer_datatype_as_the_full_decoder_does(
+    case: tuple[DataType, int, int], datatype_in_data: bool
+) -> None:
+    """Negative Int8/Int16 in 32-bit two's complement (Tahu, reind's encoder): issue 14."""
+    datatype, value, wire = case
+    birth, data = integer_birth_and_data(datatype, wire, datatype_in_data)
+    nbirth, ndata = "spBv1.0/plant/NBIRTH/press", "spBv1.0/plant/NDATA/press"
+    host, reference = IngestHost("gw"), HostState("gw")
+    host.handle(nbirth, birth, BASE_MS)
+    reference.handle(parse_topic(nbirth), birth, BASE_MS)
+    full = PointColumns()
+    for point in reference.handle(parse_topic(ndata), data, BASE_MS).points:
+        full.add(point.series, point.timestamp_ms, point.value)
+    fast = host.handle(ndata, data, BASE_MS)
+    assert not fast.dead_letters
+    assert (
+        list(fast.points) == list(full) == [("plant/press/Count", BASE_MS + 1, float(value), None)]
+    )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from reind.factory.control.packml import PackMLCommand as C
+from reind.factory.evaluation.replay import birth, record, series_prefix
 from reind.factory.ingest.store import TelemetryStore
-from reind.factory.kpi.replay import birth, record, series_prefix
 from reind.factory.kpi.units import twin_unit
 from reind.factory.twins.base import Twin
 from reind.factory.twins.clock import SimulatedClock

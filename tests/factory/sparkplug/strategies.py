@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import strategies as st
 
 from reind.factory.sparkplug import DataType, Metric, Payload
+from reind.factory.sparkplug.datatypes import INTEGER_RANGES
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -115,3 +116,18 @@ payloads = st.builds(
     uuid=st.none() | st.text(max_size=10),
     body=st.none() | st.binary(max_size=10),
 )
+
+
+@st.composite
+def integers_on_the_wire(draw: st.DrawFn) -> tuple[DataType, int, int]:
+    """(datatype, value, wire form) over every integer datatype's full range.
+
+    Signed types up to 32 bits travel as 32-bit two's complement (Eclipse Tahu,
+    reind's encoder) or in the narrow form (0xFF for Int8 -1); both are drawn.
+    """
+    datatype = draw(st.sampled_from(sorted(INTEGER_RANGES)))
+    bits, is_signed = INTEGER_RANGES[datatype]
+    low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if is_signed else (0, (1 << bits) - 1)
+    value = draw(st.integers(low, high) | st.sampled_from([low, high, 0, -1 if is_signed else 1]))
+    wire_bits = 64 if bits == 64 else draw(st.sampled_from([32, bits] if is_signed else [32]))
+    return datatype, value, value & ((1 << wire_bits) - 1)

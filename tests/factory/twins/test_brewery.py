@@ -6,8 +6,8 @@ import pytest
 
 from reind.core.errors import ConflictError
 from reind.factory.control.packml import PackMLCommand, PackMLState
-from reind.factory.twins.brewery import BOTTLING, BREWHOUSE, BeerLine
-from reind.factory.twins.brewery_recipe import beer_masters
+from reind.factory.twins.brewery.line import BOTTLING, BREWHOUSE, BeerLine
+from reind.factory.twins.brewery.recipe import beer_masters
 from reind.factory.twins.clock import SimulatedClock
 from tests.factory.twins.conftest import Telemetry
 

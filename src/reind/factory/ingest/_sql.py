@@ -1,13 +1,38 @@
-"""SQL fragments shared by the DuckDB and PostgreSQL stores."""
+"""SQL fragments shared by the DuckDB and PostgreSQL stores, and their two placeholder styles.
+
+Shared SQL is written as a template: a function of ``p``, which names a
+parameter (``p("series")``). :func:`duckdb_sql` and :func:`psycopg_sql`
+render a template in one store's dialect.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from reind.factory.ingest.points import BUCKET_MS, Resolution
 from reind.factory.ingest.store import BucketAmounts, StateTime
 from reind.factory.monitoring.events import AlarmEvent, AlarmState
+
+Placeholder = Callable[[str], str]
+"""How a template names a parameter: ``p("series")``."""
+Template = Callable[[Placeholder], str]
+Render = Callable[[Template], str]
+Spread = Callable[[str, str, int], str]
+"""The dialect's SQL for the bucket starts from ``floor(begin)`` up to before ``finish``."""
+
+
+def duckdb_sql(template: Template) -> str:
+    """A template with DuckDB's named placeholders (``$name``)."""
+    return template(lambda name: f"${name}")
+
+
+def psycopg_sql(template: Template) -> str:
+    """A template with psycopg's placeholders (``%(name)s``); ``%`` (modulo) escaped."""
+    text = template(lambda name: f"@@{name}@@").replace("%", "%%")
+    return re.sub(r"@@(\w+)@@", r"%(\1)s", text)
+
 
 ROLLUP_TABLES: dict[Resolution, str] = {"minute": "rollup_minute", "hour": "rollup_hour"}
 
@@ -99,7 +124,7 @@ def context_start(
     return context
 
 
-def increase_ordered(resolution: Resolution, p: Callable[[str], str]) -> str:
+def increase_ordered(resolution: Resolution, p: Placeholder) -> str:
     """Increase per bucket of one counter, its points ordered by a window (exact, any layout)."""
     bucket = bucket_expr("ts", resolution)
     return (
@@ -111,9 +136,7 @@ def increase_ordered(resolution: Resolution, p: Callable[[str], str]) -> str:
     )
 
 
-def state_time(
-    resolution: Resolution, p: Callable[[str], str], spread: Callable[[str, str, int], str]
-) -> str:
+def state_time(resolution: Resolution, p: Placeholder, spread: Spread) -> str:
     """Held milliseconds (kind 0) and entries (kind 1) per bucket and state of one step series.
 
     ``spread(begin, finish, size)`` is the dialect's SQL for the bucket starts

@@ -22,22 +22,21 @@ import logging
 import threading
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import duckdb
 import numpy as np
 
+from reind.factory.ingest._reads import ReadQueries, StoreReads
 from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
     ROLLUP_TABLES,
-    alarm_from_row,
     alarm_row,
     bucket_expr,
-    context_start,
+    duckdb_sql,
     floor_expr,
     increase_ordered,
-    state_time,
-    state_time_by_series,
 )
 from reind.factory.ingest.points import (
     BUCKET_MS,
@@ -45,11 +44,10 @@ from reind.factory.ingest.points import (
     DeadLetter,
     PointColumns,
     Resolution,
-    Rollup,
     TelemetryPoint,
     to_ms,
 )
-from reind.factory.ingest.store import BucketAmounts, RollupColumns, StateTime
+from reind.factory.ingest.store import RollupColumns
 from reind.factory.monitoring.events import AlarmEvent
 
 logger = logging.getLogger(__name__)
@@ -97,24 +95,13 @@ _ROLLUP_UPSERTS = [_rollup_upsert("minute"), _rollup_upsert("hour")]
 
 # Table and column names below are module constants, never input: S608 does not apply.
 _INSERT_ALARM = f"INSERT INTO alarm_events ({ALARM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
-_SELECT_ROLLUPS = {
-    resolution: "SELECT series, bucket, count, min, max, sum, last_ts, last_value"  # noqa: S608
-    f" FROM {table} WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket"
-    for resolution, table in ROLLUP_TABLES.items()
-}
-_SELECT_ALARMS = f"SELECT {ALARM_COLUMNS} FROM alarm_events ORDER BY id DESC LIMIT ?"  # noqa: S608
-
-
-def _named(name: str) -> str:
-    return f"${name}"
 
 
 def _spread(begin: str, finish: str, size: int) -> str:
     return f"unnest(range({floor_expr(begin, size)}, {finish}, {size}))"
 
 
-_INCREASE_ORDERED = {r: increase_ordered(r, _named) for r in ROLLUP_TABLES}
-_STATE_TIME = {r: state_time(r, _named, _spread) for r in ROLLUP_TABLES}
+_INCREASE_ORDERED = {r: duckdb_sql(partial(increase_ordered, r)) for r in ROLLUP_TABLES}
 
 
 def _increase_in_storage_order(resolution: Resolution, edges: bool) -> str:
@@ -176,8 +163,10 @@ _UPSERT_BIRTH = (
 )
 
 
-class DuckDBStore:
+class DuckDBStore(StoreReads):
     """Telemetry in one DuckDB database; safe to share between threads."""
+
+    _queries = ReadQueries.render(duckdb_sql, _spread)
 
     def __init__(self, path: str = ":memory:") -> None:
         self._lock = threading.Lock()
@@ -276,22 +265,6 @@ class DuckDBStore:
             rows: list[tuple[Any, ...]] = self._connection.execute(sql, bound).fetchall()
             return rows
 
-    def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
-        """Points of ``series`` with ``start <= timestamp < end``, oldest first."""
-        rows = self._fetch(
-            "SELECT series, ts, value, text FROM points WHERE series = ? AND ts >= ? AND ts < ?"
-            " ORDER BY ts",
-            [series, to_ms(start), to_ms(end)],
-        )
-        return [TelemetryPoint(*row) for row in rows]
-
-    def query_rollups(
-        self, series: str, start: datetime, end: datetime, resolution: Resolution
-    ) -> list[Rollup]:
-        """Rollup buckets of ``series`` starting in ``[start, end)``, oldest first."""
-        rows = self._fetch(_SELECT_ROLLUPS[resolution], [series, to_ms(start), to_ms(end)])
-        return [Rollup(*row) for row in rows]
-
     def query_rollups_many(
         self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
     ) -> RollupColumns:
@@ -320,19 +293,6 @@ class DuckDBStore:
         )
         return {str(name): int(ts) for name, ts in rows}
 
-    def query_increase(
-        self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
-    ) -> BucketAmounts:
-        """Increase per bucket of never-decreasing counters (see ``TelemetryStore``)."""
-        start_ms, end_ms = to_ms(start), to_ms(end)
-        context = context_start(self._last_before, series, start_ms)
-        rows: list[tuple[object, ...]] = []
-        for index, name in enumerate(series):
-            params = {"series": name, "lo": context[name], "start": start_ms, "end": end_ms}
-            gains = self._increase(params, resolution)
-            rows += [(index, bucket, 0.0, gained) for bucket, gained in gains.items()]
-        return BucketAmounts.from_rows(series, rows)
-
     def _increase(self, params: dict[str, Any], resolution: Resolution) -> dict[int, float]:
         streamed = self._fetch(_INCREASE_STREAMED[resolution], params)
         gains = {int(b): float(g) for b, g, _ in streamed if g is not None}
@@ -358,46 +318,6 @@ class DuckDBStore:
                     value - previous if value >= previous else value
                 )
         return gains
-
-    def query_state_time(
-        self,
-        series: Sequence[str],
-        start: datetime,
-        end: datetime,
-        resolution: Resolution,
-        delay_ms: int = 0,
-    ) -> StateTime:
-        """Time in each value of step series, per bucket (see ``TelemetryStore``)."""
-        return state_time_by_series(
-            self._fetch, self._last_before, _STATE_TIME[resolution],
-            series, to_ms(start), to_ms(end), delay_ms,
-        )  # fmt: skip
-
-    def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
-        """The most recent dead letters, newest first."""
-        rows = self._fetch(
-            "SELECT received_ms, topic, reason, payload FROM dead_letters ORDER BY id DESC LIMIT ?",
-            [limit],
-        )
-        return [DeadLetter(r[0], r[1], r[2], bytes(r[3])) for r in rows]
-
-    def alarm_events(self, limit: int = 100) -> list[AlarmEvent]:
-        """The most recent alarm events, newest first."""
-        rows = self._fetch(_SELECT_ALARMS, [limit])
-        return [alarm_from_row(row) for row in rows]
-
-    def births(self) -> list[BirthRecord]:
-        """The latest BIRTH of every edge node and device, oldest first."""
-        rows = self._fetch("SELECT topic, received_ms, payload FROM births ORDER BY received_ms")
-        return [BirthRecord(r[0], int(r[1]), bytes(r[2])) for r in rows]
-
-    def last_seen(self) -> dict[str, int]:
-        """Newest point timestamp (ms) of every series ever written."""
-        return {s: int(t) for s, t in self._fetch("SELECT series, last_ts FROM series_seen")}
-
-    def count_points(self) -> int:
-        """How many raw points are stored."""
-        return int(self._fetch("SELECT count(*) FROM points")[0][0])
 
     def close(self) -> None:
         """Close the database."""

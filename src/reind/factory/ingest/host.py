@@ -37,30 +37,13 @@ from reind.factory.sparkplug import (
     parse_topic,
 )
 from reind.factory.sparkplug import sparkplug_b_pb2 as pb
-from reind.factory.sparkplug.wire import metric_value
+from reind.factory.sparkplug.fast_decode import SlowPathError, number, plain_field
 
 logger = logging.getLogger(__name__)
 
 _DATA = (MessageType.NDATA, MessageType.DDATA)
-_FLOAT_FIELD = {int(DataType.Double): "double_value", int(DataType.Float): "float_value"}
-_INT_FIELD = {
-    int(DataType.Int8): ("int_value", 1 << 7, 1 << 8),
-    int(DataType.Int16): ("int_value", 1 << 15, 1 << 16),
-    int(DataType.Int32): ("int_value", 1 << 31, 1 << 32),
-    int(DataType.Int64): ("long_value", 1 << 63, 1 << 64),
-    int(DataType.UInt8): ("int_value", 1 << 64, 0),
-    int(DataType.UInt16): ("int_value", 1 << 64, 0),
-    int(DataType.UInt32): ("int_value", 1 << 64, 0),
-    int(DataType.UInt64): ("long_value", 1 << 64, 0),
-}
-_BOOLEAN = int(DataType.Boolean)
-_SIGNED_FIELDS: frozenset[str] = frozenset()
 SeriesInfo = tuple[str, int, str, str | None]
 """(series name, BIRTH datatype, plain value field or '', device id) of one alias."""
-
-
-class _Unusual(Exception):
-    """The fast path met something the state machine must decide."""
 
 
 @dataclass(slots=True)
@@ -137,7 +120,7 @@ class IngestHost:
             try:
                 self._fast_data(topic, payload, received_ms, outcome.points)
                 return outcome
-            except _Unusual:
+            except SlowPathError:
                 outcome.points = PointColumns()
             except (DecodeError, RuntimeError, ValueError) as error:
                 outcome.dead_letters.append(f"malformed payload: {error}")
@@ -186,32 +169,32 @@ class IngestHost:
         """What the fast path needs of one alias, checked against the node's BIRTH."""
         entry = aliases.get(alias)
         if entry is None or entry[0] != topic.device_id:
-            raise _Unusual
+            raise SlowPathError
         if not alias and not metric.HasField("alias"):
-            raise _Unusual  # named metric: the state machine looks it up
+            raise SlowPathError  # named metric: the state machine looks it up
         datatype = int(entry[2])
         name = f"{topic.series_prefix}/{entry[1]}"
-        return (name, datatype, _plain_field(datatype), topic.device_id)
+        return (name, datatype, plain_field(datatype), topic.device_id)
 
     def _fast_data(self, topic: Topic, data: bytes, now: int, out: PointColumns) -> None:
         node = self.state.nodes.get(topic.node_key)
         if node is None or not node.online or node.held:
-            raise _Unusual
+            raise SlowPathError
         message = pb.Payload()
         message.ParseFromString(data)
         if not message.HasField("seq"):
-            raise _Unusual
+            raise SlowPathError
         seq = message.seq
         if topic.node_key in self._rebase and seq <= 255:
             self._rebase.discard(topic.node_key)
             node.expected_seq = seq
         if seq != node.expected_seq:
-            raise _Unusual
+            raise SlowPathError
         device_id = topic.device_id
         if device_id is not None:
             device = node.devices.get(device_id)
             if device is None or not device.online:
-                raise _Unusual
+                raise SlowPathError
         known = self._series.get(topic.node_key)
         if known is None:
             known = self._series[topic.node_key] = {}
@@ -228,47 +211,15 @@ class IngestHost:
                         known[alias] = info
                 datatype = metric.datatype
                 if datatype and datatype != info[1]:
-                    raise _Unusual
+                    raise SlowPathError
                 value = getattr(metric, info[2]) if info[2] else 0
-                if not value or info[2] in _SIGNED_FIELDS:
-                    value = _number(metric, info[1])
+                if not value:
+                    value = number(metric, info[1])
                 names.append(info[0])
                 stamps.append(metric.timestamp or default_ts)
                 values.append(value)
-        except _Unusual:
+        except SlowPathError:
             del names[start:], stamps[start:], values[start:]
             raise
         node.expected_seq = (seq + 1) % 256
         self.state.counts["messages"] += 1
-
-
-def _plain_field(datatype: int) -> str:
-    """The value field whose non-zero content is the float value as is ('' if none)."""
-    if datatype in _FLOAT_FIELD:
-        return _FLOAT_FIELD[datatype]
-    return ""
-
-
-def _number(metric: pb.Payload.Metric, datatype: int) -> float:
-    """The metric's value as a float; _Unusual for null, text or an odd encoding."""
-    name = _FLOAT_FIELD.get(datatype)
-    if name is not None:
-        value: float = getattr(metric, name)
-        if value:
-            return value
-    else:
-        wide = _INT_FIELD.get(datatype)
-        if wide is not None:
-            raw: int = getattr(metric, wide[0])
-            if raw:
-                return float(raw - wide[2] if raw >= wide[1] else raw)
-        elif datatype == _BOOLEAN and metric.boolean_value:
-            return 1.0
-    # zero, false, null or a value in the wrong field: let the codec decide
-    try:
-        decoded = metric_value(metric, DataType(datatype))
-    except SparkplugError as error:
-        raise _Unusual from error
-    if decoded is None or isinstance(decoded, str) or not isinstance(decoded, int | float):
-        raise _Unusual
-    return float(decoded)

@@ -17,9 +17,8 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -28,33 +27,29 @@ import numpy as np
 import psycopg
 from psycopg import errors as pg_errors
 
+from reind.factory.ingest._reads import ReadQueries, StoreReads
 from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
+    DAY_MS,
     ROLLUP_TABLES,
-    alarm_from_row,
     alarm_row,
     bucket_expr,
-    context_start,
     floor_expr,
     increase_ordered,
-    state_time,
-    state_time_by_series,
+    psycopg_sql,
 )
 from reind.factory.ingest.points import (
     BirthRecord,
     DeadLetter,
     PointColumns,
     Resolution,
-    Rollup,
     TelemetryPoint,
     to_ms,
 )
-from reind.factory.ingest.store import BucketAmounts, RollupColumns, StateTime
+from reind.factory.ingest.store import RollupColumns
 from reind.factory.monitoring.events import AlarmEvent
 
 logger = logging.getLogger(__name__)
-
-DAY_MS = 86_400_000
 
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS births (topic text PRIMARY KEY, received_ms BIGINT, payload bytea)",
@@ -137,32 +132,11 @@ def numeric_copy_buffer(ids: Any, timestamps: Any, values: Any) -> bytes:
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
-_SELECT_ROLLUPS = {
-    resolution: "SELECT series, bucket, count, min, max, sum, last_ts, last_value"  # noqa: S608
-    f" FROM {table} WHERE series = %s AND bucket >= %s AND bucket < %s ORDER BY bucket"
-    for resolution, table in ROLLUP_TABLES.items()
-}
-_SELECT_ALARMS = f"SELECT {ALARM_COLUMNS} FROM alarm_events ORDER BY id DESC LIMIT %s"  # noqa: S608
-
-
-def _psycopg(template: Callable[[Callable[[str], str]], str]) -> str:
-    """SQL from a shared template: ``%`` (modulo) escaped, placeholders as ``%(name)s``."""
-    text = template(lambda name: f"@@{name}@@").replace("%", "%%")
-    return re.sub(r"@@(\w+)@@", r"%(\1)s", text)
-
-
 def _spread(begin: str, finish: str, size: int) -> str:
     return f"generate_series({floor_expr(begin, size)}, {finish} - 1, {size})"
 
 
-_INCREASE = {r: _psycopg(partial(increase_ordered, r)) for r in ROLLUP_TABLES}
-
-
-def _state_time(resolution: Resolution, p: Callable[[str], str]) -> str:
-    return state_time(resolution, p, _spread)
-
-
-_STATE_TIME = {r: _psycopg(partial(_state_time, r)) for r in ROLLUP_TABLES}
+_INCREASE = {r: psycopg_sql(partial(increase_ordered, r)) for r in ROLLUP_TABLES}
 _ROLLUPS_MANY_COPY = {
     resolution: "COPY (SELECT (array_position(%(names)s::text[], series) - 1)::int8 AS i,"  # noqa: S608
     " bucket, count, coalesce(min, 'NaN'), coalesce(max, 'NaN'), coalesce(sum, 'NaN'),"
@@ -211,8 +185,10 @@ _UPSERT_BIRTH = (
 )
 
 
-class PostgresStore:
+class PostgresStore(StoreReads):
     """Telemetry in PostgreSQL; one connection, guarded by a lock."""
+
+    _queries = ReadQueries.render(psycopg_sql, _spread)
 
     def __init__(self, url: str) -> None:
         self._lock = threading.Lock()
@@ -323,22 +299,6 @@ class PostgresStore:
         with self._lock, self._connection.transaction():
             return self._connection.execute(sql, bound).fetchall()
 
-    def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
-        """Points of ``series`` with ``start <= timestamp < end``, oldest first."""
-        rows = self._fetch(
-            "SELECT series, ts, value, text FROM points WHERE series = %s AND ts >= %s"
-            " AND ts < %s ORDER BY ts",
-            [series, to_ms(start), to_ms(end)],
-        )
-        return [TelemetryPoint(*row) for row in rows]
-
-    def query_rollups(
-        self, series: str, start: datetime, end: datetime, resolution: Resolution
-    ) -> list[Rollup]:
-        """Rollup buckets of ``series`` starting in ``[start, end)``, oldest first."""
-        rows = self._fetch(_SELECT_ROLLUPS[resolution], [series, to_ms(start), to_ms(end)])
-        return [Rollup(*row) for row in rows]
-
     def query_rollups_many(
         self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
     ) -> RollupColumns:
@@ -359,62 +319,9 @@ class PostgresStore:
         )
         return {str(name): int(ts) for name, ts in rows}
 
-    def query_increase(
-        self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
-    ) -> BucketAmounts:
-        """Increase per bucket of never-decreasing counters (see ``TelemetryStore``).
-
-        The primary key (series, ts) hands the window its points in order: no sort.
-        """
-        start_ms, end_ms = to_ms(start), to_ms(end)
-        context = context_start(self._last_before, series, start_ms)
-        rows: list[tuple[object, ...]] = []
-        for index, name in enumerate(series):
-            params = {"series": name, "lo": context[name], "start": start_ms, "end": end_ms}
-            for bucket, gained in self._fetch(_INCREASE[resolution], params):
-                rows.append((index, bucket, 0.0, gained))
-        return BucketAmounts.from_rows(series, rows)
-
-    def query_state_time(
-        self,
-        series: Sequence[str],
-        start: datetime,
-        end: datetime,
-        resolution: Resolution,
-        delay_ms: int = 0,
-    ) -> StateTime:
-        """Time in each value of step series, per bucket (see ``TelemetryStore``)."""
-        return state_time_by_series(
-            self._fetch, self._last_before, _STATE_TIME[resolution],
-            series, to_ms(start), to_ms(end), delay_ms,
-        )  # fmt: skip
-
-    def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
-        """The most recent dead letters, newest first."""
-        rows = self._fetch(
-            "SELECT received_ms, topic, reason, payload FROM dead_letters"
-            " ORDER BY id DESC LIMIT %s",
-            [limit],
-        )
-        return [DeadLetter(r[0], r[1], r[2], bytes(r[3])) for r in rows]
-
-    def alarm_events(self, limit: int = 100) -> list[AlarmEvent]:
-        """The most recent alarm events, newest first."""
-        rows = self._fetch(_SELECT_ALARMS, [limit])
-        return [alarm_from_row(row) for row in rows]
-
-    def births(self) -> list[BirthRecord]:
-        """The latest BIRTH of every edge node and device, oldest first."""
-        rows = self._fetch("SELECT topic, received_ms, payload FROM births ORDER BY received_ms")
-        return [BirthRecord(r[0], int(r[1]), bytes(r[2])) for r in rows]
-
-    def last_seen(self) -> dict[str, int]:
-        """Newest point timestamp (ms) of every series ever written."""
-        return {s: int(t) for s, t in self._fetch("SELECT series, last_ts FROM series_seen")}
-
-    def count_points(self) -> int:
-        """How many raw points are stored."""
-        return int(self._fetch("SELECT count(*) FROM points")[0][0])
+    def _increase(self, params: dict[str, Any], resolution: Resolution) -> dict[Any, Any]:
+        # the primary key (series, ts) hands the window its points in order: no sort
+        return dict(self._fetch(_INCREASE[resolution], params))
 
     def partitions(self) -> list[str]:
         """Names of the partitions of ``points`` (for tests and operators)."""

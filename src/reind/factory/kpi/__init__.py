@@ -8,10 +8,9 @@
 - ``raw``: elements from raw state events and counters (short windows, cross-checks).
 - ``capability``: Cp and Cpk.
 - ``anomaly``: online anomaly detection (river) as another alarm source.
-- ``anomaly_eval``: the detector against the twins' injected faults (caught, false alarms).
-- ``replay``: a twin's telemetry as stored points, without MQTT (tests, evaluation).
 
-May import: ``reind.core`` and sibling ``reind.factory`` packages.
+May import: ``reind.core`` and sibling ``reind.factory`` packages, never ``twins``
+(the detector's evaluation on the twins lives in ``reind.factory.evaluation``).
 """
 
 from reind.factory.kpi.calendar import THREE_SHIFTS, Period, Shift, ShiftCalendar

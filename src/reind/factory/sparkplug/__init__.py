@@ -3,7 +3,8 @@
 ``codec`` and ``topic`` are pure (bytes and strings in, frozen dataclasses
 out); ``host`` separates a pure state machine (``HostState``) from its
 paho-mqtt client (``HostApplication``); ``edge`` is an edge-node library for
-twins and integrators. May import: ``reind.core`` only.
+twins and integrators; ``fast_decode`` reads numbers for the ingest hot paths
+with the datatype rules of ``datatypes``. May import: ``reind.core`` only.
 """
 
 from reind.factory.sparkplug.codec import (

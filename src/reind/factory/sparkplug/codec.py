@@ -22,6 +22,7 @@ from google.protobuf.message import DecodeError
 from reind.factory.sparkplug import sparkplug_b_pb2 as pb
 from reind.factory.sparkplug.datatypes import DataType, to_datatype
 from reind.factory.sparkplug.errors import SparkplugDecodeError, SparkplugError
+from reind.factory.sparkplug.fast_decode import PLAIN_FIELD, SIGNED_WIDE, signed
 from reind.factory.sparkplug.properties import decode_properties, encode_properties
 from reind.factory.sparkplug.wire import metric_value, set_value
 
@@ -197,26 +198,6 @@ def _decode_metric(metric: pb.Payload.Metric) -> Metric:
     )
 
 
-# The oneof field holding each datatype whose wire value is the Python value
-# (Int32/Int64 need their sign restored; see decode_points).
-_PLAIN_FIELD: dict[int, str] = {
-    DataType.Double: "double_value",
-    DataType.Float: "float_value",
-    DataType.Boolean: "boolean_value",
-    DataType.String: "string_value",
-    DataType.Text: "string_value",
-    DataType.UUID: "string_value",
-    DataType.UInt32: "int_value",
-    DataType.UInt64: "long_value",
-    DataType.Int32: "int_value",
-    DataType.Int64: "long_value",
-    DataType.Bytes: "bytes_value",
-    DataType.File: "bytes_value",
-}
-_SIGN_32, _WRAP_32 = 1 << 31, 1 << 32
-_SIGN_64, _WRAP_64 = 1 << 63, 1 << 64
-
-
 def decode_points(data: bytes, datatypes: Mapping[int, DataType] | None = None) -> list[Point]:
     """The metrics of a payload as ``(name, alias, timestamp_ms, value, is_historical)``.
 
@@ -229,8 +210,7 @@ def decode_points(data: bytes, datatypes: Mapping[int, DataType] | None = None) 
     default_ts = message.timestamp if message.HasField("timestamp") else None  # 0 is the epoch
     points: list[Point] = []
     append = points.append
-    plain = _PLAIN_FIELD
-    int32, int64 = DataType.Int32, DataType.Int64
+    plain, signed_wide = PLAIN_FIELD, SIGNED_WIDE
     try:
         for m in message.metrics:
             alias: int | None = m.alias
@@ -245,11 +225,8 @@ def decode_points(data: bytes, datatypes: Mapping[int, DataType] | None = None) 
             # only default-looking values need the slower WhichOneof/is_null check.
             if not value:
                 value = metric_value(m, to_datatype(datatype))
-            elif datatype == int32:
-                if value >= _SIGN_32:
-                    value -= _WRAP_32
-            elif datatype == int64 and value >= _SIGN_64:
-                value -= _WRAP_64
+            elif datatype in signed_wide:
+                value = signed(value, datatype)
             stamp: int | None = m.timestamp
             if not stamp and not m.HasField("timestamp"):
                 stamp = default_ts

@@ -96,6 +96,16 @@ _PACKED_ARRAYS: dict[DataType, str] = {
     DataType.DateTimeArray: "q",
 }
 ARRAY_TYPES = frozenset({*_PACKED_ARRAYS, DataType.BooleanArray, DataType.StringArray})
+VALUE_FIELD: dict[DataType, str] = {
+    **{t: "long_value" if bits == 64 else "int_value" for t, (bits, _) in INTEGER_RANGES.items()},
+    DataType.Float: "float_value",
+    DataType.Double: "double_value",
+    DataType.Boolean: "boolean_value",
+    DataType.DateTime: "long_value",
+    **dict.fromkeys(STRING_TYPES, "string_value"),
+    **dict.fromkeys(BYTES_TYPES | ARRAY_TYPES, "bytes_value"),
+}
+"""The ``value`` oneof field each value datatype travels in (encoders write this one)."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

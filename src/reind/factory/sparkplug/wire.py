@@ -17,6 +17,7 @@ from reind.factory.sparkplug.datatypes import (
     BYTES_TYPES,
     INTEGER_RANGES,
     STRING_TYPES,
+    VALUE_FIELD,
     DataType,
     datetime_to_ms,
     int_from_wire,
@@ -28,15 +29,7 @@ from reind.factory.sparkplug.datatypes import (
 )
 from reind.factory.sparkplug.errors import SparkplugDecodeError, SparkplugError
 
-_FIELD: dict[DataType, str] = {
-    DataType.Float: "float_value",
-    DataType.Double: "double_value",
-    DataType.Boolean: "boolean_value",
-    DataType.DateTime: "long_value",
-    **dict.fromkeys(STRING_TYPES, "string_value"),
-    **dict.fromkeys(BYTES_TYPES | ARRAY_TYPES, "bytes_value"),
-}
-_INT_FIELDS = frozenset({"int_value", "long_value"})
+_INT_FIELDS = frozenset({"int_value", "long_value"})  # either is read for any integer
 _UNSUPPORTED_FIELDS = {
     "dataset_value": DataType.DataSet,
     "template_value": DataType.Template,
@@ -59,7 +52,7 @@ def value_from_wire(which: str, raw: Any, datatype: DataType) -> object:
         if which not in _INT_FIELDS:
             raise _mismatch(which, datatype)
         return int_from_wire(raw, datatype)
-    expected = _FIELD.get(datatype)
+    expected = VALUE_FIELD.get(datatype)
     if expected is None:
         if datatype in (DataType.DataSet, DataType.Template):
             raise unsupported(datatype)
@@ -101,14 +94,11 @@ def set_value(target: Any, datatype: DataType, value: object) -> None:
     """
     if datatype in INTEGER_RANGES:
         wire = int_to_wire(value, datatype)  # type: ignore[arg-type]
-        if INTEGER_RANGES[datatype][0] == 64:
-            target.long_value = wire
-        else:
-            target.int_value = wire
+        setattr(target, VALUE_FIELD[datatype], wire)
     elif datatype in (DataType.Float, DataType.Double):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise SparkplugError(f"{value!r} is not a {datatype.name}")
-        setattr(target, _FIELD[datatype], float(value))
+        setattr(target, VALUE_FIELD[datatype], float(value))
     elif datatype is DataType.Boolean:
         if not isinstance(value, bool):
             raise SparkplugError(f"{value!r} is not a Boolean")

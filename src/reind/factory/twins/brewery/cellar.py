@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from reind.factory.control.pid import PIDLoop, Tuning
-from reind.factory.twins.beer import EXTRACT_PER_POINT, FERMENTATION_HEAT, BeerBatch
+from reind.factory.twins.brewery.beer import EXTRACT_PER_POINT, FERMENTATION_HEAT, BeerBatch
 
 DAY = 86400.0
 GLYCOL_NORMAL = -4.0

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 from reind.factory.control.packml import PackMLState
 from reind.factory.twins.thermal import BatterLoad
-from reind.factory.twins.waffle_quality import Waffle, browning_rate
-from reind.factory.twins.waffle_recipe import (
+from reind.factory.twins.waffle.quality import Waffle, browning_rate
+from reind.factory.twins.waffle.recipe import (
     BATTER_DENSITY,
     BATTER_WATER_TO_DRIVE_OFF,
     MOULD_VOLUME_ML,
 )
 
 if TYPE_CHECKING:
-    from reind.factory.twins.waffle import WaffleMachine
+    from reind.factory.twins.waffle.machine import WaffleMachine
 
 S = PackMLState
 DOSING_TIME = 3.0  # s the doser needs

@@ -23,18 +23,18 @@ from reind.factory.control.batch import BatchRecord
 from reind.factory.control.packml import PackMLCommand, PackMLMachine, PackMLState
 from reind.factory.control.recipe import Adjustment, ControlRecipe
 from reind.factory.twins.base import FaultSpec, Twin
-from reind.factory.twins.beer import BeerBatch
-from reind.factory.twins.bottling import LABEL_REEL, BottlingLine, MachineStatus
-from reind.factory.twins.brewery_recipe import (
+from reind.factory.twins.brewery.beer import BeerBatch
+from reind.factory.twins.brewery.bottling import LABEL_REEL, BottlingLine, MachineStatus
+from reind.factory.twins.brewery.brewhouse import Brewhouse
+from reind.factory.twins.brewery.cellar import DAY, BrightTank, FermentationTank, GlycolChiller
+from reind.factory.twins.brewery.recipe import (
     BOTTLING_PHASES,
     BREWHOUSE_PHASES,
     BRIGHT_PHASES,
     CELLAR_PHASES,
     beer_masters,
 )
-from reind.factory.twins.brewery_tags import add_brewery_tags, refresh_brewery_tags
-from reind.factory.twins.brewhouse import Brewhouse
-from reind.factory.twins.cellar import DAY, BrightTank, FermentationTank, GlycolChiller
+from reind.factory.twins.brewery.tags import add_brewery_tags, refresh_brewery_tags
 from reind.factory.twins.clock import SimulatedClock
 
 logger = logging.getLogger(__name__)

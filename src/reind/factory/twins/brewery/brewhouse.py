@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reind.factory.control.pid import PIDLoop, Tuning
-from reind.factory.twins.beer import BeerBatch, bitterness, original_gravity
+from reind.factory.twins.brewery.beer import BeerBatch, bitterness, original_gravity
 from reind.factory.twins.thermal import HeatedPlate
 
 MASH_TUNING = Tuning(kp=60.0, ki=0.005, kd=0.0)

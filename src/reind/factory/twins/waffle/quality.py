@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from reind.factory.twins.thermal import BatterLoad
-from reind.factory.twins.waffle_recipe import (
+from reind.factory.twins.waffle.recipe import (
     BROWNING_GOOD,
     BROWNING_REFERENCE_C,
     BROWNING_SPAN_C,

@@ -26,15 +26,15 @@ from reind.factory.twins.base import FaultSpec, Twin
 from reind.factory.twins.clock import SimulatedClock
 from reind.factory.twins.tags import Tag
 from reind.factory.twins.thermal import HeatedPlate
-from reind.factory.twins.waffle_quality import Waffle
-from reind.factory.twins.waffle_recipe import (
+from reind.factory.twins.waffle.quality import Waffle
+from reind.factory.twins.waffle.recipe import (
     PLATE_RAMP,
     PLATE_TUNING,
     TANK_CAPACITY_L,
     egg_waffle_master,
 )
-from reind.factory.twins.waffle_stations import Stations
-from reind.factory.twins.waffle_tags import add_waffle_tags, refresh_waffle_tags
+from reind.factory.twins.waffle.stations import Stations
+from reind.factory.twins.waffle.tags import add_waffle_tags, refresh_waffle_tags
 
 logger = logging.getLogger(__name__)
 

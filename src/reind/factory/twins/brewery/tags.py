@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reind.factory.twins.bottling import BUFFER_CAPACITY
+from reind.factory.twins.brewery.bottling import BUFFER_CAPACITY
 from reind.factory.twins.tags import Tag, TagKind, TagRole
 
 if TYPE_CHECKING:
-    from reind.factory.twins.brewery import BeerLine
+    from reind.factory.twins.brewery.line import BeerLine
 
 D, N, B, T = TagKind.DOUBLE, TagKind.INT, TagKind.BOOL, TagKind.STRING
 SENSOR, COUNTER, ALARM, STATE = TagRole.SENSOR, TagRole.COUNTER, TagRole.ALARM, TagRole.STATE

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from reind.factory.control.packml import PackMLCommand, PackMLState
+from reind.factory.evaluation.replay import record, series_prefix
 from reind.factory.kpi.anomaly import AnomalyDetector, Watch
-from reind.factory.kpi.replay import record, series_prefix
 from reind.factory.twins.base import Twin
 from reind.factory.twins.brewery import BeerLine
 from reind.factory.twins.clock import SimulatedClock

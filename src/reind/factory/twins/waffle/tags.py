@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from reind.factory.control.packml import PackMLState
 from reind.factory.twins.tags import Tag, TagKind, TagRole
-from reind.factory.twins.waffle_quality import DEFECT_LABELS, DEFECTS
+from reind.factory.twins.waffle.quality import DEFECT_LABELS, DEFECTS
 
 if TYPE_CHECKING:
-    from reind.factory.twins.waffle import WaffleMachine
+    from reind.factory.twins.waffle.machine import WaffleMachine
 
 D, N, B = TagKind.DOUBLE, TagKind.INT, TagKind.BOOL
 SENSOR, COUNTER, ALARM = TagRole.SENSOR, TagRole.COUNTER, TagRole.ALARM
