@@ -34,13 +34,13 @@ def duck() -> Iterator[TelemetryStore]:
 def start_gateway(
     broker: MosquittoBroker, store: TelemetryStore, protocol: int = 5, **extra: object
 ) -> Gateway:
+    settings: dict[str, object] = {"client_id": f"gw-{protocol}", **extra}
     config = GatewayConfig(
         broker_url=broker.url,
-        client_id=f"gw-{protocol}",
         protocol=5 if protocol == 5 else 3,
         batch_points=500,
         batch_seconds=0.05,
-        **extra,  # type: ignore[arg-type]
+        **settings,  # type: ignore[arg-type]
     )
     gateway = Gateway(config, store)
     gateway.start()
@@ -164,3 +164,67 @@ def test_every_point_is_stored_exactly_once_across_broker_crashes(
     finally:
         edge.close()
         gateway.stop()
+
+
+def retained_state(broker: MosquittoBroker, topic: str) -> dict[str, object]:
+    """The retained STATE as a fresh subscriber sees it (plain paho, not the gateway's code)."""
+    import json
+    import threading
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    got: list[bytes] = []
+    arrived = threading.Event()
+
+    def on_message(_c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
+        got.append(bytes(message.payload))
+        arrived.set()
+
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="state-reader")
+    client.on_message = on_message
+    client.connect("127.0.0.1", broker.port)
+    client.subscribe(topic, qos=1)
+    client.loop_start()
+    try:
+        assert arrived.wait(10), f"no retained message on {topic}"
+    finally:
+        client.loop_stop()
+        client.disconnect()
+    state: dict[str, object] = json.loads(got[-1])
+    return state
+
+
+@pytest.mark.parametrize("protocol", [3, 5])
+def test_retained_state_is_offline_after_a_clean_stop(
+    mosquitto: MosquittoBroker, duck: TelemetryStore, protocol: int
+) -> None:
+    # tck-id-operational-behavior-host-application-termination: a host that leaves on
+    # purpose publishes STATE offline and must not answer its own offline with online
+    gateway = start_gateway(mosquitto, duck, protocol=protocol)
+    assert retained_state(mosquitto, gateway.state_topic)["online"] is True
+    gateway.stop()
+    assert retained_state(mosquitto, gateway.state_topic)["online"] is False
+
+
+@pytest.mark.parametrize("protocol", [3, 5])
+def test_a_stopped_gateway_under_another_client_id_keeps_no_share_of_the_data(
+    mosquitto: MosquittoBroker, duck: TelemetryStore, protocol: int
+) -> None:
+    # Sparkplug 3.0 tck-id-principles-persistence-clean-session-311 / -50: a primary host
+    # connects with a clean session, so a gateway that once ran under another client id
+    # is no longer a member of the share group and cannot take births or data
+    old = start_gateway(mosquitto, duck, protocol=protocol, client_id=f"gw-old-{protocol}")
+    old.stop()
+    new = start_gateway(mosquitto, duck, protocol=protocol, client_id=f"gw-new-{protocol}")
+    node = SimulatedEdgeNode("plant", f"fryer{protocol}", devices=1, metrics=4)
+    edge = EdgePublisher(mosquitto.port, [node])
+    try:
+        for i in range(50):
+            edge.publish(*node.data(0, BASE_MS + i, [float(i)] * 4))
+        edge.flush()
+        assert wait_until(lambda: sum(map(len, data_points(duck, node).values())) == 200)
+        assert duck.dead_letters() == []
+    finally:
+        edge.close()
+        new.stop()

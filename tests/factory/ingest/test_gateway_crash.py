@@ -47,6 +47,7 @@ def gateway(broker: MosquittoBroker, store: Path, port: int) -> subprocess.Popen
         sys.executable, "-m", "reind.factory.ingest", "--broker", broker.url,
         "--store", f"duckdb:{store}", "--client-id", "crash-gw", "--metrics-port", str(port),
         "--batch-points", "3000", "--batch-seconds", "0.3", "--share-group", "",
+        "--persistent-session",  # the restart resumes the session the broker queued into
     ]  # fmt: skip
     started_ms = time.time_ns() // 1_000_000
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -70,7 +70,7 @@ def test_acknowledged_messages_are_not_redelivered_to_the_next_gateway(
     config = GatewayConfig(
         broker_url=mosquitto.url, store_url=f"duckdb:{tmp_path / 'a.duckdb'}",
         client_id="ack-gw", protocol=5 if protocol == 5 else 3, share_group=None,
-        batch_points=200, batch_seconds=0.05,
+        batch_points=200, batch_seconds=0.05, persistent_session=True,
     )  # fmt: skip
     first = Gateway(config)  # no store given: it lives in a writer process
     first.start()

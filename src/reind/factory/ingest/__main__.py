@@ -20,6 +20,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-points", type=int, default=20_000)
     parser.add_argument("--batch-seconds", type=float, default=0.25)
     parser.add_argument("--metrics-port", type=int, default=None)
+    parser.add_argument(
+        "--persistent-session",
+        action="store_true",
+        help="keep the MQTT session across restarts under a fixed --client-id "
+        "(QoS 1 queued meanwhile; not Sparkplug 3.0 conformant)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     run_gateway(
@@ -32,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
             batch_points=args.batch_points,
             batch_seconds=args.batch_seconds,
             metrics_port=args.metrics_port,
+            persistent_session=args.persistent_session,
         )
     )
 

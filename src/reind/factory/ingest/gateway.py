@@ -76,6 +76,12 @@ class GatewayConfig:
     """How much nicer the writer process runs than the receive path (alarms first)."""
     metrics_port: int | None = None
     keepalive: int = 30
+    persistent_session: bool = False
+    """Off (Sparkplug 3.0: a primary host connects with a clean session and a Session Expiry
+    of 0), so a gateway's share of ``$share/...`` ends with its connection and no stale
+    client id keeps taking data. On, the broker keeps the session for
+    ``session_expiry_seconds`` under a fixed client id and queues QoS 1 messages while the
+    gateway restarts (not Sparkplug-conformant; docs/decisions/0022)."""
     session_expiry_seconds: int = 7 * 24 * 3600
     host_id: str | None = None
     """Sparkplug host id for the STATE topic; the client id when not set."""
@@ -164,6 +170,9 @@ class Gateway:
         self._pending = _Pending()
         self._cond = threading.Condition()
         self._stopping = threading.Event()
+        # set before the offline STATE goes out, so the gateway never answers its own
+        # offline (received back through spBv1.0/#) with online while leaving
+        self._leaving = threading.Event()
         self._generation = 0
         self._connected = threading.Event()
         self._client = self._make_client()
@@ -175,7 +184,7 @@ class Gateway:
         client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=self.config.client_id,
-            clean_session=None if v5 else False,
+            clean_session=None if v5 else not self.config.persistent_session,
             protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
             manual_ack=True,
         )
@@ -207,6 +216,8 @@ class Gateway:
 
     def _on_subscribe(self, client: mqtt.Client, *_args: Any) -> None:
         # online only once subscribed, so edge nodes waiting for us birth into our session
+        if self._leaving.is_set():
+            return
         client.publish(self.state_topic, state_payload(True, self._state_ts), 1, True)
         offline_since, self._offline_since = self._offline_since, None
         if offline_since is not None:  # record the outage as a point of the host's own series
@@ -283,7 +294,7 @@ class Gateway:
             node = f"{request.group_id}/{request.edge_node_id}"
             logger.info("asking %s to rebirth: %s", node, request.reason)
             client.publish(request.topic.text, request.payload(now), 0, False)
-        if outcome.republish_state:
+        if outcome.republish_state and not self._leaving.is_set():
             client.publish(self.state_topic, state_payload(True, self._state_ts), 1, True)
 
     def _enqueue(
@@ -424,11 +435,14 @@ class Gateway:
         host, port = broker_address(self.config.broker_url)
         if self.config.protocol == 5:
             properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-            properties.SessionExpiryInterval = self.config.session_expiry_seconds
+            persistent = self.config.persistent_session
+            properties.SessionExpiryInterval = (
+                self.config.session_expiry_seconds if persistent else 0
+            )
             if self.config.receive_maximum is not None:
                 properties.ReceiveMaximum = self.config.receive_maximum
             self._client.connect_async(
-                host, port, self.config.keepalive, clean_start=False, properties=properties
+                host, port, self.config.keepalive, clean_start=not persistent, properties=properties
             )
         else:
             self._client.connect_async(host, port, self.config.keepalive)
@@ -440,6 +454,7 @@ class Gateway:
 
     def stop(self) -> None:
         """Stop receiving, commit and acknowledge what is pending, disconnect."""
+        self._leaving.set()
         if self._connected.is_set():
             # tck-id-operational-behavior-host-application-termination: offline before leaving
             self._client.publish(self.state_topic, state_payload(False, self._state_ts), 1, True)
