@@ -51,6 +51,7 @@ from reind.programme.enterprises import EnterpriseProfile, Incorporation, Indust
 from reind.programme.registry import register_enterprise
 from reind.programme.store import ApplicationRow
 from reind.programme.store_desk import EnquiryRow
+from reind.schemes.catalogue import default_engine
 
 TARGET_READS = 1000.0
 TARGET_WRITES = 300.0
@@ -93,7 +94,9 @@ def seed(url: str) -> Seed:
             for i in range(SEED_ENTERPRISES)
         ]
         applications = [
-            create_application(session, _draft(enterprises[i % SEED_ENTERPRISES]), SYSTEM).id
+            create_application(
+                session, _draft(enterprises[i % SEED_ENTERPRISES]), SYSTEM, engine=default_engine()
+            ).id
             for i in range(SEED_APPLICATIONS)
         ]
     database.dispose()

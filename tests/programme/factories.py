@@ -28,6 +28,7 @@ from reind.programme.registry import register_enterprise
 from reind.programme.store import ApplicationRow, EnterpriseRow
 from reind.programme.store_committee import MeetingRow
 from reind.programme.transitions import screen_application, transition_application
+from reind.schemes.catalogue import default_engine
 
 OFFICER = Actor("officer-chan", Role.OFFICER)
 SECOND_OFFICER = Actor("officer-lee", Role.OFFICER)
@@ -97,7 +98,9 @@ def rfs_application(
     """An RFS application walked to ``state`` (draft, submitted, screening, assessment,
     vetting_committee)."""
     company = company or enterprise(session)
-    app = create_application(session, rfs_draft(company, machinery=machinery), OFFICER)
+    app = create_application(
+        session, rfs_draft(company, machinery=machinery), OFFICER, engine=default_engine()
+    )
     steps = {
         "submitted": ["submit"],
         "screening": ["submit", "start_screening"],
@@ -112,7 +115,7 @@ def rfs_application(
     }
     for action in steps.get(state, []):
         if action == "screen":
-            screen_application(session, app.id, OFFICER)
+            screen_application(session, app.id, OFFICER, engine=default_engine())
         else:
             transition_application(session, app.id, action, OFFICER, received=received)
     assert app.state == state, (app.state, state)
@@ -122,7 +125,12 @@ def rfs_application(
 def meeting(session: Session, application_ids: list[str], held_on: date = RECEIVED) -> MeetingRow:
     """A committee meeting with these applications on its agenda and one member, ``member-1``."""
     committee = create_committee(
-        session, "rfs", "New Industrialisation Vetting Committee", "新型工業化審核委員會", OFFICER
+        session,
+        "rfs",
+        "New Industrialisation Vetting Committee",
+        "新型工業化審核委員會",
+        OFFICER,
+        engine=default_engine(),
     )
     appoint_member(
         session,
@@ -158,6 +166,7 @@ def funded_rfs_project(
         reasons_zh="智能生產線，效益明確。",
         decided_on=date(2024, 4, 1),
         grant=grant,
+        engine=default_engine(),
     )
     committed = grant or HKD(Decimal(machinery) / 3).times(1, "down")
     sign_agreement(
@@ -168,6 +177,7 @@ def funded_rfs_project(
         signed_on=date(2024, 5, 1),
         starts_on=date(2024, 6, 1),
         ends_on=date(2026, 5, 31),
+        engine=default_engine(),
     )
     transition_application(session, app.id, "start_project", OFFICER)
     if completed:

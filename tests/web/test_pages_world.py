@@ -1,6 +1,6 @@
 """The demo portfolio the page tests run on, and the helpers they share.
 
-``demo_template`` builds the demo (``reind.web.demo_users``) once per test
+``demo_template`` builds the demo (``reind.demo.users``) once per test
 module on a migrated SQLite copy; each test gets its own copy of that file,
 so tests can change what they like. ``Browser`` is a TestClient that signs
 in through the sign-in form and reads the CSRF token the pages carry.
@@ -18,9 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response  # what Starlette's TestClient speaks
 
+from reind.bootstrap import Platform
 from reind.core.db import Database
+from reind.demo.users import DemoPortfolio, create_demo_portfolio
+from reind.factory.ingest.store import TelemetryStore
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
-from reind.web.demo_users import DemoPortfolio, create_demo_portfolio
 from tests.web.world import FAST_HASHER
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -37,9 +40,15 @@ class Demo:
         """The id of demo application ``reference`` (e.g. "RFS-DEMO-0002")."""
         return self.portfolio.applications[reference]
 
-    def browser(self, who: str | None = None) -> Browser:
+    def browser(self, who: str | None = None, telemetry: TelemetryStore | None = None) -> Browser:
         """A client, signed in as demo user ``who`` (e.g. "officer") when given."""
-        client = Browser(create_app(self.db, secure_cookies=False, password_hasher=FAST_HASHER))
+        client = Browser(
+            create_app(
+                Platform(self.db, default_engine(), telemetry=telemetry),
+                secure_cookies=False,
+                password_hasher=FAST_HASHER,
+            )
+        )
         if who is not None:
             user = self.portfolio.user(who)
             answer = client.post("/sign-in", data={"email": user.email, "password": user.password})
@@ -81,7 +90,7 @@ def demo_template(
     shutil.copy(request.getfixturevalue("sqlite_template"), path)
     database = Database(f"sqlite:///{path}")
     with database.unit_of_work() as session:
-        portfolio = create_demo_portfolio(session, hasher=FAST_HASHER)
+        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
     database.dispose()
     return path, portfolio
 
@@ -105,7 +114,7 @@ def text_of(answer: Response) -> str:
 
 def test_the_demo_is_made_once_and_found_again(demo: Demo) -> None:
     with demo.db.unit_of_work() as session:
-        again = create_demo_portfolio(session, hasher=FAST_HASHER)
+        again = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
     assert not again.created
     assert again.applications == demo.portfolio.applications
     assert again.claim_id == demo.portfolio.claim_id and again.meeting_id

@@ -41,7 +41,6 @@ from reind.programme.uow import flush
 from reind.programme.workflow import workflow_for
 from reind.rules.engine import Engine
 from reind.rules.parameters import Parameter
-from reind.schemes.catalogue import default_engine
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 """Largest supporting document accepted (20 MiB)."""
@@ -174,7 +173,7 @@ def prepare_application(
     actor: Actor,
     *,
     idempotency_key: str | None = None,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> NewApplication:
     """Every check of a new draft that needs no database, and the values to store.
@@ -182,7 +181,6 @@ def prepare_application(
     The caller still checks that the enterprise exists (``NotFoundError``
     first) and that the idempotency key is new.
     """
-    engine = engine or default_engine()
     scheme = engine.scheme(draft.scheme)
     if actor.role is Role.APPLICANT and actor.enterprise_id != draft.enterprise_id:
         raise ForbiddenError("an applicant may only apply for its own enterprise")
@@ -227,11 +225,10 @@ def create_application(
     actor: Actor,
     *,
     idempotency_key: str | None = None,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> ApplicationRow:
     """Create a draft application; a retry with the same key returns the first one."""
-    engine = engine or default_engine()
     if idempotency_key is not None:
         earlier = _by_key(session, idempotency_key, draft.fingerprint())
         if earlier is not None:
@@ -344,7 +341,7 @@ def add_cost_line(
     application_id: str,
     line: CostLine,
     actor: Actor,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> CostLineRow:
     """Add a budget line to a draft (or returned) application."""
@@ -352,7 +349,7 @@ def add_cost_line(
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
         raise ConflictError(f"cost lines can only change on a draft, not when {app.state}")
-    _check_line(engine or default_engine(), app.scheme, line, app.received or hk_today(clock))
+    _check_line(engine, app.scheme, line, app.received or hk_today(clock))
     row = _line_row(app.id, line)
     session.add(row)
     app.version  # noqa: B018 - touch the aggregate so its version is checked below

@@ -37,14 +37,18 @@ from reind.programme.store_money import LedgerRow
 from reind.programme.transitions import ledger_columns
 from reind.programme.uow import flush
 from reind.programme.workflow import workflow_for
-from reind.schemes.catalogue import default_engine
+from reind.rules.engine import Engine
 
 
 def import_applications(
-    session: Session, rows: list[dict[str, str]], actor: Actor, source: str = "applications"
+    session: Session,
+    rows: list[dict[str, str]],
+    actor: Actor,
+    source: str = "applications",
+    *,
+    engine: Engine,
 ) -> ImportReport:
     """Validate then write historical applications (and their enterprises and ledgers)."""
-    engine = default_engine()
     check = RowCheck()
     check.problems += missing_columns("applications", rows)
     parsed = []

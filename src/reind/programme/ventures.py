@@ -39,7 +39,6 @@ from reind.programme.store_desk import (
 )
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 
 T = TypeVar("T")
 
@@ -83,7 +82,7 @@ def record_deal(
     government: Money,
     partner: Money,
     actor: Actor,
-    engine: Engine | None = None,
+    engine: Engine,
 ) -> DealRow:
     """Record a co-investment, refusing one that breaks the 1:2 ratio or a cap."""
     _staff(actor)
@@ -91,7 +90,6 @@ def record_deal(
         raise NotFoundError(f"no co-investment partner {partner_id}")
     if government.cents <= 0 or partner.cents <= 0:
         raise InvalidInputError("both the Government and the partner must invest")
-    engine = engine or default_engine()
     ratio = _itvf(engine, "matching_ratio", invested_on, Fraction)
     deal_cap = _itvf(engine, "deal_cap", invested_on, Money)
     investee_cap = _itvf(engine, "investee_cap", invested_on, Money)

@@ -51,6 +51,7 @@ from reind.programme.store_accounts import UserRow
 from reind.programme.store_committee import AgendaItemRow, MeetingRow
 from reind.programme.store_money import ClaimRow
 from reind.programme.transitions import screen_application, transition_application
+from reind.rules.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +176,11 @@ def _find(session: Session) -> DemoPortfolio | None:
 
 
 def create_demo_portfolio(
-    session: Session, *, hasher: PasswordHasher | None = None, today: date | None = None
+    session: Session,
+    *,
+    engine: Engine,
+    hasher: PasswordHasher | None = None,
+    today: date | None = None,
 ) -> DemoPortfolio:
     """Make the demo users and portfolio in ``session`` (the caller commits), once."""
     existing = _find(session)
@@ -202,7 +207,7 @@ def create_demo_portfolio(
             hasher=hasher,
         )
         actors[user.key] = actor_of(row)
-    _cases(session, made, companies, actors, today)
+    _cases(session, made, companies, actors, today, engine)
     logger.info("demo portfolio created: %d users, %d cases", len(DEMO_USERS), 4)
     return made
 
@@ -213,6 +218,7 @@ def _cases(
     companies: dict[str, EnterpriseRow],
     actors: dict[str, Actor],
     today: date,
+    engine: Engine,
 ) -> None:
     officer, approver = actors["officer"], actors["approver"]
     received = today - timedelta(days=60)
@@ -224,17 +230,22 @@ def _cases(
     ]
     for reference, company, who, title, machinery in specs:
         draft = _draft(companies[company].id, reference, title, machinery)
-        app = create_application(session, draft, actors[who])
+        app = create_application(session, draft, actors[who], engine=engine)
         made.applications[reference] = app.id
         transition_application(session, app.id, "submit", actors[who], received=received)
         transition_application(session, app.id, "start_screening", officer)
         if reference == "RFS-DEMO-0001":
             continue
-        screen_application(session, app.id, officer)
+        screen_application(session, app.id, officer, engine=engine)
         transition_application(session, app.id, "pass_screening", officer)
         transition_application(session, app.id, "refer_to_committee", officer)
     committee = create_committee(
-        session, "rfs", "RFS Vetting Committee", "再工業化資助計劃審核委員會", officer
+        session,
+        "rfs",
+        "RFS Vetting Committee",
+        "再工業化資助計劃審核委員會",
+        officer,
+        engine=engine,
     )
     members = {}
     for key in ("member", "member.lam"):
@@ -264,8 +275,9 @@ def _cases(
         reasons_en="A smart line that meets every criterion.",
         reasons_zh="智能生產線符合所有準則。",
         decided_on=today - timedelta(days=30),
+        engine=engine,
     )
-    _fund(session, made, actors, funded, today)
+    _fund(session, made, actors, funded, today, engine)
     agenda = [made.applications["RFS-DEMO-0002"], made.applications["RFS-DEMO-0003"]]
     meeting: MeetingRow = schedule_meeting(session, committee.id, today, agenda, officer)
     made.meeting_id = meeting.id
@@ -279,7 +291,12 @@ def _cases(
 
 
 def _fund(
-    session: Session, made: DemoPortfolio, actors: dict[str, Actor], app_id: str, today: date
+    session: Session,
+    made: DemoPortfolio,
+    actors: dict[str, Actor],
+    app_id: str,
+    today: date,
+    engine: Engine,
 ) -> None:
     officer = actors["officer"]
     grant = Money.of("2000000")
@@ -295,11 +312,17 @@ def _fund(
             ("Line installed", today - timedelta(days=10)),
             ("Line in production", today + timedelta(days=90)),
         ),
+        engine=engine,
     )
     transition_application(session, app_id, "start_project", officer)
     transition_application(session, app_id, "complete", officer)
     claim = submit_claim(
-        session, app_id, Money.of("1500000"), actors["applicant"], submitted_on=today
+        session,
+        app_id,
+        Money.of("1500000"),
+        actors["applicant"],
+        submitted_on=today,
+        engine=engine,
     )
     approve_claim_as_officer(session, claim.id, officer)
     made.claim_id = claim.id
