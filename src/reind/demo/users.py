@@ -15,7 +15,8 @@ production would write):
 The passwords are for the demo and tests only: anyone reading this file
 knows them. ``reind demo`` prints them; a real deployment adds its users
 with ``reind user add``. Calling it again on a database that already has
-the demo finds what is there and changes nothing.
+the demo finds what is there and changes nothing, however much the demo was
+used since (more claims, more agendas).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from reind.programme.enterprises import EnterpriseProfile, Incorporation, Indust
 from reind.programme.registry import find_enterprise, register_enterprise
 from reind.programme.store import ApplicationRow, EnterpriseRow
 from reind.programme.store_accounts import UserRow
+from reind.programme.store_audit import AuditEventRow
 from reind.programme.store_committee import AgendaItemRow, MeetingRow
 from reind.programme.store_money import ClaimRow
 from reind.programme.transitions import screen_application, transition_application
@@ -159,17 +161,27 @@ def _find(session: Session) -> DemoPortfolio | None:
             select(ApplicationRow).where(ApplicationRow.reference.like("RFS-DEMO-%"))
         ).scalars():
             found.applications[app.reference] = app.id
-        meeting = session.execute(
-            select(AgendaItemRow.meeting_id).where(
-                AgendaItemRow.application_id == found.applications.get("RFS-DEMO-0002", "")
-            )
-        ).scalar_one_or_none()
+        # People use the demo: the case may sit on later agendas and the project carry more
+        # claims. The demo's own are the first: the earliest agenda entry, the first claim in
+        # the audit log.
+        meeting = session.scalar(
+            select(AgendaItemRow.meeting_id)
+            .where(AgendaItemRow.application_id == found.applications.get("RFS-DEMO-0002", ""))
+            .order_by(AgendaItemRow.id)
+            .limit(1)
+        )
         found.meeting_id = meeting or ""
-        claim = session.execute(
-            select(ClaimRow.id).where(
-                ClaimRow.application_id == found.applications.get("RFS-DEMO-0004", "")
+        claim = session.scalar(
+            select(ClaimRow.id)
+            .join(AuditEventRow, AuditEventRow.subject_id == ClaimRow.id)
+            .where(
+                ClaimRow.application_id == found.applications.get("RFS-DEMO-0004", ""),
+                AuditEventRow.subject_type == "claim",
+                AuditEventRow.kind == "money.claimed",
             )
-        ).scalar_one_or_none()
+            .order_by(AuditEventRow.seq)
+            .limit(1)
+        )
         found.claim_id = claim or ""
         return found
     return None
