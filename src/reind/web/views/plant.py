@@ -84,7 +84,7 @@ SHOWN_KPIS = ("oee", "availability", "effectiveness", "quality_ratio", "throughp
 
 def _kpis(request: Request, line: LineSpec) -> list[Kpi]:
     """Today's ISO 22400 KPIs (Hong Kong day so far) from the hour rollups."""
-    store = getattr(request.app.state, "telemetry", None)
+    store = platform_of(request.app).telemetry
     if store is None or not line.kpi_units:
         return []
     units = [
