@@ -53,6 +53,7 @@ from reind.programme.audit.chain import ChainReport, verify_chain
 from reind.programme.desk.store import EnquiryRow
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import register_enterprise
+from reind.schemes.catalogue import default_engine
 
 TARGET_READS = 1000.0
 TARGET_WRITES = 300.0
@@ -95,7 +96,9 @@ def seed(url: str) -> Seed:
             for i in range(SEED_ENTERPRISES)
         ]
         applications = [
-            create_application(session, _draft(enterprises[i % SEED_ENTERPRISES]), SYSTEM).id
+            create_application(
+                session, _draft(enterprises[i % SEED_ENTERPRISES]), SYSTEM, engine=default_engine()
+            ).id
             for i in range(SEED_APPLICATIONS)
         ]
     database.dispose()

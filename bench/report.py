@@ -161,7 +161,7 @@ def main() -> None:
         with database.unit_of_work() as session:
             clock = SimClock(hk_moment(date(2017, 6, 1)))
             rng = random.Random(1)
-            rfs.generate(session, random.Random(rng.random()), clock, 10_000_001)
+            rfs.generate(session, random.Random(rng.random()), clock, engine, 10_000_001)
             ventures.generate_itvf(session, random.Random(rng.random()), clock, engine)
             research.generate_tax(session, random.Random(rng.random()), clock, engine)
             research.generate_itf(session, random.Random(rng.random()), clock, engine)

@@ -17,6 +17,8 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from reind.bootstrap import build_platform
+from reind.settings import Settings
 from reind.web.app import create_app
 from tests.fixtures.servers import free_port, wait_for_port
 
@@ -63,7 +65,7 @@ class LiveServer:
 @pytest.fixture
 def live_server() -> Iterator[LiveServer]:
     """The web app on a free port for one test."""
-    with LiveServer(create_app()) as server:
+    with LiveServer(create_app(build_platform(Settings()))) as server:
         yield server
 
 

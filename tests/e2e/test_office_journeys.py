@@ -1,7 +1,7 @@
 """Programme-office journeys in Debian's Chromium, one per role, against a live server.
 
 The server runs the real app on a SQLite database holding the demo portfolio
-(``reind.web.demo_users``): each journey works on its own demo case, so they
+(``reind.demo.users``): each journey works on its own demo case, so they
 share one server. Each saves a screenshot under ``var/screenshots/``.
 """
 
@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
+from reind.bootstrap import Platform
 from reind.core.db import Database
+from reind.demo.users import DemoPortfolio, create_demo_portfolio
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
-from reind.web.demo_users import DemoPortfolio, create_demo_portfolio
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.web.world import FAST_HASHER
 
@@ -45,8 +47,10 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     database = Database(f"sqlite:///{path}")
     database.migrate()
     with database.unit_of_work() as session:
-        portfolio = create_demo_portfolio(session, hasher=FAST_HASHER)
-    app = create_app(database, secure_cookies=False, password_hasher=FAST_HASHER)
+        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
+    app = create_app(
+        Platform(database, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
+    )
     with LiveServer(app) as server:
         yield Office(server, portfolio)
     database.dispose()

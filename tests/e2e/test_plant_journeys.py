@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from reind.bootstrap import Platform
 from reind.core.db import Database
 from reind.factory.monitoring.events import AlarmState
 from reind.programme.accounts.users import add_user
 from reind.programme.actors import SYSTEM, Role
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.fixtures.servers import MosquittoBroker
@@ -38,8 +40,11 @@ def server(plant: RunningPlant, tmp_path: Path) -> Iterator[LiveServer]:
             session, SYSTEM, email=EMAIL, display_name="Kit Chan", role=Role.PLANT_ENGINEER,
             password=PASSWORD, hasher=FAST_HASHER,
         )  # fmt: skip
-    app = create_app(database, secure_cookies=False, password_hasher=FAST_HASHER)
-    app.state.plant = plant.link
+    app = create_app(
+        Platform(database, default_engine(), plant=plant.link),
+        secure_cookies=False,
+        password_hasher=FAST_HASHER,
+    )
     with LiveServer(app) as live:
         yield live
     database.dispose()

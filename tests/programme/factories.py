@@ -29,6 +29,7 @@ from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation
 from reind.programme.enterprises.registry import register_enterprise
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.agreements import sign_agreement
+from reind.schemes.catalogue import default_engine
 
 OFFICER = Actor("officer-chan", Role.OFFICER)
 SECOND_OFFICER = Actor("officer-lee", Role.OFFICER)
@@ -98,7 +99,9 @@ def rfs_application(
     """An RFS application walked to ``state`` (draft, submitted, screening, assessment,
     vetting_committee)."""
     company = company or enterprise(session)
-    app = create_application(session, rfs_draft(company, machinery=machinery), OFFICER)
+    app = create_application(
+        session, rfs_draft(company, machinery=machinery), OFFICER, engine=default_engine()
+    )
     steps = {
         "submitted": ["submit"],
         "screening": ["submit", "start_screening"],
@@ -113,7 +116,7 @@ def rfs_application(
     }
     for action in steps.get(state, []):
         if action == "screen":
-            screen_application(session, app.id, OFFICER)
+            screen_application(session, app.id, OFFICER, engine=default_engine())
         else:
             transition_application(session, app.id, action, OFFICER, received=received)
     assert app.state == state, (app.state, state)
@@ -123,7 +126,12 @@ def rfs_application(
 def meeting(session: Session, application_ids: list[str], held_on: date = RECEIVED) -> MeetingRow:
     """A committee meeting with these applications on its agenda and one member, ``member-1``."""
     committee = create_committee(
-        session, "rfs", "New Industrialisation Vetting Committee", "新型工業化審核委員會", OFFICER
+        session,
+        "rfs",
+        "New Industrialisation Vetting Committee",
+        "新型工業化審核委員會",
+        OFFICER,
+        engine=default_engine(),
     )
     appoint_member(
         session,
@@ -159,6 +167,7 @@ def funded_rfs_project(
         reasons_zh="智能生產線，效益明確。",
         decided_on=date(2024, 4, 1),
         grant=grant,
+        engine=default_engine(),
     )
     committed = grant or HKD(Decimal(machinery) / 3).times(1, "down")
     sign_agreement(
@@ -169,6 +178,7 @@ def funded_rfs_project(
         signed_on=date(2024, 5, 1),
         starts_on=date(2024, 6, 1),
         ends_on=date(2026, 5, 31),
+        engine=default_engine(),
     )
     transition_application(session, app.id, "start_project", OFFICER)
     if completed:

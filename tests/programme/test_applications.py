@@ -18,6 +18,7 @@ from reind.programme.applications.transitions import screen_application, transit
 from reind.programme.audit.chain import verify_chain
 from reind.rules.decision import Outcome
 from reind.rules.store import load_decision
+from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
     OFFICER,
     applicant_of,
@@ -31,21 +32,37 @@ def test_rent_is_refused_with_the_rules_reason(db: Database) -> None:
     with db.unit_of_work() as session:
         app = rfs_application(session)
         with pytest.raises(InvalidInputError, match="does not fund 'rent'.*Costs the scheme does"):
-            add_cost_line(session, app.id, CostLine("rent", "Factory rent", HKD("100000")), OFFICER)
+            add_cost_line(
+                session,
+                app.id,
+                CostLine("rent", "Factory rent", HKD("100000")),
+                OFFICER,
+                engine=default_engine(),
+            )
 
 
 def test_a_category_outside_the_eligible_list_is_refused(db: Database) -> None:
     with db.unit_of_work() as session:
         app = rfs_application(session)
         with pytest.raises(InvalidInputError, match="not among the eligible cost categories"):
-            add_cost_line(session, app.id, CostLine("yacht", "Yacht", HKD("1")), OFFICER)
+            add_cost_line(
+                session,
+                app.id,
+                CostLine("yacht", "Yacht", HKD("1")),
+                OFFICER,
+                engine=default_engine(),
+            )
 
 
 def test_staff_training_is_an_eligible_cost(db: Database) -> None:
     with db.unit_of_work() as session:
         app = rfs_application(session)
         line = add_cost_line(
-            session, app.id, CostLine("staff_training", "Operator course", HKD("80000")), OFFICER
+            session,
+            app.id,
+            CostLine("staff_training", "Operator course", HKD("80000")),
+            OFFICER,
+            engine=default_engine(),
         )
         assert line.amount_cents == 8_000_000
 
@@ -53,7 +70,7 @@ def test_staff_training_is_an_eligible_cost(db: Database) -> None:
 def test_screening_stores_the_decision_with_its_rules_version(db: Database) -> None:
     with db.unit_of_work() as session:
         app = rfs_application(session, state="screening", machinery="54000000")
-        decision = screen_application(session, app.id, OFFICER)
+        decision = screen_application(session, app.id, OFFICER, engine=default_engine())
         assert decision.outcome is Outcome.ELIGIBLE
         assert decision.amount == HKD("15000000")  # 1/3 of 54M is 18M, capped at 15M
         stored = load_decision(session, app.screening_decision_id or "")
@@ -100,8 +117,12 @@ def test_a_retried_submission_returns_the_first_application(db: Database) -> Non
     with db.unit_of_work() as session:
         company = enterprise(session)
         draft = rfs_draft(company)
-        first = create_application(session, draft, applicant_of(company), idempotency_key="k-1")
-        again = create_application(session, draft, applicant_of(company), idempotency_key="k-1")
+        first = create_application(
+            session, draft, applicant_of(company), idempotency_key="k-1", engine=default_engine()
+        )
+        again = create_application(
+            session, draft, applicant_of(company), idempotency_key="k-1", engine=default_engine()
+        )
         assert again.id == first.id
         count = session.execute(select(func.count()).select_from(ApplicationRow)).scalar_one()
         assert count == 1
@@ -110,10 +131,16 @@ def test_a_retried_submission_returns_the_first_application(db: Database) -> Non
 def test_reusing_an_idempotency_key_for_a_different_request_is_refused(db: Database) -> None:
     with db.unit_of_work() as session:
         company = enterprise(session)
-        create_application(session, rfs_draft(company), OFFICER, idempotency_key="k-2")
+        create_application(
+            session, rfs_draft(company), OFFICER, idempotency_key="k-2", engine=default_engine()
+        )
         with pytest.raises(ConflictError, match="different application"):
             create_application(
-                session, rfs_draft(company, machinery="1000000"), OFFICER, idempotency_key="k-2"
+                session,
+                rfs_draft(company, machinery="1000000"),
+                OFFICER,
+                idempotency_key="k-2",
+                engine=default_engine(),
             )
 
 

@@ -19,6 +19,7 @@ from reind.programme.committee.services import (
     score_application,
 )
 from reind.programme.committee.store import MemberRow
+from reind.schemes.catalogue import default_engine
 from tests.programme.factories import APPROVER, OFFICER, meeting, rfs_application
 
 MEMBER = Actor("member-1", Role.COMMITTEE_MEMBER)
@@ -69,6 +70,7 @@ def test_the_decision_moves_the_application_on_and_writes_a_bilingual_letter(
             reasons_en="A smart line replacing manual work.",
             reasons_zh="以智能生產線取代人手。",
             decided_on=date(2024, 4, 1),
+            engine=default_engine(),
         )
         assert app.state == "supported_in_principle"
         assert decision.weighted_score == "56.00"  # (35 + 20 + 15) x 4/5

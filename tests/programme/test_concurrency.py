@@ -21,6 +21,7 @@ from reind.programme.money.claims import (
 )
 from reind.programme.money.store import DisbursementRow
 from reind.programme.uow import retrying
+from reind.schemes.catalogue import default_engine
 from tests.programme.factories import FINANCE, OFFICER, SECOND_OFFICER, funded_rfs_project
 
 WORKERS = 12
@@ -49,6 +50,7 @@ def test_parallel_claims_never_disburse_more_than_committed(db: Database) -> Non
                     OFFICER,
                     submitted_on=date(2026, 6, 1),
                     idempotency_key=f"parallel-{n}",
+                    engine=default_engine(),
                 ),
             )
             retrying(db, lambda s: approve_claim_as_officer(s, claim.id, SECOND_OFFICER))
@@ -56,7 +58,12 @@ def test_parallel_claims_never_disburse_more_than_committed(db: Database) -> Non
             # Two payers race for the same claim: exactly one may pay it.
             for _ in range(2):
                 try:
-                    retrying(db, lambda s: disburse(s, claim.id, FINANCE, paid_on=date(2026, 7, 1)))
+                    retrying(
+                        db,
+                        lambda s: disburse(
+                            s, claim.id, FINANCE, paid_on=date(2026, 7, 1), engine=default_engine()
+                        ),
+                    )
                 except ConflictError as exc:
                     refused.append(str(exc))
         except ConflictError as exc:

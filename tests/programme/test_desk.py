@@ -21,6 +21,7 @@ from reind.programme.desk.services import (
     route_enquiry,
     schemes_that_fit,
 )
+from reind.schemes.catalogue import default_engine
 from tests.programme.factories import OFFICER
 
 FOOD_SME = {
@@ -41,10 +42,14 @@ def test_an_enquiry_is_recorded_routed_and_answered_with_the_schemes_that_fit(
             session, OFFICER, question="Funding for a smart egg-waffle line?", profile=FOOD_SME
         )
         with pytest.raises(ConflictError, match="route"):
-            answer_enquiry(session, enquiry.id, OFFICER)
+            answer_enquiry(session, enquiry.id, OFFICER, engine=default_engine())
         route_enquiry(session, enquiry.id, Centre.SME_ONE, OFFICER)
-        row, fits = answer_enquiry(session, enquiry.id, OFFICER, note_en="Call HKPC.")
-        expected = [f.scheme for f in schemes_that_fit(FOOD_SME, hk_today())]
+        row, fits = answer_enquiry(
+            session, enquiry.id, OFFICER, note_en="Call HKPC.", engine=default_engine()
+        )
+        expected = [
+            f.scheme for f in schemes_that_fit(FOOD_SME, hk_today(), engine=default_engine())
+        ]
         assert [f.scheme for f in fits] == expected
         assert "rfs" in expected
         assert row.state == "answered" and "RFS" in row.answer_en and "Call HKPC." in row.answer_en
@@ -72,7 +77,7 @@ def test_a_profile_no_scheme_fits_gets_an_answer_saying_so(db: Database) -> None
             profile={"employees": 5000, "manufacturing": False, "listed": True},
         )
         route_enquiry(session, enquiry.id, Centre.SUCCESS, OFFICER)
-        row, fits = answer_enquiry(session, enquiry.id, OFFICER)
+        row, fits = answer_enquiry(session, enquiry.id, OFFICER, engine=default_engine())
         assert all(f.outcome in {"eligible", "tentative"} for f in fits)
         if not fits:
             assert "none of the schemes" in row.answer_en

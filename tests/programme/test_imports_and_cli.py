@@ -16,6 +16,7 @@ from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.store import AuditEventRow
 from reind.programme.imports.bulk import ImportRejectedError, import_file
+from reind.schemes.catalogue import default_engine
 
 HEADER = (
     "reference,scheme,br_number,enterprise_name,incorporation,employees,manufacturing,"
@@ -43,7 +44,7 @@ def test_a_good_csv_is_imported_with_audit_events(db: Database, tmp_path: Path) 
     path = tmp_path / "applications.csv"
     path.write_text(HEADER + GOOD, encoding="utf-8")
     with db.unit_of_work() as session:
-        assert import_file(session, "applications", path, SYSTEM).rows == 1
+        assert import_file(session, "applications", path, SYSTEM, engine=default_engine()).rows == 1
     with db.unit_of_work() as session:
         assert verify_chain(session).ok
     assert _count(db)[0] == 1
@@ -56,7 +57,7 @@ def test_a_failed_import_reports_row_and_column_and_writes_nothing(
     path.write_text(HEADER + GOOD + BAD, encoding="utf-8")
     before = _count(db)
     with pytest.raises(ImportRejectedError) as caught, db.unit_of_work() as session:
-        import_file(session, "applications", path, SYSTEM)
+        import_file(session, "applications", path, SYSTEM, engine=default_engine())
     where = {(p.row, p.column) for p in caught.value.problems}
     assert {
         (3, "br_number"),
@@ -77,7 +78,7 @@ def test_xlsx_files_are_read_like_csv(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "enquiries.xlsx"
     book.save(path)
     with db.unit_of_work() as session:
-        assert import_file(session, "enquiries", path, SYSTEM).rows == 1
+        assert import_file(session, "enquiries", path, SYSTEM, engine=default_engine()).rows == 1
 
 
 def test_cli_audit_verify_says_ok_then_names_the_broken_event(

@@ -22,6 +22,7 @@ from reind.programme.money.claims import (
     submit_claim,
 )
 from reind.programme.money.store import ClaimRow
+from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
     APPROVER,
     FINANCE,
@@ -40,18 +41,22 @@ def test_rfs_pays_on_completion_only(db: Database) -> None:
     with db.unit_of_work() as session:
         app = funded_rfs_project(session)
         with pytest.raises(ConflictError, match="pays on completion only"):
-            submit_claim(session, app.id, HKD("1000000"), OFFICER, submitted_on=PAID)
+            submit_claim(
+                session, app.id, HKD("1000000"), OFFICER, submitted_on=PAID, engine=default_engine()
+            )
 
 
 def test_a_claim_goes_through_officer_then_finance_then_payment(db: Database) -> None:
     with db.unit_of_work() as session:
         app = funded_rfs_project(session, completed=True)
-        claim = submit_claim(session, app.id, HKD("15000000"), OFFICER, submitted_on=PAID)
+        claim = submit_claim(
+            session, app.id, HKD("15000000"), OFFICER, submitted_on=PAID, engine=default_engine()
+        )
         with pytest.raises(ConflictError, match="not waiting for finance"):
             approve_claim_as_finance(session, claim.id, FINANCE)
         approve_claim_as_officer(session, claim.id, SECOND_OFFICER)
         approve_claim_as_finance(session, claim.id, FINANCE)
-        disburse(session, claim.id, FINANCE, paid_on=PAID)
+        disburse(session, claim.id, FINANCE, paid_on=PAID, engine=default_engine())
         ledger = ledger_of(session, app.id, OFFICER)
         assert ledger.disbursed == ledger.committed == HKD("15000000")
         assert ledger.available == HKD("0")
@@ -61,7 +66,9 @@ def test_a_claim_goes_through_officer_then_finance_then_payment(db: Database) ->
 def test_finance_cannot_approve_what_it_approved_as_officer(db: Database) -> None:
     with db.unit_of_work() as session:
         app = funded_rfs_project(session, completed=True)
-        claim = submit_claim(session, app.id, HKD("100"), OFFICER, submitted_on=PAID)
+        claim = submit_claim(
+            session, app.id, HKD("100"), OFFICER, submitted_on=PAID, engine=default_engine()
+        )
         with pytest.raises(ForbiddenError):
             approve_claim_as_officer(session, claim.id, FINANCE)
 
@@ -69,19 +76,40 @@ def test_finance_cannot_approve_what_it_approved_as_officer(db: Database) -> Non
 def test_claims_never_exceed_the_commitment(db: Database) -> None:
     with db.unit_of_work() as session:
         app = funded_rfs_project(session, completed=True)
-        submit_claim(session, app.id, HKD("10000000"), OFFICER, submitted_on=PAID)
+        submit_claim(
+            session, app.id, HKD("10000000"), OFFICER, submitted_on=PAID, engine=default_engine()
+        )
         with pytest.raises(ConflictError, match="more than the HK\\$5,000,000.00 still available"):
-            submit_claim(session, app.id, HKD("5000000.01"), OFFICER, submitted_on=PAID)
+            submit_claim(
+                session,
+                app.id,
+                HKD("5000000.01"),
+                OFFICER,
+                submitted_on=PAID,
+                engine=default_engine(),
+            )
 
 
 def test_a_retried_claim_returns_the_first_claim(db: Database) -> None:
     with db.unit_of_work() as session:
         app = funded_rfs_project(session, completed=True)
         first = submit_claim(
-            session, app.id, HKD("100"), OFFICER, submitted_on=PAID, idempotency_key="claim-1"
+            session,
+            app.id,
+            HKD("100"),
+            OFFICER,
+            submitted_on=PAID,
+            idempotency_key="claim-1",
+            engine=default_engine(),
         )
         again = submit_claim(
-            session, app.id, HKD("100"), OFFICER, submitted_on=PAID, idempotency_key="claim-1"
+            session,
+            app.id,
+            HKD("100"),
+            OFFICER,
+            submitted_on=PAID,
+            idempotency_key="claim-1",
+            engine=default_engine(),
         )
         assert again.id == first.id
         assert session.execute(select(func.count()).select_from(ClaimRow)).scalar_one() == 1
@@ -106,6 +134,7 @@ def test_connected_enterprises_share_the_cumulative_cap(db: Database) -> None:
             reasons_zh="好。",
             decided_on=date(2024, 4, 1),
             grant=HKD("15000000"),
+            engine=default_engine(),
         )
         # 15M + 15M already committed in the group; the HK$45M cap leaves exactly 15M.
         with pytest.raises(ConflictError, match="exceeds the cumulative cap"):
@@ -117,4 +146,5 @@ def test_connected_enterprises_share_the_cumulative_cap(db: Database) -> None:
                 signed_on=date(2024, 5, 1),
                 starts_on=date(2024, 6, 1),
                 ends_on=date(2025, 6, 1),
+                engine=default_engine(),
             )

@@ -13,6 +13,7 @@ from reind.programme.applications.services import CostLine
 from reind.programme.committee.services import agenda_for
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import register_enterprise
+from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
     FINANCE,
     OFFICER,
@@ -34,7 +35,7 @@ def test_only_applicants_officers_and_administrators_change_a_drafts_budget_and_
     with db.unit_of_work() as session:
         app = rfs_application(session)
         with pytest.raises(ForbiddenError, match="budget lines"):
-            add_cost_line(session, app.id, LINE, who)
+            add_cost_line(session, app.id, LINE, who, engine=default_engine())
         with pytest.raises(ForbiddenError, match="supporting documents"):
             attach_document(
                 session, app.id, who, filename="q.pdf", media_type="application/pdf", content=PDF
@@ -46,7 +47,10 @@ def test_the_applicant_and_an_officer_may_still_change_the_draft(db: Database) -
         company = enterprise(session)
         app = rfs_application(session, company)
         applicant = applicant_of(company)
-        assert add_cost_line(session, app.id, LINE, applicant).amount_cents == 10_000_000
+        assert (
+            add_cost_line(session, app.id, LINE, applicant, engine=default_engine()).amount_cents
+            == 10_000_000
+        )
         document = attach_document(
             session, app.id, OFFICER, filename="q.pdf", media_type="application/pdf", content=PDF
         )

@@ -35,6 +35,7 @@ def test_itvf_refuses_more_than_one_third_and_the_investee_cap(db: Database) -> 
                 government=HKD("10000000.01"),
                 partner=HKD("20000000"),
                 actor=OFFICER,
+                engine=default_engine(),
             )
         record_deal(
             session,
@@ -44,6 +45,7 @@ def test_itvf_refuses_more_than_one_third_and_the_investee_cap(db: Database) -> 
             government=HKD("30000000"),
             partner=HKD("60000000"),
             actor=OFFICER,
+            engine=default_engine(),
         )
         with pytest.raises(ConflictError, match="in total"):
             record_deal(
@@ -54,6 +56,7 @@ def test_itvf_refuses_more_than_one_third_and_the_investee_cap(db: Database) -> 
                 government=HKD("20000000.01"),
                 partner=HKD("60000000"),
                 actor=OFFICER,
+                engine=default_engine(),
             )
         assert private_capital_attracted(session) == (HKD("30000000"), HKD("60000000"))
 
@@ -79,6 +82,7 @@ def test_itvf_ratio_and_caps_come_from_the_rules_in_force_on_the_day(db: Databas
                 government=HKD("30000000.01"),
                 partner=HKD("90000000"),
                 actor=OFFICER,
+                engine=default_engine(),
             )
         with pytest.raises(RuleError, match="no value in force"):
             record_deal(  # the fund opened on 15 September 2017
@@ -89,6 +93,7 @@ def test_itvf_ratio_and_caps_come_from_the_rules_in_force_on_the_day(db: Databas
                 government=HKD("1000000"),
                 partner=HKD("2000000"),
                 actor=OFFICER,
+                engine=default_engine(),
             )
 
 

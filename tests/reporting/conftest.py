@@ -12,6 +12,7 @@ import pytest
 from reind.core.db import Database
 from reind.programme.demo_data import seed_portfolio
 from reind.reporting.progress import Report, build_report
+from reind.schemes.catalogue import default_engine
 
 AS_AT = date(2021, 8, 31)
 
@@ -22,7 +23,7 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("portfolio") / "reind.db"
     database = Database(f"sqlite:///{path}")
     database.migrate()
-    seed_portfolio(database)
+    seed_portfolio(database, engine=default_engine())
     yield database
     database.dispose()
 

@@ -25,6 +25,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
+from reind.bootstrap import Platform
 from reind.core.db import Database
 from reind.programme.accounts.store import ApiTokenRow, UserRow
 from reind.programme.accounts.tokens import token_digest
@@ -33,6 +34,7 @@ from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.store import AuditEventRow
 from reind.programme.desk.store import EnquiryRow
 from reind.programme.enterprises.store import EnterpriseRow
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from reind.web.hot_path import HotPath, HotPathCounts, WriteUncertainError, asyncpg_dsn
 from tests.fixtures.servers import PostgresServer, free_port, wait_for_port
@@ -53,7 +55,11 @@ class Pair:
     def __init__(self, world: World) -> None:
         self.world = world
         self.hot = world.client
-        self.orm = TestClient(create_app(world.db, hot_path=False, password_hasher=FAST_HASHER))
+        self.orm = TestClient(
+            create_app(
+                Platform(world.db, default_engine()), hot_path=False, password_hasher=FAST_HASHER
+            )
+        )
 
     @property
     def counts(self) -> HotPathCounts:
@@ -410,7 +416,7 @@ def test_a_lost_connection_during_a_write_is_reported_not_retried_and_a_refusal_
     async def app(scope: Any, receive: Any, send: Any) -> None:
         raise AssertionError("not called")
 
-    hot = HotPath(app, "postgresql://nowhere/none", HotPathCounts())
+    hot = HotPath(app, "postgresql://nowhere/none", HotPathCounts(), engine=default_engine())
 
     async def lost() -> int | None:
         raise ConnectionResetError("reset by peer")
@@ -429,7 +435,7 @@ def test_under_uvicorn_the_lifespan_opens_the_pool_and_the_hot_path_serves(
     database = Database(_fresh_postgres(postgres_server, template=postgres_template))
     world = make_world(database)
     apps = _subjects(world)
-    app = create_app(database, password_hasher=FAST_HASHER)
+    app = create_app(Platform(database, default_engine()), password_hasher=FAST_HASHER)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)

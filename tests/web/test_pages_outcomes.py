@@ -69,8 +69,7 @@ def test_the_officer_sees_before_and_after_from_the_declared_baseline_and_teleme
     demo: Demo, telemetry: DuckDBStore
 ) -> None:
     app_id = _link(demo)
-    web = demo.browser("officer")
-    web.app.state.telemetry = telemetry  # type: ignore[attr-defined]
+    web = demo.browser("officer", telemetry=telemetry)
     answer = web.get(f"/projects/{app_id}/outcomes")
     assert answer.status_code == 200, answer.text[:500]
     text = text_of(answer)
@@ -86,8 +85,7 @@ def test_the_officer_sees_before_and_after_from_the_declared_baseline_and_teleme
 
 def test_the_page_in_traditional_chinese(demo: Demo, telemetry: DuckDBStore) -> None:
     app_id = _link(demo)
-    web = demo.browser("applicant")
-    web.app.state.telemetry = telemetry  # type: ignore[attr-defined]
+    web = demo.browser("applicant", telemetry=telemetry)
     text = text_of(web.get(f"/projects/{app_id}/outcomes?lang=zh-Hant"))
     assert "成效" in text and "產量 (件／小時) 24.0 40.0 +66.7% ▲" in text
     assert "申請人申報的數字" in text and "雞蛋仔機" in text and "由申請人申報" in text

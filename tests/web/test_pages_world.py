@@ -1,6 +1,6 @@
 """The demo portfolio the page tests run on, and the helpers they share.
 
-``demo_template`` builds the demo (``reind.web.demo_users``) once per test
+``demo_template`` builds the demo (``reind.demo.users``) once per test
 module on a migrated SQLite copy; each test gets its own copy of that file,
 so tests can change what they like. ``Browser`` is a TestClient that signs
 in through the sign-in form and reads the CSRF token the pages carry.
@@ -12,15 +12,28 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response  # what Starlette's TestClient speaks
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from reind.bootstrap import Platform
+from reind.core.clock import hk_today
 from reind.core.db import Database
+from reind.core.money import Money
+from reind.demo.users import DemoPortfolio, create_demo_portfolio
+from reind.factory.ingest.store import TelemetryStore
+from reind.programme.accounts import actor_of
+from reind.programme.accounts.store import UserRow
+from reind.programme.committee.services import schedule_meeting
+from reind.programme.committee.store import MeetingRow
+from reind.programme.money.claims import submit_claim
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
-from reind.web.demo_users import DemoPortfolio, create_demo_portfolio
 from tests.web.world import FAST_HASHER
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -37,9 +50,15 @@ class Demo:
         """The id of demo application ``reference`` (e.g. "RFS-DEMO-0002")."""
         return self.portfolio.applications[reference]
 
-    def browser(self, who: str | None = None) -> Browser:
+    def browser(self, who: str | None = None, telemetry: TelemetryStore | None = None) -> Browser:
         """A client, signed in as demo user ``who`` (e.g. "officer") when given."""
-        client = Browser(create_app(self.db, secure_cookies=False, password_hasher=FAST_HASHER))
+        client = Browser(
+            create_app(
+                Platform(self.db, default_engine(), telemetry=telemetry),
+                secure_cookies=False,
+                password_hasher=FAST_HASHER,
+            )
+        )
         if who is not None:
             user = self.portfolio.user(who)
             answer = client.post("/sign-in", data={"email": user.email, "password": user.password})
@@ -81,7 +100,7 @@ def demo_template(
     shutil.copy(request.getfixturevalue("sqlite_template"), path)
     database = Database(f"sqlite:///{path}")
     with database.unit_of_work() as session:
-        portfolio = create_demo_portfolio(session, hasher=FAST_HASHER)
+        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
     database.dispose()
     return path, portfolio
 
@@ -105,10 +124,37 @@ def text_of(answer: Response) -> str:
 
 def test_the_demo_is_made_once_and_found_again(demo: Demo) -> None:
     with demo.db.unit_of_work() as session:
-        again = create_demo_portfolio(session, hasher=FAST_HASHER)
+        again = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
     assert not again.created
     assert again.applications == demo.portfolio.applications
     assert again.claim_id == demo.portfolio.claim_id and again.meeting_id
+
+
+def test_the_demo_finds_its_own_records_after_a_day_of_use(demo: Demo) -> None:
+    """A second claim on RFS-DEMO-0004 and a second agenda for RFS-DEMO-0002 (issue 12)."""
+    funded, on_agenda = demo.app_id("RFS-DEMO-0004"), demo.app_id("RFS-DEMO-0002")
+    with demo.db.unit_of_work() as session:
+        applicant = actor_of(_user(session, demo.portfolio.user("applicant").email))
+        officer = actor_of(_user(session, demo.portfolio.user("officer").email))
+        meeting = session.get(MeetingRow, demo.portfolio.meeting_id)
+        assert meeting is not None
+        submit_claim(
+            session, funded, Money.of("10000"), applicant,
+            submitted_on=hk_today(), engine=default_engine(),
+        )  # fmt: skip
+        later = hk_today() + timedelta(days=14)
+        schedule_meeting(session, meeting.committee_id, later, [on_agenda], officer)
+    with demo.db.unit_of_work() as session:
+        again = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
+    assert not again.created
+    assert again.claim_id == demo.portfolio.claim_id
+    assert again.meeting_id == demo.portfolio.meeting_id
+
+
+def _user(session: Session, email: str) -> UserRow:
+    row = session.scalar(select(UserRow).where(UserRow.email == email))
+    assert row is not None
+    return row
 
 
 def test_every_demo_user_can_sign_in_and_lands_on_their_pages(demo: Demo) -> None:

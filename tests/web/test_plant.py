@@ -9,11 +9,13 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from reind.bootstrap import Platform
 from reind.core.db import Database
 from reind.factory.monitoring.events import AlarmState
 from reind.programme.accounts.tokens import issue_token
 from reind.programme.accounts.users import add_user
 from reind.programme.actors import SYSTEM, Role
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.fixtures.servers import MosquittoBroker
 from tests.web.plant_fixture import RunningPlant, running_plant, wait_until
@@ -44,8 +46,11 @@ def web(plant: RunningPlant, tmp_path: Path) -> Iterator[tuple[TestClient, dict[
                 hasher=FAST,
             )
             tokens[name] = issue_token(session, user.id, "test", SYSTEM)[1]
-    app = create_app(database, secure_cookies=False, password_hasher=FAST)
-    app.state.plant = plant.link
+    app = create_app(
+        Platform(database, default_engine(), plant=plant.link),
+        secure_cookies=False,
+        password_hasher=FAST,
+    )
     yield TestClient(app), tokens
     database.dispose()
 

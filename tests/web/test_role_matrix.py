@@ -25,6 +25,7 @@ from reind.programme.money.claims import (
     approve_claim_as_officer,
     submit_claim,
 )
+from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
     APPROVER,
     FINANCE,
@@ -96,6 +97,7 @@ def supported(session: Session, world: World) -> Ids:
         reasons_zh="效益明確。",
         decided_on=date(2024, 4, 1),
         grant=HKD("100000"),
+        engine=default_engine(),
     )
     return ids
 
@@ -110,7 +112,14 @@ def completed(session: Session, world: World) -> Ids:
 def claim(session: Session, world: World, stage: int = 0) -> Ids:
     """A HK$1,000 claim on a completed project, approved up to ``stage`` (0, 1 or 2)."""
     ids = completed(session, world)
-    row = submit_claim(session, ids["app"], HKD("1000"), OFFICER, submitted_on=date(2024, 9, 1))
+    row = submit_claim(
+        session,
+        ids["app"],
+        HKD("1000"),
+        OFFICER,
+        submitted_on=date(2024, 9, 1),
+        engine=default_engine(),
+    )
     if stage >= 1:
         approve_claim_as_officer(session, row.id, OFFICER)
     if stage >= 2:

@@ -2,11 +2,13 @@
 
 from fastapi.testclient import TestClient
 
+from reind.bootstrap import build_platform
+from reind.settings import Settings
 from reind.web.app import create_app
 
 
 def client() -> TestClient:
-    return TestClient(create_app())
+    return TestClient(create_app(build_platform(Settings())))
 
 
 def test_catalogue_page_switches_language_and_remembers_it() -> None:

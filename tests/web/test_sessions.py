@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from reind.bootstrap import Platform
 from reind.programme.accounts.store import ApiTokenRow, UserRow
 from reind.programme.enterprises.store import EnterpriseRow
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.programme.factories import rfs_application
 from tests.web.world import FAST_HASHER, PASSWORD, World
@@ -14,7 +16,9 @@ from tests.web.world import FAST_HASHER, PASSWORD, World
 def sign_in(world: World, who: str, client: TestClient | None = None) -> tuple[TestClient, str]:
     """A client signed in as ``who`` by session cookie, and its CSRF token."""
     client = client or TestClient(
-        create_app(world.db, secure_cookies=False, password_hasher=FAST_HASHER)
+        create_app(
+            Platform(world.db, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
+        )
     )
     answer = client.post("/api/v1/session", json={"email": world.email(who), "password": PASSWORD})
     assert answer.status_code == 200, answer.text
@@ -32,7 +36,9 @@ def test_a_signed_in_officer_reads_with_the_cookie_alone(world: World) -> None:
 
 
 def test_the_session_cookie_is_httponly_samesite_lax_and_secure_by_default(world: World) -> None:
-    client = TestClient(create_app(world.db, password_hasher=FAST_HASHER))
+    client = TestClient(
+        create_app(Platform(world.db, default_engine()), password_hasher=FAST_HASHER)
+    )
     answer = client.post(
         "/api/v1/session", json={"email": world.email("officer"), "password": PASSWORD}
     )
@@ -137,7 +143,11 @@ def test_no_credentials_is_a_401_problem(world: World) -> None:
 
 
 def test_five_wrong_passwords_lock_the_address_for_the_api_and_the_pages(world: World) -> None:
-    client = TestClient(create_app(world.db, secure_cookies=False, password_hasher=FAST_HASHER))
+    client = TestClient(
+        create_app(
+            Platform(world.db, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
+        )
+    )
     email = world.email("officer")
     for _ in range(5):
         wrong = client.post("/api/v1/session", json={"email": email, "password": "guess"})
@@ -156,7 +166,11 @@ def test_five_wrong_passwords_lock_the_address_for_the_api_and_the_pages(world: 
 
 
 def test_failed_page_sign_ins_count_towards_the_lock(world: World) -> None:
-    client = TestClient(create_app(world.db, secure_cookies=False, password_hasher=FAST_HASHER))
+    client = TestClient(
+        create_app(
+            Platform(world.db, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
+        )
+    )
     email = world.email("applicant")
     for _ in range(5):
         assert client.post("/sign-in", data={"email": email, "password": "x"}).status_code == 401

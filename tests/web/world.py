@@ -2,7 +2,7 @@
 
 ``make_world(db)`` registers two enterprises (A and B), a user for every
 role with an API token, and the committee members ``member-1`` and
-``member-2``; ``World.client`` talks to ``create_app(db)``.
+``member-2``; ``World.client`` talks to ``create_app(Platform(db, default_engine()))``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from reind.bootstrap import Platform
 from reind.core.db import Database
 from reind.programme.accounts.tokens import issue_token
 from reind.programme.accounts.users import add_user
@@ -27,6 +28,7 @@ from reind.programme.committee.services import (
     schedule_meeting,
 )
 from reind.programme.committee.store import MeetingRow
+from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.programme.factories import OFFICER, enterprise
 
@@ -99,11 +101,15 @@ def make_world(db: Database) -> World:
 
 
 def _app(db: Database) -> FastAPI:
-    return create_app(db, secure_cookies=False, password_hasher=FAST_HASHER)
+    return create_app(
+        Platform(db, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
+    )
 
 
 def _committee(session: Session, world: World) -> None:
-    committee = create_committee(session, "rfs", "RFS Vetting Committee", "審核委員會", OFFICER)
+    committee = create_committee(
+        session, "rfs", "RFS Vetting Committee", "審核委員會", OFFICER, engine=default_engine()
+    )
     world.committee_id = committee.id
     for person in PERSON_IDS.values():
         member = appoint_member(

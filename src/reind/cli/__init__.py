@@ -2,6 +2,11 @@
 
 Errors that reind raises on purpose print as one line on stderr and exit
 with code 2; anything else is a bug and shows its traceback.
+
+The root callback reads the settings once and puts a ``Process`` on the
+Typer context; commands take the database and the rules engine from its
+``Platform`` (``reind.bootstrap``), built on first use and closed when the
+command ends.
 """
 
 from __future__ import annotations
@@ -13,7 +18,11 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
+from reind.bootstrap import Platform, build_platform, rules_engine
+from reind.core.db import Database
 from reind.core.errors import ReindError
+from reind.rules.engine import Engine
+from reind.settings import Settings
 
 app = typer.Typer(
     name="reind",
@@ -26,6 +35,55 @@ console = Console()
 err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Process:
+    """What one command runs on: the settings, read once, and the platform built from them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._platform: Platform | None = None
+
+    @property
+    def platform(self) -> Platform:
+        """The composition root's platform, built on first use (a command may need none)."""
+        if self._platform is None:
+            self._platform = build_platform(self.settings)
+        return self._platform
+
+    @property
+    def engine(self) -> Engine:
+        """The rules engine (without building the rest: a SQLite database makes its folder)."""
+        return self._platform.engine if self._platform is not None else rules_engine()
+
+    def database(self) -> Database:
+        """The database, migrated to the latest schema."""
+        database = self.platform.database
+        database.migrate()
+        return database
+
+    def close(self) -> None:
+        """Close what was built."""
+        if self._platform is not None:
+            self._platform.close()
+            self._platform = None
+
+
+@app.callback()
+def _process(ctx: typer.Context) -> None:
+    process = Process(Settings())
+    ctx.obj = process
+    ctx.call_on_close(process.close)
+
+
+def process_of(ctx: typer.Context) -> Process:
+    """The command's ``Process`` (made by the root callback)."""
+    process = ctx.find_object(Process)
+    if process is None:  # a sub-app invoked on its own, as some tests do
+        process = Process(Settings())
+        ctx.obj = process
+        ctx.call_on_close(process.close)
+    return process
 
 
 def main() -> None:
@@ -44,4 +102,4 @@ from reind.cli import run as _run  # noqa: E402, F401  (registers demo)
 from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import twins as _twins  # noqa: E402, F401  (registers sub-commands)
 
-__all__ = ["app", "console", "err_console", "main"]
+__all__ = ["Process", "app", "console", "err_console", "main", "process_of"]

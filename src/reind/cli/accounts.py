@@ -11,26 +11,19 @@ from typing import Annotated
 
 import typer
 
-from reind.cli import app, console
-from reind.core.db import Database
+from reind.cli import app, console, process_of
 from reind.programme.accounts.tokens import issue_token
 from reind.programme.accounts.users import add_user
 from reind.programme.actors import SYSTEM, Role
 from reind.programme.enterprises.profile import parse_choice
-from reind.settings import Settings
 
 user_app = typer.Typer(help="Programme-office user accounts and API tokens.")
 app.add_typer(user_app, name="user")
 
 
-def _database() -> Database:
-    database = Database(Settings().effective_database_url)
-    database.migrate()
-    return database
-
-
 @user_app.command("add")
 def add(
+    ctx: typer.Context,
     role: Annotated[str, typer.Option("--role", help="applicant, officer, finance ...")],
     email: Annotated[str, typer.Option("--email")],
     name: Annotated[str, typer.Option("--name", help="Display name.")] = "",
@@ -49,8 +42,7 @@ def add(
     password = None
     if not no_password:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    database = _database()
-    with database.unit_of_work() as session:
+    with process_of(ctx).database().unit_of_work() as session:
         row = add_user(
             session,
             SYSTEM,
@@ -66,12 +58,12 @@ def add(
 
 @user_app.command("token")
 def token(
+    ctx: typer.Context,
     user_id: str,
     name: Annotated[str, typer.Option("--name", help="What will use the token.")],
 ) -> None:
     """Issue an API token for USER_ID and print its secret (shown only this once)."""
-    database = _database()
-    with database.unit_of_work() as session:
+    with process_of(ctx).database().unit_of_work() as session:
         row, secret = issue_token(session, user_id, name, SYSTEM)
         console.print(f"token {row.id} ({row.prefix}...): {secret}", highlight=False)
         console.print("Keep it now: reind stores only its hash and cannot show it again.")

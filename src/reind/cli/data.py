@@ -10,12 +10,10 @@ from typing import Annotated
 
 import typer
 
-from reind.cli import app, console
+from reind.cli import app, console, process_of
 from reind.cli import reports as _reports  # noqa: F401  (registers report and export)
-from reind.core.db import Database
 from reind.programme.demo_data import seed_portfolio
 from reind.programme.demo_data.portfolio import DEFAULT_SEED
-from reind.settings import Settings
 
 data_app = typer.Typer(help="Data for demos and tests.")
 app.add_typer(data_app, name="data")
@@ -23,13 +21,13 @@ app.add_typer(data_app, name="data")
 
 @data_app.command("seed-portfolio")
 def seed(
+    ctx: typer.Context,
     seed_value: Annotated[int, typer.Option("--seed", help="Random seed.")] = DEFAULT_SEED,
 ) -> None:
     """Generate the portfolio whose figures as at 31 August 2021 are the LegCo report's."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    database = Database(Settings().effective_database_url)
-    database.migrate()
-    summary = seed_portfolio(database, seed_value)
+    process = process_of(ctx)
+    summary = seed_portfolio(process.database(), seed_value, engine=process.engine)
     console.print(
         f"seed {summary.seed}: {summary.applications:,} applications, "
         f"{summary.enquiries:,} enquiries, {summary.tax_claims:,} tax claims, "

@@ -1,7 +1,7 @@
 """``reind import``, ``reind application transition`` and ``reind audit verify``.
 
-Officers' batch work: each command reads the settings once, migrates the
-database, and runs one service call in one unit of work.
+Officers' batch work: each command takes the database from the command's
+``Process`` (migrated first) and runs one service call in one unit of work.
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ from typing import Annotated
 
 import typer
 
-from reind.cli import app, console, err_console
-from reind.core.db import Database
+from reind.cli import app, console, err_console, process_of
 from reind.programme.actors import SYSTEM, Actor, Role
 from reind.programme.applications.transitions import transition_application
 from reind.programme.audit.chain import verify_chain
 from reind.programme.enterprises.profile import parse_choice
 from reind.programme.imports.bulk import import_file
-from reind.settings import Settings
 
 import_app = typer.Typer(help="Bulk import of historical records (CSV or XLSX).")
 application_app = typer.Typer(help="Applications: move them through their workflow.")
@@ -28,39 +26,34 @@ app.add_typer(application_app, name="application")
 app.add_typer(audit_app, name="audit")
 
 
-def _database() -> Database:
-    database = Database(Settings().effective_database_url)
-    database.migrate()
-    return database
-
-
-def _import(kind: str, path: Path) -> None:
-    database = _database()
-    with database.unit_of_work() as session:
-        report = import_file(session, kind, path, SYSTEM)
+def _import(ctx: typer.Context, kind: str, path: Path) -> None:
+    process = process_of(ctx)
+    with process.database().unit_of_work() as session:
+        report = import_file(session, kind, path, SYSTEM, engine=process.engine)
     console.print(f"imported {report.rows} {kind} from {path.name}")
 
 
 @import_app.command("applications")
-def import_applications(file: Path) -> None:
+def import_applications(ctx: typer.Context, file: Path) -> None:
     """Import historical applications; nothing is written if any row is wrong."""
-    _import("applications", file)
+    _import(ctx, "applications", file)
 
 
 @import_app.command("claims")
-def import_claims(file: Path) -> None:
+def import_claims(ctx: typer.Context, file: Path) -> None:
     """Import historical claims; nothing is written if any row is wrong."""
-    _import("claims", file)
+    _import(ctx, "claims", file)
 
 
 @import_app.command("enquiries")
-def import_enquiries(file: Path) -> None:
+def import_enquiries(ctx: typer.Context, file: Path) -> None:
     """Import historical SME-centre enquiries; nothing is written if any row is wrong."""
-    _import("enquiries", file)
+    _import(ctx, "enquiries", file)
 
 
 @application_app.command("transition")
 def transition(
+    ctx: typer.Context,
     application_id: str,
     action: str,
     role: Annotated[str, typer.Option("--as", help="The role you act in, e.g. officer.")],
@@ -69,17 +62,15 @@ def transition(
 ) -> None:
     """Take ACTION on application ID in ROLE (the workflow decides if that is allowed)."""
     actor = Actor(user, Role(parse_choice(Role, role, "--as").value))
-    database = _database()
-    with database.unit_of_work() as session:
+    with process_of(ctx).database().unit_of_work() as session:
         row = transition_application(session, application_id, action, actor, note=note)
         console.print(f"{row.reference}: {row.state}")
 
 
 @audit_app.command("verify")
-def verify() -> None:
+def verify(ctx: typer.Context) -> None:
     """Check the audit hash chain; print OK or the first broken event (exit 1)."""
-    database = _database()
-    with database.unit_of_work() as session:
+    with process_of(ctx).database().unit_of_work() as session:
         report = verify_chain(session)
     if report.ok:
         console.print(str(report))

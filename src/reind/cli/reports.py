@@ -7,13 +7,11 @@ from typing import Annotated
 
 import typer
 
-from reind.cli import app, console
-from reind.core.db import Database
+from reind.cli import app, console, process_of
 from reind.core.periods import parse_date
 from reind.factory.ingest.store import open_store
 from reind.reporting.giving360 import export
 from reind.reporting.progress import build_report, write_records
-from reind.settings import Settings
 
 report_app = typer.Typer(help="Reports built from the records.")
 export_app = typer.Typer(help="Open-data exports.")
@@ -21,14 +19,9 @@ app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 
 
-def _database() -> Database:
-    database = Database(Settings().effective_database_url)
-    database.migrate()
-    return database
-
-
 @report_app.command("progress")
 def progress(
+    ctx: typer.Context,
     as_of: Annotated[str, typer.Option("--as-of", help="Report date, YYYY-MM-DD.")],
     lang: Annotated[str, typer.Option("--lang", help="en or zh-Hant.")] = "en",
     fmt: Annotated[str, typer.Option("--format", help="html or pdf.")] = "html",
@@ -51,7 +44,7 @@ def progress(
     records = f"{target.stem}-records"
     store = open_store(telemetry) if telemetry else None
     try:
-        with _database().unit_of_work() as session:
+        with process_of(ctx).database().unit_of_work() as session:
             report = build_report(
                 session, parse_date(as_of), lang=lang, fmt="pdf" if fmt == "pdf" else "html",
                 templates=templates, records_dir=records, telemetry=store,
@@ -66,12 +59,13 @@ def progress(
 
 @export_app.command("360giving")
 def giving(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Folder for grants.json and grants.csv.")],
     as_of: Annotated[
         str, typer.Option("--as-of", help="Grants approved by this date.")
     ] = "2021-08-31",
 ) -> None:
     """Grants in the 360Giving Data Standard, JSON and CSV."""
-    with _database().unit_of_work() as session:
+    with process_of(ctx).database().unit_of_work() as session:
         json_path, csv_path, count = export(session, parse_date(as_of), out)
     console.print(f"wrote {count:,} grants to {json_path} and {csv_path}")

@@ -1,4 +1,4 @@
-"""``reind demo``: the whole platform on embedded defaults, in one command."""
+"""``reind demo`` (the whole platform on embedded defaults) and ``reind serve``."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from typing import Annotated
 
 import typer
 
-from reind.cli import app, console
-from reind.demo import DemoOptions, run_demo, run_serve
-from reind.settings import Settings
+from reind.cli import app, console, process_of
+from reind.demo import DemoOptions, run_demo
+from reind.serve import run_serve
 
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Web port (a free one if taken).")] = 8000,
     mqtt_port: Annotated[int, typer.Option(help="MQTT port (a free one if taken).")] = 1883,
     speed: Annotated[
@@ -26,7 +27,7 @@ def demo(
 ) -> None:
     """Start everything: databases, broker, both twins, the gateway and the web app."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings()
+    settings = process_of(ctx).settings
     options = DemoOptions(
         data_dir=data_dir or settings.data_dir, web_port=port, mqtt_port=mqtt_port, speed=speed
     )
@@ -35,9 +36,10 @@ def demo(
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve reind for real: REIND_DATABASE_URL, REIND_MQTT_URL, REIND_TELEMETRY_URL."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    run_serve(Settings(), host, port, console)
+    run_serve(process_of(ctx).settings, host, port, console)

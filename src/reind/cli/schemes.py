@@ -9,14 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from reind.cli import app, console
-from reind.core.db import Database
+from reind.cli import app, console, process_of
 from reind.core.errors import InvalidInputError
 from reind.core.periods import YearOfAssessment, parse_date
 from reind.rules.decision import Decision, DecisionDiff
 from reind.rules.store import load_decision, save_decision
-from reind.schemes.catalogue import default_engine
-from reind.settings import Settings
 
 schemes_app = typer.Typer(help="The scheme catalogue and the parameters in force.")
 tax_app = typer.Typer(help="Tax rules.")
@@ -41,7 +38,7 @@ def catalogue(ctx: typer.Context, lang: Lang = "en") -> None:
     if ctx.invoked_subcommand is not None:
         return
     lang = _lang(lang)
-    engine = default_engine()
+    engine = process_of(ctx).engine
     zh = lang == "zh-Hant"
     table = Table(title="資助計劃一覽" if zh else "Funding schemes", show_lines=False)
     table.add_column("代號" if zh else "Code")
@@ -57,6 +54,7 @@ def catalogue(ctx: typer.Context, lang: Lang = "en") -> None:
 
 @schemes_app.command("show")
 def show(
+    ctx: typer.Context,
     scheme: str,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD")] = None,
     lang: Lang = "en",
@@ -65,7 +63,7 @@ def show(
     """The parameters of SCHEME in force on a date, with their sources."""
     lang = _lang(lang)
     day = parse_date(as_of) if as_of else date.today()  # noqa: DTZ011 - a calendar date, not a time
-    engine = default_engine()
+    engine = process_of(ctx).engine
     found = engine.scheme(scheme)
     rows = engine.in_force(found.code, day)
     if as_json:
@@ -123,6 +121,7 @@ def _cost(text: str) -> str:
 
 @app.command()
 def grant(
+    ctx: typer.Context,
     scheme: str,
     cost: Annotated[str, typer.Option("--cost", help="Total eligible project cost, HK$.")],
     received: Annotated[str, typer.Option("--received", help="Date received, YYYY-MM-DD.")],
@@ -138,17 +137,18 @@ def grant(
 ) -> None:
     """The grant SCHEME gives for a project, with the reasons and the trace."""
     lang = _lang(lang)
-    engine = default_engine()
+    engine = process_of(ctx).engine
     found = engine.scheme(scheme)
     inputs = {"received": parse_date(received).isoformat(), "total_cost": _cost(cost)}
     inputs.update(_parse_sets(sets or []))
     decision = engine.decide(found.code, inputs, parse_date(as_of) if as_of else None)
-    decision_id = _save(decision) if save else None
+    decision_id = _save(ctx, decision) if save else None
     _print_decision(decision, lang, as_json, decision_id)
 
 
 @tax_app.command("rd")
 def tax_rd(
+    ctx: typer.Context,
     year: Annotated[str, typer.Option("--year", help="Year of assessment, e.g. 2019/20.")],
     type_a: Annotated[str, typer.Option("--type-a", help="Type A expenditure, HK$.")] = "0",
     type_b: Annotated[str, typer.Option("--type-b", help="Type B expenditure, HK$.")] = "0",
@@ -162,25 +162,25 @@ def tax_rd(
         "type_a": _cost(type_a),
         "type_b": _cost(type_b),
     }
-    _print_decision(default_engine().decide("rd_tax", inputs), lang, as_json, None)
+    engine = process_of(ctx).engine
+    _print_decision(engine.decide("rd_tax", inputs), lang, as_json, None)
 
 
-def _save(decision: Decision) -> str:
-    database = Database(Settings().effective_database_url)
-    database.migrate()
-    with database.unit_of_work() as session:
+def _save(ctx: typer.Context, decision: Decision) -> str:
+    with process_of(ctx).database().unit_of_work() as session:
         return save_decision(session, decision)
 
 
 @decision_app.command("reproduce")
-def reproduce(decision_id: str, lang: Lang = "en", as_json: Json = False) -> None:
+def reproduce(
+    ctx: typer.Context, decision_id: str, lang: Lang = "en", as_json: Json = False
+) -> None:
     """Recompute a stored decision and confirm it is identical."""
     lang = _lang(lang)
-    database = Database(Settings().effective_database_url)
-    database.migrate()
-    with database.unit_of_work() as session:
+    process = process_of(ctx)
+    with process.database().unit_of_work() as session:
         stored = load_decision(session, decision_id)
-    again = default_engine().reproduce(stored)
+    again = process.engine.reproduce(stored)
     same = again.dumps() == json.dumps(stored.document, sort_keys=True, ensure_ascii=False)
     if as_json:
         typer.echo(json.dumps({"identical": same, "decision": again.to_json()}, ensure_ascii=False))
@@ -193,16 +193,16 @@ def reproduce(decision_id: str, lang: Lang = "en", as_json: Json = False) -> Non
 
 @decision_app.command("compare")
 def compare(
+    ctx: typer.Context,
     decision_id: str,
     as_of: Annotated[str, typer.Option("--as-of", help="Re-run as at this date.")],
     as_json: Json = False,
 ) -> None:
     """Re-run a stored decision as at another date and show the difference."""
-    database = Database(Settings().effective_database_url)
-    database.migrate()
-    with database.unit_of_work() as session:
+    process = process_of(ctx)
+    with process.database().unit_of_work() as session:
         stored = load_decision(session, decision_id)
-    result = default_engine().rerun_as_of(stored, parse_date(as_of))
+    result = process.engine.rerun_as_of(stored, parse_date(as_of))
     _print_diff(result, as_json)
 
 

@@ -1,10 +1,12 @@
 """The FastAPI application: API and pages from one process.
 
 ``create_app`` is the only wiring point; entry points (``reind serve``,
-``reind demo``, tests, ``bench/api.py``) call it with their settings: the
-database (made from ``reind.settings`` on first use when not given), the
-secret that signs session cookies, and whether cookies are ``Secure``
-(switch off only for plain-http local use).
+``reind demo``, ``web.asgi``, tests, ``bench/api.py``) call it with the
+``Platform`` their composition root built (``reind.bootstrap``: database,
+rules engine, and the telemetry store and plant link when connected to a
+plant), the secret that signs session cookies, and whether cookies are
+``Secure`` (switch off only for plain-http local use). Requests read only
+what the app was given (``web.deps``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from reind import __version__
-from reind.core.db import Database
+from reind.bootstrap import Platform
 from reind.web import problems
 from reind.web.api import applications as applications_api
 from reind.web.api import audit as audit_api
@@ -50,7 +52,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(
-    database: Database | None = None,
+    platform: Platform,
     *,
     session_secret: str | None = None,
     secure_cookies: bool = True,
@@ -72,7 +74,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
     )
-    app.state.database = database
+    app.state.platform = platform
     app.state.password_hasher = password_hasher
     if session_secret is None:
         logger.info("no session secret given: sessions end when this process does")
@@ -87,9 +89,9 @@ def create_app(
     )
     app.add_middleware(BodyLimit)
     app.state.hot_path = HotPathCounts()
-    dsn = asyncpg_dsn(database.url) if database is not None and hot_path else None
+    dsn = asyncpg_dsn(platform.database.url) if hot_path else None
     if dsn is not None:
-        app.add_middleware(HotPath, dsn=dsn, counts=app.state.hot_path)
+        app.add_middleware(HotPath, dsn=dsn, counts=app.state.hot_path, engine=platform.engine)
     problems.install(app)
     app.include_router(schemes_api.router)
     for router in (

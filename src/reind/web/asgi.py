@@ -15,9 +15,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from reind.core.db import Database
+from reind.bootstrap import build_platform
 from reind.programme.applications.workflow import all_workflows
-from reind.schemes.catalogue import default_engine
 from reind.settings import Settings
 from reind.web.app import create_app
 
@@ -44,15 +43,13 @@ def session_secret(data_dir: Path) -> str:
 
 
 def app_from_settings() -> FastAPI:
-    """The application wired from the environment's settings."""
+    """The application wired from the environment's settings (one ``Platform`` per worker)."""
     settings = Settings()
-    # Load the rules and workflows now, not on some unlucky first request of each worker.
-    default_engine()
+    platform = build_platform(settings, serving=True)  # loads the rules engine now
+    # Load the workflows now too, not on some unlucky first request of each worker.
     all_workflows()
-    url = settings.effective_database_url
-    options = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 20}
     return create_app(
-        Database(url, **options),
+        platform,
         session_secret=session_secret(settings.data_dir),
         hot_path=settings.api_hot_path,
     )

@@ -1,4 +1,5 @@
-"""Request dependencies: the database unit of work of one request.
+"""Request dependencies: the database unit of work of one request, and the parts of the
+``Platform`` the app was given (rules engine, telemetry store, plant link).
 
 Each request gets one SQLAlchemy session from ``Database.unit_of_work()``,
 committed when the endpoint is done but *before* the response is sent: a
@@ -19,7 +20,6 @@ first statement (``web.credentials``):
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -29,11 +29,13 @@ from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from reind.bootstrap import Platform
 from reind.core.db import Database
+from reind.factory.ingest.store import TelemetryStore
+from reind.rules.engine import Engine
 from reind.web.credentials import CREDENTIAL, REQUEST_STATE
 
 T = TypeVar("T")
-_lock = threading.Lock()
 TRANSACTION_THREADS = 16
 """Threads per worker running ``Transact`` work: enough to keep PostgreSQL busy, few enough
 that they do not spend the CPU queueing for the GIL."""
@@ -42,18 +44,34 @@ _transactions = ThreadPoolExecutor(TRANSACTION_THREADS, thread_name_prefix="rein
 # cancel scope), and these calls are never cancelled half-way anyway.
 
 
-def database_of(app: FastAPI) -> Database:
-    """The app's database; made from the settings on first use if none was given."""
-    database: Database | None = app.state.database
-    if database is None:
-        with _lock:
-            database = app.state.database
-            if database is None:
-                from reind.settings import Settings  # entry point: reads the environment once
+def platform_of(app: FastAPI) -> Platform:
+    """What the app was built with (``create_app``)."""
+    platform: Platform = app.state.platform
+    return platform
 
-                database = Database(Settings().effective_database_url)
-                app.state.database = database
-    return database
+
+def database_of(app: FastAPI) -> Database:
+    """The app's database."""
+    return platform_of(app).database
+
+
+def engine_of(request: Request) -> Engine:
+    """The rules engine the app was given (for page helpers that have the request)."""
+    return platform_of(request.app).engine
+
+
+async def rules_engine(request: Request) -> Engine:
+    """The rules engine the app was given (async: no threadpool hop to fetch it)."""
+    return platform_of(request.app).engine
+
+
+async def telemetry_store(request: Request) -> TelemetryStore | None:
+    """The telemetry store the app was given, if it is connected to a plant."""
+    return platform_of(request.app).telemetry
+
+
+RulesEngine = Annotated[Engine, Depends(rules_engine)]
+"""The rules engine, for endpoints that decide, list or check against the schemes."""
 
 
 async def unit_of_work(request: Request) -> AsyncIterator[Session]:

@@ -44,6 +44,7 @@ from reind.programme.actors import Role
 from reind.programme.applications.services import prepare_application
 from reind.programme.audit.chain import event_fields
 from reind.programme.desk.services import prepare_enquiry
+from reind.rules.engine import Engine
 from reind.web.api.applications import (
     ApplicationCreate,
     CostLinePublic,
@@ -117,9 +118,10 @@ def asyncpg_dsn(url: str) -> str | None:
 class HotPath:
     """ASGI middleware: the busiest requests in one statement each, the rest to ``app``."""
 
-    def __init__(self, app: ASGIApp, dsn: str, counts: HotPathCounts) -> None:
+    def __init__(self, app: ASGIApp, dsn: str, counts: HotPathCounts, engine: Engine) -> None:
         self.app = app
         self.dsn = dsn
+        self.engine = engine
         self.counts = counts
         self._pool: fast_sql.Pool | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -355,7 +357,7 @@ async def _create_application(
         return None
     actor = request.holder.actor
     try:
-        new = prepare_application(draft_of(body), actor, idempotency_key=key)
+        new = prepare_application(draft_of(body), actor, idempotency_key=key, engine=hot.engine)
     except ReindError:
         return None
     event = event_fields(actor, "application.created", "application", new.id, new.audit_payload)

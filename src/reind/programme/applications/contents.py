@@ -21,7 +21,6 @@ from reind.programme.applications.services import CostLine, check_line, line_row
 from reind.programme.applications.store import CostLineRow, DocumentRow
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 """Largest supporting document accepted (20 MiB)."""
@@ -47,7 +46,7 @@ def add_cost_line(
     application_id: str,
     line: CostLine,
     actor: Actor,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> CostLineRow:
     """Add a budget line to a draft (or returned) application."""
@@ -55,7 +54,7 @@ def add_cost_line(
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
         raise ConflictError(f"cost lines can only change on a draft, not when {app.state}")
-    check_line(engine or default_engine(), app.scheme, line, app.received or hk_today(clock))
+    check_line(engine, app.scheme, line, app.received or hk_today(clock))
     row = line_row(app.id, line)
     session.add(row)
     app.version  # noqa: B018 - touch the aggregate so its version is checked below

@@ -37,7 +37,6 @@ from reind.programme.ids import new_id
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 from reind.rules.parameters import Parameter
-from reind.schemes.catalogue import default_engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +155,7 @@ def prepare_application(
     actor: Actor,
     *,
     idempotency_key: str | None = None,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> NewApplication:
     """Every check of a new draft that needs no database, and the values to store.
@@ -164,7 +163,6 @@ def prepare_application(
     The caller still checks that the enterprise exists (``NotFoundError``
     first) and that the idempotency key is new.
     """
-    engine = engine or default_engine()
     scheme = engine.scheme(draft.scheme)
     if actor.role is Role.APPLICANT and actor.enterprise_id != draft.enterprise_id:
         raise ForbiddenError("an applicant may only apply for its own enterprise")
@@ -209,11 +207,10 @@ def create_application(
     actor: Actor,
     *,
     idempotency_key: str | None = None,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> ApplicationRow:
     """Create a draft application; a retry with the same key returns the first one."""
-    engine = engine or default_engine()
     if idempotency_key is not None:
         earlier = _by_key(session, idempotency_key, draft.fingerprint())
         if earlier is not None:

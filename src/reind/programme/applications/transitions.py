@@ -33,7 +33,6 @@ from reind.programme.uow import flush
 from reind.rules.decision import Decision, Outcome
 from reind.rules.engine import Engine
 from reind.rules.store import save_decision
-from reind.schemes.catalogue import default_engine
 
 
 def transition_application(
@@ -146,7 +145,7 @@ def screen_application(
     application_id: str,
     actor: Actor,
     *,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> Decision:
     """Run the scheme's formula on an application in screening and keep the Decision."""
@@ -155,7 +154,6 @@ def screen_application(
     app = get_application(session, application_id, actor)
     if app.state != "screening":
         raise ConflictError(f"only an application in screening can be screened, not {app.state}")
-    engine = engine or default_engine()
     try:
         decision = engine.decide(app.scheme, case_inputs(session, app, engine))
     except InvalidInputError as exc:

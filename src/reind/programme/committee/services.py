@@ -37,8 +37,8 @@ from reind.programme.committee.store import (
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.agreements import approve_grant
 from reind.programme.uow import flush
+from reind.rules.engine import Engine
 from reind.rules.store import load_decision
-from reind.schemes.catalogue import default_engine
 
 SECRETARIAT = {Role.OFFICER, Role.ADMINISTRATOR}
 AGENDA_READERS = frozenset(
@@ -56,14 +56,12 @@ AGENDA_READERS = frozenset(
 
 
 def create_committee(
-    session: Session, scheme: str, name_en: str, name_zh: str, actor: Actor
+    session: Session, scheme: str, name_en: str, name_zh: str, actor: Actor, *, engine: Engine
 ) -> CommitteeRow:
     """Set up a vetting committee for a scheme."""
     if actor.role not in SECRETARIAT:
         raise ForbiddenError("only the secretariat may set up committees")
-    row = CommitteeRow(
-        scheme=default_engine().scheme(scheme).code, name_en=name_en, name_zh=name_zh
-    )
+    row = CommitteeRow(scheme=engine.scheme(scheme).code, name_en=name_en, name_zh=name_zh)
     session.add(row)
     flush(session, "the committee")
     audit.record_at_commit(
@@ -302,6 +300,7 @@ def decide(
     reasons_zh: str,
     decided_on: date,
     grant: Money | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> CommitteeDecisionRow:
     """Record the committee's decision with reasons and letter, and move the application on.
@@ -323,7 +322,7 @@ def decide(
         grant = load_decision(session, app.screening_decision_id).amount
     enterprise = session.get(EnterpriseRow, app.enterprise_id)
     assert enterprise is not None
-    scheme = default_engine().scheme(app.scheme)
+    scheme = engine.scheme(app.scheme)
     letter = decision_letter(
         enterprise_en=enterprise.name_en,
         enterprise_zh=enterprise.name_zh,

@@ -25,7 +25,6 @@ from reind.programme.applications.store import ApplicationRow
 from reind.programme.demo_data import desk, research, rfs, trade, training, ventures
 from reind.programme.demo_data.bulk import SimClock, hk_moment
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +44,9 @@ class PortfolioSummary:
 
 
 def seed_portfolio(
-    database: Database, seed: int = DEFAULT_SEED, engine: Engine | None = None
+    database: Database, seed: int = DEFAULT_SEED, *, engine: Engine
 ) -> PortfolioSummary:
     """Write the portfolio for ``seed`` into an empty programme database."""
-    engine = engine or default_engine()
     started = time.perf_counter()
     # Hundreds of thousands of acyclic row dicts: the cyclic collector would
     # rescan them again and again (as decide_many notes), so it pauses here.
@@ -73,7 +71,9 @@ def _generate(database: Database, seed: int, engine: Engine) -> tuple[int, int, 
         clock = SimClock(hk_moment(date(2017, 6, 1)))
         rng = random.Random(seed)
         step = _Steps()
-        apps = step("RFS", rfs.generate, session, random.Random(rng.random()), clock, 10_000_001)
+        apps = step(
+            "RFS", rfs.generate, session, random.Random(rng.random()), clock, engine, 10_000_001
+        )
         step("ITVF", ventures.generate_itvf, session, random.Random(rng.random()), clock, engine)
         step("TSSSU", ventures.generate_tsssu, session, random.Random(rng.random()), clock, engine)
         apps += step(

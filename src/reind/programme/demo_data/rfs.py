@@ -35,6 +35,7 @@ from reind.programme.demo_data.names import enterprise_name
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import register_enterprise
 from reind.programme.money.agreements import sign_agreement
+from reind.rules.engine import Engine
 
 OFFICER = Actor("officer-rfs-secretariat", Role.OFFICER)
 APPROVER = Actor("cit-approver", Role.APPROVER)
@@ -161,7 +162,9 @@ def _received_before(rng: random.Random, meeting: date) -> date:
     return earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
 
 
-def generate(session: Session, rng: random.Random, clock: SimClock, first_br: int) -> int:
+def generate(
+    session: Session, rng: random.Random, clock: SimClock, engine: Engine, first_br: int
+) -> int:
     """Write the RFS history through the services; returns how many applications."""
     cases = plan(rng)
     clock.at(date(2020, 7, 20))
@@ -171,6 +174,7 @@ def generate(session: Session, rng: random.Random, clock: SimClock, first_br: in
         "Re-industrialisation Funding Scheme Vetting Committee",
         "再工業化資助計劃審核委員會",
         OFFICER,
+        engine=engine,
     )
     for person_id, name, capacity in MEMBERS:
         appoint_member(
@@ -189,7 +193,13 @@ def generate(session: Session, rng: random.Random, clock: SimClock, first_br: in
     for index, case in enumerate(sorted(cases, key=lambda c: c.received)):
         food = case.industry in {Industry.FOOD_MANUFACTURING, Industry.FOOD_PROCESSING}
         apps[id(case)] = _apply(
-            session, rng, clock, case, first_br + index, next(lines if food else other_lines)
+            session,
+            rng,
+            clock,
+            engine,
+            case,
+            first_br + index,
+            next(lines if food else other_lines),
         )
     for held_on in MEETINGS:
         agenda = [c for c in cases if c.meeting == held_on]
@@ -231,15 +241,22 @@ def generate(session: Session, rng: random.Random, clock: SimClock, first_br: in
                 if supported
                 else "項目的智能生產元素不足。",
                 decided_on=held_on,
+                engine=engine,
                 clock=clock,
             )
             if supported and held_on <= date(2021, 6, 30):
-                _sign(session, app_id, held_on, clock)
+                _sign(session, app_id, held_on, clock, engine)
     return len(cases)
 
 
 def _apply(
-    session: Session, rng: random.Random, clock: SimClock, case: RFSCase, br: int, title: str
+    session: Session,
+    rng: random.Random,
+    clock: SimClock,
+    engine: Engine,
+    case: RFSCase,
+    br: int,
+    title: str,
 ) -> str:
     name_en, name_zh = enterprise_name(rng, case.industry, br)
     clock.at(case.received - timedelta(days=20))
@@ -274,7 +291,7 @@ def _apply(
         facts={"new_line_in_hong_kong": True, "smart_manufacturing": True},
         reference=f"RFS-{case.received:%Y%m}-{br % 1000:03d}",
     )
-    app = create_application(session, draft, applicant, clock=clock)
+    app = create_application(session, draft, applicant, engine=engine, clock=clock)
     steps = {"submitted": 1, "screening": 2, "assessment": 4, "withdrawn": 1}
     todo = ["submit", "start_screening", "screen", "pass_screening", "refer_to_committee"]
     todo = todo[: steps.get(case.fate, len(todo))]
@@ -282,7 +299,7 @@ def _apply(
     for number, action in enumerate(todo):
         clock.at(case.received + timedelta(days=3 * number))
         if action == "screen":
-            screen_application(session, app.id, OFFICER, clock=clock)
+            screen_application(session, app.id, OFFICER, engine=engine, clock=clock)
         else:
             transition_application(
                 session,
@@ -340,7 +357,7 @@ def _score(
             )
 
 
-def _sign(session: Session, app_id: str, decided: date, clock: SimClock) -> None:
+def _sign(session: Session, app_id: str, decided: date, clock: SimClock, engine: Engine) -> None:
     from reind.programme.money.store import LedgerRow
 
     ledger = session.get(LedgerRow, app_id)
@@ -359,6 +376,7 @@ def _sign(session: Session, app_id: str, decided: date, clock: SimClock) -> None
             ("Line installed", signed + timedelta(days=300)),
             ("Line commissioned", signed + timedelta(days=500)),
         ),
+        engine=engine,
         clock=clock,
     )
     clock.at(signed + timedelta(days=14))

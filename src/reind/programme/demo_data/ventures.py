@@ -126,6 +126,7 @@ def generate_itvf(session: Session, rng: random.Random, clock: SimClock, engine:
             government=decision.amount,
             partner=private,
             actor=OFFICER,
+            engine=engine,
         )
 
 

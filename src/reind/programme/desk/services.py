@@ -32,7 +32,6 @@ from reind.programme.ids import new_id
 from reind.programme.uow import flush
 from reind.rules.decision import Outcome
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 
 DESK = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
 
@@ -180,11 +179,8 @@ def route_enquiry(
     return row
 
 
-def schemes_that_fit(
-    profile: dict[str, Any], day: date, engine: Engine | None = None
-) -> list[SchemeFit]:
+def schemes_that_fit(profile: dict[str, Any], day: date, engine: Engine) -> list[SchemeFit]:
     """Every scheme whose rules find the profile eligible or possibly eligible on ``day``."""
-    engine = engine or default_engine()
     known = {"received": day.isoformat(), **profile}
     fits = []
     for scheme in engine.schemes:
@@ -214,7 +210,7 @@ def answer_enquiry(
     *,
     note_en: str = "",
     note_zh: str = "",
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> tuple[EnquiryRow, list[SchemeFit]]:
     """Answer an enquiry, pointing to the schemes the rules find fit the enquirer."""

@@ -37,14 +37,18 @@ from reind.programme.money.ledger import Ledger
 from reind.programme.money.ledgers import ledger_columns
 from reind.programme.money.store import LedgerRow
 from reind.programme.uow import flush
-from reind.schemes.catalogue import default_engine
+from reind.rules.engine import Engine
 
 
 def import_applications(
-    session: Session, rows: list[dict[str, str]], actor: Actor, source: str = "applications"
+    session: Session,
+    rows: list[dict[str, str]],
+    actor: Actor,
+    source: str = "applications",
+    *,
+    engine: Engine,
 ) -> ImportReport:
     """Validate then write historical applications (and their enterprises and ledgers)."""
-    engine = default_engine()
     check = RowCheck()
     check.problems += missing_columns("applications", rows)
     parsed = []

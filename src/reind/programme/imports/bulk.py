@@ -8,6 +8,8 @@ raises ``ImportRejectedError`` carrying the full report and writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -24,6 +26,7 @@ from reind.programme.imports.rows import (
     ImportReport,
     read_rows,
 )
+from reind.rules.engine import Engine
 
 __all__ = [
     "COLUMNS",
@@ -38,10 +41,15 @@ __all__ = [
 ]
 
 
-def import_file(session: Session, kind: str, path: Path, actor: Actor) -> ImportReport:
+Importer = Callable[[Session, list[dict[str, str]], Actor, str], ImportReport]
+
+
+def import_file(
+    session: Session, kind: str, path: Path, actor: Actor, *, engine: Engine
+) -> ImportReport:
     """Import ``kind`` (applications, claims or enquiries) from ``path``."""
-    importers = {
-        "applications": import_applications,
+    importers: dict[str, Importer] = {
+        "applications": partial(import_applications, engine=engine),
         "claims": import_claims,
         "enquiries": import_enquiries,
     }

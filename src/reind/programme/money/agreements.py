@@ -29,7 +29,6 @@ from reind.programme.money.ledgers import ledger_columns, ledger_from, lock_ledg
 from reind.programme.money.store import AgreementRow, LedgerRow, MilestoneRow, ProgressReportRow
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 
 REPORT_KINDS = {"progress", "final", "post_completion"}
 
@@ -75,7 +74,7 @@ def sign_agreement(
     starts_on: date,
     ends_on: date,
     milestones: tuple[tuple[str, date], ...] = (),
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> AgreementRow:
     """Sign the funding agreement: commit ``grant`` and move the application on."""
@@ -99,9 +98,7 @@ def sign_agreement(
         .where(LedgerRow.scheme == app.scheme)
         .where(LedgerRow.application_id != app.id)
     ).scalar_one()
-    check_enterprise_cap(
-        Money(int(others)), grant, cumulative_cap(engine or default_engine(), app), app.scheme
-    )
+    check_enterprise_cap(Money(int(others)), grant, cumulative_cap(engine, app), app.scheme)
     ledger = ledger_from(ledger_row).commit(grant)
     for name, value in ledger_columns(ledger).items():
         setattr(ledger_row, name, value)

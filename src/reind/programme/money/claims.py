@@ -38,7 +38,6 @@ from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
 from reind.programme.training.store import AttendanceRow, CourseSessionRow, EnrolmentRow
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 
 CLAIMABLE = {"agreement_signed", "in_progress", "completed", "post_completion_monitoring"}
 COMPLETED = {"completed", "post_completion_monitoring"}
@@ -89,7 +88,7 @@ def submit_claim(
     submitted_on: date,
     idempotency_key: str | None = None,
     enrolment_id: int | None = None,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> ClaimRow:
     """Submit a claim; a retry with the same idempotency key returns the first claim."""
@@ -109,7 +108,7 @@ def submit_claim(
         raise ConflictError(
             f"claims are only accepted once an agreement is signed, not {app.state}"
         )
-    if paid_on_completion(engine or default_engine(), app) and app.state not in COMPLETED:
+    if paid_on_completion(engine, app) and app.state not in COMPLETED:
         raise ConflictError(
             f"{app.scheme.upper()} pays on completion only: the project is {app.state}"
         )
@@ -117,7 +116,7 @@ def submit_claim(
         raise InvalidInputError("an RTTP claim must name the trainee's enrolment")
     if enrolment_id is not None:
         attended, sessions = attendance(session, enrolment_id)
-        minimum = min_attendance(engine or default_engine(), submitted_on)
+        minimum = min_attendance(engine, submitted_on)
         if not attendance_ok(attended, sessions, minimum):
             raise ConflictError(
                 f"the trainee attended {attended} of {sessions} sessions; a claim needs at "
@@ -280,7 +279,7 @@ def disburse(
     actor: Actor,
     *,
     paid_on: date,
-    engine: Engine | None = None,
+    engine: Engine,
     clock: Clock | None = None,
 ) -> DisbursementRow:
     """Pay an approved claim in full."""
@@ -291,7 +290,7 @@ def disburse(
         raise ConflictError(f"claim {claim.id} is {claim.state}; only approved claims are paid")
     app = session.get(ApplicationRow, claim.application_id)
     assert app is not None
-    if paid_on_completion(engine or default_engine(), app) and app.state not in COMPLETED:
+    if paid_on_completion(engine, app) and app.state not in COMPLETED:
         raise ConflictError(f"{app.scheme.upper()} pays on completion only: project is {app.state}")
     amount = Money(claim.amount_cents)
     write_ledger(

@@ -29,7 +29,6 @@ from reind.programme.actors import Actor, ensure_staff
 from reind.programme.uow import flush
 from reind.programme.ventures.store import CoInvestmentPartnerRow, DealRow, StartupGrantRow
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 
 T = TypeVar("T")
 
@@ -67,7 +66,7 @@ def record_deal(
     government: Money,
     partner: Money,
     actor: Actor,
-    engine: Engine | None = None,
+    engine: Engine,
 ) -> DealRow:
     """Record a co-investment, refusing one that breaks the 1:2 ratio or a cap."""
     ensure_staff(actor)
@@ -75,7 +74,6 @@ def record_deal(
         raise NotFoundError(f"no co-investment partner {partner_id}")
     if government.cents <= 0 or partner.cents <= 0:
         raise InvalidInputError("both the Government and the partner must invest")
-    engine = engine or default_engine()
     ratio = _itvf(engine, "matching_ratio", invested_on, Fraction)
     deal_cap = _itvf(engine, "deal_cap", invested_on, Money)
     investee_cap = _itvf(engine, "investee_cap", invested_on, Money)

@@ -36,7 +36,7 @@ from reind.web.api.common import (
     shown,
 )
 from reind.web.auth import CurrentActor
-from reind.web.deps import Transact, UnitOfWork
+from reind.web.deps import RulesEngine, Transact, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 
@@ -250,6 +250,7 @@ async def create_application(
     body: ApplicationCreate,
     actor: CurrentActor,
     transact: Transact,
+    engine: RulesEngine,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ApplicationPublic:
@@ -257,7 +258,9 @@ async def create_application(
     draft = draft_of(body)
 
     def create(session: Session) -> ApplicationPublic:
-        row = service.create_application(session, draft, actor, idempotency_key=idempotency_key)
+        row = service.create_application(
+            session, draft, actor, idempotency_key=idempotency_key, engine=engine
+        )
         response.headers["Location"] = f"/api/v1/applications/{row.id}"
         set_etag(response, row.version)
         return application_public(row, actor)
@@ -298,11 +301,15 @@ async def list_cost_lines(
     status_code=status.HTTP_201_CREATED,
 )
 def add_cost_line(
-    application_id: str, body: CostLineCreate, actor: CurrentActor, session: UnitOfWork
+    application_id: str,
+    body: CostLineCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    engine: RulesEngine,
 ) -> CostLinePublic:
     """Add a budget line to a draft (ineligible categories are refused with the reason)."""
     line = service.CostLine(body.category, body.description, money(body.amount))
-    row = service.add_cost_line(session, application_id, line, actor)
+    row = service.add_cost_line(session, application_id, line, actor, engine)
     return CostLinePublic(
         id=row.id, category=row.category, description=row.description, amount=body.amount
     )
@@ -356,12 +363,16 @@ def transition(
 
 @router.post("/applications/{application_id}/screening")
 def screen(
-    application_id: str, actor: CurrentActor, session: UnitOfWork, if_match: IfMatch = None
+    application_id: str,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    engine: RulesEngine,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Run the scheme's rules on the application: outcome, amount, reasons and trace."""
     current = service.get_application(session, application_id, actor)
     expect_version(current.version, if_match, f"application {current.reference}")
-    decision = screen_application(session, application_id, actor)
+    decision = screen_application(session, application_id, actor, engine=engine)
     return {"decision_id": current.screening_decision_id, **decision.to_json()}
 
 

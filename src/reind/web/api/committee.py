@@ -19,7 +19,7 @@ from reind.programme.committee.store import CommitteeDecisionRow
 from reind.web.api.applications import ApplicationPublic, application_public
 from reind.web.api.common import Amount, Schema, money
 from reind.web.auth import CurrentActor
-from reind.web.deps import UnitOfWork
+from reind.web.deps import RulesEngine, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["committee"])
 
@@ -129,10 +129,12 @@ class LetterPublic(Schema):
 
 @router.post("/committees", response_model=CommitteePublic, status_code=status.HTTP_201_CREATED)
 def create_committee(
-    body: CommitteeCreate, actor: CurrentActor, session: UnitOfWork
+    body: CommitteeCreate, actor: CurrentActor, session: UnitOfWork, engine: RulesEngine
 ) -> CommitteePublic:
     """Set up a vetting committee (secretariat)."""
-    row = service.create_committee(session, body.scheme, body.name_en, body.name_zh, actor)
+    row = service.create_committee(
+        session, body.scheme, body.name_en, body.name_zh, actor, engine=engine
+    )
     return CommitteePublic.model_validate(row)
 
 
@@ -213,6 +215,7 @@ def decide(
     body: DecisionCreate,
     actor: CurrentActor,
     session: UnitOfWork,
+    engine: RulesEngine,
 ) -> DecisionPublic:
     """Record the committee's decision; the application moves on (approver)."""
     row: CommitteeDecisionRow = service.decide(
@@ -225,6 +228,7 @@ def decide(
         reasons_zh=body.reasons_zh,
         decided_on=body.decided_on,
         grant=None if body.grant is None else money(body.grant),
+        engine=engine,
     )
     return DecisionPublic.model_validate(row)
 

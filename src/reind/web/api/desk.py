@@ -13,7 +13,7 @@ from reind.programme.actors import Actor, Role
 from reind.programme.desk.store import EnquiryRow
 from reind.web.api.common import IfMatch, Schema, expect_version, set_etag
 from reind.web.auth import CurrentActor, require_roles
-from reind.web.deps import Transact, UnitOfWork
+from reind.web.deps import RulesEngine, Transact, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["enquiry desk"])
 Reader = Annotated[
@@ -124,6 +124,7 @@ def answer(
     body: AnswerCreate,
     actor: CurrentActor,
     session: UnitOfWork,
+    engine: RulesEngine,
     if_match: IfMatch = None,
 ) -> AnswerPublic:
     """Answer with the schemes whose rules find the enquirer eligible or possibly so."""
@@ -131,7 +132,7 @@ def answer(
     if current is not None:
         expect_version(current.version, if_match, f"enquiry {enquiry_id}")
     row, fits = desk.answer_enquiry(
-        session, enquiry_id, actor, note_en=body.note_en, note_zh=body.note_zh
+        session, enquiry_id, actor, note_en=body.note_en, note_zh=body.note_zh, engine=engine
     )
     return AnswerPublic(
         enquiry=_enquiry(row),

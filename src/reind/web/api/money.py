@@ -27,7 +27,7 @@ from reind.web.api.common import (
     shown,
 )
 from reind.web.auth import CurrentActor
-from reind.web.deps import UnitOfWork
+from reind.web.deps import RulesEngine, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["agreements and claims"])
 
@@ -166,7 +166,11 @@ def _claim(row: ClaimRow, response: Response | None = None) -> ClaimPublic:
     status_code=status.HTTP_201_CREATED,
 )
 def sign_agreement(
-    application_id: str, body: AgreementCreate, actor: CurrentActor, session: UnitOfWork
+    application_id: str,
+    body: AgreementCreate,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    engine: RulesEngine,
 ) -> AgreementPublic:
     """Sign the agreement: commit the grant within the caps (officers)."""
     row = agreements.sign_agreement(
@@ -178,6 +182,7 @@ def sign_agreement(
         starts_on=body.starts_on,
         ends_on=body.ends_on,
         milestones=tuple((m.title, m.due_on) for m in body.milestones),
+        engine=engine,
     )
     return _agreement(row)
 
@@ -217,6 +222,7 @@ def submit_claim(
     body: ClaimCreate,
     actor: CurrentActor,
     session: UnitOfWork,
+    engine: RulesEngine,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ClaimPublic:
@@ -229,6 +235,7 @@ def submit_claim(
         submitted_on=body.submitted_on,
         idempotency_key=idempotency_key,
         enrolment_id=body.enrolment_id,
+        engine=engine,
     )
     response.headers["Location"] = f"/api/v1/claims/{row.id}"
     return _claim(row, response)
@@ -300,11 +307,14 @@ def disburse(
     body: DisbursementCreate,
     actor: CurrentActor,
     session: UnitOfWork,
+    engine: RulesEngine,
     if_match: IfMatch = None,
 ) -> DisbursementPublic:
     """Pay an approved claim (finance)."""
     expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
-    row: DisbursementRow = claims.disburse(session, claim_id, actor, paid_on=body.paid_on)
+    row: DisbursementRow = claims.disburse(
+        session, claim_id, actor, paid_on=body.paid_on, engine=engine
+    )
     return DisbursementPublic(
         id=row.id,
         claim_id=row.claim_id,

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from reind.core.clock import hk_today
-from reind.schemes.catalogue import default_engine
+from reind.web.deps import RulesEngine
 
 router = APIRouter(prefix="/api/v1/schemes", tags=["schemes"])
 
@@ -45,7 +45,7 @@ class DecisionRequest(BaseModel):
 
 
 @router.get("", response_model=list[SchemePublic])
-def list_schemes() -> list[SchemePublic]:
+def list_schemes(engine: RulesEngine) -> list[SchemePublic]:
     """Every scheme reind encodes."""
     return [
         SchemePublic(
@@ -56,12 +56,12 @@ def list_schemes() -> list[SchemePublic]:
             administrator={"en": s.administrator_en, "zh-Hant": s.administrator_zh},
             summary={"en": s.summary_en, "zh-Hant": s.summary_zh},
         )
-        for s in default_engine().schemes
+        for s in engine.schemes
     ]
 
 
 @router.get("/{code}/parameters", response_model=list[ParameterPublic])
-def parameters(code: str, as_of: date | None = None) -> list[ParameterPublic]:
+def parameters(code: str, engine: RulesEngine, as_of: date | None = None) -> list[ParameterPublic]:
     """The scheme's parameters in force on ``as_of`` (default: today in Hong Kong)."""
     day = as_of or hk_today()
     return [
@@ -74,11 +74,11 @@ def parameters(code: str, as_of: date | None = None) -> list[ParameterPublic]:
             source=None if v is None else v.source,
             confidence=None if v is None else v.confidence,
         )
-        for p, v in default_engine().in_force(code, day)
+        for p, v in engine.in_force(code, day)
     ]
 
 
 @router.post("/{code}/decisions")
-def decide(code: str, request: DecisionRequest) -> dict[str, Any]:
+def decide(code: str, request: DecisionRequest, engine: RulesEngine) -> dict[str, Any]:
     """Decide one case: outcome, amount, reasons and the full trace."""
-    return default_engine().decide(code, request.inputs, request.as_of).to_json()
+    return engine.decide(code, request.inputs, request.as_of).to_json()

@@ -13,7 +13,7 @@ from reind.programme import training, ventures
 from reind.programme.actors import Actor, Role
 from reind.web.api.common import Amount, Schema, money, shown
 from reind.web.auth import CurrentActor, require_roles
-from reind.web.deps import UnitOfWork
+from reind.web.deps import RulesEngine, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["ventures and training"])
 Reader = Annotated[
@@ -83,7 +83,9 @@ def add_partner(body: PartnerCreate, actor: CurrentActor, session: UnitOfWork) -
 
 
 @router.post("/itvf/deals", status_code=status.HTTP_201_CREATED)
-def record_deal(body: DealCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, str]:
+def record_deal(
+    body: DealCreate, actor: CurrentActor, session: UnitOfWork, engine: RulesEngine
+) -> dict[str, str]:
     """Record a co-investment within the 1:2 matching and the per-deal/per-investee caps."""
     row = ventures.record_deal(
         session,
@@ -93,6 +95,7 @@ def record_deal(body: DealCreate, actor: CurrentActor, session: UnitOfWork) -> d
         government=money(body.government),
         partner=money(body.partner),
         actor=actor,
+        engine=engine,
     )
     return {"id": row.id, "government": shown(row.government_cents)}
 

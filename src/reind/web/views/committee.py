@@ -37,9 +37,8 @@ from reind.programme.committee.store import (
 )
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.rules.store import load_decision
-from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import category_label
@@ -183,7 +182,7 @@ def _score_page(
         committee=committee,
         app=app,
         enterprise=session.get(EnterpriseRow, app.enterprise_id),
-        scheme=default_engine().scheme(app.scheme),
+        scheme=engine_of(request).scheme(app.scheme),
         criteria=criteria_for(app.scheme),
         max_score=MAX_SCORE,
         lines=[(line, category_label(line.category)) for line in cost_lines(session, app.id)],
@@ -253,6 +252,7 @@ async def record_decision(
     application_id: str,
     user: CurrentUser,
     session: UnitOfWork,
+    engine: RulesEngine,
 ) -> Response:
     """Record the committee's decision (the approver), with reasons in both languages."""
     actor = need(user, Role.APPROVER)
@@ -274,6 +274,7 @@ async def record_decision(
                 reasons_en=reasons_en,
                 reasons_zh=reasons_zh,
                 decided_on=decided_on,
+                engine=engine,
             )
     if form.ok:
         return back_to(f"/committee/meetings/{meeting_id}?decided={application_id}")

@@ -26,7 +26,7 @@ from reind.programme.desk.services import (
 )
 from reind.programme.desk.store import EnquiryRow
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import UnitOfWork, engine_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
 
@@ -159,6 +159,7 @@ async def _act(
                 actor,
                 note_en=form.values.get("note_en", "").strip(),
                 note_zh=form.values.get("note_zh", "").strip(),
+                engine=engine_of(request),
             )
     if form.ok:
         return back_to(f"/desk/enquiries/{enquiry_id}?done={act}")

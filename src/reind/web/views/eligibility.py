@@ -23,7 +23,6 @@ from reind.core.errors import InvalidInputError, RuleError
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.rules.decision import Outcome
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 from reind.web.views.forms import _unwrap
 
 NOMINAL_AMOUNTS = ("1000000", "500000000")
@@ -70,9 +69,8 @@ def _probe(annotation: Any, day: date, amount: str) -> str | None:
     return None
 
 
-def fits_for(enterprise: EnterpriseRow, day: date, engine: Engine | None = None) -> list[Fit]:
+def fits_for(enterprise: EnterpriseRow, day: date, engine: Engine) -> list[Fit]:
     """Every scheme in catalogue order, judged for ``enterprise`` on ``day``."""
-    engine = engine or default_engine()
     profile = profile_of(enterprise)
     return [_judge(engine, scheme.code, profile, day) for scheme in engine.schemes]
 

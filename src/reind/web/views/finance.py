@@ -32,7 +32,7 @@ from reind.programme.money.claims import (
 )
 from reind.programme.money.store import ClaimRow, LedgerEntryRow, LedgerRow
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import RulesEngine, UnitOfWork
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -129,13 +129,13 @@ async def decide_claim(
 
 @router.post("/claims/{claim_id}/payment")
 async def pay_claim(
-    request: Request, claim_id: str, user: CurrentUser, session: UnitOfWork
+    request: Request, claim_id: str, user: CurrentUser, session: UnitOfWork, engine: RulesEngine
 ) -> Response:
     """Pay an approved claim in full today."""
     actor = need(user, Role.FINANCE)
     form = await read_form(request)
     with attempt(session, form, f"pay_{claim_id}"):
-        disburse(session, claim_id, actor, paid_on=hk_today())
+        disburse(session, claim_id, actor, paid_on=hk_today(), engine=engine)
     if form.ok:
         return back_to("/finance?done=paid")
     return _claims_page(request, user, session, actor, form, 400)

@@ -2,8 +2,8 @@
 
 Officers, analysts and auditors see any project; an applicant sees its own
 enterprise's. The numbers come from ``reind.reporting.outcomes`` reading the
-telemetry store on ``app.state.telemetry`` (set by ``reind demo`` and
-``reind serve``); without one the page says so rather than guessing.
+telemetry store the app's ``Platform`` carries (``reind demo``, and
+``reind serve`` connected to a plant); without one the page says so rather than guessing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from reind.programme.funded_lines.services import (
 from reind.programme.money.agreements import agreement_of
 from reind.reporting.outcomes import METRICS, RATIOS, measure_line
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import UnitOfWork, platform_of
 from reind.web.views.pages import PageRoute, need, page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -39,8 +39,7 @@ BACK = {
 
 def telemetry_of(request: Request) -> RollupReader | None:
     """The telemetry store the app was given, if any."""
-    store: RollupReader | None = getattr(request.app.state, "telemetry", None)
-    return store
+    return platform_of(request.app).telemetry
 
 
 @router.get("/projects/{application_id}/outcomes")

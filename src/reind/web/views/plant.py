@@ -1,7 +1,7 @@
 """The plant dashboard: live state, trends, alarms and recipe setpoints per line.
 
-Pages read the ``PlantLink`` on ``app.state.plant`` (set by ``reind demo`` /
-``reind serve``); writes go out as Sparkplug DCMDs, alarm actions through
+Pages read the ``PlantLink`` of the app's ``Platform`` (``reind demo``,
+``reind serve`` with a broker); writes go out as Sparkplug DCMDs, alarm actions through
 the ISA-18.2 lifecycle with the signed-in user as the actor.
 """
 
@@ -24,6 +24,7 @@ from reind.factory.kpi import Kpi, WorkUnit, kpi_report
 from reind.factory.kpi.rollups import elements_total
 from reind.programme.actors import Actor, Role
 from reind.web.auth import current_actor
+from reind.web.deps import platform_of
 from reind.web.plant_lines import LineSpec
 from reind.web.plant_link import PlantLink
 from reind.web.templating import render
@@ -47,8 +48,8 @@ PlantActor = Annotated[Actor, Depends(plant_actor)]
 
 
 def _link(request: Request) -> PlantLink:
-    link = getattr(request.app.state, "plant", None)
-    if not isinstance(link, PlantLink):
+    link = platform_of(request.app).plant
+    if link is None:
         raise NotFoundError("no plant is connected to this server (start it with reind demo)")
     return link
 
@@ -83,7 +84,7 @@ SHOWN_KPIS = ("oee", "availability", "effectiveness", "quality_ratio", "throughp
 
 def _kpis(request: Request, line: LineSpec) -> list[Kpi]:
     """Today's ISO 22400 KPIs (Hong Kong day so far) from the hour rollups."""
-    store = getattr(request.app.state, "telemetry", None)
+    store = platform_of(request.app).telemetry
     if store is None or not line.kpi_units:
         return []
     units = [

@@ -33,9 +33,8 @@ from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import UnitOfWork, engine_of
 from reind.web.views.eligibility import fits_for
 from reind.web.views.forms import FormField, form_fields, parse_form
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -131,7 +130,7 @@ def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) ->
         .where(ApplicationRow.enterprise_id == enterprise.id)
         .order_by(ApplicationRow.created_at.desc())
     ).scalars()
-    engine = default_engine()
+    engine = engine_of(request)
     apps = [(row, engine.scheme(row.scheme), workflow_for(row.scheme)) for row in rows]
     return page(request, "portal/home.html", user, enterprise=enterprise, apps=apps)
 
@@ -142,8 +141,8 @@ def schemes_for_me(request: Request, user: CurrentUser, session: UnitOfWork) -> 
     actor = need(user, Role.APPLICANT)
     enterprise = own_enterprise(session, actor)
     day = hk_today()
-    fits = fits_for(enterprise, day)
-    engine = default_engine()
+    fits = fits_for(enterprise, day, engine_of(request))
+    engine = engine_of(request)
     groups = {
         key: [(f, engine.scheme(f.code)) for f in fits if f.outcome in outcomes]
         for key, outcomes in (
@@ -158,7 +157,7 @@ def schemes_for_me(request: Request, user: CurrentUser, session: UnitOfWork) -> 
 def _apply_page(
     request: Request, user: Any, scheme: str, form: Form, status_code: int = 200
 ) -> Response:
-    engine = default_engine()
+    engine = engine_of(request)
     return page(
         request,
         "portal/apply.html",
@@ -177,7 +176,7 @@ def _apply_page(
 def application_form(request: Request, scheme: str, user: CurrentUser) -> Response:
     """A blank application form for the scheme."""
     need(user, Role.APPLICANT)
-    code = default_engine().scheme(scheme).code
+    code = engine_of(request).scheme(scheme).code
     return _apply_page(request, user, code, Form())
 
 
@@ -212,7 +211,7 @@ async def save_draft(
 ) -> Response:
     """Save the application as a draft; on any problem the form comes back as typed."""
     actor = need(user, Role.APPLICANT)
-    engine = default_engine()
+    engine = engine_of(request)
     code = engine.scheme(scheme).code
     form = await read_form(request)
     title = form.text("title")

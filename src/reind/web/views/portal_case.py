@@ -33,9 +33,8 @@ from reind.programme.audit.chain import events_for
 from reind.programme.money.agreements import REPORT_KINDS, submit_report
 from reind.programme.money.claims import CLAIMABLE, submit_claim
 from reind.programme.money.store import AgreementRow, ClaimRow, MilestoneRow, ProgressReportRow
-from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import category_label, parse_money
 
@@ -79,7 +78,7 @@ def _case_page(
     status_code: int = 200,
 ) -> Response:
     app = get_application(session, application_id, actor)
-    engine = default_engine()
+    engine = engine_of(request)
     agreement = session.execute(
         select(AgreementRow).where(AgreementRow.application_id == app.id)
     ).scalar_one_or_none()
@@ -196,7 +195,11 @@ async def submit(
 
 @router.post("/portal/applications/{application_id}/claims")
 async def claim(
-    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+    request: Request,
+    application_id: str,
+    user: CurrentUser,
+    session: UnitOfWork,
+    engine: RulesEngine,
 ) -> Response:
     """Claim money under the signed agreement."""
     actor = need(user, Role.APPLICANT)
@@ -206,7 +209,9 @@ async def claim(
         form.fail("claim_amount", "The amount must be more than HK$0.")
     if form.ok and amount is not None:
         with attempt(session, form, "claim_amount"):
-            submit_claim(session, application_id, amount, actor, submitted_on=hk_today())
+            submit_claim(
+                session, application_id, amount, actor, submitted_on=hk_today(), engine=engine
+            )
     if form.ok:
         return back_to(f"/portal/applications/{application_id}?claimed=1#claims")
     return _case_page(request, user, session, actor, application_id, form, 400)

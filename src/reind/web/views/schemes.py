@@ -10,7 +10,7 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import ReindError
 from reind.core.periods import parse_date
-from reind.schemes.catalogue import default_engine
+from reind.web.deps import engine_of
 from reind.web.templating import render
 from reind.web.views.forms import form_fields, parse_form
 
@@ -20,20 +20,20 @@ router = APIRouter()
 @router.get("/")
 def home(request: Request) -> Response:
     """The front page."""
-    return render(request, "home.html", schemes=default_engine().schemes)
+    return render(request, "home.html", schemes=engine_of(request).schemes)
 
 
 @router.get("/schemes")
 def catalogue(request: Request) -> Response:
     """Every scheme."""
-    engine = default_engine()
+    engine = engine_of(request)
     return render(request, "schemes.html", schemes=engine.schemes, version=engine.rules_version)
 
 
 @router.get("/schemes/{code}")
 def scheme_page(request: Request, code: str, as_of: str | None = None) -> Response:
     """A scheme's parameters in force on a date, with their sources."""
-    engine = default_engine()
+    engine = engine_of(request)
     scheme = engine.scheme(code)
     day: date = parse_date(as_of) if as_of else hk_today()
     return render(
@@ -44,7 +44,7 @@ def scheme_page(request: Request, code: str, as_of: str | None = None) -> Respon
 @router.get("/schemes/{code}/calculate")
 def calculator(request: Request, code: str) -> Response:
     """An empty calculator form for the scheme."""
-    scheme = default_engine().scheme(code)
+    scheme = engine_of(request).scheme(code)
     return render(
         request,
         "calculate.html",
@@ -59,7 +59,7 @@ def calculator(request: Request, code: str) -> Response:
 @router.post("/schemes/{code}/calculate")
 async def calculate(request: Request, code: str) -> Response:
     """The decision for what was typed; on error the form comes back as typed."""
-    engine = default_engine()
+    engine = engine_of(request)
     scheme = engine.scheme(code)
     fields = form_fields(scheme.inputs)
     form = await request.form()

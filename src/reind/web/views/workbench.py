@@ -31,9 +31,8 @@ from reind.programme.audit.chain import events_for
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.agreements import sign_agreement
 from reind.rules.store import load_decision
-from reind.schemes.catalogue import default_engine
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import QUESTION_LABELS, category_label, parse_money
@@ -120,7 +119,7 @@ def queues(
         chosen=chosen,
         rows=rows,
         labels=staff_labels(states, negotiate(request)),
-        engine=default_engine(),
+        engine=engine_of(request),
         Money=Money,
     )
 
@@ -171,7 +170,7 @@ def _case(
         status_code=status_code,
         app=app,
         enterprise=session.get(EnterpriseRow, app.enterprise_id),
-        scheme=default_engine().scheme(app.scheme),
+        scheme=engine_of(request).scheme(app.scheme),
         workflow=workflow,
         lines=[(line, category_label(line.category)) for line in cost_lines(session, app.id)],
         total=total_cost(session, app.id),
@@ -201,13 +200,17 @@ def case_page(
 
 @router.post("/workbench/applications/{application_id}/screening")
 async def screen(
-    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+    request: Request,
+    application_id: str,
+    user: CurrentUser,
+    session: UnitOfWork,
+    engine: RulesEngine,
 ) -> Response:
     """Run the scheme's rules on the application and keep the decision."""
     actor = need(user, *STAFF)
     form = await read_form(request)
     with attempt(session, form):
-        screen_application(session, application_id, actor)
+        screen_application(session, application_id, actor, engine=engine)
     if form.ok:
         return back_to(f"/workbench/applications/{application_id}#screening")
     return _case(request, user, session, actor, application_id, form, 400)
@@ -238,7 +241,11 @@ async def transition(
 
 @router.post("/workbench/applications/{application_id}/agreement")
 async def agreement(
-    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+    request: Request,
+    application_id: str,
+    user: CurrentUser,
+    session: UnitOfWork,
+    engine: RulesEngine,
 ) -> Response:
     """Sign the funding agreement: commit the grant and move the application on."""
     actor = need(user, Role.OFFICER)
@@ -257,6 +264,7 @@ async def agreement(
                 signed_on=signed_on,
                 starts_on=starts_on,
                 ends_on=ends_on,
+                engine=engine,
             )
     if form.ok:
         return back_to(f"/workbench/applications/{application_id}?done=sign_agreement")

@@ -3,23 +3,23 @@
 SQLite for the programme office (with the seed-consistent portfolio on first
 run), DuckDB for telemetry, an embedded MQTT broker (amqtt), both digital
 twins publishing Sparkplug B, the ingest gateway with its alarms, and the
-web application with the live plant dashboard. Ctrl-C stops everything in
-reverse order; running it again continues from what is stored.
+web application with the live plant dashboard. The database, rules engine,
+telemetry store and plant link come from the composition root
+(``reind.bootstrap``); the broker, gateway and twins are the demo's own.
+Ctrl-C stops everything in reverse order; running it again continues from
+what is stored.
 
-``reind serve`` is the same composition for a real deployment, with
-PostgreSQL and an external broker given by configuration and no twins.
+``reind serve`` (``reind.serve``) is the same composition for a real
+deployment, with PostgreSQL and an external broker given by configuration
+and no twins.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-import signal
-import socket
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,66 +28,20 @@ from amqtt.broker import Broker
 from rich.console import Console
 from sqlalchemy import func, select
 
+from reind.bootstrap import Platform, build_platform
 from reind.core.clock import hk_today
 from reind.core.db import Database
-from reind.factory.ingest.gateway import Gateway, GatewayConfig, broker_address
-from reind.factory.ingest.store import open_store
+from reind.demo.users import DEMO_USERS, DOMAIN, create_demo_portfolio
+from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
-from reind.factory.monitoring.rules import LimitRule, RuleScope
 from reind.factory.twins.service import TwinService
 from reind.programme.demo_data.portfolio import seed_portfolio
+from reind.serve import Server, demo_alarm_rules, kept_secret, port_or_free, stop_all
 from reind.settings import Settings
 from reind.web.app import create_app
-from reind.web.demo_users import DEMO_USERS, create_demo_portfolio
-from reind.web.plant_lines import brewery_line, waffle_line
-from reind.web.plant_link import PlantLink
+from reind.web.plant_lines import waffle_line
 
 logger = logging.getLogger(__name__)
-
-
-def demo_alarm_rules() -> list[LimitRule]:
-    """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
-    return [
-        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*")),
-        LimitRule(
-            "plate too cold", low=150.0, deadband=5.0, for_seconds=10.0,
-            scope=RuleScope(series="*/Plate ?/Temperature"),
-        ),
-    ]  # fmt: skip
-
-
-def port_or_free(wanted: int) -> int:
-    """``wanted`` if nothing listens there, else a free port."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", wanted))
-            return wanted
-        except OSError:
-            probe.bind(("127.0.0.1", 0))
-            return int(probe.getsockname()[1])
-
-
-class _Server(uvicorn.Server):
-    """uvicorn, but signals are ours: a signal only ends serving, then ``run_demo``
-    stops the rest.
-
-    Stock uvicorn re-raises SIGTERM after shutting down, which would kill the
-    process before the twins, gateway and databases are closed; and its
-    handlers come too late to catch a Ctrl-C right after "ready" is printed.
-    """
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-    def listen_for_stop(self) -> None:
-        """From now on SIGINT and SIGTERM end serving (even before it starts)."""
-        for sig in STOP_SIGNALS:
-            signal.signal(sig, self.handle_exit)
-
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class EmbeddedBroker:
@@ -151,10 +105,10 @@ class DemoOptions:
     seed: int = 2021
 
 
-def ensure_demo_users(database: Database) -> None:
+def ensure_demo_users(platform: Platform) -> None:
     """The demo's sign-ins and its four worked RFS cases (idempotent)."""
-    with database.unit_of_work() as session:
-        create_demo_portfolio(session)
+    with platform.database.unit_of_work() as session:
+        create_demo_portfolio(session, engine=platform.engine)
 
 
 def ensure_demo_funded_line(database: Database) -> None:
@@ -169,7 +123,6 @@ def ensure_demo_funded_line(database: Database) -> None:
     from reind.programme.applications.store import ApplicationRow
     from reind.programme.funded_lines.services import DeclaredBaseline, declare_baseline, link_line
     from reind.programme.funded_lines.store import FundedLineRow
-    from reind.web.demo_users import DOMAIN
 
     with database.unit_of_work() as session:
         app_id = session.scalar(
@@ -198,57 +151,63 @@ def _has_applications(database: Database) -> bool:
         return bool(session.scalar(select(func.count()).select_from(ApplicationRow)))
 
 
-def _secret(data_dir: Path) -> str:
-    """A session secret kept in the data directory, so sign-ins survive a restart."""
-    path = data_dir / "session-secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+def demo_settings(options: DemoOptions, mqtt_port: int) -> Settings:
+    """The demo's own settings: everything embedded under ``options.data_dir``.
+
+    Given explicitly, so ``REIND_DATABASE_URL`` and friends meant for ``reind
+    serve`` never point the demo at a real database or broker.
+    """
+    return Settings(
+        data_dir=options.data_dir,
+        database_url=None,
+        telemetry_url=None,
+        mqtt_url=f"mqtt://127.0.0.1:{mqtt_port}",
+        secure_cookies=False,
+    )
 
 
 def run_demo(options: DemoOptions, console: Console) -> None:
     """Start everything, serve until Ctrl-C, stop everything."""
     data_dir = options.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(f"sqlite:///{data_dir / 'reind.db'}")
-    stoppers: list[Callable[[], None]] = [database.dispose]
+    mqtt_port = port_or_free(options.mqtt_port)
+    settings = demo_settings(options, mqtt_port)
+    stoppers: list[Callable[[], None]] = []
     try:
-        with console.status("migrating the programme database"):
-            database.migrate()
-        if not _has_applications(database):
-            with console.status("loading the seed-consistent portfolio (first run only)"):
-                summary = seed_portfolio(database, options.seed)
-            console.print(f"portfolio loaded in {summary.seconds:.0f} s")
-        ensure_demo_users(database)
-        ensure_demo_funded_line(database)
-
-        mqtt_port = port_or_free(options.mqtt_port)
+        # first, so it stops last: the plant link and gateway disconnect from a live broker
         broker = EmbeddedBroker(mqtt_port)
         with console.status(f"starting the MQTT broker on port {mqtt_port}"):
             broker.start()
         stoppers.append(broker.stop)
-
         alarms = AlarmEngine(rules=demo_alarm_rules())
+        platform = build_platform(settings, plant=True, alarms=alarms)
+        stoppers.append(platform.close)
+        assert platform.telemetry is not None and platform.plant is not None  # mqtt_url is set
+        database = platform.database
+        with console.status("migrating the programme database"):
+            database.migrate()
+        if not _has_applications(database):
+            with console.status("loading the seed-consistent portfolio (first run only)"):
+                summary = seed_portfolio(database, options.seed, engine=platform.engine)
+            console.print(f"portfolio loaded in {summary.seconds:.0f} s")
+        ensure_demo_users(platform)
+        ensure_demo_funded_line(database)
+
         config = GatewayConfig(
             broker_url=f"mqtt://127.0.0.1:{mqtt_port}",
-            store_url=f"duckdb:{data_dir / 'telemetry.duckdb'}",
+            store_url=settings.effective_telemetry_url,
             client_id="reind-demo-gateway",
             share_group=None,  # amqtt has no shared subscriptions; one gateway here
             protocol=3,
             alarm_engine=alarms,
         )
-        store = open_store(config.store_url)
-        stoppers.append(store.close)
-        gateway = Gateway(config, store)
+        # same process: the pages read the gateway's DuckDB file through the platform's store
+        gateway = Gateway(config, platform.telemetry)
         gateway.start()
         stoppers.append(gateway.stop)
 
-        lines = [waffle_line(), brewery_line()]
-        link = PlantLink("127.0.0.1", mqtt_port, lines, alarms=alarms)
-        link.start()
-        stoppers.append(link.stop)
-        for line in lines:
+        platform.plant.start()  # stopped by platform.close
+        for line in platform.plant.lines.values():
             twin = TwinService(
                 line.kind, "127.0.0.1", mqtt_port, data_dir / "edge" / line.node,
                 node=line.node, seed=options.seed, speed=options.speed,
@@ -256,71 +215,17 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             twin.start()
             stoppers.append(twin.stop)
 
-        app = create_app(database, session_secret=_secret(data_dir), secure_cookies=False)
-        app.state.plant = link
-        app.state.telemetry = store  # same process: reads share the gateway's DuckDB file
+        app = create_app(platform, session_secret=kept_secret(data_dir), secure_cookies=False)
         web_port = port_or_free(options.web_port)
-        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
+        server = Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
         url = f"http://127.0.0.1:{web_port}"
         server.listen_for_stop()
         _print_ready(console, url, mqtt_port)
-        server.run()  # returns on Ctrl-C / SIGTERM (uvicorn handles the signals)
+        server.run()  # returns on Ctrl-C / SIGTERM (our handlers, see reind.serve.Server)
         console.print("stopping")
     finally:
-        for stop in reversed(stoppers):
-            try:
-                stop()
-            except Exception:
-                logger.exception("failed while stopping the demo; carrying on")
+        stop_all(stoppers, "the demo")
     console.print("stopped cleanly")
-
-
-def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
-    """A real deployment: the configured database, broker and telemetry store.
-
-    Same composition as the demo minus the twins and the embedded broker: the
-    web app, and, when ``REIND_MQTT_URL`` is set, the gateway and the plant
-    dashboard's host connection to the real machines.
-    """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(settings.effective_database_url)
-    stoppers: list[Callable[[], None]] = [database.dispose]
-    try:
-        database.migrate()
-        app = create_app(
-            database,
-            session_secret=settings.session_secret or _secret(settings.data_dir),
-            secure_cookies=settings.secure_cookies,
-        )
-        if settings.mqtt_url:
-            alarms = AlarmEngine(rules=demo_alarm_rules())
-            config = GatewayConfig(
-                broker_url=settings.mqtt_url,
-                store_url=settings.effective_telemetry_url,
-                client_id=f"reind-gateway-{socket.gethostname()}",
-                alarm_engine=alarms,
-            )
-            store = open_store(config.store_url)
-            stoppers.append(store.close)
-            gateway = Gateway(config, store)
-            gateway.start()
-            stoppers.append(gateway.stop)
-            broker_host, broker_port = broker_address(settings.mqtt_url)
-            link = PlantLink(broker_host, broker_port, [waffle_line(), brewery_line()], alarms)
-            link.start()
-            stoppers.append(link.stop)
-            app.state.plant = link
-            app.state.telemetry = store
-        server = _Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
-        server.listen_for_stop()
-        console.print(f"reind serving on http://{host}:{port}")
-        server.run()
-    finally:
-        for stop in reversed(stoppers):
-            try:
-                stop()
-            except Exception:
-                logger.exception("failed while stopping; carrying on")
 
 
 def _print_ready(console: Console, url: str, mqtt_port: int) -> None:

@@ -15,7 +15,8 @@ production would write):
 The passwords are for the demo and tests only: anyone reading this file
 knows them. ``reind demo`` prints them; a real deployment adds its users
 with ``reind user add``. Calling it again on a database that already has
-the demo finds what is there and changes nothing.
+the demo finds what is there and changes nothing, however much the demo was
+used since (more claims, more agendas).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from reind.programme.actors import SYSTEM, Actor, Role
 from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.audit.store import AuditEventRow
 from reind.programme.committee.criteria import criteria_for
 from reind.programme.committee.services import (
     appoint_member,
@@ -52,6 +54,7 @@ from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.agreements import sign_agreement
 from reind.programme.money.claims import approve_claim_as_officer, submit_claim
 from reind.programme.money.store import ClaimRow
+from reind.rules.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -159,24 +162,38 @@ def _find(session: Session) -> DemoPortfolio | None:
             select(ApplicationRow).where(ApplicationRow.reference.like("RFS-DEMO-%"))
         ).scalars():
             found.applications[app.reference] = app.id
-        meeting = session.execute(
-            select(AgendaItemRow.meeting_id).where(
-                AgendaItemRow.application_id == found.applications.get("RFS-DEMO-0002", "")
-            )
-        ).scalar_one_or_none()
+        # People use the demo: the case may sit on later agendas and the project carry more
+        # claims. The demo's own are the first: the earliest agenda entry, the first claim in
+        # the audit log.
+        meeting = session.scalar(
+            select(AgendaItemRow.meeting_id)
+            .where(AgendaItemRow.application_id == found.applications.get("RFS-DEMO-0002", ""))
+            .order_by(AgendaItemRow.id)
+            .limit(1)
+        )
         found.meeting_id = meeting or ""
-        claim = session.execute(
-            select(ClaimRow.id).where(
-                ClaimRow.application_id == found.applications.get("RFS-DEMO-0004", "")
+        claim = session.scalar(
+            select(ClaimRow.id)
+            .join(AuditEventRow, AuditEventRow.subject_id == ClaimRow.id)
+            .where(
+                ClaimRow.application_id == found.applications.get("RFS-DEMO-0004", ""),
+                AuditEventRow.subject_type == "claim",
+                AuditEventRow.kind == "money.claimed",
             )
-        ).scalar_one_or_none()
+            .order_by(AuditEventRow.seq)
+            .limit(1)
+        )
         found.claim_id = claim or ""
         return found
     return None
 
 
 def create_demo_portfolio(
-    session: Session, *, hasher: PasswordHasher | None = None, today: date | None = None
+    session: Session,
+    *,
+    engine: Engine,
+    hasher: PasswordHasher | None = None,
+    today: date | None = None,
 ) -> DemoPortfolio:
     """Make the demo users and portfolio in ``session`` (the caller commits), once."""
     existing = _find(session)
@@ -203,7 +220,7 @@ def create_demo_portfolio(
             hasher=hasher,
         )
         actors[user.key] = actor_of(row)
-    _cases(session, made, companies, actors, today)
+    _cases(session, made, companies, actors, today, engine)
     logger.info("demo portfolio created: %d users, %d cases", len(DEMO_USERS), 4)
     return made
 
@@ -214,6 +231,7 @@ def _cases(
     companies: dict[str, EnterpriseRow],
     actors: dict[str, Actor],
     today: date,
+    engine: Engine,
 ) -> None:
     officer, approver = actors["officer"], actors["approver"]
     received = today - timedelta(days=60)
@@ -225,17 +243,22 @@ def _cases(
     ]
     for reference, company, who, title, machinery in specs:
         draft = _draft(companies[company].id, reference, title, machinery)
-        app = create_application(session, draft, actors[who])
+        app = create_application(session, draft, actors[who], engine=engine)
         made.applications[reference] = app.id
         transition_application(session, app.id, "submit", actors[who], received=received)
         transition_application(session, app.id, "start_screening", officer)
         if reference == "RFS-DEMO-0001":
             continue
-        screen_application(session, app.id, officer)
+        screen_application(session, app.id, officer, engine=engine)
         transition_application(session, app.id, "pass_screening", officer)
         transition_application(session, app.id, "refer_to_committee", officer)
     committee = create_committee(
-        session, "rfs", "RFS Vetting Committee", "再工業化資助計劃審核委員會", officer
+        session,
+        "rfs",
+        "RFS Vetting Committee",
+        "再工業化資助計劃審核委員會",
+        officer,
+        engine=engine,
     )
     members = {}
     for key in ("member", "member.lam"):
@@ -265,8 +288,9 @@ def _cases(
         reasons_en="A smart line that meets every criterion.",
         reasons_zh="智能生產線符合所有準則。",
         decided_on=today - timedelta(days=30),
+        engine=engine,
     )
-    _fund(session, made, actors, funded, today)
+    _fund(session, made, actors, funded, today, engine)
     agenda = [made.applications["RFS-DEMO-0002"], made.applications["RFS-DEMO-0003"]]
     meeting: MeetingRow = schedule_meeting(session, committee.id, today, agenda, officer)
     made.meeting_id = meeting.id
@@ -280,7 +304,12 @@ def _cases(
 
 
 def _fund(
-    session: Session, made: DemoPortfolio, actors: dict[str, Actor], app_id: str, today: date
+    session: Session,
+    made: DemoPortfolio,
+    actors: dict[str, Actor],
+    app_id: str,
+    today: date,
+    engine: Engine,
 ) -> None:
     officer = actors["officer"]
     grant = Money.of("2000000")
@@ -296,11 +325,17 @@ def _fund(
             ("Line installed", today - timedelta(days=10)),
             ("Line in production", today + timedelta(days=90)),
         ),
+        engine=engine,
     )
     transition_application(session, app_id, "start_project", officer)
     transition_application(session, app_id, "complete", officer)
     claim = submit_claim(
-        session, app_id, Money.of("1500000"), actors["applicant"], submitted_on=today
+        session,
+        app_id,
+        Money.of("1500000"),
+        actors["applicant"],
+        submitted_on=today,
+        engine=engine,
     )
     approve_claim_as_officer(session, claim.id, officer)
     made.claim_id = claim.id

@@ -1,0 +1,102 @@
+"""The composition root: what a reind process runs on, built once from ``Settings``.
+
+Entry points (the ``reind`` commands, ``reind serve``, ``reind demo``, the ASGI
+factory in ``web.asgi``) read the settings once, call ``build_platform`` and
+hand the ``Platform`` down: ``create_app`` takes it whole, a command finds it
+on the Typer context, and services receive the parts they need as
+parameters. Nothing below the entry points builds a database, a rules engine,
+a telemetry store or a plant link of its own (ADR 0094).
+
+May import anything but the entry points (``reind.cli``, ``reind.demo``,
+``reind.serve``); only they and ``reind.web``'s wiring import it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reind.core.db import Database
+from reind.factory.ingest.gateway import broker_address
+from reind.factory.ingest.store import TelemetryStore, open_store
+from reind.factory.monitoring.engine import AlarmEngine
+from reind.rules.engine import Engine
+from reind.schemes.catalogue import default_engine
+from reind.settings import Settings
+from reind.web.plant_lines import brewery_line, waffle_line
+from reind.web.plant_link import PlantLink
+
+logger = logging.getLogger(__name__)
+
+SERVER_POOL: dict[str, Any] = {"pool_size": 20, "max_overflow": 20}
+"""Connection pool of a serving process on PostgreSQL (SQLite keeps SQLAlchemy's default)."""
+
+
+@dataclass(frozen=True)
+class Platform:
+    """The long-lived parts of one process, made once and passed down.
+
+    ``telemetry`` and ``plant`` are there only in a process connected to a
+    plant (``reind demo``, ``reind serve`` with ``REIND_MQTT_URL``); pages that
+    need them say so when they are missing.
+    """
+
+    database: Database
+    engine: Engine
+    telemetry: TelemetryStore | None = None
+    plant: PlantLink | None = None
+
+    def close(self) -> None:
+        """Stop the plant link, close the telemetry store, then dispose the database.
+
+        Each is tried even if one before it fails (logged), so a stop never
+        leaves files or connections open behind it.
+        """
+        closers: list[tuple[str, Callable[[], None]]] = []
+        if self.plant is not None:
+            closers.append(("the plant link", self.plant.stop))
+        if self.telemetry is not None:
+            closers.append(("the telemetry store", self.telemetry.close))
+        closers.append(("the database", self.database.dispose))
+        for name, close in closers:
+            try:
+                close()
+            except Exception:
+                logger.exception("failed to close %s; carrying on", name)
+
+
+def rules_engine() -> Engine:
+    """The rules engine over the packaged schemes and parameters (loaded once per process)."""
+    return default_engine()
+
+
+def build_platform(
+    settings: Settings,
+    *,
+    plant: bool = False,
+    alarms: AlarmEngine | None = None,
+    serving: bool = False,
+) -> Platform:
+    """The platform ``settings`` describe.
+
+    ``plant``: a process that runs the ingest gateway too (demo, serve) also
+    gets the telemetry store and the plant link when ``settings.mqtt_url``
+    names a broker; the link is built but not started (``platform.plant.start()``
+    once the broker listens) and reports ``alarms`` from the gateway's engine.
+    ``serving``: a web server's connection pool on PostgreSQL.
+    """
+    url = settings.effective_database_url
+    options = SERVER_POOL if serving and not url.startswith("sqlite") else {}
+    database = Database(url, **options)
+    if not (plant and settings.mqtt_url):
+        return Platform(database, rules_engine())
+    try:
+        host, port = broker_address(settings.mqtt_url)
+        telemetry = open_store(settings.effective_telemetry_url)
+    except BaseException:
+        database.dispose()
+        raise
+    link = PlantLink(host, port, [waffle_line(), brewery_line()], alarms)
+    return Platform(database, rules_engine(), telemetry, link)

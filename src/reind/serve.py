@@ -1,0 +1,135 @@
+"""``reind serve``: reind for a real deployment, in one process.
+
+The configured database (``REIND_DATABASE_URL``), migrated on start, and the
+web application; with ``REIND_MQTT_URL`` also the ingest gateway into the
+configured telemetry store and the plant dashboard's host connection to the
+real machines. Everything long-lived comes from the composition root
+(``reind.bootstrap``). SIGINT or SIGTERM ends serving, then everything stops
+in reverse order.
+
+Also the pieces ``reind demo`` shares with it: the uvicorn server whose
+signals are ours, the alarm rules, a free port, the kept session secret.
+Imported by the entry points only (``reind.cli``, ``reind.demo``).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import signal
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from rich.console import Console
+
+from reind.bootstrap import build_platform
+from reind.factory.ingest.gateway import Gateway, GatewayConfig
+from reind.factory.monitoring.engine import AlarmEngine
+from reind.factory.monitoring.rules import LimitRule, RuleScope
+from reind.settings import Settings
+from reind.web.app import create_app
+
+logger = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def demo_alarm_rules() -> list[LimitRule]:
+    """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
+    return [
+        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*")),
+        LimitRule(
+            "plate too cold", low=150.0, deadband=5.0, for_seconds=10.0,
+            scope=RuleScope(series="*/Plate ?/Temperature"),
+        ),
+    ]  # fmt: skip
+
+
+def port_or_free(wanted: int) -> int:
+    """``wanted`` if nothing listens there, else a free port."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", wanted))
+            return wanted
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
+
+def kept_secret(data_dir: Path) -> str:
+    """A session secret kept in the data directory, so sign-ins survive a restart."""
+    path = data_dir / "session-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+class Server(uvicorn.Server):
+    """uvicorn, but signals are ours: a signal only ends serving, then the caller
+    stops the rest.
+
+    Stock uvicorn re-raises SIGTERM after shutting down, which would kill the
+    process before the twins, gateway and databases are closed; and its
+    handlers come too late to catch a Ctrl-C right after "ready" is printed.
+    """
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def listen_for_stop(self) -> None:
+        """From now on SIGINT and SIGTERM end serving (even before it starts)."""
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self.handle_exit)
+
+
+def stop_all(stoppers: list[Callable[[], None]], what: str) -> None:
+    """Call ``stoppers`` last first, logging (not raising) any that fails."""
+    for stop in reversed(stoppers):
+        try:
+            stop()
+        except Exception:
+            logger.exception("failed while stopping %s; carrying on", what)
+
+
+def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
+    """A real deployment: the configured database, broker and telemetry store.
+
+    Same composition as the demo minus the twins and the embedded broker: the
+    web app, and, when ``REIND_MQTT_URL`` is set, the gateway and the plant
+    dashboard's host connection to the real machines.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    alarms = AlarmEngine(rules=demo_alarm_rules())
+    platform = build_platform(settings, plant=True, alarms=alarms)
+    stoppers: list[Callable[[], None]] = [platform.close]
+    try:
+        platform.database.migrate()
+        app = create_app(
+            platform,
+            session_secret=settings.session_secret or kept_secret(settings.data_dir),
+            secure_cookies=settings.secure_cookies,
+        )
+        if settings.mqtt_url and platform.telemetry is not None and platform.plant is not None:
+            # connected to a plant (REIND_MQTT_URL): ingest its data, show it on the dashboard
+            config = GatewayConfig(
+                broker_url=settings.mqtt_url,
+                store_url=settings.effective_telemetry_url,
+                client_id=f"reind-gateway-{socket.gethostname()}",
+                alarm_engine=alarms,
+            )
+            gateway = Gateway(config, platform.telemetry)
+            gateway.start()
+            stoppers.append(gateway.stop)
+            platform.plant.start()  # stopped by platform.close
+        server = Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        server.listen_for_stop()
+        console.print(f"reind serving on http://{host}:{port}")
+        server.run()
+    finally:
+        stop_all(stoppers, "reind serve")
