@@ -25,13 +25,15 @@ from sqlalchemy import func, select
 from reind.core.money import HKD
 from reind.programme.audit import verify_chain
 from reind.programme.claims import submit_claim
+from reind.programme.criteria import criteria_for
 from reind.programme.sign_in_limits import DEFAULT_POLICY
 from reind.programme.store import ApplicationRow, EnterpriseRow
 from reind.programme.store_audit import AuditEventRow
+from reind.programme.store_committee import ScoreRow
 from reind.programme.store_money import ClaimRow, DisbursementRow, LedgerRow
-from tests.programme.factories import OFFICER, funded_rfs_project
+from tests.programme.factories import OFFICER, funded_rfs_project, rfs_application
 from tests.web.test_api_guarantees import DRAFT
-from tests.web.world import PASSWORD, World
+from tests.web.world import PASSWORD, World, committee_meeting
 
 PARALLEL = 30
 
@@ -230,3 +232,35 @@ def test_parallel_wrong_passwords_check_no_more_guesses_than_the_limit(
     assert (_statuses(answers), len(checked)) == ({401: limit, 429: PARALLEL - limit}, limit)
     locked = world.client.post("/api/v1/session", json={**body, "password": PASSWORD})
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+
+
+def test_parallel_scores_by_one_member_keep_one_score_per_criterion_each_audited(
+    any_world: World,
+) -> None:
+    world = any_world
+    criteria = [c.code for c in criteria_for("rfs").items]
+    with world.db.unit_of_work() as session:
+        company = session.get_one(EnterpriseRow, world.enterprise_a)
+        app_id = rfs_application(session, company, state="vetting_committee").id
+        meeting_id = committee_meeting(session, world, [app_id]).id
+    url = f"/api/v1/meetings/{meeting_id}/applications/{app_id}/scores"
+    answers = _burst(
+        [
+            partial(
+                world.client.post,
+                url,
+                json={"criterion": criteria[n % len(criteria)], "score": n % 6},
+                headers=world.auth("member"),
+            )
+            for n in range(PARALLEL)
+        ]
+    )
+    assert _statuses(answers) == {201: PARALLEL}, [a.text for a in answers if a.status_code != 201]
+    with world.db.unit_of_work() as session:
+        scores = session.execute(
+            select(ScoreRow.criterion).where(ScoreRow.application_id == app_id)
+        ).scalars()
+        events = _events(session, "committee.scored")
+    assert sorted(scores) == sorted(criteria)
+    assert events[app_id] == PARALLEL
+    _assert_books_hold(world)
