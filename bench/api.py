@@ -15,6 +15,7 @@ request, so a run on a machine busy with other work can be told apart.
     python bench/api.py                 # 30 s
     python bench/api.py --seconds 10 --concurrency 48
     python bench/api.py --hot-path off  # the ORM path alone, for comparison (ADR 0091)
+    python bench/api.py --database sqlite  # the embedded default instead (ADR 0095)
 
 Target on a 2-core machine: 1,000 reads/s and 300 writes/s with p99 under
 100 ms and no lost write. The load generator shares the two cores with the
@@ -345,23 +346,34 @@ def main() -> None:
         default="on",
         help="off: every request through FastAPI and the ORM (ADR 0091)",
     )
+    parser.add_argument(
+        "--database",
+        choices=["postgresql", "sqlite"],
+        default="postgresql",
+        help="sqlite: a WAL file in a temporary folder, the embedded default (ADR 0095)",
+    )
     options = parser.parse_args()
+    if options.database == "sqlite":
+        run(options, None)
+        return
     settings = {"max_connections": "200", "fsync": options.fsync, "shared_buffers": "128MB"}
     with private_postgres(settings) as postgres:
         run(options, postgres)
 
 
-def run(options: argparse.Namespace, postgres: PrivatePostgres) -> None:
+def run(options: argparse.Namespace, postgres: PrivatePostgres | None) -> None:
     """Seed, start the API, drive the load, then count and check what was written."""
-    url = postgres.create_database("reind")
     api: subprocess.Popen[bytes] | None = None
     data_dir = Path(tempfile.mkdtemp(prefix="reind-bench-data-"))
+    url = postgres.create_database("reind") if postgres else f"sqlite:///{data_dir / 'bench.db'}"
     try:
         seeded = seed(url)
         port = free_port()
         api = start_api(url, port, options.workers, data_dir, options.hot_path == "on")
         before = load_average()
-        pids = {"API": [api.pid], "PostgreSQL": [postgres.postmaster_pid()]}
+        pids = {"API": [api.pid]}
+        if postgres is not None:
+            pids["PostgreSQL"] = [postgres.postmaster_pid()]
         cpu = {name: cpu_seconds(p) for name, p in pids.items()}
         own = time.process_time()
         tally = asyncio.run(
@@ -387,10 +399,14 @@ def _report(
     options: argparse.Namespace, tally: Tally, cpu: dict[str, float], load: tuple[str, str]
 ) -> None:
     seconds = options.seconds
+    database = (
+        "SQLite (WAL, BEGIN IMMEDIATE)"
+        if options.database == "sqlite"
+        else f"PostgreSQL fsync={options.fsync} synchronous_commit=on"
+    )
     print(
         f"{seconds:.0f} s, {options.concurrency} users, {options.workers} uvicorn workers, "
-        f"{os.cpu_count()} cores, PostgreSQL fsync={options.fsync} synchronous_commit=on, "
-        f"hot path {options.hot_path}"
+        f"{os.cpu_count()} cores, {database}, hot path {options.hot_path}"
     )
     print(f"load average before {load[0]}, after {load[1]} (a busy machine slows every figure)")
     for name, values, target in (

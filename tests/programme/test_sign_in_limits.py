@@ -15,7 +15,6 @@ from reind.programme.accounts.users import (
     NotAuthenticatedError,
     add_user,
     authenticate,
-    record_failed_sign_in,
 )
 from reind.programme.actors import SYSTEM, Role
 
@@ -48,11 +47,17 @@ def _officer(db: Database) -> None:
 
 
 def _fail(db: Database, clock: Ticking, email: str = EMAIL) -> datetime | None:
-    """One wrong password, counted the way the entry points count it (own unit of work)."""
+    """One wrong password (``authenticate`` counts it); the end of the lock if it locked."""
+    with db.unit_of_work() as session:
+        before = session.get(SignInAttemptsRow, email.lower())
+        was_locked = before is not None and before.locked_until is not None
     with pytest.raises(NotAuthenticatedError), db.unit_of_work() as session:
         authenticate(session, email, "not the password", FAST, clock)
     with db.unit_of_work() as session:
-        return record_failed_sign_in(session, email, clock)
+        until = session.get_one(SignInAttemptsRow, email.lower()).locked_until
+    if until is None or was_locked:
+        return None
+    return until if until.tzinfo else until.replace(tzinfo=UTC)  # SQLite: stored in UTC
 
 
 def test_the_fifth_failure_locks_the_address_even_against_the_right_password(
@@ -111,5 +116,6 @@ def test_an_address_with_no_account_is_locked_the_same_way(db: Database) -> None
 def test_an_invalid_address_is_not_counted(db: Database) -> None:
     clock = Ticking(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     with db.unit_of_work() as session:
-        assert record_failed_sign_in(session, "not an address", clock) is None
+        with pytest.raises(NotAuthenticatedError):
+            authenticate(session, "not an address", PASSWORD, FAST, clock)
         assert session.query(SignInAttemptsRow).count() == 0

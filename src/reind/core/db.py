@@ -9,6 +9,7 @@ database made by the demo and one made in production have the same history.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from reind.core.errors import DatabaseBusyError
 
 logger = logging.getLogger(__name__)
 
@@ -38,22 +42,55 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys and WAL switched on."""
+SQLITE_BUSY_TIMEOUT = 10.0
+"""Seconds an SQLite writer waits for another's transaction before giving up (503)."""
+
+
+def make_engine(
+    url: str, *, sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT, **options: Any
+) -> Engine:
+    """An engine for ``url``; SQLite gets real transactions, foreign keys, WAL and a busy timeout.
+
+    Python's sqlite3 driver begins transactions on its own and late (a
+    SAVEPOINT before any write starts the transaction, so releasing it
+    commits). SQLAlchemy's documented pysqlite recipe takes that over: the
+    driver is put in autocommit and every transaction is begun here, with
+    ``BEGIN IMMEDIATE``, so a unit of work holds SQLite's write lock from its
+    first statement. Writers then queue one after another (for up to
+    ``sqlite_busy_timeout`` seconds) where PostgreSQL would lock rows, and a
+    rolled-back unit of work leaves nothing behind, savepoints included.
+    """
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_engine(url, **options)
+        busy_ms = int(sqlite_busy_timeout * 1000)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # the driver never BEGINs or COMMITs itself
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked" (busy past the timeout)."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    if not isinstance(cause, sqlite3.OperationalError):
+        return False
+    return getattr(cause, "sqlite_errorcode", None) in _BUSY_CODES or "locked" in str(cause)
+
+
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -102,8 +139,10 @@ class Database:
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if is_busy(exc):
+                raise DatabaseBusyError() from exc
             raise
         finally:
             session.close()

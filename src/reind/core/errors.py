@@ -12,7 +12,8 @@ The CLI prints ``str(error)`` as one line on stderr and exits with code 2.
      ├── RuleError              422  a rule cannot be applied to this case
      ├── ForbiddenError         403  the caller may not do this
      ├── NotFoundError          404  no such thing
-     └── ConflictError          409  stale version, duplicate, invariant broken
+     ├── ConflictError          409  stale version, duplicate, invariant broken
+     └── DatabaseBusyError      503  the database stayed locked: try again shortly
 """
 
 from __future__ import annotations
@@ -104,3 +105,27 @@ class ConflictError(ReindError):
     code = "conflict"
     status = 409
     title = "Conflict"
+
+
+class DatabaseBusyError(ReindError):
+    """The database stayed locked by other writers past its busy timeout (SQLite).
+
+    Nothing was stored: the unit of work was rolled back, so the same
+    request may simply be sent again after ``retry_after_seconds``.
+    """
+
+    code = "database_busy"
+    status = 503
+    title = "Database busy"
+
+    def __init__(self, retry_after_seconds: int = 1) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(
+            "the database is busy with other changes and nothing was stored: "
+            f"send the request again in {retry_after_seconds} second(s)",
+            retry_after_seconds=retry_after_seconds,
+        )
+
+    def headers(self) -> dict[str, str]:
+        """RFC 9110 Retry-After, in seconds."""
+        return {"Retry-After": str(self.retry_after_seconds)}

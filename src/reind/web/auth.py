@@ -30,7 +30,6 @@ from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.tokens import Holder, token_digest, user_for_token
 from reind.programme.accounts.users import (
     NotAuthenticatedError,
-    record_failed_sign_in,
     user_for_session,
 )
 from reind.programme.actors import Actor, Role
@@ -59,15 +58,6 @@ def start_session(request: Request, user: UserRow) -> str:
     token = secrets.token_urlsafe(32)
     request.session.update({"uid": user.id, "epoch": user.session_epoch, "csrf": token})
     return token
-
-
-def note_failed_sign_in(request: Request, email: str) -> None:
-    """Count a failed sign-in in a unit of work of its own: the request's own is rolled back.
-
-    Blocking (a database write): call it from the threadpool in async code.
-    """
-    with database_of(request.app).unit_of_work() as session:
-        record_failed_sign_in(session, email)
 
 
 def end_session(request: Request) -> None:

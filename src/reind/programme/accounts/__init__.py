@@ -25,7 +25,6 @@ from reind.programme.accounts.users import (
     deactivate_user,
     get_user,
     normalise_email,
-    record_failed_sign_in,
     user_for_session,
 )
 
@@ -43,7 +42,6 @@ __all__ = [
     "get_user",
     "issue_token",
     "normalise_email",
-    "record_failed_sign_in",
     "revoke_token",
     "session_holder",
     "sign_in_limits",

@@ -8,8 +8,9 @@ account is counted and locked the same way, so the answer still tells nobody
 which addresses exist. A lock refuses even the right password until it ends;
 a successful sign-in clears the count.
 
-The failure is recorded by the entry point in a unit of work of its own,
-because the request's unit of work is rolled back with the failed sign-in.
+Each guess is counted as a failure before the password is checked
+(``admit_guess``, committed at once), so parallel guesses cannot overtake
+the count, and a failed sign-in needs no second unit of work.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
@@ -66,29 +69,47 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def ensure_not_locked(session: Session, address: str, clock: Clock | None = None) -> None:
-    """Raise TooManySignInsError while ``address`` is locked."""
-    row = session.get(SignInAttemptsRow, address)
-    if row is None:
-        return
-    now = (clock or SystemClock()).now()
-    until = _aware(row.locked_until)
-    if until is not None and until > now:
-        raise TooManySignInsError(until, now)
-
-
-def record_failure(
+def admit_guess(
     session: Session,
     address: str,
     clock: Clock | None = None,
     policy: SignInPolicy = DEFAULT_POLICY,
 ) -> datetime | None:
-    """Count one failed sign-in to ``address``; the end of the lock if this one locks it."""
+    """Count a guess at ``address`` as failed *before* it is checked, or refuse it while locked.
+
+    The check of the lock and the count are one step under the row's lock
+    (``FOR UPDATE`` on PostgreSQL, the write lock on SQLite), so however many
+    guesses arrive at once, no more than ``policy.max_failures`` get checked.
+    A right password then clears the count (``clear_failures``). Returns the
+    end of the lock if this guess locks the address.
+    """
     now = (clock or SystemClock()).now()
-    row = session.get(SignInAttemptsRow, address, with_for_update=True)
-    if row is None:
-        row = SignInAttemptsRow(address=address, failures=0, window_started_at=now)
-        session.add(row)
+    row = _locked_row(session, address, now)
+    until = _aware(row.locked_until)
+    if until is not None and until > now:
+        raise TooManySignInsError(until, now)
+    return _count(session, row, now, policy)
+
+
+def _locked_row(session: Session, address: str, now: datetime) -> SignInAttemptsRow:
+    """The address's row, made if missing (a parallel first guess may make it too), locked."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(SignInAttemptsRow)
+        .values(address=address, failures=0, window_started_at=now)
+        .on_conflict_do_nothing()
+    )
+    return session.execute(
+        select(SignInAttemptsRow)
+        .where(SignInAttemptsRow.address == address)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _count(
+    session: Session, row: SignInAttemptsRow, now: datetime, policy: SignInPolicy
+) -> datetime | None:
     started = _aware(row.window_started_at) or now
     until = _aware(row.locked_until)
     if now - started >= policy.window or (until is not None and until <= now):

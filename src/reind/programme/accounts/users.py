@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -154,8 +153,10 @@ def authenticate(
     """The active user with this e-mail address and password, or NotAuthenticatedError.
 
     A locked address (``sign_in_limits``) is refused with TooManySignInsError
-    before the password is looked at; the caller records a failure with
-    ``record_failed_sign_in`` in a unit of work of its own.
+    before the password is looked at. Otherwise the guess is counted as a
+    failure and *committed* before the (slow) password check, so no lock is
+    held while hashing and a failed guess stays counted when the caller
+    rolls back; a right password then clears the count.
     """
     hasher = hasher or _DEFAULT_HASHER
     try:
@@ -163,9 +164,12 @@ def authenticate(
     except InvalidInputError:
         address = ""
     if address:
-        sign_in_limits.ensure_not_locked(session, address, clock)
+        until = sign_in_limits.admit_guess(session, address, clock)
+        if until is not None:
+            logger.warning("sign-in locked after repeated failures until %s", until.isoformat())
     user = session.execute(select(UserRow).where(UserRow.email == address)).scalar_one_or_none()
     stored = user.password_hash if user is not None else None
+    session.commit()  # the guess is counted whatever happens next
     try:
         # Verify against a dummy hash when there is no user, so both cases take as long.
         hasher.verify(stored or _dummy_for(hasher), password)
@@ -178,26 +182,6 @@ def authenticate(
         flush(session, "the user")
     sign_in_limits.clear_failures(session, address)
     return user
-
-
-def record_failed_sign_in(
-    session: Session,
-    email: str,
-    clock: Clock | None = None,
-    policy: sign_in_limits.SignInPolicy = sign_in_limits.DEFAULT_POLICY,
-) -> datetime | None:
-    """Count a failed sign-in to ``email``; when the address is now locked, until when.
-
-    An address that is not a valid e-mail address matches no account and is not counted.
-    """
-    try:
-        address = normalise_email(email)
-    except InvalidInputError:
-        return None
-    until = sign_in_limits.record_failure(session, address, clock, policy)
-    if until is not None:
-        logger.warning("sign-in locked after repeated failures until %s", until.isoformat())
-    return until
 
 
 def _dummy_for(hasher: PasswordHasher) -> str:

@@ -249,6 +249,8 @@ def score_application(
     ).first()
     if on_agenda is None:
         raise ConflictError(f"{app.reference} is not on the agenda of this meeting")
+    # The member's row lock queues one member's parallel scores, so they update and never clash.
+    session.execute(select(MemberRow.id).where(MemberRow.id == member.id).with_for_update())
     row = session.execute(
         select(ScoreRow)
         .where(ScoreRow.member_id == member.id)

@@ -16,7 +16,6 @@ from reind.web.auth import (
     CurrentActor,
     CurrentUser,
     end_session,
-    note_failed_sign_in,
     start_session,
 )
 from reind.web.deps import UnitOfWork
@@ -94,11 +93,7 @@ def _user(row: UserRow) -> UserPublic:
 @router.post("/session", response_model=SessionPublic)
 def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> SessionPublic:
     """Sign in with e-mail and password; the answer carries the CSRF token."""
-    try:
-        user = accounts.authenticate(session, body.email, body.password, _hasher(request))
-    except accounts.NotAuthenticatedError:
-        note_failed_sign_in(request, body.email)  # this request's own work is rolled back
-        raise
+    user = accounts.authenticate(session, body.email, body.password, _hasher(request))
     token = start_session(request, user)
     return SessionPublic(user=_user(user), csrf_token=token)
 

@@ -13,13 +13,12 @@ import math
 
 from argon2 import PasswordHasher
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from reind.programme.accounts.sign_in_limits import TooManySignInsError
 from reind.programme.accounts.users import NotAuthenticatedError, authenticate
 from reind.programme.actors import Role
-from reind.web.auth import CurrentUser, end_session, note_failed_sign_in, start_session
+from reind.web.auth import CurrentUser, end_session, start_session
 from reind.web.deps import UnitOfWork
 from reind.web.templating import render
 from reind.web.views.pages import HOME_OF, PageRoute, back_to, read_form
@@ -63,7 +62,6 @@ async def sign_in(request: Request, session: UnitOfWork) -> Response:
         response.headers.update(locked.headers())
         return response
     except NotAuthenticatedError:
-        await run_in_threadpool(note_failed_sign_in, request, email)
         return render(
             request,
             "account/sign_in.html",
