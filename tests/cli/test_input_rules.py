@@ -70,10 +70,6 @@ def test_bad_input_is_refused_in_chinese_too(args: tuple[str, ...], message: str
     assert message in ran.error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not yet done: the columnar RFS path sums earlier approvals without their dates",
-)
 def test_an_earlier_approval_after_the_governing_date_is_left_out_with_a_reason() -> None:
     ran = run_reind(
         "grant", "rfs", "--cost", "45000000", "--received", "2024-02-01",

@@ -149,3 +149,13 @@ def test_tvp_400k_ceiling_applies_to_a_june_2019_application_after_a_200k_approv
 def test_tvp_ceiling_confirmed_from_1_december_2019_is_not_provisional() -> None:
     decision = decide(received="2020-01-02", total_cost="300000")
     assert not any(t.parameter == "tvp.cumulative_ceiling" for t in decision.unverified)
+
+
+def test_tvp_an_approval_dated_after_the_application_is_not_counted_against_the_ceiling() -> None:
+    decision = decide(
+        received="2021-01-01",
+        total_cost="400000",
+        prior_approvals=[{"amount": "600000", "approved_on": "2099-01-01"}],
+    )
+    assert decision.amount == Money.of(300_000)
+    assert "later_approval_left_out" in codes(decision)
