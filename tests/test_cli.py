@@ -58,7 +58,7 @@ def test_tax_rd_computes_the_two_tier_deduction() -> None:
         (("grant", "NOPE", "--cost", "5", "--received", "2021-06-01"), "unknown scheme"),
         (("grant", "RFS", "--cost", "5", "--received", "2019-01-01"), "did not exist"),
         (("grant", "RFS", "--cost", "5", "--received", "June"), "not a date"),
-        (("tax", "rd", "--type-b", "5", "--year", "2010/11"), "did not exist"),
+        (("tax", "rd", "--type-b", "5", "--year", "1990/91"), "did not exist"),
         (
             ("report", "progress", "--as-of", "2021-08-31", "--telemetry", "nonsense:x"),
             "unknown telemetry store",
@@ -72,19 +72,26 @@ def test_bad_input_exits_2_with_one_clear_line(args: tuple[str, ...], message: s
     assert len(lines) == 1 and message in lines[0]
 
 
-def test_a_saved_decision_reproduces_and_compares(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("scheme", "received", "provisional"),
+    [("RFS", "2021-06-01", False), ("BUD", "2024-01-01", True)],
+)
+def test_a_saved_decision_reproduces_and_compares(
+    tmp_path: Path, scheme: str, received: str, provisional: bool
+) -> None:
     saved = reind(
         "grant",
-        "RFS",
+        scheme,
         "--cost",
         "9000000",
         "--received",
-        "2021-06-01",
+        received,
         "--save",
         "--json",
         cwd=tmp_path,
     )
     assert saved.returncode == 0, saved.stderr
+    assert json.loads(saved.stdout)["provisional"] is provisional
     decision_id = json.loads(saved.stdout)["id"]
     again = reind("decision", "reproduce", decision_id, "--json", cwd=tmp_path)
     assert again.returncode == 0, again.stderr

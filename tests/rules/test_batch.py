@@ -20,7 +20,7 @@ from reind.schemes.catalogue import default_engine
 
 amounts = st.decimals(min_value=0, max_value=Decimal("100000000"), places=2).map(str)
 rfs_days = st.dates(min_value=date(2020, 7, 27), max_value=date(2026, 12, 31))
-years = st.integers(min_value=2018, max_value=2030).map(lambda y: f"{y}/{(y + 1) % 100:02d}")
+years = st.integers(min_value=2015, max_value=2030).map(lambda y: f"{y}/{(y + 1) % 100:02d}")
 
 prior_approvals = st.lists(
     st.fixed_dictionaries(
@@ -108,8 +108,8 @@ def test_prevalidated_inputs_are_decided_without_parsing_again() -> None:
 
 
 def test_a_case_dated_before_the_scheme_fails_the_batch_as_it_fails_alone() -> None:
-    with pytest.raises(RuleError, match="started on 2018-04-01"):
-        default_engine().decide_many("rd_tax", [{"year_of_assessment": "2017/18"}])
+    with pytest.raises(RuleError, match="started on 2000-04-01"):
+        default_engine().decide_many("rd_tax", [{"year_of_assessment": "1999/00"}])
 
 
 def test_lazy_reasons_read_the_same_as_written_ones() -> None:

@@ -202,3 +202,14 @@ def test_emf_cumulative_and_website_caps_hold_across_an_enterprises_applications
     )
     assert total <= ceiling.value.cents
     assert web <= ceiling.value.cents // 2
+
+
+def test_emf_an_approval_dated_after_the_application_is_not_counted_against_the_ceiling() -> None:
+    decision = decide(
+        received="2024-01-01",
+        activity="exhibition_outside_hk",
+        approved_expenditure="200000",
+        prior_approvals=[{"amount": "1000000", "approved_on": "2099-01-01"}],
+    )
+    assert decision.amount.cents == 100_000_00
+    assert "later_approval_left_out" in {r.code for r in decision.reasons}

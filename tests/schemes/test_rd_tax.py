@@ -1,5 +1,6 @@
 """Enhanced R&D deduction: 300% on the first HK$2M of Type B, 200% after."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -25,10 +26,27 @@ def test_type_b_within_the_first_tier_is_tripled() -> None:
     assert deduction("0", "2000000") == HKD("6000000")
 
 
-def test_the_regime_starts_with_year_2018_19() -> None:
+def test_the_enhanced_regime_starts_with_year_2018_19() -> None:
     assert deduction("0", "1", "2018/19") == HKD("3")
-    with pytest.raises(RuleError, match="started on 2018-04-01"):
-        deduction("0", "1", "2017/18")
+
+
+def test_before_1_april_2018_all_rd_expenditure_is_deducted_at_100_percent() -> None:
+    assert deduction("0", "5000000", "2017/18") == HKD("5000000")
+    assert deduction("750000", "5000000", "2017/18") == HKD("5750000")
+
+
+def test_the_pre_2018_regime_is_dated_data_and_provisional_on_its_start() -> None:
+    decision = default_engine().decide(
+        "rd_tax", {"year_of_assessment": "2017/18", "type_a": "1", "type_b": "1"}
+    )
+    used = {t.parameter: t for t in decision.trace}
+    assert used["rd_tax.type_b_first_rate"].effective_from < date(2018, 4, 1)
+    assert decision.provisional  # the date the 100% regime began is not in the facts [C]
+
+
+def test_years_before_any_encoded_regime_are_refused() -> None:
+    with pytest.raises(RuleError, match="did not exist"):
+        deduction("0", "1", "1999/00")
 
 
 def test_a_bad_year_is_refused() -> None:

@@ -119,3 +119,18 @@ def test_cumulative_caps_hold_across_any_sequence(cost_list: list[Decimal], star
             assert running <= 3 or any(
                 date.fromisoformat(a["approved_on"]) < date(2024, 1, 8) for a in approvals
             )
+
+
+def test_rfs_an_approval_dated_after_the_application_is_left_out_with_a_reason() -> None:
+    from reind.schemes.catalogue import default_engine as _engine
+
+    decision = _engine().decide(
+        "rfs",
+        {
+            "received": "2021-01-01",
+            "total_cost": "54000000",
+            "prior_approvals": [{"amount": "15000000", "approved_on": "2099-01-01"}],
+        },
+    )
+    assert decision.amount.cents == 15_000_000_00
+    assert "later_approval_left_out" in {r.code for r in decision.reasons}

@@ -34,8 +34,10 @@ def codes(decision: Decision) -> set[str]:
     return {r.code for r in decision.reasons}
 
 
-def test_tvp_pilot_two_thirds_up_to_200k_then_400k_from_1_december_2019() -> None:
-    assert decide(received="2019-11-30", total_cost="900000").amount == Money.of(200_000)
+def test_tvp_pilot_two_thirds_up_to_200k_then_400k_from_the_february_2019_regularisation() -> None:
+    assert decide(received="2019-01-31", total_cost="900000").amount == Money.of(200_000)
+    assert decide(received="2019-02-01", total_cost="900000").amount == Money.of(400_000)
+    assert decide(received="2019-11-30", total_cost="900000").amount == Money.of(400_000)
     assert decide(received="2019-12-01", total_cost="900000").amount == Money.of(400_000)
     assert decide(received="2019-12-01", total_cost="300000.02").amount == Money.of("200000.01")
 
@@ -130,3 +132,30 @@ def test_tvp_six_projects_and_600k_hold_across_an_enterprises_applications(
         day = min(day + timedelta(days=20), date(2024, 12, 31))
     assert len(priors) <= 6
     assert sum(Money.of(p["amount"]).cents for p in priors) <= Money.of(600_000).cents
+
+
+def test_tvp_400k_ceiling_applies_to_a_june_2019_application_after_a_200k_approval() -> None:
+    decision = decide(
+        received="2019-06-01",
+        total_cost="900000",
+        prior_approvals=[{"amount": "200000", "approved_on": "2019-01-15", "ongoing": False}],
+    )
+    assert decision.amount == Money.of(200_000)
+    # Only the month of the regularisation is known: the day is a guess [C].
+    assert decision.provisional
+    assert "tvp.cumulative_ceiling" in {t.parameter for t in decision.unverified}
+
+
+def test_tvp_ceiling_confirmed_from_1_december_2019_is_not_provisional() -> None:
+    decision = decide(received="2020-01-02", total_cost="300000")
+    assert not any(t.parameter == "tvp.cumulative_ceiling" for t in decision.unverified)
+
+
+def test_tvp_an_approval_dated_after_the_application_is_not_counted_against_the_ceiling() -> None:
+    decision = decide(
+        received="2021-01-01",
+        total_cost="400000",
+        prior_approvals=[{"amount": "600000", "approved_on": "2099-01-01"}],
+    )
+    assert decision.amount == Money.of(300_000)
+    assert "later_approval_left_out" in codes(decision)

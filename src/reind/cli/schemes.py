@@ -1,25 +1,25 @@
-"""``reind schemes``, ``reind grant``, ``reind tax`` and ``reind decision``."""
+"""``reind schemes`` and ``reind decision``; ``reind grant`` and ``reind tax`` are in ``grant``."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from reind.cli import app, console, process_of
+from reind.cli.decision_view import print_decision
+from reind.cli.grant import print_inputs
 from reind.core.errors import InvalidInputError
-from reind.core.periods import YearOfAssessment, parse_date
-from reind.rules.decision import Decision, DecisionDiff
-from reind.rules.store import load_decision, save_decision
+from reind.core.periods import parse_date
+from reind.rules.decision import DecisionDiff
+from reind.rules.store import load_decision
 
 schemes_app = typer.Typer(help="The scheme catalogue and the parameters in force.")
-tax_app = typer.Typer(help="Tax rules.")
 decision_app = typer.Typer(help="Stored decisions: reproduce and compare.")
 app.add_typer(schemes_app, name="schemes", invoke_without_command=True)
-app.add_typer(tax_app, name="tax")
 app.add_typer(decision_app, name="decision")
 
 Lang = Annotated[str, typer.Option("--lang", help="en or zh-Hant")]
@@ -97,78 +97,7 @@ def show(
                 value.source,
             )
     console.print(table)
-
-
-def _parse_sets(pairs: list[str]) -> dict[str, Any]:
-    inputs: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise InvalidInputError(f"--set takes key=value, got {pair!r}")
-        try:
-            inputs[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            inputs[key] = raw
-    return inputs
-
-
-def _cost(text: str) -> str:
-    cleaned = text.replace(",", "").replace("_", "").strip()
-    if cleaned.startswith("-"):
-        raise InvalidInputError(f"--cost must not be negative: {text}")
-    return cleaned
-
-
-@app.command()
-def grant(
-    ctx: typer.Context,
-    scheme: str,
-    cost: Annotated[str, typer.Option("--cost", help="Total eligible project cost, HK$.")],
-    received: Annotated[str, typer.Option("--received", help="Date received, YYYY-MM-DD.")],
-    sets: Annotated[
-        list[str] | None, typer.Option("--set", help="Other inputs as key=value (JSON values).")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate as at another date.")
-    ] = None,
-    save: Annotated[bool, typer.Option("--save", help="Store the decision; print its id.")] = False,
-    lang: Lang = "en",
-    as_json: Json = False,
-) -> None:
-    """The grant SCHEME gives for a project, with the reasons and the trace."""
-    lang = _lang(lang)
-    engine = process_of(ctx).engine
-    found = engine.scheme(scheme)
-    inputs = {"received": parse_date(received).isoformat(), "total_cost": _cost(cost)}
-    inputs.update(_parse_sets(sets or []))
-    decision = engine.decide(found.code, inputs, parse_date(as_of) if as_of else None)
-    decision_id = _save(ctx, decision) if save else None
-    _print_decision(decision, lang, as_json, decision_id)
-
-
-@tax_app.command("rd")
-def tax_rd(
-    ctx: typer.Context,
-    year: Annotated[str, typer.Option("--year", help="Year of assessment, e.g. 2019/20.")],
-    type_a: Annotated[str, typer.Option("--type-a", help="Type A expenditure, HK$.")] = "0",
-    type_b: Annotated[str, typer.Option("--type-b", help="Type B expenditure, HK$.")] = "0",
-    lang: Lang = "en",
-    as_json: Json = False,
-) -> None:
-    """The enhanced R&D deduction for a year of assessment."""
-    lang = _lang(lang)
-    inputs = {
-        "year_of_assessment": str(YearOfAssessment.parse(year)),
-        "type_a": _cost(type_a),
-        "type_b": _cost(type_b),
-    }
-    engine = process_of(ctx).engine
-    _print_decision(engine.decide("rd_tax", inputs), lang, as_json, None)
-
-
-def _save(ctx: typer.Context, decision: Decision) -> str:
-    with process_of(ctx).database().unit_of_work() as session:
-        return save_decision(session, decision)
+    print_inputs(found, lang)
 
 
 @decision_app.command("reproduce")
@@ -185,7 +114,7 @@ def reproduce(
     if as_json:
         typer.echo(json.dumps({"identical": same, "decision": again.to_json()}, ensure_ascii=False))
     else:
-        _print_decision(again, lang, False, decision_id)
+        print_decision(again, lang, False, decision_id)
         console.print("identical to the stored decision" if same else "DIFFERS from the stored one")
     if not same:
         raise typer.Exit(1)
@@ -229,35 +158,3 @@ def _print_diff(result: DecisionDiff, as_json: bool) -> None:
         console.print(f"  {change.parameter}: {change.before} → {change.after}")
     if not result.parameters:
         console.print("  no parameter differs")
-
-
-def _print_decision(decision: Decision, lang: str, as_json: bool, decision_id: str | None) -> None:
-    if as_json:
-        body = decision.to_json()
-        if decision_id:
-            body["id"] = decision_id
-        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
-        return
-    zh = lang == "zh-Hant"
-    console.print(
-        f"[bold]{decision.scheme.upper()}[/bold] {'按' if zh else 'as at'} {decision.as_at}: "
-        f"[bold]{decision.outcome.value}[/bold] {decision.amount}",
-        highlight=False,
-    )
-    for reason in decision.reasons:
-        console.print(f"  • {reason.text(lang)}", highlight=False)
-    table = Table(title="所用參數" if zh else "Parameters used")
-    for column in ("Parameter", "Value", "Since", "Conf.", "Source"):
-        table.add_column(column)
-    for entry in decision.trace:
-        table.add_row(
-            entry.parameter,
-            entry.shown,
-            entry.effective_from.isoformat(),
-            entry.confidence,
-            entry.source,
-        )
-    console.print(table)
-    console.print(f"rules version {decision.rules_version}", style="dim")
-    if decision_id:
-        console.print(f"stored as {decision_id}")

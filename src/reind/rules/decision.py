@@ -17,6 +17,9 @@ from typing import Any
 from reind.core.money import Money
 from reind.rules.parameters import DatedValue
 
+UNVERIFIED = "C"
+"""The confidence tag of a fact from a single third-party source or a guess."""
+
 
 class Outcome(StrEnum):
     """Eligible, ineligible, or tentative because data is missing."""
@@ -122,6 +125,16 @@ class Decision:
         _set_rules_version(self, rules_version)
         _set_inputs(self, inputs)
 
+    @property
+    def unverified(self) -> tuple[DatedValue, ...]:
+        """The parameter values used that rest on an unverified [C] fact."""
+        return tuple(t for t in self.trace if t.confidence == UNVERIFIED)
+
+    @property
+    def provisional(self) -> bool:
+        """True when any value the decision used is unverified [C]: it must be checked."""
+        return any(t.confidence == UNVERIFIED for t in self.trace)
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict that ``from_json`` turns back into this decision."""
         return {
@@ -143,6 +156,17 @@ class Decision:
             ],
             "rules_version": self.rules_version,
             "inputs": self.inputs,
+            "provisional": self.provisional,
+            "unverified": [
+                {
+                    "parameter": t.parameter,
+                    "value": t.shown,
+                    "effective_from": t.effective_from.isoformat(),
+                    "source": t.source,
+                    "note": t.note,
+                }
+                for t in self.unverified
+            ],
         }
 
     def dumps(self) -> str:

@@ -6,11 +6,11 @@ the formulas; the shared phrases keep reasons consistent across schemes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,35 @@ class PriorApproval(CaseInputs):
     amount: HKDAmount
     approved_on: date
     ongoing: bool = Field(default=True, description="Still running (not completed or closed).")
+
+
+ApprovalT = TypeVar("ApprovalT", bound=PriorApproval)
+
+
+def earlier_approvals(
+    ev: Evaluation, approvals: Sequence[ApprovalT], received: date
+) -> Sequence[ApprovalT]:
+    """The approvals dated on or before ``received``; each later one is left out with a reason.
+
+    An approval dated after the application was received is not an earlier
+    approval of it (usually a typing slip, such as 2099): counting it against
+    the ceiling would refuse money the rules give.
+    """
+    if all(p.approved_on <= received for p in approvals):
+        return approvals
+    kept = []
+    for p in approvals:
+        if p.approved_on <= received:
+            kept.append(p)
+            continue
+        ev.reason(
+            "later_approval_left_out",
+            f"Left out: the approval of {money(p.amount)} dated {p.approved_on.isoformat()} "
+            f"is after this application was received ({received.isoformat()}).",
+            f"不予計算：{p.approved_on.isoformat()} 的 {money(p.amount)} 批核"
+            f"在本申請收件日（{received.isoformat()}）之後。",
+        )
+    return kept
 
 
 def money(amount: Decimal) -> Money:

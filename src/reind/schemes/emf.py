@@ -26,6 +26,7 @@ from reind.schemes.common import (
     HKDAmount,
     PriorApproval,
     check_conditions,
+    earlier_approvals,
     fmt_ratio,
     money,
     share,
@@ -197,7 +198,8 @@ class EMF(Scheme[EMFInputs]):
     def _cumulative(self, case: EMFInputs, ev: Evaluation, grant: Money) -> Money:
         """Cut the grant to the room left under the cumulative ceiling and website sub-cap."""
         ceiling = ev.money("cumulative_ceiling")
-        used = sum((money(p.amount) for p in case.prior_approvals), Money.zero())
+        prior = earlier_approvals(ev, case.prior_approvals, case.received)
+        used = sum((money(p.amount) for p in prior), Money.zero())
         grant = within_limit(
             ev,
             grant,
@@ -212,7 +214,7 @@ class EMF(Scheme[EMFInputs]):
             web_share = ev.ratio("website_share_of_ceiling")
             web_cap = share(ceiling, web_share)
             web_used = sum(
-                (money(p.amount) for p in case.prior_approvals if p.activity in website),
+                (money(p.amount) for p in prior if p.activity in website),
                 Money.zero(),
             )
             grant = within_limit(

@@ -24,6 +24,7 @@ from reind.schemes.common import (
     HKDAmount,
     PriorApproval,
     check_conditions,
+    earlier_approvals,
     fmt_ratio,
     money,
     share,
@@ -115,14 +116,14 @@ class NIAS(Scheme[NIASInputs]):
             )
             return Verdict(Outcome.INELIGIBLE, Money.zero())
 
+        prior = earlier_approvals(ev, case.prior_approvals, case.received)
         max_projects = ev.count("enterprise_max_projects")
-        if len(case.prior_approvals) >= max_projects:
+        if len(prior) >= max_projects:
             ev.reason(
                 "too_many_projects",
-                f"The enterprise already has {len(case.prior_approvals)} approved projects; "
+                f"The enterprise already has {len(prior)} approved projects; "
                 f"at most {max_projects} may be funded.",
-                f"企業已有 {len(case.prior_approvals)} 個獲批項目；"
-                f"最多只可獲資助 {max_projects} 個。",
+                f"企業已有 {len(prior)} 個獲批項目；最多只可獲資助 {max_projects} 個。",
             )
             return Verdict(Outcome.INELIGIBLE, Money.zero())
 
@@ -137,7 +138,7 @@ class NIAS(Scheme[NIASInputs]):
             f"項目成本 {cost} 的 {fmt_ratio(ratio)} 為 {matched}；每個項目上限為 {cap}。",
         )
         total_cap = ev.money("enterprise_total_cap")
-        earlier = sum((money(p.amount) for p in case.prior_approvals), Money.zero())
+        earlier = sum((money(p.amount) for p in prior), Money.zero())
         room = max(total_cap - earlier, Money.zero())
         if room < grant:
             ev.reason(

@@ -42,7 +42,15 @@ from reind.rules.columns import (
 )
 from reind.rules.decision import Outcome
 from reind.rules.engine import ColumnEvaluation, ColumnVerdict, Evaluation, Scheme, Verdict
-from reind.schemes.common import CaseInputs, HKDAmount, PriorApproval, fmt_ratio, money, share
+from reind.schemes.common import (
+    CaseInputs,
+    HKDAmount,
+    PriorApproval,
+    earlier_approvals,
+    fmt_ratio,
+    money,
+    share,
+)
 
 INCORPORATION = ("cap622", "cap310", "other")
 """The ``incorporated_under`` choices; their position is the column's code (-1: not given)."""
@@ -161,7 +169,7 @@ class RFS(Scheme[RFSInputs]):
         grant = min(matched, cap)
         ev.explain(*_said(_MATCHING), ratio=_RatioText(ratio), cost=cost, matched=matched, cap=cap)
 
-        prior = case.prior_approvals
+        prior = earlier_approvals(ev, case.prior_approvals, case.received)
         ongoing = sum(1 for p in prior if p.ongoing) if prior else 0
         max_projects = ev.optional("max_concurrent_projects")
         if isinstance(max_projects, int) and ongoing >= max_projects:
@@ -322,7 +330,12 @@ class RFS(Scheme[RFSInputs]):
             values["incorporated_under"].append(codes[case.get("incorporated_under")])
             values["new_line_in_hong_kong"].append(facts[case.get("new_line_in_hong_kong")])
             values["smart_manufacturing"].append(facts[case.get("smart_manufacturing")])
-            prior = case.get("prior_approvals", ())
+            # Columns hold only earlier approvals: a later one is left out, as ``evaluate`` does.
+            prior = [
+                p
+                for p in case.get("prior_approvals", ())
+                if str(p["approved_on"]) <= str(case["received"])
+            ]
             values["prior_ongoing"].append(sum(1 for p in prior if p.get("ongoing", True)))
             values["prior_approved"].append(sum(input_cents(p["amount"]) for p in prior))
         columns: dict[str, NDArray[Any]] = {"received": np.array(received, dtype="datetime64[D]")}

@@ -24,6 +24,7 @@ from reind.schemes.common import (
     HKDAmount,
     PriorApproval,
     check_conditions,
+    earlier_approvals,
     fmt_ratio,
     money,
     share,
@@ -116,7 +117,8 @@ class TVP(Scheme[TVPInputs]):
         outcome = checked or Outcome.ELIGIBLE
 
         aggregated = ev.flag("related_entities_aggregated")
-        counted = [p for p in case.prior_approvals if aggregated or not p.related_entity]
+        prior = earlier_approvals(ev, case.prior_approvals, case.received)
+        counted = [p for p in prior if aggregated or not p.related_entity]
         most = ev.optional("max_projects")
         if isinstance(most, int) and len(counted) >= most:
             ev.reason(
