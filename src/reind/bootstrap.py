@@ -54,17 +54,21 @@ class Platform:
         Each is tried even if one before it fails (logged), so a stop never
         leaves files or connections open behind it.
         """
-        closers: list[tuple[str, Callable[[], None]]] = []
-        if self.plant is not None:
-            closers.append(("the plant link", self.plant.stop))
+        stoppers: list[Callable[[], None]] = [self.database.dispose]
         if self.telemetry is not None:
-            closers.append(("the telemetry store", self.telemetry.close))
-        closers.append(("the database", self.database.dispose))
-        for name, close in closers:
-            try:
-                close()
-            except Exception:
-                logger.exception("failed to close %s; carrying on", name)
+            stoppers.append(self.telemetry.close)
+        if self.plant is not None:
+            stoppers.append(self.plant.stop)
+        stop_all(stoppers, "the platform")
+
+
+def stop_all(stoppers: list[Callable[[], None]], what: str) -> None:
+    """Call ``stoppers`` last first, logging (not raising) any that fails."""
+    for stop in reversed(stoppers):
+        try:
+            stop()
+        except Exception:
+            logger.exception("failed while stopping %s; carrying on", what)
 
 
 def rules_engine() -> Engine:

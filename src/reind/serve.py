@@ -25,7 +25,7 @@ from pathlib import Path
 import uvicorn
 from rich.console import Console
 
-from reind.bootstrap import build_platform
+from reind.bootstrap import build_platform, stop_all
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
@@ -86,15 +86,6 @@ class Server(uvicorn.Server):
         """From now on SIGINT and SIGTERM end serving (even before it starts)."""
         for sig in STOP_SIGNALS:
             signal.signal(sig, self.handle_exit)
-
-
-def stop_all(stoppers: list[Callable[[], None]], what: str) -> None:
-    """Call ``stoppers`` last first, logging (not raising) any that fails."""
-    for stop in reversed(stoppers):
-        try:
-            stop()
-        except Exception:
-            logger.exception("failed while stopping %s; carrying on", what)
 
 
 def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
