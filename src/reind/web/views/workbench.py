@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -24,8 +24,9 @@ from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
 from reind.programme.applications.contents import cost_lines, total_cost
 from reind.programme.applications.services import facts_of
-from reind.programme.applications.store import ApplicationRow, DocumentRow
+from reind.programme.applications.store import DocumentRow
 from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.applications.views import list_applications, state_counts
 from reind.programme.applications.workflow import Workflow, all_workflows, workflow_for
 from reind.programme.audit.chain import events_for
 from reind.programme.enterprises.store import EnterpriseRow
@@ -34,6 +35,7 @@ from reind.rules.store import load_decision
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
+from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import QUESTION_LABELS, category_label, parse_money
 from reind.web.views.portal_case import parse_day
@@ -84,32 +86,28 @@ SPECIAL = {"sign_agreement", "support", "not_support"}
 """Actions taken through their own forms (agreement; committee decision), not a button."""
 
 
-def _queue_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)
-    ).all()
-    return {state: int(n) for state, n in rows}
-
-
 @router.get("/workbench")
 def queues(
-    request: Request, user: CurrentUser, session: UnitOfWork, state: str | None = None
+    request: Request,
+    user: CurrentUser,
+    session: UnitOfWork,
+    state: str | None = None,
+    sort: str = "reference",
+    cursor: str | None = None,
 ) -> Response:
-    """The queues by state, and the applications in the chosen one."""
+    """The queues by state, and one page of the applications in the chosen one.
+
+    The chosen queue is read a page at a time (``applications.views``),
+    narrowed by scheme, industry, dates received and a search.
+    """
     need(user, *STAFF)
-    counts = _queue_counts(session)
+    counts = state_counts(session)
     states = sorted(counts, key=lambda s: (QUEUE_ORDER.index(s) if s in QUEUE_ORDER else 99, s))
     chosen = state if state in counts else next(iter(states), None)
-    rows: list[Any] = []
+    filters = application_filters(request, chosen)
+    rows = None
     if chosen is not None:
-        rows = list(
-            session.execute(
-                select(ApplicationRow, EnterpriseRow)
-                .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
-                .where(ApplicationRow.state == chosen)
-                .order_by(ApplicationRow.received, ApplicationRow.reference)
-            ).all()
-        )
+        rows = list_applications(session, filters, sort=sort, cursor=cursor)
     return page(
         request,
         "workbench/queues.html",
@@ -118,10 +116,25 @@ def queues(
         counts=counts,
         chosen=chosen,
         rows=rows,
+        filters=filters,
+        sort=sort,
+        sorts=SORT_LABELS,
+        schemes=sorted({w.scheme for w in _workflows()}),
+        industries=INDUSTRY_LABELS,
+        base=base_url(request),
         labels=staff_labels(states, negotiate(request)),
         engine=engine_of(request),
         Money=Money,
     )
+
+
+SORT_LABELS = {
+    "reference": "Reference",
+    "-reference": "Reference, last first",
+    "amount": "Funding asked for, smallest first",
+    "-amount": "Funding asked for, largest first",
+}
+"""The orderings a queue offers (msgids of their translations)."""
 
 
 @cache
