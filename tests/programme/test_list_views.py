@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session
 from reind.core.db import Database
 from reind.core.errors import InvalidInputError
 from reind.core.paging import encode_cursor
-from reind.programme.applications.services import create_application
-from reind.programme.applications.views import (
+from reind.programme.applications.lists import (
     ApplicationFilters,
     list_applications,
     state_counts,
 )
-from reind.programme.audit.views import AuditFilters, list_audit_events
+from reind.programme.applications.services import create_application
+from reind.programme.audit.lists import AuditFilters, list_audit_events
+from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import record_enquiry
-from reind.programme.desk.views import EnquiryFilters, list_enquiries
 from reind.programme.enterprises.profile import Industry
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import OFFICER, enterprise, rfs_draft

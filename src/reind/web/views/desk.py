@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from reind.core.errors import NotFoundError
 from reind.programme.actors import Actor, Role
+from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import (
     CENTRE_NAMES,
     Centre,
@@ -24,7 +25,6 @@ from reind.programme.desk.services import (
     route_enquiry,
 )
 from reind.programme.desk.store import EnquiryRow
-from reind.programme.desk.views import EnquiryFilters, list_enquiries
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
 from reind.web.views.lists import base_url, day

@@ -29,8 +29,8 @@ from reind.programme.money.claims import (
     ledger_of,
     reject_claim,
 )
+from reind.programme.money.lists import list_claims, list_ledgers
 from reind.programme.money.store import LedgerEntryRow
-from reind.programme.money.views import list_claims, list_ledgers
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork
 from reind.web.views.lists import application_filters, base_url

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from reind.core.errors import InvalidInputError
-from reind.programme.applications.views import ApplicationFilters
+from reind.programme.applications.lists import ApplicationFilters
 
 
 def base_url(request: Request) -> str:

@@ -23,10 +23,10 @@ from reind.core.money import Money
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
 from reind.programme.applications.contents import cost_lines, total_cost
+from reind.programme.applications.lists import list_applications, state_counts
 from reind.programme.applications.services import facts_of
 from reind.programme.applications.store import DocumentRow
 from reind.programme.applications.transitions import screen_application, transition_application
-from reind.programme.applications.views import list_applications, state_counts
 from reind.programme.applications.workflow import Workflow, all_workflows, workflow_for
 from reind.programme.audit.chain import events_for
 from reind.programme.enterprises.store import EnterpriseRow

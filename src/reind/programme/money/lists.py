@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.programme.applications.lists import ApplicationFilters, application_conditions
 from reind.programme.applications.store import ApplicationRow
-from reind.programme.applications.views import ApplicationFilters, application_conditions
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.store import ClaimRow, LedgerRow
 

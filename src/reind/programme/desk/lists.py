@@ -99,5 +99,8 @@ def list_enquiries(
         select(func.count()).select_from(EnquiryRow).where(*_where(filters))
     ).scalar_one()
     return page_of(
-        [EnquiryItem(*cast(Any, r)) for r in rows], size, int(total), lambda i: [i.received_at, i.id]
+        [EnquiryItem(*cast(Any, r)) for r in rows],
+        size,
+        int(total),
+        lambda i: [i.received_at, i.id],
     )
