@@ -170,11 +170,3 @@ def list_applications(
         count_applications(session, filters),
         lambda item: [getattr(item, n) for n in names],
     )
-
-
-def state_counts(session: Session) -> dict[str, int]:
-    """How many applications are in each state (the officer's queues)."""
-    rows = session.execute(
-        select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)
-    ).all()
-    return {state: int(n) for state, n in rows}

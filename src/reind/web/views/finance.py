@@ -13,15 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.core.money import Money
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
+from reind.programme.money import views
 from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
@@ -30,7 +30,6 @@ from reind.programme.money.claims import (
     reject_claim,
 )
 from reind.programme.money.lists import list_claims, list_ledgers
-from reind.programme.money.store import LedgerEntryRow
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork
 from reind.web.views.lists import application_filters, base_url
@@ -160,13 +159,8 @@ def project_ledger(
     """The ledger of one project: balances and every movement."""
     actor = need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
     ledger = ledger_of(session, application_id, actor)
-    app = session.get(ApplicationRow, application_id)
-    assert app is not None
-    entries = session.execute(
-        select(LedgerEntryRow)
-        .where(LedgerEntryRow.application_id == application_id)
-        .order_by(LedgerEntryRow.id)
-    ).scalars()
+    app = applications.application(session, application_id, actor)
+    entries = views.ledger_entries(session, application_id)
     return page(
         request,
         "finance/ledger.html",
