@@ -128,6 +128,7 @@ def generate(
     on_course: set[tuple[int, int]] = set()
     trainees: list[dict[str, Any]] = []
     plans: list[tuple[dict[str, Any], _Run, list[int], date, date]] = []
+    launch = engine.parameters.get("rttp", "in_operation").values[0].effective_from
     while len(plans) < 2_700 or not _enough(plans):
         company = rng.choice(companies)
         run = rng.choice(runs)
@@ -150,7 +151,9 @@ def generate(
                 staff.setdefault(company["id"], []).append(person)
             on_course.add((run.course_id, person))
             people.append(person)
-        received = run.start - timedelta(days=rng.randrange(42, 70))
+        # no application before the programme took them (RTTP's rules are those of the
+        # received date): the earliest courses' applications wait for the launch
+        received = max(run.start - timedelta(days=rng.randrange(42, 70)), launch)
         approved = received + timedelta(days=rng.randrange(7, 21))
         plans.append((company, run, people, received, approved))
     rows, enrolments, attendance = HistoricRows(), [], []
