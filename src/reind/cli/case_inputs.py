@@ -4,7 +4,8 @@ The scheme's pydantic input model is the only list of what a case takes:
 named options (``--cost``, ``--received``) are shorthands for two of its
 fields, ``--set name=value`` gives any field, ``--input FILE`` a whole case
 in JSON or YAML. The checks here are the command line's own (which option
-said what); the model still validates every value.
+said what); the model still validates every value, and the input rules of
+a whole case are ``reind.schemes.intake``'s, shared with the API.
 """
 
 from __future__ import annotations
@@ -23,11 +24,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from reind.core.errors import InvalidInputError
-
-
-def say(lang: str, en: str, zh: str) -> str:
-    """The message in the CLI's language."""
-    return zh if lang == "zh-Hant" else en
+from reind.schemes.intake import say
 
 
 def amount(option: str, text: str, lang: str, *, allow_zero: bool = False) -> Decimal:
@@ -220,55 +217,6 @@ def gather(
     return case
 
 
-_TOTALS = ("total_cost", "approved_expenditure", "eligible_spending", "trial_cost")
-"""The input each scheme's ``ineligible_costs`` are taken out of."""
-
-
-def refuse_exclusions_above_total(case: Mapping[str, Any], lang: str) -> None:
-    """Costs excluded from a total cannot exceed it: that is a typing slip, not a case."""
-    excluded = _decimal(case.get("ineligible_costs"))
-    if excluded is None:
-        return
-    for name in _TOTALS:
-        total = _decimal(case.get(name))
-        if total is not None and excluded > total:
-            raise InvalidInputError(
-                say(lang, f"ineligible_costs {excluded} exceed {name} {total}",
-                    f"ineligible_costs {excluded} 超過 {name} {total}")
-            )  # fmt: skip
-
-
-def _decimal(value: object) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        found = Decimal(str(value).replace(",", ""))
-    except InvalidOperation:
-        return None  # the model names a malformed amount
-    return found if found.is_finite() else None
-
-
-def refuse_future_received(
-    case: Mapping[str, Any], named: Mapping[str, tuple[str, Any]], today: date, lang: str
-) -> None:
-    """A received date after today is a plan, not a case: refused unless ``--as-of`` is given."""
-    raw = case.get("received")
-    if raw is None:
-        return
-    try:
-        received = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-    except ValueError:
-        return  # the model names a malformed date
-    if received > today:
-        option = named["received"][0] if "received" in named else "--set received"
-        raise InvalidInputError(
-            say(lang, f"{option} {received.isoformat()} is after today ({today.isoformat()}); "
-                "give --as-of DATE to plan ahead",
-                f"{option} {received.isoformat()} 在今天（{today.isoformat()}）之後；"
-                "如作規劃，請提供 --as-of 日期")
-        )  # fmt: skip
-
-
 __all__ = [
     "InputField",
     "amount",
@@ -276,7 +224,5 @@ __all__ = [
     "gather",
     "parse_sets",
     "read_case_file",
-    "refuse_exclusions_above_total",
-    "refuse_future_received",
     "say",
 ]

@@ -20,8 +20,6 @@ from reind.cli.case_inputs import (
     gather,
     parse_sets,
     read_case_file,
-    refuse_exclusions_above_total,
-    refuse_future_received,
     say,
 )
 from reind.core.errors import InvalidInputError
@@ -121,12 +119,18 @@ def grant(
     if received is not None:
         named["received"] = ("--received", parse_date(received).isoformat())
     from_file = read_case_file(input_file, lang) if input_file is not None else {}
+    from reind.schemes.intake import decide_case
+
     inputs = gather(found.label, found.inputs, named, parse_sets(sets or [], lang), from_file, lang)
-    refuse_exclusions_above_total(inputs, lang)
-    day = parse_date(as_of) if as_of else None
-    if day is None:
-        refuse_future_received(inputs, named, hk_today(), lang)
-    decision = engine.decide(found.code, inputs, day)
+    decision = decide_case(
+        engine,
+        found.code,
+        inputs,
+        today=hk_today(),
+        as_of=parse_date(as_of) if as_of else None,
+        lang=lang,
+        names={"received": "--received" if "received" in named else "--set received"},
+    )
     decision_id = _save(ctx, decision) if save else None
     _show(decision, lang, as_json, decision_id)
 

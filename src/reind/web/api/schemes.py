@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, create_model
 
 from reind.core.clock import hk_today
+from reind.rules.engine import Engine, Scheme
+from reind.schemes.catalogue import all_schemes
+from reind.schemes.intake import decide_case
 from reind.web.deps import RulesEngine
+from reind.web.i18n import negotiate
 
 router = APIRouter(prefix="/api/v1/schemes", tags=["schemes"])
 
@@ -78,7 +83,53 @@ def parameters(code: str, engine: RulesEngine, as_of: date | None = None) -> lis
     ]
 
 
+def _decide(
+    engine: Engine, code: str, inputs: Mapping[str, Any] | BaseModel, as_of: date | None, lang: str
+) -> dict[str, Any]:
+    """The one way in for a case, shared with ``reind grant`` and the calculator."""
+    return decide_case(engine, code, inputs, today=hk_today(), as_of=as_of, lang=lang).to_json()
+
+
+def _scheme_route(scheme: Scheme[Any]) -> None:
+    """``POST /api/v1/schemes/<code>/decisions`` with the scheme's own input schema."""
+    model = create_model(
+        f"{scheme.inputs.__name__.removesuffix('Inputs')}DecisionRequest",
+        __doc__=f"One {scheme.label} case; as_of decides it as at that date (planning, what-if).",
+        inputs=(scheme.inputs, ...),
+        as_of=(date | None, Field(default=None, description="Evaluate as at this date instead.")),
+    )
+
+    def decide_scheme(request: Request, body: BaseModel, engine: RulesEngine) -> dict[str, Any]:
+        inputs: BaseModel = getattr(body, "inputs")  # noqa: B009 - the model is made above
+        as_of: date | None = getattr(body, "as_of")  # noqa: B009
+        return _decide(engine, scheme.code, inputs, as_of, negotiate(request))
+
+    decide_scheme.__annotations__["body"] = model  # FastAPI reads the body's schema from here
+
+    decide_scheme.__doc__ = (
+        f"Decide one {scheme.label} case ({scheme.title_en}): outcome, amount, reasons, the "
+        "trace, and whether it is provisional (rests on an unverified [C] fact)."
+    )
+    router.add_api_route(
+        f"/{scheme.code}/decisions",
+        decide_scheme,
+        methods=["POST"],
+        name=f"decide_{scheme.code}",
+        summary=f"Decide a {scheme.label} case",
+    )
+
+
+for _scheme in all_schemes():  # registered before /{code}/decisions, so matched first
+    _scheme_route(_scheme)
+
+
 @router.post("/{code}/decisions")
-def decide(code: str, request: DecisionRequest, engine: RulesEngine) -> dict[str, Any]:
-    """Decide one case: outcome, amount, reasons and the full trace."""
-    return engine.decide(code, request.inputs, request.as_of).to_json()
+def decide(
+    request: Request, code: str, body: DecisionRequest, engine: RulesEngine
+) -> dict[str, Any]:
+    """Decide one case of the scheme named by code, label or alias (raw inputs).
+
+    Each scheme also has its own route with its input schema
+    (``/api/v1/schemes/rfs/decisions`` ...); both decide the same way.
+    """
+    return _decide(engine, code, body.inputs, body.as_of, negotiate(request))

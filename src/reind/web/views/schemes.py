@@ -10,7 +10,9 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import ReindError
 from reind.core.periods import parse_date
+from reind.schemes.intake import decide_case
 from reind.web.deps import engine_of
+from reind.web.i18n import negotiate
 from reind.web.templating import render
 from reind.web.views.forms import form_fields, parse_form
 
@@ -68,7 +70,9 @@ async def calculate(request: Request, code: str) -> Response:
     decision = None
     if not errors:
         try:
-            decision = engine.decide(scheme.code, inputs)
+            decision = decide_case(
+                engine, scheme.code, inputs, today=hk_today(), lang=negotiate(request)
+            )
         except ReindError as exc:
             errors = [str(exc)]
     return render(
