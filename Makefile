@@ -15,6 +15,7 @@ lint: bootstrap
 	.venv/bin/lint-imports
 
 test: lint
+	.venv/bin/reind rules test
 	.venv/bin/pytest
 
 bench:

@@ -115,6 +115,7 @@ from reind.cli import accounts as _accounts  # noqa: E402, F401  (registers sub-
 from reind.cli import data as _data  # noqa: E402, F401  (registers data, report, export)
 from reind.cli import grant as _grant  # noqa: E402, F401  (registers grant, tax)
 from reind.cli import programme as _programme  # noqa: E402, F401  (registers sub-commands)
+from reind.cli import rules as _rules  # noqa: E402, F401  (registers rules test)
 from reind.cli import run as _run  # noqa: E402, F401  (registers demo)
 from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import twins as _twins  # noqa: E402, F401  (registers sub-commands)

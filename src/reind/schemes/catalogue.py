@@ -19,6 +19,8 @@ from reind.rules.parameters import load_parameters
 
 PACKAGE = Path(__file__).resolve().parent
 PARAMETERS = PACKAGE / "parameters"
+CASES = PACKAGE / "cases"
+"""One YAML file of rules tests per scheme (``reind rules test``; ``reind.rules.casefile``)."""
 
 
 def all_schemes() -> list[Scheme[Any]]:
