@@ -40,6 +40,7 @@ class ApplicationFilters:
     received_from: date | None = None
     received_to: date | None = None
     q: str | None = None
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,8 @@ def application_conditions(filters: ApplicationFilters) -> list[Any]:
         where.append(ApplicationRow.scheme == filters.scheme)
     if filters.industry:
         where.append(EnterpriseRow.industry == filters.industry)
+    if filters.enterprise_id:
+        where.append(ApplicationRow.enterprise_id == filters.enterprise_id)
     if filters.received_from:
         where.append(ApplicationRow.received >= filters.received_from)
     if filters.received_to:
