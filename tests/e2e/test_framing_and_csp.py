@@ -31,7 +31,9 @@ def test_a_page_framed_by_another_site_is_refused(browser: Browser, office: Offi
     page = context.new_page()
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "frame" in m.text.lower() else None)
-    page.set_content(f'<iframe id="f" src="{office.url}/schemes" width="600" height="400"></iframe>')
+    page.set_content(
+        f'<iframe id="f" src="{office.url}/schemes" width="600" height="400"></iframe>'
+    )
     page.wait_for_timeout(1000)
     frame = page.frame_locator("#f")
     assert frame.locator("a.brand").count() == 0, "our page rendered inside a foreign frame"
@@ -39,21 +41,20 @@ def test_a_page_framed_by_another_site_is_refused(browser: Browser, office: Offi
     context.close()
 
 
+def _note(violations: list[str], who: str | None, text: str) -> None:
+    if "Content Security Policy" in text:
+        violations.append(f"{who}: {text}")
+
+
 def test_no_page_breaks_its_own_content_security_policy(browser: Browser, office: Office) -> None:
     violations: list[str] = []
     for who, paths in PAGES.items():
         context = browser.new_context()
         page: Page = context.new_page()
-        page.on(
-            "console",
-            lambda m, who=who: violations.append(f"{who} {page.url}: {m.text}")
-            if "Content Security Policy" in m.text
-            else None,
-        )
+        page.on("console", lambda m, who=who: _note(violations, who, m.text))
         if who is not None:
             office.sign_in(page, who)
         for path in paths:
             page.goto(f"{office.url}{path}")
         context.close()
     assert not violations, "\n".join(violations)
-
