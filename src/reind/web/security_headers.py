@@ -7,7 +7,8 @@ limit's 413 and the static files carry the same headers as the pages:
   only (no inline script or style: page behaviour lives in ``static/*.js``),
   and ``frame-ancestors 'none'`` so no other site can frame the plant
   controls (clickjacking); ``X-Frame-Options: DENY`` says the same to older
-  browsers;
+  browsers (the analyst's report preview, shown in a frame of our own page,
+  may be framed by this origin only);
 * ``X-Content-Type-Options: nosniff``, so a browser never runs an upload or
   a JSON answer as something else;
 * ``Referrer-Policy: same-origin``: case ids in our URLs never leave the site;
@@ -44,6 +45,14 @@ DOCS_CSP = CSP.replace("script-src 'self'", f"script-src 'self' {DOCS_CDN}").rep
 )
 """The API documentation page's policy: Swagger UI's files come from its CDN."""
 DOCS_PATH = "/api/v1/docs"
+FRAMED_BY_US = frozenset({"/analyst/report.html"})
+"""Pages our own pages show in a frame (the analyst's report preview): framed by this origin
+only (``frame-ancestors 'self'``, ``X-Frame-Options: SAMEORIGIN``), never by another site.
+The report is one self-contained document, the same bytes the PDF is printed from, so its
+styles are inline: its policy allows inline style (never script)."""
+FRAMED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 """One year, as browsers' preload lists expect."""
 
@@ -66,7 +75,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_CSP if scope.get("path") == DOCS_PATH else CSP
+        path = scope.get("path")
+        framed = path in FRAMED_BY_US
+        policy = DOCS_CSP if path == DOCS_PATH else FRAMED_CSP if framed else CSP
         secure = scope.get("scheme") == "https"
 
         async def with_headers(message: Message) -> None:
@@ -75,6 +86,8 @@ class SecurityHeaders:
                 headers["Content-Security-Policy"] = policy
                 for name, value in _COMMON:
                     headers[name] = value
+                if framed:
+                    headers["X-Frame-Options"] = "SAMEORIGIN"
                 if secure:
                     headers["Strict-Transport-Security"] = HSTS
             await send(message)
