@@ -7,8 +7,10 @@ Content-Security-Policy violation shows as a console error and fails.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from tests.e2e.test_office_journeys import Office, office
 
@@ -41,9 +43,12 @@ def test_a_page_framed_by_another_site_is_refused(browser: Browser, office: Offi
     context.close()
 
 
-def _note(violations: list[str], who: str | None, text: str) -> None:
-    if "Content Security Policy" in text:
-        violations.append(f"{who}: {text}")
+def _listener(violations: list[str], who: str | None) -> Callable[[ConsoleMessage], None]:
+    def note(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{who}: {message.text}")
+
+    return note
 
 
 def test_no_page_breaks_its_own_content_security_policy(browser: Browser, office: Office) -> None:
@@ -51,7 +56,7 @@ def test_no_page_breaks_its_own_content_security_policy(browser: Browser, office
     for who, paths in PAGES.items():
         context = browser.new_context()
         page: Page = context.new_page()
-        page.on("console", lambda m, who=who: _note(violations, who, m.text))
+        page.on("console", _listener(violations, who))
         if who is not None:
             office.sign_in(page, who)
         for path in paths:
