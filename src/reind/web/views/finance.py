@@ -13,16 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.core.money import Money
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
-from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money import views
 from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
@@ -30,9 +29,10 @@ from reind.programme.money.claims import (
     ledger_of,
     reject_claim,
 )
-from reind.programme.money.store import ClaimRow, LedgerEntryRow, LedgerRow
+from reind.programme.money.lists import list_claims, list_ledgers
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork
+from reind.web.views.lists import application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -46,18 +46,6 @@ MOVEMENTS = {
 """Ledger movements in plain words."""
 
 
-def _claims(session: Session, states: tuple[str, ...]) -> list[Any]:
-    return list(
-        session.execute(
-            select(ClaimRow, ApplicationRow, EnterpriseRow)
-            .join(ApplicationRow, ApplicationRow.id == ClaimRow.application_id)
-            .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
-            .where(ClaimRow.state.in_(states))
-            .order_by(ClaimRow.submitted_on, ClaimRow.id)
-        ).all()
-    )
-
-
 def _claims_page(
     request: Request,
     user: Any,
@@ -67,12 +55,14 @@ def _claims_page(
     status_code: int = 200,
 ) -> Response:
     form = form or Form()
+    filters = application_filters(request)
+    params = request.query_params
     if actor.role is Role.FINANCE:
-        waiting = _claims(session, ("officer_approved",))
-        payable = _claims(session, ("approved",))
+        waiting = list_claims(session, ("officer_approved",), filters, cursor=params.get("cursor"))
+        payable = list_claims(session, ("approved",), filters, cursor=params.get("paying"))
     else:
-        waiting = _claims(session, ("submitted",))
-        payable = []
+        waiting = list_claims(session, ("submitted",), filters, cursor=params.get("cursor"))
+        payable = None
     return page(
         request,
         "finance/claims.html",
@@ -81,6 +71,8 @@ def _claims_page(
         waiting=waiting,
         payable=payable,
         stage="finance" if actor.role is Role.FINANCE else "officer",
+        filters=filters,
+        base=base_url(request),
         today=hk_today(),
         values=form.values,
         errors=form.errors,
@@ -142,16 +134,22 @@ async def pay_claim(
 
 
 @router.get("/finance/projects")
-def projects(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
-    """Every project with money committed or claimed, and its balances."""
+def projects(
+    request: Request, user: CurrentUser, session: UnitOfWork, cursor: str | None = None
+) -> Response:
+    """One page of the projects with a grant approved, and their balances; searchable."""
     need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
-    rows = session.execute(
-        select(LedgerRow, ApplicationRow)
-        .join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id)
-        .where(LedgerRow.approved_cents > 0)
-        .order_by(ApplicationRow.reference)
-    ).all()
-    return page(request, "finance/projects.html", user, rows=rows, Money=Money)
+    filters = application_filters(request)
+    rows = list_ledgers(session, filters, cursor=cursor)
+    return page(
+        request,
+        "finance/projects.html",
+        user,
+        rows=rows,
+        filters=filters,
+        base=base_url(request),
+        Money=Money,
+    )
 
 
 @router.get("/finance/projects/{application_id}")
@@ -161,13 +159,8 @@ def project_ledger(
     """The ledger of one project: balances and every movement."""
     actor = need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
     ledger = ledger_of(session, application_id, actor)
-    app = session.get(ApplicationRow, application_id)
-    assert app is not None
-    entries = session.execute(
-        select(LedgerEntryRow)
-        .where(LedgerEntryRow.application_id == application_id)
-        .order_by(LedgerEntryRow.id)
-    ).scalars()
+    app = applications.application(session, application_id, actor)
+    entries = views.ledger_entries(session, application_id)
     return page(
         request,
         "finance/ledger.html",
