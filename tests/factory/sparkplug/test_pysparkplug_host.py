@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from reind.cli import app
 from reind.factory.sparkplug import DataType
 from reind.factory.sparkplug.edge import EdgeNode
 from tests.factory.ingest.edge import wait_until
@@ -94,9 +96,8 @@ def test_the_edge_node_dies_and_rebirths_with_a_new_bdseq_when_its_host_goes_off
     assert not edge.online.is_set()
     edge.update({"count": 41}, "line")  # the host is away: kept for later
     scada.send(cmd="state", online=True)
-    births = lambda: scada.messages("NBIRTH")  # noqa: E731
-    assert wait_until(lambda: len(births()) == 2, timeout=15), scada.answers
-    assert bdseq(births()[1]) == (first + 1) % 256
+    assert wait_until(lambda: len(scada.messages("NBIRTH")) == 2, timeout=15), scada.answers
+    assert bdseq(scada.messages("NBIRTH")[1]) == (first + 1) % 256
     replay = scada.wait_for(
         lambda a: "/DDATA/" in a.get("topic", "") and any(m["historical"] for m in a["metrics"])
     )
@@ -108,9 +109,6 @@ def test_reind_twin_run_waits_for_the_primary_host_it_is_given(
 ) -> None:
     """``reind twin run --primary-host``: tck-id-message-flow-edge-node-birth-publish-phid-wait
     from the command line; without the host online the twin's edge node never births."""
-    from typer.testing import CliRunner
-
-    from reind.cli import app
 
     def run(node: str, host: str) -> None:
         args = ["twin", "run", "waffle", "--speed", "0", "--hours", "0.05", "--node", node,
