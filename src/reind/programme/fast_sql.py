@@ -27,8 +27,6 @@ the request to the ORM path, which answers those cases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -36,8 +34,10 @@ import asyncpg
 from reind.programme.accounts.tokens import Holder
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.services import NewApplication
+from reind.programme.applications.views import ApplicationView, CostLineView
 from reind.programme.audit.chain_sql import EventFields, hash_parts
 from reind.programme.desk.services import NewEnquiry
+from reind.programme.views import column_names
 
 if TYPE_CHECKING:
     Pool = asyncpg.Pool[asyncpg.Record]
@@ -113,13 +113,12 @@ def _event_arguments(event: EventFields) -> list[Any]:
 
 
 _READ_APPLICATION = f"""
-SELECT a.id, a.reference, a.scheme, a.enterprise_id, a.title, a.state, a.received,
-       a.amount_requested_cents, a.screening_decision_id, a.created_at, a.version
+SELECT {", ".join(f"a.{name}" for name in column_names(ApplicationView))}
 FROM applications a WHERE a.id = $6 AND {_GUARD}
 """  # noqa: S608 - constant fragments only
 
 _READ_COST_LINES = f"""
-SELECT a.enterprise_id, c.id, c.category, c.description, c.amount_cents
+SELECT a.enterprise_id, {", ".join(f"c.{name}" for name in column_names(CostLineView))}
 FROM applications a LEFT JOIN cost_lines c ON c.application_id = a.id
 WHERE a.id = $6 AND {_GUARD}
 ORDER BY c.id
@@ -156,33 +155,6 @@ WITH enq AS (
     SELECT $6, $7, $8, NULL, $9, $10, $11, $12, '[]', '', '', 1 WHERE {_GUARD}
     RETURNING id
 )""" + _audit_tail(13, "enq")  # noqa: S608 - constant fragments only
-
-
-@dataclass(frozen=True, slots=True)
-class ApplicationView:
-    """The columns of an application the API shows (``web.api.applications``)."""
-
-    id: str
-    reference: str
-    scheme: str
-    enterprise_id: str
-    title: str
-    state: str
-    received: date | None
-    amount_requested_cents: int
-    screening_decision_id: str | None
-    created_at: datetime
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class CostLineView:
-    """One budget line as the API shows it."""
-
-    id: int
-    category: str
-    description: str
-    amount_cents: int
 
 
 def _guard(digest: str, holder: Holder) -> tuple[str, str, str, str, str | None]:

@@ -12,7 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -280,7 +280,14 @@ def line_row(application_id: str, line: CostLine) -> CostLineRow:
     )
 
 
-def facts_of(app: ApplicationRow) -> dict[str, Any]:
+class HasFacts(Protocol):
+    """An application row or view: its answers as stored JSON."""
+
+    @property
+    def facts(self) -> str: ...
+
+
+def facts_of(app: HasFacts) -> dict[str, Any]:
     """The scheme-specific answers stored with the application."""
     value = json.loads(app.facts)
     assert isinstance(value, dict)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from reind.core.errors import InvalidInputError, NotFoundError
 from reind.programme import applications as service
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.store import ApplicationRow, CostLineRow, DocumentRow
+from reind.programme.applications import views
 from reind.programme.applications.transitions import (
     correct_received_date,
     screen_application,
@@ -25,10 +25,8 @@ from reind.programme.applications.transitions import (
 )
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises import registry
+from reind.programme.enterprises import views as register
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
-from reind.programme.enterprises.store import ContactRow, EnterpriseRow
-from reind.programme.fast_sql import ApplicationView, CostLineView
-from reind.rules.store import load_decision
 from reind.web.api.common import (
     RECEIVED_IS_THE_SYSTEMS,
     Amount,
@@ -161,12 +159,12 @@ class DocumentPublic(Schema):
     uploaded_at: datetime
 
 
-def _enterprise(row: EnterpriseRow) -> EnterprisePublic:
-    return EnterprisePublic.model_validate(row)
+def _enterprise(view: register.EnterpriseView) -> EnterprisePublic:
+    return EnterprisePublic.model_validate(view)
 
 
 def application_public(
-    row: ApplicationRow | ApplicationView | service.NewApplication, actor: Actor
+    row: views.ApplicationView | service.NewApplication, actor: Actor
 ) -> ApplicationPublic:
     """An application as ``actor`` sees it (applicants get the applicant's labels)."""
     flow = workflow_for(row.scheme)
@@ -203,7 +201,7 @@ def draft_of(body: ApplicationCreate) -> service.ApplicationDraft:
     )
 
 
-def cost_line_public(line: CostLineRow | CostLineView) -> CostLinePublic:
+def cost_line_public(line: views.CostLineView) -> CostLinePublic:
     """A stored budget line as the API shows it."""
     return CostLinePublic(
         id=line.id,
@@ -219,7 +217,9 @@ def register_enterprise(
 ) -> EnterprisePublic:
     """Register an enterprise (officers)."""
     profile = EnterpriseProfile(**body.model_dump())
-    return _enterprise(registry.register_enterprise(session, profile, actor))
+    return _enterprise(
+        register.enterprise_view(registry.register_enterprise(session, profile, actor))
+    )
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterprisePublic)
@@ -229,9 +229,9 @@ async def get_enterprise(
     """An enterprise (applicants: only their own)."""
 
     def read(session: Session) -> EnterprisePublic:
-        row = registry.get_enterprise(session, enterprise_id, actor)
-        set_etag(response, row.version)
-        return _enterprise(row)
+        view = register.enterprise(session, enterprise_id, actor)
+        set_etag(response, view.version)
+        return _enterprise(view)
 
     return await transact(read)
 
@@ -246,7 +246,7 @@ def add_contact(
 ) -> ContactPublic:
     """Add a contact person to an enterprise."""
     row = registry.add_contact(session, enterprise_id, actor, **body.model_dump())
-    return ContactPublic.model_validate(row)
+    return ContactPublic.model_validate(register.contact_view(row))
 
 
 @router.get("/enterprises/{enterprise_id}/contacts", response_model=list[ContactPublic])
@@ -254,8 +254,9 @@ def list_contacts(
     enterprise_id: str, actor: CurrentActor, session: UnitOfWork
 ) -> list[ContactPublic]:
     """The enterprise's contact people."""
-    rows: list[ContactRow] = registry.contacts(session, enterprise_id, actor)
-    return [ContactPublic.model_validate(r) for r in rows]
+    return [
+        ContactPublic.model_validate(c) for c in register.contacts(session, enterprise_id, actor)
+    ]
 
 
 @router.post("/applications", response_model=ApplicationPublic, status_code=status.HTTP_201_CREATED)
@@ -276,7 +277,7 @@ async def create_application(
         )
         response.headers["Location"] = f"/api/v1/applications/{row.id}"
         set_etag(response, row.version)
-        return application_public(row, actor)
+        return application_public(views.application_view(row), actor)
 
     return await transact(create)
 
@@ -288,9 +289,9 @@ async def get_application(
     """An application, if you may see it."""
 
     def read(session: Session) -> ApplicationPublic:
-        row = service.get_application(session, application_id, actor)
-        set_etag(response, row.version)
-        return application_public(row, actor)
+        view = views.application(session, application_id, actor)
+        set_etag(response, view.version)
+        return application_public(view, actor)
 
     return await transact(read)
 
@@ -302,8 +303,8 @@ async def list_cost_lines(
     """The application's budget."""
 
     def read(session: Session) -> list[CostLinePublic]:
-        service.get_application(session, application_id, actor)
-        return [cost_line_public(c) for c in service.cost_lines(session, application_id)]
+        app = views.application(session, application_id, actor)
+        return [cost_line_public(c) for c in views.cost_lines(session, app)]
 
     return await transact(read)
 
@@ -344,7 +345,7 @@ def attach_document(
     content = file.file.read(limit + 1)
     if len(content) > limit:
         raise InvalidInputError(f"{file.filename}: the file is over the limit of {limit} bytes")
-    row: DocumentRow = service.attach_document(
+    row = service.attach_document(
         session,
         application_id,
         actor,
@@ -352,7 +353,7 @@ def attach_document(
         media_type=file.content_type or "",
         content=content,
     )
-    return DocumentPublic.model_validate(row)
+    return DocumentPublic.model_validate(views.document_view(row))
 
 
 @router.post("/applications/{application_id}/transitions", response_model=ApplicationPublic)
@@ -365,11 +366,11 @@ def transition(
     if_match: IfMatch = None,
 ) -> ApplicationPublic:
     """Take a workflow action (submit, start_screening, withdraw ...) if your role may."""
-    current = service.get_application(session, application_id, actor)
+    current = views.application(session, application_id, actor)
     expect_version(current.version, if_match, f"application {current.reference}", body.version)
     row = transition_application(session, application_id, body.action, actor, note=body.note)
     set_etag(response, row.version)
-    return application_public(row, actor)
+    return application_public(views.application_view(row), actor)
 
 
 @router.post("/applications/{application_id}/received-date", response_model=ApplicationPublic)
@@ -382,11 +383,11 @@ def correct_received(
     if_match: IfMatch = None,
 ) -> ApplicationPublic:
     """Correct the received date the server gave at submission (officers; reason required)."""
-    current = service.get_application(session, application_id, actor)
+    current = views.application(session, application_id, actor)
     expect_version(current.version, if_match, f"application {current.reference}")
     row = correct_received_date(session, application_id, body.received, body.reason, actor)
     set_etag(response, row.version)
-    return application_public(row, actor)
+    return application_public(views.application_view(row), actor)
 
 
 @router.post("/applications/{application_id}/screening")
@@ -398,10 +399,11 @@ def screen(
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Run the scheme's rules on the application: outcome, amount, reasons and trace."""
-    current = service.get_application(session, application_id, actor)
+    current = views.application(session, application_id, actor)
     expect_version(current.version, if_match, f"application {current.reference}")
     decision = screen_application(session, application_id, actor, engine=engine)
-    return {"decision_id": current.screening_decision_id, **decision.to_json()}
+    screened = views.application(session, application_id, actor)
+    return {"decision_id": screened.screening_decision_id, **decision.to_json()}
 
 
 @router.get("/applications/{application_id}/screening")
@@ -409,8 +411,8 @@ def screening_result(
     application_id: str, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, Any]:
     """The stored screening decision with its trace and rules version."""
-    row = service.get_application(session, application_id, actor)
-    if row.screening_decision_id is None:
-        raise NotFoundError(f"{row.reference} has not been screened yet")
-    stored = load_decision(session, row.screening_decision_id)
-    return {"decision_id": row.screening_decision_id, **stored.document}
+    app = views.application(session, application_id, actor)
+    stored = views.screening_decision(session, app)
+    if stored is None:
+        raise NotFoundError(f"{app.reference} has not been screened yet")
+    return {"decision_id": app.screening_decision_id, **stored.document}

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from reind.core.errors import NotFoundError
 from reind.programme.applications.access import get_application
+from reind.programme.applications.views import application_view
 from reind.programme.committee import services as service
 from reind.programme.committee.store import CommitteeDecisionRow
 from reind.web.api.applications import ApplicationPublic, application_public
@@ -176,7 +177,8 @@ def declare_conflict(
 @router.get("/meetings/{meeting_id}/agenda", response_model=list[ApplicationPublic])
 def agenda(meeting_id: str, actor: CurrentActor, session: UnitOfWork) -> list[ApplicationPublic]:
     """The meeting's agenda; a member never sees applications they are conflicted on."""
-    return [application_public(r, actor) for r in service.agenda_for(session, meeting_id, actor)]
+    rows = service.agenda_for(session, meeting_id, actor)
+    return [application_public(application_view(r), actor) for r in rows]
 
 
 @router.post(

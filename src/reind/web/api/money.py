@@ -13,10 +13,7 @@ from typing import ClassVar
 from fastapi import APIRouter, Response, status
 from pydantic import Field
 
-from reind.core.errors import NotFoundError
-from reind.programme.applications.access import get_application
-from reind.programme.money import agreements, claims
-from reind.programme.money.store import AgreementRow, ClaimRow, DisbursementRow
+from reind.programme.money import agreements, claims, views
 from reind.web.api.common import (
     Amount,
     IdempotencyKey,
@@ -143,7 +140,7 @@ class LedgerPublic(Schema):
     payable: str
 
 
-def _agreement(row: AgreementRow) -> AgreementPublic:
+def _agreement(row: views.AgreementView) -> AgreementPublic:
     return AgreementPublic(
         id=row.id,
         application_id=row.application_id,
@@ -155,7 +152,7 @@ def _agreement(row: AgreementRow) -> AgreementPublic:
     )
 
 
-def _claim(row: ClaimRow, response: Response | None = None) -> ClaimPublic:
+def _claim(row: views.ClaimView, response: Response | None = None) -> ClaimPublic:
     if response is not None:
         set_etag(response, row.version)
     return ClaimPublic(
@@ -194,14 +191,13 @@ def sign_agreement(
         milestones=tuple((m.title, m.due_on) for m in body.milestones),
         engine=engine,
     )
-    return _agreement(row)
+    return _agreement(views.agreement_view(row))
 
 
 @router.get("/applications/{application_id}/agreement", response_model=AgreementPublic)
 def get_agreement(application_id: str, actor: CurrentActor, session: UnitOfWork) -> AgreementPublic:
     """The application's agreement."""
-    get_application(session, application_id, actor)
-    return _agreement(agreements.agreement_of(session, application_id))
+    return _agreement(views.agreement_of(session, application_id, actor))
 
 
 @router.post("/milestones/{milestone_id}/achievement")
@@ -247,15 +243,7 @@ def submit_claim(
         engine=engine,
     )
     response.headers["Location"] = f"/api/v1/claims/{row.id}"
-    return _claim(row, response)
-
-
-def _visible_claim(session: UnitOfWork, claim_id: str, actor: CurrentActor) -> ClaimRow:
-    row = session.get(ClaimRow, claim_id)
-    if row is None:
-        raise NotFoundError(f"no claim {claim_id}")
-    get_application(session, row.application_id, actor)
-    return row
+    return _claim(views.claim_view(row), response)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimPublic)
@@ -263,7 +251,7 @@ def get_claim(
     claim_id: str, actor: CurrentActor, session: UnitOfWork, response: Response
 ) -> ClaimPublic:
     """A claim, if you may see its application."""
-    return _claim(_visible_claim(session, claim_id, actor), response)
+    return _claim(views.claim(session, claim_id, actor), response)
 
 
 @router.post("/claims/{claim_id}/officer-approval", response_model=ClaimPublic)
@@ -275,8 +263,10 @@ def officer_approval(
     if_match: IfMatch = None,
 ) -> ClaimPublic:
     """First approval (an officer)."""
-    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
-    return _claim(claims.approve_claim_as_officer(session, claim_id, actor), response)
+    expect_version(views.claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    return _claim(
+        views.claim_view(claims.approve_claim_as_officer(session, claim_id, actor)), response
+    )
 
 
 @router.post("/claims/{claim_id}/finance-approval", response_model=ClaimPublic)
@@ -288,8 +278,10 @@ def finance_approval(
     if_match: IfMatch = None,
 ) -> ClaimPublic:
     """Second approval (finance, not the officer who approved first)."""
-    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
-    return _claim(claims.approve_claim_as_finance(session, claim_id, actor), response)
+    expect_version(views.claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    return _claim(
+        views.claim_view(claims.approve_claim_as_finance(session, claim_id, actor)), response
+    )
 
 
 @router.post("/claims/{claim_id}/rejection", response_model=ClaimPublic)
@@ -302,8 +294,10 @@ def reject(
     if_match: IfMatch = None,
 ) -> ClaimPublic:
     """Reject a claim at either stage, with the reason."""
-    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
-    return _claim(claims.reject_claim(session, claim_id, actor, body.reason), response)
+    expect_version(views.claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    return _claim(
+        views.claim_view(claims.reject_claim(session, claim_id, actor, body.reason)), response
+    )
 
 
 @router.post(
@@ -320,9 +314,9 @@ def disburse(
     if_match: IfMatch = None,
 ) -> DisbursementPublic:
     """Pay an approved claim (finance)."""
-    expect_version(_visible_claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
-    row: DisbursementRow = claims.disburse(
-        session, claim_id, actor, paid_on=body.paid_on, engine=engine
+    expect_version(views.claim(session, claim_id, actor).version, if_match, f"claim {claim_id}")
+    row = views.disbursement_view(
+        claims.disburse(session, claim_id, actor, paid_on=body.paid_on, engine=engine)
     )
     return DisbursementPublic(
         id=row.id,

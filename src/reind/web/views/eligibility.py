@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from reind.core.errors import InvalidInputError, RuleError
-from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.enterprises.views import EnterpriseView
 from reind.rules.decision import Outcome
 from reind.rules.engine import Engine
 from reind.web.views.forms import _unwrap
@@ -46,7 +46,7 @@ class Fit:
         return self.reasons_zh if lang == "zh-Hant" else self.reasons_en
 
 
-def profile_of(enterprise: EnterpriseRow) -> dict[str, Any]:
+def profile_of(enterprise: EnterpriseView) -> dict[str, Any]:
     """What the register knows about the enterprise, as rules inputs."""
     return {
         "incorporated_under": enterprise.incorporation,
@@ -69,7 +69,7 @@ def _probe(annotation: Any, day: date, amount: str) -> str | None:
     return None
 
 
-def fits_for(enterprise: EnterpriseRow, day: date, engine: Engine) -> list[Fit]:
+def fits_for(enterprise: EnterpriseView, day: date, engine: Engine) -> list[Fit]:
     """Every scheme in catalogue order, judged for ``enterprise`` on ``day``."""
     profile = profile_of(enterprise)
     return [_judge(engine, scheme.code, profile, day) for scheme in engine.schemes]

@@ -13,16 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.core.money import Money
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
-from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.enterprises import views as register
+from reind.programme.money import views
 from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
@@ -30,7 +30,6 @@ from reind.programme.money.claims import (
     ledger_of,
     reject_claim,
 )
-from reind.programme.money.store import ClaimRow, LedgerEntryRow, LedgerRow
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -46,16 +45,16 @@ MOVEMENTS = {
 """Ledger movements in plain words."""
 
 
-def _claims(session: Session, states: tuple[str, ...]) -> list[Any]:
-    return list(
-        session.execute(
-            select(ClaimRow, ApplicationRow, EnterpriseRow)
-            .join(ApplicationRow, ApplicationRow.id == ClaimRow.application_id)
-            .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
-            .where(ClaimRow.state.in_(states))
-            .order_by(ClaimRow.submitted_on, ClaimRow.id)
-        ).all()
-    )
+def _claims(
+    session: Session, states: tuple[str, ...]
+) -> list[tuple[views.ClaimView, applications.ApplicationView, register.EnterpriseView]]:
+    claims = views.claims_in(session, states)
+    apps = applications.by_ids(session, (c.application_id for c in claims))
+    enterprises = register.by_ids(session, (a.enterprise_id for a in apps.values()))
+    return [
+        (c, apps[c.application_id], enterprises[apps[c.application_id].enterprise_id])
+        for c in claims
+    ]
 
 
 def _claims_page(
@@ -145,12 +144,11 @@ async def pay_claim(
 def projects(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """Every project with money committed or claimed, and its balances."""
     need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
-    rows = session.execute(
-        select(LedgerRow, ApplicationRow)
-        .join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id)
-        .where(LedgerRow.approved_cents > 0)
-        .order_by(ApplicationRow.reference)
-    ).all()
+    ledgers = views.ledgers_with_grant(session)
+    apps = applications.by_ids(session, (row.application_id for row in ledgers))
+    rows = sorted(
+        ((row, apps[row.application_id]) for row in ledgers), key=lambda pair: pair[1].reference
+    )
     return page(request, "finance/projects.html", user, rows=rows, Money=Money)
 
 
@@ -161,13 +159,8 @@ def project_ledger(
     """The ledger of one project: balances and every movement."""
     actor = need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
     ledger = ledger_of(session, application_id, actor)
-    app = session.get(ApplicationRow, application_id)
-    assert app is not None
-    entries = session.execute(
-        select(LedgerEntryRow)
-        .where(LedgerEntryRow.application_id == application_id)
-        .order_by(LedgerEntryRow.id)
-    ).scalars()
+    app = applications.application(session, application_id, actor)
+    entries = views.ledger_entries(session, application_id)
     return page(
         request,
         "finance/ledger.html",

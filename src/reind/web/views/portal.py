@@ -15,23 +15,21 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
-from reind.core.errors import InvalidInputError, NotFoundError
+from reind.core.errors import InvalidInputError
 from reind.core.money import Money
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Role
+from reind.programme.applications import views
 from reind.programme.applications.services import (
     ApplicationDraft,
     CostLine,
     create_application,
     optional_parameter,
 )
-from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.workflow import workflow_for
-from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.enterprises import views as register
 from reind.rules.engine import Engine
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
@@ -97,14 +95,6 @@ def parse_money(form: Form, name: str, *, required: bool = True) -> Money | None
     return amount
 
 
-def own_enterprise(session: Session, actor: Actor) -> EnterpriseRow:
-    """The applicant's enterprise."""
-    row = session.get(EnterpriseRow, actor.enterprise_id) if actor.enterprise_id else None
-    if row is None:
-        raise NotFoundError("your account is not linked to an enterprise")
-    return row
-
-
 def cost_categories(engine: Engine, scheme: str, day: date) -> tuple[str, ...]:
     """The categories the scheme funds on ``day`` (one "other" line when it names none)."""
     parameter = optional_parameter(engine, scheme, "eligible_cost_categories")
@@ -124,12 +114,8 @@ def questions(engine: Engine, scheme: str) -> list[FormField]:
 def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The enterprise's applications and where each stands (the applicant's labels)."""
     actor = need(user, Role.APPLICANT)
-    enterprise = own_enterprise(session, actor)
-    rows = session.execute(
-        select(ApplicationRow)
-        .where(ApplicationRow.enterprise_id == enterprise.id)
-        .order_by(ApplicationRow.created_at.desc())
-    ).scalars()
+    enterprise = register.own_enterprise(session, actor)
+    rows = views.of_enterprise(session, enterprise.id)
     engine = engine_of(request)
     apps = [(row, engine.scheme(row.scheme), workflow_for(row.scheme)) for row in rows]
     return page(request, "portal/home.html", user, enterprise=enterprise, apps=apps)
@@ -139,7 +125,7 @@ def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) ->
 def schemes_for_me(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The catalogue as the rules see this enterprise: fits first."""
     actor = need(user, Role.APPLICANT)
-    enterprise = own_enterprise(session, actor)
+    enterprise = register.own_enterprise(session, actor)
     day = hk_today()
     fits = fits_for(enterprise, day, engine_of(request))
     engine = engine_of(request)
@@ -223,15 +209,15 @@ async def save_draft(
     if form.ok and requested is not None:
         draft = ApplicationDraft(
             scheme=code,
-            enterprise_id=own_enterprise(session, actor).id,
+            enterprise_id=register.own_enterprise(session, actor).id,
             title=title,
             amount_requested=requested,
             cost_lines=tuple(lines),
             facts=facts,
         )
-        created: list[ApplicationRow] = []
+        created: list[str] = []
         with attempt(session, form):
-            created.append(create_application(session, draft, actor, engine=engine))
+            created.append(create_application(session, draft, actor, engine=engine).id)
         if created:
-            return back_to(f"/portal/applications/{created[0].id}?saved=1")
+            return back_to(f"/portal/applications/{created[0]}?saved=1")
     return _apply_page(request, user, code, form, status_code=400)

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -23,16 +22,14 @@ from reind.core.errors import InvalidInputError
 from reind.core.money import Money
 from reind.core.periods import parse_date
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.access import get_application
-from reind.programme.applications.contents import attach_document, cost_lines, total_cost
-from reind.programme.applications.services import facts_of
-from reind.programme.applications.store import ApplicationRow, DocumentRow
+from reind.programme.applications import views
+from reind.programme.applications.contents import attach_document
 from reind.programme.applications.transitions import transition_application
 from reind.programme.applications.workflow import workflow_for
-from reind.programme.audit.chain import events_for
+from reind.programme.audit import views as audit_views
+from reind.programme.money import views as money_views
 from reind.programme.money.agreements import REPORT_KINDS, submit_report
 from reind.programme.money.claims import CLAIMABLE, submit_claim
-from reind.programme.money.store import AgreementRow, ClaimRow, MilestoneRow, ProgressReportRow
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -44,10 +41,10 @@ EDITABLE = {"draft", "returned_for_information"}
 """States in which the applicant may still add documents."""
 
 
-def information_requested(session: Session, app: ApplicationRow) -> str | None:
+def information_requested(session: Session, app: views.ApplicationView) -> str | None:
     """The officer's note when the application was last returned for information."""
     note = None
-    for event in events_for(session, "application", app.id):
+    for event in audit_views.events_for(session, "application", app.id):
         if event.kind == "application.transitioned":
             payload = json.loads(event.payload)
             if payload.get("action") == "return_for_information":
@@ -77,36 +74,15 @@ def _case_page(
     form: Form | None = None,
     status_code: int = 200,
 ) -> Response:
-    app = get_application(session, application_id, actor)
+    app = views.application(session, application_id, actor)
     engine = engine_of(request)
-    agreement = session.execute(
-        select(AgreementRow).where(AgreementRow.application_id == app.id)
-    ).scalar_one_or_none()
-    milestones: list[MilestoneRow] = []
-    reports: list[ProgressReportRow] = []
+    agreement = money_views.agreement(session, app.id)
+    milestones: list[money_views.MilestoneView] = []
+    reports: list[money_views.ReportView] = []
     if agreement is not None:
-        milestones = list(
-            session.execute(
-                select(MilestoneRow)
-                .where(MilestoneRow.agreement_id == agreement.id)
-                .order_by(MilestoneRow.due_on)
-            ).scalars()
-        )
-        reports = list(
-            session.execute(
-                select(ProgressReportRow)
-                .where(ProgressReportRow.agreement_id == agreement.id)
-                .order_by(ProgressReportRow.id)
-            ).scalars()
-        )
-    documents = session.execute(
-        select(DocumentRow.filename, DocumentRow.size, DocumentRow.uploaded_at)
-        .where(DocumentRow.application_id == app.id)
-        .order_by(DocumentRow.uploaded_at)
-    ).all()
-    claims = session.execute(
-        select(ClaimRow).where(ClaimRow.application_id == app.id).order_by(ClaimRow.submitted_on)
-    ).scalars()
+        milestones = money_views.milestones(session, agreement)
+        reports = money_views.reports(session, agreement)
+    lines = views.cost_lines(session, app)
     form = form or Form()
     return page(
         request,
@@ -116,16 +92,16 @@ def _case_page(
         app=app,
         scheme=engine.scheme(app.scheme),
         workflow=workflow_for(app.scheme),
-        lines=[(line, category_label(line.category)) for line in cost_lines(session, app.id)],
-        total=total_cost(session, app.id),
-        requested=Money(app.amount_requested_cents),
-        facts=facts_of(app),
-        documents=documents,
+        lines=[(line, category_label(line.category)) for line in lines],
+        total=views.total_cost(lines),
+        requested=app.requested,
+        facts=app.answers(),
+        documents=views.documents(session, app),
         note=information_requested(session, app),
         agreement=agreement,
         milestones=milestones,
         reports=reports,
-        claims=list(claims),
+        claims=money_views.claims_of(session, app.id),
         claimable=app.state in CLAIMABLE,
         editable=app.state in EDITABLE,
         report_kinds=sorted(REPORT_KINDS),
@@ -158,7 +134,7 @@ async def upload(
     else:
         content = await upload.read()
         with attempt(session, form, "document"):
-            app = get_application(session, application_id, actor)
+            app = views.application(session, application_id, actor)
             if app.state not in EDITABLE:
                 form.fail("document", "Documents can only be added before you submit.")
             else:
@@ -182,7 +158,7 @@ async def submit(
     """Submit a draft, or send the information asked for (resubmit)."""
     actor = need(user, Role.APPLICANT)
     form = await read_form(request)
-    app = get_application(session, application_id, actor)
+    app = views.application(session, application_id, actor)
     action = "resubmit" if app.state == "returned_for_information" else "submit"
     answer = form.text("answer", required=action == "resubmit")
     if form.ok:

@@ -14,23 +14,18 @@ from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.errors import ForbiddenError
 from reind.core.money import Money
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.access import get_application
-from reind.programme.applications.contents import cost_lines, total_cost
-from reind.programme.applications.services import facts_of
-from reind.programme.applications.store import ApplicationRow, DocumentRow
+from reind.programme.applications import views
 from reind.programme.applications.transitions import screen_application, transition_application
 from reind.programme.applications.workflow import Workflow, all_workflows, workflow_for
-from reind.programme.audit.chain import events_for
-from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.audit import views as audit_views
+from reind.programme.enterprises import views as register
 from reind.programme.money.agreements import sign_agreement
-from reind.rules.store import load_decision
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
@@ -84,32 +79,20 @@ SPECIAL = {"sign_agreement", "support", "not_support"}
 """Actions taken through their own forms (agreement; committee decision), not a button."""
 
 
-def _queue_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)
-    ).all()
-    return {state: int(n) for state, n in rows}
-
-
 @router.get("/workbench")
 def queues(
     request: Request, user: CurrentUser, session: UnitOfWork, state: str | None = None
 ) -> Response:
     """The queues by state, and the applications in the chosen one."""
     need(user, *STAFF)
-    counts = _queue_counts(session)
+    counts = views.queue_counts(session)
     states = sorted(counts, key=lambda s: (QUEUE_ORDER.index(s) if s in QUEUE_ORDER else 99, s))
     chosen = state if state in counts else next(iter(states), None)
-    rows: list[Any] = []
+    rows: list[tuple[views.ApplicationView, register.EnterpriseView]] = []
     if chosen is not None:
-        rows = list(
-            session.execute(
-                select(ApplicationRow, EnterpriseRow)
-                .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
-                .where(ApplicationRow.state == chosen)
-                .order_by(ApplicationRow.received, ApplicationRow.reference)
-            ).all()
-        )
+        apps = views.in_state(session, chosen)
+        enterprises = register.by_ids(session, (app.enterprise_id for app in apps))
+        rows = [(app, enterprises[app.enterprise_id]) for app in apps]
     return page(
         request,
         "workbench/queues.html",
@@ -151,17 +134,11 @@ def _case(
     form: Form | None = None,
     status_code: int = 200,
 ) -> Response:
-    app = get_application(session, application_id, actor)
+    app = views.application(session, application_id, actor)
     workflow = workflow_for(app.scheme)
-    decision = (
-        load_decision(session, app.screening_decision_id) if app.screening_decision_id else None
-    )
+    decision = views.screening_decision(session, app)
     actions = [t for t in workflow.actions(app.state, actor.role) if t.action not in SPECIAL]
-    documents = session.execute(
-        select(DocumentRow.id, DocumentRow.filename, DocumentRow.size)
-        .where(DocumentRow.application_id == app.id)
-        .order_by(DocumentRow.uploaded_at)
-    ).all()
+    lines = views.cost_lines(session, app)
     form = form or Form()
     return page(
         request,
@@ -169,20 +146,20 @@ def _case(
         user,
         status_code=status_code,
         app=app,
-        enterprise=session.get(EnterpriseRow, app.enterprise_id),
+        enterprise=register.by_ids(session, [app.enterprise_id]).get(app.enterprise_id),
         scheme=engine_of(request).scheme(app.scheme),
         workflow=workflow,
-        lines=[(line, category_label(line.category)) for line in cost_lines(session, app.id)],
-        total=total_cost(session, app.id),
-        requested=Money(app.amount_requested_cents),
-        facts=facts_of(app),
-        documents=documents,
+        lines=[(line, category_label(line.category)) for line in lines],
+        total=views.total_cost(lines),
+        requested=app.requested,
+        facts=app.answers(),
+        documents=views.documents(session, app),
         decision=decision,
         actions=actions,
         action_labels=ACTION_LABELS,
         question_labels=QUESTION_LABELS,
         may_sign=app.state == "supported_in_principle" and actor.role is Role.OFFICER,
-        events=events_for(session, "application", app.id),
+        events=audit_views.events_for(session, "application", app.id),
         values=form.values,
         errors=form.errors,
         Money=Money,
@@ -225,7 +202,7 @@ async def transition(
     form = await read_form(request)
     action = form.text("action")
     note = form.values.get("note", "").strip()
-    app = get_application(session, application_id, actor)
+    app = views.application(session, application_id, actor)
     allowed = {t.action for t in workflow_for(app.scheme).actions(app.state, actor.role)}
     if action not in allowed - SPECIAL:
         raise ForbiddenError(f"the action {action!r} is not open to you on this application now")
@@ -275,10 +252,7 @@ async def agreement(
 def document(document_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
     """A supporting document, for whoever may see its application."""
     actor = need(user, *Role)
-    row = session.get(DocumentRow, document_id)
-    if row is None:
-        raise ForbiddenError("no such document, or you may not see it")
-    get_application(session, row.application_id, actor)
+    row = views.document_file(session, document_id, actor)
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in row.filename)
     return Response(
         row.content,

@@ -1,0 +1,184 @@
+"""The applications' read side: what the pages and the API show, as frozen views.
+
+Every page and API read of an application, its budget and its documents goes
+through these functions (``reind.web`` never imports ``store``). Whoever asks
+for one application by id is checked by ``access.get_application``; the
+functions that take an ``ApplicationView`` trust that it was read that way.
+The hot path (``web.hot_path``) selects exactly these views' fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reind.core.errors import ForbiddenError
+from reind.core.money import Money
+from reind.programme.actors import Actor
+from reind.programme.applications.access import get_application
+from reind.programme.applications.services import facts_of
+from reind.programme.applications.store import ApplicationRow, CostLineRow, DocumentRow
+from reind.programme.views import view_of
+from reind.rules.decision import StoredDecision
+from reind.rules.store import load_decision
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationView:
+    """An application as it is shown (every column but the idempotency bookkeeping)."""
+
+    id: str
+    reference: str
+    scheme: str
+    enterprise_id: str
+    title: str
+    state: str
+    received: date | None
+    amount_requested_cents: int
+    facts: str
+    screening_decision_id: str | None
+    created_at: datetime
+    version: int
+
+    @property
+    def requested(self) -> Money:
+        """The amount requested."""
+        return Money(self.amount_requested_cents)
+
+    def answers(self) -> dict[str, Any]:
+        """The scheme-specific answers stored with the application."""
+        return facts_of(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CostLineView:
+    """One budget line."""
+
+    id: int
+    category: str
+    description: str
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """A supporting document's particulars (not its content)."""
+
+    id: str
+    application_id: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    """A supporting document's content, for download."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def application_view(row: object) -> ApplicationView:
+    """The view of an application just written by a service."""
+    return view_of(ApplicationView, row)
+
+
+def cost_line_view(row: object) -> CostLineView:
+    """The view of a budget line just written by a service."""
+    return view_of(CostLineView, row)
+
+
+def document_view(row: object) -> DocumentView:
+    """The view of a document just attached."""
+    return view_of(DocumentView, row)
+
+
+def application(session: Session, application_id: str, actor: Actor) -> ApplicationView:
+    """One application, if ``actor`` may see it (NotFoundError, ForbiddenError)."""
+    return application_view(get_application(session, application_id, actor))
+
+
+def cost_lines(session: Session, app: ApplicationView) -> list[CostLineView]:
+    """The application's budget lines in the order they were entered."""
+    rows = session.execute(
+        select(CostLineRow).where(CostLineRow.application_id == app.id).order_by(CostLineRow.id)
+    ).scalars()
+    return [cost_line_view(row) for row in rows]
+
+
+def total_cost(lines: Iterable[CostLineView]) -> Money:
+    """The sum of the budget lines."""
+    return sum((Money(line.amount_cents) for line in lines), Money.zero())
+
+
+def documents(session: Session, app: ApplicationView) -> list[DocumentView]:
+    """The application's supporting documents, oldest first."""
+    columns = [getattr(DocumentRow, name) for name in DocumentView.__dataclass_fields__]
+    rows = session.execute(
+        select(*columns)
+        .where(DocumentRow.application_id == app.id)
+        .order_by(DocumentRow.uploaded_at)
+    ).all()
+    return [DocumentView(*row) for row in rows]
+
+
+def document_file(session: Session, document_id: str, actor: Actor) -> DocumentFile:
+    """A document's content, for whoever may see its application (else ForbiddenError)."""
+    row = session.get(DocumentRow, document_id)
+    if row is None:
+        raise ForbiddenError("no such document, or you may not see it")
+    get_application(session, row.application_id, actor)
+    return DocumentFile(row.filename, row.media_type, row.content)
+
+
+def screening_decision(session: Session, app: ApplicationView) -> StoredDecision | None:
+    """The stored screening decision, or None before the application is screened."""
+    if app.screening_decision_id is None:
+        return None
+    return load_decision(session, app.screening_decision_id)
+
+
+def queue_counts(session: Session) -> dict[str, int]:
+    """How many applications are in each workflow state."""
+    rows = session.execute(
+        select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)
+    ).all()
+    return {state: int(n) for state, n in rows}
+
+
+def in_state(session: Session, state: str) -> list[ApplicationView]:
+    """The applications in one state (a queue), by date received then reference."""
+    rows = session.execute(
+        select(ApplicationRow)
+        .where(ApplicationRow.state == state)
+        .order_by(ApplicationRow.received, ApplicationRow.reference)
+    ).scalars()
+    return [application_view(row) for row in rows]
+
+
+def of_enterprise(session: Session, enterprise_id: str) -> list[ApplicationView]:
+    """An enterprise's applications, newest first."""
+    rows = session.execute(
+        select(ApplicationRow)
+        .where(ApplicationRow.enterprise_id == enterprise_id)
+        .order_by(ApplicationRow.created_at.desc())
+    ).scalars()
+    return [application_view(row) for row in rows]
+
+
+def by_ids(session: Session, ids: Iterable[str]) -> dict[str, ApplicationView]:
+    """The applications with these ids, by id (for pages listing other records)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(ApplicationRow).where(ApplicationRow.id.in_(wanted))).scalars()
+    return {row.id: application_view(row) for row in rows}
