@@ -1,4 +1,4 @@
-"""``reind rules test [PATH]``: run YAML rules tests (``reind.rules.casefile``).
+"""``reind rules test [PATH]`` (YAML rules tests) and ``reind rules whatif`` (what a change costs).
 
 Policy staff write cases in YAML (inputs, dates, expected outcome and
 amount); this command decides each one as ``reind grant`` would and prints
@@ -52,3 +52,68 @@ def test(
     )
     if failed:
         raise typer.Exit(1)
+
+
+@rules_app.command("whatif")
+def whatif(
+    ctx: typer.Context,
+    sets: Annotated[
+        list[str],
+        typer.Option("--set", help="scheme.parameter=value, e.g. rfs.project_cap=20000000."),
+    ],
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="The portfolio received by this date, YYYY-MM-DD.")
+    ],
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also draw the differences (PNG or SVG).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or zh-Hant")] = "en",
+) -> None:
+    """Re-decide every stored application under changed parameters: the cost by scheme, industry."""
+    from rich.table import Table
+
+    from reind.core.periods import parse_date
+    from reind.reporting.whatif import portfolio_whatif, write_chart
+    from reind.rules.whatif import changed_engine, describe, parse_changes
+
+    zh = lang == "zh-Hant"
+    process = process_of(ctx)
+    changes = parse_changes(sets)
+    changed = changed_engine(process.engine, changes)
+    day = parse_date(as_of)
+    with process.database().unit_of_work() as session:
+        result = portfolio_whatif(session, process.engine, changed, day)
+    title = (
+        f"假設 {describe(changes)}：{day.isoformat()} 或之前收到的申請" if zh
+        else f"What if {describe(changes)}: applications received by {day.isoformat()}"
+    )  # fmt: skip
+    heads = (
+        ("計劃", "行業", "申請", "受影響", "現行規則", "更改後", "差額") if zh
+        else ("Scheme", "Industry", "Applications", "Affected", "Now", "Changed", "Difference")
+    )  # fmt: skip
+    table = Table(title=title)
+    for head in heads:
+        table.add_column(head, justify="left" if head in heads[:2] else "right")
+    for line in (*result.by_scheme, *(x for x in result.by_industry if x.affected)):
+        table.add_row(
+            line.scheme.upper(), line.industry or ("（全部）" if zh else "(all)"),
+            f"{line.applications:,}", f"{line.affected:,}", str(line.before), str(line.after),
+            str(line.difference),
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        (f"總額：{result.before} → {result.after}（差額 {result.after - result.before}），"
+         f"{result.affected:,} 宗申請受影響") if zh
+        else (f"Total: {result.before} -> {result.after} (difference "
+              f"{result.after - result.before}); {result.affected:,} applications affected"),
+        highlight=False,
+    )  # fmt: skip
+    if result.undecidable:
+        console.print(
+            f"{result.undecidable:,} 宗申請資料不完整，未計算" if zh
+            else f"{result.undecidable:,} applications without a complete case were left out",
+            style="dim",
+        )  # fmt: skip
+    if chart is not None:
+        write_chart(result, title, str(chart))
+        console.print(f"{'圖表' if zh else 'chart'}: {chart}")

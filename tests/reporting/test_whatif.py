@@ -1,0 +1,123 @@
+"""``reind rules whatif``: a changed parameter's cost over the stored portfolio.
+
+Three RFS applications received by 31 August 2021 (HK$54M, HK$30M and
+HK$10M projects), one received later, one whose facts are not a case. With
+the project cap at HK$20M instead of HK$15M only the HK$54M line changes:
+one third of it is HK$18M, so the total rises by HK$3M, one application
+affected, in its enterprise's industry.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reind.core.db import Database
+from reind.core.money import Money
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.demo_data.bulk import hk_moment
+from reind.programme.demo_data.names import enterprise_row
+from reind.programme.enterprises.profile import Industry
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.reporting.whatif import portfolio_whatif
+from reind.rules.whatif import changed_engine
+from reind.schemes.catalogue import default_engine
+from tests.cli.conftest import run_reind
+
+FULL = {"incorporated_under": "cap622", "new_line_in_hong_kong": True, "smart_manufacturing": True}
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'reind.db'}"
+    monkeypatch.setenv("REIND_DATABASE_URL", url)
+    database = Database(url)
+    database.migrate()
+    rng = random.Random(7)
+    made = date(2019, 1, 1)
+    food = EnterpriseRow(
+        **enterprise_row(rng, 1, Industry.FOOD_MANUFACTURING, employees=50, manufacturing=True,
+                         created=made)
+    )  # fmt: skip
+    textiles = EnterpriseRow(
+        **enterprise_row(rng, 2, Industry.TEXTILES, employees=80, manufacturing=True, created=made)
+    )
+    cases: list[tuple[EnterpriseRow, str, dict[str, object]]] = [
+        (food, "2021-03-01", {"total_cost": "54000000", **FULL}),
+        (textiles, "2021-04-01", {"total_cost": "30000000", **FULL}),
+        (textiles, "2021-05-01", {"total_cost": "10000000", **FULL}),
+        (food, "2021-10-01", {"total_cost": "90000000", **FULL}),  # after the as-of date
+        (food, "2021-06-01", {"title only": True}),  # not a case
+    ]
+    with database.unit_of_work() as session:
+        session.add_all([food, textiles])
+        session.flush()
+        for number, (owner, received, facts) in enumerate(cases, start=1):
+            session.add(
+                ApplicationRow(
+                    id=f"app-{number}",
+                    reference=f"RFS-{number:05d}",
+                    scheme="rfs",
+                    enterprise_id=owner.id,
+                    title="a smart line",
+                    state="submitted",
+                    received=date.fromisoformat(received),
+                    amount_requested_cents=0,
+                    facts=json.dumps({"received": received, **facts}),
+                    created_at=hk_moment(date.fromisoformat(received)),
+                    version=1,
+                )  # fmt: skip
+            )
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def test_raising_the_rfs_cap_costs_3m_on_one_application(portfolio: Database) -> None:
+    engine = default_engine()
+    changed = changed_engine(engine, {"rfs.project_cap": "20000000"})
+    with portfolio.unit_of_work() as session:
+        result = portfolio_whatif(session, engine, changed, date(2021, 8, 31))
+    assert result.before == Money.of("28333333.33")  # 15M + 10M + a third of 10M
+    assert result.after - result.before == Money.of(3_000_000)
+    assert result.affected == 1 and result.undecidable == 1
+    ((line,),) = ([x for x in result.by_industry if x.affected],)
+    assert (line.scheme, line.industry, line.difference) == (
+        "rfs", "food_manufacturing", Money.of(3_000_000)
+    )  # fmt: skip
+    assert changed.rules_version.startswith(f"{engine.rules_version}+whatif-")
+
+
+def test_reind_rules_whatif_prints_the_table_and_draws_the_chart(
+    portfolio: Database, tmp_path: Path
+) -> None:
+    chart = tmp_path / "whatif.png"
+    ran = run_reind("rules", "whatif", "--set", "rfs.project_cap=20000000",
+                    "--as-of", "2021-08-31", "--chart", str(chart))  # fmt: skip
+    assert ran.code == 0, ran.error
+    assert "difference HK$3,000,000.00" in ran.out and "1 applications affected" in ran.out
+    assert "food_manufacturing" in ran.out
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    chinese = run_reind("rules", "whatif", "--set", "rfs.project_cap=20000000",
+                        "--as-of", "2021-08-31", "--lang", "zh-Hant")  # fmt: skip
+    assert "受影響" in chinese.out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("rfs.project_cap=lots", "not a value of unit HKD"),
+        ("rfs.no_such=1", "no parameter 'no_such'"),
+        ("project_cap=1", "scheme.parameter=value"),
+    ],
+)
+def test_a_bad_change_is_one_clear_line(portfolio: Database, change: str, message: str) -> None:
+    ran = run_reind("rules", "whatif", "--set", change, "--as-of", "2021-08-31")
+    assert ran.code == 2
+    assert message in ran.error
