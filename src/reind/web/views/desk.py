@@ -7,16 +7,14 @@ for most schemes, so the form asks for one (optional) beside the profile.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from reind.core.errors import NotFoundError
 from reind.programme.actors import Actor, Role
+from reind.programme.desk import views
 from reind.programme.desk.services import (
     CENTRE_NAMES,
     Centre,
@@ -24,7 +22,6 @@ from reind.programme.desk.services import (
     record_enquiry,
     route_enquiry,
 )
-from reind.programme.desk.store import EnquiryRow
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -59,16 +56,14 @@ def _profile(form: Form) -> dict[str, Any]:
 def _desk_page(
     request: Request, user: Any, session: Session, form: Form | None = None, status: int = 200
 ) -> Response:
-    rows = session.execute(
-        select(EnquiryRow).order_by(EnquiryRow.received_at.desc()).limit(50)
-    ).scalars()
+    rows = views.recent(session)
     form = form or Form()
     return page(
         request,
         "desk/index.html",
         user,
         status_code=status,
-        enquiries=list(rows),
+        enquiries=rows,
         channels=CHANNELS,
         states=ENQUIRY_STATES,
         values=form.values,
@@ -93,14 +88,15 @@ async def record(request: Request, user: CurrentUser, session: UnitOfWork) -> Re
     if channel not in CHANNELS:
         form.fail("channel", "Choose how the enquiry came in.")
     profile = _profile(form)
-    created: list[EnquiryRow] = []
+    created: list[str] = []
     if form.ok:
         with attempt(session, form, "question"):
-            created.append(
-                record_enquiry(session, actor, question=question, channel=channel, profile=profile)
+            row = record_enquiry(
+                session, actor, question=question, channel=channel, profile=profile
             )
+            created.append(row.id)
     if created:
-        return back_to(f"/desk/enquiries/{created[0].id}")
+        return back_to(f"/desk/enquiries/{created[0]}")
     return _desk_page(request, user, session, form, 400)
 
 
@@ -112,9 +108,7 @@ def _enquiry_page(
     form: Form | None = None,
     status: int = 200,
 ) -> Response:
-    row = session.get(EnquiryRow, enquiry_id)
-    if row is None:
-        raise NotFoundError(f"no enquiry {enquiry_id}")
+    row = views.enquiry(session, enquiry_id)
     form = form or Form()
     return page(
         request,
@@ -122,8 +116,8 @@ def _enquiry_page(
         user,
         status_code=status,
         enquiry=row,
-        profile=json.loads(row.profile),
-        suggested=json.loads(row.suggested_schemes),
+        profile=row.profile_facts(),
+        suggested=row.suggested(),
         centres=[(c.value, CENTRE_NAMES[c]) for c in Centre],
         centre_names={c.value: CENTRE_NAMES[c] for c in Centre},
         channels=CHANNELS,
