@@ -16,17 +16,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reind.core.db import Database
-from reind.factory.ingest.gateway import broker_address
-from reind.factory.ingest.store import TelemetryStore, open_store
-from reind.factory.monitoring.engine import AlarmEngine
-from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
-from reind.settings import Settings
-from reind.web.plant_lines import brewery_line, waffle_line
-from reind.web.plant_link import PlantLink
+if TYPE_CHECKING:  # imported where used: ``reind grant`` needs the engine and nothing else
+    from reind.core.db import Database
+    from reind.factory.ingest.store import TelemetryStore
+    from reind.factory.monitoring.engine import AlarmEngine
+    from reind.rules.engine import Engine
+    from reind.settings import Settings
+    from reind.web.plant_link import PlantLink
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +71,8 @@ def stop_all(stoppers: list[Callable[[], None]], what: str) -> None:
 
 def rules_engine() -> Engine:
     """The rules engine over the packaged schemes and parameters (loaded once per process)."""
+    from reind.schemes.catalogue import default_engine
+
     return default_engine()
 
 
@@ -91,11 +91,18 @@ def build_platform(
     once the broker listens) and reports ``alarms`` from the gateway's engine.
     ``serving``: a web server's connection pool on PostgreSQL.
     """
+    from reind.core.db import Database
+
     url = settings.effective_database_url
     options = SERVER_POOL if serving and not url.startswith("sqlite") else {}
     database = Database(url, **options)
     if not (plant and settings.mqtt_url):
         return Platform(database, rules_engine())
+    from reind.factory.ingest.gateway import broker_address
+    from reind.factory.ingest.store import open_store
+    from reind.web.plant_lines import brewery_line, waffle_line
+    from reind.web.plant_link import PlantLink
+
     try:
         host, port = broker_address(settings.mqtt_url)
         telemetry = open_store(settings.effective_telemetry_url)

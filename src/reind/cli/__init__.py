@@ -7,22 +7,30 @@ The root callback reads the settings once and puts a ``Process`` on the
 Typer context; commands take the database and the rules engine from its
 ``Platform`` (``reind.bootstrap``), built on first use and closed when the
 command ends.
+
+Start-up is part of the interface: ``reind grant`` must answer in a
+fraction of a second, so this package and every command module import at
+their top only typer, rich and what the command line itself needs; each
+command imports its services (the database, the web app, the demo, the
+plant) in its body. ``tests/cli/test_startup.py`` holds that line.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from reind.bootstrap import Platform, build_platform, rules_engine
-from reind.core.db import Database
 from reind.core.errors import ReindError
-from reind.rules.engine import Engine
-from reind.settings import Settings
+
+if TYPE_CHECKING:
+    from reind.bootstrap import Platform
+    from reind.core.db import Database
+    from reind.rules.engine import Engine
+    from reind.settings import Settings
 
 app = typer.Typer(
     name="reind",
@@ -48,12 +56,16 @@ class Process:
     def platform(self) -> Platform:
         """The composition root's platform, built on first use (a command may need none)."""
         if self._platform is None:
+            from reind.bootstrap import build_platform
+
             self._platform = build_platform(self.settings)
         return self._platform
 
     @property
     def engine(self) -> Engine:
         """The rules engine (without building the rest: a SQLite database makes its folder)."""
+        from reind.bootstrap import rules_engine
+
         return self._platform.engine if self._platform is not None else rules_engine()
 
     def database(self) -> Database:
@@ -71,6 +83,8 @@ class Process:
 
 @app.callback()
 def _process(ctx: typer.Context) -> None:
+    from reind.settings import Settings
+
     process = Process(Settings())
     ctx.obj = process
     ctx.call_on_close(process.close)
@@ -80,6 +94,8 @@ def process_of(ctx: typer.Context) -> Process:
     """The command's ``Process`` (made by the root callback)."""
     process = ctx.find_object(Process)
     if process is None:  # a sub-app invoked on its own, as some tests do
+        from reind.settings import Settings
+
         process = Process(Settings())
         ctx.obj = process
         ctx.call_on_close(process.close)

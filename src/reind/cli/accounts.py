@@ -12,10 +12,6 @@ from typing import Annotated
 import typer
 
 from reind.cli import app, console, process_of
-from reind.programme.accounts.tokens import issue_token
-from reind.programme.accounts.users import add_user
-from reind.programme.actors import SYSTEM, Role
-from reind.programme.enterprises.profile import parse_choice
 
 user_app = typer.Typer(help="Programme-office user accounts and API tokens.")
 app.add_typer(user_app, name="user")
@@ -38,6 +34,10 @@ def add(
     ] = False,
 ) -> None:
     """Add a user; the password is asked for at the prompt."""
+    from reind.programme.accounts.users import add_user
+    from reind.programme.actors import SYSTEM, Role
+    from reind.programme.enterprises.profile import parse_choice
+
     chosen = Role(parse_choice(Role, role, "--role").value)
     password = None
     if not no_password:
@@ -63,6 +63,9 @@ def token(
     name: Annotated[str, typer.Option("--name", help="What will use the token.")],
 ) -> None:
     """Issue an API token for USER_ID and print its secret (shown only this once)."""
+    from reind.programme.accounts.tokens import issue_token
+    from reind.programme.actors import SYSTEM
+
     with process_of(ctx).database().unit_of_work() as session:
         row, secret = issue_token(session, user_id, name, SYSTEM)
         console.print(f"token {row.id} ({row.prefix}...): {secret}", highlight=False)

@@ -12,11 +12,6 @@ from typing import Annotated
 import typer
 
 from reind.cli import app, console, err_console, process_of
-from reind.programme.actors import SYSTEM, Actor, Role
-from reind.programme.applications.transitions import transition_application
-from reind.programme.audit.chain import verify_chain
-from reind.programme.enterprises.profile import parse_choice
-from reind.programme.imports.bulk import import_file
 
 import_app = typer.Typer(help="Bulk import of historical records (CSV or XLSX).")
 application_app = typer.Typer(help="Applications: move them through their workflow.")
@@ -27,6 +22,9 @@ app.add_typer(audit_app, name="audit")
 
 
 def _import(ctx: typer.Context, kind: str, path: Path) -> None:
+    from reind.programme.actors import SYSTEM
+    from reind.programme.imports.bulk import import_file
+
     process = process_of(ctx)
     with process.database().unit_of_work() as session:
         report = import_file(session, kind, path, SYSTEM, engine=process.engine)
@@ -61,6 +59,10 @@ def transition(
     note: Annotated[str, typer.Option("--note")] = "",
 ) -> None:
     """Take ACTION on application ID in ROLE (the workflow decides if that is allowed)."""
+    from reind.programme.actors import Actor, Role
+    from reind.programme.applications.transitions import transition_application
+    from reind.programme.enterprises.profile import parse_choice
+
     actor = Actor(user, Role(parse_choice(Role, role, "--as").value))
     with process_of(ctx).database().unit_of_work() as session:
         row = transition_application(session, application_id, action, actor, note=note)
@@ -70,6 +72,8 @@ def transition(
 @audit_app.command("verify")
 def verify(ctx: typer.Context) -> None:
     """Check the audit hash chain; print OK or the first broken event (exit 1)."""
+    from reind.programme.audit.chain import verify_chain
+
     with process_of(ctx).database().unit_of_work() as session:
         report = verify_chain(session)
     if report.ok:

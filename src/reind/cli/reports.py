@@ -8,10 +8,6 @@ from typing import Annotated
 import typer
 
 from reind.cli import app, console, process_of
-from reind.core.periods import parse_date
-from reind.factory.ingest.store import open_store
-from reind.reporting.giving360 import export
-from reind.reporting.progress import build_report, write_records
 
 report_app = typer.Typer(help="Reports built from the records.")
 export_app = typer.Typer(help="Open-data exports.")
@@ -38,6 +34,10 @@ def progress(
     ] = None,
 ) -> None:
     """The LegCo progress report as at a date, every figure computed from the records."""
+    from reind.core.periods import parse_date
+    from reind.factory.ingest.store import open_store
+    from reind.reporting.progress import build_report, write_records
+
     if fmt not in ("html", "pdf"):
         raise typer.BadParameter("--format must be html or pdf")
     target = out or Path(f"progress-{as_of}.{lang}.{fmt}")
@@ -66,6 +66,9 @@ def giving(
     ] = "2021-08-31",
 ) -> None:
     """Grants in the 360Giving Data Standard, JSON and CSV."""
+    from reind.core.periods import parse_date
+    from reind.reporting.giving360 import export
+
     with process_of(ctx).database().unit_of_work() as session:
         json_path, csv_path, count = export(session, parse_date(as_of), out)
     console.print(f"wrote {count:,} grants to {json_path} and {csv_path}")

@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from reind.cli import app, console, process_of
-from reind.demo import DemoOptions, run_demo
-from reind.serve import run_serve
 
 
 @app.command()
@@ -26,6 +24,8 @@ def demo(
     ] = None,
 ) -> None:
     """Start everything: databases, broker, both twins, the gateway and the web app."""
+    from reind.demo import DemoOptions, run_demo
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = process_of(ctx).settings
     options = DemoOptions(
@@ -41,5 +41,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve reind for real: REIND_DATABASE_URL, REIND_MQTT_URL, REIND_TELEMETRY_URL."""
+    from reind.serve import run_serve
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     run_serve(process_of(ctx).settings, host, port, console)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -14,8 +14,9 @@ from reind.cli.decision_view import print_decision
 from reind.cli.grant import print_inputs
 from reind.core.errors import InvalidInputError
 from reind.core.periods import parse_date
-from reind.rules.decision import DecisionDiff
-from reind.rules.store import load_decision
+
+if TYPE_CHECKING:
+    from reind.rules.decision import DecisionDiff
 
 schemes_app = typer.Typer(help="The scheme catalogue and the parameters in force.")
 decision_app = typer.Typer(help="Stored decisions: reproduce and compare.")
@@ -105,6 +106,8 @@ def reproduce(
     ctx: typer.Context, decision_id: str, lang: Lang = "en", as_json: Json = False
 ) -> None:
     """Recompute a stored decision and confirm it is identical."""
+    from reind.rules.store import load_decision
+
     lang = _lang(lang)
     process = process_of(ctx)
     with process.database().unit_of_work() as session:
@@ -128,6 +131,8 @@ def compare(
     as_json: Json = False,
 ) -> None:
     """Re-run a stored decision as at another date and show the difference."""
+    from reind.rules.store import load_decision
+
     process = process_of(ctx)
     with process.database().unit_of_work() as session:
         stored = load_decision(session, decision_id)

@@ -8,21 +8,18 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlparse
 
 import typer
 from rich.table import Table
 
 from reind.cli import app, console
-from reind.core.clock import utcnow
 from reind.core.errors import InvalidInputError
-from reind.factory.sparkplug import DataType, MessageType, Metric, Payload, Topic, encode_payload
-from reind.factory.sparkplug.edge import EdgeNode
-from reind.factory.twins.base import FAULT_PREFIX
-from reind.factory.twins.catalogue import TWINS, AutoStart, make_twin
-from reind.factory.twins.clock import SimulatedClock, TwinRunner
-from reind.factory.twins.sparkplug_link import SparkplugLink
+
+if TYPE_CHECKING:
+    from reind.factory.sparkplug.edge import EdgeNode
+    from reind.factory.twins.sparkplug_link import SparkplugLink
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +41,8 @@ def _broker(url: str) -> tuple[str, int]:
 
 
 def _kind(kind: str) -> str:
+    from reind.factory.twins.catalogue import TWINS
+
     if kind not in TWINS:
         raise InvalidInputError(f"twin must be one of {', '.join(TWINS)}, not {kind!r}")
     return kind
@@ -71,6 +70,13 @@ def run(
     ] = Path("var/edge"),
 ) -> None:
     """Run a twin; publish it over Sparkplug B and/or serve it over OPC UA."""
+    # imported here, as every command's services are: start-up is for the command run
+    from reind.core.clock import utcnow
+    from reind.factory.sparkplug.edge import EdgeNode
+    from reind.factory.twins.catalogue import AutoStart, make_twin
+    from reind.factory.twins.clock import SimulatedClock, TwinRunner
+    from reind.factory.twins.sparkplug_link import SparkplugLink
+
     kind = _kind(kind)
     clock = SimulatedClock(utcnow())
     twin = make_twin(kind, clock, seed, scheduled=not manual)
@@ -150,6 +156,8 @@ def fault(
     node: Annotated[str | None, typer.Option(help="Sparkplug edge node id.")] = None,
 ) -> None:
     """List a twin's faults, or inject/clear one in a running twin by Sparkplug DCMD."""
+    from reind.factory.twins.catalogue import TWINS
+
     kind = _kind(kind)
     faults = TWINS[kind].faults
     if name is None:
@@ -172,6 +180,16 @@ def fault(
 def _send_fault(address: tuple[str, int], node: str, device: str, name: str, on: bool) -> None:
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
+
+    from reind.factory.sparkplug import (
+        DataType,
+        MessageType,
+        Metric,
+        Payload,
+        Topic,
+        encode_payload,
+    )
+    from reind.factory.twins.base import FAULT_PREFIX
 
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"reind-cli-{node}")
     client.connect(*address)

@@ -60,6 +60,23 @@ def test_a_seq_gap_is_recorded_as_a_point_and_ends_in_a_rebirth_request() -> Non
     assert not host.holding(topic)
 
 
+def test_a_held_message_dead_lettered_after_the_reorder_timeout_keeps_its_topic_and_bytes() -> None:
+    """tck-id-operational-behavior-host-reordering-rebirth: what is held and cannot be
+    applied when the timer expires is a dead letter of its own, not an empty one."""
+    host = IngestHost("gw", reorder_timeout_ms=100)
+    node = SimulatedEdgeNode("plant", "drier", devices=1, metrics=2)
+    born(node, host)
+    node.data(0, BASE_MS + 1, [1.0, 2.0])  # lost on the way
+    stranger = SimulatedEdgeNode("plant", "drier", devices=1, metrics=5)
+    stranger.seq = node.seq
+    topic, payload = stranger.data(0, BASE_MS + 2, [1.0] * 5)  # aliases the BIRTH never named
+    assert not host.handle(topic, payload, BASE_MS).dead_letters  # held, not judged yet
+    later = host.tick(BASE_MS + 500)
+    assert [(r.topic, r.payload) for r in later.rejected] == [(topic, payload)]
+    assert "unknown metric" in later.rejected[0].reason
+    assert later.dead_letters == []
+
+
 def test_unknown_alias_and_data_before_birth_are_dead_letters_with_a_rebirth() -> None:
     host = IngestHost("gw")
     node = SimulatedEdgeNode("plant", "kiln", devices=1, metrics=2)

@@ -46,7 +46,7 @@ from reind.factory.ingest.store import TelemetryStore
 from reind.factory.ingest.writer import Batch, BatchWriter, InlineWriter, ProcessWriter
 from reind.factory.monitoring.engine import AlarmEngine, wall_clock_ms
 from reind.factory.sparkplug import Topic
-from reind.factory.sparkplug.host import state_payload
+from reind.factory.sparkplug.host import StateCertificates
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +140,11 @@ def _no_delay(client: mqtt.Client) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+def _dead_letters(outcome: Outcome, at_ms: int) -> list[DeadLetter]:
+    """Dead letters of the held messages an outcome released, with their own topic and bytes."""
+    return [DeadLetter(at_ms, r.topic, r.reason, r.payload) for r in outcome.rejected]
+
+
 @dataclass(slots=True)
 class _Pending:
     points: PointColumns = field(default_factory=PointColumns)
@@ -163,7 +168,7 @@ class Gateway:
         self.host_id = config.host_id or config.client_id
         self.host = IngestHost(self.host_id, reorder_timeout_ms=config.reorder_timeout_ms)
         self.state_topic = Topic.state(self.host_id).text
-        self._state_ts = wall_clock_ms()
+        self._stamps = StateCertificates()
         self._deferred: dict[str, list[tuple[int, int]]] = {}
         self._offline_since: int | None = None
         self._host_lock = threading.Lock()
@@ -188,8 +193,6 @@ class Gateway:
             protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
             manual_ack=True,
         )
-        # tck-id-operational-behavior-host-application-connect-will: retained, QoS 1
-        client.will_set(self.state_topic, state_payload(False, self._state_ts), 1, True)
         client.max_inflight_messages_set(1000)
         client.max_queued_messages_set(0)
         client.reconnect_delay_set(1, 2)
@@ -218,7 +221,7 @@ class Gateway:
         # online only once subscribed, so edge nodes waiting for us birth into our session
         if self._leaving.is_set():
             return
-        client.publish(self.state_topic, state_payload(True, self._state_ts), 1, True)
+        client.publish(self.state_topic, self._stamps.birth(), 1, True)
         offline_since, self._offline_since = self._offline_since, None
         if offline_since is not None:  # record the outage as a point of the host's own series
             outage = PointColumns()
@@ -250,7 +253,15 @@ class Gateway:
         self._connected.clear()
         if self._offline_since is None:
             self._offline_since = wall_clock_ms()
+        if not self._leaving.is_set():
+            self._set_will()  # paho reconnects with this Will: a new session, a new date
         logger.warning("disconnected from broker: %s", reason)
+
+    def _set_will(self) -> None:
+        # tck-id-operational-behavior-host-application-connect-will: retained, QoS 1, dated
+        # for the CONNECT about to be sent
+        will = self._stamps.will(wall_clock_ms())
+        self._client.will_set(self.state_topic, will, 1, True)
 
     def _on_message(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         received = wall_clock_ms()
@@ -273,6 +284,10 @@ class Gateway:
             birth = BirthRecord(topic, received, bytes(message.payload))
             with self._cond:
                 self._pending.births.append(birth)
+        if outcome.rejected:
+            self.metrics.dead_letters.inc(len(outcome.rejected))
+            with self._cond:
+                self._pending.dead_letters.extend(_dead_letters(outcome, received))
         ack = (self._generation, message.mid) if message.qos > 0 else None
         # a message held for reordering is acknowledged only with the points it yields
         self._enqueue(outcome.points, dead, ack, holding, topic)
@@ -295,7 +310,7 @@ class Gateway:
             logger.info("asking %s to rebirth: %s", node, request.reason)
             client.publish(request.topic.text, request.payload(now), 0, False)
         if outcome.republish_state and not self._leaving.is_set():
-            client.publish(self.state_topic, state_payload(True, self._state_ts), 1, True)
+            client.publish(self.state_topic, self._stamps.birth(), 1, True)
 
     def _enqueue(
         self,
@@ -408,10 +423,10 @@ class Gateway:
         self._act(self._client, outcome)
         with self._cond:
             pending = self._pending
-            if outcome.points or outcome.dead_letters:
+            if outcome.points or outcome.rejected:
                 pending.points.extend(outcome.points)
-                for reason in outcome.dead_letters:
-                    pending.dead_letters.append(DeadLetter(wall_clock_ms(), "", reason, b""))
+                self.metrics.dead_letters.inc(len(outcome.rejected))
+                pending.dead_letters.extend(_dead_letters(outcome, wall_clock_ms()))
                 pending.since = pending.since or time.monotonic()
             for topic in released:
                 pending.acks.extend(self._deferred.pop(topic, []))
@@ -433,6 +448,7 @@ class Gateway:
             thread.start()
             self._threads.append(thread)
         host, port = broker_address(self.config.broker_url)
+        self._set_will()
         if self.config.protocol == 5:
             properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
             persistent = self.config.persistent_session
@@ -457,7 +473,8 @@ class Gateway:
         self._leaving.set()
         if self._connected.is_set():
             # tck-id-operational-behavior-host-application-termination: offline before leaving
-            self._client.publish(self.state_topic, state_payload(False, self._state_ts), 1, True)
+            death = self._stamps.death(wall_clock_ms())
+            self._client.publish(self.state_topic, death, 1, True)
         self._client.loop_stop()
         # paho's thread is gone: finish the last batch and ack it over the socket
         self._stopping.set()

@@ -31,6 +31,7 @@ from reind.factory.sparkplug import (
     HostState,
     MessageType,
     RebirthRequest,
+    RejectedMessage,
     SeqGap,
     SparkplugError,
     Topic,
@@ -52,6 +53,9 @@ class Outcome:
 
     points: PointColumns = field(default_factory=PointColumns)
     dead_letters: list[str] = field(default_factory=list)
+    """Why the message handled is a dead letter (its own topic and bytes go with it)."""
+    rejected: list[RejectedMessage] = field(default_factory=list)
+    """Held messages released and dead-lettered, each with its own topic and bytes."""
     rebirths: list[RebirthRequest] = field(default_factory=list)
     birth: bool = False
     """An accepted NBIRTH or DBIRTH: kept so a restarted gateway knows the aliases."""
@@ -156,6 +160,9 @@ class IngestHost:
         for change in result.status:
             points.add(f"{change.prefix}/$host/online", change.at_ms, 1.0 if change.online else 0.0)
         outcome.dead_letters.extend(f"out of spec: {reason}" for reason in result.dead_letters)
+        outcome.rejected.extend(
+            RejectedMessage(r.topic, f"out of spec: {r.reason}", r.payload) for r in result.rejected
+        )
         outcome.rebirths.extend(result.rebirths)
         outcome.republish_state = result.republish_state
 

@@ -34,6 +34,36 @@ def state_payload(online: bool, timestamp_ms: int) -> bytes:
     return json.dumps({"online": online, "timestamp": timestamp_ms}).encode("utf-8")
 
 
+class StateCertificates:
+    """The timestamps of a host's STATE messages, one MQTT session at a time.
+
+    Sparkplug 3.0 dates each CONNECT: the Will's offline STATE carries the
+    time the CONNECT is sent (tck-id-host-topic-phid-death-payload-timestamp-connect),
+    the online STATE after it the same value
+    (tck-id-host-topic-phid-birth-payload-timestamp), and the offline STATE
+    published before a clean DISCONNECT the time of leaving
+    (tck-id-host-topic-phid-death-payload-timestamp-disconnect-clean). Call
+    :meth:`will` before every CONNECT (paho's reconnects included).
+    """
+
+    def __init__(self) -> None:
+        self.connected_at_ms = 0
+
+    def will(self, now_ms: int) -> bytes:
+        """The Will payload for a CONNECT sent now; dates the session."""
+        self.connected_at_ms = now_ms
+        return state_payload(False, now_ms)
+
+    def birth(self) -> bytes:
+        """The online STATE of the current session (the Will's timestamp)."""
+        return state_payload(True, self.connected_at_ms)
+
+    @staticmethod
+    def death(now_ms: int) -> bytes:
+        """The offline STATE published when leaving cleanly at ``now_ms``."""
+        return state_payload(False, now_ms)
+
+
 class HostApplication:
     """A Sparkplug host application connected to one MQTT server."""
 
@@ -59,7 +89,7 @@ class HostApplication:
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
         self.connected = threading.Event()
-        self._state_ts = 0
+        self._stamps = StateCertificates()
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=f"reind-host-{host_id}",
@@ -73,11 +103,15 @@ class HostApplication:
     def _now_ms(self) -> int:
         return datetime_to_ms(self._clock.now())
 
+    def _set_will(self) -> None:
+        # tck-id-operational-behavior-host-application-connect-will (QoS 1, retained), dated
+        # for the CONNECT about to be sent
+        will = self._stamps.will(self._now_ms())
+        self.client.will_set(self.topic.text, will, 1, True)
+
     def start(self) -> None:
         """Connect (retrying in the background) and start the reorder ticker."""
-        self._state_ts = self._now_ms()
-        # tck-id-operational-behavior-host-application-connect-will (QoS 1, retained)
-        self.client.will_set(self.topic.text, state_payload(False, self._state_ts), 1, True)
+        self._set_will()
         host, port, keepalive = self._broker
         self.client.connect_async(host, port, keepalive)
         self.client.loop_start()
@@ -90,9 +124,8 @@ class HostApplication:
         self._stopping.set()
         if self.connected.is_set():
             # tck-id-operational-behavior-host-application-termination
-            info = self.client.publish(
-                self.topic.text, state_payload(False, self._state_ts), 1, True
-            )
+            death = self._stamps.death(self._now_ms())
+            info = self.client.publish(self.topic.text, death, 1, True)
             info.wait_for_publish(timeout=5)
         self.client.disconnect()
         self.client.loop_stop()
@@ -109,7 +142,7 @@ class HostApplication:
         client.subscribe(self.topic.text, qos=1)
         client.subscribe(self._subscription, qos=0)
         # tck-id-operational-behavior-host-application-connect-birth (same timestamp as the Will)
-        client.publish(self.topic.text, state_payload(True, self._state_ts), 1, True)
+        client.publish(self.topic.text, self._stamps.birth(), 1, True)
         self.connected.set()
 
     def _on_disconnect(
@@ -118,6 +151,7 @@ class HostApplication:
         self.connected.clear()
         if not self._stopping.is_set():
             logger.warning("Sparkplug host lost its MQTT connection: %s", reason)
+            self._set_will()  # paho reconnects with this Will: a new session, a new date
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         try:
@@ -134,8 +168,9 @@ class HostApplication:
 
     # ------------------------------------------------------------ actions
     def _act(self, topic: Topic, result: HostResult) -> None:
-        if result.republish_state:
-            self.client.publish(self.topic.text, state_payload(True, self._state_ts), 1, True)
+        if result.republish_state and not self._stopping.is_set():
+            # never answer our own offline STATE with online while leaving
+            self.client.publish(self.topic.text, self._stamps.birth(), 1, True)
         for reason in result.dead_letters:
             logger.warning("dead letter: %s", reason)
         for request in result.rebirths:

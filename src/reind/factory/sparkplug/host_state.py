@@ -94,6 +94,19 @@ class StatusChange:
     at_ms: int
 
 
+@dataclass(frozen=True, slots=True)
+class RejectedMessage:
+    """A held (out-of-order) message that could not be applied, with its own topic and bytes.
+
+    Its dead letter is not the message being handled when it is released (or
+    the reorder timer's), so it keeps what that message arrived with.
+    """
+
+    topic: str
+    reason: str
+    payload: bytes
+
+
 @dataclass(slots=True)
 class HostResult:
     """What one message (or a timer tick) produced."""
@@ -102,6 +115,9 @@ class HostResult:
     rebirths: list[RebirthRequest] = field(default_factory=list)
     status: list[StatusChange] = field(default_factory=list)
     dead_letters: list[str] = field(default_factory=list)
+    """Why the message handled could not be applied (one per problem)."""
+    rejected: list[RejectedMessage] = field(default_factory=list)
+    """Held messages released now that could not be applied."""
     ignored: str | None = None
     republish_state: bool = False
 
@@ -116,6 +132,7 @@ class HostResult:
         self.rebirths.extend(other.rebirths)
         self.status.extend(other.status)
         self.dead_letters.extend(other.dead_letters)
+        self.rejected.extend(other.rejected)
 
 
 class HostState:
@@ -153,7 +170,7 @@ class HostState:
         except SparkplugError as error:
             result.dead_letters.append(f"{topic.text}: {error}")
         result.extend(self._expire(now, only=topic.node_key))
-        self.counts["dead_letters"] += len(result.dead_letters)
+        self.counts["dead_letters"] += len(result.dead_letters) + len(result.rejected)
         self.counts["rebirths"] += len(result.rebirths)
         return result
 
@@ -161,7 +178,7 @@ class HostState:
         """Expire reorder timers; call this periodically."""
         result = self._expire(now if isinstance(now, int) else datetime_to_ms(now), only=None)
         self.counts["rebirths"] += len(result.rebirths)
-        self.counts["dead_letters"] += len(result.dead_letters)
+        self.counts["dead_letters"] += len(result.dead_letters) + len(result.rejected)
         return result
 
     def node(self, group_id: str, edge_node_id: str) -> NodeRecord:
@@ -200,10 +217,16 @@ class HostState:
         if not message.HasField("seq") or message.seq > 255:
             self._rebirth(topic, node, now, result, "missing or invalid seq")
             raise SparkplugError(f"{kind} needs a seq of 0-255")
-        self._sequence(topic, node, message, now, result)
+        self._sequence(topic, node, message, now, result, data)
 
     def _sequence(
-        self, topic: Topic, node: NodeRecord, message: pb.Payload, now: int, result: HostResult
+        self,
+        topic: Topic,
+        node: NodeRecord,
+        message: pb.Payload,
+        now: int,
+        result: HostResult,
+        data: bytes,
     ) -> None:
         seq = message.seq
         if seq != node.expected_seq:
@@ -212,15 +235,14 @@ class HostState:
             gap = SeqGap(*topic.node_key, node.expected_seq, seq, now)
             self.gaps.append(gap)
             self.counts["gaps"] += 1
-            node.held[seq] = (topic, message, now)
+            node.held[seq] = (topic, message, now, data)
             if node.gap_since is None:
                 node.gap_since = now  # tck-id-operational-behavior-host-reordering-start
             return
         node.expected_seq = (seq + 1) % 256  # a bad message still used up its seq
         self._apply_safely(topic, node, message, now, result)
         while node.expected_seq in node.held:  # tck-id-operational-behavior-host-reordering-success
-            held_topic, held, at = node.held.pop(node.expected_seq)
-            self._apply_safely(held_topic, node, held, at, result)
+            self._apply_held(node, node.held.pop(node.expected_seq), result)
             node.expected_seq = (node.expected_seq + 1) % 256
         if not node.held:
             node.gap_since = None
@@ -236,8 +258,7 @@ class HostState:
                 continue
             # tck-id-operational-behavior-host-reordering-rebirth: apply what we hold, then rebirth
             for seq in sorted(node.held, key=lambda s: (s - node.expected_seq) % 256):
-                held_topic, held, at = node.held[seq]
-                self._apply_safely(held_topic, node, held, at, result)
+                self._apply_held(node, node.held[seq], result)
                 node.expected_seq = (seq + 1) % 256
             node.held.clear()
             node.gap_since = None
@@ -251,6 +272,18 @@ class HostState:
             self._apply(topic, node, message, now, result)
         except SparkplugError as error:
             result.dead_letters.append(f"{topic.text}: {error}")
+
+    def _apply_held(
+        self, node: NodeRecord, held: tuple[Topic, pb.Payload, int, bytes], result: HostResult
+    ) -> None:
+        """Apply a held message; its dead letter keeps its own topic and raw bytes."""
+        topic, message, at, data = held
+        own = HostResult()
+        self._apply_safely(topic, node, message, at, own)
+        result.points.extend(own.points)
+        result.rebirths.extend(own.rebirths)
+        result.status.extend(own.status)
+        result.rejected.extend(RejectedMessage(topic.text, r, data) for r in own.dead_letters)
 
     def _apply(
         self, topic: Topic, node: NodeRecord, message: pb.Payload, now: int, result: HostResult

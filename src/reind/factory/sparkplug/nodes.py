@@ -35,7 +35,8 @@ class NodeRecord:
     datatypes: dict[str, DataType] = field(default_factory=dict)
     devices: dict[str, DeviceRecord] = field(default_factory=dict)
     aliases: dict[int, tuple[str | None, str, DataType]] = field(default_factory=dict)
-    held: dict[int, tuple[Topic, pb.Payload, int]] = field(default_factory=dict)
+    held: dict[int, tuple[Topic, pb.Payload, int, bytes]] = field(default_factory=dict)
+    """Out-of-order messages by seq: (topic, parsed, received ms, raw bytes)."""
     gap_since: int | None = None
     rebirth_requested_at: int | None = None
 

@@ -1,0 +1,93 @@
+"""The gateway's STATE messages are dated per MQTT session (Sparkplug 3.0 host chapter)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+from reind.factory.ingest.gateway import Gateway, GatewayConfig
+from reind.factory.ingest.store import TelemetryStore, open_store
+from tests.factory.ingest.edge import wait_until
+from tests.fixtures.servers import MosquittoBroker
+
+pytestmark = pytest.mark.integration
+
+
+class StateWatcher:
+    """Every STATE message of one host, as a separate paho subscriber receives it."""
+
+    def __init__(self, port: int, topic: str) -> None:
+        self.states: list[dict[str, object]] = []
+        self._lock = threading.Lock()
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="state-watcher")
+        self.client.on_message = self._on_message
+        self.client.connect("127.0.0.1", port)
+        self.client.subscribe(topic, qos=1)
+        self.client.loop_start()
+
+    def _on_message(self, _c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
+        with self._lock:
+            self.states.append(json.loads(message.payload))
+
+    def seen(self) -> list[tuple[object, object]]:
+        with self._lock:
+            return [(s["online"], s["timestamp"]) for s in self.states]
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+@pytest.fixture
+def duck() -> Iterator[TelemetryStore]:
+    store = open_store("duckdb::memory:")
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("protocol", [3, 5])
+def test_each_connect_dates_its_will_and_birth_and_a_clean_stop_dates_its_death(
+    mosquitto: MosquittoBroker, duck: TelemetryStore, protocol: int
+) -> None:
+    """tck-id-host-topic-phid-death-payload-timestamp-connect,
+    tck-id-host-topic-phid-birth-payload-timestamp,
+    tck-id-host-topic-phid-death-payload-timestamp-disconnect-clean"""
+    config = GatewayConfig(
+        broker_url=mosquitto.url, protocol=5 if protocol == 5 else 3, client_id=f"gw-ts-{protocol}"
+    )
+    gateway = Gateway(config, duck)
+    before = int(time.time() * 1000)
+    gateway.start()
+    assert gateway.wait_connected()
+    watcher = StateWatcher(mosquitto.port, gateway.state_topic)
+    try:
+        assert wait_until(lambda: len(watcher.seen()) == 1)
+        ((online, first),) = watcher.seen()
+        assert online is True and isinstance(first, int) and before <= first
+        # the connection drops without a DISCONNECT: the broker publishes the Will
+        sock = gateway._client.socket()
+        assert isinstance(sock, socket.socket)
+        sock.shutdown(socket.SHUT_RDWR)
+        assert wait_until(lambda: (False, first) in watcher.seen())  # the first CONNECT's Will
+        assert wait_until(lambda: len(watcher.seen()) >= 3)
+        births = watcher.seen()[2:]
+        assert births and all(online is True for online, _ in births)
+        # the second CONNECT's own date, on its Will and its online STATE alike
+        assert {stamp for _, stamp in births} == {gateway._stamps.connected_at_ms}
+        assert isinstance(births[0][1], int) and births[0][1] > first
+        assert gateway.wait_connected()
+        leaving = int(time.time() * 1000)
+        gateway.stop()
+        assert wait_until(lambda: watcher.seen()[-1][0] is False)
+        death = watcher.seen()[-1]
+        assert isinstance(death[1], int) and death[1] >= leaving
+    finally:
+        watcher.close()
+        gateway.stop()
