@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from reind.core.money import Money
-from reind.rules.parameters import DatedValue
+from reind.rules.parameters import ChosenValue, DatedValue
 
 UNVERIFIED = "C"
 """The confidence tag of a fact from a single third-party source or a guess."""
@@ -144,16 +144,7 @@ class Decision:
             "outcome": self.outcome.value,
             "amount": str(self.amount.amount),
             "reasons": [{"code": r.code, "en": r.en, "zh-Hant": r.zh} for r in self.reasons],
-            "trace": [
-                {
-                    "parameter": t.parameter,
-                    "value": t.shown,
-                    "effective_from": t.effective_from.isoformat(),
-                    "source": t.source,
-                    "confidence": t.confidence,
-                }
-                for t in self.trace
-            ],
+            "trace": [_traced(t) for t in self.trace],
             "rules_version": self.rules_version,
             "inputs": self.inputs,
             "provisional": self.provisional,
@@ -183,6 +174,20 @@ class Decision:
             and [(t.parameter, t.effective_from) for t in self.trace]
             == [(t.parameter, t.effective_from) for t in other.trace]
         )
+
+
+def _traced(t: DatedValue) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "parameter": t.parameter,
+        "value": t.shown,
+        "effective_from": t.effective_from.isoformat(),
+        "source": t.source,
+        "confidence": t.confidence,
+    }
+    if isinstance(t, ChosenValue) and t.event_date is not None:
+        # only values chosen by another date say so: older decisions' JSON is unchanged
+        entry["chosen_by"] = {"event": t.event, "date": t.event_date.isoformat()}
+    return entry
 
 
 _SlotSetter = Callable[[Decision, Any], None]

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from reind.core.errors import RuleError
 from reind.core.money import Money
 from reind.rules.decision import Outcome, Reason
-from reind.rules.parameters import DatedValue, ParameterSet
+from reind.rules.parameters import ChosenValue, DatedValue, ParameterSet
 from reind.rules.values import ParamValue
 
 IN_OPERATION = "in_operation"
@@ -88,7 +88,7 @@ class InForce:
 class Evaluation:
     """The context of one case (or one batch of cases on one date): traced look-ups."""
 
-    __slots__ = ("_in_force", "_reasons", "_resolved", "_trace", "as_at", "scheme")
+    __slots__ = ("_in_force", "_own", "_reasons", "_resolved", "_trace", "as_at", "scheme")
 
     def __init__(self, in_force: InForce) -> None:
         self._in_force = in_force
@@ -97,6 +97,21 @@ class Evaluation:
         self.as_at = in_force.as_at
         self._trace: dict[str, DatedValue] = {}
         self._reasons: list[Reason] = []
+        self._own = False  # True once a value was chosen by another date: no shared trace
+
+    def on(self, event: str, day: date) -> Evaluation:
+        """The parameters in force on ``day``, the date of ``event``, for part of the case.
+
+        Most of a case is governed by one date (``as_at``), but a rule may be
+        tied to another event: RTTP's ceiling per financial year is tested on
+        the approval date. Values read through the returned evaluation go
+        into this one's trace as ``ChosenValue`` (naming the event and date),
+        and its reasons into this one's reasons. On ``as_at`` itself it is
+        this evaluation.
+        """
+        if day == self.as_at:
+            return self
+        return _OnEvent(self, event, InForce(self._in_force._parameters, self.scheme, day))
 
     def lookup(self, name: str) -> DatedValue | None:
         """The dated value of ``name`` in force (None if none), traced."""
@@ -178,7 +193,30 @@ class Evaluation:
     @property
     def trace(self) -> tuple[DatedValue, ...]:
         """Every parameter value used so far, in the order first used."""
+        if self._own:
+            return tuple(self._trace.values())
         return self._in_force.shared_trace(self._trace)
+
+
+class _OnEvent(Evaluation):
+    """``Evaluation.on``: look-ups on another date, traced into the case's evaluation."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self, case: Evaluation, event: str, in_force: InForce) -> None:
+        super().__init__(in_force)
+        self._event = event
+        self._trace = case._trace
+        self._reasons = case._reasons
+        case._own = True
+
+    def lookup(self, name: str) -> DatedValue | None:
+        """The dated value of ``name`` on the event's date, traced with the event."""
+        found = self._in_force.get(name)
+        key = f"{name}@{self._event}"
+        if found is not None and key not in self._trace:
+            self._trace[key] = ChosenValue.of(found, self._event, self.as_at)
+        return found
 
 
 T = TypeVar("T")

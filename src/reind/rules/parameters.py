@@ -62,6 +62,34 @@ class DatedValue:
 
 
 @dataclass(frozen=True, slots=True)
+class ChosenValue(DatedValue):
+    """A value chosen by a date other than the case's governing one, and which event that is.
+
+    A case can carry several governing dates: an RTTP application's rules are
+    those in force when it was received, but the ceiling per financial year
+    is tested when it is approved. The trace shows each such value with the
+    event and date that chose it.
+    """
+
+    event: str = ""
+    event_date: date | None = None
+
+    @classmethod
+    def of(cls, value: DatedValue, event: str, day: date) -> ChosenValue:
+        """``value`` as chosen by ``event`` on ``day``."""
+        return cls(
+            value.parameter,
+            value.effective_from,
+            value.value,
+            value.source,
+            value.confidence,
+            value.note,
+            event,
+            day,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     """A named, dated policy parameter of one scheme."""
 

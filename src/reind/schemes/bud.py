@@ -27,6 +27,7 @@ from reind.schemes.common import (
     HKDAmount,
     PriorApproval,
     check_conditions,
+    earlier_approvals,
     fmt_ratio,
     money,
     share,
@@ -107,6 +108,9 @@ class BUD(Scheme[BUDInputs]):
 
     def evaluate(self, case: BUDInputs, ev: Evaluation) -> Verdict:
         """min(share of eligible cost, type cap, what each ceiling in force leaves)."""
+        counted = earlier_approvals(ev, case.prior_approvals, case.received)
+        if len(counted) != len(case.prior_approvals):
+            case = case.model_copy(update={"prior_approvals": list(counted)})
         name_en, name_zh = _PROGRAMME_NAMES[case.programme]
         barred = self._offered(case, ev, name_en, name_zh)
         if barred is not None:

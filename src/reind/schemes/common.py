@@ -40,13 +40,17 @@ ApprovalT = TypeVar("ApprovalT", bound=PriorApproval)
 
 
 def earlier_approvals(
-    ev: Evaluation, approvals: Sequence[ApprovalT], received: date
+    ev: Evaluation,
+    approvals: Sequence[ApprovalT],
+    received: date,
+    event: tuple[str, str] = ("this application was received", "本申請收件日"),
 ) -> Sequence[ApprovalT]:
     """The approvals dated on or before ``received``; each later one is left out with a reason.
 
     An approval dated after the application was received is not an earlier
     approval of it (usually a typing slip, such as 2099): counting it against
-    the ceiling would refuse money the rules give.
+    the ceiling would refuse money the rules give. ``event`` names the date
+    in the reason (English, Chinese) where it is not the received date.
     """
     if all(p.approved_on <= received for p in approvals):
         return approvals
@@ -58,9 +62,9 @@ def earlier_approvals(
         ev.reason(
             "later_approval_left_out",
             f"Left out: the approval of {money(p.amount)} dated {p.approved_on.isoformat()} "
-            f"is after this application was received ({received.isoformat()}).",
+            f"is after {event[0]} ({received.isoformat()}).",
             f"不予計算：{p.approved_on.isoformat()} 的 {money(p.amount)} 批核"
-            f"在本申請收件日（{received.isoformat()}）之後。",
+            f"在{event[1]}（{received.isoformat()}）之後。",
         )
     return kept
 

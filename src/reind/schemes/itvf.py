@@ -11,6 +11,7 @@ Rules apply as at the date the deal was received.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -25,6 +26,7 @@ from reind.schemes.common import (
     HKDAmount,
     PriorApproval,
     check_conditions,
+    earlier_approvals,
     money,
     share,
 )
@@ -57,7 +59,7 @@ class ITVFInputs(CaseInputs):
     )
 
 
-def _total(approvals: list[PriorApproval]) -> Money:
+def _total(approvals: Sequence[PriorApproval]) -> Money:
     return sum((money(p.amount) for p in approvals), Money.zero())
 
 
@@ -138,10 +140,11 @@ class ITVF(Scheme[ITVFInputs]):
         if case.requested is not None and money(case.requested) < amount:
             amount = money(case.requested)
             ev.reason("requested", f"Requested: {amount}.", f"申請額：{amount}。")
-        for name, earlier, en, zh in (
-            ("investee_cap", _total(case.prior_in_investee), "this investee", "此受資公司"),
-            ("cp_fund_cap", _total(case.prior_with_cp), "this partner fund", "此夥伴基金"),
+        for name, approvals, en, zh in (
+            ("investee_cap", case.prior_in_investee, "this investee", "此受資公司"),
+            ("cp_fund_cap", case.prior_with_cp, "this partner fund", "此夥伴基金"),
         ):
+            earlier = _total(earlier_approvals(ev, approvals, case.received))
             cap = ev.money(name)
             room = max(cap - earlier, Money.zero())
             if room < amount:

@@ -4,9 +4,12 @@ Industrialisation and Technology Training Programme (NITTP).
 The Government pays a share of the fee for a company's staff on advanced
 technology courses: 2/3 (2:1) from August 2018, 1/2 (1:1) from 1 Aug 2025,
 within a ceiling per company per Government financial year that is tested
-when the application is approved. So the governing date is the approval
-date (the received date until there is one), and the company's earlier
-grants approved in the same financial year are part of the case.
+when the application is approved. So a case has two governing dates: the
+rules of the application (its deadlines, the share, who qualifies) are
+those in force when it was received; the ceiling, and the financial year
+it is counted in, are those of the approval date (the received date until
+there is one). The company's earlier grants approved in that financial year
+(and not after the approval) are part of the case.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from reind.schemes.common import (
     HKDAmount,
     PriorApproval,
     check_conditions,
+    earlier_approvals,
     fmt_ratio,
     money,
     share,
@@ -99,8 +103,8 @@ class RTTP(Scheme[RTTPInputs]):
     inputs = RTTPInputs
 
     def governing_date(self, case: RTTPInputs) -> date:
-        """The approval date (the FY ceiling is tested then), else the received date."""
-        return case.approved_on or case.received
+        """The received date; the FY ceiling alone is tested on the approval date."""
+        return case.received
 
     def evaluate(self, case: RTTPInputs, ev: Evaluation) -> Verdict:
         """Share of the fee per eligible trainee, within what the FY ceiling leaves."""
@@ -154,11 +158,13 @@ class RTTP(Scheme[RTTPInputs]):
             f"共 {funded + unknown} 名學員：{subsidy}。",
         )
 
-        year = FinancialYear.containing(ev.as_at)
-        cap = ev.money("company_fy_cap")
-        earlier = sum(
-            (money(p.amount) for p in case.prior_grants if p.approved_on in year), Money.zero()
+        approved = case.approved_on or case.received
+        year = FinancialYear.containing(approved)
+        cap = ev.on("approved", approved).money("company_fy_cap")
+        counted = earlier_approvals(
+            ev, case.prior_grants, approved, ("this application's approval", "本申請批核日")
         )
+        earlier = sum((money(p.amount) for p in counted if p.approved_on in year), Money.zero())
         room = max(cap - earlier, Money.zero())
         grant = min(subsidy, room)
         if room < subsidy:

@@ -11,15 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
 from reind.programme.desk.store import EnquiryRow
 from reind.programme.views import view_of
-
-RECENT = 50
-"""How many enquiries the desk's front page lists."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +51,6 @@ class EnquiryView:
 def enquiry_view(row: object) -> EnquiryView:
     """The view of an enquiry just written."""
     return view_of(EnquiryView, row)
-
-
-def recent(session: Session, limit: int = RECENT) -> list[EnquiryView]:
-    """The latest enquiries, newest first."""
-    rows = session.execute(
-        select(EnquiryRow).order_by(EnquiryRow.received_at.desc()).limit(limit)
-    ).scalars()
-    return [enquiry_view(row) for row in rows]
 
 
 def enquiry(session: Session, enquiry_id: str) -> EnquiryView:

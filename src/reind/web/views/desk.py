@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from reind.programme.actors import Actor, Role
 from reind.programme.desk import views
+from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import (
     CENTRE_NAMES,
     Centre,
@@ -24,6 +25,7 @@ from reind.programme.desk.services import (
 )
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
+from reind.web.views.lists import base_url, day
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
 
@@ -56,7 +58,16 @@ def _profile(form: Form) -> dict[str, Any]:
 def _desk_page(
     request: Request, user: Any, session: Session, form: Form | None = None, status: int = 200
 ) -> Response:
-    rows = views.recent(session)
+    params = request.query_params
+    filters = EnquiryFilters(
+        state=params.get("state") or None,
+        centre=params.get("centre") or None,
+        channel=params.get("via") or None,
+        received_from=day(request, "from"),
+        received_to=day(request, "to"),
+        q=(params.get("q") or "").strip() or None,
+    )
+    rows = list_enquiries(session, filters, cursor=params.get("cursor"))
     form = form or Form()
     return page(
         request,
@@ -64,6 +75,9 @@ def _desk_page(
         user,
         status_code=status,
         enquiries=rows,
+        filters=filters,
+        centres=CENTRE_NAMES,
+        base=base_url(request),
         channels=CHANNELS,
         states=ENQUIRY_STATES,
         values=form.values,

@@ -21,7 +21,6 @@ from reind.core.money import Money
 from reind.programme.actors import Actor, Role
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
-from reind.programme.enterprises import views as register
 from reind.programme.money import views
 from reind.programme.money.claims import (
     approve_claim_as_finance,
@@ -30,8 +29,10 @@ from reind.programme.money.claims import (
     ledger_of,
     reject_claim,
 )
+from reind.programme.money.lists import list_claims, list_ledgers
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork
+from reind.web.views.lists import application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -45,18 +46,6 @@ MOVEMENTS = {
 """Ledger movements in plain words."""
 
 
-def _claims(
-    session: Session, states: tuple[str, ...]
-) -> list[tuple[views.ClaimView, applications.ApplicationView, register.EnterpriseView]]:
-    claims = views.claims_in(session, states)
-    apps = applications.by_ids(session, (c.application_id for c in claims))
-    enterprises = register.by_ids(session, (a.enterprise_id for a in apps.values()))
-    return [
-        (c, apps[c.application_id], enterprises[apps[c.application_id].enterprise_id])
-        for c in claims
-    ]
-
-
 def _claims_page(
     request: Request,
     user: Any,
@@ -66,12 +55,14 @@ def _claims_page(
     status_code: int = 200,
 ) -> Response:
     form = form or Form()
+    filters = application_filters(request)
+    params = request.query_params
     if actor.role is Role.FINANCE:
-        waiting = _claims(session, ("officer_approved",))
-        payable = _claims(session, ("approved",))
+        waiting = list_claims(session, ("officer_approved",), filters, cursor=params.get("cursor"))
+        payable = list_claims(session, ("approved",), filters, cursor=params.get("paying"))
     else:
-        waiting = _claims(session, ("submitted",))
-        payable = []
+        waiting = list_claims(session, ("submitted",), filters, cursor=params.get("cursor"))
+        payable = None
     return page(
         request,
         "finance/claims.html",
@@ -80,6 +71,8 @@ def _claims_page(
         waiting=waiting,
         payable=payable,
         stage="finance" if actor.role is Role.FINANCE else "officer",
+        filters=filters,
+        base=base_url(request),
         today=hk_today(),
         values=form.values,
         errors=form.errors,
@@ -141,15 +134,22 @@ async def pay_claim(
 
 
 @router.get("/finance/projects")
-def projects(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
-    """Every project with money committed or claimed, and its balances."""
+def projects(
+    request: Request, user: CurrentUser, session: UnitOfWork, cursor: str | None = None
+) -> Response:
+    """One page of the projects with a grant approved, and their balances; searchable."""
     need(user, Role.FINANCE, Role.OFFICER, Role.AUDITOR, Role.ANALYST)
-    ledgers = views.ledgers_with_grant(session)
-    apps = applications.by_ids(session, (row.application_id for row in ledgers))
-    rows = sorted(
-        ((row, apps[row.application_id]) for row in ledgers), key=lambda pair: pair[1].reference
+    filters = application_filters(request)
+    rows = list_ledgers(session, filters, cursor=cursor)
+    return page(
+        request,
+        "finance/projects.html",
+        user,
+        rows=rows,
+        filters=filters,
+        base=base_url(request),
+        Money=Money,
     )
-    return page(request, "finance/projects.html", user, rows=rows, Money=Money)
 
 
 @router.get("/finance/projects/{application_id}")

@@ -21,6 +21,7 @@ from reind.core.errors import ForbiddenError
 from reind.core.money import Money
 from reind.programme.actors import Actor, Role
 from reind.programme.applications import views
+from reind.programme.applications.lists import list_applications
 from reind.programme.applications.transitions import screen_application, transition_application
 from reind.programme.applications.workflow import Workflow, all_workflows, workflow_for
 from reind.programme.audit import views as audit_views
@@ -29,6 +30,7 @@ from reind.programme.money.agreements import sign_agreement
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
+from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import QUESTION_LABELS, category_label, parse_money
 from reind.web.views.portal_case import parse_day
@@ -81,18 +83,26 @@ SPECIAL = {"sign_agreement", "support", "not_support"}
 
 @router.get("/workbench")
 def queues(
-    request: Request, user: CurrentUser, session: UnitOfWork, state: str | None = None
+    request: Request,
+    user: CurrentUser,
+    session: UnitOfWork,
+    state: str | None = None,
+    sort: str = "reference",
+    cursor: str | None = None,
 ) -> Response:
-    """The queues by state, and the applications in the chosen one."""
+    """The queues by state, and one page of the applications in the chosen one.
+
+    The chosen queue is read a page at a time (``applications.views``),
+    narrowed by scheme, industry, dates received and a search.
+    """
     need(user, *STAFF)
     counts = views.queue_counts(session)
     states = sorted(counts, key=lambda s: (QUEUE_ORDER.index(s) if s in QUEUE_ORDER else 99, s))
     chosen = state if state in counts else next(iter(states), None)
-    rows: list[tuple[views.ApplicationView, register.EnterpriseView]] = []
+    filters = application_filters(request, chosen)
+    rows = None
     if chosen is not None:
-        apps = views.in_state(session, chosen)
-        enterprises = register.by_ids(session, (app.enterprise_id for app in apps))
-        rows = [(app, enterprises[app.enterprise_id]) for app in apps]
+        rows = list_applications(session, filters, sort=sort, cursor=cursor)
     return page(
         request,
         "workbench/queues.html",
@@ -101,10 +111,25 @@ def queues(
         counts=counts,
         chosen=chosen,
         rows=rows,
+        filters=filters,
+        sort=sort,
+        sorts=SORT_LABELS,
+        schemes=sorted({w.scheme for w in _workflows()}),
+        industries=INDUSTRY_LABELS,
+        base=base_url(request),
         labels=staff_labels(states, negotiate(request)),
         engine=engine_of(request),
         Money=Money,
     )
+
+
+SORT_LABELS = {
+    "reference": "Reference",
+    "-reference": "Reference, last first",
+    "amount": "Funding asked for, smallest first",
+    "-amount": "Funding asked for, largest first",
+}
+"""The orderings a queue offers (msgids of their translations)."""
 
 
 @cache

@@ -1,0 +1,65 @@
+"""What every paged list page shares: its filters read from the query string, its own URL.
+
+The lists themselves are read by the aggregates' ``views`` modules
+(``reind.core.paging``); a page only turns the query string into filters and
+keeps them on the "Next page" link and the search form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import Request
+
+from reind.core.errors import InvalidInputError
+from reind.programme.applications.lists import ApplicationFilters
+
+
+def base_url(request: Request) -> str:
+    """This list's URL with its filters but without the page cursor."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor" and v]
+    return f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+
+
+def day(request: Request, name: str) -> date | None:
+    """A date from the query string (YYYY-MM-DD), None when absent; anything else is a 400."""
+    text = request.query_params.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(f"{name} must be a date written YYYY-MM-DD, not {text!r}") from None
+
+
+def application_filters(request: Request, state: str | None = None) -> ApplicationFilters:
+    """The filters of a list of applications from its query string."""
+    params = request.query_params
+    return ApplicationFilters(
+        state=state,
+        scheme=params.get("scheme") or None,
+        industry=params.get("industry") or None,
+        received_from=day(request, "from"),
+        received_to=day(request, "to"),
+        q=(params.get("q") or "").strip() or None,
+    )
+
+
+INDUSTRY_LABELS = {
+    "food_manufacturing": "Food manufacturing",
+    "food_processing": "Food processing",
+    "textiles": "Textiles and clothing",
+    "construction_materials": "Construction materials",
+    "medical_devices": "Medical devices",
+    "pharmaceuticals": "Pharmaceuticals",
+    "electronics": "Electronics",
+    "printing": "Printing",
+    "chemicals": "Chemicals",
+    "metals": "Metals",
+    "information_technology": "Information technology",
+    "trading": "Trading",
+    "services": "Services",
+    "other": "Other",
+}
+"""Each industry code in words (msgids of their translations)."""
