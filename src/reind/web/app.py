@@ -17,6 +17,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -34,6 +35,7 @@ from reind.web.api import ventures as ventures_api
 from reind.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
 from reind.web.hot_path import HotPath, HotPathCounts, asyncpg_dsn
 from reind.web.limits import BodyLimit
+from reind.web.security_headers import DOCS_CDN, DOCS_PATH, SecurityHeaders
 from reind.web.views import account as account_views
 from reind.web.views import analyst as analyst_views
 from reind.web.views import committee as committee_views
@@ -72,7 +74,8 @@ def create_app(
         version=__version__,
         description="Hong Kong re-industrialisation: schemes, programme office, smart lines.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.platform = platform
     app.state.password_hasher = password_hasher
@@ -92,7 +95,9 @@ def create_app(
     dsn = asyncpg_dsn(platform.database.url) if hot_path else None
     if dsn is not None:
         app.add_middleware(HotPath, dsn=dsn, counts=app.state.hot_path, engine=platform.engine)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer carries the headers
     problems.install(app)
+    app.add_api_route(DOCS_PATH, _api_docs, include_in_schema=False, response_class=HTMLResponse)
     app.include_router(schemes_api.router)
     for router in (
         session_api.router,
@@ -117,3 +122,25 @@ def create_app(
     app.include_router(outcomes_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
+
+
+SWAGGER_UI = f"{DOCS_CDN}/npm/swagger-ui-dist@5"
+_DOCS_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>reind API</title>
+<link rel="stylesheet" href="{SWAGGER_UI}/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{SWAGGER_UI}/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js" data-openapi="/api/v1/openapi.json"></script>
+</body>
+</html>
+"""
+
+
+async def _api_docs() -> HTMLResponse:
+    """The interactive API documentation, its start-up script a static file (no inline script)."""
+    return HTMLResponse(_DOCS_PAGE)
