@@ -20,15 +20,15 @@ from reind.schemes.catalogue import default_engine
 
 HEADER = (
     "reference,scheme,br_number,enterprise_name,incorporation,employees,manufacturing,"
-    "industry,title,received,amount_requested,state,approved_grant,committed\n"
+    "industry,title,received,amount_requested,state,approved_grant,committed,approved_on\n"
 )
 GOOD = (
     "RFS-H-001,rfs,12345678,Luen Tai Eggs Ltd,cap622,60,yes,food_processing,"
-    "Liquid egg line,2022-01-25,14900000,in_progress,14900000,14900000\n"
+    "Liquid egg line,2022-01-25,14900000,in_progress,14900000,14900000,2022-06-30\n"
 )
 BAD = (
     "RFS-H-002,rfs,1234,Sew Solution Ltd,cap999,-,maybe,textiles,"
-    "Sewing line,2023-02-30,15000000,in_progress,15000000,16000000\n"
+    "Sewing line,2023-02-30,15000000,in_progress,15000000,16000000,2023-06-30\n"
 )
 
 

@@ -7,7 +7,7 @@ Officers' batch work: each command takes the database from the command's
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -21,32 +21,132 @@ app.add_typer(application_app, name="application")
 app.add_typer(audit_app, name="audit")
 
 
-def _import(ctx: typer.Context, kind: str, path: Path) -> None:
-    from reind.programme.actors import SYSTEM
-    from reind.programme.imports.bulk import import_file
+Sheet = Annotated[
+    str | None,
+    typer.Option("--sheet", help="The XLSX sheet to read (default: the only one with data)."),
+]
+Problems = Annotated[
+    Path | None,
+    typer.Option("--problems", help="Write every problem (CSV, English and Chinese) here."),
+]
+Lang = Annotated[str, typer.Option("--lang", help="en or zh-Hant: the language of messages.")]
+Enterprises = Annotated[
+    str,
+    typer.Option(
+        "--enterprises",
+        help="A BR number registered with other details: refuse, update or keep the stored one.",
+    ),
+]
 
+
+def _import(
+    ctx: typer.Context,
+    kind: str,
+    path: Path,
+    *,
+    sheet: str | None,
+    problems: Path | None,
+    lang: str,
+    enterprises: str = "refuse",
+) -> None:
+    from reind.core.errors import InvalidInputError
+    from reind.programme.actors import SYSTEM
+    from reind.programme.imports.bulk import (
+        MATCHING,
+        ImportFileError,
+        ImportRejectedError,
+        import_file,
+        write_problems,
+    )
+
+    if lang not in ("en", "zh-Hant"):
+        raise InvalidInputError(f"--lang must be en or zh-Hant, not {lang!r}")
+    if enterprises not in MATCHING:
+        raise InvalidInputError(f"--enterprises must be {', '.join(MATCHING)}, not {enterprises!r}")
     process = process_of(ctx)
-    with process.database().unit_of_work() as session:
-        report = import_file(session, kind, path, SYSTEM, engine=process.engine)
-    console.print(f"imported {report.rows} {kind} from {path.name}")
+    try:
+        with process.database().unit_of_work() as session:
+            report = import_file(
+                session,
+                kind,
+                path,
+                SYSTEM,
+                engine=process.engine,
+                sheet=sheet,
+                enterprises=next(m for m in MATCHING if m == enterprises),
+            )
+    except ImportFileError as exc:
+        _fail(exc.text(lang))
+    except ImportRejectedError as exc:
+        if problems is not None:
+            count = write_problems(problems, exc.problems)
+            written = (
+                f"已將全部 {count} 項問題寫入 {problems}"
+                if lang == "zh-Hant"
+                else f"all {count} problem(s) written to {problems}"
+            )
+            _fail(exc.text(lang) + "\n" + written)
+        _fail(exc.text(lang))
+    if lang == "zh-Hant":
+        console.print(
+            f"{path.name}：新增 {report.rows} 項 {kind}，更新 {report.updated} 項，"
+            f"{report.unchanged} 項已儲存且無改變"
+        )
+    else:
+        console.print(
+            f"imported {report.rows} {kind} from {path.name}: {report.rows} new, "
+            f"{report.updated} updated, {report.unchanged} already stored unchanged"
+        )
+
+
+def _fail(message: str) -> NoReturn:
+    err_console.print(f"reind: {message}", style="bold red", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
 
 
 @import_app.command("applications")
-def import_applications(ctx: typer.Context, file: Path) -> None:
+def import_applications(
+    ctx: typer.Context,
+    file: Path,
+    sheet: Sheet = None,
+    problems: Problems = None,
+    lang: Lang = "en",
+    enterprises: Enterprises = "refuse",
+) -> None:
     """Import historical applications; nothing is written if any row is wrong."""
-    _import(ctx, "applications", file)
+    _import(
+        ctx,
+        "applications",
+        file,
+        sheet=sheet,
+        problems=problems,
+        lang=lang,
+        enterprises=enterprises,
+    )
 
 
 @import_app.command("claims")
-def import_claims(ctx: typer.Context, file: Path) -> None:
+def import_claims(
+    ctx: typer.Context,
+    file: Path,
+    sheet: Sheet = None,
+    problems: Problems = None,
+    lang: Lang = "en",
+) -> None:
     """Import historical claims; nothing is written if any row is wrong."""
-    _import(ctx, "claims", file)
+    _import(ctx, "claims", file, sheet=sheet, problems=problems, lang=lang)
 
 
 @import_app.command("enquiries")
-def import_enquiries(ctx: typer.Context, file: Path) -> None:
+def import_enquiries(
+    ctx: typer.Context,
+    file: Path,
+    sheet: Sheet = None,
+    problems: Problems = None,
+    lang: Lang = "en",
+) -> None:
     """Import historical SME-centre enquiries; nothing is written if any row is wrong."""
-    _import(ctx, "enquiries", file)
+    _import(ctx, "enquiries", file, sheet=sheet, problems=problems, lang=lang)
 
 
 @application_app.command("transition")

@@ -1,147 +1,291 @@
 """Bulk import of historical applications, their enterprises and ledgers (ADR 0034).
 
-Every row is validated first; only a clean file is written.
+Every row is read and checked first, as the service would check it (lengths,
+allowed values, dates not in the future, state against money, award against
+the amount applied for, an existing enterprise against the row); only a
+clean file is written (``application_writes``). The file's ``reference`` is
+the natural key: a row already stored unchanged is left alone, a changed one
+is an update, audited as such.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reind.core.clock import hk_today
 from reind.core.errors import ReindError
 from reind.core.money import Money
-from reind.core.periods import parse_date
-from reind.programme import audit
 from reind.programme.actors import Actor
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.workflow import workflow_for
-from reind.programme.enterprises.profile import (
-    EnterpriseProfile,
-    Incorporation,
-    Industry,
-    normalise_br_number,
-    parse_choice,
+from reind.programme.enterprises.profile import Incorporation, Industry
+from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.imports import cells
+from reind.programme.imports.application_writes import (
+    revised_ledger,
+    stored_ledger,
+    write_applications,
 )
-from reind.programme.enterprises.registry import find_enterprise, register_enterprise
-from reind.programme.imports.rows import (
-    ImportProblem,
-    ImportRejectedError,
-    ImportReport,
-    RowCheck,
-    missing_columns,
-    parse_yes_no,
+from reind.programme.imports.cells import RowCheck
+from reind.programme.imports.consistency import money_states
+from reind.programme.imports.enterprise_match import (
+    EnterpriseFacts,
+    EnterprisePlan,
+    Matching,
+    match_enterprises,
 )
+from reind.programme.imports.problems import ImportRejectedError
+from reind.programme.imports.reading import Table
+from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
-from reind.programme.money.ledgers import ledger_columns
-from reind.programme.money.store import LedgerRow
-from reind.programme.uow import flush
 from reind.rules.engine import Engine
+
+CHUNK = 500
+"""References looked up per query."""
+
+
+@dataclass(slots=True)
+class ApplicationRecord:
+    """One checked row of an applications file."""
+
+    number: int
+    reference: str
+    scheme: str
+    enterprise: EnterpriseFacts
+    title: str
+    received: date
+    state: str
+    requested: Money
+    approved: Money
+    committed: Money
+    approved_on: date | None
 
 
 def import_applications(
     session: Session,
-    rows: list[dict[str, str]],
+    table: Table,
     actor: Actor,
     source: str = "applications",
     *,
     engine: Engine,
+    enterprises: Matching = "refuse",
+    today: date | None = None,
 ) -> ImportReport:
-    """Validate then write historical applications (and their enterprises and ledgers)."""
-    check = RowCheck()
-    check.problems += missing_columns("applications", rows)
-    parsed = []
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=2):
-        ref = check.get(row, number, "reference", str)
-        if ref in seen or (
-            ref
-            and session.execute(
-                select(ApplicationRow.id).where(ApplicationRow.reference == ref)
-            ).first()
-        ):
-            check.problems.append(ImportProblem(number, "reference", f"{ref} already exists"))
-        seen.add(ref)
-        scheme = check.get(row, number, "scheme", lambda t: engine.scheme(t).code)
-        state = row.get("state", "")
-        if scheme and state not in workflow_for(scheme).states:
-            check.problems.append(ImportProblem(number, "state", f"unknown state {state!r}"))
-        item = {
-            "reference": ref,
-            "scheme": scheme,
-            "state": state,
-            "br": check.get(row, number, "br_number", normalise_br_number),
-            "name": check.get(row, number, "enterprise_name", str),
-            "incorporation": check.get(
-                row,
+    """Check then write historical applications (and their enterprises and ledgers)."""
+    check = RowCheck(table.problems)
+    latest = today or hk_today()
+    records: list[ApplicationRecord] = []
+    seen: dict[str, int] = {}
+    for number, row in table.rows:
+        record = _record(check, engine, latest, number, row)
+        if record is None:
+            continue
+        if record.reference in seen:
+            check.add(
                 number,
-                "incorporation",
-                lambda t: parse_choice(Incorporation, t, "incorporation"),
-            ),
-            "employees": check.get(row, number, "employees", int),
-            "manufacturing": check.get(row, number, "manufacturing", parse_yes_no),
-            "industry": check.get(
-                row, number, "industry", lambda t: parse_choice(Industry, t, "industry")
-            ),
-            "title": check.get(row, number, "title", str),
-            "received": check.get(row, number, "received", parse_date),
-            "requested": check.get(row, number, "amount_requested", Money.of),
-            "approved": check.get(row, number, "approved_grant", Money.of, optional=True),
-            "committed": check.get(row, number, "committed", Money.of, optional=True),
-        }
-        try:
-            ledger = Ledger().apply(item["requested"] or Money(0))
-            ledger = ledger.approve(item["approved"] or Money(0))
-            ledger.commit(item["committed"] or Money(0))
-        except ReindError as exc:
-            check.problems.append(ImportProblem(number, "committed", str(exc)))
-        parsed.append(item)
+                "reference",
+                f"{record.reference} is also on row {seen[record.reference]}",
+                f"{record.reference} 亦見於第 {seen[record.reference]} 行",
+                record.reference,
+            )
+            continue
+        seen[record.reference] = number
+        records.append(record)
+    stored = _stored(session, [r.reference for r in records])
+    companies = match_enterprises(
+        session, [(r.number, r.enterprise) for r in records], enterprises, check
+    )
+    for record in records:
+        _check_stored(session, check, record, stored.get(record.reference), companies)
     if check.problems:
         raise ImportRejectedError(source, check.problems)
-    for item in parsed:
-        company = find_enterprise(session, item["br"]) or register_enterprise(
-            session,
-            EnterpriseProfile(
-                item["br"],
-                item["name"],
-                item["incorporation"],
-                item["employees"],
-                item["manufacturing"],
-                item["industry"],
-            ),
-            actor,
+    return write_applications(session, records, stored, companies, actor, source)
+
+
+def _record(
+    check: RowCheck, engine: Engine, latest: date, number: int, row: dict[str, str]
+) -> ApplicationRecord | None:
+    before = len(check.problems)
+    get = check.get
+    reference = get(row, number, "reference", cells.column_text(ApplicationRow.reference))
+    scheme = get(row, number, "scheme", lambda t: _scheme(engine, t))
+    state = get(row, number, "state", cells.column_text(ApplicationRow.state))
+    if scheme and state and state not in workflow_for(scheme).states:
+        known = ", ".join(workflow_for(scheme).states)
+        check.add(
+            number,
+            "state",
+            f"{scheme} has no state {state!r} (its states: {known})",
+            f"{scheme} 沒有 {state!r} 這個狀態（可用狀態：{known}）",
+            state,
         )
-        app = ApplicationRow(
-            reference=item["reference"],
-            scheme=item["scheme"],
-            enterprise_id=company.id,
-            title=item["title"],
-            state=item["state"],
-            received=item["received"],
-            amount_requested_cents=item["requested"].cents,
-            facts="{}",
-            created_at=datetime.combine(item["received"], time(), tzinfo=UTC),
+    facts = EnterpriseFacts(
+        get(row, number, "br_number", cells.br_number),
+        get(row, number, "enterprise_name", cells.column_text(EnterpriseRow.name_en)),
+        get(row, number, "incorporation", cells.choice(Incorporation)),
+        get(row, number, "employees", cells.count),
+        get(row, number, "manufacturing", cells.yes_no),
+        get(row, number, "industry", cells.choice(Industry)),
+    )
+    title = get(row, number, "title", cells.column_text(ApplicationRow.title))
+    received = get(row, number, "received", cells.day(latest))
+    requested = get(row, number, "amount_requested", cells.money)
+    approved = get(row, number, "approved_grant", cells.money, optional=True) or Money(0)
+    committed = get(row, number, "committed", cells.money, optional=True) or Money(0)
+    approved_on = get(row, number, "approved_on", cells.day(latest), optional=True)
+    record = ApplicationRecord(
+        number,
+        reference,
+        scheme,
+        facts,
+        title,
+        received,
+        state,
+        requested,
+        approved,
+        committed,
+        approved_on,
+    )
+    _check_money(check, record, row)  # on what could be read, even if other cells could not
+    return record if len(check.problems) == before else None
+
+
+def _scheme(engine: Engine, text: str) -> str:
+    try:
+        return engine.scheme(text).code
+    except ReindError:
+        known = ", ".join(s.code for s in engine.schemes)
+        raise cells.CellError(
+            f"is not a scheme: {text!r} (schemes: {known})",
+            f"不是資助計劃：{text!r}（計劃：{known}）",
+        ) from None
+
+
+def _check_money(check: RowCheck, record: ApplicationRecord, row: dict[str, str]) -> None:
+    """The ledger's rules and the state's, each reported under the column it concerns."""
+    n = record.number
+    if record.requested is None:
+        return
+    if record.approved > record.requested:
+        check.add(
+            n,
+            "approved_grant",
+            f"the approved grant {record.approved} is more than the {record.requested} applied for",
+            f"批出資助 {record.approved} 多於申請金額 {record.requested}",
+            row.get("approved_grant", ""),
         )
-        session.add(app)
-        flush(session, "the application")
-        ledger = Ledger().apply(item["requested"]).approve(item["approved"] or Money(0))
-        ledger = ledger.commit(item["committed"] or Money(0))
-        session.add(
-            LedgerRow(
-                application_id=app.id,
-                enterprise_id=company.id,
-                scheme=app.scheme,
-                **ledger_columns(ledger),
-            )
+    if record.committed > record.approved:
+        check.add(
+            n,
+            "committed",
+            f"the commitment {record.committed} is more than the approved grant {record.approved}",
+            f"承擔額 {record.committed} 多於批出資助 {record.approved}",
+            row.get("committed", ""),
         )
-        audit.record_at_commit(
-            session,
-            actor,
-            "application.imported",
-            "application",
-            app.id,
-            {"reference": app.reference, "state": app.state, "source": source},
+    try:
+        Ledger().apply(record.requested).approve(record.approved).commit(record.committed)
+    except ReindError as exc:  # anything the ledger refuses that the checks above do not name
+        check.add(n, "committed", str(exc), f"帳目不一致：{exc}", row.get("committed", ""))
+    if record.received and record.approved_on and record.approved_on < record.received:
+        check.add(
+            n,
+            "approved_on",
+            f"{record.approved_on} is before the application was received ({record.received})",
+            f"{record.approved_on} 早於收到申請的日期（{record.received}）",
+            row.get("approved_on", ""),
         )
-    flush(session, "the import")
-    return ImportReport("applications", len(parsed))
+    if record.approved.cents and record.approved_on is None:
+        check.add(
+            n,
+            "approved_on",
+            "give the date the grant was approved (it dates the award in reports and open data)",
+            "須填寫批出資助的日期（報告及開放數據以此為批出日期）",
+        )
+    if not record.scheme or not record.state:
+        return
+    rules = money_states(record.scheme)
+    grant = rules.grant_expected(record.state)
+    if grant is False and record.approved.cents:
+        check.add(
+            n,
+            "approved_grant",
+            f"an application that is {record.state} has no approved grant",
+            f"狀態為 {record.state} 的申請不會有批出資助",
+            row.get("approved_grant", ""),
+        )
+    elif grant and not record.approved.cents:
+        check.add(
+            n,
+            "approved_grant",
+            f"an application that is {record.state} needs its approved grant",
+            f"狀態為 {record.state} 的申請須填寫批出資助",
+        )
+    commitment = rules.commitment_expected(record.state)
+    if commitment is False and record.committed.cents:
+        check.add(
+            n,
+            "committed",
+            f"an application that is {record.state} has no signed agreement, so no commitment",
+            f"狀態為 {record.state} 的申請未簽協議，不會有承擔額",
+            row.get("committed", ""),
+        )
+    elif commitment and not record.committed.cents:
+        check.add(
+            n,
+            "committed",
+            f"an application that is {record.state} has signed its agreement: "
+            "give the committed grant",
+            f"狀態為 {record.state} 的申請已簽協議：須填寫承擔額",
+        )
+
+
+def _stored(session: Session, references: list[str]) -> dict[str, ApplicationRow]:
+    found: dict[str, ApplicationRow] = {}
+    for start in range(0, len(references), CHUNK):
+        part = references[start : start + CHUNK]
+        rows = session.execute(select(ApplicationRow).where(ApplicationRow.reference.in_(part)))
+        found.update((row.reference, row) for row in rows.scalars())
+    return found
+
+
+def _check_stored(
+    session: Session,
+    check: RowCheck,
+    record: ApplicationRecord,
+    stored: ApplicationRow | None,
+    companies: dict[str, EnterprisePlan],
+) -> None:
+    """A stored application keeps its scheme and enterprise; its ledger must stay whole."""
+    if stored is None:
+        return
+    try:
+        revised_ledger(record, stored_ledger(session, stored.id))
+    except ReindError as exc:
+        check.add(
+            record.number,
+            "committed",
+            f"cannot update {record.reference}: {exc}",
+            f"無法更新 {record.reference}：帳目不一致（{exc}）",
+        )
+    if stored.scheme != record.scheme:
+        check.add(
+            record.number,
+            "scheme",
+            f"{record.reference} is stored as a {stored.scheme} application; "
+            "its scheme cannot change",
+            f"{record.reference} 已儲存為 {stored.scheme} 申請；不可更改計劃",
+            record.scheme,
+        )
+    company = companies.get(record.enterprise.br_number)
+    if company is not None and company.id is not None and company.id != stored.enterprise_id:
+        check.add(
+            record.number,
+            "br_number",
+            f"{record.reference} is stored for another enterprise; its enterprise cannot change",
+            f"{record.reference} 已儲存於另一企業名下；不可更改企業",
+            record.enterprise.br_number,
+        )

@@ -1,58 +1,75 @@
 """Bulk import of historical applications, claims and enquiries (CSV or XLSX).
 
-Two passes: every row is validated first, collecting a problem (row and
-column) for each fault; only if there is none is anything written, all in
+Two passes: the file is read strictly (``reading``) and every row checked,
+collecting a problem (row, column, value, and what is wrong in English and
+Chinese) for each fault; only if there is none is anything written, all in
 the caller's transaction, each record with its audit event. A failed import
-raises ``ImportRejectedError`` carrying the full report and writes nothing.
+raises ``ImportRejectedError`` carrying every problem and writes nothing; a
+file that cannot be read raises ``ImportFileError``. Importing the same file
+again changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from reind.core.errors import InvalidInputError
 from reind.programme.actors import Actor
 from reind.programme.imports.applications import import_applications
 from reind.programme.imports.claims import import_claims
 from reind.programme.imports.enquiries import import_enquiries
-from reind.programme.imports.rows import (
-    COLUMNS,
+from reind.programme.imports.enterprise_match import MATCHING, Matching
+from reind.programme.imports.problems import (
+    ImportFileError,
     ImportProblem,
     ImportRejectedError,
-    ImportReport,
-    read_rows,
+    Said,
+    write_problems,
 )
+from reind.programme.imports.reading import read_table
+from reind.programme.imports.rows import COLUMNS, ImportReport
 from reind.rules.engine import Engine
 
 __all__ = [
     "COLUMNS",
+    "MATCHING",
+    "ImportFileError",
     "ImportProblem",
     "ImportRejectedError",
     "ImportReport",
-    "import_applications",
-    "import_claims",
-    "import_enquiries",
     "import_file",
-    "read_rows",
+    "write_problems",
 ]
 
 
-Importer = Callable[[Session, list[dict[str, str]], Actor, str], ImportReport]
-
-
 def import_file(
-    session: Session, kind: str, path: Path, actor: Actor, *, engine: Engine
+    session: Session,
+    kind: str,
+    path: Path,
+    actor: Actor,
+    *,
+    engine: Engine,
+    sheet: str | None = None,
+    enterprises: Matching = "refuse",
+    today: date | None = None,
 ) -> ImportReport:
     """Import ``kind`` (applications, claims or enquiries) from ``path``."""
-    importers: dict[str, Importer] = {
-        "applications": partial(import_applications, engine=engine),
-        "claims": import_claims,
-        "enquiries": import_enquiries,
-    }
-    if kind not in importers:
-        raise InvalidInputError(f"can import {', '.join(importers)}, not {kind!r}")
-    return importers[kind](session, read_rows(path), actor, path.name)
+    if kind not in COLUMNS:
+        raise ImportFileError(
+            path.name,
+            Said(
+                f"can import {', '.join(COLUMNS)}, not {kind!r}",
+                f"可匯入 {', '.join(COLUMNS)}，不可匯入 {kind!r}",
+            ),
+        )
+    table = read_table(path, COLUMNS[kind], sheet)
+    name = path.name
+    if kind == "applications":
+        return import_applications(
+            session, table, actor, name, engine=engine, enterprises=enterprises, today=today
+        )
+    if kind == "claims":
+        return import_claims(session, table, actor, name, today=today)
+    return import_enquiries(session, table, actor, name, today=today)

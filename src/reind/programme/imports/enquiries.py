@@ -1,67 +1,128 @@
 """Bulk import of historical SME-centre enquiries (ADR 0034).
 
-Every row is validated first; only a clean file is written.
+Every row is checked first; only a clean file is written. An enquiry's
+natural key is everything the file says about it (day, centre, channel,
+question, enterprise) and its count among identical rows, so a second import
+of the same file finds every enquiry stored and adds none.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
+from collections import Counter
+from datetime import UTC, date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.periods import parse_date
+from reind.core.clock import hk_today
 from reind.programme import audit
 from reind.programme.actors import Actor
 from reind.programme.desk.services import Centre
 from reind.programme.desk.store import EnquiryRow
-from reind.programme.enterprises.profile import normalise_br_number, parse_choice
-from reind.programme.enterprises.registry import find_enterprise
 from reind.programme.enterprises.store import EnterpriseRow
-from reind.programme.imports.rows import (
-    ImportProblem,
-    ImportRejectedError,
-    ImportReport,
-    RowCheck,
-    missing_columns,
-)
+from reind.programme.ids import new_id
+from reind.programme.imports import cells
+from reind.programme.imports.application_writes import AtDay
+from reind.programme.imports.cells import RowCheck
+from reind.programme.imports.problems import ImportRejectedError
+from reind.programme.imports.reading import Table
+from reind.programme.imports.rows import CHANNELS, ImportReport
 from reind.programme.uow import flush
+
+CHUNK = 500
+Key = tuple[datetime, str, str, str, str | None]
 
 
 def import_enquiries(
-    session: Session, rows: list[dict[str, str]], actor: Actor, source: str = "enquiries"
+    session: Session,
+    table: Table,
+    actor: Actor,
+    source: str = "enquiries",
+    *,
+    today: date | None = None,
 ) -> ImportReport:
-    """Validate then write historical enquiries."""
-    check = RowCheck()
-    check.problems += missing_columns("enquiries", rows)
-    parsed = []
-    for number, row in enumerate(rows, start=2):
-        received = check.get(row, number, "received_on", parse_date)
-        centre = check.get(row, number, "centre", lambda t: parse_choice(Centre, t, "centre"))
-        question = check.get(row, number, "question", str)
-        channel = check.get(row, number, "channel", str)
-        br = check.get(row, number, "br_number", normalise_br_number, optional=True)
-        company: EnterpriseRow | None = None
-        if br is not None:
-            company = find_enterprise(session, br)
-            if company is None:
-                check.problems.append(ImportProblem(number, "br_number", f"no enterprise {br}"))
-        parsed.append((received, centre, question, channel, company))
+    """Check then write historical enquiries; ones already stored are left alone."""
+    check = RowCheck(table.problems)
+    latest = today or hk_today()
+    brs = sorted({row.get("br_number", "") for _, row in table.rows} - {""})
+    companies = _companies(session, brs)
+    parsed: list[tuple[Key, str]] = []
+    for number, row in table.rows:
+        received = check.get(row, number, "received_on", cells.day(latest))
+        centre = check.get(row, number, "centre", cells.choice(Centre))
+        question = check.get(row, number, "question", cells.text(None, lines=True))
+        channel = check.get(row, number, "channel", cells.one_of(CHANNELS))
+        br = check.get(row, number, "br_number", cells.br_number, optional=True)
+        company = companies.get(br) if br else None
+        if br and company is None:
+            check.add(number, "br_number", f"no enterprise {br}", f"沒有企業 {br}", br)
+        if received is None or centre is None or question is None or channel is None:
+            continue
+        moment = AtDay(received).now()
+        parsed.append(((moment, centre.value, channel, question, company), question))
     if check.problems:
         raise ImportRejectedError(source, check.problems)
-    for received, centre, question, channel, company in parsed:
+    stored = _stored(session, sorted({key[0] for key, _ in parsed}))
+    seen: Counter[Key] = Counter()
+    new = 0
+    for key, question in parsed:
+        seen[key] += 1
+        if seen[key] <= stored[key]:
+            continue
+        at, where, how, _, company_id = key
         enquiry = EnquiryRow(
-            received_at=datetime.combine(received, time(), tzinfo=UTC),
-            channel=channel,
-            centre=centre.value,
+            id=new_id(),
+            received_at=at,
+            channel=how,
+            centre=where,
             state="answered",
             question=question,
             profile=json.dumps({}),
-            enterprise_id=company.id if company else None,
+            enterprise_id=company_id,
         )
         session.add(enquiry)
-        flush(session, "the enquiry")
         audit.record_at_commit(
             session, actor, "enquiry.imported", "enquiry", enquiry.id, {"source": source}
         )
-    return ImportReport("enquiries", len(parsed))
+        new += 1
+    flush(session, "the import")
+    return ImportReport("enquiries", new, len(parsed) - new)
+
+
+def _companies(session: Session, brs: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(brs), CHUNK):
+        part = brs[start : start + CHUNK]
+        rows = session.execute(
+            select(EnterpriseRow.br_number, EnterpriseRow.id).where(
+                EnterpriseRow.br_number.in_(part)
+            )
+        )
+        found.update((br, id_) for br, id_ in rows)
+    return found
+
+
+def _stored(session: Session, moments: list[datetime]) -> Counter[Key]:
+    counts: Counter[Key] = Counter()
+    for start in range(0, len(moments), CHUNK):
+        part = moments[start : start + CHUNK]
+        rows = session.execute(
+            select(
+                EnquiryRow.received_at,
+                EnquiryRow.centre,
+                EnquiryRow.channel,
+                EnquiryRow.question,
+                EnquiryRow.enterprise_id,
+            ).where(EnquiryRow.received_at.in_(part))
+        )
+        for moment, centre, channel, question, company in rows:
+            counts[(_utc(moment), centre or "", channel, question, company)] += 1
+    return counts
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite gives it back naive)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
