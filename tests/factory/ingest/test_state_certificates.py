@@ -76,8 +76,10 @@ def test_each_connect_dates_its_will_and_birth_and_a_clean_stop_dates_its_death(
         assert isinstance(sock, socket.socket)
         sock.shutdown(socket.SHUT_RDWR)
         assert wait_until(lambda: (False, first) in watcher.seen())  # the first CONNECT's Will
-        assert wait_until(lambda: len(watcher.seen()) >= 3)
-        births = watcher.seen()[2:]
+        # paho may re-send the first online once more (its PUBACK unread when the socket
+        # went): a QoS 1 redelivery of the old session's message, not a new STATE
+        assert wait_until(lambda: any(s[1] != first for s in watcher.seen()))
+        births = [s for s in watcher.seen()[2:] if s != (True, first)]
         assert births and all(online is True for online, _ in births)
         # the second CONNECT's own date, on its Will and its online STATE alike
         assert {stamp for _, stamp in births} == {gateway._stamps.connected_at_ms}
