@@ -11,7 +11,7 @@ from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
 from reind.factory.twins.base import Twin
 from reind.factory.twins.service import TwinService
-from reind.web.plant_lines import waffle_line
+from reind.web.plant_lines import brewery_line, waffle_line
 from reind.web.plant_link import PlantLink
 
 
@@ -22,6 +22,7 @@ class RunningPlant:
     twin: Twin
     link: PlantLink
     alarms: AlarmEngine
+    twins: list[Twin]
 
 
 def wait_until(check: Callable[[], object], timeout: float = 20.0) -> None:
@@ -34,19 +35,38 @@ def wait_until(check: Callable[[], object], timeout: float = 20.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-def running_plant(port: int, state_dir: Path, speed: float = 20.0) -> Iterator[RunningPlant]:
-    """Start the waffle twin and a PlantLink on the broker at ``port``; stop both after."""
-    service = TwinService("waffle", "127.0.0.1", port, state_dir, seed=7, speed=speed)
-    service.start()
+def running_plant(
+    port: int, state_dir: Path, speed: float = 20.0, brewery: bool = False
+) -> Iterator[RunningPlant]:
+    """Start the waffle twin (and with ``brewery`` the beer line at demo pace) and a
+    PlantLink on the broker at ``port``; stop them all after."""
+    services = [TwinService("waffle", "127.0.0.1", port, state_dir / "waffle", seed=7, speed=speed)]
+    lines = [waffle_line()]
+    if brewery:
+        services.append(
+            TwinService(
+                "brewery",
+                "127.0.0.1",
+                port,
+                state_dir / "brewery",
+                seed=7,
+                speed=speed,
+                demo_pace=True,
+            )  # fmt: skip
+        )
+        lines.append(brewery_line())
+    for service in services:
+        service.start()
     alarms = AlarmEngine(
         rules=[
             LimitRule("plate A too cold", low=150.0, scope=RuleScope(metric="Plate A/Temperature"))
         ]
     )
-    link = PlantLink("127.0.0.1", port, [waffle_line()], alarms=alarms, evaluate_alarms=True)
+    link = PlantLink("127.0.0.1", port, lines, alarms=alarms, evaluate_alarms=True)
     link.start()
     try:
-        yield RunningPlant(service.twin, link, alarms)
+        yield RunningPlant(services[0].twin, link, alarms, [s.twin for s in services])
     finally:
         link.stop()
-        service.stop()
+        for service in services:
+            service.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,3 +155,53 @@ def test_events_stream_pushes_live_values(
             if text.startswith("data: "):
                 assert '"Plate A/Temperature"' in text
                 break
+
+
+def test_every_command_reaches_the_single_unit_waffle_machine(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    """The waffle machine's unit is "" (an empty form field): its buttons must work."""
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: plant.link.values(line).get("PackML/State Name") == "Execute", 60)
+    response = client.post(
+        "/plant/waffle-1/command",
+        data={"unit": "", "command": "HOLD"},
+        headers=auth(tokens),
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "done=" in response.headers["location"]
+    wait_until(lambda: plant.twin.units[""].state.label in ("Holding", "Held"))
+
+
+def test_a_command_the_state_forbids_is_refused_with_the_reason_in_chinese(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: plant.link.values(line).get("PackML/State Name") == "Execute", 60)
+    page = client.post(
+        "/plant/waffle-1/command?lang=zh-Hant",
+        data={"unit": "", "command": "UNHOLD"},
+        headers=auth(tokens) | {"Accept-Language": "zh-HK"},
+    )
+    assert page.status_code == 400
+    assert "執行" in page.text and "沒有發送" in page.text
+    assert plant.twin.units[""].state.label == "Execute"
+
+
+def test_a_refused_setpoint_is_shown_at_a_sensible_precision(
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    line = plant.link.line("waffle-1")
+    wait_until(lambda: "Recipe/baking_side_a/plate_setpoint" in plant.link.values(line))
+    page = client.post(
+        "/plant/waffle-1/parameter",
+        data={"tag": "Recipe/baking_side_a/plate_setpoint", "value": "231"},
+        headers=auth(tokens),
+    )
+    assert page.status_code == 400
+    assert "between 150 and 230 °C; 231 °C was not sent" in page.text, page.text
+    assert not re.search(r">-?[0-9,]+\.[0-9]{3,}<", page.text)  # live values at display precision

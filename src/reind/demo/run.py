@@ -210,7 +210,7 @@ def run_demo(options: DemoOptions, console: Console) -> None:
         for line in platform.plant.lines.values():
             twin = TwinService(
                 line.kind, "127.0.0.1", mqtt_port, data_dir / "edge" / line.node,
-                node=line.node, seed=options.seed, speed=options.speed,
+                node=line.node, seed=options.seed, speed=options.speed, demo_pace=True,
             )  # fmt: skip
             twin.start()
             stoppers.append(twin.stop)

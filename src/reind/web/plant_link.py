@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from reind.core.errors import InvalidInputError, NotFoundError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.sparkplug import (
     DataType,
@@ -30,12 +30,26 @@ from reind.factory.sparkplug import (
     MessageType,
     Metric,
     Payload,
+    SparkplugError,
     Topic,
     encode_payload,
 )
 from reind.web.plant_lines import GROUP, LineSpec
 
 logger = logging.getLogger(__name__)
+
+INTEGER_TYPES = frozenset(
+    {
+        DataType.Int8,
+        DataType.Int16,
+        DataType.Int32,
+        DataType.Int64,
+        DataType.UInt8,
+        DataType.UInt16,
+        DataType.UInt32,
+        DataType.UInt64,
+    }
+)
 
 HISTORY = 1800
 """Points kept per series for live trends (older ones come from the store)."""
@@ -136,32 +150,52 @@ class PlantLink:
             return [s for s in samples if s.timestamp_ms > since_ms]
 
     # ---------------------------------------------------------------- writes
+    def datatype(self, line: LineSpec, tag: str) -> DataType | None:
+        """The datatype ``tag`` was declared with in the line's last DBIRTH (None: not yet)."""
+        try:
+            node = self._host.state.node(GROUP, line.node)
+        except SparkplugError:
+            return None
+        device = node.devices.get(line.device)
+        return None if device is None else device.datatypes.get(tag)
+
     def write(self, line: LineSpec, tag: str, value: float | int) -> None:
-        """Send a DCMD writing ``tag`` on ``line``; recipe limits are checked first."""
+        """Send a DCMD writing ``tag`` on ``line``; recipe limits are checked first.
+
+        The value goes out in the datatype the machine declared for the tag in
+        its BIRTH: an edge node refuses a write whose datatype differs.
+        """
         spec = line.spec(tag)
-        datatype = DataType.Double
         if spec is not None:
             if not spec.low <= float(value) <= spec.high:
                 raise InvalidInputError(
                     f"{tag} must be between {spec.low:g} and {spec.high:g} {spec.unit}, "
-                    f"not {value:g}",
+                    f"not {float(value):.6g}",
                     field=tag,
+                    low=spec.low,
+                    high=spec.high,
+                    unit=spec.unit,
                 )
-        elif tag.endswith(("PackML/Command", "PackML/Unit Mode Command")):
-            datatype = DataType.Int32
-            value = int(value)
-        else:
+        elif not tag.endswith(("PackML/Command", "PackML/Unit Mode Command")):
             raise InvalidInputError(f"{tag} cannot be written from the dashboard", field=tag)
+        datatype = self.datatype(line, tag)
+        if datatype is None:
+            raise ConflictError(
+                f"{line.title_en} has not announced {tag} yet (no birth certificate); "
+                "try again in a few seconds",
+                field=tag,
+            )
+        sent: float | int = int(value) if datatype in INTEGER_TYPES else float(value)
         topic = Topic(GROUP, MessageType.DCMD, line.node, line.device)
         payload = Payload(
             timestamp=self._clock_ms(),
             seq=None,
-            metrics=(Metric(name=tag, alias=None, datatype=datatype, value=value),),
+            metrics=(Metric(name=tag, alias=None, datatype=datatype, value=sent),),
         )
         info = self._commands.publish(topic.text, encode_payload(payload), qos=0)
         if info.rc != mqtt.MQTT_ERR_SUCCESS:
             raise InvalidInputError(f"the broker did not take the command (rc {info.rc})")
-        logger.info("DCMD %s %s=%r", topic.text, tag, value)
+        logger.info("DCMD %s %s=%r (%s)", topic.text, tag, sent, datatype.name)
 
     def now_ms(self) -> int:
         """The link's clock, in ms since the epoch."""

@@ -20,7 +20,7 @@ import logging
 import random
 from dataclasses import dataclass
 
-from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError, ReindError
 from reind.factory.control.packml import (
     PackMLCommand,
     PackMLMachine,
@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 RECIPE_PREFIX = "Recipe/"
 FAULT_PREFIX = "Simulation/Fault/"
 MODE_COMMAND = "PackML/Unit Mode Command"
+REFUSAL = "PackML/Refusal"
+"""Why the unit's last command was refused, as "English / 中文"."""
+REFUSALS = "PackML/Refusals"
+"""How many commands the unit has refused; a host sees its command refused when this moves."""
 STATE_TIME = "PackML/Admin/StateTime/"
 STATE_COUNT = "PackML/Admin/StateCount/"
 REWORK_ACC = "PackML/Admin/Rework Acc"
@@ -110,6 +114,8 @@ class Twin:
         add(Tag(f"{prefix}PackML/Stop Reason Text", TagKind.STRING, TagRole.STATE, ""))
         add(Tag(f"{prefix}PackML/Command", TagKind.INT, TagRole.COMMAND, 0))
         add(Tag(f"{prefix}PackML/Unit Mode Command", TagKind.INT, TagRole.COMMAND, 0))
+        add(Tag(f"{prefix}{REFUSAL}", TagKind.STRING, TagRole.STATE, ""))
+        add(Tag(f"{prefix}{REFUSALS}", TagKind.INT, TagRole.COUNTER, 0))
         self._add_admin_tags(prefix)
         machine.listeners.append(lambda event: self._on_unit_state(prefix, event))
         return machine
@@ -263,12 +269,19 @@ class Twin:
             elif not wanted and fault in self.active_faults:
                 self.clear_fault(fault)
             return
-        if tag.role is TagRole.COMMAND and name.endswith(MODE_COMMAND):
-            self.set_mode(name[: -len(MODE_COMMAND)], value)
-            return
         if tag.role is TagRole.COMMAND:
-            prefix = name[: -len("PackML/Command")]
-            self.command(prefix, parse_command(value))
+            is_mode = name.endswith(MODE_COMMAND)
+            prefix = name[: -len(MODE_COMMAND if is_mode else "PackML/Command")]
+            try:
+                if is_mode:
+                    self.set_mode(prefix, value)
+                else:
+                    command = parse_command(value)
+                    self.command(prefix, command)
+                    self.on_operator_command(prefix, command)
+            except ReindError as refusal:
+                self.record_refusal(prefix, refusal)
+                raise
             return
         if isinstance(value, str | bool):
             raise InvalidInputError(f"tag {name} takes a number, not {value!r}")
@@ -288,6 +301,14 @@ class Twin:
         self.refresh_unit_tags(prefix)
         return state
 
+    def record_refusal(self, prefix: str, refusal: ReindError) -> None:
+        """Publish why a command from outside was refused, so the sender can say why."""
+        if prefix not in self.units:
+            return
+        count = self.tags.value(f"{prefix}{REFUSALS}")
+        self.tags.set(f"{prefix}{REFUSAL}", refusal.message)
+        self.tags.set(f"{prefix}{REFUSALS}", int(count) + 1 if isinstance(count, int) else 1)
+
     def set_mode(self, prefix: str, mode: TagValue) -> None:
         """Change a unit's mode (1 Produce, 2 Maintenance, 3 Manual) where PackML allows."""
         try:
@@ -296,6 +317,9 @@ class Twin:
             raise InvalidInputError(f"{mode!r} is not a unit mode (1, 2 or 3)") from None
         self.units[prefix].set_mode(wanted)
         self.refresh_unit_tags(prefix)
+
+    def on_operator_command(self, prefix: str, command: PackMLCommand) -> None:
+        """Hook: an outside party's command to the unit under ``prefix`` was carried out."""
 
     def check_command(self, prefix: str, command: PackMLCommand) -> None:
         """Hook: refuse a command the machine cannot carry out now (e.g. a jam)."""

@@ -16,15 +16,18 @@ from reind.factory.twins.waffle import WaffleMachine
 TWINS: dict[str, type[Twin]] = {"waffle": WaffleMachine, "brewery": BeerLine}
 
 
-def make_twin(kind: str, clock: SimulatedClock, seed: int, scheduled: bool = True) -> Twin:
+def make_twin(
+    kind: str, clock: SimulatedClock, seed: int, scheduled: bool = True, demo_pace: bool = False
+) -> Twin:
     """A twin of ``kind`` ("waffle" or "brewery") on ``clock`` with ``seed``.
 
-    ``scheduled=False`` leaves the beer line's units to an operator's commands.
+    ``scheduled=False`` leaves the beer line's units to an operator's commands;
+    ``demo_pace`` compresses the beer line's slow processes (brewing, fermentation).
     """
     if kind == "waffle":
         return WaffleMachine(clock, seed)
     if kind == "brewery":
-        return BeerLine(clock, seed, auto=scheduled)
+        return BeerLine(clock, seed, auto=scheduled, demo_pace=demo_pace)
     raise NotFoundError(f"no twin {kind!r} (twins: {', '.join(TWINS)})")
 
 

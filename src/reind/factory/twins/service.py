@@ -37,12 +37,16 @@ class TwinService:
         node: str | None = None,
         seed: int = 0,
         speed: float | None = 1.0,
+        demo_pace: bool = False,
     ) -> None:
-        """``speed`` is simulated seconds per wall second; None runs flat out."""
+        """``speed`` is simulated seconds per wall second; None runs flat out.
+
+        ``demo_pace``: the beer line's slow processes compressed (``make_twin``).
+        """
         self.kind = kind
         self.node = node or f"{kind}-1"
         self.clock = SimulatedClock(utcnow())
-        self.twin: Twin = make_twin(kind, self.clock, seed)
+        self.twin: Twin = make_twin(kind, self.clock, seed, demo_pace=demo_pace)
         self.runner = TwinRunner(self.twin, self.clock, speed)
         self._autostart = AutoStart(self.twin)
         self.edge = EdgeNode(

@@ -6,6 +6,33 @@
   var url = script && script.getAttribute("data-events");
   if (!url || !window.EventSource) { return; }
   var series = {};
+  var wordsEl = document.getElementById("plant-words");
+  var words = wordsEl ? JSON.parse(wordsEl.textContent) : { states: {}, allowed: {} };
+
+  // The same rule as reind.web.plant_format.number_text: 4 significant figures, <= 2 decimals.
+  function numberText(v) {
+    if (typeof v !== "number") { return v === null || v === undefined ? "—" : String(v); }
+    if (!isFinite(v)) { return "—"; }
+    if (Number.isInteger(v)) { return v.toLocaleString("en"); }
+    var m = Math.abs(v), d = m >= 1000 ? 0 : m >= 100 ? 1 : 2;
+    return v.toLocaleString("en", { minimumFractionDigits: d, maximumFractionDigits: d });
+  }
+
+  function showState(el, v) {
+    var label = String(v);
+    el.textContent = words.states[label] || label;
+    var holder = el.closest("[data-state-of]");
+    if (holder) {
+      holder.className = holder.className.replace(/packml-\S+/, "packml-" + label.toLowerCase());
+      var unit = el.closest("[data-unit]");
+      var ok = words.allowed[label] || [];
+      if (unit) {
+        unit.querySelectorAll("button[data-command]").forEach(function (b) {
+          b.disabled = ok.indexOf(b.getAttribute("data-command")) < 0;
+        });
+      }
+    }
+  }
   var WINDOW_MS = 15 * 60 * 1000;
 
   function draw(canvas, points) {
@@ -36,7 +63,8 @@
       var tag = el.getAttribute("data-tag");
       if (Object.prototype.hasOwnProperty.call(body.values, tag)) {
         var v = body.values[tag];
-        el.textContent = (typeof v === "number" && !Number.isInteger(v)) ? v.toFixed(2) : v;
+        if (el.getAttribute("data-words") === "state") { showState(el, v); }
+        else { el.textContent = numberText(v); }
       }
     });
     Object.keys(body.trends).forEach(function (tag) {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -19,12 +19,15 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from reind.core.clock import HONG_KONG, utcnow
 from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError, ReindError
-from reind.factory.control.packml import PackMLCommand
+from reind.factory.control.packml import PackMLState
 from reind.factory.kpi import Kpi, WorkUnit, kpi_report
 from reind.factory.kpi.rollups import elements_total
 from reind.programme.actors import Actor, Role
 from reind.web.auth import current_actor
 from reind.web.deps import platform_of
+from reind.web.i18n import negotiate, translations
+from reind.web.plant_commands import COMMANDS, allowed, in_language, send_command
+from reind.web.plant_format import number_text, unit_text
 from reind.web.plant_lines import LineSpec
 from reind.web.plant_link import PlantLink
 from reind.web.templating import render
@@ -33,7 +36,6 @@ from reind.web.views.pages import PageRoute
 router = APIRouter(prefix="/plant", route_class=PageRoute)
 
 PLANT_ROLES = frozenset({Role.PLANT_ENGINEER, Role.OFFICER, Role.ANALYST, Role.ADMINISTRATOR})
-COMMANDS = ("RESET", "START", "HOLD", "UNHOLD", "STOP", "ABORT", "CLEAR")
 SHELVE_MINUTES = (15, 60, 480)
 
 
@@ -138,6 +140,11 @@ def dashboard(
     link = _link(request)
     line = link.line(line_id)
     values = link.values(line)
+    _ = translations(negotiate(request)).gettext
+    words = {
+        "states": {state.label: _(state.label) for state in PackMLState},
+        "allowed": {state.label: sorted(allowed(state.label)) for state in PackMLState},
+    }
     return render(
         request,
         "plant/line.html",
@@ -148,6 +155,11 @@ def dashboard(
         kpis=_kpis(request, line),
         alarms=_alarms(link, line),
         commands=COMMANDS,
+        allowed=allowed,
+        can_command=True,
+        words=words,
+        num=number_text,
+        unit_word=lambda unit: unit_text(unit, _),
         shelve_minutes=SHELVE_MINUTES,
         error=error,
         done=done,
@@ -191,37 +203,102 @@ def change_parameter(
     line_id: str,
     _actor: PlantActor,
     tag: Annotated[str, Form()],
-    value: Annotated[str, Form()],
+    value: Annotated[str, Form()] = "",
 ) -> Response:
     """Write one recipe parameter (within its limits) as a DCMD."""
     link = _link(request)
     line = link.line(line_id)
+    _ = translations(negotiate(request)).gettext
+    spec = line.spec(tag)
+    name = _parameter_name(line, tag, negotiate(request))
     try:
-        number = float(value.replace(",", ""))
+        number = float(value.replace(",", "").strip())
     except ValueError:
-        return _back(line_id, error=f"{tag}: {value!r} is not a number", tag=tag, typed=value)
+        error = _("%(name)s: “%(value)s” is not a number.") % {"name": name, "value": value}
+        return _back(line_id, error=error, tag=tag, typed=value)
     try:
         link.write(line, tag, number)
     except InvalidInputError as exc:
+        if spec is not None and "low" in exc.fields:
+            error = _(
+                "%(name)s must be between %(low)s and %(high)s %(unit)s; "
+                "%(value)s %(unit)s was not sent."
+            ) % {
+                "name": name,
+                "low": number_text(spec.low),
+                "high": number_text(spec.high),
+                "unit": unit_text(spec.unit, _),
+                "value": value.strip(),
+            }
+        else:
+            error = str(exc)
+        return _back(line_id, error=error, tag=tag, typed=value)
+    except ReindError as exc:
         return _back(line_id, error=str(exc), tag=tag, typed=value)
-    return _back(line_id, done=f"{tag} → {number:g}")
+    unit = unit_text(spec.unit, _) if spec is not None else ""
+    return _back(line_id, done=f"{name} → {number_text(number)} {unit}".strip())
 
 
 @router.post("/{line_id}/command")
-def send_command(
+def command(
     request: Request,
     line_id: str,
     _actor: PlantActor,
-    unit: Annotated[str, Form()],
     command: Annotated[str, Form()],
+    unit: Annotated[str, Form()] = "",
 ) -> Response:
-    """Send a PackML command to one unit of the line."""
+    """Send a PackML command to one unit of the line ("" is a one-unit machine)."""
     link = _link(request)
     line = link.line(line_id)
+    lang = negotiate(request)
+    _ = translations(lang).gettext
     if unit not in line.units or command not in COMMANDS:
-        return _back(line_id, error=f"unknown unit or command: {unit!r} {command!r}")
-    link.write(line, f"{unit}PackML/Command", int(PackMLCommand[command]))
-    return _back(line_id, done=f"{unit or line.title_en}: {command.title()}")
+        error = _("There is no unit %(unit)s or command %(command)s on this line.") % {
+            "unit": repr(unit),
+            "command": repr(command),
+        }
+        return _back(line_id, error=error)
+    words = {"unit": _unit_name(unit, _), "command": _(command.title())}
+    try:
+        outcome = send_command(link, line, unit, command)
+    except ReindError as exc:
+        return _back(line_id, error=f"{words['unit']}: {exc}")
+    if not outcome.sent and not outcome.before:
+        error = _("%(unit)s has not reported its state yet; %(command)s was not sent.") % words
+        return _back(line_id, error=error)
+    if not outcome.sent:
+        possible = ", ".join(_(c.title()) for c in outcome.allowed_now) or _("none")
+        error = _(
+            "%(unit)s is in %(state)s, where %(command)s is not possible; nothing was sent. "
+            "Possible now: %(possible)s."
+        ) % {**words, "state": _(outcome.before), "possible": possible}
+        return _back(line_id, error=error)
+    if outcome.refusal:
+        error = _("%(unit)s refused %(command)s: %(reason)s") % {
+            **words,
+            "reason": in_language(outcome.refusal, lang),
+        }
+        return _back(line_id, error=error)
+    if outcome.after:
+        done = _("%(unit)s took %(command)s and is now in %(state)s.") % {
+            **words,
+            "state": _(outcome.after),
+        }
+        return _back(line_id, done=done)
+    return _back(line_id, done=_("%(unit)s: %(command)s sent; no answer yet.") % words)
+
+
+def _unit_name(unit: str, _: Callable[[str], str]) -> str:
+    return _(unit.rstrip("/")) if unit else _("Machine")
+
+
+def _parameter_name(line: LineSpec, tag: str, lang: str) -> str:
+    spec = line.spec(tag)
+    if spec is None:
+        return tag
+    if lang == "zh-Hant" and spec.description_zh:
+        return spec.description_zh
+    return spec.description_en or spec.name
 
 
 @router.post("/{line_id}/alarm")

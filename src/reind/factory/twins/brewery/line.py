@@ -53,6 +53,14 @@ BREW_SEQUENCE = ("lager", "ipa", "stout", "lager", "ipa")
 # Electrical load of the bottling line by state (W): conveyors, filler, labeller, packer.
 LINE_WATTS = {S.EXECUTE: 18_000.0, S.STOPPED: 0.0, S.ABORTED: 0.0}
 LINE_STANDBY_WATTS = 4_000.0
+DEMO_BREW_PACE = 60
+"""At demo pace the brewhouse, its CIP and the bottling changeover run 60 times faster
+(a brew in minutes), while the bottling line itself keeps real time."""
+DEMO_CELLAR_PACE = 1440
+"""At demo pace the cellar runs a day a minute: a week's fermentation in seven minutes."""
+DEMO_BATCH_HL = 5.0
+"""At demo pace batches are pilot-sized, so the bottling line (real time) empties a bright
+tank in about a quarter of an hour and the beer keeps moving through the cellar."""
 
 
 class BeerLine(Twin):
@@ -73,10 +81,19 @@ class BeerLine(Twin):
         ),
     }
 
-    def __init__(self, clock: SimulatedClock, seed: int = 0, auto: bool = True) -> None:
-        """A line in mid-production: beer in the cellar, one bright tank ready to bottle."""
+    def __init__(
+        self, clock: SimulatedClock, seed: int = 0, auto: bool = True, demo_pace: bool = False
+    ) -> None:
+        """A line in mid-production: beer in the cellar, one bright tank ready to bottle.
+
+        ``demo_pace`` compresses the slow processes (``DEMO_BREW_PACE``,
+        ``DEMO_CELLAR_PACE``) so a demo shows a beer go from brewhouse to bottle.
+        """
         super().__init__(clock, seed)
         self.auto = auto
+        self.brew_pace = DEMO_BREW_PACE if demo_pace else 1
+        self.cellar_pace = DEMO_CELLAR_PACE if demo_pace else 1
+        self.operator_stopped: set[str] = set()
         self.masters = beer_masters()
         self.sequence = cycle(BREW_SEQUENCE)
         self.batch_number = 0
@@ -111,7 +128,10 @@ class BeerLine(Twin):
         self.batch_number += 1
         batch_id = f"{product.upper()}-{self.clock.now():%Y%m%d}-{self.batch_number:03d}"
         recipe = ControlRecipe.from_master(self.masters[product], batch_id, self.clock)
-        return BeerBatch(batch_id, product, recipe, BatchRecord(recipe, self.clock))
+        batch = BeerBatch(batch_id, product, recipe, BatchRecord(recipe, self.clock))
+        if self.cellar_pace > 1:
+            batch.volume_hl = DEMO_BATCH_HL
+        return batch
 
     def _stock_cellar(self) -> None:
         """Beer already in the cellar when the twin starts, staggered as a real cellar is."""
@@ -199,7 +219,9 @@ class BeerLine(Twin):
 
     def _on_bottling(self, state: PackMLState) -> None:
         if state is S.RESETTING:
-            tank = self._ready_bright_tank()
+            tank = self.bottling_tank  # a tank stopped mid-way is finished first
+            if tank is None or tank.batch is None:
+                tank = self._ready_bright_tank()
             self.next_bottling = tank
             minutes = SAME_PRODUCT_SETUP_MINUTES
             if tank is not None and tank.batch is not None:
@@ -207,7 +229,7 @@ class BeerLine(Twin):
                 if tank.batch.product != self.bottling_product:
                     minutes = tank.batch.recipe.value("changeover", "setup_time")
                     self.changeovers += 1
-            self.changeover_left = minutes * 60.0
+            self.changeover_left = minutes * 60.0 / self.brew_pace
         elif state is S.STARTING and self.next_bottling is not None:
             tank = self.next_bottling
             assert tank.batch is not None
@@ -237,9 +259,15 @@ class BeerLine(Twin):
             if self.line.labeller.faulted:
                 raise ConflictError("cannot Unhold: the labeller has no labels / 標籤仍未補充")
         if prefix == BOTTLING and command is C.START and self.next_bottling is None:
-            raise ConflictError("cannot Start bottling: no bright tank was ready at Reset")
+            raise ConflictError(
+                "cannot Start bottling: no bright tank was ready at Reset (Stop, then Reset "
+                "when one is) / 無法開始灌裝:重設時沒有已備妥的清酒罐"
+            )
         if prefix == BREWHOUSE and command is C.START and self._free_fermenter() is None:
-            raise ConflictError("cannot Start a brew: no empty fermenter to knock out into")
+            raise ConflictError(
+                "cannot Start a brew: no empty fermenter to knock out into "
+                "/ 無法開始釀造:沒有空的發酵罐"
+            )
 
     def on_fault(self, name: str, params: dict[str, float], active: bool) -> None:
         """Apply or repair a fault."""
@@ -273,11 +301,13 @@ class BeerLine(Twin):
         tick = round(self.clock.elapsed)
         self._bottling_step()
         if tick % 10 == 0:
-            self._brewhouse_step(10.0)
+            for _ in range(self.brew_pace):
+                self._brewhouse_step(10.0)
         if tick % 60 == 0:
-            self._cellar_step(60.0)
-            if self.auto:
-                self._schedule()
+            for _ in range(self.cellar_pace):
+                self._cellar_step(60.0)
+        if self.auto and tick % (60 if self.brew_pace == 1 else 5) == 0:
+            self._schedule()
         refresh_brewery_tags(self, slow=tick % 60 == 0)
         self.heartbeat()
 
@@ -398,9 +428,20 @@ class BeerLine(Twin):
                     free.fill(batch)
                     self.bind_recipe(batch.recipe, f"{free.name}/")
 
+    def on_operator_command(self, prefix: str, command: PackMLCommand) -> None:
+        """An operator's command takes the unit out of the scheduler's hands (a Stop
+        sticks, a Reset is not followed by an automatic Start) until the operator puts
+        it back into production with Start or Unhold."""
+        if command in (C.START, C.UNHOLD):
+            self.operator_stopped.discard(prefix)
+        else:
+            self.operator_stopped.add(prefix)
+
     def _schedule(self) -> None:
         """What the shift would do next, by issuing ordinary PackML commands."""
         for prefix, unit in ((BREWHOUSE, self.bh_unit), (BOTTLING, self.bl_unit)):
+            if prefix in self.operator_stopped:
+                continue
             state = unit.state
             if state in (S.STOPPED, S.COMPLETE) and self._can_prepare(prefix):
                 self.command(prefix, C.RESET)

@@ -1,0 +1,40 @@
+"""Numbers and units on the plant pages, at the precision an operator reads them.
+
+A sensor's float arrives with every bit it has ("184.44981570353025"); an
+operator reads three or four significant figures, and a unit in the page's
+language ("°C", "分鐘"). One place decides both, for pages, messages and the
+live updates (plant.js mirrors ``number_text``'s rule).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+UNIT_SYMBOLS = {"degC": "°C", "pcs": "pcs", "bpm": "bottles/min"}
+"""Engineering units as the machines name them, to what a person reads."""
+
+
+def number_text(value: object) -> str:
+    """``value`` at a sensible precision: 4 significant figures, at most 2 decimals.
+
+    Whole numbers stay whole; booleans and text pass through unchanged.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "—" if value is None else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not math.isfinite(value):
+        return "—"
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    magnitude = abs(value)
+    decimals = 0 if magnitude >= 1000 else 1 if magnitude >= 100 else 2
+    return f"{value:,.{decimals}f}"
+
+
+def unit_text(unit: str, gettext: Callable[[str], str]) -> str:
+    """An engineering unit in the reader's language ("degC" -> "°C"; "min" -> "分鐘")."""
+    if not unit:
+        return ""
+    return gettext(UNIT_SYMBOLS.get(unit, unit))
