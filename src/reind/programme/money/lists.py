@@ -81,9 +81,7 @@ def list_ledgers(
     ).all()
     counted = select(func.count()).select_from(LedgerRow)
     if filters != ApplicationFilters():
-        counted = counted.join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id).join(
-            EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id
-        )
+        counted = counted.join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id)
     total = session.execute(counted.where(*_ledger_where(filters))).scalar_one()
     return page_of([LedgerItem(*tuple(r)) for r in rows], size, int(total), lambda i: [i.reference])
 
@@ -149,9 +147,7 @@ def list_claims(
         count_where.append(ClaimRow.state.in_(states))
     counted = select(func.count()).select_from(ClaimRow)
     if filters != ApplicationFilters():
-        counted = counted.join(ApplicationRow, ApplicationRow.id == ClaimRow.application_id).join(
-            EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id
-        )
+        counted = counted.join(ApplicationRow, ApplicationRow.id == ClaimRow.application_id)
     total = session.execute(counted.where(*count_where)).scalar_one()
     return page_of(
         [ClaimItem(*tuple(r)) for r in rows], size, int(total), lambda i: [i.submitted_on, i.id]

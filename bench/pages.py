@@ -1,0 +1,196 @@
+"""The programme office's list pages at the seed portfolio's volume: latency and bytes per page.
+
+Issue 16 found finance's "Project ledgers" taking 29-31 s and 35 MB (118,384
+rows, no paging) and the officer's "Closed" queue 24.5 s (112,756 rows) on
+``make demo``. Every list is now one keyset page (``reind.core.paging``).
+This seeds the demo's portfolio (seed 2021, ~122,000 applications and
+~117,000 enquiries) into SQLite (the demo's database) or a private
+PostgreSQL, signs in one user per role with an API token, and requests each
+office page and list endpoint in-process (``TestClient``: the server's time,
+no network), first pages, deep pages (a cursor 2,000 rows in) and searches.
+It prints p50 and p95 per page, the bytes sent, and the ratio of p95 to the
+issue's budget of 300 ms.
+
+    python bench/pages.py                       # SQLite, seeded into a temp folder
+    python bench/pages.py --data /tmp/seed.db   # reuse (or create) a seeded SQLite file
+    python bench/pages.py --database postgres   # a private PostgreSQL, seeded afresh
+    python bench/pages.py --repeat 5            # fewer samples per page
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from private_postgres import private_postgres
+from sqlalchemy import func, select
+
+from reind.bootstrap import Platform
+from reind.core.db import Database
+from reind.programme.accounts.tokens import issue_token
+from reind.programme.accounts.users import add_user
+from reind.programme.actors import SYSTEM, Role
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.demo_data.portfolio import seed_portfolio
+from reind.schemes.catalogue import default_engine
+from reind.web.app import create_app
+
+BUDGET_MS = 300.0
+"""Issue 16: every office page answers in at most 300 ms of server time."""
+BEFORE = {"/finance/projects": (30.0, 35_000_000), "/workbench?state=closed": (24.5, None)}
+"""What issue 16 measured before paging (seconds, bytes), for the ratio printed beside."""
+HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def seeded(database: Database) -> None:
+    """Migrate and, if empty, write the demo's portfolio (seed 2021)."""
+    database.migrate()
+    with database.unit_of_work() as session:
+        count = session.execute(select(func.count()).select_from(ApplicationRow)).scalar_one()
+    if count == 0:
+        began = time.perf_counter()
+        summary = seed_portfolio(database, 2021, engine=default_engine())
+        print(
+            f"seeded {summary.applications:,} applications, {summary.enquiries:,} enquiries "
+            f"in {time.perf_counter() - began:.0f} s"
+        )
+
+
+def tokens(database: Database) -> dict[str, str]:
+    """An API token for an officer, finance, an auditor (new users each run)."""
+    out: dict[str, str] = {}
+    stamp = int(time.time() * 1000)
+    with database.unit_of_work() as session:
+        for name, role in (
+            ("officer", Role.OFFICER),
+            ("finance", Role.FINANCE),
+            ("auditor", Role.AUDITOR),
+        ):
+            user = add_user(
+                session,
+                SYSTEM,
+                email=f"bench.{name}.{stamp}@example.gov.hk",
+                display_name=f"Bench {name}",
+                role=role,
+                password=secrets.token_urlsafe(16),
+                hasher=HASHER,
+            )
+            out[name] = issue_token(session, user.id, "bench", SYSTEM)[1]
+    return out
+
+
+def next_link(client: TestClient, url: str, token: str, hops: int) -> str:
+    """The URL ``hops`` pages further on, following each page's next link."""
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(hops):
+        answer = client.get(url, headers=headers)
+        if url.startswith("/api/"):
+            found = re.search(r"<([^>]+)>", answer.headers.get("Link", ""))
+            url = found.group(1).replace("http://testserver", "") if found else url
+        else:
+            found = re.search(r'<a rel="next" href="([^"]+)"', answer.text)
+            url = found.group(1).replace("&amp;", "&") if found else url
+    return url
+
+
+def measure(client: TestClient, url: str, token: str, repeat: int) -> tuple[float, float, int]:
+    """(p50 ms, p95 ms, bytes) of ``repeat`` GETs of ``url`` after one warm-up."""
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = client.get(url, headers=headers)
+    if answer.status_code != 200:
+        raise SystemExit(f"{url}: {answer.status_code} {answer.text[:300]}")
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        answer = client.get(url, headers=headers)
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, len(answer.content)
+
+
+def run(database: Database, repeat: int) -> int:
+    """Measure every page; 0 when all are within budget."""
+    seeded(database)
+    who = tokens(database)
+    client = TestClient(create_app(Platform(database, default_engine()), secure_cookies=False))
+    with database.unit_of_work() as session:
+        closed = session.execute(
+            select(func.count()).where(ApplicationRow.state == "closed")
+        ).scalar_one()
+    print(f"closed applications: {closed:,}")
+    deep_queue = next_link(client, "/workbench?state=closed", who["officer"], 40)
+    deep_ledgers = next_link(client, "/finance/projects", who["finance"], 40)
+    deep_api = next_link(client, "/api/v1/applications?limit=200", who["officer"], 10)
+    pages = [
+        ("officer", "/workbench?state=closed"),
+        ("officer", deep_queue),
+        ("officer", "/workbench?state=closed&q=food"),
+        ("officer", "/workbench?state=closed&q=EMF-2019"),
+        ("officer", "/workbench?state=closed&sort=-amount"),
+        ("officer", "/workbench?state=closed&industry=electronics"),
+        ("finance", "/finance/projects"),
+        ("finance", deep_ledgers),
+        ("finance", "/finance/projects?q=waffle"),
+        ("finance", "/finance"),
+        ("officer", "/workbench/claims"),
+        ("officer", "/desk"),
+        ("officer", "/desk?q=smart+production"),
+        ("officer", "/api/v1/applications?state=closed"),
+        ("officer", deep_api),
+        ("officer", "/api/v1/applications?q=noodle"),
+        ("officer", "/api/v1/enquiries?q=funding"),
+        ("officer", "/api/v1/enterprises?q=foods"),
+        ("finance", "/api/v1/claims?state=paid"),
+        ("auditor", "/api/v1/audit/events"),
+    ]
+    print(f"{'page':72} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'p95/300ms':>9}")
+    over = 0
+    for role, url in pages:
+        p50, p95, size = measure(client, url, who[role], repeat)
+        shown = url if len(url) <= 72 else url[:69] + "..."
+        ratio = p95 / BUDGET_MS
+        over += ratio > 1
+        print(f"{shown:72} {p50:8.1f} {p95:8.1f} {size:9,} {ratio:9.2f}")
+        if url in BEFORE:
+            seconds, size_before = BEFORE[url]
+            bytes_note = f", {size_before / size:,.0f}x fewer bytes" if size_before else ""
+            print(
+                f"{'':4}before paging (issue 16): {seconds:.1f} s -> {seconds * 1000 / p50:,.0f}x "
+                f"faster{bytes_note}"
+            )
+    print(f"pages over the {BUDGET_MS:.0f} ms budget at p95: {over} of {len(pages)}")
+    return 1 if over else 0
+
+
+def main() -> int:
+    """Parse the arguments, prepare the database, measure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--data", type=Path, help="a SQLite file to reuse (seeded if empty)")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        if args.database == "postgres":
+            cluster = stack.enter_context(private_postgres({"shared_buffers": "256MB"}))
+            url = cluster.create_database("pages")
+        else:
+            path = args.data or Path(stack.enter_context(tempfile.TemporaryDirectory())) / "r.db"
+            url = f"sqlite:///{path}"
+        database = Database(url)
+        stack.callback(database.dispose)
+        print(f"database: {args.database}")
+        return run(database, args.repeat)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

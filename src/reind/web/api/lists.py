@@ -1,0 +1,338 @@
+"""``GET /api/v1/{applications,claims,enquiries,enterprises,audit/events}``: the lists, paged.
+
+Each answers one keyset page (``reind.core.paging``) as
+``{"items": [...], "total": n, "next_cursor": "..."}`` and, when there is
+more, a ``Link: <...>; rel="next"`` header carrying the same filters; a
+client follows it until it is absent. The filters and search are the pages'
+own (``programme.<aggregate>.lists``). An applicant listing applications
+sees its own enterprise's only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from reind.core.paging import MAX_LIMIT, Page
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.lists import SORTS, ApplicationFilters, list_applications
+from reind.programme.audit.lists import AuditFilters, list_audit_events
+from reind.programme.desk.lists import EnquiryFilters, list_enquiries
+from reind.programme.enterprises.lists import list_enterprises
+from reind.programme.money.lists import list_claims
+from reind.web.api.common import Schema, shown
+from reind.web.auth import require_roles
+from reind.web.deps import UnitOfWork
+
+router = APIRouter(prefix="/api/v1", tags=["lists"])
+
+STAFF = (Role.OFFICER, Role.ADMINISTRATOR, Role.AUDITOR, Role.ANALYST, Role.FINANCE)
+Reader = Annotated[Actor, Depends(require_roles(*STAFF, Role.APPLICANT))]
+Staff = Annotated[Actor, Depends(require_roles(*STAFF))]
+Desk = Annotated[Actor, Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR))]
+Auditor = Annotated[Actor, Depends(require_roles(Role.AUDITOR, Role.ADMINISTRATOR))]
+
+Cursor = Annotated[
+    str | None, Query(description="The `next_cursor` of the page before (absent: first page).")
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
+Search = Annotated[
+    str | None,
+    Query(max_length=200, description="Reference, BR number, or words of a title or name."),
+]
+
+
+class ApplicationLine(Schema):
+    """One application in a list."""
+
+    id: str
+    reference: str
+    scheme: str
+    state: str
+    title: str
+    received: date | None
+    amount_requested: str
+    enterprise_id: str
+    enterprise_name_en: str
+    enterprise_name_zh: str
+    br_number: str
+    industry: str
+
+
+class ApplicationList(Schema):
+    """One page of applications."""
+
+    items: list[ApplicationLine]
+    total: int
+    next_cursor: str | None
+
+
+class ClaimLine(Schema):
+    """One claim in a list."""
+
+    id: str
+    application_id: str
+    reference: str
+    state: str
+    amount: str
+    submitted_on: date
+
+
+class ClaimList(Schema):
+    """One page of claims."""
+
+    items: list[ClaimLine]
+    total: int
+    next_cursor: str | None
+
+
+class EnquiryLine(Schema):
+    """One enquiry in a list."""
+
+    id: str
+    received_at: str
+    channel: str
+    centre: str | None
+    state: str
+    question: str
+
+
+class EnquiryList(Schema):
+    """One page of enquiries."""
+
+    items: list[EnquiryLine]
+    total: int
+    next_cursor: str | None
+
+
+class EnterpriseLine(Schema):
+    """One enterprise in a list."""
+
+    id: str
+    br_number: str
+    name_en: str
+    name_zh: str
+    incorporation: str
+    employees: int
+    manufacturing: bool
+    industry: str
+
+
+class EnterpriseList(Schema):
+    """One page of the register."""
+
+    items: list[EnterpriseLine]
+    total: int
+    next_cursor: str | None
+
+
+class AuditLine(Schema):
+    """One audit event in a list."""
+
+    seq: int
+    recorded_at: str
+    actor: str
+    role: str
+    kind: str
+    subject_type: str
+    subject_id: str
+
+
+class AuditList(Schema):
+    """One page of the audit log, newest first."""
+
+    items: list[AuditLine]
+    total: int
+    next_cursor: str | None
+
+
+def link_next(request: Request, response: Response, page: Page[Any]) -> None:
+    """Set ``Link: <this URL with the next cursor>; rel="next"`` when there is a next page."""
+    if page.next_cursor is not None:
+        url = request.url.include_query_params(cursor=page.next_cursor)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    response.headers["X-Total-Count"] = str(page.total)
+
+
+@router.get("/applications", response_model=ApplicationList)
+def applications(
+    request: Request,
+    response: Response,
+    actor: Reader,
+    session: UnitOfWork,
+    state: str | None = None,
+    scheme: str | None = None,
+    industry: str | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    q: Search = None,
+    sort: Annotated[str, Query(description=f"One of {', '.join(SORTS)}.")] = "reference",
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> ApplicationList:
+    """Applications, a page at a time: filter by state, scheme, industry, dates; search."""
+    filters = ApplicationFilters(
+        state=state,
+        scheme=scheme,
+        industry=industry,
+        received_from=received_from,
+        received_to=received_to,
+        q=q,
+        enterprise_id=actor.enterprise_id if actor.role is Role.APPLICANT else None,
+    )
+    page = list_applications(session, filters, sort=sort, cursor=cursor, limit=limit)
+    link_next(request, response, page)
+    return ApplicationList(
+        items=[
+            ApplicationLine(
+                id=i.id,
+                reference=i.reference,
+                scheme=i.scheme,
+                state=i.state,
+                title=i.title,
+                received=i.received,
+                amount_requested=shown(i.amount_requested_cents),
+                enterprise_id=i.enterprise_id,
+                enterprise_name_en=i.name_en,
+                enterprise_name_zh=i.name_zh,
+                br_number=i.br_number,
+                industry=i.industry,
+            )
+            for i in page.items
+        ],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/claims", response_model=ClaimList)
+def claims(
+    request: Request,
+    response: Response,
+    _staff: Staff,
+    session: UnitOfWork,
+    state: Annotated[list[str] | None, Query(description="Claim states (repeat).")] = None,
+    scheme: str | None = None,
+    q: Search = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> ClaimList:
+    """Claims, oldest first, a page at a time: by state and scheme; search by project."""
+    page = list_claims(
+        session,
+        tuple(state or ()),
+        ApplicationFilters(scheme=scheme, q=q),
+        cursor=cursor,
+        limit=limit,
+    )
+    link_next(request, response, page)
+    return ClaimList(
+        items=[
+            ClaimLine(
+                id=c.id,
+                application_id=c.application_id,
+                reference=c.reference,
+                state=c.state,
+                amount=shown(c.amount_cents),
+                submitted_on=c.submitted_on,
+            )
+            for c in page.items
+        ],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/enquiries", response_model=EnquiryList)
+def enquiries(
+    request: Request,
+    response: Response,
+    _desk: Desk,
+    session: UnitOfWork,
+    state: str | None = None,
+    centre: str | None = None,
+    channel: str | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    q: Search = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> EnquiryList:
+    """Enquiries, newest first, a page at a time: by state, centre, channel, dates; search."""
+    filters = EnquiryFilters(state, centre, channel, received_from, received_to, q)
+    page = list_enquiries(session, filters, cursor=cursor, limit=limit)
+    link_next(request, response, page)
+    return EnquiryList(
+        items=[
+            EnquiryLine(
+                id=e.id,
+                received_at=e.received_at.isoformat(),
+                channel=e.channel,
+                centre=e.centre,
+                state=e.state,
+                question=e.question,
+            )
+            for e in page.items
+        ],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/enterprises", response_model=EnterpriseList)
+def enterprises(
+    request: Request,
+    response: Response,
+    _staff: Staff,
+    session: UnitOfWork,
+    industry: str | None = None,
+    q: Search = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> EnterpriseList:
+    """The register in BR-number order, a page at a time; search by BR number or name."""
+    page = list_enterprises(session, q=q, industry=industry, cursor=cursor, limit=limit)
+    link_next(request, response, page)
+    return EnterpriseList(
+        items=[EnterpriseLine.model_validate(e) for e in page.items],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/audit/events", response_model=AuditList)
+def audit_events(
+    request: Request,
+    response: Response,
+    _auditor: Auditor,
+    session: UnitOfWork,
+    kind: str | None = None,
+    actor: str | None = None,
+    subject_id: str | None = None,
+    recorded_from: date | None = None,
+    recorded_to: date | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> AuditList:
+    """The audit log, newest first, a page at a time: by kind, actor, subject and date."""
+    filters = AuditFilters(kind, actor, subject_id, recorded_from, recorded_to)
+    page = list_audit_events(session, filters, cursor=cursor, limit=limit)
+    link_next(request, response, page)
+    return AuditList(
+        items=[
+            AuditLine(
+                seq=e.seq,
+                recorded_at=e.recorded_at,
+                actor=e.actor,
+                role=e.role,
+                kind=e.kind,
+                subject_type=e.subject_type,
+                subject_id=e.subject_id,
+            )
+            for e in page.items
+        ],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
