@@ -280,6 +280,12 @@ class Gateway:
             reason = "; ".join(outcome.dead_letters)
             dead = DeadLetter(received, topic, reason, bytes(message.payload))
             self.metrics.dead_letters.inc()
+        elif outcome.unstored:  # its other values are stored; the message is kept whole
+            reason = "values not stored as points (types without a column yet): " + ", ".join(
+                outcome.unstored[:20]
+            )
+            dead = DeadLetter(received, topic, reason, bytes(message.payload))
+            self.metrics.dead_letters.inc()
         elif outcome.birth:
             birth = BirthRecord(topic, received, bytes(message.payload))
             with self._cond:
@@ -423,6 +429,8 @@ class Gateway:
         self._act(self._client, outcome)
         with self._cond:
             pending = self._pending
+            if outcome.unstored:  # released from the reorder buffer: its bytes are gone
+                logger.warning("values not stored as points: %s", ", ".join(outcome.unstored))
             if outcome.points or outcome.rejected:
                 pending.points.extend(outcome.points)
                 self.metrics.dead_letters.inc(len(outcome.rejected))
