@@ -47,6 +47,7 @@ from reind.factory.ingest.writer import Batch, BatchWriter, InlineWriter, Proces
 from reind.factory.monitoring.engine import AlarmEngine, wall_clock_ms
 from reind.factory.sparkplug import Topic
 from reind.factory.sparkplug.host import StateCertificates
+from reind.factory.sparkplug.paho_sockets import release
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,7 @@ class Gateway:
         # set before the offline STATE goes out, so the gateway never answers its own
         # offline (received back through spBv1.0/#) with online while leaving
         self._leaving = threading.Event()
+        self._stopped = False
         self._generation = 0
         self._connected = threading.Event()
         self._client = self._make_client()
@@ -477,7 +479,10 @@ class Gateway:
         return self._connected.wait(timeout)
 
     def stop(self) -> None:
-        """Stop receiving, commit and acknowledge what is pending, disconnect."""
+        """Stop receiving, commit and acknowledge what is pending, disconnect (once)."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._leaving.set()
         if self._connected.is_set():
             # tck-id-operational-behavior-host-application-termination: offline before leaving
@@ -495,6 +500,7 @@ class Gateway:
             self._write(last)
         self._client.loop_write()
         self._client.disconnect()
+        release(self._client)
         if self.store is None and self._writer is not None:
             self._writer.close()  # our own writer process; a store given to us is the caller's
         if self._http is not None:
