@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from reind.core.clock import FixedClock
 from reind.core.money import HKD, Money
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
@@ -73,7 +74,6 @@ def rfs_draft(
     *,
     machinery: str = "45000000",
     requested: str = "15000000",
-    received: date | None = None,
     smart: bool = True,
 ) -> ApplicationDraft:
     """An RFS application for a smart line costing ``machinery`` (HK$)."""
@@ -84,7 +84,6 @@ def rfs_draft(
         amount_requested=HKD(requested),
         cost_lines=(CostLine("machinery_equipment", "Pasteuriser and filler", HKD(machinery)),),
         facts={"new_line_in_hong_kong": True, "smart_manufacturing": smart},
-        received=received,
     )
 
 
@@ -118,7 +117,7 @@ def rfs_application(
         if action == "screen":
             screen_application(session, app.id, OFFICER, engine=default_engine())
         else:
-            transition_application(session, app.id, action, OFFICER, received=received)
+            transition_application(session, app.id, action, OFFICER, clock=FixedClock.on(received))
     assert app.state == state, (app.state, state)
     return app
 

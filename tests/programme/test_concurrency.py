@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from reind.core.clock import FixedClock
 from reind.core.db import Database
 from reind.core.errors import ConflictError
 from reind.core.money import HKD
@@ -48,7 +49,7 @@ def test_parallel_claims_never_disburse_more_than_committed(db: Database) -> Non
                     app_id,
                     CLAIM,
                     OFFICER,
-                    submitted_on=date(2026, 6, 1),
+                    clock=FixedClock.on(date(2026, 6, 1)),
                     idempotency_key=f"parallel-{n}",
                     engine=default_engine(),
                 ),

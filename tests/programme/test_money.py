@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from reind.core.clock import FixedClock
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError
 from reind.core.money import HKD
@@ -42,7 +43,12 @@ def test_rfs_pays_on_completion_only(db: Database) -> None:
         app = funded_rfs_project(session)
         with pytest.raises(ConflictError, match="pays on completion only"):
             submit_claim(
-                session, app.id, HKD("1000000"), OFFICER, submitted_on=PAID, engine=default_engine()
+                session,
+                app.id,
+                HKD("1000000"),
+                OFFICER,
+                clock=FixedClock.on(PAID),
+                engine=default_engine(),
             )
 
 
@@ -50,7 +56,12 @@ def test_a_claim_goes_through_officer_then_finance_then_payment(db: Database) ->
     with db.unit_of_work() as session:
         app = funded_rfs_project(session, completed=True)
         claim = submit_claim(
-            session, app.id, HKD("15000000"), OFFICER, submitted_on=PAID, engine=default_engine()
+            session,
+            app.id,
+            HKD("15000000"),
+            OFFICER,
+            clock=FixedClock.on(PAID),
+            engine=default_engine(),
         )
         with pytest.raises(ConflictError, match="not waiting for finance"):
             approve_claim_as_finance(session, claim.id, FINANCE)
@@ -67,7 +78,7 @@ def test_finance_cannot_approve_what_it_approved_as_officer(db: Database) -> Non
     with db.unit_of_work() as session:
         app = funded_rfs_project(session, completed=True)
         claim = submit_claim(
-            session, app.id, HKD("100"), OFFICER, submitted_on=PAID, engine=default_engine()
+            session, app.id, HKD("100"), OFFICER, clock=FixedClock.on(PAID), engine=default_engine()
         )
         with pytest.raises(ForbiddenError):
             approve_claim_as_officer(session, claim.id, FINANCE)
@@ -77,7 +88,12 @@ def test_claims_never_exceed_the_commitment(db: Database) -> None:
     with db.unit_of_work() as session:
         app = funded_rfs_project(session, completed=True)
         submit_claim(
-            session, app.id, HKD("10000000"), OFFICER, submitted_on=PAID, engine=default_engine()
+            session,
+            app.id,
+            HKD("10000000"),
+            OFFICER,
+            clock=FixedClock.on(PAID),
+            engine=default_engine(),
         )
         with pytest.raises(ConflictError, match="more than the HK\\$5,000,000.00 still available"):
             submit_claim(
@@ -85,7 +101,7 @@ def test_claims_never_exceed_the_commitment(db: Database) -> None:
                 app.id,
                 HKD("5000000.01"),
                 OFFICER,
-                submitted_on=PAID,
+                clock=FixedClock.on(PAID),
                 engine=default_engine(),
             )
 
@@ -98,7 +114,7 @@ def test_a_retried_claim_returns_the_first_claim(db: Database) -> None:
             app.id,
             HKD("100"),
             OFFICER,
-            submitted_on=PAID,
+            clock=FixedClock.on(PAID),
             idempotency_key="claim-1",
             engine=default_engine(),
         )
@@ -107,7 +123,7 @@ def test_a_retried_claim_returns_the_first_claim(db: Database) -> None:
             app.id,
             HKD("100"),
             OFFICER,
-            submitted_on=PAID,
+            clock=FixedClock.on(PAID),
             idempotency_key="claim-1",
             engine=default_engine(),
         )

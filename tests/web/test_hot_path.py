@@ -191,7 +191,6 @@ SUCCESSFUL = frozenset(
         "officer",
         "administrator",
         "applicant, own enterprise",
-        "applicant, received date",
         "no cost lines",
     }
 )

@@ -140,7 +140,7 @@ def test_the_demo_finds_its_own_records_after_a_day_of_use(demo: Demo) -> None:
         assert meeting is not None
         submit_claim(
             session, funded, Money.of("10000"), applicant,
-            submitted_on=hk_today(), engine=default_engine(),
+            engine=default_engine(),
         )  # fmt: skip
         later = hk_today() + timedelta(days=14)
         schedule_meeting(session, meeting.committee_id, later, [on_agenda], officer)

@@ -22,6 +22,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
+from reind.core.clock import FixedClock
 from reind.core.money import HKD
 from reind.programme.accounts.sign_in_limits import DEFAULT_POLICY
 from reind.programme.applications.store import ApplicationRow
@@ -108,7 +109,7 @@ def _claim(world: World, app_id: str, amount: str, key: str | None = None) -> ht
         headers["Idempotency-Key"] = key
     return world.client.post(
         f"/api/v1/applications/{app_id}/claims",
-        json={"amount": amount, "submitted_on": "2024-09-01"},
+        json={"amount": amount},
         headers=headers,
     )
 
@@ -139,7 +140,7 @@ def test_parallel_approvals_and_payments_pass_each_claim_once(any_world: World) 
                 app_id,
                 HKD("100000"),
                 OFFICER,
-                submitted_on=date(2024, 9, 1),
+                clock=FixedClock.on(date(2024, 9, 1)),
                 engine=default_engine(),
             ).id
             for _ in range(10)

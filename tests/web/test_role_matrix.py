@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from reind.core.clock import FixedClock
 from reind.core.money import HKD
 from reind.programme.committee.services import decide
 from reind.programme.enterprises.store import EnterpriseRow
@@ -117,7 +118,7 @@ def claim(session: Session, world: World, stage: int = 0) -> Ids:
         ids["app"],
         HKD("1000"),
         OFFICER,
-        submitted_on=date(2024, 9, 1),
+        clock=FixedClock.on(date(2024, 9, 1)),
         engine=default_engine(),
     )
     if stage >= 1:
@@ -183,7 +184,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         "/applications/{app}/transitions",
         frozenset({"applicant", "officer"}),
         draft,
-        lambda w, i: {"action": "submit", "received": "2024-03-01"},
+        lambda w, i: {"action": "submit"},
     ),
     "screen": Endpoint("POST", "/applications/{app}/screening", SECRETARIAT, in_screening),
     "read screening": Endpoint("GET", "/applications/{app}/screening", SEES_A, screened),
@@ -240,7 +241,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         "/applications/{app}/claims",
         frozenset({"applicant", "officer"}),
         completed,
-        lambda w, i: {"amount": "500", "submitted_on": "2024-09-01"},
+        lambda w, i: {"amount": "500"},
     ),
     "read claim": Endpoint("GET", "/claims/{claim}", SEES_A, claim),
     "officer approval": Endpoint(

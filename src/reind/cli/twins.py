@@ -68,6 +68,13 @@ def run(
     state_dir: Annotated[
         Path, typer.Option(help="Where the edge node keeps bdSeq and store-and-forward.")
     ] = Path("var/edge"),
+    primary_host: Annotated[
+        str | None,
+        typer.Option(
+            help="Sparkplug host id to wait for: birth only while its STATE is online, "
+            "NDEATH and start over when it goes offline (a gateway's host id is its client id)."
+        ),
+    ] = None,
 ) -> None:
     """Run a twin; publish it over Sparkplug B and/or serve it over OPC UA."""
     # imported here, as every command's services are: start-up is for the command run
@@ -87,7 +94,15 @@ def run(
     if broker is not None:
         host, port = _broker(broker)
         node_id = node or f"{kind}-1"
-        edge = EdgeNode(GROUP, node_id, host, port, state_dir=state_dir / node_id, clock=clock)
+        edge = EdgeNode(
+            GROUP,
+            node_id,
+            host,
+            port,
+            state_dir=state_dir / node_id,
+            clock=clock,
+            primary_host_id=primary_host,
+        )
         link = SparkplugLink(twin, edge, runner.lock)
         edge.start()
         console.print(f"Sparkplug: spBv1.0/{GROUP}/DDATA/{node_id}/{link.device_id} on {broker}")

@@ -28,6 +28,29 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class FixedClock:
+    """A clock stopped at one moment: what a historic import, the demo or a test runs on.
+
+    Services that date things themselves (a received date, a claim's date)
+    take the day from their clock, never from the caller; giving them a
+    fixed clock is the one way to date something other than today.
+    """
+
+    def __init__(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime: a clock's time must be timezone-aware")
+        self.moment = moment
+
+    @classmethod
+    def on(cls, day: date) -> FixedClock:
+        """A clock at noon, Hong Kong time, on ``day``."""
+        return cls(datetime(day.year, day.month, day.day, 12, tzinfo=HONG_KONG))
+
+    def now(self) -> datetime:
+        """The fixed moment."""
+        return self.moment
+
+
 def utcnow() -> datetime:
     """The current time in UTC (timezone-aware)."""
     return datetime.now(UTC)

@@ -18,10 +18,11 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from reind.core.errors import DatabaseBusyError
+from reind.core.integrity import problem_for
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,12 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """A session that commits when the block ends and rolls back on error."""
+        """A session that commits when the block ends and rolls back on error.
+
+        Two database errors become reind's own here, in one place: busy past
+        the timeout (503, ``DatabaseBusyError``) and a refused constraint
+        (409/422/400, ``core.integrity.problem_for``), so neither is a 500.
+        """
         session = self._sessions()
         try:
             yield session
@@ -143,6 +149,8 @@ class Database:
             session.rollback()
             if is_busy(exc):
                 raise DatabaseBusyError() from exc
+            if isinstance(exc, IntegrityError):
+                raise problem_for(exc) from exc
             raise
         finally:
             session.close()

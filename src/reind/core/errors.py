@@ -8,7 +8,8 @@ The CLI prints ``str(error)`` as one line on stderr and exits with code 2.
 
     ReindError
      ├── InvalidInputError      400  bad input from a person or a file
-     │    └── ParameterFileError     a rules parameter file is malformed
+     │    ├── ParameterFileError     a rules parameter file is malformed
+     │    └── SystemOwnedFieldError  422  a field only the system may set was sent
      ├── RuleError              422  a rule cannot be applied to this case
      ├── ForbiddenError         403  the caller may not do this
      ├── NotFoundError          404  no such thing
@@ -28,10 +29,17 @@ class ReindError(Exception):
     status: ClassVar[int] = 500
     title: ClassVar[str] = "Internal error"
 
-    def __init__(self, message: str, **fields: Any) -> None:
+    def __init__(self, message: str, *, zh: str | None = None, **fields: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.message_zh = zh
         self.fields = fields
+
+    def localized(self, lang: str) -> str:
+        """The message in ``lang`` ("en" or "zh-Hant"), English when no translation was given."""
+        if lang == "zh-Hant" and self.message_zh:
+            return self.message_zh
+        return self.message
 
     def __str__(self) -> str:
         return self.message
@@ -45,6 +53,8 @@ class ReindError(Exception):
             "detail": self.message,
             "code": self.code,
         }
+        if self.message_zh:
+            body["detail_zh_hant"] = self.message_zh
         body.update({k: v for k, v in self.fields.items() if _jsonable(v)})
         return body
 
@@ -73,6 +83,25 @@ class ParameterFileError(InvalidInputError):
     def __init__(self, path: str, line: int | None, problem: str) -> None:
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {problem}", path=path, line=line)
+
+
+class SystemOwnedFieldError(InvalidInputError):
+    """A request set a field that only the system sets (a received date, a claim's date).
+
+    Such dates decide which year's rules apply, so they are the server's;
+    the message says who may change one and how.
+    """
+
+    code = "system_owned_field"
+    status = 422
+    title = "Field set by the system"
+
+    def __init__(self, field: str, why_en: str, why_zh: str) -> None:
+        super().__init__(
+            f"{field} is set by the system, not by the request: {why_en}",
+            zh=f"{field} 由系統設定，不可在請求中提供：{why_zh}",
+            field=field,
+        )
 
 
 class RuleError(ReindError):

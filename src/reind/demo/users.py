@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.clock import hk_today
+from reind.core.clock import FixedClock, hk_today
 from reind.core.money import Money
 from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.users import actor_of, add_user
@@ -245,7 +245,9 @@ def _cases(
         draft = _draft(companies[company].id, reference, title, machinery)
         app = create_application(session, draft, actors[who], engine=engine)
         made.applications[reference] = app.id
-        transition_application(session, app.id, "submit", actors[who], received=received)
+        transition_application(
+            session, app.id, "submit", actors[who], clock=FixedClock.on(received)
+        )
         transition_application(session, app.id, "start_screening", officer)
         if reference == "RFS-DEMO-0001":
             continue
@@ -334,8 +336,8 @@ def _fund(
         app_id,
         Money.of("1500000"),
         actors["applicant"],
-        submitted_on=today,
         engine=engine,
+        clock=FixedClock.on(today),
     )
     approve_claim_as_officer(session, claim.id, officer)
     made.claim_id = claim.id

@@ -12,12 +12,13 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from reind.core.db import Database
 from reind.core.errors import ConflictError
+from reind.core.integrity import problem_for
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,9 +34,16 @@ class StaleVersionError(ConflictError):
 
 
 def flush(session: Session, what: str) -> None:
-    """Flush pending changes; a stale version becomes a StaleVersionError naming ``what``."""
+    """Flush pending changes; a stale version or a refused constraint becomes reind's error.
+
+    A stale version is a ``StaleVersionError`` naming ``what``; a constraint the
+    database refused is a duplicate (409), an unknown reference (422) or bad
+    input (400) from ``core.integrity``.
+    """
     try:
         session.flush()
+    except IntegrityError as exc:
+        raise problem_for(exc, what) from exc
     except StaleDataError:
         raise StaleVersionError(
             f"{what} was changed by someone else in the meantime; reload and try again"

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reind.core.errors import ReindError
+from reind.web.i18n import negotiate
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ReindError)
     async def _reind_error(request: Request, exc: ReindError) -> JSONResponse:
         body = exc.problem()
+        body["detail"] = exc.localized(negotiate(request))
         body["instance"] = request.url.path
         return problem_response(body, exc.headers() or None)
 

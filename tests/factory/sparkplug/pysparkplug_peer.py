@@ -100,6 +100,13 @@ def run_edge(spec: dict[str, Any], port: int) -> None:
     say(event="disconnected")
 
 
+def _death_metrics(payload: object) -> tuple[sp.Metric, ...]:
+    """An NDEATH's one metric (pysparkplug keeps it apart from ``metrics``)."""
+    if isinstance(payload, sp.NDeath):
+        return (payload.bd_seq_metric,)
+    return ()
+
+
 def run_host(spec: dict[str, Any], port: int) -> None:
     host_id = spec["host_id"]
     state_topic = sp.Topic(message_type=sp.MessageType.STATE, sparkplug_host_id=host_id)
@@ -123,7 +130,7 @@ def run_host(spec: dict[str, Any], port: int) -> None:
                 "timestamp": m.timestamp,
                 "historical": m.is_historical,
             }
-            for m in getattr(payload, "metrics", ())
+            for m in getattr(payload, "metrics", None) or _death_metrics(payload)
         ]
         say(
             event="message",

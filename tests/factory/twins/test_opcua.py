@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from asyncua import ua
 from asyncua.client.client import Client
+from asyncua.ua.attribute_ids import AttributeIds
 from asyncua.ua.status_codes import StatusCodes
 from asyncua.ua.uaerrors import UaStatusCodeError
 
@@ -113,3 +115,47 @@ def test_the_beer_line_has_a_packml_object_per_unit_with_its_methods() -> None:
         names
     )
     assert {"Start", "Hold", "Unhold", "Suspend", "Stop", "Abort", "Clear"} <= set(names)
+
+
+async def read_both(client: Client, node: ua.NodeId) -> ua.DataValue:
+    """Read a Value asking for both timestamps (TimestampsToReturn.Both)."""
+    target = ua.ReadValueId()
+    target.NodeId = node
+    target.AttributeId = AttributeIds.Value
+    params = ua.ReadParameters()
+    params.NodesToRead = [target]
+    params.TimestampsToReturn = ua.TimestampsToReturn.Both
+    (value,) = await client.uaclient.read(params)
+    return value
+
+
+async def read_with_timestamps() -> tuple[ua.DataValue, ua.DataValue, datetime]:
+    clock = SimulatedClock()
+    twin = WaffleMachine(clock, seed=5)
+    server = TwinOpcUaServer(twin, threading.Lock(), port=free_port())
+    await server.start()
+    try:
+        async with Client(server.endpoint) as client:
+            ns = await client.get_namespace_index(NAMESPACE)
+            state = ua.NodeId(ua.String("PackML/State"), ua.Int16(ns))
+            first = await read_both(client, state)
+            twin.command("", PackMLCommand.RESET)
+            twin.run(60)
+            await server.sync()
+            return first, await read_both(client, state), clock.now()
+    finally:
+        await server.stop()
+
+
+def test_every_value_carries_its_source_and_server_timestamps() -> None:
+    """The asyncua client asks for both timestamps: the source one is the twin's clock
+    when the value was pushed, the server one the server's wall clock."""
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    first, later, twin_now = asyncio.run(read_with_timestamps())
+    stamps = []
+    for value in (first, later):
+        source, server = value.SourceTimestamp, value.ServerTimestamp
+        assert source is not None and server is not None, value
+        assert before <= server.replace(tzinfo=UTC)
+        stamps.append(source.replace(tzinfo=UTC))
+    assert stamps[1] == twin_now and stamps[1] > stamps[0]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 from asyncua import ua
@@ -81,6 +82,17 @@ def _variant(tag: Tag, value: TagValue) -> ua.Variant:
     return ua.Variant(value, VARIANTS[tag.kind])
 
 
+def stamped(variant: ua.Variant, source: datetime | None) -> ua.DataValue:
+    """A value with its timestamps: ``source`` when the value arose, the server's now.
+
+    OPC UA Part 4 7.11: a client asking for both (TimestampsToReturn.Both)
+    gets both; reind's values always carry them (issue 14).
+    """
+    now = ua.DateTime.now(UTC)
+    when = now if source is None else ua.DateTime.fromtimestamp(source.timestamp(), UTC)
+    return ua.DataValue(variant, SourceTimestamp=when, ServerTimestamp=now)
+
+
 class TwinOpcUaServer:
     """Serves one twin over OPC UA on ``port`` (loopback by default)."""
 
@@ -97,6 +109,13 @@ class TwinOpcUaServer:
         self.pushed: dict[str, TagValue] = {}
         self.results: dict[str, Node] = {}
         self._syncing = False
+
+    def _now(self) -> datetime:
+        return self.twin.clock.now()
+
+    def _stamped(self, tag: Tag, value: TagValue) -> ua.DataValue:
+        """The tag's value as the twin holds it now (its clock is the source time)."""
+        return stamped(_variant(tag, value), self._now())
 
     def _id(self, name: str) -> ua.NodeId:
         return ua.NodeId(ua.String(name), ua.Int16(self.ns))
@@ -150,6 +169,7 @@ class TwinOpcUaServer:
             ua.QualifiedName(name.replace(" ", ""), self.ns),
             _variant(tag, tag.value),
         )
+        await self.server.write_attribute_value(node.nodeid, self._stamped(tag, tag.value))
         if tag.writable:
             await node.set_writable()
             self.server.set_attribute_value_setter(node.nodeid, self._setter(tag.name))
@@ -183,7 +203,8 @@ class TwinOpcUaServer:
                     message = str(error)
                     status = _status(StatusCodes.BadInvalidState)
                     logger.warning("OPC UA %s refused: %s", command.label, error)
-            await self.results[prefix].write_value(ua.Variant(message, ua.VariantType.String))
+            result = stamped(ua.Variant(message, ua.VariantType.String), self.twin.clock.now())
+            await self.server.write_attribute_value(self.results[prefix].nodeid, result)
             await self.sync()
             return status
 
@@ -203,6 +224,8 @@ class TwinOpcUaServer:
                         logger.warning("OPC UA write %s=%r refused: %s", name, written, error)
                         raise UaStatusCodeError(StatusCodes.BadOutOfRange) from error  # type: ignore[no-untyped-call]
                     self.pushed[name] = self.twin.tags.value(name)
+                # the client's source time if it sent one, else the moment the twin took it
+                value = stamped(value.Value or ua.Variant(), value.SourceTimestamp or self._now())
             attribute.value = value
             attribute.value_callback = None
 
@@ -223,7 +246,7 @@ class TwinOpcUaServer:
         try:
             for tag, value in changed:
                 await self.server.write_attribute_value(
-                    self.nodes[tag.name].nodeid, ua.DataValue(_variant(tag, value))
+                    self.nodes[tag.name].nodeid, self._stamped(tag, value)
                 )
         finally:
             self._syncing = False

@@ -5,9 +5,12 @@ whenever a value changes: only changed values are published (report by
 exception) as NDATA/DDATA with aliases and ``seq``. On every MQTT CONNECT the
 node publishes NBIRTH (with ``bdSeq`` and ``Node Control/Rebirth``) and a
 DBIRTH per device; ``bdSeq`` goes up by one per CONNECT and is persisted, and
-the NDEATH Will carries the same value. While the broker is unreachable
-values go to an on-disk store-and-forward buffer and are replayed, marked
-historical, after the next BIRTH. NCMD/DCMD writes reach registered
+the NDEATH Will carries the same value. With a primary host it births only
+once that host's STATE says online; when the host goes offline it publishes
+NDEATH, disconnects and starts over (a new CONNECT, a new bdSeq), as Sparkplug
+3.0 asks. While the broker or the host is away values go to an on-disk
+store-and-forward buffer and are replayed, marked historical, after the next
+BIRTH. NCMD/DCMD writes reach registered
 callbacks; ``Node Control/Rebirth`` triggers a new BIRTH.
 """
 
@@ -82,6 +85,8 @@ class EdgeNode:
         self.births = 0
         self.primary_host_id = primary_host_id
         self._host_state_ts = -1
+        self._disconnected = threading.Event()
+        self._restarter: threading.Thread | None = None
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=f"reind-edge-{group_id}-{edge_node_id}",
@@ -130,6 +135,10 @@ class EdgeNode:
         """Publish NDEATH, disconnect cleanly and close the buffer."""
         with self._lock:
             self._stopping = True
+            restarter = self._restarter
+        if restarter is not None:
+            restarter.join(timeout=15)
+        with self._lock:
             if self.online.is_set():
                 # tck-id-operational-behavior-edge-node-intentional-disconnect-ndeath
                 info = self.client.publish(self._death_topic, self._death_payload(), 0, False)
@@ -196,8 +205,44 @@ class EdgeNode:
         if online:
             self._go_online()
         else:
-            with self._lock:  # hold values in the buffer until the primary host returns
-                self.online.clear()
+            self._host_went_offline()
+
+    def _host_went_offline(self) -> None:
+        """tck-id-message-flow-edge-node-birth-publish-phid-offline: NDEATH, DISCONNECT, again.
+
+        Values go to the buffer until the next BIRTH. A node not born in this
+        session (waiting for the host) has nothing to take back and just waits.
+        """
+        with self._lock:
+            was_online = self.online.is_set()
+            self.online.clear()
+            if not was_online or self._stopping or self._restarter is not None:
+                return
+            # tck-id-operational-behavior-edge-node-intentional-disconnect-ndeath
+            self.client.publish(self._death_topic, self._death_payload(), 0, False)
+            self._disconnected.clear()
+            self.client.disconnect()  # queued behind the NDEATH
+            self._restarter = threading.Thread(
+                target=self._start_over, name=f"edge-{self._node_id}-restart", daemon=True
+            )
+            self._restarter.start()
+
+    def _start_over(self) -> None:
+        """Once disconnected (``_on_disconnect`` readied a new bdSeq), connect again."""
+        try:
+            self._disconnected.wait(10)
+            self.client.loop_stop()  # paho's thread ends after a DISCONNECT we asked for
+            # paho 2's loop_start makes a new wake-up socket pair without closing the old
+            self.client._reset_sockets(sockpair_only=True)
+            with self._lock:
+                if self._stopping:
+                    return
+                host, port, keepalive = self._broker
+                self.client.connect_async(host, port, keepalive)
+                self.client.loop_start()
+        finally:
+            with self._lock:
+                self._restarter = None
 
     def _on_disconnect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any
@@ -205,8 +250,10 @@ class EdgeNode:
         with self._lock:
             self.online.clear()
             if not self._stopping:
-                logger.warning("edge node %s lost its broker: %s", self._node_id, reason)
+                if self._restarter is None:
+                    logger.warning("edge node %s lost its broker: %s", self._node_id, reason)
                 self._prepare_will()  # the reconnect is a new CONNECT: new bdSeq
+        self._disconnected.set()
 
     # ------------------------------------------------------------ publishing
     def _now(self) -> int:

@@ -58,7 +58,6 @@ class ApplicationDraft:
     amount_requested: Money
     cost_lines: tuple[CostLine, ...] = ()
     facts: dict[str, Any] = field(default_factory=dict)
-    received: date | None = None
     reference: str | None = None
 
     def fingerprint(self) -> str:
@@ -70,7 +69,6 @@ class ApplicationDraft:
             "amount_requested": self.amount_requested.cents,
             "cost_lines": [[c.category, c.description, c.amount.cents] for c in self.cost_lines],
             "facts": self.facts,
-            "received": self.received.isoformat() if self.received else None,
         }
         return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
@@ -173,7 +171,7 @@ def prepare_application(
     if draft.amount_requested.is_negative():
         raise InvalidInputError("the amount requested cannot be negative")
     _check_facts(engine, scheme.code, draft.facts)
-    day = draft.received or hk_today(clock)
+    day = hk_today(clock)  # a draft is checked against today's rules; received is set on submit
     for line in draft.cost_lines:
         check_line(engine, scheme.code, line, day)
     reference = draft.reference or f"{scheme.label}-{uuid.uuid4().hex[:10].upper()}"
@@ -184,7 +182,7 @@ def prepare_application(
         enterprise_id=draft.enterprise_id,
         title=draft.title.strip(),
         state=workflow_for(scheme.code).initial,
-        received=draft.received,
+        received=None,
         amount_requested_cents=draft.amount_requested.cents,
         facts=canonical_json(draft.facts),
         idempotency_key=idempotency_key,

@@ -42,10 +42,15 @@ def transition_application(
     actor: Actor,
     *,
     note: str = "",
-    received: date | None = None,
     clock: Clock | None = None,
 ) -> ApplicationRow:
-    """Take ``action`` on an application if the workflow allows ``actor`` to."""
+    """Take ``action`` on an application if the workflow allows ``actor`` to.
+
+    Submitting dates the application: ``received`` is the day in Hong Kong on
+    ``clock`` (the server's), never a date the caller chose, because it
+    decides which rules apply; ``correct_received_date`` is the one way to
+    change it afterwards.
+    """
     app = get_application(session, application_id, actor)
     if actor.role is Role.SYSTEM:
         raise ForbiddenError("transitions are taken by people in a role, not by the system")
@@ -54,7 +59,7 @@ def transition_application(
     before = app.state
     app.state = step.target
     if step.action == "submit":
-        app.received = received or app.received or hk_today(clock)
+        app.received = app.received or hk_today(clock)
         open_ledger(session, app)
     flush(session, f"application {app.reference}")
     audit.record_at_commit(
@@ -64,6 +69,69 @@ def transition_application(
         "application",
         app.id,
         {"action": action, "from": before, "to": step.target, "note": note},
+        clock,
+    )
+    return app
+
+
+CORRECTABLE = frozenset({"submitted", "screening"})
+"""States in which a received date may still be corrected: before screening has passed."""
+
+
+def correct_received_date(
+    session: Session,
+    application_id: str,
+    received: date,
+    reason: str,
+    actor: Actor,
+    *,
+    clock: Clock | None = None,
+) -> ApplicationRow:
+    """An officer corrects a submitted application's received date, giving the reason.
+
+    The date decides which rules apply, so it is corrected only by staff,
+    only before screening has passed, never into the future, and a stored
+    screening decision (made on the old date) is set aside so the case is
+    screened again. The event keeps the old date, the new one and the reason.
+    """
+    if actor.role not in {Role.OFFICER, Role.ADMINISTRATOR}:
+        raise ForbiddenError(
+            f"the {actor.role.value} role may not correct a received date",
+            zh="只有職員可更正收件日期",
+        )
+    if not reason.strip():
+        raise InvalidInputError(
+            "a correction of the received date needs a reason", zh="更正收件日期須說明理由"
+        )
+    if received > hk_today(clock):
+        raise InvalidInputError(
+            f"a received date cannot be in the future ({received.isoformat()})",
+            zh=f"收件日期不可是未來日期（{received.isoformat()}）",
+        )
+    app = get_application(session, application_id, actor)
+    if app.received is None or app.state not in CORRECTABLE:
+        raise ConflictError(
+            f"the received date of {app.reference} can be corrected only after submission "
+            f"and before screening passes; it is {app.state}",
+            zh=f"{app.reference} 的收件日期只可在提交後、通過審查前更正；現時狀態為 {app.state}",
+        )
+    before = app.received
+    set_aside = app.screening_decision_id
+    app.received = received
+    app.screening_decision_id = None
+    flush(session, f"application {app.reference}")
+    audit.record_at_commit(
+        session,
+        actor,
+        "application.received_corrected",
+        "application",
+        app.id,
+        {
+            "from": before.isoformat(),
+            "to": received.isoformat(),
+            "reason": reason.strip(),
+            "screening_set_aside": set_aside,
+        },
         clock,
     )
     return app

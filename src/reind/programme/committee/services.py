@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.integrity import DuplicateError
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor, Role
@@ -178,6 +179,11 @@ def declare_conflict(
         raise ForbiddenError("a conflict is declared by the member or the secretariat")
     if session.get(ApplicationRow, application_id) is None:
         raise NotFoundError(f"no application {application_id}")
+    if is_conflicted(session, member.person_id, application_id):
+        raise DuplicateError(
+            f"{member.name} has already declared a conflict with this application",
+            zh=f"{member.name} 已就此申請申報利益衝突",
+        )
     row = ConflictRow(
         member_id=member_id,
         application_id=application_id,

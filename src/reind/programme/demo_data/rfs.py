@@ -306,8 +306,7 @@ def _apply(
                 app.id,
                 action,
                 applicant if action == "submit" else OFFICER,
-                received=case.received,
-                clock=clock,
+                clock=clock,  # submitting on case.received dates it so (the clock is the server's)
             )
     if case.fate == "withdrawn":
         clock.at(case.received + timedelta(days=30))

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from reind.core.clock import Clock
+from reind.core.clock import Clock, hk_today
 from reind.core.errors import (
     ConflictError,
     ForbiddenError,
@@ -85,19 +85,20 @@ def submit_claim(
     amount: Money,
     actor: Actor,
     *,
-    submitted_on: date,
     idempotency_key: str | None = None,
     enrolment_id: int | None = None,
     engine: Engine,
     clock: Clock | None = None,
 ) -> ClaimRow:
-    """Submit a claim; a retry with the same idempotency key returns the first claim."""
+    """Submit a claim, dated today on ``clock`` (the server's day, never the caller's).
+
+    A retry with the same idempotency key returns the first claim.
+    """
     if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM}:
         raise ForbiddenError(f"the {actor.role.value} role may not submit claims")
+    submitted_on = hk_today(clock)
     fingerprint = hashlib.sha256(
-        canonical_json(
-            [application_id, amount.cents, submitted_on.isoformat(), enrolment_id]
-        ).encode()
+        canonical_json([application_id, amount.cents, enrolment_id]).encode()
     ).hexdigest()
     if idempotency_key is not None:
         earlier = _claim_by_key(session, idempotency_key, fingerprint)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.errors import (
-    InvalidInputError,
-)
+from reind.core.errors import InvalidInputError, NotFoundError
 from reind.core.money import Money
 from reind.programme.actors import Actor, ensure_staff
+from reind.programme.applications.access import get_application
+from reind.programme.enterprises.registry import get_enterprise
 from reind.programme.training.store import (
     AttendanceRow,
     CourseRow,
@@ -54,6 +55,10 @@ def enrol(
     ensure_staff(actor)
     if not permanent_resident:
         raise InvalidInputError("RTTP trainees must be Hong Kong permanent residents")
+    if session.get(CourseRow, course_id) is None:
+        raise NotFoundError(f"no course {course_id}", zh=f"沒有課程 {course_id}")
+    get_application(session, application_id, actor)  # NotFoundError for "" or an unknown one
+    get_enterprise(session, enterprise_id, actor)
     trainee = TraineeRow(enterprise_id=enterprise_id, name=name, permanent_resident=True)
     session.add(trainee)
     flush(session, "the trainee")
@@ -66,9 +71,28 @@ def enrol(
 def mark_attendance(
     session: Session, enrolment_id: int, session_id: int, present: bool, actor: Actor
 ) -> AttendanceRow:
-    """Record whether the trainee attended one session."""
+    """Record whether the trainee attended one session (marking it again corrects it)."""
     ensure_staff(actor)
-    row = AttendanceRow(enrolment_id=enrolment_id, session_id=session_id, present=present)
-    session.add(row)
+    enrolment = session.get(EnrolmentRow, enrolment_id)
+    if enrolment is None:
+        raise NotFoundError(f"no enrolment {enrolment_id}", zh=f"沒有學員登記 {enrolment_id}")
+    held = session.get(CourseSessionRow, session_id)
+    if held is None:
+        raise NotFoundError(f"no course session {session_id}", zh=f"沒有課節 {session_id}")
+    if held.course_id != enrolment.course_id:
+        raise InvalidInputError(
+            f"session {session_id} is not a session of the trainee's course",
+            zh=f"課節 {session_id} 不屬於該學員的課程",
+        )
+    row = session.execute(
+        select(AttendanceRow)
+        .where(AttendanceRow.enrolment_id == enrolment_id)
+        .where(AttendanceRow.session_id == session_id)
+    ).scalar_one_or_none()
+    if row is None:
+        row = AttendanceRow(enrolment_id=enrolment_id, session_id=session_id, present=present)
+        session.add(row)
+    else:
+        row.present = present
     flush(session, "the attendance")
     return row

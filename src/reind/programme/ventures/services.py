@@ -22,6 +22,7 @@ from reind.core.errors import (
     NotFoundError,
     RuleError,
 )
+from reind.core.integrity import DuplicateError
 from reind.core.money import Money
 from reind.core.periods import FinancialYear
 from reind.programme import audit
@@ -46,8 +47,17 @@ def _itvf(engine: Engine, name: str, day: date, kind: type[T]) -> T:
 def add_partner(
     session: Session, name: str, signed_on: date, actor: Actor
 ) -> CoInvestmentPartnerRow:
-    """Register an ITVF co-investment partner."""
+    """Register an ITVF co-investment partner (a name is registered once)."""
     ensure_staff(actor)
+    taken = session.execute(
+        select(CoInvestmentPartnerRow.id).where(CoInvestmentPartnerRow.name == name)
+    ).scalar_one_or_none()
+    if taken is not None:
+        raise DuplicateError(
+            f"{name} is already a registered co-investment partner",
+            zh=f"{name} 已是登記的共同投資夥伴",
+            partner_id=taken,
+        )
     row = CoInvestmentPartnerRow(name=name, signed_on=signed_on)
     session.add(row)
     flush(session, "the partner")

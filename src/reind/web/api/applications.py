@@ -8,7 +8,7 @@ conflicted committee member never sees the application).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from fastapi import APIRouter, Response, UploadFile, status
 from pydantic import Field
@@ -18,12 +18,17 @@ from reind.core.errors import InvalidInputError, NotFoundError
 from reind.programme import applications as service
 from reind.programme.actors import Actor, Role
 from reind.programme.applications import views
-from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.applications.transitions import (
+    correct_received_date,
+    screen_application,
+    transition_application,
+)
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises import registry
 from reind.programme.enterprises import views as register
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.web.api.common import (
+    RECEIVED_IS_THE_SYSTEMS,
     Amount,
     IdempotencyKey,
     IfMatch,
@@ -105,7 +110,8 @@ class ApplicationCreate(Schema):
     amount_requested: Amount
     cost_lines: list[CostLineCreate] = Field(default_factory=list, max_length=200)
     facts: dict[str, Any] = Field(default_factory=dict)
-    received: date | None = None
+
+    system_owned: ClassVar[dict[str, tuple[str, str]]] = {"received": RECEIVED_IS_THE_SYSTEMS}
 
 
 class ApplicationPublic(Schema):
@@ -130,8 +136,16 @@ class TransitionCreate(Schema):
 
     action: str = Field(pattern=r"^[a-z][a-z_]*$", examples=["submit"])
     note: str = Field(default="", max_length=2000)
-    received: date | None = None
     version: int | None = Field(default=None, description="The version you last read.")
+
+    system_owned: ClassVar[dict[str, tuple[str, str]]] = {"received": RECEIVED_IS_THE_SYSTEMS}
+
+
+class ReceivedCorrection(Schema):
+    """An officer's correction of a received date, and why."""
+
+    received: date
+    reason: str = Field(max_length=2000)
 
 
 class DocumentPublic(Schema):
@@ -184,7 +198,6 @@ def draft_of(body: ApplicationCreate) -> service.ApplicationDraft:
             service.CostLine(c.category, c.description, money(c.amount)) for c in body.cost_lines
         ),
         facts=body.facts,
-        received=body.received,
     )
 
 
@@ -355,9 +368,24 @@ def transition(
     """Take a workflow action (submit, start_screening, withdraw ...) if your role may."""
     current = views.application(session, application_id, actor)
     expect_version(current.version, if_match, f"application {current.reference}", body.version)
-    row = transition_application(
-        session, application_id, body.action, actor, note=body.note, received=body.received
-    )
+    row = transition_application(session, application_id, body.action, actor, note=body.note)
+    set_etag(response, row.version)
+    return application_public(views.application_view(row), actor)
+
+
+@router.post("/applications/{application_id}/received-date", response_model=ApplicationPublic)
+def correct_received(
+    application_id: str,
+    body: ReceivedCorrection,
+    actor: CurrentActor,
+    session: UnitOfWork,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ApplicationPublic:
+    """Correct the received date the server gave at submission (officers; reason required)."""
+    current = views.application(session, application_id, actor)
+    expect_version(current.version, if_match, f"application {current.reference}")
+    row = correct_received_date(session, application_id, body.received, body.reason, actor)
     set_etag(response, row.version)
     return application_public(views.application_view(row), actor)
 

@@ -9,12 +9,12 @@ SQLAlchemy's version column catches a race that slips in after the check.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 from fastapi import Header, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from reind.core.errors import InvalidInputError
+from reind.core.errors import InvalidInputError, SystemOwnedFieldError
 from reind.core.money import Money
 from reind.programme.uow import StaleVersionError
 
@@ -40,9 +40,34 @@ IfMatch = Annotated[
 
 
 class Schema(BaseModel):
-    """Base of request and response bodies: unknown fields are refused."""
+    """Base of request and response bodies: unknown fields are refused.
+
+    ``system_owned`` names fields a client may have expected to send but
+    that only the server sets (a received date decides which year's rules
+    apply): each maps to why, in English and Chinese, and sending one is
+    refused with ``SystemOwnedFieldError`` (422) before anything is done.
+    """
 
     model_config = ConfigDict(extra="forbid", from_attributes=True)
+    system_owned: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_system_owned(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, (why_en, why_zh) in cls.system_owned.items():
+                if name in data:
+                    raise SystemOwnedFieldError(name, why_en, why_zh)
+        return data
+
+
+RECEIVED_IS_THE_SYSTEMS = (
+    "an application is dated by the server when it is submitted; an officer may correct "
+    "the date, with a reason, at POST /api/v1/applications/{id}/received-date",
+    "申請於提交時由伺服器記錄收件日期；如需更正，須由職員於 "
+    "POST /api/v1/applications/{id}/received-date 提出並說明理由",
+)
+"""Why a client may not send ``received`` (en, zh-Hant)."""
 
 
 def money(text: str) -> Money:

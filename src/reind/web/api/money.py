@@ -8,6 +8,7 @@ changed after they read it.
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from fastapi import APIRouter, Response, status
 from pydantic import Field
@@ -74,11 +75,20 @@ class ReportCreate(Schema):
 
 
 class ClaimCreate(Schema):
-    """A claim (payment request); RTTP claims name the trainee's enrolment."""
+    """A claim (payment request); RTTP claims name the trainee's enrolment.
+
+    The server dates it (``submitted_on`` is today in Hong Kong).
+    """
 
     amount: Amount
-    submitted_on: date
     enrolment_id: int | None = None
+
+    system_owned: ClassVar[dict[str, tuple[str, str]]] = {
+        "submitted_on": (
+            "a claim is dated by the server on the day it is submitted",
+            "申索於提交當日由伺服器記錄日期",
+        )
+    }
 
 
 class ClaimPublic(Schema):
@@ -228,7 +238,6 @@ def submit_claim(
         application_id,
         money(body.amount),
         actor,
-        submitted_on=body.submitted_on,
         idempotency_key=idempotency_key,
         enrolment_id=body.enrolment_id,
         engine=engine,

@@ -185,9 +185,7 @@ async def claim(
         form.fail("claim_amount", "The amount must be more than HK$0.")
     if form.ok and amount is not None:
         with attempt(session, form, "claim_amount"):
-            submit_claim(
-                session, application_id, amount, actor, submitted_on=hk_today(), engine=engine
-            )
+            submit_claim(session, application_id, amount, actor, engine=engine)
     if form.ok:
         return back_to(f"/portal/applications/{application_id}?claimed=1#claims")
     return _case_page(request, user, session, actor, application_id, form, 400)
