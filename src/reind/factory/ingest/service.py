@@ -16,8 +16,12 @@ def run_gateway(config: GatewayConfig, stop: threading.Event | None = None) -> N
     """Run a gateway until SIGTERM/SIGINT (or ``stop`` is set), then shut down cleanly.
 
     The store named by ``config.store_url`` is opened in the gateway's writer
-    process. A clean shutdown commits and acknowledges what is pending; a crash
-    loses nothing either, it only costs redelivery (docs/decisions/0022).
+    process. A clean shutdown commits and acknowledges what is pending. A crash
+    costs only redelivery for QoS 1 messages with ``persistent_session`` and a
+    fixed client id; with the default clean session, what QoS 0 edge nodes had
+    sent and the gateway had not yet committed (at most about one batch) is
+    lost, and edge nodes that follow the host's Will-published offline STATE
+    buffer what comes after (docs/decisions/0022, amendment of issue 14).
     """
     stop = stop or threading.Event()
 
