@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import jsonschema
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, FormatChecker
 
 from reind.core.db import Database
 from reind.programme.demo_data import portfolio_fingerprint, research, rfs, ventures
@@ -24,12 +24,16 @@ def test_the_360giving_package_validates_against_its_schema(
     portfolio: Database, tmp_path: Path
 ) -> None:
     with portfolio.unit_of_work() as session:
-        json_path, csv_path, count = export(session, AS_AT, tmp_path)
+        json_path, csv_path, count = export(
+            session, AS_AT, tmp_path, published=date(2021, 9, 15), publisher="tid"
+        )
     data = json.loads(json_path.read_text(encoding="utf-8"))
     Draft7Validator.check_schema(schema())
-    jsonschema.validate(data, schema(), cls=Draft7Validator)
+    jsonschema.validate(data, schema(), cls=Draft7Validator, format_checker=FormatChecker())
     assert count == len(data["grants"]) > 110_000
-    with csv_path.open(encoding="utf-8") as source:
+    assert data["issued"] == "2021-09-15" and data["publisher"]["name"].startswith("Trade")
+    assert not any("companyNumber" in g["recipientOrganization"][0] for g in data["grants"])
+    with csv_path.open(encoding="utf-8-sig") as source:
         rows = list(csv.reader(source))
     assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == count + 1
     rfs_grants = [g for g in data["grants"] if g["grantProgramme"][0]["code"] == "RFS"]
@@ -38,7 +42,7 @@ def test_the_360giving_package_validates_against_its_schema(
 
 def test_a_grant_missing_its_recipient_fails_the_schema(portfolio: Database) -> None:
     with portfolio.unit_of_work() as session:
-        data = package(session, date(2020, 12, 31))
+        data = package(session, date(2020, 12, 31), date(2021, 1, 15), "tid")
     broken = {**data, "grants": [{**data["grants"][0], "recipientOrganization": []}]}
     errors = list(Draft7Validator(schema()).iter_errors(broken))
     assert errors and "recipientOrganization" in str(errors[0].path)

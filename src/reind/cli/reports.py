@@ -62,13 +62,32 @@ def giving(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Folder for grants.json and grants.csv.")],
     as_of: Annotated[
-        str, typer.Option("--as-of", help="Grants approved by this date.")
+        str, typer.Option("--as-of", help="Grants approved by this date, amounts as at it.")
     ] = "2021-08-31",
+    publisher: Annotated[
+        str | None,
+        typer.Option("--publisher", help="The publishing body: itc or tid (default: the funder)."),
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option("--published", help="Date of publication (default: today).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace grants.json and grants.csv in --out.")
+    ] = False,
 ) -> None:
     """Grants in the 360Giving Data Standard, JSON and CSV."""
+    from reind.core.clock import hk_today
     from reind.core.periods import parse_date
     from reind.reporting.giving360 import export
 
+    issued = parse_date(published) if published else hk_today()
     with process_of(ctx).database().unit_of_work() as session:
-        json_path, csv_path, count = export(session, parse_date(as_of), out)
+        json_path, csv_path, count = export(
+            session,
+            parse_date(as_of),
+            out,
+            published=issued,
+            publisher=publisher,
+            force=force,
+        )
     console.print(f"wrote {count:,} grants to {json_path} and {csv_path}")

@@ -1,18 +1,27 @@
-"""Open data: the programme's grants in the 360Giving Data Standard (JSON and CSV).
+"""Open data: the programme's grants in the 360Giving Data Standard, true as at a date.
 
 One grant per approved application (RFS projects supported by the vetting
-committee; BUD, EMF and RTTP grants approved), as at a date. Identifiers:
-grants are ``360G-HKSARG-<reference>``; recipients ``HK-BRN-<BR number>``
-(the Business Registration number; the org-id.guide list code for Hong
-Kong registers must be confirmed before publishing); funders the
-administering department. The package validates against
-``schemas/360-giving-package-schema.json`` (written from the standard's
-documentation, see its description).
+committee; BUD, EMF and RTTP grants approved) by the ``as_of`` date, and
+every amount as it stood then: the award is the last approval recorded by
+that day, the amount disbursed the payments made by it (ledger entries, not
+today's balance), ``plannedDates`` the agreement signed by it, and
+``dateModified`` the last money movement by it. ``issued`` is the day the
+file is published; the publisher is the body that publishes it and each
+grant names its own funder.
+
+Identifiers (ADR 0075): no org-id.guide list covers Hong Kong's Business
+Registration numbers or government departments, and the register does not
+hold Companies Registry numbers (``HK-CR``), so organisations use the
+360Giving prefix for organisations without a registered identifier:
+``360G-HKSARG-BR-<BR number>`` for a recipient and ``360G-HKSARG-<dept>``
+for a funder; ``companyNumber`` (a UK company number) is never sent. The
+package validates against ``schemas/360-giving-package-schema.json``; the
+official 1.4 schema is not shipped by any package on PyPI or npm, so that
+file is written from the standard's documentation (see its description).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -23,37 +32,46 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG
+from reind.core.errors import InvalidInputError
+from reind.core.sheets import write_csv
 from reind.reporting.figures import end_of_day, statement
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "360-giving-package-schema.json"
 PREFIX = "360G-HKSARG-"
-FUNDERS = {
-    "rfs": (
-        "HK-GOV-ITC",
-        "Innovation and Technology Commission",
-        "Re-industrialisation Funding Scheme",
-    ),
-    "rttp": (
-        "HK-GOV-ITC",
-        "Innovation and Technology Commission",
-        "Re-industrialisation and Technology Training Programme",
-    ),
-    "bud": (
-        "HK-GOV-TID",
-        "Trade and Industry Department",
-        "Dedicated Fund on Branding, Upgrading and Domestic Sales",
-    ),
-    "emf": ("HK-GOV-TID", "Trade and Industry Department", "SME Export Marketing Fund"),
+BODIES = {
+    "itc": (PREFIX + "ITC", "Innovation and Technology Commission"),
+    "tid": (PREFIX + "TID", "Trade and Industry Department"),
 }
+"""The bodies that fund (and may publish): key -> (identifier, name)."""
+PROGRAMMES = {
+    "rfs": ("itc", "Re-industrialisation Funding Scheme"),
+    "rttp": ("itc", "Re-industrialisation and Technology Training Programme"),
+    "bud": ("tid", "Dedicated Fund on Branding, Upgrading and Domestic Sales"),
+    "emf": ("tid", "SME Export Marketing Fund"),
+}
+IN_HONG_KONG = {"rfs", "rttp"}
+"""Schemes whose funded work is done in Hong Kong (a new line here, training here)."""
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 _GRANTS = (
     "SELECT a.reference, a.scheme, a.title, a.amount_requested_cents, l.approved_cents, "
-    "l.disbursed_cents, e.br_number, e.name_en, d.decided_on, le.recorded_at "
+    "(SELECT x.amount_cents FROM ledger_entries x WHERE x.application_id = a.id "
+    "AND x.movement IN ('approved', 'approval_revised') AND x.recorded_at < :cutoff "
+    "ORDER BY x.recorded_at DESC, x.id DESC LIMIT 1) AS awarded, "
+    "(SELECT COALESCE(SUM(p.amount_cents), 0) FROM ledger_entries p WHERE p.application_id = a.id "
+    "AND p.movement = 'disbursed' AND p.recorded_at < :cutoff) AS paid, "
+    "(SELECT MAX(m.recorded_at) FROM ledger_entries m WHERE m.application_id = a.id "
+    "AND m.recorded_at < :cutoff) AS modified, "
+    "e.br_number, e.name_en, d.decided_on, "
+    "(SELECT MIN(f.recorded_at) FROM ledger_entries f WHERE f.application_id = a.id "
+    "AND f.movement = 'approved') AS approved_at, "
+    "g.starts_on, g.ends_on "
     "FROM applications a JOIN enterprises e ON e.id = a.enterprise_id "
     "JOIN project_ledgers l ON l.application_id = a.id "
     "LEFT JOIN committee_decisions d ON d.application_id = a.id AND d.outcome = 'supported' "
-    "LEFT JOIN ledger_entries le ON le.application_id = a.id AND le.movement = 'approved' "
+    "LEFT JOIN agreements g ON g.application_id = a.id AND g.signed_on <= :as_of "
     "WHERE l.approved_cents > 0 AND ((d.decided_on IS NOT NULL AND d.decided_on <= :as_of) "
-    "OR (le.recorded_at IS NOT NULL AND le.recorded_at < :cutoff)) ORDER BY a.reference"
+    "OR EXISTS (SELECT 1 FROM ledger_entries le WHERE le.application_id = a.id "
+    "AND le.movement = 'approved' AND le.recorded_at < :cutoff)) ORDER BY a.reference"
 )
 CSV_COLUMNS = (
     "Identifier",
@@ -64,82 +82,164 @@ CSV_COLUMNS = (
     "Amount Awarded",
     "Amount Disbursed",
     "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Planned Dates:Duration (months)",
     "Recipient Org:Identifier",
     "Recipient Org:Name",
-    "Recipient Org:Company Number",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Country Code",
     "Funding Org:Identifier",
     "Funding Org:Name",
     "Grant Programme:Code",
     "Grant Programme:Title",
+    "Last modified",
 )
+"""Column titles of the 360Giving spreadsheet template, for the fields published."""
+
+
+class OpenDataError(InvalidInputError):
+    """The export cannot be written as asked (nothing to publish, a file in the way ...)."""
+
+    code = "open_data"
 
 
 def grants(session: Session, as_of: date) -> Iterator[dict[str, Any]]:
-    """Each grant approved by ``as_of`` as a 360Giving grant object."""
-    rows = session.execute(statement(_GRANTS), {"as_of": as_of, "cutoff": end_of_day(as_of)})
-    for ref, scheme, title, applied, awarded, paid, br, name, decided, approved_at in rows:
-        funder_id, funder, programme = FUNDERS.get(scheme, ("HK-GOV", "HKSAR Government", scheme))
+    """Each grant approved by ``as_of`` as a 360Giving grant object, as it stood that day."""
+    rows = session.execute(statement(_GRANTS), {"as_of": as_of, "cutoff": end_of_day(as_of)}).all()
+    for (
+        ref,
+        scheme,
+        title,
+        applied,
+        approved_now,
+        awarded,
+        paid,
+        modified,
+        br,
+        name,
+        decided,
+        approved_at,
+        starts,
+        ends,
+    ) in rows:
+        funder, programme = PROGRAMMES.get(scheme, ("itc", scheme.upper()))
+        funder_id, funder_name = BODIES[funder]
         award = decided if decided is not None else _day(approved_at)
-        yield {
+        grant: dict[str, Any] = {
             "id": PREFIX + ref,
             "title": title,
             "description": f"{programme}: {title}",
             "currency": "HKD",
             "amountAppliedFor": _dollars(applied),
-            "amountAwarded": _dollars(awarded),
+            "amountAwarded": _dollars(awarded if awarded is not None else approved_now),
             "amountDisbursed": _dollars(paid),
             "awardDate": str(award)[:10],
-            "recipientOrganization": [{"id": f"HK-BRN-{br}", "name": name, "companyNumber": br}],
-            "fundingOrganization": [{"id": funder_id, "name": funder}],
+            "recipientOrganization": [{"id": f"{PREFIX}BR-{br}", "name": name}],
+            "fundingOrganization": [{"id": funder_id, "name": funder_name}],
             "grantProgramme": [{"code": scheme.upper(), "title": programme}],
         }
+        if starts is not None and ends is not None:
+            grant["plannedDates"] = [_planned(_date(starts), _date(ends))]
+        if scheme in IN_HONG_KONG:
+            grant["beneficiaryLocation"] = [{"name": "Hong Kong", "countryCode": "HK"}]
+        if modified is not None:
+            grant["dateModified"] = _moment(modified).astimezone(HONG_KONG).isoformat()
+        yield grant
 
 
-def package(session: Session, as_of: date) -> dict[str, Any]:
-    """The 360Giving package of every grant approved by ``as_of``."""
+def package(
+    session: Session, as_of: date, published: date, publisher: str | None = None
+) -> dict[str, Any]:
+    """The 360Giving package of every grant approved by ``as_of``, published on ``published``.
+
+    ``publisher`` is a key of ``BODIES``; without it, the one funder of every grant publishes.
+    """
+    found = list(grants(session, as_of))
+    if not found:
+        raise OpenDataError(
+            f"no grant was approved by {as_of.isoformat()}: there is nothing to publish",
+            zh=f"{as_of.isoformat()} 或之前沒有批出的資助：沒有可發布的資料",
+        )
+    funders = sorted({g["fundingOrganization"][0]["id"] for g in found})
+    if publisher is None:
+        if len(funders) > 1:
+            raise OpenDataError(
+                f"the grants have several funders ({', '.join(funders)}): "
+                f"name the publishing body with --publisher ({', '.join(BODIES)})",
+                zh=f"資助來自多個資助機構（{', '.join(funders)}）：請以 --publisher 指明發布機構",
+            )
+        publisher = next(k for k, (i, _) in BODIES.items() if i == funders[0])
+    if publisher not in BODIES:
+        raise OpenDataError(f"--publisher must be one of {', '.join(BODIES)}, not {publisher!r}")
+    identifier, name = BODIES[publisher]
     return {
         "version": "1.4",
         "title": f"Hong Kong re-industrialisation grants as at {as_of.isoformat()}",
-        "issued": as_of.isoformat(),
-        "publisher": {"identifier": "HK-GOV-ITC", "name": "Innovation and Technology Commission"},
-        "license": "https://creativecommons.org/licenses/by/4.0/",
-        "grants": list(grants(session, as_of)),
+        "description": f"Grants approved by {as_of.isoformat()}, with every amount as at that day.",
+        "issued": published.isoformat(),
+        "publisher": {"identifier": identifier, "name": name},
+        "license": LICENCE,
+        "grants": found,
     }
 
 
-def export(session: Session, as_of: date, directory: Path) -> tuple[Path, Path, int]:
+def export(
+    session: Session,
+    as_of: date,
+    directory: Path,
+    *,
+    published: date,
+    publisher: str | None = None,
+    force: bool = False,
+) -> tuple[Path, Path, int]:
     """Write ``grants.json`` and ``grants.csv`` into ``directory``; returns paths and count."""
+    if directory.exists() and not directory.is_dir():
+        raise OpenDataError(
+            f"--out {directory} is a file; name a folder for grants.json and grants.csv",
+            zh=f"--out {directory} 是檔案；請指定存放 grants.json 及 grants.csv 的資料夾",
+        )
+    json_path, csv_path = directory / "grants.json", directory / "grants.csv"
+    there = [p.name for p in (json_path, csv_path) if p.exists()]
+    if there and not force:
+        raise OpenDataError(
+            f"{directory} already has {' and '.join(there)}; give --force to replace them",
+            zh=f"{directory} 已有 {'及'.join(there)}；如要取代，請加 --force",
+        )
+    data = package(session, as_of, published, publisher)
     directory.mkdir(parents=True, exist_ok=True)
-    data = package(session, as_of)
-    json_path = directory / "grants.json"
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    csv_path = directory / "grants.csv"
-    with csv_path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for grant in data["grants"]:
-            recipient, funder = grant["recipientOrganization"][0], grant["fundingOrganization"][0]
-            programme = grant["grantProgramme"][0]
-            writer.writerow(
-                [
-                    grant["id"],
-                    grant["title"],
-                    grant["description"],
-                    grant["currency"],
-                    grant["amountAppliedFor"],
-                    grant["amountAwarded"],
-                    grant["amountDisbursed"],
-                    grant["awardDate"],
-                    recipient["id"],
-                    recipient["name"],
-                    recipient["companyNumber"],
-                    funder["id"],
-                    funder["name"],
-                    programme["code"],
-                    programme["title"],
-                ]
-            )
+    write_csv(csv_path, CSV_COLUMNS, (_csv_row(g) for g in data["grants"]))
     return json_path, csv_path, len(data["grants"])
+
+
+def _csv_row(grant: dict[str, Any]) -> list[object]:
+    recipient, funder = grant["recipientOrganization"][0], grant["fundingOrganization"][0]
+    programme = grant["grantProgramme"][0]
+    planned = grant.get("plannedDates", [{}])[0]
+    place = grant.get("beneficiaryLocation", [{}])[0]
+    return [
+        grant["id"],
+        grant["title"],
+        grant["description"],
+        grant["currency"],
+        grant["amountAppliedFor"],
+        grant["amountAwarded"],
+        grant["amountDisbursed"],
+        grant["awardDate"],
+        planned.get("startDate", ""),
+        planned.get("endDate", ""),
+        planned.get("duration", ""),
+        recipient["id"],
+        recipient["name"],
+        place.get("name", ""),
+        place.get("countryCode", ""),
+        funder["id"],
+        funder["name"],
+        programme["code"],
+        programme["title"],
+        grant.get("dateModified", ""),
+    ]
 
 
 def schema() -> dict[str, Any]:
@@ -149,15 +249,33 @@ def schema() -> dict[str, Any]:
     return value
 
 
+def _planned(starts: date, ends: date) -> dict[str, Any]:
+    months = (ends.year - starts.year) * 12 + ends.month - starts.month - (ends.day < starts.day)
+    return {
+        "startDate": starts.isoformat(),
+        "endDate": ends.isoformat(),
+        "duration": max(months, 0),
+    }
+
+
 def _dollars(cents: int) -> float | int:
     amount = Decimal(int(cents)) / 100
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
-def _day(moment: datetime | str) -> date:
-    """The Hong Kong date of a stored UTC timestamp (SQLite returns it as naive text)."""
+def _date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _moment(moment: datetime | str) -> datetime:
+    """A stored UTC timestamp, aware (SQLite returns it as naive text)."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(HONG_KONG).date()
+    return moment
+
+
+def _day(moment: datetime | str) -> date:
+    """The Hong Kong date of a stored UTC timestamp."""
+    return _moment(moment).astimezone(HONG_KONG).date()

@@ -18,15 +18,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, overload
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
+from reind.core.sheets import safe_cell
+
 CSV_HEADER = "record_id"
 _CSV_SPECIAL = (",", '"', "\r")
 """Characters that make the csv module quote an id (a newline never reaches it: see ``_fits``)."""
+_FORMULA_AT_LINE_START = re.compile(r"^[=+\-@\t]", re.MULTILINE)
+"""An id a spreadsheet would run as a formula (``core.sheets.safe_cell`` writes it safely)."""
 
 
 class RecordIds(Sequence[str]):
@@ -120,13 +125,15 @@ class RecordIds(Sequence[str]):
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
         writer.writerow([CSV_HEADER])
-        writer.writerows([record] for record in self)
+        writer.writerows([safe_cell(record)] for record in self)
         out.write(buffer.getvalue().encode("utf-8"))
 
 
 def _plain(lines: str, count: int) -> bool:
     """Whether the csv module would write each id of ``lines`` as it is, unquoted."""
     if any(special in lines for special in _CSV_SPECIAL):
+        return False
+    if _FORMULA_AT_LINE_START.search(lines):
         return False
     empty = lines == "" or "\n\n" in lines or lines.startswith("\n") or lines.endswith("\n")
     return count == 0 or not empty

@@ -6,6 +6,8 @@ declares them) form a group; cumulative caps count the whole group.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -15,49 +17,76 @@ from reind.programme import audit
 from reind.programme.actors import Actor, Role
 from reind.programme.enterprises.profile import EnterpriseProfile, normalise_br_number
 from reind.programme.enterprises.store import ContactRow, EnterpriseLinkRow, EnterpriseRow
+from reind.programme.ids import new_id
 from reind.programme.uow import flush
 
 STAFF = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
+_CHUNK = 500
 
 
 def register_enterprise(
     session: Session, profile: EnterpriseProfile, actor: Actor, clock: Clock | None = None
 ) -> EnterpriseRow:
     """Add an enterprise to the register (one per BR number; officers and administrators)."""
+    return register_enterprises(session, [profile], actor, clock)[0]
+
+
+def register_enterprises(
+    session: Session,
+    profiles: Sequence[EnterpriseProfile],
+    actor: Actor,
+    clock: Clock | None = None,
+) -> list[EnterpriseRow]:
+    """Register several enterprises at once (bulk imports): the same rules, one flush."""
     if actor.role not in STAFF:
         raise ForbiddenError(
             f"the {actor.role.value} role may not register enterprises "
             "(officers and administrators do)"
         )
-    existing = find_enterprise(session, profile.br_number)
-    if existing is not None:
-        raise ConflictError(
-            f"an enterprise with BR number {profile.br_number} is already registered",
-            enterprise_id=existing.id,
+    numbers = [p.br_number for p in profiles]
+    taken: dict[str, str] = {}
+    for start in range(0, len(numbers), _CHUNK):
+        found = session.execute(
+            select(EnterpriseRow.br_number, EnterpriseRow.id).where(
+                EnterpriseRow.br_number.in_(numbers[start : start + _CHUNK])
+            )
         )
-    row = EnterpriseRow(
-        br_number=profile.br_number,
-        name_en=profile.name_en.strip(),
-        name_zh=profile.name_zh.strip(),
-        incorporation=profile.incorporation.value,
-        listed=profile.listed,
-        employees=profile.employees,
-        manufacturing=profile.manufacturing,
-        industry=profile.industry.value,
-        created_at=(clock or SystemClock()).now(),
-    )
-    session.add(row)
+        taken.update((br, id_) for br, id_ in found)
+    now = (clock or SystemClock()).now()
+    rows = []
+    for profile in profiles:
+        if profile.br_number in taken:
+            raise ConflictError(
+                f"an enterprise with BR number {profile.br_number} is already registered",
+                enterprise_id=taken[profile.br_number],
+            )
+        row = EnterpriseRow(
+            id=new_id(),
+            br_number=profile.br_number,
+            name_en=profile.name_en.strip(),
+            name_zh=profile.name_zh.strip(),
+            incorporation=profile.incorporation.value,
+            listed=profile.listed,
+            employees=profile.employees,
+            manufacturing=profile.manufacturing,
+            industry=profile.industry.value,
+            created_at=now,
+        )
+        taken[profile.br_number] = row.id
+        rows.append(row)
+    session.add_all(rows)
     flush(session, "the enterprise")
-    audit.record_at_commit(
-        session,
-        actor,
-        "enterprise.registered",
-        "enterprise",
-        row.id,
-        {"br_number": row.br_number, "name_en": row.name_en, "sme": profile.sme},
-        clock,
-    )
-    return row
+    for row, profile in zip(rows, profiles, strict=True):
+        audit.record_at_commit(
+            session,
+            actor,
+            "enterprise.registered",
+            "enterprise",
+            row.id,
+            {"br_number": row.br_number, "name_en": row.name_en, "sme": profile.sme},
+            clock,
+        )
+    return rows
 
 
 def find_enterprise(session: Session, br_number: str) -> EnterpriseRow | None:

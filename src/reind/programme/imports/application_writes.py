@@ -23,7 +23,7 @@ from reind.programme import audit
 from reind.programme.actors import Actor
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.profile import EnterpriseProfile
-from reind.programme.enterprises.registry import register_enterprise
+from reind.programme.enterprises.registry import register_enterprises
 from reind.programme.ids import new_id
 from reind.programme.imports.enterprise_match import STORED, EnterprisePlan
 from reind.programme.imports.rows import ImportReport
@@ -35,6 +35,8 @@ from reind.programme.uow import flush
 if TYPE_CHECKING:
     from reind.programme.imports.applications import ApplicationRecord
 
+BATCH = 2000
+"""Rows written between flushes."""
 NOON = time(12)
 """Imported movements are dated at noon, Hong Kong time, on the day the file gives."""
 
@@ -54,6 +56,7 @@ def write_applications(
     session: Session,
     records: list[ApplicationRecord],
     stored: dict[str, ApplicationRow],
+    ledgers: dict[str, LedgerRow],
     companies: dict[str, EnterprisePlan],
     actor: Actor,
     source: str,
@@ -61,13 +64,15 @@ def write_applications(
     """Write ``records`` (already checked); the counts of new, updated and unchanged rows."""
     _write_enterprises(session, companies, actor, source)
     new = updated = 0
-    for record in records:
+    for index, record in enumerate(records, start=1):
+        if index % BATCH == 0:
+            _write_out(session)
         found = stored.get(record.reference)
         if found is None:
             _add(session, record, companies[record.enterprise.br_number], actor, source)
             new += 1
-        elif changes(record, found, stored_ledger(session, found.id)):
-            _update(session, record, found, actor, source)
+        elif changes(record, found, ledgers.get(found.id)):
+            _update(session, record, found, ledgers.get(found.id), actor, source)
             updated += 1
     flush(session, "the import")
     return ImportReport("applications", new, len(records) - new - updated, updated)
@@ -76,40 +81,44 @@ def write_applications(
 def _write_enterprises(
     session: Session, companies: dict[str, EnterprisePlan], actor: Actor, source: str
 ) -> None:
+    new = [plan for plan in companies.values() if plan.row is None]
+    profiles = [
+        EnterpriseProfile(
+            p.facts.br_number,
+            p.facts.name_en,
+            p.facts.incorporation,
+            p.facts.employees,
+            p.facts.manufacturing,
+            p.facts.industry,
+        )
+        for p in new
+    ]
+    for plan, row in zip(new, register_enterprises(session, profiles, actor), strict=True):
+        plan.row = row
     for plan in companies.values():
-        facts = plan.facts
-        if plan.row is None:
-            plan.row = register_enterprise(
-                session,
-                EnterpriseProfile(
-                    facts.br_number,
-                    facts.name_en,
-                    facts.incorporation,
-                    facts.employees,
-                    facts.manufacturing,
-                    facts.industry,
-                ),
-                actor,
-            )
-        elif plan.changes:
-            for column, (_, value) in plan.changes.items():
-                setattr(plan.row, STORED[column], value)
-            audit.record_at_commit(
-                session,
-                actor,
-                "enterprise.updated",
-                "enterprise",
-                plan.row.id,
-                {
-                    "source": source,
-                    "changes": {c: [str(a), str(b)] for c, (a, b) in plan.changes.items()},
-                },
-            )
+        if plan.row is None or not plan.changes:
+            continue
+        for column, (_, value) in plan.changes.items():
+            setattr(plan.row, STORED[column], value)
+        audit.record_at_commit(
+            session,
+            actor,
+            "enterprise.updated",
+            "enterprise",
+            plan.row.id,
+            {
+                "source": source,
+                "changes": {c: [str(a), str(b)] for c, (a, b) in plan.changes.items()},
+            },
+        )
 
 
-def stored_ledger(session: Session, application_id: str) -> LedgerRow | None:
-    """The project ledger of a stored application, if it has one."""
-    return session.get(LedgerRow, application_id)
+def _write_out(session: Session) -> None:
+    """Flush what is pending and let it go: a big file's rows need not all stay in memory."""
+    written = list(session.new)
+    flush(session, "the import")
+    for row in written:
+        session.expunge(row)
 
 
 def changes(
@@ -203,9 +212,13 @@ def _movements(session: Session, row: LedgerRow, ledger: Ledger, record: Applica
 
 
 def _update(
-    session: Session, record: ApplicationRecord, app: ApplicationRow, actor: Actor, source: str
+    session: Session,
+    record: ApplicationRecord,
+    app: ApplicationRow,
+    ledger: LedgerRow | None,
+    actor: Actor,
+    source: str,
 ) -> None:
-    ledger = stored_ledger(session, app.id)
     changed = changes(record, app, ledger)
     app.title = record.title
     app.state = record.state

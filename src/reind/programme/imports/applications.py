@@ -27,7 +27,6 @@ from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.imports import cells
 from reind.programme.imports.application_writes import (
     revised_ledger,
-    stored_ledger,
     write_applications,
 )
 from reind.programme.imports.cells import RowCheck
@@ -42,6 +41,7 @@ from reind.programme.imports.problems import ImportRejectedError
 from reind.programme.imports.reading import Table
 from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
+from reind.programme.money.store import LedgerRow
 from reind.rules.engine import Engine
 
 CHUNK = 500
@@ -95,15 +95,15 @@ def import_applications(
             continue
         seen[record.reference] = number
         records.append(record)
-    stored = _stored(session, [r.reference for r in records])
+    stored, ledgers = _stored(session, [r.reference for r in records])
     companies = match_enterprises(
         session, [(r.number, r.enterprise) for r in records], enterprises, check
     )
     for record in records:
-        _check_stored(session, check, record, stored.get(record.reference), companies)
+        _check_stored(check, record, stored.get(record.reference), ledgers, companies)
     if check.problems:
         raise ImportRejectedError(source, check.problems)
-    return write_applications(session, records, stored, companies, actor, source)
+    return write_applications(session, records, stored, ledgers, companies, actor, source)
 
 
 def _record(
@@ -243,27 +243,36 @@ def _check_money(check: RowCheck, record: ApplicationRecord, row: dict[str, str]
         )
 
 
-def _stored(session: Session, references: list[str]) -> dict[str, ApplicationRow]:
+def _stored(
+    session: Session, references: list[str]
+) -> tuple[dict[str, ApplicationRow], dict[str, LedgerRow]]:
+    """The stored applications of these references, by reference, and their ledgers by id."""
     found: dict[str, ApplicationRow] = {}
     for start in range(0, len(references), CHUNK):
         part = references[start : start + CHUNK]
         rows = session.execute(select(ApplicationRow).where(ApplicationRow.reference.in_(part)))
         found.update((row.reference, row) for row in rows.scalars())
-    return found
+    ids = [row.id for row in found.values()]
+    ledgers: dict[str, LedgerRow] = {}
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        held = session.execute(select(LedgerRow).where(LedgerRow.application_id.in_(part)))
+        ledgers.update((row.application_id, row) for row in held.scalars())
+    return found, ledgers
 
 
 def _check_stored(
-    session: Session,
     check: RowCheck,
     record: ApplicationRecord,
     stored: ApplicationRow | None,
+    ledgers: dict[str, LedgerRow],
     companies: dict[str, EnterprisePlan],
 ) -> None:
     """A stored application keeps its scheme and enterprise; its ledger must stay whole."""
     if stored is None:
         return
     try:
-        revised_ledger(record, stored_ledger(session, stored.id))
+        revised_ledger(record, ledgers.get(stored.id))
     except ReindError as exc:
         check.add(
             record.number,
