@@ -26,12 +26,12 @@ from starlette.concurrency import run_in_threadpool
 
 from reind.core.db import Database
 from reind.core.errors import ForbiddenError
-from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.tokens import Holder, token_digest, user_for_token
 from reind.programme.accounts.users import (
     NotAuthenticatedError,
     user_for_session,
 )
+from reind.programme.accounts.views import UserView, user_view
 from reind.programme.actors import Actor, Role
 from reind.web.credentials import CREDENTIAL, Credential, holders, look_up, session_key, token_key
 from reind.web.deps import UnitOfWork, database_of
@@ -52,7 +52,7 @@ class CsrfError(ForbiddenError):
     code = "csrf_failed"
 
 
-def start_session(request: Request, user: UserRow) -> str:
+def start_session(request: Request, user: UserView) -> str:
     """Sign ``user`` in on this browser: a fresh session and CSRF token (returned)."""
     request.session.clear()
     token = secrets.token_urlsafe(32)
@@ -99,16 +99,16 @@ async def csrf_guard(request: Request) -> None:
 
 def current_user(
     request: Request, session: UnitOfWork, _csrf: Annotated[None, Depends(csrf_guard)]
-) -> UserRow:
-    """The signed-in user, by API token or by session cookie, or 401 (pages that need the row)."""
+) -> UserView:
+    """The signed-in user, by API token or by session cookie, or 401 (pages that need it)."""
     secret = _bearer(request)
     if secret is not None:
-        return user_for_token(session, secret)
+        return user_view(user_for_token(session, secret))
     uid, epoch = _cookie(request)
-    return user_for_session(session, uid, epoch)
+    return user_view(user_for_session(session, uid, epoch))
 
 
-CurrentUser = Annotated[UserRow, Depends(current_user)]
+CurrentUser = Annotated[UserView, Depends(current_user)]
 
 
 def _cookie(request: Request) -> tuple[str, int]:

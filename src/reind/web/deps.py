@@ -31,7 +31,6 @@ from starlette.concurrency import run_in_threadpool
 
 from reind.bootstrap import Platform
 from reind.core.db import Database
-from reind.factory.ingest.store import TelemetryStore
 from reind.rules.engine import Engine
 from reind.web.credentials import CREDENTIAL, REQUEST_STATE
 
@@ -63,11 +62,6 @@ def engine_of(request: Request) -> Engine:
 async def rules_engine(request: Request) -> Engine:
     """The rules engine the app was given (async: no threadpool hop to fetch it)."""
     return platform_of(request.app).engine
-
-
-async def telemetry_store(request: Request) -> TelemetryStore | None:
-    """The telemetry store the app was given, if it is connected to a plant."""
-    return platform_of(request.app).telemetry
 
 
 RulesEngine = Annotated[Engine, Depends(rules_engine)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -138,8 +139,21 @@ def add_user(
     return row
 
 
-def actor_of(user: UserRow) -> Actor:
-    """The Actor a signed-in user acts as."""
+class Account(Protocol):
+    """A user's row or view: what decides the Actor it acts as."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def person_id(self) -> str | None: ...
+    @property
+    def enterprise_id(self) -> str | None: ...
+
+
+def actor_of(user: Account) -> Actor:
+    """The Actor a signed-in user acts as (its person id if it has one, else its own)."""
     return Actor(user.person_id or user.id, Role(user.role), user.enterprise_id)
 
 

@@ -155,16 +155,6 @@ def queue_counts(session: Session) -> dict[str, int]:
     return {state: int(n) for state, n in rows}
 
 
-def in_state(session: Session, state: str) -> list[ApplicationView]:
-    """The applications in one state (a queue), by date received then reference."""
-    rows = session.execute(
-        select(ApplicationRow)
-        .where(ApplicationRow.state == state)
-        .order_by(ApplicationRow.received, ApplicationRow.reference)
-    ).scalars()
-    return [application_view(row) for row in rows]
-
-
 def of_enterprise(session: Session, enterprise_id: str) -> list[ApplicationView]:
     """An enterprise's applications, newest first."""
     rows = session.execute(
@@ -173,12 +163,3 @@ def of_enterprise(session: Session, enterprise_id: str) -> list[ApplicationView]
         .order_by(ApplicationRow.created_at.desc())
     ).scalars()
     return [application_view(row) for row in rows]
-
-
-def by_ids(session: Session, ids: Iterable[str]) -> dict[str, ApplicationView]:
-    """The applications with these ids, by id (for pages listing other records)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.execute(select(ApplicationRow).where(ApplicationRow.id.in_(wanted))).scalars()
-    return {row.id: application_view(row) for row in rows}

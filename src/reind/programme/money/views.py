@@ -21,7 +21,6 @@ from reind.programme.money.store import (
     AgreementRow,
     ClaimRow,
     LedgerEntryRow,
-    LedgerRow,
     MilestoneRow,
     ProgressReportRow,
 )
@@ -191,16 +190,6 @@ def claims_of(session: Session, application_id: str) -> list[ClaimView]:
     return [claim_view(row) for row in rows]
 
 
-def claims_in(session: Session, states: tuple[str, ...]) -> list[ClaimView]:
-    """Every claim in one of ``states`` (a stage's work list), oldest first."""
-    rows = session.execute(
-        select(ClaimRow)
-        .where(ClaimRow.state.in_(states))
-        .order_by(ClaimRow.submitted_on, ClaimRow.id)
-    ).scalars()
-    return [claim_view(row) for row in rows]
-
-
 def claim(session: Session, claim_id: str, actor: Actor) -> ClaimView:
     """A claim, if ``actor`` may see its application (NotFoundError, ForbiddenError)."""
     row = session.get(ClaimRow, claim_id)
@@ -208,12 +197,6 @@ def claim(session: Session, claim_id: str, actor: Actor) -> ClaimView:
         raise NotFoundError(f"no claim {claim_id}")
     get_application(session, row.application_id, actor)
     return claim_view(row)
-
-
-def ledgers_with_grant(session: Session) -> list[LedgerView]:
-    """The ledger of every project with a grant approved."""
-    rows = session.execute(select(LedgerRow).where(LedgerRow.approved_cents > 0)).scalars()
-    return [view_of(LedgerView, row) for row in rows]
 
 
 def ledger_entries(session: Session, application_id: str) -> list[LedgerEntryView]:

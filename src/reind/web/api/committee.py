@@ -10,13 +10,9 @@ from datetime import date
 
 from fastapi import APIRouter, status
 from pydantic import Field
-from sqlalchemy import select
 
-from reind.core.errors import NotFoundError
-from reind.programme.applications.access import get_application
-from reind.programme.applications.views import application_view
 from reind.programme.committee import services as service
-from reind.programme.committee.store import CommitteeDecisionRow
+from reind.programme.committee import views
 from reind.web.api.applications import ApplicationPublic, application_public
 from reind.web.api.common import Amount, Schema, money
 from reind.web.auth import CurrentActor
@@ -177,8 +173,7 @@ def declare_conflict(
 @router.get("/meetings/{meeting_id}/agenda", response_model=list[ApplicationPublic])
 def agenda(meeting_id: str, actor: CurrentActor, session: UnitOfWork) -> list[ApplicationPublic]:
     """The meeting's agenda; a member never sees applications they are conflicted on."""
-    rows = service.agenda_for(session, meeting_id, actor)
-    return [application_public(application_view(r), actor) for r in rows]
+    return [application_public(app, actor) for app in views.agenda(session, meeting_id, actor)]
 
 
 @router.post(
@@ -220,7 +215,7 @@ def decide(
     engine: RulesEngine,
 ) -> DecisionPublic:
     """Record the committee's decision; the application moves on (approver)."""
-    row: CommitteeDecisionRow = service.decide(
+    row = service.decide(
         session,
         meeting_id,
         application_id,
@@ -232,17 +227,11 @@ def decide(
         grant=None if body.grant is None else money(body.grant),
         engine=engine,
     )
-    return DecisionPublic.model_validate(row)
+    return DecisionPublic.model_validate(views.decision_view(row))
 
 
 @router.get("/applications/{application_id}/letter", response_model=LetterPublic)
 def letter(application_id: str, actor: CurrentActor, session: UnitOfWork) -> LetterPublic:
     """The committee's decision letter, in both languages."""
-    get_application(session, application_id, actor)
-    # A read the committee service does not offer yet: one indexed lookup by application.
-    row = session.execute(
-        select(CommitteeDecisionRow).where(CommitteeDecisionRow.application_id == application_id)
-    ).scalar_one_or_none()
-    if row is None:
-        raise NotFoundError(f"the committee has not decided on application {application_id}")
+    row = views.decision_of(session, application_id, actor)
     return LetterPublic(application_id=application_id, en=row.letter_en, zh_hant=row.letter_zh)

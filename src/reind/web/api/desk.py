@@ -10,7 +10,7 @@ from pydantic import Field
 
 from reind.programme import desk
 from reind.programme.actors import Actor, Role
-from reind.programme.desk.store import EnquiryRow
+from reind.programme.desk import views
 from reind.web.api.common import IfMatch, Schema, expect_version, set_etag
 from reind.web.auth import CurrentActor, require_roles
 from reind.web.deps import RulesEngine, Transact, UnitOfWork
@@ -85,10 +85,11 @@ class SeminarCreate(Schema):
     attendees: int = Field(ge=0)
 
 
-def _enquiry(row: EnquiryRow, response: Response | None = None) -> EnquiryPublic:
+def _enquiry(row: object, response: Response | None = None) -> EnquiryPublic:
+    view = views.enquiry_view(row)
     if response is not None:
-        set_etag(response, row.version)
-    return EnquiryPublic.model_validate(row)
+        set_etag(response, view.version)
+    return EnquiryPublic.model_validate(view)
 
 
 @router.post("/enquiries", response_model=EnquiryPublic, status_code=status.HTTP_201_CREATED)
@@ -112,7 +113,7 @@ def route(
     if_match: IfMatch = None,
 ) -> EnquiryPublic:
     """Send the enquiry to one of the four centres."""
-    current = session.get(EnquiryRow, enquiry_id)
+    current = views.find(session, enquiry_id)
     if current is not None:
         expect_version(current.version, if_match, f"enquiry {enquiry_id}")
     return _enquiry(desk.route_enquiry(session, enquiry_id, body.centre, actor), response)
@@ -128,7 +129,7 @@ def answer(
     if_match: IfMatch = None,
 ) -> AnswerPublic:
     """Answer with the schemes whose rules find the enquirer eligible or possibly so."""
-    current = session.get(EnquiryRow, enquiry_id)
+    current = views.find(session, enquiry_id)
     if current is not None:
         expect_version(current.version, if_match, f"enquiry {enquiry_id}")
     row, fits = desk.answer_enquiry(

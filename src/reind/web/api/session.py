@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 
 from reind.programme import accounts
-from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.accounts.views import token_view, user_view
 from reind.programme.actors import Role
 from reind.web.api.common import Schema
 from reind.web.auth import (
@@ -86,15 +86,15 @@ def _hasher(request: Request) -> PasswordHasher | None:
     return hasher
 
 
-def _user(row: UserRow) -> UserPublic:
-    return UserPublic.model_validate(row)
+def _user(row: object) -> UserPublic:
+    return UserPublic.model_validate(user_view(row))
 
 
 @router.post("/session", response_model=SessionPublic)
 def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> SessionPublic:
     """Sign in with e-mail and password; the answer carries the CSRF token."""
     user = accounts.authenticate(session, body.email, body.password, _hasher(request))
-    token = start_session(request, user)
+    token = start_session(request, user_view(user))
     return SessionPublic(user=_user(user), csrf_token=token)
 
 
@@ -136,8 +136,8 @@ def deactivate(user_id: str, actor: CurrentActor, session: UnitOfWork) -> UserPu
     return _user(accounts.deactivate_user(session, user_id, actor))
 
 
-def _token(row: ApiTokenRow, secret: str | None = None) -> TokenPublic:
-    public = TokenPublic.model_validate(row)
+def _token(row: object, secret: str | None = None) -> TokenPublic:
+    public = TokenPublic.model_validate(token_view(row))
     public.secret = secret
     return public
 

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from reind.programme.accounts.sign_in_limits import TooManySignInsError
 from reind.programme.accounts.users import NotAuthenticatedError, authenticate
+from reind.programme.accounts.views import user_view
 from reind.programme.actors import Role
 from reind.web.auth import CurrentUser, end_session, start_session
 from reind.web.deps import UnitOfWork
@@ -70,7 +71,7 @@ async def sign_in(request: Request, session: UnitOfWork) -> Response:
             error="The e-mail address or the password is wrong, or the account is not active.",
             next=target,
         )
-    start_session(request, user)
+    start_session(request, user_view(user))
     return back_to(target or HOME_OF.get(Role(user.role), "/"))
 
 

@@ -14,29 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
-from reind.core.errors import ConflictError, NotFoundError
+from reind.core.errors import ConflictError
 from reind.core.money import Money
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.access import get_application
-from reind.programme.applications.contents import cost_lines, total_cost
+from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
+from reind.programme.committee import views
 from reind.programme.committee.criteria import MAX_SCORE, criteria_for
-from reind.programme.committee.services import agenda_for, decide, score_application, scores_of
-from reind.programme.committee.store import (
-    AgendaItemRow,
-    CommitteeDecisionRow,
-    CommitteeRow,
-    MeetingRow,
-    MemberRow,
-    ScoreRow,
-)
-from reind.programme.enterprises.store import EnterpriseRow
-from reind.rules.store import load_decision
+from reind.programme.committee.services import decide, score_application, scores_of
+from reind.programme.enterprises import views as register
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
@@ -47,38 +37,15 @@ from reind.web.views.portal_case import parse_day
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 READERS = (Role.COMMITTEE_MEMBER, Role.ASSESSOR, Role.APPROVER, Role.OFFICER)
-MEMBERS = {Role.COMMITTEE_MEMBER, Role.ASSESSOR}
-
-
-def _meetings(session: Session, actor: Actor) -> list[Any]:
-    query = (
-        select(MeetingRow, CommitteeRow)
-        .join(CommitteeRow, CommitteeRow.id == MeetingRow.committee_id)
-        .order_by(MeetingRow.held_on.desc())
-    )
-    if actor.role in MEMBERS:
-        query = query.join(MemberRow, MemberRow.committee_id == CommitteeRow.id).where(
-            MemberRow.person_id == actor.id
-        )
-    return list(session.execute(query).all())
 
 
 @router.get("/committee")
 def meetings(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The meetings of the committees the user sits on (all, for the approver)."""
     actor = need(user, *READERS)
-    return page(request, "committee/meetings.html", user, meetings=_meetings(session, actor))
-
-
-def _meeting(session: Session, meeting_id: str) -> tuple[MeetingRow, CommitteeRow]:
-    found = session.execute(
-        select(MeetingRow, CommitteeRow)
-        .join(CommitteeRow, CommitteeRow.id == MeetingRow.committee_id)
-        .where(MeetingRow.id == meeting_id)
-    ).first()
-    if found is None:
-        raise NotFoundError(f"no meeting {meeting_id}")
-    return found[0], found[1]
+    return page(
+        request, "committee/meetings.html", user, meetings=views.meetings_for(session, actor)
+    )
 
 
 def _meeting_page(
@@ -90,23 +57,21 @@ def _meeting_page(
     form: Form | None = None,
     status_code: int = 200,
 ) -> Response:
-    meeting, committee = _meeting(session, meeting_id)
-    agenda = agenda_for(session, meeting_id, actor)
+    meeting, committee = views.meeting(session, meeting_id)
+    agenda = views.agenda(session, meeting_id, actor)
+    enterprises = register.by_ids(session, (app.enterprise_id for app in agenda))
     items = []
     for app in agenda:
         criteria = criteria_for(app.scheme)
         weighted = criteria.weighted(scores_of(session, app.id))
-        decision = session.execute(
-            select(CommitteeDecisionRow).where(CommitteeDecisionRow.application_id == app.id)
-        ).scalar_one_or_none()
         items.append(
             {
                 "app": app,
-                "enterprise": session.get(EnterpriseRow, app.enterprise_id),
+                "enterprise": enterprises.get(app.enterprise_id),
                 "state": workflow_for(app.scheme).label(app.state, "staff", negotiate(request)),
                 "weighted": float(weighted),
                 "pass_mark": criteria.pass_mark,
-                "decision": decision,
+                "decision": views.decision(session, app.id),
                 "open": app.state == "vetting_committee",
             }
         )
@@ -146,33 +111,18 @@ def _score_page(
     form: Form | None = None,
     status_code: int = 200,
 ) -> Response:
-    meeting, committee = _meeting(session, meeting_id)
-    app = get_application(session, application_id, actor)  # refuses a conflicted member
-    on_agenda = session.execute(
-        select(AgendaItemRow.id)
-        .where(AgendaItemRow.meeting_id == meeting_id)
-        .where(AgendaItemRow.application_id == app.id)
-    ).first()
-    if on_agenda is None:
+    meeting, committee = views.meeting(session, meeting_id)
+    app = applications.application(session, application_id, actor)  # refuses a conflicted member
+    if not views.on_agenda(session, meeting_id, app.id):
         raise ConflictError(f"{app.reference} is not on the agenda of this meeting")
-    mine = {
-        row.criterion: row
-        for row in session.execute(
-            select(ScoreRow)
-            .join(MemberRow, MemberRow.id == ScoreRow.member_id)
-            .where(MemberRow.person_id == actor.id)
-            .where(MemberRow.committee_id == committee.id)
-            .where(ScoreRow.application_id == app.id)
-        ).scalars()
-    }
+    mine = views.my_scores(session, actor, committee.id, app.id)
     if form is None:
         form = Form()
         for code, row in mine.items():
             form.values[f"score_{code}"] = str(row.score)
             form.values[f"comment_{code}"] = row.comment
-    decision = (
-        load_decision(session, app.screening_decision_id) if app.screening_decision_id else None
-    )
+    decision = applications.screening_decision(session, app)
+    lines = applications.cost_lines(session, app)
     return page(
         request,
         "committee/score.html",
@@ -181,12 +131,12 @@ def _score_page(
         meeting=meeting,
         committee=committee,
         app=app,
-        enterprise=session.get(EnterpriseRow, app.enterprise_id),
+        enterprise=register.by_ids(session, [app.enterprise_id]).get(app.enterprise_id),
         scheme=engine_of(request).scheme(app.scheme),
         criteria=criteria_for(app.scheme),
         max_score=MAX_SCORE,
-        lines=[(line, category_label(line.category)) for line in cost_lines(session, app.id)],
-        total=total_cost(session, app.id),
+        lines=[(line, category_label(line.category)) for line in lines],
+        total=applications.total_cost(lines),
         decision=decision,
         may_score=actor.role is Role.COMMITTEE_MEMBER and app.state == "vetting_committee",
         scored=bool(mine),
@@ -220,7 +170,7 @@ async def save_scores(
     """Save the member's scores (0 to 5) and comments, one per criterion."""
     actor = need(user, Role.COMMITTEE_MEMBER)
     form = await read_form(request)
-    app = get_application(session, application_id, actor)
+    app = applications.application(session, application_id, actor)
     scores: dict[str, int] = {}
     for criterion in criteria_for(app.scheme).items:
         text = form.text(f"score_{criterion.code}")

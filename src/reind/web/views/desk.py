@@ -7,15 +7,14 @@ for most schemes, so the form asks for one (optional) beside the profile.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from reind.core.errors import NotFoundError
 from reind.programme.actors import Actor, Role
+from reind.programme.desk import views
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import (
     CENTRE_NAMES,
@@ -24,7 +23,6 @@ from reind.programme.desk.services import (
     record_enquiry,
     route_enquiry,
 )
-from reind.programme.desk.store import EnquiryRow
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
 from reind.web.views.lists import base_url, day
@@ -104,14 +102,15 @@ async def record(request: Request, user: CurrentUser, session: UnitOfWork) -> Re
     if channel not in CHANNELS:
         form.fail("channel", "Choose how the enquiry came in.")
     profile = _profile(form)
-    created: list[EnquiryRow] = []
+    created: list[str] = []
     if form.ok:
         with attempt(session, form, "question"):
-            created.append(
-                record_enquiry(session, actor, question=question, channel=channel, profile=profile)
+            row = record_enquiry(
+                session, actor, question=question, channel=channel, profile=profile
             )
+            created.append(row.id)
     if created:
-        return back_to(f"/desk/enquiries/{created[0].id}")
+        return back_to(f"/desk/enquiries/{created[0]}")
     return _desk_page(request, user, session, form, 400)
 
 
@@ -123,9 +122,7 @@ def _enquiry_page(
     form: Form | None = None,
     status: int = 200,
 ) -> Response:
-    row = session.get(EnquiryRow, enquiry_id)
-    if row is None:
-        raise NotFoundError(f"no enquiry {enquiry_id}")
+    row = views.enquiry(session, enquiry_id)
     form = form or Form()
     return page(
         request,
@@ -133,8 +130,8 @@ def _enquiry_page(
         user,
         status_code=status,
         enquiry=row,
-        profile=json.loads(row.profile),
-        suggested=json.loads(row.suggested_schemes),
+        profile=row.profile_facts(),
+        suggested=row.suggested(),
         centres=[(c.value, CENTRE_NAMES[c]) for c in Centre],
         centre_names={c.value: CENTRE_NAMES[c] for c in Centre},
         channels=CHANNELS,

@@ -14,13 +14,13 @@ from starlette.responses import Response
 from reind.core.clock import SystemClock
 from reind.factory.kpi.rollups import RollupReader
 from reind.programme.actors import Role
-from reind.programme.applications.access import get_application
+from reind.programme.applications import views as applications
 from reind.programme.funded_lines.services import (
     declared_baseline_of,
     funded_line_of,
     linked_project,
 )
-from reind.programme.money.agreements import agreement_of
+from reind.programme.money import views as money
 from reind.reporting.outcomes import METRICS, RATIOS, measure_line
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, platform_of
@@ -48,8 +48,8 @@ def outcomes_page(
 ) -> Response:
     """The project's line, its baseline, and before/after for each outcome."""
     actor = need(user, *READERS)
-    app = get_application(session, application_id, actor)
-    agreement = agreement_of(session, app.id)
+    app = applications.application(session, application_id, actor)
+    agreement = money.agreement_of(session, app.id, actor)
     line = funded_line_of(session, app.id, actor)
     declared = declared_baseline_of(session, app.id, actor)
     store = telemetry_of(request)

@@ -26,8 +26,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from reind.core.errors import ForbiddenError, InvalidInputError, ReindError
-from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.users import NotAuthenticatedError
+from reind.programme.accounts.views import UserView
 from reind.programme.actors import Actor, Role
 from reind.web.templating import render
 
@@ -125,9 +125,9 @@ class PageRoute(APIRoute):
         return page_handler
 
 
-def need(user: UserRow, *roles: Role) -> Actor:
+def need(user: UserView, *roles: Role) -> Actor:
     """The user's Actor if it holds one of ``roles``, else ForbiddenError."""
-    actor = Actor(user.person_id or user.id, Role(user.role), user.enterprise_id)
+    actor = user.actor()
     if actor.role not in roles:
         names = ", ".join(sorted(r.value for r in roles))
         raise ForbiddenError(f"this page is for the {names} role, not {actor.role.value}")
@@ -135,7 +135,7 @@ def need(user: UserRow, *roles: Role) -> Actor:
 
 
 def page(
-    request: Request, name: str, user: UserRow, status_code: int = 200, **ctx: Any
+    request: Request, name: str, user: UserView, status_code: int = 200, **ctx: Any
 ) -> Response:
     """Render a signed-in page with the user's navigation and the session's CSRF token."""
     role = Role(user.role)
