@@ -9,7 +9,7 @@ from jinja2.ext import babel_extract
 
 from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
-from reind.web.views import account, desk, finance, lists, pages, portal, workbench
+from reind.web.views import account, desk, finance, lists, pages, portal, words, workbench
 
 AREAS = (
     "account",
@@ -22,7 +22,7 @@ AREAS = (
     "plant",
     "outcomes",
 )
-SHARED = ("base.html", "error.html", "_forms.html")
+SHARED = ("base.html", "error.html", "_forms.html", "_paging.html")
 
 
 def _template_messages() -> set[str]:
@@ -56,6 +56,8 @@ def _python_messages() -> set[str]:
         desk.ENQUIRY_STATES,
         workbench.SORT_LABELS,
         lists.INDUSTRY_LABELS,
+        words.EVENT_WORDS,
+        words.CODE_WORDS,
     ):
         found.update(table.values())
     found.add(account.LOCKED)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from reind.programme.applications.services import create_application
+from reind.programme.applications.transitions import transition_application
+from reind.schemes.catalogue import default_engine
+from tests.programme.factories import OFFICER, applicant_of, enterprise, rfs_draft
 from tests.web.test_pages_world import Demo, demo, demo_template, text_of
 
 __all__ = ["demo", "demo_template"]  # fixtures
@@ -24,7 +28,7 @@ def test_screening_shows_the_amount_and_why_with_every_parameter(demo: Demo) -> 
     assert web.submit(f"/workbench/applications/{app_id}/screening", {}).status_code == 303
     shown = text_of(web.get(f"/workbench/applications/{app_id}"))
     assert "Screening result: eligible · HK$1,000,000.00" in shown
-    assert "Why this amount" in shown and "rfs.project_cap" in shown and "news.gov.hk" in shown
+    assert "Why this amount" in shown and "news.gov.hk" in shown
 
 
 def test_only_the_actions_the_workflow_allows_the_officer_are_offered(demo: Demo) -> None:
@@ -84,3 +88,27 @@ def test_documents_download_for_staff_only(demo: Demo) -> None:
     assert "attachment" in got.headers["content-disposition"]
     assert demo.browser("applicant.b").get(f"/documents/{doc_id}").status_code == 403
     assert applicant.get("/workbench").status_code == 403
+
+
+def test_the_case_reads_in_words_and_flags_the_gap_between_asked_and_computed(demo: Demo) -> None:
+    with demo.db.unit_of_work() as session:
+        company = enterprise(session)
+        draft = rfs_draft(company, machinery="3000000", requested="1500000")
+        app_id = create_application(session, draft, OFFICER, engine=default_engine()).id
+        transition_application(session, app_id, "submit", applicant_of(company))
+        transition_application(session, app_id, "start_screening", OFFICER)
+    web = demo.browser("officer")
+    web.page(f"/workbench/applications/{app_id}")
+    web.submit(f"/workbench/applications/{app_id}/screening", {})
+    shown = text_of(web.get(f"/workbench/applications/{app_id}?lang=en"))
+    assert "Asked for HK$1,500,000.00; the rules give HK$1,000,000.00" in shown
+    assert "HK$500,000.00 less than asked" in shown
+    assert "Government share of the total approved project cost" in shown
+    assert "Companies Ordinance (Cap. 622)" in shown
+    for raw in ("rfs.matching_share", "application.transitioned", "cap622", "application.screened"):
+        assert raw not in shown
+    assert "Screening rules run" in shown and "Programme officer" in shown
+    zh = text_of(web.get(f"/workbench/applications/{app_id}?lang=zh-Hant"))
+    assert "《公司條例》（第 622 章）" in zh and "少於申請額" in zh
+    for raw in ("rfs.matching_share", "application.transitioned", "cap622", "Screening rules run"):
+        assert raw not in zh

@@ -34,6 +34,7 @@ from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import QUESTION_LABELS, category_label, parse_money
 from reind.web.views.portal_case import parse_day
+from reind.web.views.words import history, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -184,7 +185,11 @@ def _case(
         action_labels=ACTION_LABELS,
         question_labels=QUESTION_LABELS,
         may_sign=app.state == "supported_in_principle" and actor.role is Role.OFFICER,
-        events=audit_views.events_for(session, "application", app.id),
+        history=history(
+            audit_views.events_for(session, "application", app.id), workflow, negotiate(request)
+        ),
+        gap=(decision.amount - app.requested) if decision is not None else None,
+        **words_for(engine_of(request), negotiate(request)),
         values=form.values,
         errors=form.errors,
         Money=Money,

@@ -1,0 +1,151 @@
+"""Codes in words: audit events, rule parameters and the codes their values hold.
+
+An officer reading a case's history should read "Screening passed, by a
+programme officer, with the note ...", not ``application.transitioned``;
+a screening trace should name "Government share of the total approved
+project cost", not ``rfs.matching_share``, and "Companies Ordinance
+(Cap. 622)", not ``cap622``. The English texts here are msgids (translated
+in the catalogue); parameter descriptions come bilingual from their YAML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reind.programme.applications.workflow import Workflow
+from reind.programme.audit.views import EventView
+from reind.rules.engine import Engine
+from reind.rules.parameters import ParameterSet
+from reind.web.i18n import translations
+from reind.web.views.pages import ROLE_NAMES
+from reind.web.views.portal import CATEGORY_LABELS
+
+EVENT_WORDS = {
+    "application.created": "Application started",
+    "application.updated": "Application changed",
+    "application.cost_line_added": "Cost line added",
+    "application.document_attached": "Document attached",
+    "application.screened": "Screening rules run",
+    "application.transitioned": "Moved on",
+    "application.imported": "Imported from the old system",
+    "committee.decided": "Committee decided",
+    "committee.scored": "Committee member scored",
+    "committee.conflict_declared": "Conflict of interest declared",
+    "committee.meeting_scheduled": "Put on a meeting's agenda",
+    "money.approved": "Grant approved",
+    "money.committed": "Grant committed by agreement",
+    "money.claimed": "Claim submitted",
+    "money.claim_approved": "Claim approved",
+    "money.claim_rejected": "Claim not approved",
+    "money.disbursed": "Paid",
+    "claim.officer_approved": "Claim checked by an officer",
+    "claim.imported": "Claim imported from the old system",
+    "agreement.milestone_achieved": "Milestone achieved",
+    "agreement.report_submitted": "Report submitted",
+    "enquiry.recorded": "Enquiry recorded",
+    "enquiry.routed": "Enquiry routed to a centre",
+    "enquiry.answered": "Enquiry answered",
+    "enquiry.imported": "Enquiry imported from the old system",
+    "enterprise.registered": "Enterprise registered",
+    "enterprise.updated": "Enterprise details changed",
+    "enterprise.contact_added": "Contact added",
+    "enterprise.connected": "Connected enterprise recorded",
+    "account.user_added": "User added",
+    "account.user_deactivated": "User deactivated",
+    "account.password_changed": "Password changed",
+    "account.token_issued": "API token issued",
+    "account.token_revoked": "API token revoked",
+    "funded_line.linked": "Production line linked to the project",
+    "funded_line.baseline_declared": "Baseline declared",
+    "import.bulk_historic": "Historic records imported",
+}
+"""Each audit event kind in words (msgids)."""
+
+CODE_WORDS = {
+    "cap622": "Companies Ordinance (Cap. 622)",
+    "cap310": "Business Registration Ordinance (Cap. 310)",
+    "cap32": "Companies Ordinance before 2014 (Cap. 32)",
+    "machinery_equipment": "Machinery and equipment",
+}
+"""Codes that appear in rule values, in words (msgids)."""
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+ROLE_WORDS = {role.value: name for role, name in ROLE_NAMES.items()}
+"""Each role's value in words (msgids)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One event of a case's history, in the reader's language."""
+
+    when: str
+    what: str
+    who: str
+    note: str
+
+
+def history(events: list[EventView], workflow: Workflow, lang: str) -> list[HistoryLine]:
+    """The events about a case as lines: what happened, by whom (role), with any note.
+
+    ``what`` and ``who`` are msgids (or a transition's labels, already in
+    ``lang``): the template translates them.
+    """
+    lines = []
+    for event in events:
+        what = EVENT_WORDS.get(event.kind, event.kind)
+        note = ""
+        try:
+            payload = json.loads(event.payload)
+        except ValueError:
+            payload = {}
+        if event.kind == "application.transitioned" and isinstance(payload, dict):
+            before, after = str(payload.get("from", "")), str(payload.get("to", ""))
+            if before in workflow.states and after in workflow.states:
+                was, now = (
+                    workflow.label(before, "staff", lang),
+                    workflow.label(after, "staff", lang),
+                )
+                what = f"{was} → {now}"
+            note = str(payload.get("note") or "")
+        elif isinstance(payload, dict) and payload.get("reason"):
+            note = str(payload["reason"])
+        who = ROLE_WORDS.get(event.role, event.role)
+        lines.append(HistoryLine(event.recorded_at[:16].replace("T", " "), what, who, note))
+    return lines
+
+
+def parameter_words(parameters: ParameterSet, key: str, lang: str) -> str:
+    """A traced parameter (``rfs.matching_share``) as its description in ``lang``."""
+    scheme, _, name = key.partition(".")
+    try:
+        return parameters.get(scheme, name).description(lang)
+    except Exception:  # noqa: BLE001 - an unknown key is shown as it is, never an error page
+        return key
+
+
+def value_words(text: object, gettext: Callable[[str], str]) -> str:
+    """A traced value with each known code (``cap622``) replaced by its words.
+
+    Lists of codes lose their Python punctuation: ``('cap622',)`` reads
+    "Companies Ordinance (Cap. 622)".
+    """
+    plain = str(text)
+    if plain.startswith("(") and plain.endswith(")") and "'" in plain:
+        plain = ", ".join(part.strip(" '") for part in plain[1:-1].split(",") if part.strip(" '"))
+    known = {**CATEGORY_LABELS, **CODE_WORDS}
+    return _CODE.sub(
+        lambda m: gettext(known[m.group(0)]) if m.group(0) in known else m.group(0), plain
+    )
+
+
+def words_for(engine: Engine, lang: str) -> dict[str, object]:
+    """The helpers a page's template uses to put codes in words."""
+    gettext = translations(lang).gettext
+    return {
+        "parameter_words": lambda key: parameter_words(engine.parameters, key, lang),
+        "value_words": lambda text: value_words(text, gettext),
+    }
