@@ -98,7 +98,7 @@ def main() -> None:
             f"{name:<26} {seconds:>8.1f} {seconds / TARGET_S:>9.2f} {mb:>8.0f} "
             f"{mb / TARGET_MB:>9.2f} {mb - floor_mb:>10.0f}  {rows / seconds:>8,.0f}"
         )
-        print(f"    {output.splitlines()[-1]}")  # noqa: T201
+        print("    " + " ".join(output.split()))  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ audited as ``application.updated`` with each change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG
@@ -28,15 +29,20 @@ from reind.programme.ids import new_id
 from reind.programme.imports.enterprise_match import STORED, EnterprisePlan
 from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
-from reind.programme.money.ledgers import ledger_columns, ledger_from, write_ledger
-from reind.programme.money.store import LedgerRow
+from reind.programme.money.ledgers import (
+    entry_columns,
+    ledger_columns,
+    ledger_from,
+    write_ledger,
+)
+from reind.programme.money.store import LedgerEntryRow, LedgerRow
 from reind.programme.uow import flush
 
 if TYPE_CHECKING:
     from reind.programme.imports.applications import ApplicationRecord
 
 BATCH = 2000
-"""Rows written between flushes."""
+"""New applications inserted at a time."""
 NOON = time(12)
 """Imported movements are dated at noon, Hong Kong time, on the day the file gives."""
 
@@ -64,16 +70,18 @@ def write_applications(
     """Write ``records`` (already checked); the counts of new, updated and unchanged rows."""
     _write_enterprises(session, companies, actor, source)
     new = updated = 0
+    batch = _Batch()
     for index, record in enumerate(records, start=1):
         if index % BATCH == 0:
-            _write_out(session)
+            batch.write(session)
         found = stored.get(record.reference)
         if found is None:
-            _add(session, record, companies[record.enterprise.br_number], actor, source)
+            _add(batch, session, record, companies[record.enterprise.br_number], actor, source)
             new += 1
         elif changes(record, found, ledgers.get(found.id)):
             _update(session, record, found, ledgers.get(found.id), actor, source)
             updated += 1
+    batch.write(session)
     flush(session, "the import")
     return ImportReport("applications", new, len(records) - new - updated, updated)
 
@@ -113,14 +121,6 @@ def _write_enterprises(
         )
 
 
-def _write_out(session: Session) -> None:
-    """Flush what is pending and let it go: a big file's rows need not all stay in memory."""
-    written = list(session.new)
-    flush(session, "the import")
-    for row in written:
-        session.expunge(row)
-
-
 def changes(
     record: ApplicationRecord, row: ApplicationRow, ledger: LedgerRow | None
 ) -> dict[str, tuple[str, str]]:
@@ -158,7 +158,27 @@ def revised_ledger(record: ApplicationRecord, ledger: LedgerRow | None) -> Ledge
     ).check()
 
 
+@dataclass(slots=True)
+class _Batch:
+    """New applications, their ledgers and ledger entries, inserted together (no ORM objects)."""
+
+    applications: list[dict[str, object]] = field(default_factory=list)
+    ledgers: list[dict[str, object]] = field(default_factory=list)
+    entries: list[dict[str, object]] = field(default_factory=list)
+
+    def write(self, session: Session) -> None:
+        for table, rows in (
+            (ApplicationRow, self.applications),
+            (LedgerRow, self.ledgers),
+            (LedgerEntryRow, self.entries),
+        ):
+            if rows:
+                session.execute(insert(table), rows)
+            rows.clear()
+
+
 def _add(
+    batch: _Batch,
     session: Session,
     record: ApplicationRecord,
     company: EnterprisePlan,
@@ -166,40 +186,54 @@ def _add(
     source: str,
 ) -> None:
     assert company.row is not None
-    app = ApplicationRow(
-        id=new_id(),
-        reference=record.reference,
-        scheme=record.scheme,
-        enterprise_id=company.row.id,
-        title=record.title,
-        state=record.state,
-        received=record.received,
-        amount_requested_cents=record.requested.cents,
-        facts="{}",
-        created_at=datetime.combine(record.received, time(), tzinfo=HONG_KONG).astimezone(UTC),
+    app_id = new_id()
+    batch.applications.append(
+        {
+            "id": app_id,
+            "reference": record.reference,
+            "scheme": record.scheme,
+            "enterprise_id": company.row.id,
+            "title": record.title,
+            "state": record.state,
+            "received": record.received,
+            "amount_requested_cents": record.requested.cents,
+            "facts": "{}",
+            "created_at": datetime.combine(record.received, time(), tzinfo=HONG_KONG).astimezone(
+                UTC
+            ),
+            "version": 1,
+        }
     )
-    session.add(app)
     ledger = Ledger().apply(record.requested)
-    row = LedgerRow(
-        application_id=app.id,
-        enterprise_id=company.row.id,
-        scheme=app.scheme,
-        **ledger_columns(ledger),
+    if record.approved.cents:
+        assert record.approved_on is not None
+        day = AtDay(record.approved_on)
+        ledger = ledger.approve(record.approved)
+        batch.entries.append(entry_columns(app_id, "approved", record.approved, None, day))
+        if record.committed.cents:
+            ledger = ledger.commit(record.committed)
+            batch.entries.append(entry_columns(app_id, "committed", record.committed, None, day))
+    batch.ledgers.append(
+        {
+            "application_id": app_id,
+            "enterprise_id": company.row.id,
+            "scheme": record.scheme,
+            "version": 1,
+            **ledger_columns(ledger),
+        }
     )
-    session.add(row)
-    _movements(session, row, ledger, record)
     audit.record_at_commit(
         session,
         actor,
         "application.imported",
         "application",
-        app.id,
-        {"reference": app.reference, "state": app.state, "source": source},
+        app_id,
+        {"reference": record.reference, "state": record.state, "source": source},
     )
 
 
 def _movements(session: Session, row: LedgerRow, ledger: Ledger, record: ApplicationRecord) -> None:
-    """The approval and commitment entries of a new application, on the approval date."""
+    """The approval and commitment entries of a stored application that had no ledger."""
     if not record.approved.cents:
         return
     assert record.approved_on is not None

@@ -46,6 +46,12 @@ from reind.rules.engine import Engine
 
 CHUNK = 500
 """References looked up per query."""
+_REFERENCE = cells.column_text(ApplicationRow.reference)
+_STATE = cells.column_text(ApplicationRow.state)
+_NAME = cells.column_text(EnterpriseRow.name_en)
+_TITLE = cells.column_text(ApplicationRow.title)
+_INCORPORATION = cells.choice(Incorporation)
+_INDUSTRY = cells.choice(Industry)
 
 
 @dataclass(slots=True)
@@ -111,9 +117,9 @@ def _record(
 ) -> ApplicationRecord | None:
     before = len(check.problems)
     get = check.get
-    reference = get(row, number, "reference", cells.column_text(ApplicationRow.reference))
+    reference = get(row, number, "reference", _REFERENCE)
     scheme = get(row, number, "scheme", lambda t: _scheme(engine, t))
-    state = get(row, number, "state", cells.column_text(ApplicationRow.state))
+    state = get(row, number, "state", _STATE)
     if scheme and state and state not in workflow_for(scheme).states:
         known = ", ".join(workflow_for(scheme).states)
         check.add(
@@ -125,13 +131,13 @@ def _record(
         )
     facts = EnterpriseFacts(
         get(row, number, "br_number", cells.br_number),
-        get(row, number, "enterprise_name", cells.column_text(EnterpriseRow.name_en)),
-        get(row, number, "incorporation", cells.choice(Incorporation)),
+        get(row, number, "enterprise_name", _NAME),
+        get(row, number, "incorporation", _INCORPORATION),
         get(row, number, "employees", cells.count),
         get(row, number, "manufacturing", cells.yes_no),
-        get(row, number, "industry", cells.choice(Industry)),
+        get(row, number, "industry", _INDUSTRY),
     )
-    title = get(row, number, "title", cells.column_text(ApplicationRow.title))
+    title = get(row, number, "title", _TITLE)
     received = get(row, number, "received", cells.day(latest))
     requested = get(row, number, "amount_requested", cells.money)
     approved = get(row, number, "approved_grant", cells.money, optional=True) or Money(0)

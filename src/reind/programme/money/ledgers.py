@@ -80,11 +80,18 @@ def write_ledger(
     for name, value in ledger_columns(ledger).items():
         setattr(row, name, value)
     session.add(
-        LedgerEntryRow(
-            application_id=row.application_id,
-            movement=movement,
-            amount_cents=amount.cents,
-            claim_id=claim_id,
-            recorded_at=(clock or SystemClock()).now(),
-        )
+        LedgerEntryRow(**entry_columns(row.application_id, movement, amount, claim_id, clock))
     )
+
+
+def entry_columns(
+    application_id: str, movement: str, amount: Money, claim_id: str | None, clock: Clock | None
+) -> dict[str, object]:
+    """One ``ledger_entries`` row as columns: ``write_ledger``'s, and a bulk writer's (imports)."""
+    return {
+        "application_id": application_id,
+        "movement": movement,
+        "amount_cents": amount.cents,
+        "claim_id": claim_id,
+        "recorded_at": (clock or SystemClock()).now(),
+    }
