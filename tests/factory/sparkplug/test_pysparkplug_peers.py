@@ -175,3 +175,29 @@ def test_a_pysparkplug_birth_without_the_rebirth_metric_is_a_dead_letter_with_it
     finally:
         edge.close("disconnect")
         gateway.stop()
+
+
+def test_datetime_bytes_and_array_values_are_never_dropped_silently(
+    mosquitto: MosquittoBroker, duck: TelemetryStore
+) -> None:
+    """tck-id-payloads-metric-datatype-value: DateTime, Bytes and arrays from pysparkplug.
+    The store has no column for them yet, so the NDATA is kept whole as a dead letter with
+    its bytes and a reason naming them, while its numeric value is stored as usual."""
+    gateway = start_gateway(mosquitto, duck, client_id="gw-types")
+    spec = [["count", "INT32", 0], ["when", "DATETIME", BASE_MS], ["blob", "BYTES", "00ff"],
+            ["list", "INT32_ARRAY", [1, -2]]]  # fmt: skip
+    update = [["count", 3, BASE_MS + 1], ["when", BASE_MS + 5, BASE_MS + 1],
+              ["blob", "beef", BASE_MS + 1], ["list", [7, -8, 9], BASE_MS + 1]]  # fmt: skip
+    edge = Peer(mosquitto.port, role="edge", group="peer", node="typed", metrics=spec,
+                updates=[update])  # fmt: skip
+    try:
+        edge.wait_for(lambda a: a.get("event") == "sent")
+        assert wait_until(lambda: stored(duck, "peer/typed/count") == [(BASE_MS + 1, 3.0)])
+        assert wait_until(lambda: len(duck.dead_letters()) == 1)
+        (dead,) = duck.dead_letters()
+        assert dead.topic == "spBv1.0/peer/NDATA/typed" and dead.payload
+        for name in ("peer/typed/when", "peer/typed/blob", "peer/typed/list"):
+            assert name in dead.reason
+    finally:
+        edge.close("disconnect")
+        gateway.stop()

@@ -47,6 +47,7 @@ from reind.factory.ingest.writer import Batch, BatchWriter, InlineWriter, Proces
 from reind.factory.monitoring.engine import AlarmEngine, wall_clock_ms
 from reind.factory.sparkplug import Topic
 from reind.factory.sparkplug.host import StateCertificates
+from reind.factory.sparkplug.paho_sockets import release
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,7 @@ class Gateway:
         # set before the offline STATE goes out, so the gateway never answers its own
         # offline (received back through spBv1.0/#) with online while leaving
         self._leaving = threading.Event()
+        self._stopped = False
         self._generation = 0
         self._connected = threading.Event()
         self._client = self._make_client()
@@ -278,6 +280,12 @@ class Gateway:
         dead: DeadLetter | None = None
         if outcome.dead_letters:
             reason = "; ".join(outcome.dead_letters)
+            dead = DeadLetter(received, topic, reason, bytes(message.payload))
+            self.metrics.dead_letters.inc()
+        elif outcome.unstored:  # its other values are stored; the message is kept whole
+            reason = "values not stored as points (types without a column yet): " + ", ".join(
+                outcome.unstored[:20]
+            )
             dead = DeadLetter(received, topic, reason, bytes(message.payload))
             self.metrics.dead_letters.inc()
         elif outcome.birth:
@@ -423,6 +431,8 @@ class Gateway:
         self._act(self._client, outcome)
         with self._cond:
             pending = self._pending
+            if outcome.unstored:  # released from the reorder buffer: its bytes are gone
+                logger.warning("values not stored as points: %s", ", ".join(outcome.unstored))
             if outcome.points or outcome.rejected:
                 pending.points.extend(outcome.points)
                 self.metrics.dead_letters.inc(len(outcome.rejected))
@@ -469,7 +479,10 @@ class Gateway:
         return self._connected.wait(timeout)
 
     def stop(self) -> None:
-        """Stop receiving, commit and acknowledge what is pending, disconnect."""
+        """Stop receiving, commit and acknowledge what is pending, disconnect (once)."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._leaving.set()
         if self._connected.is_set():
             # tck-id-operational-behavior-host-application-termination: offline before leaving
@@ -487,6 +500,7 @@ class Gateway:
             self._write(last)
         self._client.loop_write()
         self._client.disconnect()
+        release(self._client)
         if self.store is None and self._writer is not None:
             self._writer.close()  # our own writer process; a store given to us is the caller's
         if self._http is not None:

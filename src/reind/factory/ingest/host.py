@@ -57,6 +57,9 @@ class Outcome:
     rejected: list[RejectedMessage] = field(default_factory=list)
     """Held messages released and dead-lettered, each with its own topic and bytes."""
     rebirths: list[RebirthRequest] = field(default_factory=list)
+    unstored: list[str] = field(default_factory=list)
+    """DATA values the store keeps no column for yet (``series (type)``): the gateway keeps
+    the whole message as a dead letter with its bytes, beside the points it did store."""
     birth: bool = False
     """An accepted NBIRTH or DBIRTH: kept so a restarted gateway knows the aliases."""
     republish_state: bool = False
@@ -140,6 +143,8 @@ class IngestHost:
             prefix = f"{gap.group_id}/{gap.edge_node_id}"
             outcome.points.add(f"{prefix}/$host/seq_gap", gap.at_ms, skipped)
         kind = topic.message_type
+        if kind in (MessageType.NBIRTH, MessageType.DBIRTH):
+            outcome.unstored.clear()  # the BIRTH record keeps every value with its bytes
         if kind in (MessageType.NBIRTH, MessageType.DBIRTH) and not outcome.dead_letters:
             outcome.birth = True
             self._series.pop(topic.node_key, None)
@@ -156,7 +161,8 @@ class IngestHost:
     def _absorb(result: HostResult, outcome: Outcome) -> None:
         points = outcome.points
         for point in result.points:
-            points.add(point.series, point.timestamp_ms, point.value)
+            if not points.add(point.series, point.timestamp_ms, point.value):
+                outcome.unstored.append(f"{point.series} ({type(point.value).__name__})")
         for change in result.status:
             points.add(f"{change.prefix}/$host/online", change.at_ms, 1.0 if change.online else 0.0)
         outcome.dead_letters.extend(f"out of spec: {reason}" for reason in result.dead_letters)

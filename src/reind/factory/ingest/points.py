@@ -55,8 +55,13 @@ class PointColumns:
             yield TelemetryPoint(series, timestamp, value)
         yield from self.others
 
-    def add(self, series: str, timestamp_ms: int, value: object) -> None:
-        """Add one point of any value; numbers and booleans become floats, strings text."""
+    def add(self, series: str, timestamp_ms: int, value: object) -> bool:
+        """Add one point; numbers and booleans become floats, strings text.
+
+        Returns False, adding nothing, for a value the store has no column for
+        yet (bytes, arrays, datetimes): the caller keeps the message it came in
+        (a BIRTH record, or a dead letter with its bytes), so nothing is dropped.
+        """
         if value.__class__ is float or isinstance(value, int | float):  # bool is an int
             self.series.append(series)
             self.timestamps.append(timestamp_ms)
@@ -65,7 +70,9 @@ class PointColumns:
             self.others.append(TelemetryPoint(series, timestamp_ms, None, value))
         elif value is None:
             self.others.append(TelemetryPoint(series, timestamp_ms, None))
-        # bytes, arrays and datetimes are not telemetry values: births keep them
+        else:
+            return False
+        return True
 
     def extend(self, other: PointColumns) -> None:
         """Append every point of ``other``."""

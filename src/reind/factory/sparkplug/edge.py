@@ -32,6 +32,7 @@ from reind.factory.sparkplug.codec import Metric, Payload, encode_payload, parse
 from reind.factory.sparkplug.datatypes import DataType, datetime_to_ms, to_datatype
 from reind.factory.sparkplug.errors import SparkplugError
 from reind.factory.sparkplug.nodes import BDSEQ, REBIRTH
+from reind.factory.sparkplug.paho_sockets import release
 from reind.factory.sparkplug.store_forward import StoreAndForwardBuffer
 from reind.factory.sparkplug.topic import MessageType, Topic, parse_topic
 from reind.factory.sparkplug.wire import metric_value
@@ -146,6 +147,7 @@ class EdgeNode:
             self.online.clear()
         self.client.disconnect()
         self.client.loop_stop()
+        release(self.client)
         self.buffer.close()
 
     @property
@@ -233,7 +235,7 @@ class EdgeNode:
             self._disconnected.wait(10)
             self.client.loop_stop()  # paho's thread ends after a DISCONNECT we asked for
             # paho 2's loop_start makes a new wake-up socket pair without closing the old
-            self.client._reset_sockets(sockpair_only=True)
+            release(self.client, wake_up_only=True)
             with self._lock:
                 if self._stopping:
                     return

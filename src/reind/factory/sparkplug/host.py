@@ -22,6 +22,7 @@ from reind.core.clock import Clock, SystemClock
 from reind.factory.sparkplug.datatypes import datetime_to_ms
 from reind.factory.sparkplug.errors import SparkplugError
 from reind.factory.sparkplug.host_state import HostResult, HostState, RebirthRequest
+from reind.factory.sparkplug.paho_sockets import release
 from reind.factory.sparkplug.topic import NAMESPACE, Topic, parse_topic
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class HostApplication:
             info.wait_for_publish(timeout=5)
         self.client.disconnect()
         self.client.loop_stop()
+        release(self.client)
         if self._ticker is not None:
             self._ticker.join(timeout=5)
 
