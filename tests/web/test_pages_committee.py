@@ -71,3 +71,19 @@ def test_the_approver_records_the_decision_with_reasons_in_both_languages(demo: 
     assert done.status_code == 303
     officer_view = demo.browser("officer").get(f"/workbench/applications/{app_id}")
     assert "Supported in principle" in officer_view.text
+
+
+def test_a_member_scores_blind_and_reads_the_pre_read_first(demo: Demo) -> None:
+    meeting, app_id = demo.portfolio.meeting_id, demo.app_id("RFS-DEMO-0003")
+    member = demo.browser("member")
+    agenda = member.get(f"/committee/meetings/{meeting}")
+    item = agenda.text.split(f'id="item-{app_id}"')[1].split("</li>")[0]
+    assert "Weighted score so far" not in item
+    assert "scores are shown once you have scored." in item
+    approver = demo.browser("approver").get(f"/committee/meetings/{meeting}").text
+    assert "Weighted score so far" in approver.split(f'id="item-{app_id}"')[1].split("</li>")[0]
+    pre_read = text_of(member.get(f"/committee/meetings/{meeting}/applications/{app_id}"))
+    assert "Pre-read" in pre_read and "The officer's assessment" in pre_read
+    assert "Screening result" in pre_read and "Rules used" in pre_read
+    assert "Government share of the total approved project cost" in pre_read
+    assert "Documents" in pre_read and "rfs.matching_share" not in pre_read

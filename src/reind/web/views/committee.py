@@ -23,6 +23,7 @@ from reind.core.money import Money
 from reind.programme.actors import Actor, Role
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
+from reind.programme.audit import views as audit_views
 from reind.programme.committee import views
 from reind.programme.committee.criteria import MAX_SCORE, criteria_for
 from reind.programme.committee.services import decide, score_application, scores_of
@@ -31,8 +32,9 @@ from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
-from reind.web.views.portal import category_label
+from reind.web.views.portal import QUESTION_LABELS, category_label
 from reind.web.views.portal_case import parse_day
+from reind.web.views.words import history, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -64,8 +66,17 @@ def _meeting_page(
     for app in agenda:
         criteria = criteria_for(app.scheme)
         weighted = criteria.weighted(scores_of(session, app.id))
+        open_ = app.state == "vetting_committee"
+        # blind scoring: a member sees the others' scores only once they have scored
+        # (or the item is no longer open); the chair and the officer always see them
+        blind = (
+            actor.role is Role.COMMITTEE_MEMBER
+            and open_
+            and not views.my_scores(session, actor, committee.id, app.id)
+        )
         items.append(
             {
+                "blind": blind,
                 "app": app,
                 "enterprise": enterprises.get(app.enterprise_id),
                 "state": workflow_for(app.scheme).label(app.state, "staff", negotiate(request)),
@@ -123,6 +134,9 @@ def _score_page(
             form.values[f"comment_{code}"] = row.comment
     decision = applications.screening_decision(session, app)
     lines = applications.cost_lines(session, app)
+    lang = negotiate(request)
+    events = audit_views.events_for(session, "application", app.id)
+    notes = [line for line in history(events, workflow_for(app.scheme), lang) if line.note]
     return page(
         request,
         "committee/score.html",
@@ -131,6 +145,10 @@ def _score_page(
         meeting=meeting,
         committee=committee,
         app=app,
+        documents=applications.documents(session, app),
+        history=notes,
+        question_labels=QUESTION_LABELS,
+        **words_for(engine_of(request), lang),
         enterprise=register.by_ids(session, [app.enterprise_id]).get(app.enterprise_id),
         scheme=engine_of(request).scheme(app.scheme),
         criteria=criteria_for(app.scheme),
