@@ -94,7 +94,7 @@ def test_officer_screens_and_advances(page: Page, office: Office) -> None:
     page.get_by_role("button", name="Run the screening rules").click()
     screening = page.locator("#screening")
     expect(screening).to_contain_text("Why this amount")
-    expect(screening).to_contain_text("rfs.project_cap")
+    expect(screening).to_contain_text("Most the Government funds for one project.")
     screenshot(page, "journey-officer-screening-trace")
     page.get_by_role("button", name="Pass screening").click()
     expect(page.locator("#status")).to_have_text("Assessment")
