@@ -9,7 +9,18 @@ from jinja2.ext import babel_extract
 
 from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
-from reind.web.views import account, desk, finance, lists, pages, portal, words, workbench
+from reind.schemes.catalogue import all_schemes
+from reind.web.views import (
+    account,
+    desk,
+    finance,
+    input_words,
+    lists,
+    pages,
+    portal,
+    words,
+    workbench,
+)
 
 AREAS = (
     "account",
@@ -49,7 +60,8 @@ def _python_messages() -> set[str]:
         pages.CLAIM_STATES,
         pages.REPORT_LABELS,
         portal.CATEGORY_LABELS,
-        portal.QUESTION_LABELS,
+        input_words.INPUT_LABELS,
+        input_words.CHOICE_WORDS,
         workbench.ACTION_LABELS,
         finance.MOVEMENTS,
         desk.CHANNELS,
@@ -61,6 +73,8 @@ def _python_messages() -> set[str]:
     ):
         found.update(table.values())
     found.add(account.LOCKED)
+    for scheme in all_schemes():
+        found.update(f.description for f in scheme.inputs.model_fields.values() if f.description)
     return found
 
 

@@ -32,7 +32,7 @@ from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
-from reind.web.views.portal import QUESTION_LABELS, category_label
+from reind.web.views.portal import category_label
 from reind.web.views.portal_case import parse_day
 from reind.web.views.words import history, words_for
 
@@ -147,7 +147,6 @@ def _score_page(
         app=app,
         documents=applications.documents(session, app),
         history=notes,
-        question_labels=QUESTION_LABELS,
         **words_for(engine_of(request), lang),
         enterprise=register.by_ids(session, [app.enterprise_id]).get(app.enterprise_id),
         scheme=engine_of(request).scheme(app.scheme),

@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from reind.web.views.input_words import choice_label, input_label
+
 
 @dataclass(frozen=True)
 class FormField:
@@ -28,6 +30,10 @@ class FormField:
     help: str
     required: bool
     choices: tuple[str, ...] = ()
+
+    def choice_items(self) -> list[tuple[str, str]]:
+        """Each choice as (code, the msgid naming it), for a select's options."""
+        return [(code, choice_label(code)) for code in self.choices]
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -68,7 +74,7 @@ def form_fields(model: type[BaseModel]) -> list[FormField]:
             FormField(
                 name=name,
                 kind=kind,
-                label=name.replace("_", " ").capitalize(),
+                label=input_label(name),
                 help=_help(info),
                 required=info.is_required(),
                 choices=choices,

@@ -64,14 +64,6 @@ CATEGORY_LABELS = {
 }
 """Plain names for cost categories (translated on the page); others are spelled out."""
 
-QUESTION_LABELS = {
-    "new_line_in_hong_kong": "Will the project set up a new production line in Hong Kong?",
-    "smart_manufacturing": "Will the new line use smart manufacturing technology?",
-    "ineligible_costs": "Costs in your budget that the scheme does not fund (HK$)",
-}
-"""Questions put in plain words; other inputs use their field names."""
-
-
 def category_label(code: str) -> str:
     """The plain English name of a cost category (the msgid of its translation)."""
     return CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
@@ -152,7 +144,6 @@ def _apply_page(
         scheme=engine.scheme(scheme),
         categories=[(c, category_label(c)) for c in cost_categories(engine, scheme, hk_today())],
         questions=questions(engine, scheme),
-        question_labels=QUESTION_LABELS,
         values=form.values,
         errors=form.errors,
     )

@@ -20,6 +20,7 @@ from reind.programme.audit.views import EventView
 from reind.rules.engine import Engine
 from reind.rules.parameters import ParameterSet
 from reind.web.i18n import translations
+from reind.web.views.input_words import CHOICE_WORDS, field_answer, input_label
 from reind.web.views.pages import ROLE_NAMES
 from reind.web.views.portal import CATEGORY_LABELS
 
@@ -65,9 +66,7 @@ EVENT_WORDS = {
 """Each audit event kind in words (msgids)."""
 
 CODE_WORDS = {
-    "cap622": "Companies Ordinance (Cap. 622)",
-    "cap310": "Business Registration Ordinance (Cap. 310)",
-    "cap32": "Companies Ordinance before 2014 (Cap. 32)",
+    **{code: CHOICE_WORDS[code] for code in ("cap622", "cap310", "cap32")},
     "machinery_equipment": "Machinery and equipment",
 }
 """Codes that appear in rule values, in words (msgids)."""
@@ -148,4 +147,6 @@ def words_for(engine: Engine, lang: str) -> dict[str, object]:
     return {
         "parameter_words": lambda key: parameter_words(engine.parameters, key, lang),
         "value_words": lambda text: value_words(text, gettext),
+        "input_label": lambda name: gettext(input_label(name)),
+        "answer": lambda name, value: field_answer(name, value, gettext),
     }

@@ -32,7 +32,7 @@ from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
-from reind.web.views.portal import QUESTION_LABELS, category_label, parse_money
+from reind.web.views.portal import category_label, parse_money
 from reind.web.views.portal_case import parse_day
 from reind.web.views.words import history, words_for
 
@@ -183,7 +183,6 @@ def _case(
         decision=decision,
         actions=actions,
         action_labels=ACTION_LABELS,
-        question_labels=QUESTION_LABELS,
         may_sign=app.state == "supported_in_principle" and actor.role is Role.OFFICER,
         history=history(
             audit_views.events_for(session, "application", app.id), workflow, negotiate(request)
