@@ -33,9 +33,7 @@ def test_every_scheme_input_and_every_field_of_its_lists_has_a_label() -> None:
 
 
 def test_every_choice_of_every_form_has_words() -> None:
-    choices = {
-        code for s in all_schemes() for f in form_fields(s.inputs) for code in f.choices
-    }
+    choices = {code for s in all_schemes() for f in form_fields(s.inputs) for code in f.choices}
     assert sorted(choices - CHOICE_WORDS.keys()) == []
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from reind.schemes.catalogue import all_schemes
 from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
-from reind.schemes.catalogue import all_schemes
 from reind.web.views import (
     account,
     desk,

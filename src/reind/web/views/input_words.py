@@ -181,7 +181,7 @@ def answer_text(
 def field_answer(
     name: str, value: object, gettext: Callable[[str], str], words: Mapping[str, str] | None = None
 ) -> str:
-    """Answer ``value`` to input ``name``: an amount field's number as HK$, anything else as words."""
+    """``value`` answered to input ``name``: amounts as HK$, anything else as words."""
     if _is_money(name) and isinstance(value, (str, int, float, Decimal)) and value != "":
         try:
             return str(Money.of(str(value)))

@@ -64,6 +64,7 @@ CATEGORY_LABELS = {
 }
 """Plain names for cost categories (translated on the page); others are spelled out."""
 
+
 def category_label(code: str) -> str:
     """The plain English name of a cost category (the msgid of its translation)."""
     return CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
