@@ -81,6 +81,7 @@ class NewEnquiry:
     state: str = "received"
     answer_en: str = ""
     answer_zh: str = ""
+    suggested_schemes: str = "[]"
     version: int = 1
 
     @property
