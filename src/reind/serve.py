@@ -41,10 +41,12 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def demo_alarm_rules() -> list[LimitRule]:
     """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
     return [
-        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*")),
+        # A machine's own alarm stops or spoils production: priority 2 (respond in minutes).
+        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*"), priority=2),
+        # A cold plate under-bakes until it recovers: priority 3 (respond within the batch).
         LimitRule(
             "plate too cold", low=150.0, deadband=5.0, for_seconds=10.0,
-            scope=RuleScope(series="*/Plate ?/Temperature"),
+            scope=RuleScope(series="*/Plate ?/Temperature"), priority=3,
         ),
     ]  # fmt: skip
 
