@@ -45,7 +45,7 @@ from reind.programme.applications.services import prepare_application
 from reind.programme.audit.chain import event_fields
 from reind.programme.desk.services import prepare_enquiry
 from reind.rules.engine import Engine
-from reind.web.api.applications import (
+from reind.web.api.application_schemas import (
     ApplicationCreate,
     CostLinePublic,
     EnterprisePublic,
