@@ -1,4 +1,4 @@
-"""``reind import``, ``reind application transition`` and ``reind audit verify``.
+"""``reind import`` and ``reind application transition`` (``reind audit``: ``cli/audit.py``).
 
 Officers' batch work: each command takes the database from the command's
 ``Process`` (migrated first) and runs one service call in one unit of work.
@@ -15,10 +15,8 @@ from reind.cli import app, console, err_console, process_of
 
 import_app = typer.Typer(help="Bulk import of historical records (CSV or XLSX).")
 application_app = typer.Typer(help="Applications: move them through their workflow.")
-audit_app = typer.Typer(help="The audit log.")
 app.add_typer(import_app, name="import")
 app.add_typer(application_app, name="application")
-app.add_typer(audit_app, name="audit")
 
 
 Sheet = Annotated[
@@ -189,17 +187,3 @@ def transition(
     with process_of(ctx).database().unit_of_work() as session:
         row = transition_application(session, application_id, action, actor, note=note)
         console.print(f"{row.reference}: {row.state}")
-
-
-@audit_app.command("verify")
-def verify(ctx: typer.Context) -> None:
-    """Check the audit hash chain; print OK or the first broken event (exit 1)."""
-    from reind.programme.audit.chain import verify_chain
-
-    with process_of(ctx).database().unit_of_work() as session:
-        report = verify_chain(session)
-    if report.ok:
-        console.print(str(report))
-        return
-    err_console.print(str(report), style="bold red", highlight=False)
-    raise typer.Exit(1)
