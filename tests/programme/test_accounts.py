@@ -105,11 +105,11 @@ def test_a_token_works_until_it_expires_and_a_password_change_ends_sessions(db: 
         with pytest.raises(NotAuthenticatedError):
             user_for_token(session, expiring, later)
         user = session.get_one(UserRow, user_id)
-        before = session_digest(start_browser_session(session, user))
+        before = session_digest(start_browser_session(session, user_id))
         assert session_holder(session, before) is not None
         change_password(session, user_id, "another long passphrase", actor_of(user), FAST)
         assert session_holder(session, before) is None
-        after = session_digest(start_browser_session(session, user))
+        after = session_digest(start_browser_session(session, user_id))
         holder = session_holder(session, after)
         assert holder is not None and holder.user_id == user_id
 
@@ -118,8 +118,7 @@ def test_a_session_ends_after_30_idle_minutes_or_12_hours_however_busy(db: Datab
     user_id = _officer(db)
     start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     with db.unit_of_work() as session:
-        user = session.get_one(UserRow, user_id)
-        digest = session_digest(start_browser_session(session, user, _FixedClock(start)))
+        digest = session_digest(start_browser_session(session, user_id, _FixedClock(start)))
     with db.unit_of_work() as session:
         assert session_holder(session, digest, _FixedClock(start + timedelta(minutes=29)))
         assert session_holder(session, digest, _FixedClock(start + timedelta(minutes=30))) is None

@@ -35,7 +35,6 @@ from reind.programme.accounts.sessions import (
     start_browser_session,
     use_browser_session,
 )
-from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.tokens import Holder, token_digest, user_for_token
 from reind.programme.accounts.users import NotAuthenticatedError, get_user
 from reind.programme.accounts.views import UserView, user_view
@@ -60,11 +59,11 @@ class CsrfError(ForbiddenError):
     code = "csrf_failed"
 
 
-def start_session(request: Request, session: Session, user: UserRow) -> str:
-    """Sign ``user`` in on this browser: a fresh server-side session and CSRF token (returned)."""
+def start_session(request: Request, session: Session, user_id: str) -> str:
+    """Sign a user in on this browser: a fresh server-side session and CSRF token (returned)."""
     request.session.clear()
     token = secrets.token_urlsafe(32)
-    request.session.update({"sid": start_browser_session(session, user), "csrf": token})
+    request.session.update({"sid": start_browser_session(session, user_id), "csrf": token})
     return token
 
 

@@ -43,8 +43,9 @@ def _aware(moment: datetime, now: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=now.tzinfo)
 
 
-def start_browser_session(session: Session, user: UserRow, clock: Clock | None = None) -> str:
-    """A new session of ``user``; returns the secret for the cookie (kept nowhere else)."""
+def start_browser_session(session: Session, user_id: str, clock: Clock | None = None) -> str:
+    """A new session of the user; returns the secret for the cookie (kept nowhere else)."""
+    user = get_user(session, user_id)
     secret = secrets.token_urlsafe(32)
     now = (clock or SystemClock()).now()
     session.add(

@@ -105,7 +105,7 @@ def _user(row: object) -> UserPublic:
 def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> SessionPublic:
     """Sign in with e-mail and password; the answer carries the CSRF token."""
     user = accounts.authenticate(session, body.email, body.password, _hasher(request))
-    token = start_session(request, session, user)
+    token = start_session(request, session, user.id)
     return SessionPublic(user=_user(user), csrf_token=token)
 
 

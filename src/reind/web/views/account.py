@@ -70,7 +70,7 @@ async def sign_in(request: Request, session: UnitOfWork) -> Response:
             error="The e-mail address or the password is wrong, or the account is not active.",
             next=target,
         )
-    start_session(request, session, user)
+    start_session(request, session, user.id)
     return back_to(target or HOME_OF.get(Role(user.role), "/"))
 
 
