@@ -33,6 +33,7 @@ from tests.programme.factories import (
     OFFICER,
     funded_rfs_project,
     rfs_application,
+    score_fully,
 )
 from tests.web.world import ROLES, World, committee_meeting
 
@@ -88,6 +89,7 @@ def before_committee(session: Session, world: World) -> Ids:
 def supported(session: Session, world: World) -> Ids:
     """An application of A the committee supported with a HK$100,000 grant."""
     ids = before_committee(session, world)
+    score_fully(session, ids["meeting"], ids["app"])  # member-1: the quorum of one
     decide(
         session,
         ids["meeting"],
