@@ -25,7 +25,11 @@ Sheet = Annotated[
 ]
 Problems = Annotated[
     Path | None,
-    typer.Option("--problems", help="Write every problem (CSV, English and Chinese) here."),
+    typer.Option(
+        "--problems",
+        help="Write every problem (English and Chinese) here: a workbook if it ends in .xlsx, "
+        "else CSV.",
+    ),
 ]
 Lang = Annotated[str, typer.Option("--lang", help="en or zh-Hant: the language of messages.")]
 Enterprises = Annotated[
@@ -77,7 +81,10 @@ def _import(
         _fail(exc.text(lang))
     except ImportRejectedError as exc:
         if problems is not None:
-            count = write_problems(problems, exc.problems)
+            try:
+                count = write_problems(problems, exc.problems)
+            except ImportFileError as unwritten:
+                _fail(exc.text(lang) + "\n" + unwritten.text(lang))
             written = (
                 f"已將全部 {count} 項問題寫入 {problems}"
                 if lang == "zh-Hant"
@@ -86,14 +93,29 @@ def _import(
             _fail(exc.text(lang) + "\n" + written)
         _fail(exc.text(lang))
     if lang == "zh-Hant":
+        firms = (
+            f"；企業：新登記 {report.enterprises_new} 間，更新 {report.enterprises_updated} 間"
+            if kind == "applications"
+            else ""
+        )
         console.print(
             f"{path.name}：新增 {report.rows} 項 {kind}，更新 {report.updated} 項，"
-            f"{report.unchanged} 項已儲存且無改變"
+            f"{report.unchanged} 項已儲存且無改變{firms}",
+            highlight=False,
+            soft_wrap=True,
         )
     else:
+        firms = (
+            f"; enterprises: {report.enterprises_new} registered, "
+            f"{report.enterprises_updated} updated"
+            if kind == "applications"
+            else ""
+        )
         console.print(
             f"imported {report.rows} {kind} from {path.name}: {report.rows} new, "
-            f"{report.updated} updated, {report.unchanged} already stored unchanged"
+            f"{report.updated} updated, {report.unchanged} already stored unchanged{firms}",
+            highlight=False,
+            soft_wrap=True,
         )
 
 
