@@ -15,17 +15,15 @@ Imported by the entry points only (``reind.cli``, ``reind.demo``).
 from __future__ import annotations
 
 import logging
-import secrets
 import signal
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import uvicorn
 from rich.console import Console
 
-from reind.bootstrap import build_platform, stop_all
+from reind.bootstrap import build_platform, session_secret, stop_all
 from reind.core.db import Database
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
@@ -61,15 +59,6 @@ def port_or_free(wanted: int) -> int:
         except OSError:
             probe.bind(("127.0.0.1", 0))
             return int(probe.getsockname()[1])
-
-
-def kept_secret(data_dir: Path) -> str:
-    """A session secret kept in the data directory, so sign-ins survive a restart."""
-    path = data_dir / "session-secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
 
 
 class Server(uvicorn.Server):
@@ -133,7 +122,7 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
             stoppers.append(start_checkpoints(platform.database, settings))
         app = create_app(
             platform,
-            session_secret=settings.session_secret or kept_secret(settings.data_dir),
+            session_secret=session_secret(settings),
             secure_cookies=settings.secure_cookies,
         )
         if settings.mqtt_url and platform.telemetry is not None and platform.plant is not None:
