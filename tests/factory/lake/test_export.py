@@ -66,7 +66,8 @@ def test_a_re_exported_day_replaces_its_files(tmp_path: Path) -> None:
     assert second[0].rows["points"] == first[0].rows["points"] + 1
     assert set(_files(tmp_path)) == set(before)  # replaced, not added beside
     files = f"{tmp_path}/points/**/*.parquet"
-    counted = duckdb.sql(f"SELECT count(*) FROM read_parquet('{files}')").fetchall()  # noqa: S608
+    query = f"SELECT count(*) FROM read_parquet('{files}')"  # noqa: S608
+    counted = duckdb.connect().execute(query).fetchall()
     assert counted == [(second[0].rows["points"],)]
     store.close()
 
