@@ -129,7 +129,7 @@ def increase_ordered(resolution: Resolution, p: Placeholder) -> str:
     bucket = bucket_expr("ts", resolution)
     return (
         f"SELECT {bucket} AS b, sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"  # noqa: S608
-        " FROM (SELECT ts, value, lag(value) OVER (ORDER BY ts) AS pv FROM points"
+        " FROM (SELECT ts, value, lag(value) OVER (ORDER BY ts, ord) AS pv FROM points"
         f" WHERE series = {p('series')} AND ts >= {p('lo')} AND ts < {p('end')}"
         f" AND value IS NOT NULL) AS x WHERE pv IS NOT NULL AND ts >= {p('start')}"
         " GROUP BY b ORDER BY b"
@@ -147,8 +147,8 @@ def state_time(resolution: Resolution, p: Placeholder, spread: Spread) -> str:
     # only constants and placeholders go into this SQL: S608 does not apply
     events = (
         "SELECT ts, trunc(value) AS state,"  # noqa: S608
-        f" lead(ts + {p('delay')}, 1, {end}) OVER (ORDER BY ts) AS nxt,"
-        f" ts + {p('delay')} AS began, lag(trunc(value)) OVER (ORDER BY ts) AS prev"
+        f" lead(ts + {p('delay')}, 1, {end}) OVER (ORDER BY ts, ord) AS nxt,"
+        f" ts + {p('delay')} AS began, lag(trunc(value)) OVER (ORDER BY ts, ord) AS prev"
         f" FROM points WHERE series = {p('series')} AND ts >= {p('lo')} AND ts < {end}"
         " AND value IS NOT NULL AND value <> 0"
     )

@@ -46,12 +46,21 @@ _SEQUENCED = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class ResolvedPoint:
-    """One value for the telemetry store; ``value`` is None for a null metric."""
+    """One value for the telemetry store; ``value`` is None for a null metric.
+
+    ``datatype`` is the metric's BIRTH datatype; ``bdseq``, ``seq`` and ``index``
+    (the metric's place in its message) identify the message it came in, so a
+    store can keep samples that share a millisecond apart and a redelivery once.
+    """
 
     series: str
     timestamp_ms: int
     value: object
     is_historical: bool
+    datatype: int = 0
+    bdseq: int | None = None
+    seq: int | None = None
+    index: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +330,7 @@ class HostState:
         node.register(None, payload.metrics)
         self.nodes[topic.node_key] = node
         result.status.append(StatusChange(topic.series_prefix, True, now))
-        result.points.extend(_birth_points(topic, payload, now))
+        result.points.extend(_birth_points(topic, payload, now, node.bdseq))
 
     def _ndeath(
         self,
@@ -356,7 +365,7 @@ class HostState:
         node.devices[device_id] = DeviceRecord(online=True)
         node.register(device_id, payload.metrics)
         result.status.append(StatusChange(topic.series_prefix, True, now))
-        result.points.extend(_birth_points(topic, payload, now))
+        result.points.extend(_birth_points(topic, payload, now, node.bdseq))
 
     # ------------------------------------------------------------ data
     def _data(
@@ -371,7 +380,8 @@ class HostState:
         prefix = topic.series_prefix
         default_ts = message.timestamp or now
         points = []
-        for metric in message.metrics:
+        seq = message.seq if message.HasField("seq") else None
+        for index, metric in enumerate(message.metrics):
             known = node.lookup(device_id, metric)
             if known is None:
                 self._rebirth(topic, node, now, result, "unknown metric or alias")
@@ -384,8 +394,15 @@ class HostState:
             value = metric_value(metric, datatype)
             points.append(
                 ResolvedPoint(
-                    f"{prefix}/{name}", metric.timestamp or default_ts, value, metric.is_historical
-                )
+                    f"{prefix}/{name}",
+                    metric.timestamp or default_ts,
+                    value,
+                    metric.is_historical,
+                    int(datatype),
+                    node.bdseq,
+                    seq,
+                    index,
+                )  # fmt: skip
             )
         result.points.extend(points)
 
@@ -399,13 +416,22 @@ class HostState:
         result.rebirths.append(RebirthRequest(topic.group_id, topic.edge_node_id, reason))
 
 
-def _birth_points(topic: Topic, payload: Payload, now: int) -> list[ResolvedPoint]:
+def _birth_points(
+    topic: Topic, payload: Payload, now: int, bdseq: int | None
+) -> list[ResolvedPoint]:
     default_ts = payload.timestamp or now
     return [
         ResolvedPoint(
-            f"{topic.series_prefix}/{m.name}", m.timestamp or default_ts, m.value, m.is_historical
-        )
-        for m in payload.metrics
+            f"{topic.series_prefix}/{m.name}",
+            m.timestamp or default_ts,
+            m.value,
+            m.is_historical,
+            int(m.datatype),
+            bdseq,
+            payload.seq,
+            index,
+        )  # fmt: skip
+        for index, m in enumerate(payload.metrics)
         if m.name is not None
     ]
 
