@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -166,3 +167,26 @@ def test_fast_decoder_reads_every_integer_datatype_as_the_full_decoder_does(
         value,
     )
     assert type(point.exact) is int and point.datatype == datatype
+
+
+@pytest.mark.parametrize("kind", [DataType.DataSet, DataType.Template])
+def test_a_dataset_or_template_value_makes_the_message_a_dead_letter_with_a_reason(
+    kind: DataType,
+) -> None:
+    """Issue 14: types reind keeps no point for are never dropped silently; the gateway keeps
+    the whole message (its topic and bytes) as a dead letter with this reason."""
+    metrics = [
+        pb.Payload.Metric(name="bdSeq", datatype=DataType.UInt64, long_value=0),
+        pb.Payload.Metric(name="Node Control/Rebirth", datatype=DataType.Boolean),
+        pb.Payload.Metric(name="table", datatype=kind),
+    ]
+    if kind is DataType.DataSet:
+        metrics[2].dataset_value.num_of_columns = 1
+        metrics[2].dataset_value.columns.append("c")
+        metrics[2].dataset_value.types.append(int(DataType.Int32))
+    else:
+        metrics[2].template_value.template_ref = "Motor"
+    birth = pb.Payload(timestamp=BASE_MS, seq=0, metrics=metrics).SerializeToString()
+    outcome = IngestHost("gw").handle("spBv1.0/plant/NBIRTH/table", birth, BASE_MS)
+    assert not outcome.birth and not list(outcome.points)
+    assert any(kind.name in reason for reason in outcome.dead_letters), outcome.dead_letters

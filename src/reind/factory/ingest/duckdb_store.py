@@ -4,11 +4,11 @@ Bulk path: numeric points arrive as columns (:class:`PointColumns`), become
 numpy arrays and are scanned by DuckDB in place into a staging table (about
 four times faster than the CSV scratch file used before, see
 docs/decisions/0025). Inside one transaction the staging rows are de-duplicated
-against themselves and against stored points in the batch's time range (zone
-maps prune older row groups), and only the fresh rows are inserted and fed to
-the rollups. DuckDB allows one writer per file, so one gateway owns a file.
+on (series, ts, ord) against themselves and against stored points in the
+batch's time range (zone maps prune older row groups), and only the fresh rows
+are inserted and fed to the rollups. DuckDB allows one writer per file, so one gateway owns a file.
 
-Fresh points are inserted sorted by series and time. DuckDB keeps insertion
+Fresh points are inserted sorted by series, time and ordinal. DuckDB keeps insertion
 order, so a series read back in storage order is ascending except where late
 data arrived; :meth:`DuckDBStore.query_increase` differences a counter with a
 streaming ``lag() OVER ()`` in that order (no sort of millions of points),
