@@ -131,3 +131,24 @@ def test_a_counter_rising_inside_one_millisecond_counts_every_step(
     assert increase == {("n/total", MS0, 0.0): 6.0}
     entries = store.query_state_time(["n/total"], T0, FAR, "hour").entries.as_dict()
     assert sum(entries.values()) == 5
+
+
+def test_a_value_sent_again_as_historical_is_kept_once(store: TelemetryStore) -> None:
+    """Store and forward may state a past value again in a new message (new seq, historical):
+    kept once per (series, timestamp, value), whether its first copy is stored already,
+    in the same batch, or itself historical; a different historical value is kept."""
+    live = PointColumns()
+    live.add("n/flow", MS0, 1.5, int(DataType.Double), message_ordinal(0, 1, 0))
+    store.write_batch(live)
+    again = PointColumns()
+    again.add("n/flow", MS0 + 1, 2.5, int(DataType.Double), message_ordinal(0, 2, 0))
+    for seq in (7, 8):  # twice, as two new messages
+        for ts, value in ((MS0, 1.5), (MS0 + 1, 2.5), (MS0 + 2, 3.5)):
+            ordinal = message_ordinal(1, seq, 0, historical=True)
+            again.add("n/flow", ts, value, int(DataType.Double), ordinal)
+    again.add("n/text", MS0, "x", int(DataType.String), message_ordinal(1, 9, 0, historical=True))
+    assert store.write_batch(again) == 3
+    assert store.write_batch(again) == 0
+    points = store.query_raw("n/flow", T0, FAR)
+    assert [(p.timestamp_ms - MS0, p.value) for p in points] == [(0, 1.5), (1, 2.5), (2, 3.5)]
+    assert [p.exact for p in store.query_raw("n/text", T0, FAR)] == ["x"]

@@ -35,6 +35,28 @@ def psycopg_sql(template: Template) -> str:
 
 
 ROLLUP_TABLES: dict[Resolution, str] = {"minute": "rollup_minute", "hour": "rollup_hour"}
+POINT_COLUMNS = "series, ts, ord, datatype, value, text, int_value, bytes_value"
+
+
+def _same_sample(a: str, b: str) -> str:
+    return " AND ".join(
+        f"{a}.{c} = {b}.{c}" if c in ("series", "ts") else f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}"
+        for c in ("series", "ts", "value", "text", "int_value", "bytes_value")
+    )
+
+
+STAGED_SAMPLES = (
+    f"SELECT {POINT_COLUMNS} FROM staging WHERE ord >= 0 UNION ALL"  # noqa: S608
+    f" SELECT DISTINCT ON (series, ts, value, text, int_value, bytes_value) {POINT_COLUMNS}"
+    " FROM staging h WHERE h.ord < 0"
+    f" AND NOT EXISTS (SELECT 1 FROM points p WHERE {_same_sample('p', 'h')})"
+    f" AND NOT EXISTS (SELECT 1 FROM staging l WHERE l.ord >= 0 AND {_same_sample('l', 'h')})"
+)
+"""The staged rows worth inserting (both stores; ``ON CONFLICT``/``NOT EXISTS`` on
+``(series, ts, ord)`` then drops a message seen before). A live sample (``ord >= 0``) is
+new unless its message was stored; a historical one (``ord < 0``, sent again from an edge
+node's store and forward) is a past value stated again: kept once per (series, ts, value),
+and not at all if that value is stored or came live in this batch (docs/decisions/0140)."""
 
 ALARM_COLUMNS = "at_ms, alarm, series, rule, previous, state, actor, note, value, source_ms"
 

@@ -31,7 +31,9 @@ import numpy as np
 from reind.factory.ingest._reads import ReadQueries, StoreReads
 from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
+    POINT_COLUMNS,
     ROLLUP_TABLES,
+    STAGED_SAMPLES,
     alarm_row,
     bucket_expr,
     duckdb_sql,
@@ -164,11 +166,8 @@ def _boundary_pairs(
     return [(firsts[k][0], lasts[k - 1][1], firsts[k][1]) for k in range(1, len(firsts))]
 
 
-_POINT_COLUMNS = "series, ts, ord, datatype, value, text, int_value, bytes_value"
-
-
 def _row(point: TelemetryPoint) -> tuple[object, ...]:
-    """A point in ``_POINT_COLUMNS`` order."""
+    """A point in ``POINT_COLUMNS`` order."""
     return (point.series, point.timestamp_ms, point.ordinal, point.datatype, point.value,
             point.text, point.int_value, point.bytes_value)  # fmt: skip
 
@@ -247,13 +246,13 @@ class DuckDBStore(StoreReads):
     ) -> int:
         con.register("staging_numeric", numeric)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE staging AS SELECT {_POINT_COLUMNS} FROM"  # noqa: S608
+            f"CREATE OR REPLACE TEMP TABLE staging AS SELECT {POINT_COLUMNS} FROM"  # noqa: S608
             " (SELECT series::VARCHAR AS series, ts, ord, datatype, value, NULL::VARCHAR AS text,"
             " NULL::HUGEINT AS int_value, NULL::BLOB AS bytes_value FROM staging_numeric)"
         )
         if columns.others:
             con.executemany(
-                f"INSERT INTO staging ({_POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                f"INSERT INTO staging ({POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
                 [_row(p) for p in columns.others],
             )
         stamps = [p.timestamp_ms for p in columns.others]
@@ -261,15 +260,15 @@ class DuckDBStore(StoreReads):
             stamps += [min(columns.timestamps), max(columns.timestamps)]
         # a sample is new unless the same (series, ts, ord) is stored: the same message again
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"
-            " (SELECT DISTINCT ON (series, ts, ord) * FROM staging) s"
+            "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"  # noqa: S608
+            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({STAGED_SAMPLES})) s"
             " WHERE NOT EXISTS (SELECT 1 FROM points p WHERE p.ts BETWEEN ? AND ?"
             " AND p.series = s.series AND p.ts = s.ts AND p.ord = s.ord)",
             [min(stamps), max(stamps)],
         )
         # sorted, so each series reads back ascending in storage order (see query_increase)
         con.execute(
-            f"INSERT INTO points ({_POINT_COLUMNS}) SELECT {_POINT_COLUMNS} FROM fresh"  # noqa: S608
+            f"INSERT INTO points ({POINT_COLUMNS}) SELECT {POINT_COLUMNS} FROM fresh"  # noqa: S608
             " ORDER BY series, ts, ord"
         )
         for statement in _ROLLUP_UPSERTS:

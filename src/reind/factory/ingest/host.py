@@ -161,7 +161,7 @@ class IngestHost:
     def _absorb(result: HostResult, outcome: Outcome) -> None:
         points = outcome.points
         for point in result.points:
-            ordinal = message_ordinal(point.bdseq, point.seq, point.index)
+            ordinal = message_ordinal(point.bdseq, point.seq, point.index, point.is_historical)
             if not points.add(
                 point.series, point.timestamp_ms, point.value, point.datatype, ordinal
             ):
@@ -228,7 +228,7 @@ class IngestHost:
                     if alias:  # alias 0 may be a named metric: check it every time
                         known[alias] = info
                 datatype = metric.datatype
-                if datatype and datatype != info[1]:
+                if (datatype and datatype != info[1]) or metric.is_historical:
                     raise SlowPathError
                 value = getattr(metric, info[2]) if info[2] else 0
                 if not value:

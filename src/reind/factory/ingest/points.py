@@ -46,15 +46,21 @@ class TelemetryPoint(NamedTuple):
         return exact_value(self.datatype, self.value, self.text, self.int_value, self.bytes_value)
 
 
-def message_ordinal(bdseq: int | None, seq: int | None, index: int) -> int:
+def message_ordinal(
+    bdseq: int | None, seq: int | None, index: int, historical: bool = False
+) -> int:
     """A sample's place among those of its series in one millisecond, from its message.
 
     The message's identity (the edge node's bdSeq and seq, the metric's index
     in it) in one number: a redelivered message gives the same ordinal, so the
     store keeps it once; different messages (or two values of one metric in one
     message) in the same millisecond get different ones, ordered as sent.
+    A historical sample (``is_historical``: store and forward) gets the negative
+    of it: the store keeps such a value once per (series, timestamp, value), since
+    an edge node may state a past value again in a new message (docs/decisions/0140).
     """
-    return (((bdseq or 0) & 0xFF) << 40) | (((seq or 0) & 0xFF) << 32) | (index & 0xFFFF_FFFF)
+    identity = (((bdseq or 0) & 0xFF) << 40) | (((seq or 0) & 0xFF) << 32) | (index & 0xFFFF_FFFF)
+    return -identity - 1 if historical else identity
 
 
 @dataclass(slots=True)

@@ -31,7 +31,9 @@ from reind.factory.ingest._reads import ReadQueries, StoreReads
 from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
     DAY_MS,
+    POINT_COLUMNS,
     ROLLUP_TABLES,
+    STAGED_SAMPLES,
     alarm_row,
     bucket_expr,
     floor_expr,
@@ -95,11 +97,10 @@ def _rollup_cte(name: str, resolution: Resolution) -> str:
 
 
 # Table and column names in SQL here are module constants, never input: S608 does not apply.
-_POINT_COLUMNS = "series, ts, ord, datatype, value, text, int_value, bytes_value"
 _POINT_TYPES = ["text", "int8", "int8", "int2", "float8", "text", "numeric", "bytea"]
 _MERGE = (
-    f"WITH ins AS (INSERT INTO points ({_POINT_COLUMNS}) SELECT {_POINT_COLUMNS}"  # noqa: S608
-    " FROM staging ON CONFLICT DO NOTHING RETURNING series, ts, ord, value), "
+    f"WITH ins AS (INSERT INTO points ({POINT_COLUMNS}) {STAGED_SAMPLES}"  # noqa: S608
+    " ON CONFLICT DO NOTHING RETURNING series, ts, ord, value), "
     + _rollup_cte("m", "minute")
     + ", "
     + _rollup_cte("h", "hour")
@@ -199,7 +200,7 @@ def _month_range(timestamp_ms: int) -> tuple[str, int, int]:
 
 
 def _row(point: TelemetryPoint) -> tuple[object, ...]:
-    """A point in ``_POINT_COLUMNS`` order."""
+    """A point in ``POINT_COLUMNS`` order."""
     return (point.series, point.timestamp_ms, point.ordinal, point.datatype, point.value,
             point.text, point.int_value, point.bytes_value)  # fmt: skip
 
@@ -300,7 +301,7 @@ class PostgresStore(StoreReads):
                         copy.write(buffer)
                     cursor.execute(_FROM_NUMERIC)
                 if columns.others:
-                    self._copy(cursor, f"staging ({_POINT_COLUMNS})", _POINT_TYPES,
+                    self._copy(cursor, f"staging ({POINT_COLUMNS})", _POINT_TYPES,
                                [_row(p) for p in columns.others])  # fmt: skip
                 if len(columns):
                     row = cursor.execute(_MERGE).fetchone()
