@@ -98,7 +98,7 @@ def build_platform(
     database = Database(url, **options)
     if not (plant and settings.mqtt_url):
         return Platform(database, rules_engine())
-    from reind.factory.ingest.gateway import broker_address
+    from reind.factory.ingest.gateway_config import broker_address
     from reind.factory.ingest.store import open_store
     from reind.web.plant_lines import brewery_line, waffle_line
     from reind.web.plant_link import PlantLink

@@ -26,6 +26,7 @@ import uvicorn
 from rich.console import Console
 
 from reind.bootstrap import build_platform, stop_all
+from reind.core.db import Database
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
@@ -40,10 +41,12 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def demo_alarm_rules() -> list[LimitRule]:
     """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
     return [
-        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*")),
+        # A machine's own alarm stops or spoils production: priority 2 (respond in minutes).
+        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*"), priority=2),
+        # A cold plate under-bakes until it recovers: priority 3 (respond within the batch).
         LimitRule(
             "plate too cold", low=150.0, deadband=5.0, for_seconds=10.0,
-            scope=RuleScope(series="*/Plate ?/Temperature"),
+            scope=RuleScope(series="*/Plate ?/Temperature"), priority=3,
         ),
     ]  # fmt: skip
 
@@ -88,6 +91,31 @@ class Server(uvicorn.Server):
             signal.signal(sig, self.handle_exit)
 
 
+def start_checkpoints(database: Database, settings: Settings) -> Callable[[], None]:
+    """Checkpoint the audit chain now and every ``audit_checkpoint_minutes`` (ADR 0120); the stop.
+
+    The signing key and the checkpoint file are outside the database, so a
+    chain cut back or rewritten with its head is still caught by ``reind
+    audit verify``.
+    """
+    from reind.programme.audit.checkpoints import (
+        CheckpointSchedule,
+        load_or_create_key,
+        write_checkpoint,
+    )
+
+    key = load_or_create_key(settings.effective_audit_key)
+    log = settings.effective_audit_checkpoints
+
+    def once() -> object:
+        with database.unit_of_work() as session:
+            return write_checkpoint(session, key, log)
+
+    schedule = CheckpointSchedule(once, settings.audit_checkpoint_minutes * 60)
+    schedule.start()
+    return schedule.stop
+
+
 def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
     """A real deployment: the configured database, broker and telemetry store.
 
@@ -101,6 +129,8 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
     stoppers: list[Callable[[], None]] = [platform.close]
     try:
         platform.database.migrate()
+        if settings.audit_checkpoint_minutes > 0:
+            stoppers.append(start_checkpoints(platform.database, settings))
         app = create_app(
             platform,
             session_secret=settings.session_secret or kept_secret(settings.data_dir),

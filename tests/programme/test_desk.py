@@ -19,8 +19,8 @@ from reind.programme.desk.services import (
     record_enquiry,
     record_seminar,
     route_enquiry,
-    schemes_that_fit,
 )
+from reind.programme.enterprises.fits import schemes_that_fit
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import OFFICER
 

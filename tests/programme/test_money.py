@@ -164,3 +164,25 @@ def test_connected_enterprises_share_the_cumulative_cap(db: Database) -> None:
                 ends_on=date(2025, 6, 1),
                 engine=default_engine(),
             )
+
+
+def test_a_project_is_completed_only_once_every_milestone_is_achieved(db: Database) -> None:
+    from reind.programme.applications.transitions import transition_application
+    from reind.programme.money.agreements import achieve_milestone
+    from reind.programme.money.store import AgreementRow, MilestoneRow
+
+    with db.unit_of_work() as session:
+        app = funded_rfs_project(session)
+        agreement = session.execute(
+            select(AgreementRow).where(AgreementRow.application_id == app.id)
+        ).scalar_one()
+        first = MilestoneRow(agreement_id=agreement.id, title="Line installed", due_on=PAID)
+        session.add(first)
+        session.flush()
+        with pytest.raises(ConflictError, match="Line installed") as refused:
+            transition_application(session, app.id, "complete", OFFICER)
+        assert "里程碑" in refused.value.localized("zh-Hant")
+        assert app.state == "in_progress"
+        achieve_milestone(session, first.id, PAID, OFFICER)
+        transition_application(session, app.id, "complete", OFFICER)
+        assert app.state == "completed"

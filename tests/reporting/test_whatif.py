@@ -20,6 +20,7 @@ import pytest
 from reind.core.db import Database
 from reind.core.money import Money
 from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.transitions import case_inputs
 from reind.programme.demo_data.bulk import hk_moment
 from reind.programme.demo_data.names import enterprise_row
 from reind.programme.enterprises.profile import Industry
@@ -28,6 +29,7 @@ from reind.reporting.whatif import portfolio_whatif
 from reind.rules.whatif import changed_engine
 from reind.schemes.catalogue import default_engine
 from tests.cli.conftest import run_reind
+from tests.programme.factories import enterprise, rfs_application
 
 FULL = {"incorporated_under": "cap622", "new_line_in_hong_kong": True, "smart_manufacturing": True}
 
@@ -121,3 +123,25 @@ def test_a_bad_change_is_one_clear_line(portfolio: Database, change: str, messag
     ran = run_reind("rules", "whatif", "--set", change, "--as-of", "2021-08-31")
     assert ran.code == 2
     assert message in ran.error
+
+
+def test_an_application_made_through_the_portal_is_decided_as_screening_decides_it(
+    portfolio: Database,
+) -> None:
+    # Its facts hold only the applicant's answers; the cost is in its budget lines and the
+    # incorporation in the register, as screening reads them. HK$60M: a third is HK$20M.
+    with portfolio.unit_of_work() as session:
+        made = rfs_application(
+            session, enterprise(session, industry=Industry.TEXTILES), state="submitted",
+            machinery="60000000", received=date(2021, 7, 1),
+        )  # fmt: skip
+        screened = default_engine().decide("rfs", case_inputs(session, made, default_engine()))
+    engine = default_engine()
+    changed = changed_engine(engine, {"rfs.project_cap": "20000000"})
+    with portfolio.unit_of_work() as session:
+        result = portfolio_whatif(session, engine, changed, date(2021, 8, 31))
+    assert screened.amount == Money.of(15_000_000)
+    assert result.undecidable == 1  # only the application whose facts are no case at all
+    assert result.before == Money.of("43333333.33")  # the fixture's 28,333,333.33 + 15M
+    assert result.after - result.before == Money.of(8_000_000)  # 3M + 5M
+    assert result.affected == 2

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -9,6 +10,8 @@ from hypothesis import strategies as st
 
 from reind.core.errors import InvalidInputError, RuleError
 from reind.core.money import HKD, Money
+from reind.rules.decision import Decision
+from reind.rules.parameters import ChosenValue
 from reind.schemes.catalogue import default_engine
 
 
@@ -52,6 +55,63 @@ def test_years_before_any_encoded_regime_are_refused() -> None:
 def test_a_bad_year_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="year"):
         deduction("0", "1", "2019/21")
+
+
+def claim_2018_19(**extra: object) -> Decision:
+    """A 2018/19 claim for a company whose basis period ran from 1 January 2018."""
+    inputs: dict[str, object] = {"year_of_assessment": "2018/19", **extra}
+    return default_engine().decide("rd_tax", inputs)
+
+
+def test_type_b_spent_before_april_2018_in_a_2018_19_claim_is_deducted_at_100_percent() -> None:
+    # HK$500k in Jan-Mar 2018 at 100%, HK$1.5M from April at 300%: 0.5M + 4.5M.
+    decision = claim_2018_19(
+        type_b="1500000",
+        incurred=[{"kind": "B", "amount": "500000", "incurred_on": "2018-03-15"}],
+    )
+    assert decision.amount == HKD("5000000")
+    chosen = [t for t in decision.trace if isinstance(t, ChosenValue) and t.event_date]
+    assert {(t.parameter, t.event, t.event_date) for t in chosen} >= {
+        ("rd_tax.type_b_first_rate", "incurred", date(2018, 3, 15)),
+    }
+    assert any(r.code == "incurred" and "2018-03-15" in r.en for r in decision.reasons)
+
+
+def test_the_2m_first_tier_counts_only_type_b_under_the_enhanced_regime() -> None:
+    # HK$1M before April at 100%; HK$3M from April: 2M x 3 + 1M x 2 = 8M; total 9M.
+    decision = claim_2018_19(
+        type_b="3000000",
+        incurred=[{"kind": "B", "amount": "1000000", "incurred_on": "2018-02-01"}],
+    )
+    assert decision.amount == HKD("9000000")
+
+
+def test_dated_expenditure_after_1_april_2018_is_enhanced_like_the_year_totals() -> None:
+    dated = claim_2018_19(
+        incurred=[
+            {"kind": "A", "amount": "100000", "incurred_on": "2018-06-01"},
+            {"kind": "B", "amount": "2500000", "incurred_on": "2018-09-01"},
+        ]
+    )
+    assert dated.amount == claim_2018_19(type_a="100000", type_b="2500000").amount
+
+
+def test_expenditure_incurred_outside_the_basis_period_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="2019-04-01"):
+        claim_2018_19(incurred=[{"kind": "B", "amount": "1", "incurred_on": "2019-04-01"}])
+    with pytest.raises(InvalidInputError, match="2017-01-01"):
+        claim_2018_19(incurred=[{"kind": "B", "amount": "1", "incurred_on": "2017-01-01"}])
+
+
+def test_bulk_decisions_with_dated_expenditure_match_one_by_one() -> None:
+    cases: list[dict[str, Any]] = [
+        {"year_of_assessment": "2018/19", "type_b": "1500000",
+         "incurred": [{"kind": "B", "amount": "500000", "incurred_on": "2018-03-15"}]},
+        {"year_of_assessment": "2018/19", "type_b": "1500000"},
+    ]  # fmt: skip
+    many = default_engine().decide_many("rd_tax", cases)
+    assert [d.amount for d in many] == [default_engine().decide("rd_tax", c).amount for c in cases]
+    assert [d.amount for d in many] == [HKD("5000000"), HKD("4500000")]
 
 
 amounts = st.decimals(min_value=0, max_value=Decimal("1000000000"), places=2)

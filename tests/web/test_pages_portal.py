@@ -131,3 +131,62 @@ def test_a_completed_project_takes_claims_and_reports(demo: Demo) -> None:
     assert web.submit(f"/portal/applications/{app_id}/reports", report).status_code == 303
     shown = text_of(web.get(f"/portal/applications/{app_id}"))
     assert "HK$100,000.00" in shown and "Final report" in shown and "Line in production." in shown
+
+
+def test_a_waffle_maker_is_offered_only_the_schemes_for_its_kind_of_enterprise(
+    demo: Demo,
+) -> None:
+    page = demo.browser("applicant").get("/portal/schemes")
+    fits = page.text.split("Schemes you may qualify for")[1].split("<h2>")[0]
+    for other in ("itvf", "psts", "crs", "tsssu"):
+        assert f"/portal/apply/{other}" not in fits  # venture, trial, rebate, start-up schemes
+    assert "/portal/apply/bud" in fits
+    shown = text_of(page)
+    assert "Cap. 310" not in shown.split("Schemes that do not fit")[0]  # its BR is known
+    assert "holding a BR" not in shown
+    assert "advanced_manufacturing_new_energy" not in shown  # codes are put in words
+    assert "advanced manufacturing and new energy technology" in shown
+    assert "Schemes for other kinds of applicant" in shown
+    zh = text_of(demo.browser("applicant").get("/portal/schemes?lang=zh-Hant"))
+    assert "advanced_manufacturing_new_energy" not in zh and "其他類別申請者的資助計劃" in zh
+
+
+def test_a_saved_draft_shows_its_answers_and_a_grant_estimate_and_can_be_edited(
+    demo: Demo,
+) -> None:
+    web = demo.browser("applicant")
+    web.page("/portal/apply/rfs")
+    typed = {**GOOD, "ineligible_costs": "50,000"}
+    saved = web.submit("/portal/apply/rfs", typed)
+    found = re.search(r"/portal/applications/([0-9a-f-]+)", saved.headers["location"])
+    assert found
+    app_id = found.group(1)
+    page = web.page(f"/portal/applications/{app_id}")
+    shown = text_of(page)
+    assert "Costs in your budget that the scheme does not fund (HK$)" in shown
+    assert "HK$50,000.00" in shown  # the declared ineligible costs, shown back
+    assert "Grant estimate" in shown and "Rules used" in shown
+    assert "What happens next" in shown
+    assert f'href="/portal/applications/{app_id}/edit"' in page.text
+    form = web.page(f"/portal/applications/{app_id}/edit")
+    assert 'value="Egg-waffle line No. 3"' in form.text and 'value="2,700,000.00"' in form.text
+    assert "Change your draft" in form.text
+    changed = web.submit(
+        f"/portal/applications/{app_id}/edit",
+        {**typed, "title": "Egg-waffle line No. 4", "cost_machinery_equipment": "3,000,000"},
+    )
+    assert changed.status_code == 303
+    after = text_of(web.get(f"/portal/applications/{app_id}"))
+    assert "Egg-waffle line No. 4" in after and "HK$3,300,000.00" in after
+    zh = text_of(web.get(f"/portal/applications/{app_id}?lang=zh-Hant"))
+    assert "資助估算" in zh and "修改草稿" in zh and "rfs.matching_share" not in zh
+
+
+def test_a_submitted_application_can_no_longer_be_edited(demo: Demo) -> None:
+    web, app_id = _new_draft(demo)
+    assert web.submit(f"/portal/applications/{app_id}/submission", {}).status_code == 303
+    page = web.get(f"/portal/applications/{app_id}")
+    assert f"/portal/applications/{app_id}/edit" not in page.text
+    web.page(f"/portal/applications/{app_id}/edit")
+    refused = web.submit(f"/portal/applications/{app_id}/edit", GOOD)
+    assert refused.status_code == 400 and "only a draft can be changed" in refused.text

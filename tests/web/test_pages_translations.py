@@ -9,7 +9,17 @@ from jinja2.ext import babel_extract
 
 from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
-from reind.web.views import account, desk, finance, lists, pages, portal, words, workbench
+from reind.web.views import (
+    account,
+    desk,
+    finance,
+    lists,
+    pages,
+    portal,
+    portal_case,
+    words,
+    workbench,
+)
 
 AREAS = (
     "account",
@@ -48,8 +58,9 @@ def _python_messages() -> set[str]:
         pages.ROLE_NAMES,
         pages.CLAIM_STATES,
         pages.REPORT_LABELS,
-        portal.CATEGORY_LABELS,
+        words.CATEGORY_LABELS,
         portal.QUESTION_LABELS,
+        portal_case.NEXT_STEPS,
         workbench.ACTION_LABELS,
         finance.MOVEMENTS,
         desk.CHANNELS,

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from reind.programme.applications.services import create_application
 from reind.programme.applications.transitions import transition_application
 from reind.schemes.catalogue import default_engine
-from tests.programme.factories import OFFICER, applicant_of, enterprise, rfs_draft
+from tests.programme.factories import (
+    OFFICER,
+    applicant_of,
+    enterprise,
+    rfs_application,
+    rfs_draft,
+)
 from tests.web.test_pages_world import Demo, demo, demo_template, text_of
 
 __all__ = ["demo", "demo_template"]  # fixtures
@@ -112,3 +120,36 @@ def test_the_case_reads_in_words_and_flags_the_gap_between_asked_and_computed(de
     assert "《公司條例》（第 622 章）" in zh and "少於申請額" in zh
     for raw in ("rfs.matching_share", "application.transitioned", "cap622", "Screening rules run"):
         assert raw not in zh
+
+
+def test_a_screening_on_an_unverified_fact_is_marked_provisional_with_the_facts(
+    demo: Demo,
+) -> None:
+    # Received today (after 8 Jan 2024): RFS's HK$45M enterprise total cap is read, and it is [C].
+    with demo.db.unit_of_work() as session:
+        company = enterprise(session)
+        draft = rfs_draft(company, machinery="3000000", requested="1000000")
+        app_id = create_application(session, draft, OFFICER, engine=default_engine()).id
+        transition_application(session, app_id, "submit", applicant_of(company))
+        transition_application(session, app_id, "start_screening", OFFICER)
+    web = demo.browser("officer")
+    web.page(f"/workbench/applications/{app_id}")
+    web.submit(f"/workbench/applications/{app_id}/screening", {})
+    shown = text_of(web.get(f"/workbench/applications/{app_id}?lang=en"))
+    assert "Screening result: eligible · HK$1,000,000.00 provisional" in shown
+    assert "rests on unverified facts [C]" in shown
+    assert "hongkongbusiness.hk" in shown  # the unverified value's source is listed
+    zh = text_of(web.get(f"/workbench/applications/{app_id}?lang=zh-Hant"))
+    assert "暫定" in zh and "未經核實" in zh
+
+
+def test_a_screening_on_verified_facts_is_not_marked_provisional(demo: Demo) -> None:
+    # Received in 2021: every RFS value then in force is official [A].
+    with demo.db.unit_of_work() as session:
+        app_id = rfs_application(session, state="screening", received=date(2021, 6, 1)).id
+    web = demo.browser("officer")
+    web.page(f"/workbench/applications/{app_id}")
+    web.submit(f"/workbench/applications/{app_id}/screening", {})
+    shown = text_of(web.get(f"/workbench/applications/{app_id}?lang=en"))
+    assert "Screening result: eligible" in shown
+    assert "provisional" not in shown.lower()

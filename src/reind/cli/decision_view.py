@@ -9,6 +9,18 @@ from rich.table import Table
 
 from reind.cli import console
 from reind.rules.decision import Decision
+from reind.rules.parameters import ChosenValue, DatedValue
+
+EVENTS_ZH = {"received": "收件", "approved": "批核", "incurred": "招致", "course_start": "開課"}
+"""The events that choose a value (``Evaluation.on``), as the Chinese trace names them."""
+
+
+def _chosen_by(entry: DatedValue, zh: bool) -> str:
+    """ " (approved 2025-08-15)" when a date other than the case's governing one chose it."""
+    if not isinstance(entry, ChosenValue) or entry.event_date is None:
+        return ""
+    event = EVENTS_ZH.get(entry.event, entry.event) if zh else entry.event
+    return f" ({event} {entry.event_date.isoformat()})"
 
 
 def print_decision(decision: Decision, lang: str, as_json: bool, decision_id: str | None) -> None:
@@ -43,13 +55,16 @@ def print_decision(decision: Decision, lang: str, as_json: bool, decision_id: st
                 highlight=False,
             )
     table = Table(title="所用參數" if zh else "Parameters used")
-    for column in ("Parameter", "Value", "Since", "Conf.", "Source"):
+    for column in (
+        ("參數", "數值", "生效日", "可信度", "來源") if zh
+        else ("Parameter", "Value", "Since", "Conf.", "Source")
+    ):  # fmt: skip
         table.add_column(column)
     for entry in decision.trace:
         table.add_row(
             entry.parameter,
             entry.shown,
-            entry.effective_from.isoformat(),
+            entry.effective_from.isoformat() + _chosen_by(entry, zh),
             entry.confidence,
             entry.source,
         )

@@ -141,6 +141,15 @@ def tax_rd(
     year: Annotated[str, typer.Option("--year", help="Year of assessment, e.g. 2019/20.")],
     type_a: Annotated[str, typer.Option("--type-a", help="Type A expenditure, HK$.")] = "0",
     type_b: Annotated[str, typer.Option("--type-b", help="Type B expenditure, HK$.")] = "0",
+    incurred: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--incurred",
+            help="Expenditure by the date it was incurred, KIND:AMOUNT:DATE (e.g. "
+            "B:500000:2018-03-15, spent before 1 April 2018 in a 2018/19 basis period); "
+            "deducted at that date's rates.",
+        ),
+    ] = None,
     lang: Lang = "en",
     as_json: Json = False,
 ) -> None:
@@ -151,7 +160,8 @@ def tax_rd(
     lang = _lang(lang)
     spent_a = amount("--type-a", type_a, lang, allow_zero=True)
     spent_b = amount("--type-b", type_b, lang, allow_zero=True)
-    if not spent_a and not spent_b:
+    parts = [_incurred_part(text, lang) for text in incurred or []]
+    if not spent_a and not spent_b and not parts:
         raise InvalidInputError(
             say(lang, "no R&D expenditure given: --type-a and --type-b are both HK$0",
                 "未有提供研發開支：--type-a 及 --type-b 均為港幣 0 元")
@@ -172,8 +182,31 @@ def tax_rd(
                 f"--year {year.strip()}：reind 所載的研發扣稅規則當時並不存在"
                 f"（由 {first.isoformat()} 開始）")
         )  # fmt: skip
-    inputs = {"year_of_assessment": str(parsed), "type_a": str(spent_a), "type_b": str(spent_b)}
+    inputs = {
+        "year_of_assessment": str(parsed), "type_a": str(spent_a), "type_b": str(spent_b),
+        "incurred": parts,
+    }  # fmt: skip
     _show(engine.decide("rd_tax", inputs), lang, as_json, None)
+
+
+def _incurred_part(text: str, lang: str) -> dict[str, str]:
+    """``B:500000:2018-03-15`` as the claim's dated part (kind, amount, incurred_on)."""
+    from reind.core.periods import parse_date
+
+    kind, _, rest = text.partition(":")
+    spent, _, day = rest.partition(":")
+    if kind.strip().upper() not in ("A", "B") or not spent or not day:
+        raise InvalidInputError(
+            say(lang, f"--incurred takes KIND:AMOUNT:DATE with KIND A or B, e.g. "
+                f"B:500000:2018-03-15; got {text!r}",
+                f"--incurred 須為 類別:金額:日期（類別為 A 或 B），例如 B:500000:2018-03-15；"
+                f"收到 {text!r}")
+        )  # fmt: skip
+    return {
+        "kind": kind.strip().upper(),
+        "amount": str(amount("--incurred", spent, lang)),
+        "incurred_on": parse_date(day.strip()).isoformat(),
+    }
 
 
 def _save(ctx: typer.Context, decision: Decision) -> str:

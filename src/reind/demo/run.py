@@ -36,7 +36,13 @@ from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.twins.service import TwinService
 from reind.programme.demo_data.portfolio import seed_portfolio
-from reind.serve import Server, demo_alarm_rules, kept_secret, port_or_free
+from reind.serve import (
+    Server,
+    demo_alarm_rules,
+    kept_secret,
+    port_or_free,
+    start_checkpoints,
+)
 from reind.settings import Settings
 from reind.web.app import create_app
 from reind.web.plant_lines import waffle_line
@@ -161,6 +167,8 @@ def demo_settings(options: DemoOptions, mqtt_port: int) -> Settings:
         data_dir=options.data_dir,
         database_url=None,
         telemetry_url=None,
+        audit_key=None,
+        audit_checkpoints=None,
         mqtt_url=f"mqtt://127.0.0.1:{mqtt_port}",
         secure_cookies=False,
     )
@@ -192,6 +200,8 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             console.print(f"portfolio loaded in {summary.seconds:.0f} s")
         ensure_demo_users(platform)
         ensure_demo_funded_line(database)
+        if settings.audit_checkpoint_minutes > 0:
+            stoppers.append(start_checkpoints(database, settings))
 
         config = GatewayConfig(
             broker_url=f"mqtt://127.0.0.1:{mqtt_port}",

@@ -51,9 +51,9 @@ from reind.programme.committee.store import AgendaItemRow, MeetingRow
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import find_enterprise, register_enterprise
 from reind.programme.enterprises.store import EnterpriseRow
-from reind.programme.money.agreements import sign_agreement
+from reind.programme.money.agreements import achieve_milestone, sign_agreement
 from reind.programme.money.claims import approve_claim_as_officer, submit_claim
-from reind.programme.money.store import ClaimRow
+from reind.programme.money.store import AgreementRow, ClaimRow, MilestoneRow
 from reind.rules.engine import Engine
 
 logger = logging.getLogger(__name__)
@@ -324,12 +324,20 @@ def _fund(
         starts_on=today - timedelta(days=25),
         ends_on=today + timedelta(days=340),
         milestones=(
-            ("Line installed", today - timedelta(days=10)),
-            ("Line in production", today + timedelta(days=90)),
+            ("Line installed", today - timedelta(days=15)),
+            ("Line in production", today - timedelta(days=5)),
         ),
         engine=engine,
     )
     transition_application(session, app_id, "start_project", officer)
+    # RFS pays on completion, and a project completes only once its milestones are met.
+    milestones = session.execute(
+        select(MilestoneRow)
+        .join(AgreementRow, AgreementRow.id == MilestoneRow.agreement_id)
+        .where(AgreementRow.application_id == app_id)
+    ).scalars()
+    for milestone in list(milestones):
+        achieve_milestone(session, milestone.id, milestone.due_on, officer)
     transition_application(session, app_id, "complete", officer)
     claim = submit_claim(
         session,

@@ -40,6 +40,11 @@ SYSTEM = Actor("system", Role.SYSTEM)
 """The actor of imports and other batch work started by the system itself."""
 
 
+def sees_enterprise(actor: Actor, enterprise_id: str | None) -> bool:
+    """Whether ``actor`` may see the records of ``enterprise_id``: applicants only their own."""
+    return actor.role is not Role.APPLICANT or actor.enterprise_id == enterprise_id
+
+
 STAFF = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
 """Who may record ITVF, TSSSU and RTTP records."""
 

@@ -28,3 +28,13 @@ def view_of(cls: type[V], row: object) -> V:
 def column_names(cls: type[V]) -> tuple[str, ...]:
     """The view's field names, in order: the columns a query for it selects."""
     return tuple(f.name for f in fields(cls))
+
+
+def stored_columns(cls: type[object], table_columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The table's columns that ``cls`` (a dataclass of a new record) holds, in table order.
+
+    What a writer that bypasses the ORM inserts: derived from the mapped
+    table, so a new column or field cannot be left out of one path only.
+    """
+    held = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return tuple(name for name in table_columns if name in held)

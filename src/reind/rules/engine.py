@@ -63,6 +63,11 @@ class Scheme(ABC, Generic[InputT]):
     """Other names it is known by (``NIFS``)."""
     catalogue_order: ClassVar[int] = 100
     """Position in the catalogue (lower first)."""
+    applicant: ClassVar[str] = "enterprise"
+    """Who applies: ``enterprise`` (any business), or a narrower kind the register
+    cannot be, such as ``venture_partner`` (ITVF), ``itf_project_holder`` (PSTS, CRS,
+    RTH) or ``university_startup`` (TSSSU); only ``enterprise`` schemes are offered
+    to an enterprise as fitting it."""
     title_en: ClassVar[str]
     title_zh: ClassVar[str]
     administrator_en: ClassVar[str]

@@ -213,7 +213,8 @@ class _OnEvent(Evaluation):
     def lookup(self, name: str) -> DatedValue | None:
         """The dated value of ``name`` on the event's date, traced with the event."""
         found = self._in_force.get(name)
-        key = f"{name}@{self._event}"
+        # keyed by the date too: several parts of a case may each be dated by the same event
+        key = f"{name}@{self._event}@{self.as_at.isoformat()}"
         if found is not None and key not in self._trace:
             self._trace[key] = ChosenValue.of(found, self._event, self.as_at)
         return found

@@ -37,6 +37,7 @@ class CRS(Scheme[CRSInputs]):
 
     code = "crs"
     label = "CRS"
+    applicant = "itf_project_holder"
     title_en = "Research and Development Cash Rebate Scheme"
     title_zh = "研究及發展現金回贈計劃"
     catalogue_order = 76

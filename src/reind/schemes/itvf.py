@@ -68,6 +68,7 @@ class ITVF(Scheme[ITVFInputs]):
 
     code = "itvf"
     label = "ITVF"
+    applicant = "venture_partner"
     title_en = "Innovation and Technology Venture Fund"
     title_zh = "創科創投基金"
     catalogue_order = 30

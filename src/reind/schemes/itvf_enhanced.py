@@ -52,6 +52,7 @@ class ITVFEnhanced(Scheme[ITVFEnhancedInputs]):
 
     code = "itvf_enhanced"
     label = "ITVF-ES"
+    applicant = "venture_partner"
     aliases = ("ITVF Enhanced",)
     title_en = "Innovation and Technology Venture Fund Enhanced Scheme"
     title_zh = "創科創投基金優化計劃"

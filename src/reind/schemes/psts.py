@@ -58,6 +58,7 @@ class PSTS(Scheme[PSTSInputs]):
 
     code = "psts"
     label = "PSTS"
+    applicant = "itf_project_holder"
     title_en = "Public Sector Trial Scheme (Innovation and Technology Fund)"
     title_zh = "公營機構試用計劃（創新及科技基金）"
     catalogue_order = 77

@@ -3,22 +3,22 @@
 Type A expenditure is deducted at 100%; Type B (payments to designated local
 research institutions and in-house qualifying R&D) at 300% on the first
 HK$2M and 200% on the rest, with no cap. The rules in force at the start of
-the year of assessment govern the claim.
+the year of assessment govern the year's totals; expenditure given with the
+date it was incurred (a basis period that began before 1 April 2018) is
+deducted at the rates of that date (``rd_tax_rates``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from reind.core.errors import InvalidInputError
 from reind.core.money import Money
@@ -39,6 +39,7 @@ from reind.rules.columns import (
 from reind.rules.decision import Outcome, Reason
 from reind.rules.engine import Batch, ColumnEvaluation, ColumnVerdict, Evaluation, Scheme, Verdict
 from reind.schemes.common import CaseInputs, HKDAmount
+from reind.schemes.rd_tax_rates import Rates, RDSpending, deduct_by_date
 
 
 @lru_cache(maxsize=256)
@@ -65,11 +66,30 @@ class RDTaxInputs(CaseInputs):
     year_of_assessment: str = Field(description='Year of assessment, e.g. "2019/20".')
     type_a: HKDAmount = Field(default=Decimal(0), description="Type A expenditure, HK$.")
     type_b: HKDAmount = Field(default=Decimal(0), description="Type B expenditure, HK$.")
+    incurred: list[RDSpending] = Field(
+        default_factory=list,
+        description="Expenditure with the date it was incurred, where the basis period began "
+        "before a change of rates (e.g. spent before 1 April 2018 in a 2018/19 claim); "
+        "deducted at the rates of its own date, in addition to type_a and type_b.",
+    )
 
     @field_validator("year_of_assessment")
     @classmethod
     def _known_year(cls, value: str) -> str:
         return str(_parse_year(value))
+
+    @model_validator(mode="after")
+    def _within_basis_period(self) -> RDTaxInputs:
+        """A basis period for a year of assessment ends within it and is about a year long."""
+        year = self.year
+        earliest = date(year.start_year - 1, 4, 2)
+        for part in self.incurred:
+            if not earliest <= part.incurred_on <= year.end:
+                raise ValueError(
+                    f"incurred_on {part.incurred_on.isoformat()} is outside any basis period "
+                    f"for {year} ({earliest.isoformat()} to {year.end.isoformat()})"
+                )
+        return self
 
     @property
     def year(self) -> YearOfAssessment:
@@ -100,8 +120,14 @@ class RDTax(Scheme[RDTaxInputs]):
         return _year_start(case.year_of_assessment)
 
     def evaluate(self, case: RDTaxInputs, ev: Evaluation) -> Verdict:
-        """type_a x rate_a + tiered type_b."""
-        rates = _Rates.read(ev)
+        """type_a x rate_a + tiered type_b (each dated part at its own date's rates)."""
+        if case.incurred:
+            total = deduct_by_date(
+                ev, case.year_of_assessment, _cents(case.type_a), _cents(case.type_b),
+                case.incurred,
+            )  # fmt: skip
+            return Verdict(Outcome.ELIGIBLE, Money(total))
+        rates = Rates.read(ev)
         claim = _Claim(
             rates, case.year_of_assessment, rates.figures(_cents(case.type_a), _cents(case.type_b))
         )
@@ -109,13 +135,17 @@ class RDTax(Scheme[RDTaxInputs]):
             ev.explain(code, en, zh, claim)
         return Verdict(Outcome.ELIGIBLE, Money(claim.total))
 
-    def evaluate_batch(self, cases: Sequence[RDTaxInputs], ev: Evaluation) -> Batch:
+    def evaluate_batch(self, cases: Sequence[RDTaxInputs], ev: Evaluation) -> Batch | None:
         """The same formula over many claims, with the rates looked up once.
 
         The loop is ``evaluate`` written out flat: it runs once per claim in
         bulk runs, where a function call per step would be most of the cost.
+        Claims with dated parts read other dates' rates, so a batch holding
+        one is decided case by case (None).
         """
-        rates = _Rates.read(ev)
+        if any(case.incurred for case in cases):
+            return None
+        rates = Rates.read(ev)
         tier, (num_a, den_a), (num_first, den_first), (num_rest, den_rest) = rates.exact
         eligible = Outcome.ELIGIBLE
         (code_a, en_a, zh_a), (code_b, en_b, zh_b), (code_t, en_t, zh_t) = _WORDING
@@ -185,7 +215,7 @@ class RDTax(Scheme[RDTaxInputs]):
 
     def evaluate_columns(self, columns: Columns, ev: ColumnEvaluation) -> ColumnVerdict:
         """``evaluate`` over arrays of cents: each part rounded down, overflow refused."""
-        rates = _Rates.read(ev)
+        rates = Rates.read(ev)
         type_a, type_b = columns["type_a"], columns["type_b"]
         first = np.minimum(type_b, rates.tier)
         rest = type_b - first
@@ -237,6 +267,11 @@ class RDTax(Scheme[RDTaxInputs]):
         type_a: list[int] = []
         type_b: list[int] = []
         for case in cases:
+            if case.get("incurred"):
+                raise InvalidInputError(
+                    "RD-TAX columns take each year's totals; a claim with dated parts "
+                    "(incurred) is decided with decide or decide_many"
+                )
             years.append(_parse_year(case["year_of_assessment"]).start_year)
             type_a.append(input_cents(case.get("type_a", 0)))
             type_b.append(input_cents(case.get("type_b", 0)))
@@ -273,50 +308,7 @@ _BRANCHES = (
         tuple(ReasonTemplate(*wording) for wording in _WORDING),
     ),
 )
-"""The formula's one path, read in the order ``_Rates.read`` reads it."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Rates:
-    """The rates in force for a year, looked up in the order the trace shows them."""
-
-    tier: int
-    rate_a: Fraction
-    rate_first: Fraction
-    rate_rest: Fraction
-
-    @classmethod
-    def read(cls, ev: Evaluation | ColumnEvaluation) -> _Rates:
-        tier = ev.money("type_b_first_tier").cents
-        return cls(
-            tier, ev.ratio("type_a_rate"), ev.ratio("type_b_first_rate"),
-            ev.ratio("type_b_remainder_rate"),
-        )  # fmt: skip
-
-    @property
-    def exact(self) -> tuple[int, tuple[int, int], tuple[int, int], tuple[int, int]]:
-        """The tier in cents and each rate as (numerator, denominator)."""
-        return (
-            self.tier,
-            self.rate_a.as_integer_ratio(),
-            self.rate_first.as_integer_ratio(),
-            self.rate_rest.as_integer_ratio(),
-        )
-
-    def figures(self, type_a: int, type_b: int) -> tuple[int, ...]:
-        """One claim's figures in cents, each part of the deduction rounded down.
-
-        (type_a, type_b, first tier, rest, deduction A, deduction B, total).
-        """
-        first = min(type_b, self.tier)
-        rest = type_b - first
-        rate_a, rate_first, rate_rest = self.rate_a, self.rate_first, self.rate_rest
-        deduction_a = type_a * rate_a.numerator // rate_a.denominator
-        deduction_b = (
-            first * rate_first.numerator // rate_first.denominator
-            + rest * rate_rest.numerator // rate_rest.denominator
-        )
-        return (type_a, type_b, first, rest, deduction_a, deduction_b, deduction_a + deduction_b)
+"""The formula's one path, read in the order ``Rates.read`` reads it."""
 
 
 _AMOUNTS = {
@@ -336,7 +328,7 @@ class _Claim(Mapping[str, object]):
 
     __slots__ = ("_cents", "_rates", "year")
 
-    def __init__(self, rates: _Rates, year: str, cents: tuple[int, ...]) -> None:
+    def __init__(self, rates: Rates, year: str, cents: tuple[int, ...]) -> None:
         self._rates = rates
         self.year = year
         self._cents = cents

@@ -51,6 +51,7 @@ class RTH(Scheme[RTHInputs]):
 
     code = "rth"
     label = "RTH"
+    applicant = "itf_project_holder"
     title_en = "Research Talent Hub (Innovation and Technology Fund)"
     title_zh = "研究人才庫（創新及科技基金）"
     catalogue_order = 78

@@ -93,6 +93,7 @@ class TSSSU(Scheme[TSSSUInputs]):
 
     code = "tsssu"
     label = "TSSSU"
+    applicant = "university_startup"
     aliases = ("TSSSU-O", "TSSSU+")
     title_en = "Technology Start-up Support Scheme for Universities"
     title_zh = "大學科技初創企業資助計劃"

@@ -13,7 +13,7 @@ import pytest
 from reind.factory.sparkplug import DataType, MessageType, Metric, Payload, Topic, encode_payload
 from reind.factory.sparkplug.edge import EdgeNode
 from reind.factory.sparkplug.host import HostApplication
-from reind.factory.sparkplug.host_state import HostResult, RebirthRequest
+from reind.factory.sparkplug.host_results import HostResult, RebirthRequest
 from tests.fixtures.servers import MosquittoBroker
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ from reind.factory.control.packml import PackMLState
 from reind.factory.sparkplug import DataType, MessageType, Metric, Payload, Topic, encode_payload
 from reind.factory.sparkplug.edge import EdgeNode
 from reind.factory.sparkplug.host import HostApplication
-from reind.factory.sparkplug.host_state import HostResult
+from reind.factory.sparkplug.host_results import HostResult
 from reind.factory.twins.sparkplug_link import SparkplugLink
 from tests.factory.twins.conftest import producing_waffle_machine
 from tests.fixtures.servers import MosquittoBroker

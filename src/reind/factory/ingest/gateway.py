@@ -25,12 +25,10 @@ thread waits for the writer, but never long enough to miss a keepalive.
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
-from urllib.parse import urlparse
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -38,107 +36,21 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from prometheus_client import start_http_server
 
-from reind.core.errors import InvalidInputError
+from reind.factory.ingest.gateway_config import GatewayConfig, broker_address
 from reind.factory.ingest.host import IngestHost, Outcome
 from reind.factory.ingest.metrics import GatewayMetrics
+from reind.factory.ingest.paho_tuning import acknowledge, no_delay
 from reind.factory.ingest.points import BirthRecord, DeadLetter, PointColumns
 from reind.factory.ingest.store import TelemetryStore
 from reind.factory.ingest.writer import Batch, BatchWriter, InlineWriter, ProcessWriter
-from reind.factory.monitoring.engine import AlarmEngine, wall_clock_ms
+from reind.factory.monitoring.engine import wall_clock_ms
 from reind.factory.sparkplug import Topic
 from reind.factory.sparkplug.host import StateCertificates
 from reind.factory.sparkplug.paho_sockets import release
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class GatewayConfig:
-    """How to run one gateway; several with the same ``share_group`` split the load."""
-
-    broker_url: str = "mqtt://127.0.0.1:1883"
-    store_url: str = "duckdb:telemetry.duckdb"
-    client_id: str = "reind-gateway-1"
-    share_group: str | None = "reind"
-    topic_filter: str = "spBv1.0/#"
-    protocol: Literal[3, 5] = 5
-    batch_points: int = 20_000
-    batch_seconds: float = 0.25
-    max_pending_points: int = 1_000_000
-    """A memory bound only: the receive thread waits for the writer past it, but never
-    longer than half the keepalive, so paho keeps pinging (0027)."""
-    receive_maximum: int | None = None
-    """MQTT 5 Receive Maximum: unacknowledged QoS 1 messages the broker may send us (the
-    broker's own limit when None). Off by default: Mosquitto 2.0.11 then reorders queued
-    messages, which the host sees as seq gaps (docs/decisions/0027)."""
-    writer_threads: int = 1
-    """DuckDB threads in the writer process: one leaves the other core to decoding."""
-    writer_niceness: int = 10
-    """How much nicer the writer process runs than the receive path (alarms first)."""
-    metrics_port: int | None = None
-    keepalive: int = 30
-    persistent_session: bool = False
-    """Off (Sparkplug 3.0: a primary host connects with a clean session and a Session Expiry
-    of 0), so a gateway's share of ``$share/...`` ends with its connection and no stale
-    client id keeps taking data. On, the broker keeps the session for
-    ``session_expiry_seconds`` under a fixed client id and queues QoS 1 messages while the
-    gateway restarts (not Sparkplug-conformant; docs/decisions/0022)."""
-    session_expiry_seconds: int = 7 * 24 * 3600
-    host_id: str | None = None
-    """Sparkplug host id for the STATE topic; the client id when not set."""
-    reorder_timeout_ms: int = 2000
-    alarm_engine: AlarmEngine = field(default_factory=AlarmEngine, compare=False)
-
-    @property
-    def subscription(self) -> str:
-        """The topic filter actually subscribed, shared when a group is set."""
-        if self.share_group:
-            return f"$share/{self.share_group}/{self.topic_filter}"
-        return self.topic_filter
-
-
-def broker_address(url: str) -> tuple[str, int]:
-    """Host and port from ``mqtt://host[:port]``."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
-        raise InvalidInputError(f"broker URL {url!r} must look like mqtt://host:port", url=url)
-    return parsed.hostname, parsed.port or 1883
-
-
-_PUBACK = bytes((0x40, 0x02))
-"""PUBACK with remaining length 2: the message id only, which MQTT 5 reads as Success."""
-
-
-def acknowledge(client: mqtt.Client, mids: list[int]) -> None:
-    """Send the PUBACKs of ``mids`` (QoS 1, in order) as one write.
-
-    ``client.ack`` queues one packet per message and wakes paho's network
-    thread through its socket pair for each: two system calls and a wake-up a
-    message, a third of the receive process's time at 2,000 messages/s. The
-    PUBACK of a successful QoS 1 delivery is the same four bytes in MQTT 3.1.1
-    and 5, so a batch's acks go out as one packet on paho's queue (0027).
-    Without that private queue (another paho), it falls back to ``ack``.
-    """
-    queue = getattr(client, "_packet_queue", None)
-    if queue is None:
-        for mid in mids:
-            client.ack(mid, 1)
-        return
-    for start in range(0, len(mids), 16_384):
-        chunk = mids[start : start + 16_384]
-        packet = b"".join(_PUBACK + mid.to_bytes(2, "big") for mid in chunk)
-        queue(0x40, packet, chunk[-1], 0)
-
-
-def _no_delay(client: mqtt.Client) -> None:
-    """Switch Nagle's algorithm off: a batch of PUBACKs or a Rebirth goes out at once.
-
-    The broker's side matters more for alarm latency: Mosquitto needs
-    ``set_tcp_nodelay true``, or small PUBLISHes wait for delayed ACKs (0027).
-    """
-    sock = client.socket()
-    if isinstance(sock, socket.socket) and sock.family in (socket.AF_INET, socket.AF_INET6):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+__all__ = ["Gateway", "GatewayConfig", "broker_address"]
 
 
 def _dead_letters(outcome: Outcome, at_ms: int) -> list[DeadLetter]:
@@ -213,7 +125,7 @@ class Gateway:
             return
         with self._cond:
             self._generation += 1
-        _no_delay(client)
+        no_delay(client)
         client.subscribe(self.config.subscription, qos=1)
         logger.info(
             "connected to %s (session present: %s)", self.config.broker_url, flags.session_present

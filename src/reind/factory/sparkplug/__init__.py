@@ -24,15 +24,15 @@ from reind.factory.sparkplug.errors import (
     SparkplugUnsupportedError,
 )
 from reind.factory.sparkplug.host import HostApplication
-from reind.factory.sparkplug.host_state import (
+from reind.factory.sparkplug.host_results import (
     HostResult,
-    HostState,
     RebirthRequest,
     RejectedMessage,
     ResolvedPoint,
     SeqGap,
     StatusChange,
 )
+from reind.factory.sparkplug.host_state import HostState
 from reind.factory.sparkplug.properties import PropertyValue
 from reind.factory.sparkplug.topic import NAMESPACE, MessageType, Topic, parse_topic
 

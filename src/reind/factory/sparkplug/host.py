@@ -21,7 +21,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from reind.core.clock import Clock, SystemClock
 from reind.factory.sparkplug.datatypes import datetime_to_ms
 from reind.factory.sparkplug.errors import SparkplugError
-from reind.factory.sparkplug.host_state import HostResult, HostState, RebirthRequest
+from reind.factory.sparkplug.host_results import HostResult, RebirthRequest
+from reind.factory.sparkplug.host_state import HostState
 from reind.factory.sparkplug.paho_sockets import release
 from reind.factory.sparkplug.topic import NAMESPACE, Topic, parse_topic
 

@@ -9,8 +9,19 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Exists,
+    Select,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
@@ -104,6 +115,48 @@ class Holder:
     actor: Actor
 
 
+_ACTOR_ID: ColumnElement[str] = func.coalesce(
+    func.nullif(UserRow.person_id, literal_column("''")), UserRow.id
+)
+"""The id a user acts under: its person's, or its own."""
+
+
+def holder_query(digest: Any, now: Any) -> Select[str, str, str, str | None]:
+    """(user id, role, actor id, enterprise id) of the valid API token with SHA-256 ``digest``.
+
+    The one token check: the ORM path runs it with values, the API's
+    single-statement path (``web.hot_path``) compiles it with placeholders.
+    A token is valid while it is not revoked, its user is active and it has
+    not expired by ``now``.
+    """
+    return (
+        select(UserRow.id, UserRow.role, _ACTOR_ID, UserRow.enterprise_id)
+        .select_from(ApiTokenRow)
+        .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+        .where(ApiTokenRow.secret_sha256 == digest)
+        .where(ApiTokenRow.revoked_at.is_(None))
+        .where(UserRow.active.is_(True))
+        .where(or_(ApiTokenRow.expires_at.is_(None), ApiTokenRow.expires_at > now))
+    )
+
+
+def holder_guard(
+    digest: Any, now: Any, user_id: Any, role: Any, actor_id: Any, enterprise_id: Any
+) -> Exists:
+    """True while the token ``digest`` is valid and still stands for that same holder.
+
+    The single-statement writes and reads put it in the statement that does
+    the work, so a revoked token or a changed account is refused at once.
+    """
+    return exists(
+        holder_query(digest, now)
+        .where(UserRow.id == user_id)
+        .where(UserRow.role == role)
+        .where(_ACTOR_ID == actor_id)
+        .where(UserRow.enterprise_id.is_not_distinct_from(enterprise_id))
+    )
+
+
 def token_holder(
     session: Session | Connection, digest: str, clock: Clock | None = None
 ) -> Holder | None:
@@ -113,28 +166,12 @@ def token_holder(
     to repeat on every request: revocation, expiry and deactivation take
     effect on the next request.
     """
-    found = session.execute(
-        select(
-            UserRow.id,
-            UserRow.role,
-            UserRow.person_id,
-            UserRow.enterprise_id,
-            ApiTokenRow.expires_at,
-        )
-        .join(UserRow, UserRow.id == ApiTokenRow.user_id)
-        .where(ApiTokenRow.secret_sha256 == digest)
-        .where(ApiTokenRow.revoked_at.is_(None))
-        .where(UserRow.active.is_(True))
-    ).first()
+    now = (clock or SystemClock()).now()
+    found = session.execute(holder_query(digest, now)).first()
     if found is None:
         return None
-    user_id, role, person_id, enterprise_id, expires = found
-    now = (clock or SystemClock()).now()
-    if expires is not None and expires.tzinfo is None:
-        expires = expires.replace(tzinfo=now.tzinfo)  # SQLite drops the zone
-    if expires is not None and expires <= now:
-        return None
-    return Holder(user_id, Actor(person_id or user_id, Role(role), enterprise_id))
+    user_id, role, actor_id, enterprise_id = found
+    return Holder(user_id, Actor(actor_id, Role(role), enterprise_id))
 
 
 def session_holder(session: Session | Connection, user_id: str, epoch: int) -> Holder | None:

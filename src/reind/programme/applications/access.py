@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -9,7 +11,7 @@ from reind.core.errors import (
     ForbiddenError,
     NotFoundError,
 )
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor, Role, sees_enterprise
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.committee.store import ConflictRow, MemberRow
 
@@ -27,13 +29,40 @@ def get_application(session: Session, application_id: str, actor: Actor) -> Appl
     return row
 
 
+class Sight(Enum):
+    """What the visibility rule says of one actor and one application, before any query."""
+
+    SEEN = "seen"
+    NOT_THEIRS = "not_theirs"
+    """An applicant asking for another enterprise's application."""
+    UNLESS_CONFLICTED = "unless_conflicted"
+    """A committee member or assessor: seen unless they declared a conflict with it."""
+
+
+CONFLICT_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.ASSESSOR})
+"""Roles whose sight of an application depends on their declared conflicts of interest."""
+
+
+def sight(actor: Actor, enterprise_id: str) -> Sight:
+    """The visibility rule of an application of ``enterprise_id``, as a pure function.
+
+    Both request paths decide by it: ``ensure_may_see`` on the ORM path, and
+    the API's single-statement path (``web.hot_path``), which serves only
+    ``SEEN`` and hands the rest to the ORM path.
+    """
+    if not sees_enterprise(actor, enterprise_id):
+        return Sight.NOT_THEIRS
+    if actor.role in CONFLICT_ROLES:
+        return Sight.UNLESS_CONFLICTED
+    return Sight.SEEN
+
+
 def ensure_may_see(session: Session, actor: Actor, row: ApplicationRow) -> None:
     """ForbiddenError unless ``actor`` may see application ``row``."""
-    if actor.role is Role.APPLICANT and actor.enterprise_id != row.enterprise_id:
+    seen = sight(actor, row.enterprise_id)
+    if seen is Sight.NOT_THEIRS:
         raise ForbiddenError("an applicant may only see its own enterprise's applications")
-    if actor.role in {Role.COMMITTEE_MEMBER, Role.ASSESSOR} and is_conflicted(
-        session, actor.id, row.id
-    ):
+    if seen is Sight.UNLESS_CONFLICTED and is_conflicted(session, actor.id, row.id):
         raise ForbiddenError(
             "you declared a conflict of interest with this application, so you may not see it"
         )

@@ -127,7 +127,7 @@ class NewApplication:
 
     Made by ``prepare_application`` without touching the database, so the
     ORM path (``create_application``) and the API's single-statement path
-    (``fast_sql.insert_application``) store exactly the same thing.
+    (``web.hot_path.sql.insert_application``) store exactly the same thing.
     """
 
     id: str

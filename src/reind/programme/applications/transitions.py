@@ -28,7 +28,7 @@ from reind.programme.committee.store import CommitteeDecisionRow
 from reind.programme.enterprises.registry import connected_group
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.ledgers import open_ledger
-from reind.programme.money.store import AgreementRow, LedgerRow
+from reind.programme.money.store import AgreementRow, LedgerRow, MilestoneRow
 from reind.programme.uow import flush
 from reind.rules.decision import Decision, Outcome
 from reind.rules.engine import Engine
@@ -151,6 +151,26 @@ def _check_guards(session: Session, app: ApplicationRow, step: Transition) -> No
             is None
         ):
             raise ConflictError(f"{step.action}: there is no signed agreement yet")
+        if guard == "milestones_achieved":
+            _check_milestones(session, app, step)
+
+
+def _check_milestones(session: Session, app: ApplicationRow, step: Transition) -> None:
+    """A project is completed only once every milestone of its agreement is achieved."""
+    open_ones = session.execute(
+        select(MilestoneRow.title)
+        .join(AgreementRow, AgreementRow.id == MilestoneRow.agreement_id)
+        .where(AgreementRow.application_id == app.id)
+        .where(MilestoneRow.achieved_on.is_(None))
+        .order_by(MilestoneRow.due_on)
+    ).scalars()
+    titles = list(open_ones)
+    if titles:
+        raise ConflictError(
+            f"{step.action}: milestones not yet achieved: {', '.join(titles)}",
+            zh=f"尚有里程碑未達成，項目未能完成：{'、'.join(titles)}",
+            milestones=titles,
+        )
 
 
 def _committee_outcome(session: Session, application_id: str) -> str | None:
@@ -161,20 +181,28 @@ def _committee_outcome(session: Session, application_id: str) -> str | None:
     ).scalar_one_or_none()
 
 
-def case_inputs(session: Session, app: ApplicationRow, engine: Engine) -> dict[str, Any]:
-    """The scheme formula's inputs, from the application, its enterprise and its group."""
+def case_inputs(
+    session: Session, app: ApplicationRow, engine: Engine, *, as_at: date | None = None
+) -> dict[str, Any]:
+    """The scheme formula's inputs, from the application, its enterprise and its group.
+
+    ``as_at`` stands in for the received date of a draft (an estimate before submitting).
+    """
     scheme = engine.scheme(app.scheme)
     enterprise = session.get(EnterpriseRow, app.enterprise_id)
     if enterprise is None:
         raise NotFoundError(f"no enterprise {app.enterprise_id}")
-    if app.received is None:
+    received = app.received or as_at
+    if received is None:
         raise ConflictError(f"application {app.reference} has no received date yet")
     known: dict[str, Any] = {
-        "received": app.received.isoformat(),
+        "received": received.isoformat(),
         "total_cost": str(total_cost(session, app.id).amount),
         "amount_requested": str(Money(app.amount_requested_cents).amount),
         "incorporated_under": enterprise.incorporation,
+        "business_registration": bool(enterprise.br_number),
         "employees": enterprise.employees,
+        "employees_in_hk": enterprise.employees,
         "manufacturing": enterprise.manufacturing,
         "listed": enterprise.listed,
         "prior_approvals": prior_approvals(session, app),
@@ -183,6 +211,18 @@ def case_inputs(session: Session, app: ApplicationRow, engine: Engine) -> dict[s
     inputs = {name: value for name, value in known.items() if name in fields}
     inputs.update(facts_of(app))
     return inputs
+
+
+def screening_case(session: Session, application_id: str, engine: Engine) -> dict[str, Any]:
+    """The inputs screening would give the scheme for this application (``case_inputs``).
+
+    For readers outside the aggregate (the portfolio what-if), which hold an
+    id, not a row.
+    """
+    app = session.get(ApplicationRow, application_id)
+    if app is None:
+        raise NotFoundError(f"no application {application_id}")
+    return case_inputs(session, app, engine)
 
 
 def prior_approvals(session: Session, app: ApplicationRow) -> list[dict[str, Any]]:

@@ -27,6 +27,11 @@ from reind.programme.views import view_of
 from reind.rules.decision import StoredDecision
 from reind.rules.store import load_decision
 
+APPLICATION_COLUMNS = tuple(column.name for column in ApplicationRow.__table__.columns)
+"""The applications table's columns, for writers that bypass the ORM (``web.hot_path``)."""
+COST_LINE_COLUMNS = tuple(column.name for column in CostLineRow.__table__.columns)
+"""The budget lines table's columns, likewise."""
+
 
 @dataclass(frozen=True, slots=True)
 class ApplicationView:

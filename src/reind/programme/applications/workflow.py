@@ -27,7 +27,7 @@ from reind.programme.actors import Role
 WORKFLOWS = Path(__file__).resolve().parent / "workflows"
 DEFAULT = "default"
 
-Guard = Literal["screening_decision", "committee_decision", "agreement"]
+Guard = Literal["screening_decision", "committee_decision", "agreement", "milestones_achieved"]
 """Conditions a service checks before it may take a transition."""
 
 

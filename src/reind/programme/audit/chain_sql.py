@@ -17,7 +17,7 @@ places); ``hash_parts`` and ``event_hash`` are tested to agree.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -59,16 +59,61 @@ def hash_parts(event: EventFields) -> tuple[bytes, bytes, bytes]:
     return front.encode(), middle.encode(), back.encode()
 
 
-_CHAIN = text(
+EVENT_ARRAYS = (
+    "fronts",
+    "middles",
+    "backs",
+    "recorded",
+    "actors",
+    "roles",
+    "kinds",
+    "subject_types",
+    "subject_ids",
+    "payloads",
+)
+"""The chain's parameters, in this order: one array each, an element per event."""
+
+
+def event_arrays(events: Sequence[EventFields]) -> dict[str, list[Any]]:
+    """The chain's parameters (``EVENT_ARRAYS``) for ``events``."""
+    parts = [hash_parts(e) for e in events]
+    return {
+        "fronts": [p[0] for p in parts],
+        "middles": [p[1] for p in parts],
+        "backs": [p[2] for p in parts],
+        "recorded": [e.recorded_at for e in events],
+        "actors": [e.actor for e in events],
+        "roles": [e.role for e in events],
+        "kinds": [e.kind for e in events],
+        "subject_types": [e.subject_type for e in events],
+        "subject_ids": [e.subject_id for e in events],
+        "payloads": [e.payload for e in events],
+    }
+
+
+def chain_ctes(parameter: Callable[[str], str], *, only_if: str | None = None) -> str:
+    """The common table expressions that chain events onto the audit log; no ``WITH``.
+
+    The one audit-chain SQL of both write paths (the ORM path's
+    ``chain_in_postgres`` and the API's single-statement path). ``parameter``
+    names a placeholder for each of ``EVENT_ARRAYS`` (``:name`` or ``$n``).
+    ``head`` locks the head row, ``chain`` holds it at ``i = 0`` and each
+    event after it at ``i = 1, 2...`` with its seq and hash, ``inserted``
+    stores the events, ``moved`` the new head. With ``only_if`` (an earlier
+    CTE's name), the head is locked and anything chained only if that CTE
+    returned a row. The statement must begin ``WITH RECURSIVE``.
     """
-WITH RECURSIVE
-head AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE),
+    p = {name: parameter(name) for name in EVENT_ARRAYS}
+    condition = "" if only_if is None else f" AND EXISTS (SELECT 1 FROM {only_if})"  # noqa: S608
+    return f"""
+head AS (SELECT seq, hash FROM audit_head WHERE id = 1{condition} FOR UPDATE),
 ev AS (
     SELECT * FROM unnest(
-        CAST(:fronts AS bytea[]), CAST(:middles AS bytea[]), CAST(:backs AS bytea[]),
-        CAST(:recorded AS text[]), CAST(:actors AS text[]), CAST(:roles AS text[]),
-        CAST(:kinds AS text[]), CAST(:subject_types AS text[]), CAST(:subject_ids AS text[]),
-        CAST(:payloads AS text[])
+        CAST({p["fronts"]} AS bytea[]), CAST({p["middles"]} AS bytea[]),
+        CAST({p["backs"]} AS bytea[]), CAST({p["recorded"]} AS text[]),
+        CAST({p["actors"]} AS text[]), CAST({p["roles"]} AS text[]),
+        CAST({p["kinds"]} AS text[]), CAST({p["subject_types"]} AS text[]),
+        CAST({p["subject_ids"]} AS text[]), CAST({p["payloads"]} AS text[])
     ) WITH ORDINALITY AS e(front, middle, back, recorded_at, actor, role, kind,
                            subject_type, subject_id, payload, i)
 ),
@@ -91,9 +136,13 @@ moved AS (
     UPDATE audit_head SET seq = last.seq, hash = last.hash
     FROM (SELECT seq, hash FROM chain ORDER BY i DESC LIMIT 1) AS last
     WHERE audit_head.id = 1
-)
-SELECT i, seq, hash FROM chain ORDER BY i
-"""
+)"""  # noqa: S608 - constant fragments only
+
+
+_CHAIN = text(
+    "WITH RECURSIVE"
+    + chain_ctes(lambda name: f":{name}")
+    + "\nSELECT i, seq, hash FROM chain ORDER BY i"
 )
 
 
@@ -110,19 +159,7 @@ def chain_in_postgres(
     and sends nothing. Returns each event's fields with its ``seq``,
     ``prev_hash`` and ``hash``.
     """
-    parts = [hash_parts(e) for e in events]
-    parameters = {
-        "fronts": [p[0] for p in parts],
-        "middles": [p[1] for p in parts],
-        "backs": [p[2] for p in parts],
-        "recorded": [e.recorded_at for e in events],
-        "actors": [e.actor for e in events],
-        "roles": [e.role for e in events],
-        "kinds": [e.kind for e in events],
-        "subject_types": [e.subject_type for e in events],
-        "subject_ids": [e.subject_id for e in events],
-        "payloads": [e.payload for e in events],
-    }
+    parameters = event_arrays(events)
     driver = session.connection().connection.driver_connection
     if commit and isinstance(driver, psycopg.Connection):
         statement = str(_CHAIN.compile(dialect=session.get_bind().dialect))

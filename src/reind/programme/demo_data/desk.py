@@ -25,8 +25,9 @@ from reind.programme.demo_data.bulk import (
     seeded_id,
     write_batch,
 )
-from reind.programme.desk.services import Centre, record_seminar, schemes_that_fit
+from reind.programme.desk.services import Centre, record_seminar
 from reind.programme.desk.store import EnquiryRow
+from reind.programme.enterprises.fits import schemes_that_fit
 from reind.rules.engine import Engine
 
 OFFICER = Actor("officer-sme-desk", Role.OFFICER)

@@ -1,6 +1,7 @@
 """The SME-centre enquiry desk: enquiries and seminars, their tables and services.
 
-May import ``programme.audit``, ``enterprises.store``, ``schemes``, ``rules``, ``core``.
+May import ``programme.audit``, ``enterprises.store``, ``enterprises.fits``, ``schemes``,
+``rules``, ``core``.
 """
 
 from reind.programme.desk.services import (
@@ -8,7 +9,6 @@ from reind.programme.desk.services import (
     DESK,
     Centre,
     NewEnquiry,
-    SchemeFit,
     answer_enquiry,
     count_enquiries,
     count_seminars,
@@ -16,8 +16,8 @@ from reind.programme.desk.services import (
     record_enquiry,
     record_seminar,
     route_enquiry,
-    schemes_that_fit,
 )
+from reind.programme.enterprises.fits import SchemeFit, schemes_that_fit
 
 __all__ = [
     "CENTRE_NAMES",

@@ -22,15 +22,14 @@ from reind.core.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
-    RuleError,
 )
 from reind.programme import audit
 from reind.programme.actors import Actor, Role
 from reind.programme.desk.store import EnquiryRow, SeminarRow
+from reind.programme.enterprises.fits import SchemeFit, schemes_that_fit
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.ids import new_id
 from reind.programme.uow import flush
-from reind.rules.decision import Outcome
 from reind.rules.engine import Engine
 
 DESK = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
@@ -57,17 +56,6 @@ CENTRE_NAMES = {
 
 
 @dataclass(frozen=True, slots=True)
-class SchemeFit:
-    """A scheme that fits the enquirer, with the rules' outcome and first reasons."""
-
-    scheme: str
-    label: str
-    outcome: str
-    reasons_en: tuple[str, ...]
-    reasons_zh: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class NewEnquiry:
     """A checked enquiry ready to store (``prepare_enquiry``), for either write path."""
 
@@ -81,6 +69,7 @@ class NewEnquiry:
     state: str = "received"
     answer_en: str = ""
     answer_zh: str = ""
+    suggested_schemes: str = "[]"
     version: int = 1
 
     @property
@@ -177,30 +166,6 @@ def route_enquiry(
         session, actor, "enquiry.routed", "enquiry", row.id, {"centre": centre.value}, clock
     )
     return row
-
-
-def schemes_that_fit(profile: dict[str, Any], day: date, engine: Engine) -> list[SchemeFit]:
-    """Every scheme whose rules find the profile eligible or possibly eligible on ``day``."""
-    known = {"received": day.isoformat(), **profile}
-    fits = []
-    for scheme in engine.schemes:
-        fields = scheme.inputs.model_fields
-        inputs = {k: v for k, v in known.items() if k in fields}
-        try:
-            decision = engine.decide(scheme.code, inputs)
-        except (InvalidInputError, RuleError):
-            continue  # the rules cannot judge this profile for that scheme
-        if decision.outcome in (Outcome.ELIGIBLE, Outcome.TENTATIVE):
-            fits.append(
-                SchemeFit(
-                    scheme.code,
-                    scheme.label,
-                    decision.outcome.value,
-                    tuple(r.en for r in decision.reasons[:3]),
-                    tuple(r.zh for r in decision.reasons[:3]),
-                )
-            )
-    return fits
 
 
 def answer_enquiry(

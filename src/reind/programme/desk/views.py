@@ -17,6 +17,9 @@ from reind.core.errors import NotFoundError
 from reind.programme.desk.store import EnquiryRow
 from reind.programme.views import view_of
 
+ENQUIRY_COLUMNS = tuple(column.name for column in EnquiryRow.__table__.columns)
+"""The enquiries table's columns, for writers that bypass the ORM (``web.hot_path``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class EnquiryView:

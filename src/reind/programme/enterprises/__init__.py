@@ -1,6 +1,7 @@
 """Enterprises: registration rules (plain domain), the register's services and its tables.
 
-May import ``programme.audit``, ``programme.actors``, ``core``.
+May import ``programme.audit``, ``programme.actors``, ``rules`` (``fits``: which
+schemes fit an enterprise), ``core``.
 """
 
 from reind.programme.enterprises.profile import (

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor, Role, sees_enterprise
 from reind.programme.enterprises.profile import EnterpriseProfile, normalise_br_number
 from reind.programme.enterprises.store import ContactRow, EnterpriseLinkRow, EnterpriseRow
 from reind.programme.ids import new_id
@@ -102,7 +102,7 @@ def get_enterprise(session: Session, enterprise_id: str, actor: Actor) -> Enterp
     row = session.get(EnterpriseRow, enterprise_id)
     if row is None:
         raise NotFoundError(f"no enterprise {enterprise_id}")
-    if actor.role is Role.APPLICANT and actor.enterprise_id != row.id:
+    if not sees_enterprise(actor, row.id):
         raise ForbiddenError("an applicant may only see its own enterprise")
     return row
 

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from reind.programme.committee import services as service
 from reind.programme.committee import views
-from reind.web.api.applications import ApplicationPublic, application_public
+from reind.web.api.application_schemas import ApplicationPublic, application_public
 from reind.web.api.common import Amount, Schema, money
 from reind.web.auth import CurrentActor
 from reind.web.deps import RulesEngine, UnitOfWork

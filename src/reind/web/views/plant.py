@@ -23,8 +23,9 @@ from reind.factory.control.packml import PackMLState
 from reind.factory.kpi import Kpi, WorkUnit, kpi_report
 from reind.factory.kpi.rollups import elements_total
 from reind.programme.actors import Actor, Role
+from reind.programme.audit.chain import record_at_commit
 from reind.web.auth import current_actor
-from reind.web.deps import platform_of
+from reind.web.deps import database_of, platform_of
 from reind.web.i18n import negotiate, translations
 from reind.web.plant_commands import COMMANDS, allowed, in_language, send_command
 from reind.web.plant_format import number_text, unit_text
@@ -36,17 +37,37 @@ from reind.web.views.pages import PageRoute
 router = APIRouter(prefix="/plant", route_class=PageRoute)
 
 PLANT_ROLES = frozenset({Role.PLANT_ENGINEER, Role.OFFICER, Role.ANALYST, Role.ADMINISTRATOR})
+OPERATOR_ROLES = frozenset({Role.PLANT_ENGINEER})
+"""Who may command a line, change its setpoints or act on its alarms (the others only watch)."""
 SHELVE_MINUTES = (15, 60, 480)
 
 
 def plant_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
-    """Plant engineers, officers, analysts and administrators may use the dashboard."""
+    """Plant engineers, officers, analysts and administrators may watch the dashboard."""
     if actor.role not in PLANT_ROLES:
         raise ForbiddenError(f"the {actor.role.value} role may not use the plant dashboard")
     return actor
 
 
 PlantActor = Annotated[Actor, Depends(plant_actor)]
+
+
+def plant_operator(actor: PlantActor) -> Actor:
+    """Only the plant engineer operates a line: separation of duties (docs/roles.md)."""
+    if actor.role not in OPERATOR_ROLES:
+        raise ForbiddenError("only a plant engineer may operate the line")
+    return actor
+
+
+PlantOperator = Annotated[Actor, Depends(plant_operator)]
+
+
+def _audit(
+    request: Request, actor: Actor, kind: str, line_id: str, payload: dict[str, Any]
+) -> None:
+    """Record an operator's action in the append-only audit chain: who, when, what, old, new."""
+    with database_of(request.app).unit_of_work() as session:
+        record_at_commit(session, actor, kind, "plant_line", line_id, payload)
 
 
 def _link(request: Request) -> PlantLink:
@@ -156,7 +177,7 @@ def dashboard(
         alarms=_alarms(link, line),
         commands=COMMANDS,
         allowed=allowed,
-        can_command=True,
+        can_command=actor.role in OPERATOR_ROLES,
         words=words,
         num=number_text,
         unit_word=lambda unit: unit_text(unit, _),
@@ -201,7 +222,7 @@ async def events(request: Request, line_id: str, _actor: PlantActor) -> Streamin
 def change_parameter(
     request: Request,
     line_id: str,
-    _actor: PlantActor,
+    actor: PlantOperator,
     tag: Annotated[str, Form()],
     value: Annotated[str, Form()] = "",
 ) -> Response:
@@ -216,6 +237,7 @@ def change_parameter(
     except ValueError:
         error = _("%(name)s: “%(value)s” is not a number.") % {"name": name, "value": value}
         return _back(line_id, error=error, tag=tag, typed=value)
+    old = link.values(line).get(tag)
     try:
         link.write(line, tag, number)
     except InvalidInputError as exc:
@@ -235,6 +257,9 @@ def change_parameter(
         return _back(line_id, error=error, tag=tag, typed=value)
     except ReindError as exc:
         return _back(line_id, error=str(exc), tag=tag, typed=value)
+    _audit(
+        request, actor, "plant.setpoint_changed", line_id, {"tag": tag, "old": old, "new": number}
+    )
     unit = unit_text(spec.unit, _) if spec is not None else ""
     return _back(line_id, done=f"{name} → {number_text(number)} {unit}".strip())
 
@@ -243,7 +268,7 @@ def change_parameter(
 def command(
     request: Request,
     line_id: str,
-    _actor: PlantActor,
+    actor: PlantOperator,
     command: Annotated[str, Form()],
     unit: Annotated[str, Form()] = "",
 ) -> Response:
@@ -263,6 +288,20 @@ def command(
         outcome = send_command(link, line, unit, command)
     except ReindError as exc:
         return _back(line_id, error=f"{words['unit']}: {exc}")
+    if outcome.sent:
+        _audit(
+            request,
+            actor,
+            "plant.command_sent",
+            line_id,
+            {
+                "unit": unit,
+                "command": command,
+                "old": outcome.before,
+                "new": outcome.after,
+                "refusal": outcome.refusal,
+            },
+        )
     if not outcome.sent and not outcome.before:
         error = _("%(unit)s has not reported its state yet; %(command)s was not sent.") % words
         return _back(line_id, error=error)
@@ -305,7 +344,7 @@ def _parameter_name(line: LineSpec, tag: str, lang: str) -> str:
 def alarm_action(
     request: Request,
     line_id: str,
-    actor: PlantActor,
+    actor: PlantOperator,
     alarm_id: Annotated[str, Form()],
     action: Annotated[str, Form()],
     minutes: Annotated[int, Form()] = 60,
@@ -326,6 +365,7 @@ def alarm_action(
             return _back(line_id, error=f"unknown alarm action {action!r}")
     except ReindError as exc:
         return _back(line_id, error=str(exc))
+    _audit(request, actor, f"plant.alarm_{action}", line_id, {"alarm": alarm_id})
     return _back(line_id, done=f"{action}: {alarm_id.split('|')[-1]}")
 
 

@@ -15,13 +15,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.money import Money
-from reind.programme.actors import Role
+from reind.programme.actors import Actor, Role
 from reind.programme.applications import views
+from reind.programme.applications.drafts import edit_draft
 from reind.programme.applications.services import (
     ApplicationDraft,
     CostLine,
@@ -30,12 +32,14 @@ from reind.programme.applications.services import (
 )
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises import views as register
+from reind.programme.enterprises.fits import judge_schemes, profile_of
 from reind.rules.engine import Engine
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
-from reind.web.views.eligibility import fits_for
+from reind.web.i18n import negotiate
 from reind.web.views.forms import FormField, form_fields, parse_form
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
+from reind.web.views.words import category_label, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -49,20 +53,11 @@ KNOWN_FROM_RECORDS = frozenset(
         "manufacturing",
         "listed",
         "prior_approvals",
+        "business_registration",
+        "employees_in_hk",
     }
 )
 """Inputs the programme fills from the application, its budget and the register."""
-
-CATEGORY_LABELS = {
-    "machinery_equipment": "Machinery and equipment",
-    "technical_consultancy": "Technical consultancy",
-    "testing": "Testing and certification",
-    "staff_training": "Staff training",
-    "manpower": "Manpower",
-    "equipment": "Equipment",
-    "other_direct_costs": "Other direct costs",
-}
-"""Plain names for cost categories (translated on the page); others are spelled out."""
 
 QUESTION_LABELS = {
     "new_line_in_hong_kong": "Will the project set up a new production line in Hong Kong?",
@@ -70,11 +65,6 @@ QUESTION_LABELS = {
     "ineligible_costs": "Costs in your budget that the scheme does not fund (HK$)",
 }
 """Questions put in plain words; other inputs use their field names."""
-
-
-def category_label(code: str) -> str:
-    """The plain English name of a cost category (the msgid of its translation)."""
-    return CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
 def parse_money(form: Form, name: str, *, required: bool = True) -> Money | None:
@@ -123,25 +113,44 @@ def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) ->
 
 @router.get("/portal/schemes")
 def schemes_for_me(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
-    """The catalogue as the rules see this enterprise: fits first."""
+    """The catalogue as the rules see this enterprise: fits first.
+
+    Schemes for another kind of applicant (venture-capital partners, ITF
+    project holders, university start-ups) are listed apart, never offered.
+    """
     actor = need(user, Role.APPLICANT)
     enterprise = register.own_enterprise(session, actor)
     day = hk_today()
-    fits = fits_for(enterprise, day, engine_of(request))
     engine = engine_of(request)
+    fits = judge_schemes(profile_of(enterprise), day, engine)
     groups = {
-        key: [(f, engine.scheme(f.code)) for f in fits if f.outcome in outcomes]
+        key: [(f, engine.scheme(f.scheme)) for f in fits if f.outcome in outcomes]
         for key, outcomes in (
             ("fit", {"eligible", "tentative"}),
             ("unknown", {"unknown"}),
             ("no", {"ineligible"}),
+            ("other", {"other_applicant"}),
         )
     }
-    return page(request, "portal/schemes.html", user, enterprise=enterprise, groups=groups, day=day)
+    return page(
+        request,
+        "portal/schemes.html",
+        user,
+        status_code=200,
+        enterprise=enterprise,
+        groups=groups,
+        day=day,
+        **words_for(engine, negotiate(request)),
+    )
 
 
 def _apply_page(
-    request: Request, user: Any, scheme: str, form: Form, status_code: int = 200
+    request: Request,
+    user: Any,
+    scheme: str,
+    form: Form,
+    status_code: int = 200,
+    editing: views.ApplicationView | None = None,
 ) -> Response:
     engine = engine_of(request)
     return page(
@@ -155,6 +164,7 @@ def _apply_page(
         question_labels=QUESTION_LABELS,
         values=form.values,
         errors=form.errors,
+        editing=editing,
     )
 
 
@@ -191,6 +201,28 @@ def _answers(form: Form, engine: Engine, scheme: str) -> dict[str, Any]:
     return parsed
 
 
+def _read_draft(
+    form: Form, session: Session, actor: Actor, engine: Engine, code: str
+) -> ApplicationDraft | None:
+    """The draft the form describes, or None with the problems noted on ``form``."""
+    title = form.text("title")
+    requested = parse_money(form, "amount_requested")
+    lines = _cost_lines(form, cost_categories(engine, code, hk_today()))
+    if form.ok and not lines:
+        form.fail("", "Add at least one line to the budget.")
+    facts = _answers(form, engine, code)
+    if not form.ok or requested is None:
+        return None
+    return ApplicationDraft(
+        scheme=code,
+        enterprise_id=register.own_enterprise(session, actor).id,
+        title=title,
+        amount_requested=requested,
+        cost_lines=tuple(lines),
+        facts=facts,
+    )
+
+
 @router.post("/portal/apply/{scheme}")
 async def save_draft(
     request: Request, scheme: str, user: CurrentUser, session: UnitOfWork
@@ -200,24 +232,59 @@ async def save_draft(
     engine = engine_of(request)
     code = engine.scheme(scheme).code
     form = await read_form(request)
-    title = form.text("title")
-    requested = parse_money(form, "amount_requested")
-    lines = _cost_lines(form, cost_categories(engine, code, hk_today()))
-    if form.ok and not lines:
-        form.fail("", "Add at least one line to the budget.")
-    facts = _answers(form, engine, code)
-    if form.ok and requested is not None:
-        draft = ApplicationDraft(
-            scheme=code,
-            enterprise_id=register.own_enterprise(session, actor).id,
-            title=title,
-            amount_requested=requested,
-            cost_lines=tuple(lines),
-            facts=facts,
-        )
+    draft = _read_draft(form, session, actor, engine, code)
+    if draft is not None:
         created: list[str] = []
         with attempt(session, form):
             created.append(create_application(session, draft, actor, engine=engine).id)
         if created:
             return back_to(f"/portal/applications/{created[0]}?saved=1")
     return _apply_page(request, user, code, form, status_code=400)
+
+
+def _typed_back(app: views.ApplicationView, lines: list[views.CostLineView]) -> dict[str, str]:
+    """A saved draft as the form's text, so Edit opens on what was saved."""
+    values = {
+        "title": app.title,
+        "amount_requested": f"{Money(app.amount_requested_cents).amount:,.2f}",
+    }
+    for line in lines:
+        key = f"cost_{line.category}"
+        earlier = Money.of(values[key].replace(",", "")) if key in values else Money.zero()
+        values[key] = f"{(earlier + Money(line.amount_cents)).amount:,.2f}"
+        values.setdefault(f"desc_{line.category}", line.description)
+    for name, value in app.answers().items():
+        if isinstance(value, bool):
+            values[name] = "yes" if value else "no"
+        elif value is not None:
+            values[name] = str(value)
+    return values
+
+
+@router.get("/portal/applications/{application_id}/edit")
+def edit_form(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """The application form, filled in with the saved draft."""
+    actor = need(user, Role.APPLICANT)
+    app = views.application(session, application_id, actor)
+    form = Form(values=_typed_back(app, views.cost_lines(session, app)))
+    return _apply_page(request, user, app.scheme, form, editing=app)
+
+
+@router.post("/portal/applications/{application_id}/edit")
+async def save_edit(
+    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Save the changed draft; on any problem the form comes back as typed."""
+    actor = need(user, Role.APPLICANT)
+    engine = engine_of(request)
+    app = views.application(session, application_id, actor)
+    form = await read_form(request)
+    draft = _read_draft(form, session, actor, engine, app.scheme)
+    if draft is not None:
+        with attempt(session, form):
+            edit_draft(session, app.id, draft, actor, engine=engine)
+        if form.ok:
+            return back_to(f"/portal/applications/{app.id}?saved=1")
+    return _apply_page(request, user, app.scheme, form, status_code=400, editing=app)

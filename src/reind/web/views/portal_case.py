@@ -24,6 +24,7 @@ from reind.core.periods import parse_date
 from reind.programme.actors import Actor, Role
 from reind.programme.applications import views
 from reind.programme.applications.contents import attach_document
+from reind.programme.applications.drafts import estimate_grant
 from reind.programme.applications.transitions import transition_application
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
@@ -32,13 +33,50 @@ from reind.programme.money.agreements import REPORT_KINDS, submit_report
 from reind.programme.money.claims import CLAIMABLE, submit_claim
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
+from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
-from reind.web.views.portal import category_label, parse_money
+from reind.web.views.portal import QUESTION_LABELS, parse_money
+from reind.web.views.words import category_label, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 EDITABLE = {"draft", "returned_for_information"}
 """States in which the applicant may still add documents."""
+
+_CHECKING = (
+    "The programme office is checking your application against the scheme's rules. "
+    "If anything is missing we will ask you here."
+)
+_ASSESSING = (
+    "Your application is being assessed and goes to the vetting committee. "
+    "The decision will be shown here."
+)
+_RUNNING = "Carry out the project, file a report for each milestone and claim under the agreement."
+NEXT_STEPS = {
+    "draft": (
+        "Check the budget and your answers, add your documents, then submit. "
+        "The programme office then screens the application against the scheme's rules."
+    ),
+    "submitted": _CHECKING,
+    "screening": _CHECKING,
+    "assessment": _ASSESSING,
+    "vetting_committee": _ASSESSING,
+    "supported_in_principle": (
+        "The project is supported. The programme office will send you the funding "
+        "agreement to sign."
+    ),
+    "approved": (
+        "The project is approved. The programme office will send you the funding agreement to sign."
+    ),
+    "agreement_signed": _RUNNING,
+    "in_progress": _RUNNING,
+    "completed": "File your final report; reports after completion are due as the agreement says.",
+    "post_completion_monitoring": "File your reports after completion as the agreement says.",
+}
+"""What the applicant does or waits for next, by state (msgids)."""
+
+MONEY_ANSWERS = frozenset({"ineligible_costs"})
+"""Answers that are amounts, shown as HK$."""
 
 
 def information_requested(session: Session, app: views.ApplicationView) -> str | None:
@@ -83,6 +121,9 @@ def _case_page(
         milestones = money_views.milestones(session, agreement)
         reports = money_views.reports(session, agreement)
     lines = views.cost_lines(session, app)
+    estimate = None
+    if app.state == "draft":
+        estimate = estimate_grant(session, app.id, actor, engine=engine)
     form = form or Form()
     return page(
         request,
@@ -96,6 +137,10 @@ def _case_page(
         total=views.total_cost(lines),
         requested=app.requested,
         facts=app.answers(),
+        question_labels=QUESTION_LABELS,
+        money_answers=MONEY_ANSWERS,
+        estimate=estimate,
+        next_steps=NEXT_STEPS.get(app.state),
         documents=views.documents(session, app),
         note=information_requested(session, app),
         agreement=agreement,
@@ -109,6 +154,7 @@ def _case_page(
         errors=form.errors,
         today=hk_today(),
         Money=Money,
+        **words_for(engine, negotiate(request)),
     )
 
 

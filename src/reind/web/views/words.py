@@ -21,7 +21,23 @@ from reind.rules.engine import Engine
 from reind.rules.parameters import ParameterSet
 from reind.web.i18n import translations
 from reind.web.views.pages import ROLE_NAMES
-from reind.web.views.portal import CATEGORY_LABELS
+
+CATEGORY_LABELS = {
+    "machinery_equipment": "Machinery and equipment",
+    "technical_consultancy": "Technical consultancy",
+    "testing": "Testing and certification",
+    "staff_training": "Staff training",
+    "manpower": "Manpower",
+    "equipment": "Equipment",
+    "other_direct_costs": "Other direct costs",
+}
+"""Plain names for cost categories (translated on the page); others are spelled out."""
+
+
+def category_label(code: str) -> str:
+    """The plain English name of a cost category (the msgid of its translation)."""
+    return CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
+
 
 EVENT_WORDS = {
     "application.created": "Application started",
@@ -69,6 +85,11 @@ CODE_WORDS = {
     "cap310": "Business Registration Ordinance (Cap. 310)",
     "cap32": "Companies Ordinance before 2014 (Cap. 32)",
     "machinery_equipment": "Machinery and equipment",
+    "life_health_technology": "life and health technology",
+    "ai_data_science": "artificial intelligence and data science",
+    "advanced_manufacturing_new_energy": "advanced manufacturing and new energy technology",
+    "itf_project": "an ITF project",
+    "partnership_with_designated_institute": "a partnership with a research institute",
 }
 """Codes that appear in rule values, in words (msgids)."""
 

@@ -32,9 +32,9 @@ from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
-from reind.web.views.portal import QUESTION_LABELS, category_label, parse_money
+from reind.web.views.portal import QUESTION_LABELS, parse_money
 from reind.web.views.portal_case import parse_day
-from reind.web.views.words import history, words_for
+from reind.web.views.words import category_label, history, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -3,7 +3,7 @@
 An ASGI layer in front of the application, on PostgreSQL only. It serves
 reading an application, its cost lines and an enterprise, creating a draft
 application and recording an enquiry, each with one statement over asyncpg
-(``programme.fast_sql``), and hands every other request - and every one of
+(``web.hot_path.sql``), and hands every other request - and every one of
 these it cannot finish - to the FastAPI application unchanged.
 
 It answers only the ordinary success: a bearer token whose holder may do
@@ -38,24 +38,25 @@ from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reind.core.errors import ReindError
-from reind.programme import fast_sql
 from reind.programme.accounts.tokens import Holder, token_digest
-from reind.programme.actors import Role
+from reind.programme.actors import sees_enterprise
+from reind.programme.applications.access import Sight, sight
 from reind.programme.applications.services import prepare_application
 from reind.programme.audit.chain import event_fields
 from reind.programme.desk.services import prepare_enquiry
 from reind.rules.engine import Engine
-from reind.web.api.applications import (
+from reind.web.api.application_schemas import (
     ApplicationCreate,
     CostLinePublic,
-    EnterprisePublic,
     application_public,
     cost_line_public,
     draft_of,
+    enterprise_public,
 )
 from reind.web.api.common import etag
 from reind.web.api.desk import EnquiryCreate, EnquiryPublic
 from reind.web.credentials import holders, token_key
+from reind.web.hot_path import sql as fast_sql
 from reind.web.problems import problem_response
 
 logger = logging.getLogger(__name__)
@@ -66,8 +67,6 @@ MAX_BODY_BYTES = 64 * 1024
 """Bodies larger than this (a draft with hundreds of cost lines) take the ORM path."""
 POOL_SIZE = 10
 """Connections per worker: writes wait on the audit head, reads need few."""
-UNSEEN_BY_ROLE = frozenset({Role.COMMITTEE_MEMBER, Role.ASSESSOR})
-"""Roles whose view of an application depends on conflicts of interest: the ORM path decides."""
 JSON = b"application/json"
 _COST_LINES = TypeAdapter(list[CostLinePublic])
 
@@ -300,42 +299,37 @@ def _problem(exc: ReindError, scope: Scope) -> _Answer:
 
 async def _get_application(hot: HotPath, pool: fast_sql.Pool, request: _Request) -> _Answer | None:
     actor = request.holder.actor
-    if actor.role in UNSEEN_BY_ROLE:
-        return None
     view = await hot.read(
         fast_sql.read_application(pool, request.digest, request.holder, request.path[1])
     )
-    if view is None or (actor.role is Role.APPLICANT and view.enterprise_id != actor.enterprise_id):
-        return None
+    if view is None or sight(actor, view.enterprise_id) is not Sight.SEEN:
+        return None  # conflicts of interest and refusals: the ORM path decides
     return _json(application_public(view, actor), ETag=etag(view.version))
 
 
 async def _get_cost_lines(hot: HotPath, pool: fast_sql.Pool, request: _Request) -> _Answer | None:
     actor = request.holder.actor
-    if actor.role in UNSEEN_BY_ROLE:
-        return None
     found = await hot.read(
         fast_sql.read_cost_lines(pool, request.digest, request.holder, request.path[1])
     )
     if found is None:
         return None
     enterprise_id, lines = found
-    if actor.role is Role.APPLICANT and enterprise_id != actor.enterprise_id:
+    if sight(actor, enterprise_id) is not Sight.SEEN:
         return None
     return _json([cost_line_public(line) for line in lines])
 
 
 async def _get_enterprise(hot: HotPath, pool: fast_sql.Pool, request: _Request) -> _Answer | None:
-    actor = request.holder.actor
     enterprise_id = request.path[1]
-    if actor.role is Role.APPLICANT and enterprise_id != actor.enterprise_id:
+    if not sees_enterprise(request.holder.actor, enterprise_id):
         return None
-    row = await hot.read(
+    view = await hot.read(
         fast_sql.read_enterprise(pool, request.digest, request.holder, enterprise_id)
     )
-    if row is None:
+    if view is None:
         return None
-    return _json(EnterprisePublic.model_validate(row), ETag=etag(row["version"]))
+    return _json(enterprise_public(view), ETag=etag(view.version))
 
 
 def _parsed(model: type[BaseModel], body: bytes) -> Any:
