@@ -11,8 +11,8 @@ from datetime import date
 from fastapi import APIRouter, status
 from pydantic import Field
 
+from reind.programme.committee import governance, views
 from reind.programme.committee import services as service
-from reind.programme.committee import views
 from reind.web.api.application_schemas import ApplicationPublic, application_public
 from reind.web.api.common import Amount, Schema, money
 from reind.web.auth import CurrentActor
@@ -166,7 +166,9 @@ def declare_conflict(
     body: ConflictCreate, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, str]:
     """Declare a conflict of interest (the member, or the secretariat)."""
-    row = service.declare_conflict(session, body.member_id, body.application_id, body.nature, actor)
+    row = governance.declare_conflict(
+        session, body.member_id, body.application_id, body.nature, actor
+    )
     return {"member_id": row.member_id, "application_id": row.application_id}
 
 
