@@ -145,3 +145,44 @@ def test_an_application_made_through_the_portal_is_decided_as_screening_decides_
     assert result.before == Money.of("43333333.33")  # the fixture's 28,333,333.33 + 15M
     assert result.after - result.before == Money.of(8_000_000)  # 3M + 5M
     assert result.affected == 2
+
+
+EMF_CASE = {
+    "received": "2021-05-01", "activity": "exhibition_outside_hk",
+    "approved_expenditure": "300000", "business_registration": True,
+    "substantive_operations_in_hk": True, "employees_in_hk": 20, "manufacturing": True,
+    "organiser_related": False,
+}  # fmt: skip
+
+
+def test_a_change_to_one_scheme_leaves_the_others_as_they_are(portfolio: Database) -> None:
+    # EMF in 2021: half of HK$300k is HK$150k, capped at HK$100k an application; at HK$150k
+    # the cap no longer binds. The RFS applications are re-decided under their own rules only.
+    with portfolio.unit_of_work() as session:
+        owner = enterprise(session, industry=Industry.TEXTILES)
+        session.add(
+            ApplicationRow(
+                id="app-emf",
+                reference="EMF-00001",
+                scheme="emf",
+                enterprise_id=owner.id,
+                title="a trade fair",
+                state="submitted",
+                received=date(2021, 5, 1),
+                amount_requested_cents=0,
+                facts=json.dumps(EMF_CASE),
+                created_at=hk_moment(date(2021, 5, 1)),
+                version=1,
+            )  # fmt: skip
+        )
+    engine = default_engine()
+    changed = changed_engine(engine, {"emf.application_cap": "150000"})
+    with portfolio.unit_of_work() as session:
+        result = portfolio_whatif(session, engine, changed, date(2021, 8, 31))
+    lines = {line.scheme: line for line in result.by_scheme}
+    assert (lines["emf"].before, lines["emf"].after) == (Money.of(100_000), Money.of(150_000))
+    assert lines["emf"].affected == 1
+    assert lines["rfs"].difference == Money.zero() and lines["rfs"].affected == 0
+    assert lines["rfs"].applications == 3
+    ((moved,),) = ([x for x in result.by_industry if x.affected],)
+    assert (moved.scheme, moved.industry) == ("emf", "textiles")

@@ -123,7 +123,9 @@ def portfolio_whatif(session: Session, current: Engine, changed: Engine, as_of: 
             parsed.append(case)
             kept.append(industry)
         before = current.decide_many(code, parsed)
-        after = changed.decide_many(code, parsed)
+        # A formula reads only its own scheme's parameters: where none changed, nor do decisions.
+        same = current.parameters.of_scheme(code) == changed.parameters.of_scheme(code)
+        after = before if same else changed.decide_many(code, parsed)
         totals = [0, 0, 0]
         for industry, old, new in zip(kept, before, after, strict=True):
             moved = old.outcome != new.outcome or old.amount != new.amount
