@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import httpx
+import httpx2 as httpx  # what Starlette's TestClient speaks
 
 from reind.programme.enterprises.store import EnterpriseRow
 from tests.programme.factories import rfs_application
