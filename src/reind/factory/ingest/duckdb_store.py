@@ -33,12 +33,12 @@ from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
     POINT_COLUMNS,
     ROLLUP_TABLES,
-    STAGED_SAMPLES,
     alarm_row,
     bucket_expr,
     duckdb_sql,
     floor_expr,
     increase_ordered,
+    staged,
 )
 from reind.factory.ingest.points import (
     BUCKET_MS,
@@ -261,7 +261,7 @@ class DuckDBStore(StoreReads):
         # a sample is new unless the same (series, ts, ord) is stored: the same message again
         con.execute(
             "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"  # noqa: S608
-            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({STAGED_SAMPLES})) s"
+            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({staged(columns)})) s"
             " WHERE NOT EXISTS (SELECT 1 FROM points p WHERE p.ts BETWEEN ? AND ?"
             " AND p.series = s.series AND p.ts = s.ts AND p.ord = s.ord)",
             [min(stamps), max(stamps)],
