@@ -59,7 +59,8 @@ def wait_online(nodes: list[EdgeNode], timeout: float = 60.0) -> bool:
     return False
 
 
-def run(args: argparse.Namespace, workdir: Path) -> dict[str, tuple[int, int]]:
+def run(args: argparse.Namespace, workdir: Path) -> dict[str, tuple[int, int, float]]:
+    """(values set, values stored, ms between a node's values) per group."""
     port = free_port()
     broker = start_broker(port, workdir)
     store = workdir / "telemetry.duckdb"
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, tuple[int, int]]:
         raise SystemExit("the edge nodes did not come online")
     sent = dict.fromkeys(nodes, 0)
     stop = threading.Event()
+    began = time.monotonic()
 
     def publish() -> None:
         value = 0
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, tuple[int, int]]:
                 sent[group] = value * len(members)
             time.sleep(args.interval_ms / 1000)
 
-    publisher = threading.Thread(target=publish, daemon=True)
+    publisher = threading.Thread(target=publish, daemon=True, name="publisher")
     publisher.start()
     try:
         time.sleep(args.before)
@@ -106,6 +108,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, tuple[int, int]]:
     finally:
         stop.set()
         publisher.join()
+        elapsed = time.monotonic() - began
         time.sleep(2.0)  # replays and the last batch
         for node in everyone:
             node.stop()
@@ -131,7 +134,8 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, tuple[int, int]]:
         }
     finally:
         telemetry.close()
-    return {group: (sent[group], stored[group]) for group in nodes}
+    every_ms = elapsed * 1000 / max(sent["plain"] // args.nodes, 1)
+    return {group: (sent[group], stored[group], every_ms) for group in nodes}
 
 
 def main() -> None:
@@ -150,12 +154,12 @@ def main() -> None:
         f" QoS 0 DATA; gateway SIGKILLed after {args.before:g} s, restarted {args.down:g} s"
         f" later; load average {load:.1f}, cores {os.cpu_count()}"
     )
-    for group, (sent, stored) in results.items():
+    for group, (sent, stored, every_ms) in results.items():
         lost = sent - stored
         print(
             f"{group:8} sent {sent:6}  stored {stored:6}  lost {lost:6}"
-            f" ({lost / max(sent, 1):.1%}; {lost / args.nodes * args.interval_ms:,.0f} ms"
-            " of each node's data)"
+            f" ({lost / max(sent, 1):.1%}; {lost / args.nodes * every_ms:,.0f} ms of each"
+            f" node's data at one value every {every_ms:.1f} ms)"
         )
 
 
