@@ -186,3 +186,21 @@ def test_a_change_to_one_scheme_leaves_the_others_as_they_are(portfolio: Databas
     assert lines["rfs"].applications == 3
     ((moved,),) = ([x for x in result.by_industry if x.affected],)
     assert (moved.scheme, moved.industry) == ("emf", "textiles")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("rfs.project_cap=lots", "不是單位 HKD 的數值"),
+        ("rfs.no_such=1", "沒有參數 'no_such'"),
+        ("project_cap=1", "計劃.參數=值"),
+    ],
+)
+def test_a_bad_change_is_refused_in_chinese_too(
+    portfolio: Database, change: str, message: str
+) -> None:
+    ran = run_reind(
+        "rules", "whatif", "--set", change, "--as-of", "2021-08-31", "--lang", "zh-Hant"
+    )
+    assert ran.code == 2
+    assert message in ran.error

@@ -1,7 +1,7 @@
 """The programme's rules of governance: who submitted and who paid a claim, voided scores, quorum.
 
 Revision ID: 0012_governance
-Revises: 0010_list_indexes
+Revises: 0013_browser_sessions (landed first; one line of history)
 Create Date: 2026-12-06
 
 Kept by hand, like 0002: a migration is history and never imports the models.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_governance"
-down_revision: str | None = "0010_list_indexes"
+down_revision: str | None = "0013_browser_sessions"
 branch_labels = None
 depends_on = None
 
