@@ -110,3 +110,23 @@ def test_the_waffle_machine_takes_every_command_in_turn() -> None:
                 break
             machine.step()
         assert machine.units[""].state is settled, command
+
+
+def packs_after(machine: WaffleMachine, minutes: int) -> int:
+    for command in ("RESET", "START"):
+        machine.write("PackML/Command", int(PackMLCommand[command]))
+        for _ in range(600):
+            machine.step()
+            if machine.units[""].state in (S.IDLE, S.EXECUTE) and command == "RESET":
+                break
+    for _ in range(minutes * 60):
+        machine.step()
+    return int(machine.tags.value("PackML/Processed"))
+
+
+def test_at_demo_pace_the_waffle_machine_packs_waffles_within_ten_minutes() -> None:
+    assert packs_after(WaffleMachine(SimulatedClock(), seed=1, demo_pace=True), 10) > 0
+
+
+def test_at_real_pace_the_first_waffle_is_still_in_the_freezer_after_ten_minutes() -> None:
+    assert packs_after(WaffleMachine(SimulatedClock(), seed=1), 10) == 0

@@ -167,7 +167,7 @@ class AnomalyDetector:
     def _update_alarm(self, state: _WatchState, at_ms: int, x: float) -> AlarmEvent | None:
         watch = state.watch
         if state.alarm is None:
-            state.alarm = Alarm(self.prefix + watch.series, RULE)
+            state.alarm = Alarm(self.prefix + watch.series, RULE, priority=4)  # advisory
         alarm = state.alarm
         if not alarm.active and state.run >= watch.persistence:
             event = alarm.condition(True, at_ms, x, at_ms)

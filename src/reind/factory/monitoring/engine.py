@@ -21,6 +21,9 @@ from reind.factory.monitoring.rules import AlarmRule, Condition, RuleScope, Stal
 from reind.factory.monitoring.spc import ControlLimits, SpcMonitor, SpcRule
 from reind.factory.monitoring.stream import AlarmStream
 
+ADVISORY = 4
+"""ISA-18.2 priority of SPC signals: a process drifting, not yet out of its limits."""
+
 
 def wall_clock_ms() -> int:
     """Milliseconds since the epoch, from the machine's clock."""
@@ -79,8 +82,8 @@ class AlarmEngine:
                 return kind
         return None
 
-    def _alarm(self, series: str, rule: str) -> Alarm:
-        alarm = Alarm(series, rule)
+    def _alarm(self, series: str, rule: str, priority: int = ADVISORY) -> Alarm:
+        alarm = Alarm(series, rule, priority)
         self._alarms[alarm.alarm_id] = alarm
         return alarm
 
@@ -90,7 +93,7 @@ class AlarmEngine:
         for rule in self._rules:
             if rule.scope.matches(series, kind):
                 condition = rule.condition()
-                pair = (condition, self._alarm(series, rule.name))
+                pair = (condition, self._alarm(series, rule.name, rule.priority))
                 if isinstance(condition, StaleCondition):
                     watch.stale.append((condition, pair[1]))
                 watch.conditions.append(pair)

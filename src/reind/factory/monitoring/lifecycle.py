@@ -27,12 +27,16 @@ HISTORY_LIMIT = 200
 class Alarm:
     """State of one alarm and its recent history."""
 
-    __slots__ = ("alarm_id", "series", "rule", "state", "active", "shelved_until_ms", "history")
+    __slots__ = (
+        "alarm_id", "series", "rule", "priority", "state", "active", "shelved_until_ms", "history",
+    )  # fmt: skip
 
-    def __init__(self, series: str, rule: str) -> None:
+    def __init__(self, series: str, rule: str, priority: int = 3) -> None:
         self.alarm_id = f"{series}|{rule}"
         self.series = series
         self.rule = rule
+        self.priority = priority
+        """ISA-18.2 priority from the rule: 1 (act now) to 4 (advisory)."""
         self.state = AlarmState.NORMAL
         self.active = False
         self.shelved_until_ms: int | None = None

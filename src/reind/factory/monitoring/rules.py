@@ -41,6 +41,10 @@ class RuleScope:
         return self.series is None or fnmatchcase(series, self.series)
 
 
+DEFAULT_PRIORITY = 3
+"""ISA-18.2 priority of a rule that names none: respond within the shift, not at once."""
+
+
 class Condition(Protocol):
     """A stateful evaluator of one rule on one series."""
 
@@ -60,6 +64,11 @@ class AlarmRule(Protocol):
     @property
     def scope(self) -> RuleScope:
         """Which series the rule watches."""
+        ...
+
+    @property
+    def priority(self) -> int:
+        """ISA-18.2 priority, 1 (highest: act now) to 4 (advisory)."""
         ...
 
     def condition(self) -> Condition:
@@ -95,6 +104,7 @@ class LimitRule:
     deadband: float = 0.0
     for_seconds: float = 0.0
     scope: RuleScope = field(default_factory=RuleScope)
+    priority: int = DEFAULT_PRIORITY
 
     def __post_init__(self) -> None:
         if self.high is None and self.low is None:
@@ -132,6 +142,7 @@ class RateOfChangeRule:
     max_per_second: float
     for_seconds: float = 0.0
     scope: RuleScope = field(default_factory=RuleScope)
+    priority: int = DEFAULT_PRIORITY
 
     def condition(self) -> Condition:
         """A fresh evaluator for one series."""
@@ -161,6 +172,7 @@ class StaleRule:
     name: str
     max_age_seconds: float
     scope: RuleScope = field(default_factory=RuleScope)
+    priority: int = DEFAULT_PRIORITY
 
     def condition(self) -> StaleCondition:
         """A fresh evaluator for one series."""
@@ -196,6 +208,7 @@ class Combination:
     rules: tuple[LimitRule | RateOfChangeRule | Combination, ...]
     for_seconds: float = 0.0
     scope: RuleScope = field(default_factory=RuleScope)
+    priority: int = DEFAULT_PRIORITY
 
     def __post_init__(self) -> None:
         if not self.rules:

@@ -22,10 +22,11 @@ def make_twin(
     """A twin of ``kind`` ("waffle" or "brewery") on ``clock`` with ``seed``.
 
     ``scheduled=False`` leaves the beer line's units to an operator's commands;
-    ``demo_pace`` compresses the beer line's slow processes (brewing, fermentation).
+    ``demo_pace`` compresses the slow processes: the beer line's brewing and
+    fermentation, the waffle machine's mixing, cooling and freezing.
     """
     if kind == "waffle":
-        return WaffleMachine(clock, seed)
+        return WaffleMachine(clock, seed, demo_pace=demo_pace)
     if kind == "brewery":
         return BeerLine(clock, seed, auto=scheduled, demo_pace=demo_pace)
     raise NotFoundError(f"no twin {kind!r} (twins: {', '.join(TWINS)})")

@@ -44,6 +44,8 @@ HEATED_STATES = frozenset(S) - {S.STOPPED, S.ABORTING, S.ABORTED, S.CLEARING}
 STOP_FLIPPER_JAMMED = 12
 STOP_BATTER_EMPTY = 21
 TANK_REORDER_L = 8.0  # a new mix starts when the tank falls below this
+DEMO_TRANSIT_PACE = 10
+"""At demo pace batter mixing and the cooling and freezing conveyors run ten times faster."""
 AUXILIARY_WATTS = 1800.0  # freezer compressor, conveyors, mixer and doser on average
 
 
@@ -69,9 +71,18 @@ class WaffleMachine(Twin):
         ),
     }
 
-    def __init__(self, clock: SimulatedClock, seed: int = 0, order_quantity: int = 0) -> None:
-        """A cold machine in Stopped; ``order_quantity`` 0 means produce until stopped."""
+    def __init__(
+        self, clock: SimulatedClock, seed: int = 0, order_quantity: int = 0, demo_pace: bool = False
+    ) -> None:
+        """A cold machine in Stopped; ``order_quantity`` 0 means produce until stopped.
+
+        ``demo_pace`` moves waffles along the cooling conveyor and through the
+        freezer, and mixes batter, ``DEMO_TRANSIT_PACE`` times faster, so the first
+        pack comes minutes after Start rather than half an hour; what a waffle
+        becomes is still judged on the recipe's times (a 900 s freeze freezes it).
+        """
         super().__init__(clock, seed)
+        self.transit_pace = DEMO_TRANSIT_PACE if demo_pace else 1
         self.master = egg_waffle_master()
         self.order_quantity = order_quantity
         self.batch_number = 1
@@ -247,7 +258,7 @@ class WaffleMachine(Twin):
         running = self.machine.state not in (S.STOPPED, S.ABORTED, S.ABORTING, S.CLEARING)
         if running and self.supply_ok and self.tank_level < TANK_REORDER_L:
             self.mixing_volume = volume
-            self.mixer_remaining = self.recipe.value("mixing", "mixing_time")
+            self.mixer_remaining = self.recipe.value("mixing", "mixing_time") / self.transit_pace
 
     @property
     def mixed_well(self) -> float:

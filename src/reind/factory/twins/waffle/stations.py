@@ -183,7 +183,7 @@ class Stations:
             waffle.freezer_entry_temperature = ambient + (
                 waffle.oven_exit_temperature - ambient
             ) * math.exp(-cooling_time / COOLING_TAU)
-            m.cooling.append((m.clock.elapsed + cooling_time, waffle))
+            m.cooling.append((m.clock.elapsed + cooling_time / m.transit_pace, waffle))
             self.b = None
             self.b_phase = ""
 
@@ -196,7 +196,7 @@ class Stations:
             -freeze_time / FREEZING_TAU
         )
         m.freezer_air += 0.02 * (waffle.freezer_entry_temperature - air) / 10.0
-        m.freezer.append((now + freeze_time, waffle))
+        m.freezer.append((now + freeze_time / m.transit_pace, waffle))
 
     def pack(self, waffle: Waffle) -> None:
         """Inspect a frozen waffle; bag the good ones, reject the rest, count both."""
