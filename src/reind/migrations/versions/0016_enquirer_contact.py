@@ -1,7 +1,7 @@
 """The enquirer's name and contact on an enquiry (issue 16: the desk calls people back).
 
 Revision ID: 0016_enquirer_contact
-Revises: 0010_list_indexes
+Revises: 0012_report_acceptance
 Create Date: 2026-12-06
 
 Kept by hand, like 0002: a migration is history and never imports the models.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_enquirer_contact"
-down_revision: str | None = "0010_list_indexes"
+down_revision: str | None = "0012_report_acceptance"
 branch_labels = None
 depends_on = None
 
