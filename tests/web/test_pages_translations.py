@@ -65,6 +65,7 @@ def _python_messages() -> set[str]:
         finance.MOVEMENTS,
         desk.CHANNELS,
         desk.ENQUIRY_STATES,
+        desk.PROFILE_LABELS,
         workbench.SORT_LABELS,
         lists.INDUSTRY_LABELS,
         words.EVENT_WORDS,
