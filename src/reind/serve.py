@@ -81,7 +81,8 @@ class Server(uvicorn.Server):
 
 
 def start_checkpoints(database: Database, settings: Settings) -> Callable[[], None]:
-    """Checkpoint the audit chain now and every ``audit_checkpoint_minutes`` (ADR 0120); the stop.
+    """Checkpoint the audit chain a minute from now, then every ``audit_checkpoint_minutes``
+    (ADR 0120); returns the stop.
 
     The signing key and the checkpoint file are outside the database, so a
     chain cut back or rewritten with its head is still caught by ``reind
@@ -100,7 +101,7 @@ def start_checkpoints(database: Database, settings: Settings) -> Callable[[], No
         with database.unit_of_work() as session:
             return write_checkpoint(session, key, log)
 
-    schedule = CheckpointSchedule(once, settings.audit_checkpoint_minutes * 60)
+    schedule = CheckpointSchedule(once, settings.audit_checkpoint_minutes * 60, first_after=60)
     schedule.start()
     return schedule.stop
 
