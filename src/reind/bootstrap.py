@@ -49,6 +49,13 @@ class Platform:
     engine: Engine
     telemetry: TelemetryStore | None = None
     plant: PlantLink | None = None
+    replica: Database | None = None
+    """A streaming replica of ``database`` (``REIND_DATABASE_REPLICA_URL``): reads only."""
+
+    @property
+    def read_database(self) -> Database:
+        """Where reports and read-only pages read: the replica when there is one."""
+        return self.replica if self.replica is not None else self.database
 
     def close(self) -> None:
         """Stop the plant link, close the telemetry store, then dispose the database.
@@ -57,6 +64,8 @@ class Platform:
         leaves files or connections open behind it.
         """
         stoppers: list[Callable[[], None]] = [self.database.dispose]
+        if self.replica is not None:
+            stoppers.append(self.replica.dispose)
         if self.telemetry is not None:
             stoppers.append(self.telemetry.close)
         if self.plant is not None:
@@ -100,8 +109,10 @@ def build_platform(
     url = settings.effective_database_url
     options = SERVER_POOL if serving and not url.startswith("sqlite") else {}
     database = Database(url, **options)
+    replica_url = settings.database_replica_url
+    replica = None if replica_url is None else Database(replica_url, **options)
     if not (plant and settings.mqtt_url):
-        return Platform(database, rules_engine())
+        return Platform(database, rules_engine(), replica=replica)
     from reind.factory.ingest.gateway_config import broker_address
     from reind.factory.ingest.store import open_store
     from reind.web.plant_lines import brewery_line, waffle_line
@@ -112,9 +123,11 @@ def build_platform(
         telemetry = open_store(settings.effective_telemetry_url)
     except BaseException:
         database.dispose()
+        if replica is not None:
+            replica.dispose()
         raise
     link = PlantLink(host, port, [waffle_line(), brewery_line()], alarms)
-    return Platform(database, rules_engine(), telemetry, link)
+    return Platform(database, rules_engine(), telemetry, link, replica)
 
 
 SESSION_KEY_FILE = "session.key"

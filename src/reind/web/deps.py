@@ -104,6 +104,24 @@ UnitOfWork = Annotated[Session, Depends(unit_of_work, scope="function")]
 """The request's session: use this alias everywhere so it is shared, not repeated."""
 
 
+async def read_side(request: Request) -> AsyncIterator[Session]:
+    """A session on the read database (the replica when set), for pages that only read.
+
+    Writes always go through ``UnitOfWork`` to the primary; this session's
+    work is rolled back at the end, so nothing is ever sent to a replica to commit.
+    """
+    database = platform_of(request.app).read_database
+    with database.unit_of_work() as session:
+        try:
+            yield session
+        finally:
+            await run_in_threadpool(session.rollback)
+
+
+ReadSide = Annotated[Session, Depends(read_side, scope="function")]
+"""A read-only session on the replica (or the primary without one): reports, analysts' pages."""
+
+
 class Transaction:
     """Runs a request's work and its commit in one threadpool hop."""
 
