@@ -49,6 +49,10 @@ class Platform:
     engine: Engine
     telemetry: TelemetryStore | None = None
     plant: PlantLink | None = None
+    audit_checkpoints: Path | None = None
+    """The signed checkpoints file, for the auditor's page (None: none kept)."""
+    audit_key: Path | None = None
+    """The checkpoint signing key's path (its public half sits beside it)."""
     replica: Database | None = None
     """A streaming replica of ``database`` (``REIND_DATABASE_REPLICA_URL``): reads only."""
 
@@ -111,8 +115,15 @@ def build_platform(
     database = Database(url, **options)
     replica_url = settings.database_replica_url
     replica = None if replica_url is None else Database(replica_url, **options)
+    checkpoints, key = settings.effective_audit_checkpoints, settings.effective_audit_key
     if not (plant and settings.mqtt_url):
-        return Platform(database, rules_engine(), replica=replica)
+        return Platform(
+            database,
+            rules_engine(),
+            audit_checkpoints=checkpoints,
+            audit_key=key,
+            replica=replica,
+        )
     from reind.factory.ingest.gateway_config import broker_address
     from reind.factory.ingest.store import open_store
     from reind.web.plant_lines import brewery_line, waffle_line
@@ -127,7 +138,15 @@ def build_platform(
             replica.dispose()
         raise
     link = PlantLink(host, port, [waffle_line(), brewery_line()], alarms)
-    return Platform(database, rules_engine(), telemetry, link, replica)
+    return Platform(
+        database,
+        rules_engine(),
+        telemetry,
+        link,
+        audit_checkpoints=checkpoints,
+        audit_key=key,
+        replica=replica,
+    )
 
 
 SESSION_KEY_FILE = "session.key"
