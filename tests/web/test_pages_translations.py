@@ -11,6 +11,7 @@ from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
 from reind.web.views import (
     account,
+    audit,
     desk,
     finance,
     lists,
@@ -31,6 +32,7 @@ AREAS = (
     "analyst",
     "plant",
     "outcomes",
+    "audit",
 )
 SHARED = ("base.html", "error.html", "_forms.html", "_paging.html")
 
@@ -65,6 +67,8 @@ def _python_messages() -> set[str]:
         finance.MOVEMENTS,
         desk.CHANNELS,
         desk.ENQUIRY_STATES,
+        desk.PROFILE_LABELS,
+        audit.SUBJECT_WORDS,
         workbench.SORT_LABELS,
         lists.INDUSTRY_LABELS,
         words.EVENT_WORDS,
