@@ -14,12 +14,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope
 from aiosmtpd.smtp import Session as SMTPSession
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from reind.core.clock import FixedClock
 from reind.core.db import Database
 from reind.programme.accounts.users import add_user
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.transitions import transition_application
+from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.notices import deliver_due, outbox_page, retry_delay
 from reind.programme.notices.store import OutboxRow
 from tests.fixtures.servers import free_port
@@ -80,7 +82,7 @@ def mail() -> Iterator[MailServer]:
     server.stop()
 
 
-def _applicant_enterprise(session):  # type: ignore[no-untyped-def]
+def _applicant_enterprise(session: Session) -> EnterpriseRow:
     company = enterprise(session)
     add_user(
         session,
