@@ -87,3 +87,15 @@ def test_the_events_export_as_csv_with_the_same_filters(demo: Demo) -> None:
 def test_an_applicant_may_not_read_the_audit_log(demo: Demo) -> None:
     assert demo.browser("applicant").get("/audit").status_code == 403
     assert demo.browser("applicant").get("/audit/events.csv").status_code == 403
+
+
+def test_the_administrator_reads_the_notices_the_demo_kept_in_its_outbox(demo: Demo) -> None:
+    admin = demo.browser("admin")
+    page = admin.get("/admin/outbox")
+    assert page.status_code == 200 and 'href="/admin/outbox"' in page.text
+    shown = text_of(page)
+    assert "We have received your application RFS-DEMO-0003" in shown  # submitted in the demo
+    assert "applicant@demo.reind.hk" in shown and "Waiting to be sent" in shown
+    zh = text_of(admin.get("/admin/outbox?lang=zh-Hant"))
+    assert "通知寄件箱" in zh and "等待寄出" in zh
+    assert demo.browser("officer").get("/admin/outbox").status_code == 403

@@ -11,6 +11,7 @@ from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
 from reind.web.views import (
     account,
+    admin,
     audit,
     desk,
     finance,
@@ -33,6 +34,7 @@ AREAS = (
     "plant",
     "outcomes",
     "audit",
+    "admin",
 )
 SHARED = ("base.html", "error.html", "_forms.html", "_paging.html")
 
@@ -69,6 +71,7 @@ def _python_messages() -> set[str]:
         desk.ENQUIRY_STATES,
         desk.PROFILE_LABELS,
         audit.SUBJECT_WORDS,
+        admin.OUTBOX_STATES,
         workbench.SORT_LABELS,
         lists.INDUSTRY_LABELS,
         words.EVENT_WORDS,

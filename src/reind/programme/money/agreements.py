@@ -41,7 +41,14 @@ def approve_grant(
     if actor.role not in {Role.APPROVER, Role.ADMINISTRATOR}:
         raise ForbiddenError(f"the {actor.role.value} role may not approve grants")
     row = lock_ledger(session, application_id)
-    ledger = ledger_from(row).approve(grant)
+    held = ledger_from(row)
+    if grant > held.applied:
+        raise ConflictError(
+            f"the approved grant {grant} is more than the {held.applied} applied for",
+            zh=f"批出資助 {grant} 多於申請金額 {held.applied}",
+            invariant="approved grant <= applied",
+        )
+    ledger = held.approve(grant)
     for name, value in ledger_columns(ledger).items():
         setattr(row, name, value)
     flush(session, "the project ledger")

@@ -59,6 +59,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("/workbench", "Applications"),
         ("/desk", "Enquiries desk"),
         ("/audit", "Audit log"),
+        ("/admin/outbox", "Notices outbox"),
     ),
     Role.ASSESSOR: (("/committee", "Committee"),),
     Role.COMMITTEE_MEMBER: (("/committee", "Committee"),),
