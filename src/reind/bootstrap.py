@@ -49,6 +49,10 @@ class Platform:
     engine: Engine
     telemetry: TelemetryStore | None = None
     plant: PlantLink | None = None
+    audit_checkpoints: Path | None = None
+    """The signed checkpoints file, for the auditor's page (None: none kept)."""
+    audit_key: Path | None = None
+    """The checkpoint signing key's path (its public half sits beside it)."""
 
     def close(self) -> None:
         """Stop the plant link, close the telemetry store, then dispose the database.
@@ -100,8 +104,9 @@ def build_platform(
     url = settings.effective_database_url
     options = SERVER_POOL if serving and not url.startswith("sqlite") else {}
     database = Database(url, **options)
+    checkpoints, key = settings.effective_audit_checkpoints, settings.effective_audit_key
     if not (plant and settings.mqtt_url):
-        return Platform(database, rules_engine())
+        return Platform(database, rules_engine(), audit_checkpoints=checkpoints, audit_key=key)
     from reind.factory.ingest.gateway_config import broker_address
     from reind.factory.ingest.store import open_store
     from reind.web.plant_lines import brewery_line, waffle_line
@@ -114,7 +119,9 @@ def build_platform(
         database.dispose()
         raise
     link = PlantLink(host, port, [waffle_line(), brewery_line()], alarms)
-    return Platform(database, rules_engine(), telemetry, link)
+    return Platform(
+        database, rules_engine(), telemetry, link, audit_checkpoints=checkpoints, audit_key=key
+    )
 
 
 SESSION_KEY_FILE = "session.key"

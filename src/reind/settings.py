@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         description="Append-only file of signed audit checkpoints; "
         "default data_dir/audit-checkpoints.jsonl.",
     )
+    smtp_url: str | None = Field(
+        default=None,
+        description="Mail server for notices (smtp://user:pass@host:port or smtps://...); "
+        "unset: notices stay in the outbox, shown on the administrator's page.",
+    )
     audit_checkpoint_minutes: float = Field(
         default=15.0, ge=0, description="Minutes between audit checkpoints in serve; 0: never."
     )

@@ -55,13 +55,18 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("/workbench/claims", "Claims to check"),
         ("/desk", "Enquiries desk"),
     ),
-    Role.ADMINISTRATOR: (("/workbench", "Applications"), ("/desk", "Enquiries desk")),
+    Role.ADMINISTRATOR: (
+        ("/workbench", "Applications"),
+        ("/desk", "Enquiries desk"),
+        ("/audit", "Audit log"),
+        ("/admin/outbox", "Notices outbox"),
+    ),
     Role.ASSESSOR: (("/committee", "Committee"),),
     Role.COMMITTEE_MEMBER: (("/committee", "Committee"),),
     Role.APPROVER: (("/committee", "Committee"),),
     Role.FINANCE: (("/finance", "Claims to approve"), ("/finance/projects", "Project ledgers")),
     Role.ANALYST: (("/analyst", "Progress report"),),
-    Role.AUDITOR: (("/analyst", "Progress report"),),
+    Role.AUDITOR: (("/audit", "Audit log"), ("/analyst", "Progress report")),
     Role.PLANT_ENGINEER: (("/plant", "Plant dashboard"),),
 }
 """The navigation links each role sees (English text; translated in the template)."""
