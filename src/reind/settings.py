@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default SQLite in data_dir."
     )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a streaming replica: the report and analyst pages read it.",
+    )
     telemetry_url: str | None = Field(
         default=None, description="DuckDB file path or postgresql:// URL for telemetry."
     )

@@ -99,3 +99,18 @@ def test_the_administrator_reads_the_notices_the_demo_kept_in_its_outbox(demo: D
     zh = text_of(admin.get("/admin/outbox?lang=zh-Hant"))
     assert "通知寄件箱" in zh and "等待寄出" in zh
     assert demo.browser("officer").get("/admin/outbox").status_code == 403
+
+
+def test_every_event_kind_the_programme_records_has_words() -> None:
+    import re
+
+    from reind.web.views.words import EVENT_WORDS
+
+    source = Path(__file__).resolve().parents[2] / "src" / "reind" / "programme"
+    kinds = set()
+    for path in source.rglob("*.py"):
+        for call in re.finditer(
+            r"record(?:_at_commit)?\(\s*[^,]+,\s*[^,]+,\s*\"([a-z_]+\.[a-z_]+)\"", path.read_text()
+        ):
+            kinds.add(call.group(1))
+    assert kinds and kinds <= set(EVENT_WORDS), sorted(kinds - set(EVENT_WORDS))

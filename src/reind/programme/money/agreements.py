@@ -27,6 +27,7 @@ from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.ledger import check_enterprise_cap
 from reind.programme.money.ledgers import ledger_columns, ledger_from, lock_ledger
 from reind.programme.money.store import AgreementRow, LedgerRow, MilestoneRow, ProgressReportRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 
@@ -186,6 +187,7 @@ def submit_report(
     clock: Clock | None = None,
 ) -> ProgressReportRow:
     """File a progress, final or post-completion report under the agreement."""
+    ensure(actor, Action.FILE_REPORTS)
     if kind not in REPORT_KINDS:
         raise InvalidInputError(f"report kind must be one of {', '.join(sorted(REPORT_KINDS))}")
     get_application(session, application_id, actor)

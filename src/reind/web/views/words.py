@@ -77,6 +77,17 @@ EVENT_WORDS = {
     "funded_line.linked": "Production line linked to the project",
     "funded_line.baseline_declared": "Baseline declared",
     "import.bulk_historic": "Historic records imported",
+    "account.session_revoked": "Signed out everywhere",
+    "agreement.report_accepted": "Report accepted",
+    "application.received_corrected": "Received date corrected",
+    "committee.created": "Committee set up",
+    "committee.member_appointed": "Committee member appointed",
+    "committee.placed_on_agenda": "Put on a meeting's agenda",
+    "committee.scores_voided": "Committee scores set aside",
+    "itvf.partner_added": "Co-investment partner added",
+    "money.itvf_invested": "Co-investment made",
+    "money.tsssu_granted": "Start-up grant made",
+    "seminar.recorded": "Seminar recorded",
 }
 """Each audit event kind in words (msgids)."""
 
