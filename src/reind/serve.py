@@ -15,17 +15,16 @@ Imported by the entry points only (``reind.cli``, ``reind.demo``).
 from __future__ import annotations
 
 import logging
-import secrets
 import signal
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import uvicorn
 from rich.console import Console
 
-from reind.bootstrap import build_platform, stop_all
+from reind.bootstrap import build_platform, session_secret, stop_all
 from reind.core.db import Database
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
@@ -63,15 +62,6 @@ def port_or_free(wanted: int) -> int:
             return int(probe.getsockname()[1])
 
 
-def kept_secret(data_dir: Path) -> str:
-    """A session secret kept in the data directory, so sign-ins survive a restart."""
-    path = data_dir / "session-secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
 class Server(uvicorn.Server):
     """uvicorn, but signals are ours: a signal only ends serving, then the caller
     stops the rest.
@@ -92,7 +82,8 @@ class Server(uvicorn.Server):
 
 
 def start_checkpoints(database: Database, settings: Settings) -> Callable[[], None]:
-    """Checkpoint the audit chain now and every ``audit_checkpoint_minutes`` (ADR 0120); the stop.
+    """Checkpoint the audit chain a minute from now, then every ``audit_checkpoint_minutes``
+    (ADR 0120); returns the stop.
 
     The signing key and the checkpoint file are outside the database, so a
     chain cut back or rewritten with its head is still caught by ``reind
@@ -111,9 +102,40 @@ def start_checkpoints(database: Database, settings: Settings) -> Callable[[], No
         with database.unit_of_work() as session:
             return write_checkpoint(session, key, log)
 
-    schedule = CheckpointSchedule(once, settings.audit_checkpoint_minutes * 60)
+    schedule = CheckpointSchedule(once, settings.audit_checkpoint_minutes * 60, first_after=60)
     schedule.start()
     return schedule.stop
+
+
+NOTICE_SECONDS = 15.0
+"""How often ``serve`` sends the notices that are due."""
+
+
+def start_notices(database: Database, smtp_url: str) -> Callable[[], None]:
+    """Send due notices from the outbox every ``NOTICE_SECONDS`` on a thread; the stopper.
+
+    A failing round is logged and the loop carries on: the rows stay pending
+    with their backoff (``notices.delivery``).
+    """
+    from reind.programme.notices import deliver_due
+
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(NOTICE_SECONDS):
+            try:
+                deliver_due(database, smtp_url)
+            except Exception:
+                logger.exception("sending notices failed; trying again later")
+
+    thread = threading.Thread(target=run, name="notices", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join()
+
+    return halt
 
 
 def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
@@ -131,9 +153,11 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
         platform.database.migrate()
         if settings.audit_checkpoint_minutes > 0:
             stoppers.append(start_checkpoints(platform.database, settings))
+        if settings.smtp_url:
+            stoppers.append(start_notices(platform.database, settings.smtp_url))
         app = create_app(
             platform,
-            session_secret=settings.session_secret or kept_secret(settings.data_dir),
+            session_secret=session_secret(settings),
             secure_cookies=settings.secure_cookies,
         )
         if settings.mqtt_url and platform.telemetry is not None and platform.plant is not None:

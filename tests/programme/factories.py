@@ -19,17 +19,20 @@ from reind.programme.actors import Actor, Role
 from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.committee.criteria import criteria_for
 from reind.programme.committee.services import (
     appoint_member,
     create_committee,
     decide,
     schedule_meeting,
+    score_application,
 )
 from reind.programme.committee.store import MeetingRow
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import register_enterprise
 from reind.programme.enterprises.store import EnterpriseRow
-from reind.programme.money.agreements import sign_agreement
+from reind.programme.money.agreements import sign_agreement, submit_report
+from reind.programme.money.payment_conditions import accept_report
 from reind.schemes.catalogue import default_engine
 
 OFFICER = Actor("officer-chan", Role.OFFICER)
@@ -94,12 +97,16 @@ def rfs_application(
     state: str = "draft",
     machinery: str = "45000000",
     received: date = RECEIVED,
+    requested: str = "15000000",
 ) -> ApplicationRow:
     """An RFS application walked to ``state`` (draft, submitted, screening, assessment,
     vetting_committee)."""
     company = company or enterprise(session)
     app = create_application(
-        session, rfs_draft(company, machinery=machinery), OFFICER, engine=default_engine()
+        session,
+        rfs_draft(company, machinery=machinery, requested=requested),
+        OFFICER,
+        engine=default_engine(),
     )
     steps = {
         "submitted": ["submit"],
@@ -145,6 +152,17 @@ def meeting(session: Session, application_ids: list[str], held_on: date = RECEIV
     return schedule_meeting(session, committee.id, held_on, application_ids, OFFICER)
 
 
+def score_fully(
+    session: Session, meeting_id: str, application_id: str, person: str = "member-1", score: int = 4
+) -> None:
+    """``person`` scores every RFS criterion of the application (so a quorum of 1 is met)."""
+    member = Actor(person, Role.COMMITTEE_MEMBER)
+    for criterion in criteria_for("rfs").items:
+        score_application(
+            session, meeting_id, application_id, member, criterion=criterion.code, score=score
+        )
+
+
 def funded_rfs_project(
     session: Session,
     company: EnterpriseRow | None = None,
@@ -156,6 +174,7 @@ def funded_rfs_project(
     """An RFS project with a signed agreement (and completed, if asked)."""
     app = rfs_application(session, company, state="vetting_committee", machinery=machinery)
     held = meeting(session, [app.id])
+    score_fully(session, held.id, app.id)
     decide(
         session,
         held.id,
@@ -182,4 +201,19 @@ def funded_rfs_project(
     transition_application(session, app.id, "start_project", OFFICER)
     if completed:
         transition_application(session, app.id, "complete", OFFICER)
+        accepted_final_report(session, app.id)
     return app
+
+
+def accepted_final_report(session: Session, application_id: str) -> None:
+    """The project's final report, filed by an officer and accepted by another (RFS pays then)."""
+    report = submit_report(
+        session,
+        application_id,
+        OFFICER,
+        kind="final",
+        period_end=date(2026, 5, 31),
+        submitted_on=date(2026, 6, 15),
+        summary="The line runs at its planned rate.",
+    )
+    accept_report(session, report.id, SECOND_OFFICER, accepted_on=date(2026, 6, 20))

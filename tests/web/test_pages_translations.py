@@ -12,6 +12,8 @@ from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
 from reind.web.views import (
     account,
+    admin,
+    audit,
     desk,
     finance,
     input_words,
@@ -32,6 +34,8 @@ AREAS = (
     "analyst",
     "plant",
     "outcomes",
+    "audit",
+    "admin",
 )
 SHARED = ("base.html", "error.html", "_forms.html", "_paging.html")
 
@@ -67,6 +71,9 @@ def _python_messages() -> set[str]:
         finance.MOVEMENTS,
         desk.CHANNELS,
         desk.ENQUIRY_STATES,
+        desk.PROFILE_LABELS,
+        audit.SUBJECT_WORDS,
+        admin.OUTBOX_STATES,
         workbench.SORT_LABELS,
         lists.INDUSTRY_LABELS,
         words.EVENT_WORDS,

@@ -21,10 +21,10 @@ from reind.core.db import Database
 from reind.programme.accounts.tokens import issue_token
 from reind.programme.accounts.users import add_user
 from reind.programme.actors import SYSTEM, Role
+from reind.programme.committee.governance import declare_conflict
 from reind.programme.committee.services import (
     appoint_member,
     create_committee,
-    declare_conflict,
     schedule_meeting,
 )
 from reind.programme.committee.store import MeetingRow
@@ -48,6 +48,7 @@ ROLES = {
     "analyst": Role.ANALYST,
     "auditor": Role.AUDITOR,
     "administrator": Role.ADMINISTRATOR,
+    "plant_engineer": Role.PLANT_ENGINEER,
 }
 """Who is in the world: a name for each user and the role it holds."""
 PERSON_IDS = {"member": "member-1", "conflicted_member": "member-2"}

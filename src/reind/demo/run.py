@@ -28,7 +28,7 @@ from amqtt.broker import Broker
 from rich.console import Console
 from sqlalchemy import func, select
 
-from reind.bootstrap import Platform, build_platform, stop_all
+from reind.bootstrap import Platform, build_platform, session_secret, stop_all
 from reind.core.clock import hk_today
 from reind.core.db import Database
 from reind.demo.users import DEMO_USERS, DOMAIN, create_demo_portfolio
@@ -39,7 +39,6 @@ from reind.programme.demo_data.portfolio import seed_portfolio
 from reind.serve import (
     Server,
     demo_alarm_rules,
-    kept_secret,
     port_or_free,
     start_checkpoints,
 )
@@ -225,7 +224,7 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             twin.start()
             stoppers.append(twin.stop)
 
-        app = create_app(platform, session_secret=kept_secret(data_dir), secure_cookies=False)
+        app = create_app(platform, session_secret=session_secret(settings), secure_cookies=False)
         web_port = port_or_free(options.web_port)
         server = Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
         url = f"http://127.0.0.1:{web_port}"

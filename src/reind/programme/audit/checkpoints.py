@@ -255,19 +255,23 @@ def _genuine(checkpoint: Checkpoint, public: Ed25519PublicKey) -> bool:
 class CheckpointSchedule:
     """Writes a checkpoint every ``every`` seconds on a thread until stopped.
 
+    The first waits ``first_after`` seconds, so a starting server is not
+    slowed by a walk of the whole chain while it opens its port.
+
     A failing round is logged and the schedule carries on (a long-running
     loop, STYLE.md); ``write`` is the one round, given by the caller, so the
     thread knows nothing of databases or keys.
     """
 
-    def __init__(self, write: Callable[[], object], every: float) -> None:
+    def __init__(self, write: Callable[[], object], every: float, first_after: float = 0) -> None:
         self._write = write
         self._every = every
+        self._first_after = first_after
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="audit-checkpoints", daemon=True)
 
     def start(self) -> None:
-        """Start writing checkpoints (the first one at once)."""
+        """Start writing checkpoints (the first one after ``first_after`` seconds)."""
         self._thread.start()
 
     def stop(self) -> None:
@@ -277,6 +281,8 @@ class CheckpointSchedule:
             self._thread.join()
 
     def _run(self) -> None:
+        if self._stop.wait(self._first_after):
+            return
         while not self._stop.is_set():
             try:
                 self._write()

@@ -29,27 +29,17 @@ from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
-from reind.programme.applications.services import optional_parameter
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit.chain import canonical_json
 from reind.programme.money.ledger import Ledger, attendance_ok
 from reind.programme.money.ledgers import ledger_from, lock_ledger, write_ledger
+from reind.programme.money.payment_conditions import require_payment_conditions
 from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
 from reind.programme.training.store import AttendanceRow, CourseSessionRow, EnrolmentRow
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 
 CLAIMABLE = {"agreement_signed", "in_progress", "completed", "post_completion_monitoring"}
-COMPLETED = {"completed", "post_completion_monitoring"}
-
-
-def paid_on_completion(engine: Engine, app: ApplicationRow) -> bool:
-    """True when the scheme pays only once the project is complete (RFS)."""
-    parameter = optional_parameter(engine, app.scheme, "paid_on_completion")
-    if parameter is None or app.received is None:
-        return False
-    value = parameter.at(app.received)
-    return value is not None and value.value is True
 
 
 def min_attendance(engine: Engine, day: date) -> Fraction:
@@ -109,10 +99,7 @@ def submit_claim(
         raise ConflictError(
             f"claims are only accepted once an agreement is signed, not {app.state}"
         )
-    if paid_on_completion(engine, app) and app.state not in COMPLETED:
-        raise ConflictError(
-            f"{app.scheme.upper()} pays on completion only: the project is {app.state}"
-        )
+    require_payment_conditions(session, engine, app)
     if app.scheme == "rttp" and enrolment_id is None:
         raise InvalidInputError("an RTTP claim must name the trainee's enrolment")
     if enrolment_id is not None:
@@ -130,6 +117,7 @@ def submit_claim(
         amount_cents=amount.cents,
         state="submitted",
         submitted_on=submitted_on,
+        submitted_by=actor.id,
         enrolment_id=enrolment_id,
         idempotency_key=idempotency_key,
         request_hash=fingerprint,
@@ -152,7 +140,7 @@ def submit_claim(
         "money.claimed",
         "claim",
         claim.id,
-        {"application_id": app.id, "amount": str(amount.amount)},
+        {"application_id": app.id, "amount": str(amount.amount), "submitted_by": actor.id},
         clock,
     )
     return claim
@@ -184,6 +172,15 @@ def _locked_claim(session: Session, claim_id: str, actor: Actor) -> tuple[ClaimR
     return claim, ledger
 
 
+def _not_the_submitter(claim: ClaimRow, actor: Actor) -> None:
+    """The two-person rule: whoever submitted or prepared a claim approves no stage of it."""
+    if claim.submitted_by is not None and claim.submitted_by == actor.id:
+        raise ForbiddenError(
+            "you submitted this claim, so another person must approve and pay it (two-person rule)",
+            zh="你提交了此申領，須由另一人批核及付款（雙人原則）",
+        )
+
+
 def approve_claim_as_officer(
     session: Session, claim_id: str, actor: Actor, clock: Clock | None = None
 ) -> ClaimRow:
@@ -193,6 +190,7 @@ def approve_claim_as_officer(
     claim, _ = _locked_claim(session, claim_id, actor)
     if claim.state != "submitted":
         raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for an officer")
+    _not_the_submitter(claim, actor)
     claim.state = "officer_approved"
     claim.officer_id = actor.id
     flush(session, f"claim {claim.id}")
@@ -217,8 +215,12 @@ def approve_claim_as_finance(
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "officer_approved":
         raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for finance")
+    _not_the_submitter(claim, actor)
     if claim.officer_id == actor.id:
-        raise ForbiddenError("the same person may not approve a claim at both stages")
+        raise ForbiddenError(
+            "the same person may not approve a claim at both stages",
+            zh="同一人不可在兩個階段批核同一申領",
+        )
     amount = Money(claim.amount_cents)
     write_ledger(
         session,
@@ -289,10 +291,10 @@ def disburse(
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "approved":
         raise ConflictError(f"claim {claim.id} is {claim.state}; only approved claims are paid")
+    _not_the_submitter(claim, actor)
     app = session.get(ApplicationRow, claim.application_id)
     assert app is not None
-    if paid_on_completion(engine, app) and app.state not in COMPLETED:
-        raise ConflictError(f"{app.scheme.upper()} pays on completion only: project is {app.state}")
+    require_payment_conditions(session, engine, app)
     amount = Money(claim.amount_cents)
     write_ledger(
         session, row, ledger_from(row).disburse(amount), "disbursed", amount, claim.id, clock
@@ -303,6 +305,7 @@ def disburse(
         application_id=claim.application_id,
         amount_cents=amount.cents,
         paid_on=paid_on,
+        paid_by=actor.id,
     )
     session.add(payment)
     flush(session, f"claim {claim.id}")
