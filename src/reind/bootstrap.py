@@ -14,8 +14,12 @@ May import anything but the entry points (``reind.cli``, ``reind.demo``,
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used: ``reind grant`` needs the engine and nothing else
@@ -111,3 +115,36 @@ def build_platform(
         raise
     link = PlantLink(host, port, [waffle_line(), brewery_line()], alarms)
     return Platform(database, rules_engine(), telemetry, link)
+
+
+SESSION_KEY_FILE = "session.key"
+
+
+def kept_session_secret(data_dir: Path) -> str:
+    """The session-signing secret kept in ``data_dir`` (made on first start, mode 0600).
+
+    Written to a private temporary file and linked into place, so two workers
+    starting at once agree on one secret and never read a half-written file.
+    """
+    path = data_dir / SESSION_KEY_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=data_dir, prefix=".session-")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker got there first; use its secret
+        finally:
+            os.unlink(temporary)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def session_secret(settings: Settings) -> str:
+    """The one session secret of every entry point: ``REIND_SESSION_SECRET``, else the kept one.
+
+    ``reind serve``, ``reind demo`` and the ASGI factory all call this, so a
+    cookie signed by one is read by the others.
+    """
+    return settings.session_secret or kept_session_secret(settings.data_dir)

@@ -15,17 +15,16 @@ Imported by the entry points only (``reind.cli``, ``reind.demo``).
 from __future__ import annotations
 
 import logging
-import secrets
 import signal
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import uvicorn
 from rich.console import Console
 
-from reind.bootstrap import build_platform, stop_all
+from reind.bootstrap import build_platform, session_secret, stop_all
+from reind.core.db import Database
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
@@ -62,15 +61,6 @@ def port_or_free(wanted: int) -> int:
             return int(probe.getsockname()[1])
 
 
-def kept_secret(data_dir: Path) -> str:
-    """A session secret kept in the data directory, so sign-ins survive a restart."""
-    path = data_dir / "session-secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
 class Server(uvicorn.Server):
     """uvicorn, but signals are ours: a signal only ends serving, then the caller
     stops the rest.
@@ -90,6 +80,32 @@ class Server(uvicorn.Server):
             signal.signal(sig, self.handle_exit)
 
 
+def start_checkpoints(database: Database, settings: Settings) -> Callable[[], None]:
+    """Checkpoint the audit chain a minute from now, then every ``audit_checkpoint_minutes``
+    (ADR 0120); returns the stop.
+
+    The signing key and the checkpoint file are outside the database, so a
+    chain cut back or rewritten with its head is still caught by ``reind
+    audit verify``.
+    """
+    from reind.programme.audit.checkpoints import (
+        CheckpointSchedule,
+        load_or_create_key,
+        write_checkpoint,
+    )
+
+    key = load_or_create_key(settings.effective_audit_key)
+    log = settings.effective_audit_checkpoints
+
+    def once() -> object:
+        with database.unit_of_work() as session:
+            return write_checkpoint(session, key, log)
+
+    schedule = CheckpointSchedule(once, settings.audit_checkpoint_minutes * 60, first_after=60)
+    schedule.start()
+    return schedule.stop
+
+
 def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
     """A real deployment: the configured database, broker and telemetry store.
 
@@ -103,9 +119,11 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
     stoppers: list[Callable[[], None]] = [platform.close]
     try:
         platform.database.migrate()
+        if settings.audit_checkpoint_minutes > 0:
+            stoppers.append(start_checkpoints(platform.database, settings))
         app = create_app(
             platform,
-            session_secret=settings.session_secret or kept_secret(settings.data_dir),
+            session_secret=session_secret(settings),
             secure_cookies=settings.secure_cookies,
         )
         if settings.mqtt_url and platform.telemetry is not None and platform.plant is not None:

@@ -38,6 +38,30 @@ class Settings(BaseSettings):
         description="On PostgreSQL, serve the busiest API requests in one statement each.",
     )
 
+    audit_key: Path | None = Field(
+        default=None,
+        description="Ed25519 key signing audit checkpoints (PEM); default data_dir/audit-key.pem. "
+        "Keep it off the database's machine.",
+    )
+    audit_checkpoints: Path | None = Field(
+        default=None,
+        description="Append-only file of signed audit checkpoints; "
+        "default data_dir/audit-checkpoints.jsonl.",
+    )
+    audit_checkpoint_minutes: float = Field(
+        default=15.0, ge=0, description="Minutes between audit checkpoints in serve; 0: never."
+    )
+
+    @property
+    def effective_audit_key(self) -> Path:
+        """The audit checkpoint signing key, defaulting to ``data_dir/audit-key.pem``."""
+        return self.audit_key or self.data_dir / "audit-key.pem"
+
+    @property
+    def effective_audit_checkpoints(self) -> Path:
+        """The checkpoint file, defaulting to ``data_dir/audit-checkpoints.jsonl``."""
+        return self.audit_checkpoints or self.data_dir / "audit-checkpoints.jsonl"
+
     @property
     def effective_database_url(self) -> str:
         """The database URL, defaulting to ``data_dir/reind.db`` (SQLite)."""

@@ -19,11 +19,13 @@ from reind.programme.actors import Actor, Role
 from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import screen_application, transition_application
+from reind.programme.committee.criteria import criteria_for
 from reind.programme.committee.services import (
     appoint_member,
     create_committee,
     decide,
     schedule_meeting,
+    score_application,
 )
 from reind.programme.committee.store import MeetingRow
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
@@ -145,6 +147,17 @@ def meeting(session: Session, application_ids: list[str], held_on: date = RECEIV
     return schedule_meeting(session, committee.id, held_on, application_ids, OFFICER)
 
 
+def score_fully(
+    session: Session, meeting_id: str, application_id: str, person: str = "member-1", score: int = 4
+) -> None:
+    """``person`` scores every RFS criterion of the application (so a quorum of 1 is met)."""
+    member = Actor(person, Role.COMMITTEE_MEMBER)
+    for criterion in criteria_for("rfs").items:
+        score_application(
+            session, meeting_id, application_id, member, criterion=criterion.code, score=score
+        )
+
+
 def funded_rfs_project(
     session: Session,
     company: EnterpriseRow | None = None,
@@ -156,6 +169,7 @@ def funded_rfs_project(
     """An RFS project with a signed agreement (and completed, if asked)."""
     app = rfs_application(session, company, state="vetting_committee", machinery=machinery)
     held = meeting(session, [app.id])
+    score_fully(session, held.id, app.id)
     decide(
         session,
         held.id,

@@ -13,6 +13,12 @@ from typer.testing import CliRunner
 from reind.cli import app
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
+from reind.programme.accounts.sessions import (
+    session_digest,
+    session_holder,
+    start_browser_session,
+    use_browser_session,
+)
 from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.tokens import issue_token, user_for_token
 from reind.programme.accounts.users import (
@@ -21,7 +27,6 @@ from reind.programme.accounts.users import (
     add_user,
     authenticate,
     change_password,
-    user_for_session,
 )
 from reind.programme.actors import SYSTEM, Actor, Role
 
@@ -100,10 +105,27 @@ def test_a_token_works_until_it_expires_and_a_password_change_ends_sessions(db: 
         with pytest.raises(NotAuthenticatedError):
             user_for_token(session, expiring, later)
         user = session.get_one(UserRow, user_id)
+        before = session_digest(start_browser_session(session, user_id))
+        assert session_holder(session, before) is not None
         change_password(session, user_id, "another long passphrase", actor_of(user), FAST)
-        with pytest.raises(NotAuthenticatedError):
-            user_for_session(session, user_id, 0)
-        assert user_for_session(session, user_id, 1).id == user_id
+        assert session_holder(session, before) is None
+        after = session_digest(start_browser_session(session, user_id))
+        holder = session_holder(session, after)
+        assert holder is not None and holder.user_id == user_id
+
+
+def test_a_session_ends_after_30_idle_minutes_or_12_hours_however_busy(db: Database) -> None:
+    user_id = _officer(db)
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with db.unit_of_work() as session:
+        digest = session_digest(start_browser_session(session, user_id, _FixedClock(start)))
+    with db.unit_of_work() as session:
+        assert session_holder(session, digest, _FixedClock(start + timedelta(minutes=29)))
+        assert session_holder(session, digest, _FixedClock(start + timedelta(minutes=30))) is None
+        for step in range(1, 36):  # busy every 20 minutes until 20:40
+            moment = _FixedClock(start + timedelta(minutes=20 * step))
+            assert use_browser_session(session, digest, moment) is not None, moment.moment
+        assert session_holder(session, digest, _FixedClock(start + timedelta(hours=12))) is None
 
 
 class _FixedClock:

@@ -12,10 +12,10 @@ from reind.core.errors import ForbiddenError, InvalidInputError
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
 from reind.programme.committee.criteria import all_criteria_files, criteria_for
+from reind.programme.committee.governance import declare_conflict
 from reind.programme.committee.services import (
     agenda_for,
     decide,
-    declare_conflict,
     score_application,
 )
 from reind.programme.committee.store import MemberRow
@@ -61,6 +61,8 @@ def test_the_decision_moves_the_application_on_and_writes_a_bilingual_letter(
         held = meeting(session, [app.id])
         for criterion in ("new_line_smart_technology", "financial", "viability"):
             score_application(session, held.id, app.id, MEMBER, criterion=criterion, score=4)
+        for criterion in ("capability", "economic_benefit"):  # scored, so the quorum is met
+            score_application(session, held.id, app.id, MEMBER, criterion=criterion, score=0)
         decision = decide(
             session,
             held.id,

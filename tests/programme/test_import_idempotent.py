@@ -133,3 +133,18 @@ def test_the_same_enquiries_twice_adds_none(db: Database, tmp_path: Path) -> Non
     assert (again.rows, again.unchanged) == (0, 2)
     with db.unit_of_work() as session:
         assert session.execute(select(func.count()).select_from(EnquiryRow)).scalar_one() == 2
+
+
+def test_the_report_says_which_enterprises_were_registered_or_updated(
+    db: Database, tmp_path: Path
+) -> None:
+    first = load(db, "applications", write(tmp_path, "a.csv", COLUMNS, GOOD, SECOND))
+    assert (first.enterprises_new, first.enterprises_updated) == (2, 0)
+    renamed = GOOD.replace("Luen Tai Eggs Ltd", "Luen Tai Foods Ltd")
+    path = write(tmp_path, "b.csv", COLUMNS, renamed)
+    kept = load(db, "applications", path, enterprises="keep")
+    assert (kept.rows, kept.unchanged, kept.enterprises_updated) == (0, 1, 0)
+    updated = load(db, "applications", path, enterprises="update")
+    assert (updated.rows, updated.unchanged, updated.enterprises_updated) == (0, 1, 1)
+    again = load(db, "applications", path, enterprises="update")
+    assert (again.enterprises_new, again.enterprises_updated) == (0, 0)

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from reind.core.db import Database
 from reind.core.errors import InvalidInputError
@@ -242,3 +242,57 @@ def test_cli_exits_2_with_one_line_and_writes_every_problem_in_both_languages(
 def test_a_data_error_is_invalid_input() -> None:
     assert issubclass(ImportRejectedError, InvalidInputError)
     assert issubclass(ImportFileError, InvalidInputError)
+
+
+def test_a_refused_header_is_named_once_not_on_every_row(db: Database, tmp_path: Path) -> None:
+    rows = [GOOD.replace("RFS-H-001", f"RFS-H-{n:03}") + ",red" for n in range(3)]
+    found = _problems(db, "applications", write(tmp_path, "a.csv", COLUMNS + ",colour", *rows))
+    assert set(found) == {(1, "colour")}
+    twice = [row.replace(",red", ",Other title") for row in rows]
+    found = _problems(db, "applications", write(tmp_path, "b.csv", COLUMNS + ",title", *twice))
+    assert set(found) == {(1, "title")}
+
+
+@pytest.mark.parametrize("where", ["missing/problems.csv", "."])
+def test_a_problems_file_that_cannot_be_written_is_one_clear_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+) -> None:
+    monkeypatch.setenv("REIND_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    path = write(tmp_path, "bad.csv", COLUMNS, GOOD.replace(",60,", ",-1,"))
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "import",
+        "applications",
+        str(path),
+        "--problems",
+        str(tmp_path / where),
+    )
+    assert code == 2
+    assert "Traceback" not in err and "cannot write the problems" in err
+    assert "1 problem(s)" in err
+
+
+def test_the_problems_can_be_downloaded_as_a_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REIND_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    row = GOOD.replace(",60,", ",-1,").replace("Liquid egg line", "=1+1")
+    row = row.replace("RFS-H-001", "=HYPERLINK(x)")
+    path = write(tmp_path, "bad.csv", COLUMNS, row)
+    listing = tmp_path / "problems.xlsx"
+    code, _, _ = run_cli(
+        monkeypatch, capsys, "import", "applications", str(path), "--problems", str(listing)
+    )
+    assert code == 2
+    book = load_workbook(listing, read_only=True)
+    written = [list(r) for r in book.active.iter_rows(values_only=True)]  # type: ignore[union-attr]
+    book.close()
+    assert written[0] == ["row", "column", "value", "problem", "問題"]
+    assert written[1][:3] == [2, "employees", "-1"] and "不可為負數" in str(written[1][4])
+    raw = load_workbook(listing)
+    cells = [c for r in raw.active.iter_rows() for c in r]  # type: ignore[union-attr]
+    assert all(c.data_type != "f" for c in cells)  # a cell's text is never run as a formula

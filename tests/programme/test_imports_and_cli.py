@@ -85,6 +85,7 @@ def test_cli_audit_verify_says_ok_then_names_the_broken_event(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REIND_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("REIND_DATA_DIR", str(tmp_path))  # checkpoints and key, if any
     csv = tmp_path / "applications.csv"
     csv.write_text(HEADER + GOOD, encoding="utf-8")
     runner = CliRunner()

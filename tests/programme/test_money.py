@@ -33,6 +33,7 @@ from tests.programme.factories import (
     funded_rfs_project,
     meeting,
     rfs_application,
+    score_fully,
 )
 
 PAID = date(2026, 6, 30)
@@ -140,6 +141,7 @@ def test_connected_enterprises_share_the_cumulative_cap(db: Database) -> None:
         funded_rfs_project(session, subsidiary)
         app = rfs_application(session, subsidiary, state="vetting_committee")
         held = meeting(session, [app.id])
+        score_fully(session, held.id, app.id)
         decide(
             session,
             held.id,

@@ -20,6 +20,7 @@ import pytest
 from reind.core.db import Database
 from reind.core.money import Money
 from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.transitions import case_inputs
 from reind.programme.demo_data.bulk import hk_moment
 from reind.programme.demo_data.names import enterprise_row
 from reind.programme.enterprises.profile import Industry
@@ -28,6 +29,7 @@ from reind.reporting.whatif import portfolio_whatif
 from reind.rules.whatif import changed_engine
 from reind.schemes.catalogue import default_engine
 from tests.cli.conftest import run_reind
+from tests.programme.factories import enterprise, rfs_application
 
 FULL = {"incorporated_under": "cap622", "new_line_in_hong_kong": True, "smart_manufacturing": True}
 
@@ -119,5 +121,86 @@ def test_reind_rules_whatif_prints_the_table_and_draws_the_chart(
 )
 def test_a_bad_change_is_one_clear_line(portfolio: Database, change: str, message: str) -> None:
     ran = run_reind("rules", "whatif", "--set", change, "--as-of", "2021-08-31")
+    assert ran.code == 2
+    assert message in ran.error
+
+
+def test_an_application_made_through_the_portal_is_decided_as_screening_decides_it(
+    portfolio: Database,
+) -> None:
+    # Its facts hold only the applicant's answers; the cost is in its budget lines and the
+    # incorporation in the register, as screening reads them. HK$60M: a third is HK$20M.
+    with portfolio.unit_of_work() as session:
+        made = rfs_application(
+            session, enterprise(session, industry=Industry.TEXTILES), state="submitted",
+            machinery="60000000", received=date(2021, 7, 1),
+        )  # fmt: skip
+        screened = default_engine().decide("rfs", case_inputs(session, made, default_engine()))
+    engine = default_engine()
+    changed = changed_engine(engine, {"rfs.project_cap": "20000000"})
+    with portfolio.unit_of_work() as session:
+        result = portfolio_whatif(session, engine, changed, date(2021, 8, 31))
+    assert screened.amount == Money.of(15_000_000)
+    assert result.undecidable == 1  # only the application whose facts are no case at all
+    assert result.before == Money.of("43333333.33")  # the fixture's 28,333,333.33 + 15M
+    assert result.after - result.before == Money.of(8_000_000)  # 3M + 5M
+    assert result.affected == 2
+
+
+EMF_CASE = {
+    "received": "2021-05-01", "activity": "exhibition_outside_hk",
+    "approved_expenditure": "300000", "business_registration": True,
+    "substantive_operations_in_hk": True, "employees_in_hk": 20, "manufacturing": True,
+    "organiser_related": False,
+}  # fmt: skip
+
+
+def test_a_change_to_one_scheme_leaves_the_others_as_they_are(portfolio: Database) -> None:
+    # EMF in 2021: half of HK$300k is HK$150k, capped at HK$100k an application; at HK$150k
+    # the cap no longer binds. The RFS applications are re-decided under their own rules only.
+    with portfolio.unit_of_work() as session:
+        owner = enterprise(session, industry=Industry.TEXTILES)
+        session.add(
+            ApplicationRow(
+                id="app-emf",
+                reference="EMF-00001",
+                scheme="emf",
+                enterprise_id=owner.id,
+                title="a trade fair",
+                state="submitted",
+                received=date(2021, 5, 1),
+                amount_requested_cents=0,
+                facts=json.dumps(EMF_CASE),
+                created_at=hk_moment(date(2021, 5, 1)),
+                version=1,
+            )  # fmt: skip
+        )
+    engine = default_engine()
+    changed = changed_engine(engine, {"emf.application_cap": "150000"})
+    with portfolio.unit_of_work() as session:
+        result = portfolio_whatif(session, engine, changed, date(2021, 8, 31))
+    lines = {line.scheme: line for line in result.by_scheme}
+    assert (lines["emf"].before, lines["emf"].after) == (Money.of(100_000), Money.of(150_000))
+    assert lines["emf"].affected == 1
+    assert lines["rfs"].difference == Money.zero() and lines["rfs"].affected == 0
+    assert lines["rfs"].applications == 3
+    ((moved,),) = ([x for x in result.by_industry if x.affected],)
+    assert (moved.scheme, moved.industry) == ("emf", "textiles")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("rfs.project_cap=lots", "不是單位 HKD 的數值"),
+        ("rfs.no_such=1", "沒有參數 'no_such'"),
+        ("project_cap=1", "計劃.參數=值"),
+    ],
+)
+def test_a_bad_change_is_refused_in_chinese_too(
+    portfolio: Database, change: str, message: str
+) -> None:
+    ran = run_reind(
+        "rules", "whatif", "--set", change, "--as-of", "2021-08-31", "--lang", "zh-Hant"
+    )
     assert ran.code == 2
     assert message in ran.error

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from reind.programme.actors import Actor, Role
+from reind.programme.committee.criteria import criteria_for
+from reind.programme.committee.governance import declare_conflict
+from reind.programme.committee.store import MemberRow
 from tests.web.test_pages_world import Demo, demo, demo_template, text_of
+
+SECRETARIAT_OFFICER = Actor("officer-secretariat", Role.OFFICER)
 
 __all__ = ["demo", "demo_template"]  # fixtures
 
@@ -56,6 +64,23 @@ def test_the_approver_records_the_decision_with_reasons_in_both_languages(demo: 
     web = demo.browser("approver")
     web.page(f"/committee/meetings/{meeting}")
     url = f"/committee/meetings/{meeting}/applications/{app_id}/decision"
+    decision = {
+        f"outcome_{app_id}": "supported",
+        f"reasons_en_{app_id}": "Good.",
+        f"reasons_zh_{app_id}": "良好。",
+        f"decided_on_{app_id}": "2026-01-05",
+    }
+    early = web.submit(url, decision)  # nobody has scored: the committee has no quorum
+    assert early.status_code == 400 and "no quorum: 0 member(s) have scored" in early.text
+    member = demo.browser("member")
+    scoring = f"/committee/meetings/{meeting}/applications/{app_id}"
+    member.page(scoring)
+    scored = member.submit(
+        scoring, {f"score_{c}": "4" for c in ("new_line_smart_technology", "financial",
+                                            "viability", "capability", "economic_benefit")}
+    )  # fmt: skip
+    assert scored.status_code == 303
+    web.page(f"/committee/meetings/{meeting}")
     half = web.submit(url, {f"outcome_{app_id}": "supported", f"reasons_en_{app_id}": "Good."})
     assert half.status_code == 400 and f'id="e-reasons_zh_{app_id}"' in half.text
     assert "Good." in half.text
@@ -87,3 +112,26 @@ def test_a_member_scores_blind_and_reads_the_pre_read_first(demo: Demo) -> None:
     assert "Screening result" in pre_read and "Rules used" in pre_read
     assert "Government share of the total approved project cost" in pre_read
     assert "Documents" in pre_read and "rfs.matching_share" not in pre_read
+
+
+def test_the_chair_sees_the_quorum_and_scores_voided_by_a_later_conflict(demo: Demo) -> None:
+    meeting, app_id = demo.portfolio.meeting_id, demo.app_id("RFS-DEMO-0003")
+    scoring = f"/committee/meetings/{meeting}/applications/{app_id}"
+    lam = demo.browser("member.lam")
+    lam.page(scoring)
+    zeros = {f"score_{c.code}": "0" for c in criteria_for("rfs").items}
+    assert lam.submit(scoring, zeros).status_code == 303
+    chair = demo.browser("approver")
+    before = text_of(chair.get(f"/committee/meetings/{meeting}"))
+    assert "Scored in full by 1 of the 1 members the quorum needs." in before
+    assert "Weighted score so far 0.0 / 100" in before
+    with demo.db.unit_of_work() as session:
+        lam_member = session.execute(
+            select(MemberRow.id).where(MemberRow.name == "Ms Lam")
+        ).scalar_one()
+        declare_conflict(session, lam_member, app_id, "Shareholding", SECRETARIAT_OFFICER)
+    after = text_of(chair.get(f"/committee/meetings/{meeting}"))
+    assert "Scored in full by 0 of the 1 members the quorum needs." in after
+    assert "5 score(s) voided: the member declared a conflict of interest after scoring." in after
+    chinese = chair.get(f"/committee/meetings/{meeting}?lang=zh-Hant").text
+    assert "5 項評分已作廢" in chinese

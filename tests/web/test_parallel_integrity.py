@@ -27,6 +27,7 @@ from reind.core.money import HKD
 from reind.programme.accounts.sign_in_limits import DEFAULT_POLICY
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit import verify_chain
+from reind.programme.audit.completeness import check_completeness
 from reind.programme.audit.store import AuditEventRow
 from reind.programme.committee.criteria import criteria_for
 from reind.programme.committee.store import ScoreRow
@@ -100,7 +101,9 @@ def _assert_books_hold(world: World) -> None:
             assert live <= ledger.committed_cents <= ledger.approved_cents
             assert ledger.disbursed_cents == paid <= ledger.claims_approved_cents
         report = verify_chain(session)
+        complete = check_completeness(session)
     assert report.ok, report
+    assert complete.ok, complete
 
 
 def _claim(world: World, app_id: str, amount: str, key: str | None = None) -> httpx.Response:

@@ -31,8 +31,10 @@ from tests.programme.factories import (
     APPROVER,
     FINANCE,
     OFFICER,
+    SECOND_OFFICER,
     funded_rfs_project,
     rfs_application,
+    score_fully,
 )
 from tests.web.world import ROLES, World, committee_meeting
 
@@ -85,9 +87,16 @@ def before_committee(session: Session, world: World) -> Ids:
     return {"app": app.id, "meeting": held.id}
 
 
+def scored(session: Session, world: World) -> Ids:
+    """Before the committee, scored in full by member-1 (the quorum of one)."""
+    ids = before_committee(session, world)
+    score_fully(session, ids["meeting"], ids["app"])
+    return ids
+
+
 def supported(session: Session, world: World) -> Ids:
     """An application of A the committee supported with a HK$100,000 grant."""
-    ids = before_committee(session, world)
+    ids = scored(session, world)
     decide(
         session,
         ids["meeting"],
@@ -117,7 +126,7 @@ def claim(session: Session, world: World, stage: int = 0) -> Ids:
         session,
         ids["app"],
         HKD("1000"),
-        OFFICER,
+        SECOND_OFFICER,  # prepared by another officer: the two-person rule
         clock=FixedClock.on(date(2024, 9, 1)),
         engine=default_engine(),
     )
@@ -215,7 +224,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         "POST",
         "/meetings/{meeting}/applications/{app}/decision",
         frozenset({"approver"}),
-        before_committee,
+        scored,
         lambda w, i: {
             "supported": False,
             "reasons_en": "Weak case.",

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from reind.bootstrap import Platform
 from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.audit.views import events_for
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
@@ -177,3 +178,55 @@ def test_failed_page_sign_ins_count_towards_the_lock(world: World) -> None:
     page = client.post("/sign-in", data={"email": email, "password": PASSWORD})
     assert page.status_code == 429
     assert "Too many failed sign-ins for this e-mail address" in page.text
+
+
+def test_a_copied_cookie_is_refused_once_its_browser_has_signed_out(world: World) -> None:
+    client, csrf = sign_in(world, "officer")
+    thief = TestClient(client.app)
+    thief.cookies.update(client.cookies)
+    assert thief.get("/api/v1/session").status_code == 200
+    assert client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert thief.get("/api/v1/session").status_code == 401
+    assert thief.get(f"/api/v1/enterprises/{world.enterprise_a}").status_code == 401
+
+
+def test_a_copied_cookie_is_refused_after_signing_out_on_the_page(world: World) -> None:
+    client, csrf = sign_in(world, "applicant")
+    thief = TestClient(client.app)
+    thief.cookies.update(client.cookies)
+    out = client.post("/sign-out", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert thief.get("/api/v1/session").status_code == 401
+    page = thief.get("/portal", follow_redirects=False)
+    assert page.status_code == 303 and "/sign-in" in page.headers["location"]
+
+
+def test_an_administrator_lists_and_revokes_a_users_sessions_and_tokens(world: World) -> None:
+    client, _ = sign_in(world, "finance")
+    admin = world.auth("administrator")
+    uid = world.user_ids["finance"]
+    sessions = world.client.get(f"/api/v1/users/{uid}/sessions", headers=admin)
+    assert sessions.status_code == 200, sessions.text
+    live = [s for s in sessions.json() if s["active"]]
+    assert len(live) == 1 and live[0]["created_at"].endswith(("Z", "+00:00"))
+    assert (
+        world.client.get(f"/api/v1/users/{uid}/sessions", headers=world.auth("officer")).status_code
+        == 403
+    )
+    gone = world.client.delete(f"/api/v1/sessions/{live[0]['id']}", headers=admin)
+    assert gone.status_code == 204
+    assert client.get("/api/v1/session").status_code == 401
+    after = world.client.get(f"/api/v1/users/{uid}/sessions", headers=admin).json()
+    assert not any(s["active"] for s in after)
+    tokens = world.client.get(f"/api/v1/users/{uid}/tokens", headers=admin).json()
+    assert [t["secret"] for t in tokens] == [None] and tokens[0]["revoked_at"] is None
+    with world.db.unit_of_work() as session:
+        kinds = [e.kind for e in events_for(session, "user", uid)]
+    assert "account.session_revoked" in kinds
+
+
+def test_one_sign_out_leaves_the_users_other_browsers_signed_in(world: World) -> None:
+    first, csrf = sign_in(world, "auditor")
+    second, _ = sign_in(world, "auditor")
+    assert first.delete("/api/v1/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert second.get("/api/v1/session").status_code == 200

@@ -21,10 +21,10 @@ from reind.core.db import Database
 from reind.programme.accounts.tokens import issue_token
 from reind.programme.accounts.users import add_user
 from reind.programme.actors import SYSTEM, Role
+from reind.programme.committee.governance import declare_conflict
 from reind.programme.committee.services import (
     appoint_member,
     create_committee,
-    declare_conflict,
     schedule_meeting,
 )
 from reind.programme.committee.store import MeetingRow

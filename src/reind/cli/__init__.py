@@ -112,7 +112,9 @@ def main() -> None:
 
 
 from reind.cli import accounts as _accounts  # noqa: E402, F401  (registers sub-commands)
+from reind.cli import audit as _audit  # noqa: E402, F401  (registers audit verify, checkpoint)
 from reind.cli import data as _data  # noqa: E402, F401  (registers data, report, export)
+from reind.cli import fleet as _fleet  # noqa: E402, F401  (registers fleet export, kpi)
 from reind.cli import grant as _grant  # noqa: E402, F401  (registers grant, tax)
 from reind.cli import programme as _programme  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import rules as _rules  # noqa: E402, F401  (registers rules test)

@@ -1,4 +1,4 @@
-"""``reind import``, ``reind application transition`` and ``reind audit verify``.
+"""``reind import`` and ``reind application transition`` (``reind audit``: ``cli/audit.py``).
 
 Officers' batch work: each command takes the database from the command's
 ``Process`` (migrated first) and runs one service call in one unit of work.
@@ -15,10 +15,8 @@ from reind.cli import app, console, err_console, process_of
 
 import_app = typer.Typer(help="Bulk import of historical records (CSV or XLSX).")
 application_app = typer.Typer(help="Applications: move them through their workflow.")
-audit_app = typer.Typer(help="The audit log.")
 app.add_typer(import_app, name="import")
 app.add_typer(application_app, name="application")
-app.add_typer(audit_app, name="audit")
 
 
 Sheet = Annotated[
@@ -27,7 +25,11 @@ Sheet = Annotated[
 ]
 Problems = Annotated[
     Path | None,
-    typer.Option("--problems", help="Write every problem (CSV, English and Chinese) here."),
+    typer.Option(
+        "--problems",
+        help="Write every problem (English and Chinese) here: a workbook if it ends in .xlsx, "
+        "else CSV.",
+    ),
 ]
 Lang = Annotated[str, typer.Option("--lang", help="en or zh-Hant: the language of messages.")]
 Enterprises = Annotated[
@@ -79,7 +81,10 @@ def _import(
         _fail(exc.text(lang))
     except ImportRejectedError as exc:
         if problems is not None:
-            count = write_problems(problems, exc.problems)
+            try:
+                count = write_problems(problems, exc.problems)
+            except ImportFileError as unwritten:
+                _fail(exc.text(lang) + "\n" + unwritten.text(lang))
             written = (
                 f"已將全部 {count} 項問題寫入 {problems}"
                 if lang == "zh-Hant"
@@ -88,14 +93,29 @@ def _import(
             _fail(exc.text(lang) + "\n" + written)
         _fail(exc.text(lang))
     if lang == "zh-Hant":
+        firms = (
+            f"；企業：新登記 {report.enterprises_new} 間，更新 {report.enterprises_updated} 間"
+            if kind == "applications"
+            else ""
+        )
         console.print(
             f"{path.name}：新增 {report.rows} 項 {kind}，更新 {report.updated} 項，"
-            f"{report.unchanged} 項已儲存且無改變"
+            f"{report.unchanged} 項已儲存且無改變{firms}",
+            highlight=False,
+            soft_wrap=True,
         )
     else:
+        firms = (
+            f"; enterprises: {report.enterprises_new} registered, "
+            f"{report.enterprises_updated} updated"
+            if kind == "applications"
+            else ""
+        )
         console.print(
             f"imported {report.rows} {kind} from {path.name}: {report.rows} new, "
-            f"{report.updated} updated, {report.unchanged} already stored unchanged"
+            f"{report.updated} updated, {report.unchanged} already stored unchanged{firms}",
+            highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -167,17 +187,3 @@ def transition(
     with process_of(ctx).database().unit_of_work() as session:
         row = transition_application(session, application_id, action, actor, note=note)
         console.print(f"{row.reference}: {row.state}")
-
-
-@audit_app.command("verify")
-def verify(ctx: typer.Context) -> None:
-    """Check the audit hash chain; print OK or the first broken event (exit 1)."""
-    from reind.programme.audit.chain import verify_chain
-
-    with process_of(ctx).database().unit_of_work() as session:
-        report = verify_chain(session)
-    if report.ok:
-        console.print(str(report))
-        return
-    err_console.print(str(report), style="bold red", highlight=False)
-    raise typer.Exit(1)

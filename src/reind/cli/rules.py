@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from reind.cli import app, console, err_console, process_of
+from reind.core.errors import InvalidInputError
 
 rules_app = typer.Typer(help="Rules tests and what-ifs.")
 app.add_typer(rules_app, name="rules")
@@ -76,10 +77,12 @@ def whatif(
     from reind.reporting.whatif import portfolio_whatif, write_chart
     from reind.rules.whatif import changed_engine, describe, parse_changes
 
+    if lang not in ("en", "zh-Hant"):
+        raise InvalidInputError(f"--lang must be en or zh-Hant, not {lang!r}")
     zh = lang == "zh-Hant"
     process = process_of(ctx)
-    changes = parse_changes(sets)
-    changed = changed_engine(process.engine, changes)
+    changes = parse_changes(sets, lang)
+    changed = changed_engine(process.engine, changes, lang)
     day = parse_date(as_of)
     with process.database().unit_of_work() as session:
         result = portfolio_whatif(session, process.engine, changed, day)

@@ -57,6 +57,22 @@ def run(
     broker: Broker = None,
     opcua: Annotated[int | None, typer.Option("--opcua", help="Serve OPC UA on this port.")] = None,
     opcua_host: Annotated[str, typer.Option(help="Address the OPC UA server binds.")] = "127.0.0.1",
+    opcua_user: Annotated[
+        str, typer.Option(help="OPC UA user name (password from REIND_OPCUA_PASSWORD).")
+    ] = "operator",
+    opcua_password: Annotated[
+        str | None,
+        typer.Option(envvar="REIND_OPCUA_PASSWORD", help="OPC UA password.", show_default=False),
+    ] = None,
+    opcua_certificates: Annotated[
+        Path, typer.Option(help="Where the OPC UA server's key and certificate are made.")
+    ] = Path("var/opcua"),
+    opcua_insecure: Annotated[
+        bool,
+        typer.Option(
+            help="Offer SecurityPolicy None and anonymous sessions instead (tests, demo)."
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same run.")] = 0,
     hours: Annotated[
         float | None, typer.Option(help="Stop after this many simulated hours.")
@@ -110,9 +126,20 @@ def run(
     opcua_thread: threading.Thread | None = None
     if opcua is not None:
         # imported here: asyncua takes ~0.4 s to import, which every other command would pay
-        from reind.factory.opcua.server import TwinOpcUaServer
+        from reind.factory.opcua import OpcUaSecurity, TwinOpcUaServer
 
-        server = TwinOpcUaServer(twin, runner.lock, opcua, host=opcua_host)
+        if opcua_insecure:
+            security = OpcUaSecurity.insecure()
+        elif not opcua_password:
+            raise InvalidInputError(
+                "OPC UA is secured by default: set REIND_OPCUA_PASSWORD (or --opcua-password),"
+                " or pass --opcua-insecure",
+                zh="OPC UA 預設須加密及登入：請設定 REIND_OPCUA_PASSWORD（或 --opcua-password），"
+                "或加上 --opcua-insecure",
+            )
+        else:
+            security = OpcUaSecurity(opcua_certificates, {opcua_user: opcua_password})
+        server = TwinOpcUaServer(twin, runner.lock, opcua, security=security, host=opcua_host)
         opcua_thread = threading.Thread(
             target=asyncio.run, args=(server.serve(stop_opcua),), daemon=True
         )

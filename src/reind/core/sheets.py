@@ -1,4 +1,4 @@
-"""CSV files that people open in a spreadsheet: safe cells and a BOM.
+"""CSV and XLSX files that people open in a spreadsheet: safe cells and a BOM.
 
 Every CSV reind writes goes through ``csv_text`` or ``write_csv``, so each
 one is safe to open in Excel: a text cell that starts with ``=``, ``+``,
@@ -6,6 +6,8 @@ one is safe to open in Excel: a text cell that starts with ``=``, ``+``,
 injection, OWASP), so it is written with a leading apostrophe; numbers are
 written as they are. The file starts with a UTF-8 byte-order mark, without
 which Excel reads UTF-8 as the local code page and garbles Chinese names.
+``write_xlsx`` writes the same table as a workbook, every text cell stored as
+text (never as a formula), for those who would rather not open a CSV at all.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -50,3 +55,24 @@ def _write(out: TextIO, header: Sequence[object], rows: Iterable[Sequence[object
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(v) for v in header])
     writer.writerows([safe_cell(v) for v in row] for row in rows)
+
+
+Plain = str | int | float | None
+"""A value a workbook cell holds as it is."""
+
+
+def write_xlsx(
+    path: Path, header: Sequence[Plain], rows: Iterable[Sequence[Plain]], title: str = "Sheet1"
+) -> None:
+    """Write ``header`` and ``rows`` to the workbook ``path``, text kept as text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    for row in (header, *rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+            cells.append(cell)
+        sheet.append(cells)
+    book.save(path)

@@ -28,7 +28,7 @@ from amqtt.broker import Broker
 from rich.console import Console
 from sqlalchemy import func, select
 
-from reind.bootstrap import Platform, build_platform, stop_all
+from reind.bootstrap import Platform, build_platform, session_secret, stop_all
 from reind.core.db import Database
 from reind.demo.funded_lines import ensure_demo_funded_lines
 from reind.demo.users import DEMO_USERS, DOMAIN, create_demo_portfolio
@@ -36,7 +36,12 @@ from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.twins.service import TwinService
 from reind.programme.demo_data.portfolio import seed_portfolio
-from reind.serve import Server, demo_alarm_rules, kept_secret, port_or_free
+from reind.serve import (
+    Server,
+    demo_alarm_rules,
+    port_or_free,
+    start_checkpoints,
+)
 from reind.settings import Settings
 from reind.web.app import create_app
 
@@ -133,6 +138,8 @@ def demo_settings(options: DemoOptions, mqtt_port: int) -> Settings:
         data_dir=options.data_dir,
         database_url=None,
         telemetry_url=None,
+        audit_key=None,
+        audit_checkpoints=None,
         mqtt_url=f"mqtt://127.0.0.1:{mqtt_port}",
         secure_cookies=False,
     )
@@ -164,6 +171,8 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             console.print(f"portfolio loaded in {summary.seconds:.0f} s")
         ensure_demo_users(platform)
         ensure_demo_funded_line(platform)
+        if settings.audit_checkpoint_minutes > 0:
+            stoppers.append(start_checkpoints(database, settings))
 
         config = GatewayConfig(
             broker_url=f"mqtt://127.0.0.1:{mqtt_port}",
@@ -187,7 +196,7 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             twin.start()
             stoppers.append(twin.stop)
 
-        app = create_app(platform, session_secret=kept_secret(data_dir), secure_cookies=False)
+        app = create_app(platform, session_secret=session_secret(settings), secure_cookies=False)
         web_port = port_or_free(options.web_port)
         server = Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
         url = f"http://127.0.0.1:{web_port}"

@@ -39,11 +39,11 @@ from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import screen_application, transition_application
 from reind.programme.audit.store import AuditEventRow
 from reind.programme.committee.criteria import criteria_for
+from reind.programme.committee.governance import declare_conflict
 from reind.programme.committee.services import (
     appoint_member,
     create_committee,
     decide,
-    declare_conflict,
     schedule_meeting,
     score_application,
 )

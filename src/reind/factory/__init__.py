@@ -1,4 +1,5 @@
-"""Smart production lines: sparkplug, ingest, monitoring, control, kpi, twins, opcua, evaluation.
+"""Smart production lines: sparkplug, ingest, monitoring, control, kpi, twins, opcua,
+evaluation, lake.
 
 May import: ``reind.core`` only. Never the programme half. Line definitions: ``factory.lines``.
 """

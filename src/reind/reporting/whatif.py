@@ -1,7 +1,8 @@
 """What a rule change would have cost: every stored application re-decided twice.
 
 ``portfolio_whatif`` reads the applications received by a date (their
-scheme, the enterprise's industry and the case's facts), decides each one
+scheme, the enterprise's industry and the case screening would decide),
+decides each one
 under the rules as they are and under the changed rules
 (``reind.rules.whatif``), each at its own governing date, and totals the
 difference by scheme and by industry, with the applications whose outcome
@@ -18,15 +19,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from reind.core.errors import ReindError
 from reind.core.money import Money
-from reind.rules.engine import Engine
+from reind.programme.applications.transitions import screening_case
+from reind.rules.engine import Engine, Scheme
 
 CASES = (
-    "SELECT a.scheme, e.industry, a.facts FROM applications a "
+    "SELECT a.id, a.scheme, e.industry, a.facts FROM applications a "
     "JOIN enterprises e ON e.id = a.enterprise_id "
     "WHERE a.received IS NOT NULL AND a.received <= :as_of ORDER BY a.scheme, a.id"
 )
@@ -76,31 +79,53 @@ class WhatIf:
         return sum(line.affected for line in self.by_scheme)
 
 
-def _cases(session: Session, as_of: date) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for scheme, industry, facts in session.execute(text(CASES), {"as_of": as_of}):
-        yield scheme, industry, json.loads(facts or "{}")
+def _cases(session: Session, as_of: date) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for app_id, scheme, industry, facts in session.execute(text(CASES), {"as_of": as_of}):
+        yield app_id, scheme, industry, json.loads(facts or "{}")
+
+
+def _case(
+    session: Session, engine: Engine, scheme: Scheme[Any], app_id: str, facts: dict[str, Any]
+) -> BaseModel | None:
+    """The application's case: its stored facts where they are a whole case, else screening's.
+
+    Imports and the seed store the whole case as an application's facts;
+    one made through the portal stores only the applicant's answers, and
+    screening adds its budget total, the register's entries and the group's
+    earlier approvals (``screening_case``). None when neither is a case.
+    """
+    try:
+        return engine.parse_inputs(scheme, facts)
+    except ReindError:
+        pass
+    try:
+        return engine.parse_inputs(scheme, screening_case(session, app_id, engine))
+    except ReindError:
+        return None
 
 
 def portfolio_whatif(session: Session, current: Engine, changed: Engine, as_of: date) -> WhatIf:
     """Every application received by ``as_of`` decided under ``current`` and ``changed``."""
-    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-    for code, industry, facts in _cases(session, as_of):
-        grouped[code].append((industry, facts))
+    grouped: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+    for app_id, code, industry, facts in _cases(session, as_of):
+        grouped[code].append((app_id, industry, facts))
     schemes: list[Line] = []
     industries: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     undecidable = 0
     for code, rows in grouped.items():
         scheme = current.scheme(code)
         parsed, kept = [], []
-        for industry, facts in rows:
-            try:
-                parsed.append(current.parse_inputs(scheme, facts))
-            except ReindError:
+        for app_id, industry, facts in rows:
+            case = _case(session, current, scheme, app_id, facts)
+            if case is None:
                 undecidable += 1
                 continue
+            parsed.append(case)
             kept.append(industry)
         before = current.decide_many(code, parsed)
-        after = changed.decide_many(code, parsed)
+        # A formula reads only its own scheme's parameters: where none changed, nor do decisions.
+        same = current.parameters.of_scheme(code) == changed.parameters.of_scheme(code)
+        after = before if same else changed.decide_many(code, parsed)
         totals = [0, 0, 0]
         for industry, old, new in zip(kept, before, after, strict=True):
             moved = old.outcome != new.outcome or old.amount != new.amount

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -79,8 +80,9 @@ def share(amount: Money, ratio: Fraction) -> Money:
     return Money((amount.cents * ratio.numerator) // ratio.denominator)
 
 
+@lru_cache(maxsize=64)
 def fmt_ratio(ratio: Fraction) -> str:
-    """A ratio as a person writes it: 1/3, 50%, 2/3."""
+    """A ratio as a person writes it: 1/3, 50%, 2/3 (a handful of ratios, each worked out once)."""
     percent = ratio * 100
     if percent.denominator == 1:
         return f"{percent.numerator}%"
@@ -145,13 +147,22 @@ def unfunded_lines(
     return total
 
 
-def within_limit(ev: Evaluation, grant: Money, room: Money, code: str, en: str, zh: str) -> Money:
+def within_limit(
+    ev: Evaluation, grant: Money, room: Money, code: str, en: str, zh: str, **blanks: object
+) -> Money:
     """``grant`` cut down to ``room`` (never below zero), with a reason when it binds.
 
     ``en`` and ``zh`` describe the limit; the amount it leaves is appended to them.
+    With ``blanks``, they are templates whose ``{name}`` blanks are filled only
+    when the reason is read (``Evaluation.explain``), so a limit that does not
+    bind costs no formatting: the bulk paths call this for every case.
     """
     room = max(room, Money.zero())
     if grant <= room:
         return grant
-    ev.reason(code, f"{en}: the grant is cut to {room}.", f"{zh}：資助額減至 {room}。")
+    if blanks:
+        ev.explain(code, f"{en}: the grant is cut to {{room}}.", f"{zh}：資助額減至 {{room}}。",
+                   blanks, room=room)  # fmt: skip
+    else:
+        ev.reason(code, f"{en}: the grant is cut to {room}.", f"{zh}：資助額減至 {room}。")
     return room

@@ -135,20 +135,17 @@ class EMF(Scheme[EMFInputs]):
         cost = max(money(case.approved_expenditure) - money(case.ineligible_costs), Money.zero())
         ratio = ev.ratio("matching_share")
         matched = share(cost, ratio)
-        ev.reason(
+        ev.explain(
             "matching",
-            f"{fmt_ratio(ratio)} of the approved expenditure {cost} is {matched}.",
-            f"核准開支 {cost} 的 {fmt_ratio(ratio)} 為 {matched}。",
-        )
+            "{ratio} of the approved expenditure {cost} is {matched}.",
+            "核准開支 {cost} 的 {ratio} 為 {matched}。",
+            ratio=fmt_ratio(ratio), cost=cost, matched=matched,
+        )  # fmt: skip
         cap = ev.money("application_cap")
         grant = within_limit(
-            ev,
-            matched,
-            cap,
-            "application_cap",
-            f"Each application is capped at {cap}",
-            f"每宗申請的資助上限為 {cap}",
-        )
+            ev, matched, cap, "application_cap",
+            "Each application is capped at {cap}", "每宗申請的資助上限為 {cap}", cap=cap,
+        )  # fmt: skip
         grant = self._cumulative(case, ev, grant)
         if grant.cents == 0:
             ev.reason("nothing_to_fund", "Nothing is left to fund.", "沒有可資助的款額。")
@@ -159,7 +156,7 @@ class EMF(Scheme[EMFInputs]):
                 "An initial payment may be taken before the activity is completed.",
                 "可於活動完成前申領首期款項。",
             )
-        ev.reason("grant", f"Grant: {grant}.", f"資助額：{grant}。")
+        ev.explain("grant", "Grant: {grant}.", "資助額：{grant}。", grant=grant)
         return Verdict(outcome, grant)
 
     def _size_conditions(self, case: EMFInputs, ev: Evaluation) -> list[Condition]:
@@ -201,14 +198,12 @@ class EMF(Scheme[EMFInputs]):
         prior = earlier_approvals(ev, case.prior_approvals, case.received)
         used = sum((money(p.amount) for p in prior), Money.zero())
         grant = within_limit(
-            ev,
-            grant,
-            ceiling - used,
-            "cumulative_ceiling",
-            f"Earlier approvals of the enterprise and connected enterprises total {used} "
-            f"against the cumulative ceiling of {ceiling}",
-            f"企業及其有關連企業過往獲批款額合共 {used}，累計上限為 {ceiling}",
-        )
+            ev, grant, ceiling - used, "cumulative_ceiling",
+            "Earlier approvals of the enterprise and connected enterprises total {used} "
+            "against the cumulative ceiling of {ceiling}",
+            "企業及其有關連企業過往獲批款額合共 {used}，累計上限為 {ceiling}",
+            used=used, ceiling=ceiling,
+        )  # fmt: skip
         website = ev.codes("website_activities")
         if case.activity in website:
             web_share = ev.ratio("website_share_of_ceiling")

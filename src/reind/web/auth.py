@@ -2,8 +2,10 @@
 
 People sign in at ``POST /api/v1/session`` and get a signed session cookie
 (Starlette's ``SessionMiddleware``: ``HttpOnly``, ``SameSite=Lax``,
-``Secure`` unless switched off for local http). The session keeps the user's
-id, the account's session epoch and a random CSRF token. Every unsafe
+``Secure`` unless switched off for local http). The cookie carries a random
+session secret and a random CSRF token; the session itself is held on the
+server (``accounts.sessions``), so signing out, revocation and the idle and
+absolute timeouts end it even for a copy of the cookie. Every unsafe
 request authenticated by that cookie must send the token back, in the
 ``X-CSRF-Token`` header (JSON) or a ``csrf_token`` form field (HTML forms).
 
@@ -22,15 +24,19 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from reind.core.db import Database
 from reind.core.errors import ForbiddenError
-from reind.programme.accounts.tokens import Holder, token_digest, user_for_token
-from reind.programme.accounts.users import (
-    NotAuthenticatedError,
-    user_for_session,
+from reind.programme.accounts.sessions import (
+    end_browser_session,
+    session_digest,
+    start_browser_session,
+    use_browser_session,
 )
+from reind.programme.accounts.tokens import Holder, token_digest, user_for_token
+from reind.programme.accounts.users import NotAuthenticatedError, get_user
 from reind.programme.accounts.views import UserView, user_view
 from reind.programme.actors import Actor, Role
 from reind.web.credentials import CREDENTIAL, Credential, holders, look_up, session_key, token_key
@@ -42,8 +48,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SESSION_COOKIE = "reind_session"
-SESSION_MAX_AGE = 8 * 60 * 60
-"""A browser session lasts one working day (seconds)."""
+SESSION_MAX_AGE = 12 * 60 * 60
+"""The cookie's own lifetime (seconds): the server ends the session by then anyway."""
+ENDED = "the session has ended: sign in again"
 
 
 class CsrfError(ForbiddenError):
@@ -52,16 +59,21 @@ class CsrfError(ForbiddenError):
     code = "csrf_failed"
 
 
-def start_session(request: Request, user: UserView) -> str:
-    """Sign ``user`` in on this browser: a fresh session and CSRF token (returned)."""
+def start_session(request: Request, session: Session, user_id: str) -> str:
+    """Sign a user in on this browser: a fresh server-side session and CSRF token (returned)."""
     request.session.clear()
     token = secrets.token_urlsafe(32)
-    request.session.update({"uid": user.id, "epoch": user.session_epoch, "csrf": token})
+    request.session.update({"sid": start_browser_session(session, user_id), "csrf": token})
     return token
 
 
-def end_session(request: Request) -> None:
-    """Sign out on this browser."""
+def end_session(request: Request, session: Session) -> None:
+    """Sign out on this browser: the server-side session ends, so a copied cookie is dead too."""
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        digest = session_digest(sid)
+        end_browser_session(session, digest)
+        holders.drop(session_key(digest))
     request.session.clear()
 
 
@@ -80,7 +92,7 @@ async def csrf_guard(request: Request) -> None:
     if request.method in SAFE_METHODS or "authorization" in request.headers:
         return
     expected = request.session.get("csrf")
-    if not isinstance(expected, str) or "uid" not in request.session:
+    if not isinstance(expected, str) or "sid" not in request.session:
         return  # not signed in by cookie: authentication will refuse it if it needs to
     sent = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
@@ -104,26 +116,28 @@ def current_user(
     secret = _bearer(request)
     if secret is not None:
         return user_view(user_for_token(session, secret))
-    uid, epoch = _cookie(request)
-    return user_view(user_for_session(session, uid, epoch))
+    holder = use_browser_session(session, _cookie(request))
+    if holder is None:
+        raise NotAuthenticatedError(ENDED)
+    return user_view(get_user(session, holder.user_id))
 
 
 CurrentUser = Annotated[UserView, Depends(current_user)]
 
 
-def _cookie(request: Request) -> tuple[str, int]:
-    uid = request.session.get("uid")
-    epoch = request.session.get("epoch")
-    if not isinstance(uid, str) or not isinstance(epoch, int):
+def _cookie(request: Request) -> str:
+    """The digest of the browser session's secret in the cookie, or 401."""
+    sid = request.session.get("sid")
+    if not isinstance(sid, str):
         raise NotAuthenticatedError(
             "sign in at /api/v1/session, or send an API token as 'Authorization: Bearer ...'"
         )
-    return uid, epoch
+    return session_digest(sid)
 
 
 def _key(request: Request) -> tuple[str, ...]:
     secret = _bearer(request)
-    return token_key(token_digest(secret)) if secret is not None else session_key(*_cookie(request))
+    return token_key(token_digest(secret)) if secret is not None else session_key(_cookie(request))
 
 
 async def current_actor(request: Request, _csrf: Annotated[None, Depends(csrf_guard)]) -> Actor:
@@ -157,12 +171,16 @@ async def rechecked_actor(request: Request, _csrf: Annotated[None, Depends(csrf_
 
 
 def _look_up(database: Database, key: tuple[str, ...]) -> Holder:
+    """The holder of ``key`` now; a browser session is marked as used (its idle clock)."""
     with database.unit_of_work() as session:
-        holder = look_up(session, key)
+        if key[0] == "token":
+            holder = look_up(session, key)
+        else:
+            holder = use_browser_session(session, key[1])
     if holder is None:
         if key[0] == "token":
             raise NotAuthenticatedError("the API token is not valid")
-        raise NotAuthenticatedError("the session has ended: sign in again")
+        raise NotAuthenticatedError(ENDED)
     return holder
 
 

@@ -24,7 +24,8 @@ from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from reind.core.errors import ConflictError
-from reind.programme.accounts.tokens import Holder, session_holder, token_holder
+from reind.programme.accounts.sessions import session_holder
+from reind.programme.accounts.tokens import Holder, token_holder
 from reind.programme.accounts.users import NotAuthenticatedError
 
 CREDENTIAL = "reind_credential"
@@ -43,7 +44,7 @@ class AccountChangedError(ConflictError):
 
 @dataclass(frozen=True, slots=True)
 class Credential:
-    """A token digest or a (user id, session epoch), and whom it stood for when checked."""
+    """A token's or a browser session's digest, and whom it stood for when checked."""
 
     key: tuple[str, ...]
     holder: Holder
@@ -58,16 +59,16 @@ def token_key(digest: str) -> tuple[str, ...]:
     return ("token", digest)
 
 
-def session_key(user_id: str, epoch: int) -> tuple[str, ...]:
-    """The cache key of a browser session."""
-    return ("session", user_id, str(epoch))
+def session_key(digest: str) -> tuple[str, ...]:
+    """The cache key of a browser session (by the SHA-256 of its secret)."""
+    return ("session", digest)
 
 
 def look_up(connection: Session | Connection, key: tuple[str, ...]) -> Holder | None:
     """Who the credential ``key`` stands for now, or None."""
     if key[0] == "token":
         return token_holder(connection, key[1])
-    return session_holder(connection, key[1], int(key[2]))
+    return session_holder(connection, key[1])
 
 
 class HolderCache:

@@ -3,10 +3,11 @@
 With ``primary_host_id`` it behaves as a Sparkplug edge node with a primary
 host: it births only once the host's STATE says online, buffers values while
 the host or the broker is away, and after each new BIRTH re-sends, with fresh
-``seq``, every value of the previous broker session as well as the buffered
-ones. A broker without persistence that dies may drop messages it had already
-acknowledged, so only a later session proves delivery; the gateway's writes are
-idempotent, so re-sent values are stored once.
+``seq`` and marked historical (store and forward), every value of the previous
+broker session as well as the buffered ones. A broker without persistence that
+dies may drop messages it had already acknowledged, so only a later session
+proves delivery; the store keeps a historical value once per (series, timestamp,
+value), so re-sent values are stored once (docs/decisions/0140).
 """
 
 from __future__ import annotations
@@ -111,10 +112,15 @@ class EdgePublisher:
             self.host_online.set()
             backlog, self._backlog = self._backlog, []
             for value in backlog:
-                self.send(*value)
+                self.send(*value, historical=True)
 
     def send(
-        self, node: SimulatedEdgeNode, device: int, timestamp_ms: int, values: list[float]
+        self,
+        node: SimulatedEdgeNode,
+        device: int,
+        timestamp_ms: int,
+        values: list[float],
+        historical: bool = False,
     ) -> None:
         """Publish one DDATA now if the host is online, else keep it for the next BIRTH."""
         with self._lock:
@@ -122,7 +128,8 @@ class EdgePublisher:
                 self._backlog.append((node, device, timestamp_ms, values))
                 return
             self._session.append((node, device, timestamp_ms, values))
-            self._last = self.client.publish(*node.data(device, timestamp_ms, values), qos=1)
+            message = node.data(device, timestamp_ms, values, historical)
+            self._last = self.client.publish(*message, qos=1)
 
     def publish(self, topic: str, payload: bytes) -> None:
         """Publish raw bytes with QoS 1 (queued by paho while disconnected)."""

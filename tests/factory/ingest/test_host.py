@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reind.factory.ingest.host import IngestHost
-from reind.factory.ingest.points import BirthRecord, PointColumns
+from reind.factory.ingest.points import BirthRecord, PointColumns, message_ordinal
 from reind.factory.ingest.simulator import SimulatedEdgeNode
 from reind.factory.sparkplug import (
     DataType,
@@ -39,7 +40,11 @@ def test_in_order_data_gives_the_same_points_as_the_state_machine() -> None:
         topic, payload = node.data(step % 2, BASE_MS + step, [step - 1.5, 0.0, -7.0, 1e9])
         fast = host.handle(topic, payload, BASE_MS)
         slow = reference.handle(parse_topic(topic), payload, BASE_MS)
-        assert list(fast.points) == [(p.series, p.timestamp_ms, p.value, None) for p in slow.points]
+        assert list(fast.points) == [
+            (p.series, p.timestamp_ms, p.value, None, None, None, p.datatype,
+             message_ordinal(p.bdseq, p.seq, p.index))
+            for p in slow.points
+        ]  # fmt: skip
         assert not fast.dead_letters and not fast.rebirths
     assert host.state.counts["gaps"] == 0
 
@@ -148,10 +153,40 @@ def test_fast_decoder_reads_every_integer_datatype_as_the_full_decoder_does(
     host.handle(nbirth, birth, BASE_MS)
     reference.handle(parse_topic(nbirth), birth, BASE_MS)
     full = PointColumns()
-    for point in reference.handle(parse_topic(ndata), data, BASE_MS).points:
-        full.add(point.series, point.timestamp_ms, point.value)
+    for p in reference.handle(parse_topic(ndata), data, BASE_MS).points:
+        full.add(p.series, p.timestamp_ms, p.value, p.datatype,
+                 message_ordinal(p.bdseq, p.seq, p.index))  # fmt: skip
     fast = host.handle(ndata, data, BASE_MS)
     assert not fast.dead_letters
-    assert (
-        list(fast.points) == list(full) == [("plant/press/Count", BASE_MS + 1, float(value), None)]
+    assert list(fast.points) == list(full)
+    (point,) = fast.points
+    # Int64 and UInt64 beyond 2**53 too: the exact integer, not its double (issue 14)
+    assert (point.series, point.timestamp_ms, point.exact) == (
+        "plant/press/Count",
+        BASE_MS + 1,
+        value,
     )
+    assert type(point.exact) is int and point.datatype == datatype
+
+
+@pytest.mark.parametrize("kind", [DataType.DataSet, DataType.Template])
+def test_a_dataset_or_template_value_makes_the_message_a_dead_letter_with_a_reason(
+    kind: DataType,
+) -> None:
+    """Issue 14: types reind keeps no point for are never dropped silently; the gateway keeps
+    the whole message (its topic and bytes) as a dead letter with this reason."""
+    metrics = [
+        pb.Payload.Metric(name="bdSeq", datatype=DataType.UInt64, long_value=0),
+        pb.Payload.Metric(name="Node Control/Rebirth", datatype=DataType.Boolean),
+        pb.Payload.Metric(name="table", datatype=kind),
+    ]
+    if kind is DataType.DataSet:
+        metrics[2].dataset_value.num_of_columns = 1
+        metrics[2].dataset_value.columns.append("c")
+        metrics[2].dataset_value.types.append(int(DataType.Int32))
+    else:
+        metrics[2].template_value.template_ref = "Motor"
+    birth = pb.Payload(timestamp=BASE_MS, seq=0, metrics=metrics).SerializeToString()
+    outcome = IngestHost("gw").handle("spBv1.0/plant/NBIRTH/table", birth, BASE_MS)
+    assert not outcome.birth and not list(outcome.points)
+    assert any(kind.name in reason for reason in outcome.dead_letters), outcome.dead_letters

@@ -59,6 +59,8 @@ def _value(datatype: sp.DataType, raw: object) -> Any:
         return bytes.fromhex(raw)
     if datatype is sp.DataType.DATETIME and isinstance(raw, int):
         return datetime.datetime.fromtimestamp(raw / 1000, tz=datetime.UTC)
+    if datatype is sp.DataType.DATETIME_ARRAY and isinstance(raw, list):
+        return tuple(datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC) for ms in raw)
     if datatype.name.endswith("_ARRAY") and isinstance(raw, list):
         return tuple(raw)
     return raw

@@ -7,6 +7,7 @@ checks (docs/sparkplug-conformance.md lists them all).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,7 @@ from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.ingest.store import TelemetryStore, open_store
 from tests.factory.ingest.edge import wait_until
 from tests.factory.sparkplug.peer import Peer
-from tests.fixtures.servers import MosquittoBroker
+from tests.fixtures.servers import MosquittoBroker, PostgresServer
 
 pytestmark = pytest.mark.integration
 
@@ -177,27 +178,106 @@ def test_a_pysparkplug_birth_without_the_rebirth_metric_is_a_dead_letter_with_it
         gateway.stop()
 
 
-def test_datetime_bytes_and_array_values_are_never_dropped_silently(
-    mosquitto: MosquittoBroker, duck: TelemetryStore
+WHEN_MS = BASE_MS + 250  # pysparkplug's int(timestamp() * 1000) is exact for quarters
+WHEN = datetime.fromtimestamp(WHEN_MS / 1000, tz=UTC)
+UUID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+TYPED: list[tuple[str, str, object, object]] = [
+    # (name, pysparkplug datatype, value as the peer is told it, the Python value it is)
+    ("int8", "INT8", -128, -128),
+    ("int16", "INT16", -32768, -32768),
+    ("int32", "INT32", -(2**31), -(2**31)),
+    ("int64", "INT64", 2**53 + 1, 2**53 + 1),
+    ("int64min", "INT64", -(2**63), -(2**63)),
+    ("uint8", "UINT8", 255, 255),
+    ("uint16", "UINT16", 65_535, 65_535),
+    ("uint32", "UINT32", 2**32 - 1, 2**32 - 1),
+    ("uint64", "UINT64", 2**64 - 1, 2**64 - 1),
+    ("float", "FLOAT", 1.5, 1.5),
+    ("double", "DOUBLE", 0.1, 0.1),
+    ("bool", "BOOLEAN", True, True),
+    ("string", "STRING", "début 檢查", "début 檢查"),
+    ("text", "TEXT", "line\ttwo", "line\ttwo"),
+    ("uuid", "UUID", UUID, UUID),
+    ("when", "DATETIME", WHEN_MS, WHEN),
+    ("blob", "BYTES", "00ff10", b"\x00\xff\x10"),
+    ("file", "FILE", "cafe", b"\xca\xfe"),
+    ("i8s", "INT8_ARRAY", [-1, 0, 127], (-1, 0, 127)),
+    ("i16s", "INT16_ARRAY", [-32768, 2], (-32768, 2)),
+    ("i32s", "INT32_ARRAY", [-(2**31), 7], (-(2**31), 7)),
+    ("i64s", "INT64_ARRAY", [-(2**63), 2**63 - 1], (-(2**63), 2**63 - 1)),
+    ("u8s", "UINT8_ARRAY", [0, 255], (0, 255)),
+    ("u16s", "UINT16_ARRAY", [65_535], (65_535,)),
+    ("u32s", "UINT32_ARRAY", [2**32 - 1, 1], (2**32 - 1, 1)),
+    ("u64s", "UINT64_ARRAY", [2**64 - 1, 0], (2**64 - 1, 0)),
+    ("floats", "FLOAT_ARRAY", [1.5, -0.25], (1.5, -0.25)),
+    ("doubles", "DOUBLE_ARRAY", [0.1, -1e300], (0.1, -1e300)),
+    ("bools", "BOOLEAN_ARRAY", [True, False, True, True, False, False, False, False, True],
+     (True, False, True, True, False, False, False, False, True)),
+    ("strings", "STRING_ARRAY", ["a", "檢", ""], ("a", "檢", "")),
+    ("whens", "DATETIME_ARRAY", [BASE_MS, WHEN_MS],
+     (datetime.fromtimestamp(BASE_MS / 1000, tz=UTC), WHEN)),
+]  # fmt: skip
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.integration)])
+def telemetry(request: pytest.FixtureRequest) -> Iterator[TelemetryStore]:
+    """A fresh store of each kind: what the gateway keeps must not depend on which."""
+    if request.param == "duckdb":
+        store = open_store("duckdb::memory:")
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        store = open_store(server.create_database(f"peer_store_{next(_databases)}"))
+    yield store
+    store.close()
+
+
+_databases = itertools.count()
+
+
+def test_every_datatype_a_pysparkplug_edge_node_sends_is_stored_in_its_exact_type(
+    mosquitto: MosquittoBroker, telemetry: TelemetryStore
 ) -> None:
-    """tck-id-payloads-metric-datatype-value: DateTime, Bytes and arrays from pysparkplug.
-    The store has no column for them yet, so the NDATA is kept whole as a dead letter with
-    its bytes and a reason naming them, while its numeric value is stored as usual."""
-    gateway = start_gateway(mosquitto, duck, client_id="gw-types")
-    spec = [["count", "INT32", 0], ["when", "DATETIME", BASE_MS], ["blob", "BYTES", "00ff"],
-            ["list", "INT32_ARRAY", [1, -2]]]  # fmt: skip
-    update = [["count", 3, BASE_MS + 1], ["when", BASE_MS + 5, BASE_MS + 1],
-              ["blob", "beef", BASE_MS + 1], ["list", [7, -8, 9], BASE_MS + 1]]  # fmt: skip
+    """tck-id-payloads-metric-datatype-value, tck-id-topics-ndata-timestamp: every datatype
+    pysparkplug implements (all but DataSet, Template and the property sets), from Int8 to
+    DateTimeArray, reads back as the value it was sent as, in its Python type: Int64 and
+    UInt64 beyond 2**53 as exact integers, DateTime as a datetime, Bytes and File as bytes,
+    arrays as tuples. Nothing is dead-lettered (issue 14)."""
+    gateway = start_gateway(mosquitto, telemetry, client_id="gw-typed")
+    spec = [[name, kind, sent] for name, kind, sent, _ in TYPED]
+    update = [[name, sent, BASE_MS + 1] for name, _, sent, _ in TYPED]
     edge = Peer(mosquitto.port, role="edge", group="peer", node="typed", metrics=spec,
                 updates=[update])  # fmt: skip
     try:
         edge.wait_for(lambda a: a.get("event") == "sent")
-        assert wait_until(lambda: stored(duck, "peer/typed/count") == [(BASE_MS + 1, 3.0)])
-        assert wait_until(lambda: len(duck.dead_letters()) == 1)
-        (dead,) = duck.dead_letters()
-        assert dead.topic == "spBv1.0/peer/NDATA/typed" and dead.payload
-        for name in ("peer/typed/when", "peer/typed/blob", "peer/typed/list"):
-            assert name in dead.reason
+        last = f"peer/typed/{TYPED[-1][0]}"
+        assert wait_until(lambda: len(telemetry.query_raw(last, START, END)) == 1)
+        for name, kind, _, expected in TYPED:
+            (point,) = telemetry.query_raw(f"peer/typed/{name}", START, END)
+            assert point.timestamp_ms == BASE_MS + 1
+            assert point.exact == expected and type(point.exact) is type(expected), (kind, point)
+        assert telemetry.dead_letters() == []
+    finally:
+        edge.close("disconnect")
+        gateway.stop()
+
+
+def test_a_metric_changing_three_times_in_one_millisecond_is_stored_three_times(
+    mosquitto: MosquittoBroker, telemetry: TelemetryStore
+) -> None:
+    """tck-id-payloads-sequence-num-incrementing (each NDATA its own seq): report by exception
+    from pysparkplug, 1 -> 2 -> 3 inside one millisecond, in three NDATA. Every sample is kept,
+    in the order sent, and the rollup counts three (issue 14: the store kept the first only)."""
+    gateway = start_gateway(mosquitto, telemetry, client_id="gw-same-ms")
+    steps = [[["count", value, BASE_MS + 7]] for value in (1, 2, 3)]
+    edge = Peer(mosquitto.port, role="edge", group="peer", node="rbe",
+                metrics=[["count", "INT32", 0]], updates=steps)  # fmt: skip
+    try:
+        edge.wait_for(lambda a: a.get("event") == "sent")
+        series = "peer/rbe/count"
+        assert wait_until(lambda: len(stored(telemetry, series)) == 3), stored(telemetry, series)
+        assert stored(telemetry, series) == [(BASE_MS + 7, float(v)) for v in (1, 2, 3)]
+        (minute,) = telemetry.query_rollups(series, START, END, "minute")
+        assert (minute.count, minute.total, minute.last) == (3, 6.0, 3.0)
     finally:
         edge.close("disconnect")
         gateway.stop()

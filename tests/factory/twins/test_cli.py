@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reind.cli import app
+from reind.core.errors import InvalidInputError
 from reind.factory.sparkplug.edge import EdgeNode
 from reind.factory.twins.sparkplug_link import SparkplugLink
 from tests.factory.twins.conftest import producing_waffle_machine
@@ -35,6 +36,17 @@ def test_twin_run_flat_out_for_simulated_hours_reports_production() -> None:
 def test_an_unknown_twin_is_refused() -> None:
     result = runner.invoke(app, ["twin", "run", "toaster"])
     assert result.exit_code != 0
+
+
+def test_opcua_without_a_password_is_refused_unless_insecure_is_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14 (ADR 0141): SecurityPolicy None is offered only when asked for."""
+    monkeypatch.delenv("REIND_OPCUA_PASSWORD", raising=False)
+    result = runner.invoke(app, ["twin", "run", "waffle", "--opcua", "4840", "--hours", "0"])
+    assert isinstance(result.exception, InvalidInputError)  # ``main`` prints it, exits 2
+    assert "REIND_OPCUA_PASSWORD" in str(result.exception)
+    assert "--opcua-insecure" in (result.exception.message_zh or "")
 
 
 @pytest.mark.integration

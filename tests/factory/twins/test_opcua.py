@@ -14,6 +14,7 @@ from asyncua.ua.status_codes import StatusCodes
 from asyncua.ua.uaerrors import UaStatusCodeError
 
 from reind.factory.control.packml import PackMLCommand, PackMLState
+from reind.factory.opcua.security import OpcUaSecurity
 from reind.factory.opcua.server import NAMESPACE, TwinOpcUaServer
 from reind.factory.twins.brewery import BeerLine
 from reind.factory.twins.clock import SimulatedClock
@@ -28,7 +29,9 @@ async def drive_waffle_machine() -> dict[str, object]:
     twin = WaffleMachine(SimulatedClock(), seed=5)
     twin.command("", PackMLCommand.RESET)
     twin.run(900)
-    server = TwinOpcUaServer(twin, threading.Lock(), port=free_port())
+    server = TwinOpcUaServer(
+        twin, threading.Lock(), port=free_port(), security=OpcUaSecurity.insecure()
+    )
     await server.start()
     try:
         async with Client(server.endpoint) as client:
@@ -97,7 +100,9 @@ def test_an_opcua_client_reads_state_and_counters_and_starts_holds_and_stops_the
 
 async def browse_beer_line() -> list[str]:
     twin = BeerLine(SimulatedClock(), seed=1)
-    server = TwinOpcUaServer(twin, threading.Lock(), port=free_port())
+    server = TwinOpcUaServer(
+        twin, threading.Lock(), port=free_port(), security=OpcUaSecurity.insecure()
+    )
     await server.start()
     try:
         async with Client(server.endpoint) as client:
@@ -132,7 +137,9 @@ async def read_both(client: Client, node: ua.NodeId) -> ua.DataValue:
 async def read_with_timestamps() -> tuple[ua.DataValue, ua.DataValue, datetime]:
     clock = SimulatedClock()
     twin = WaffleMachine(clock, seed=5)
-    server = TwinOpcUaServer(twin, threading.Lock(), port=free_port())
+    server = TwinOpcUaServer(
+        twin, threading.Lock(), port=free_port(), security=OpcUaSecurity.insecure()
+    )
     await server.start()
     try:
         async with Client(server.endpoint) as client:

@@ -44,8 +44,9 @@ from reind.factory.monitoring.events import AlarmEvent
 # S608 does not apply.
 def _raw(p: Placeholder) -> str:
     return (
-        "SELECT series, ts, value, text FROM points"  # noqa: S608
-        f" WHERE series = {p('series')} AND ts >= {p('start')} AND ts < {p('end')} ORDER BY ts"
+        "SELECT series, ts, value, text, int_value, bytes_value, datatype, ord"  # noqa: S608
+        f" FROM points WHERE series = {p('series')} AND ts >= {p('start')}"
+        f" AND ts < {p('end')} ORDER BY ts, ord"
     )
 
 
@@ -117,9 +118,23 @@ class StoreReads:
         raise NotImplementedError
 
     def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
-        """Points of ``series`` with ``start <= timestamp < end``, oldest first."""
+        """Points of ``series`` with ``start <= timestamp < end``, by (timestamp, ordinal)."""
         params = {"series": series, "start": to_ms(start), "end": to_ms(end)}
-        return [TelemetryPoint(*row) for row in self._fetch(self._queries.raw, params)]
+        return [
+            TelemetryPoint(
+                name,
+                int(ts),
+                value,
+                text,
+                None if wide is None else int(wide),  # PostgreSQL numeric: a Decimal
+                None if blob is None else bytes(blob),
+                int(datatype or 0),
+                int(ordinal or 0),
+            )  # fmt: skip
+            for name, ts, value, text, wide, blob, datatype, ordinal in self._fetch(
+                self._queries.raw, params
+            )
+        ]
 
     def query_rollups(
         self, series: str, start: datetime, end: datetime, resolution: Resolution

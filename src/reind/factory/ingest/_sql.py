@@ -35,6 +35,28 @@ def psycopg_sql(template: Template) -> str:
 
 
 ROLLUP_TABLES: dict[Resolution, str] = {"minute": "rollup_minute", "hour": "rollup_hour"}
+POINT_COLUMNS = "series, ts, ord, datatype, value, text, int_value, bytes_value"
+
+
+def _same_sample(a: str, b: str) -> str:
+    return " AND ".join(
+        f"{a}.{c} = {b}.{c}" if c in ("series", "ts") else f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}"
+        for c in ("series", "ts", "value", "text", "int_value", "bytes_value")
+    )
+
+
+STAGED_SAMPLES = (
+    f"SELECT {POINT_COLUMNS} FROM staging WHERE ord >= 0 UNION ALL"  # noqa: S608
+    f" SELECT DISTINCT ON (series, ts, value, text, int_value, bytes_value) {POINT_COLUMNS}"
+    " FROM staging h WHERE h.ord < 0"
+    f" AND NOT EXISTS (SELECT 1 FROM points p WHERE {_same_sample('p', 'h')})"
+    f" AND NOT EXISTS (SELECT 1 FROM staging l WHERE l.ord >= 0 AND {_same_sample('l', 'h')})"
+)
+"""The staged rows worth inserting (both stores; ``ON CONFLICT``/``NOT EXISTS`` on
+``(series, ts, ord)`` then drops a message seen before). A live sample (``ord >= 0``) is
+new unless its message was stored; a historical one (``ord < 0``, sent again from an edge
+node's store and forward) is a past value stated again: kept once per (series, ts, value),
+and not at all if that value is stored or came live in this batch (docs/decisions/0140)."""
 
 ALARM_COLUMNS = "at_ms, alarm, series, rule, previous, state, actor, note, value, source_ms"
 
@@ -129,7 +151,7 @@ def increase_ordered(resolution: Resolution, p: Placeholder) -> str:
     bucket = bucket_expr("ts", resolution)
     return (
         f"SELECT {bucket} AS b, sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"  # noqa: S608
-        " FROM (SELECT ts, value, lag(value) OVER (ORDER BY ts) AS pv FROM points"
+        " FROM (SELECT ts, value, lag(value) OVER (ORDER BY ts, ord) AS pv FROM points"
         f" WHERE series = {p('series')} AND ts >= {p('lo')} AND ts < {p('end')}"
         f" AND value IS NOT NULL) AS x WHERE pv IS NOT NULL AND ts >= {p('start')}"
         " GROUP BY b ORDER BY b"
@@ -147,8 +169,8 @@ def state_time(resolution: Resolution, p: Placeholder, spread: Spread) -> str:
     # only constants and placeholders go into this SQL: S608 does not apply
     events = (
         "SELECT ts, trunc(value) AS state,"  # noqa: S608
-        f" lead(ts + {p('delay')}, 1, {end}) OVER (ORDER BY ts) AS nxt,"
-        f" ts + {p('delay')} AS began, lag(trunc(value)) OVER (ORDER BY ts) AS prev"
+        f" lead(ts + {p('delay')}, 1, {end}) OVER (ORDER BY ts, ord) AS nxt,"
+        f" ts + {p('delay')} AS began, lag(trunc(value)) OVER (ORDER BY ts, ord) AS prev"
         f" FROM points WHERE series = {p('series')} AND ts >= {p('lo')} AND ts < {end}"
         " AND value IS NOT NULL AND value <> 0"
     )

@@ -4,11 +4,11 @@ Bulk path: numeric points arrive as columns (:class:`PointColumns`), become
 numpy arrays and are scanned by DuckDB in place into a staging table (about
 four times faster than the CSV scratch file used before, see
 docs/decisions/0025). Inside one transaction the staging rows are de-duplicated
-against themselves and against stored points in the batch's time range (zone
-maps prune older row groups), and only the fresh rows are inserted and fed to
-the rollups. DuckDB allows one writer per file, so one gateway owns a file.
+on (series, ts, ord) against themselves and against stored points in the
+batch's time range (zone maps prune older row groups), and only the fresh rows
+are inserted and fed to the rollups. DuckDB allows one writer per file, so one gateway owns a file.
 
-Fresh points are inserted sorted by series and time. DuckDB keeps insertion
+Fresh points are inserted sorted by series, time and ordinal. DuckDB keeps insertion
 order, so a series read back in storage order is ascending except where late
 data arrived; :meth:`DuckDBStore.query_increase` differences a counter with a
 streaming ``lag() OVER ()`` in that order (no sort of millions of points),
@@ -31,7 +31,9 @@ import numpy as np
 from reind.factory.ingest._reads import ReadQueries, StoreReads
 from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
+    POINT_COLUMNS,
     ROLLUP_TABLES,
+    STAGED_SAMPLES,
     alarm_row,
     bucket_expr,
     duckdb_sql,
@@ -57,6 +59,11 @@ _SCHEMA = [
     " payload BLOB)",
     "CREATE TABLE IF NOT EXISTS points ("
     " series VARCHAR NOT NULL, ts BIGINT NOT NULL, value DOUBLE, text VARCHAR)",
+    # columns added for issue 14 (files written before them gain them here)
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS ord BIGINT DEFAULT 0",
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS datatype SMALLINT DEFAULT 0",
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS int_value HUGEINT",
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS bytes_value BLOB",
     *[
         f"CREATE TABLE IF NOT EXISTS {table} ("
         " series VARCHAR NOT NULL, bucket BIGINT NOT NULL, count BIGINT NOT NULL,"
@@ -80,12 +87,12 @@ def _rollup_upsert(resolution: Resolution) -> str:
     bucket = bucket_expr("ts", resolution)
     return (
         f"INSERT INTO {table} SELECT series, {bucket} AS b, count(value), min(value),"  # noqa: S608
-        " max(value), sum(value), max(ts), arg_max(value, ts) FROM fresh"
+        " max(value), sum(value), max(ts), arg_max(value, [ts, ord]) FROM fresh"
         " WHERE value IS NOT NULL GROUP BY series, b"
         " ON CONFLICT (series, bucket) DO UPDATE SET"
         " count = count + excluded.count, min = least(min, excluded.min),"
         " max = greatest(max, excluded.max), sum = sum + excluded.sum,"
-        " last_value = CASE WHEN excluded.last_ts > last_ts"
+        " last_value = CASE WHEN excluded.last_ts >= last_ts"
         " THEN excluded.last_value ELSE last_value END,"
         " last_ts = greatest(last_ts, excluded.last_ts)"
     )
@@ -114,20 +121,23 @@ def _increase_in_storage_order(resolution: Resolution, edges: bool) -> str:
     pass, so they describe the very order the pairs were taken in.
     """
     bucket = bucket_expr("ts", resolution)
-    starts = "pts IS NULL OR pts > ts"
+    # samples are ordered by (ts, ord): several may share a millisecond
+    starts = "pts IS NULL OR pts > ts OR (pts = ts AND pord > ord)"
+    ends = "nts IS NULL OR nts < ts OR (nts = ts AND nord < ord)"
     runs = (
         f" list([ts::DOUBLE, value]) FILTER (WHERE {starts}) AS firsts,"
-        " list([ts::DOUBLE, value]) FILTER (WHERE nts IS NULL OR nts < ts) AS lasts"
+        f" list([ts::DOUBLE, value]) FILTER (WHERE {ends}) AS lasts"
         if edges
         else f" count(*) FILTER (WHERE {starts}) AS starts"
     )
     return (
         f"SELECT {bucket} AS b,"  # noqa: S608
         " sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"
-        f" FILTER (WHERE pts < ts AND ts >= $start) AS gained,{runs}"
-        " FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(value) OVER () AS pv"
-        + (", lead(ts) OVER () AS nts" if edges else "")
-        + " FROM points WHERE series = $series AND ts >= $lo"
+        f" FILTER (WHERE (pts < ts OR (pts = ts AND pord < ord)) AND ts >= $start) AS gained,"
+        f"{runs} FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(ord) OVER () AS pord,"
+        " lag(value) OVER () AS pv"
+        + (", lead(ts) OVER () AS nts, lead(ord) OVER () AS nord" if edges else "")
+        + ", ord FROM points WHERE series = $series AND ts >= $lo"
         " AND ts < $end AND value IS NOT NULL) GROUP BY b ORDER BY b"
     )
 
@@ -154,6 +164,12 @@ def _boundary_pairs(
         if not (begin <= lasts[k][0] and (k == 0 or lasts[k - 1][0] < begin)):
             return None
     return [(firsts[k][0], lasts[k - 1][1], firsts[k][1]) for k in range(1, len(firsts))]
+
+
+def _row(point: TelemetryPoint) -> tuple[object, ...]:
+    """A point in ``POINT_COLUMNS`` order."""
+    return (point.series, point.timestamp_ms, point.ordinal, point.datatype, point.value,
+            point.text, point.int_value, point.bytes_value)  # fmt: skip
 
 
 _UPSERT_BIRTH = (
@@ -192,6 +208,8 @@ class DuckDBStore(StoreReads):
         numeric = {
             "series": np.array(columns.series, dtype=object),
             "ts": np.array(columns.timestamps, dtype=np.int64),
+            "ord": np.array(columns.ordinals, dtype=np.int64),
+            "datatype": np.array(columns.datatypes, dtype=np.int16),
             "value": np.array(columns.values, dtype=np.float64),
         }
         with self._lock:
@@ -228,26 +246,31 @@ class DuckDBStore(StoreReads):
     ) -> int:
         con.register("staging_numeric", numeric)
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE staging AS"
-            " SELECT series::VARCHAR AS series, ts, value, NULL::VARCHAR AS text"
-            " FROM staging_numeric"
+            f"CREATE OR REPLACE TEMP TABLE staging AS SELECT {POINT_COLUMNS} FROM"  # noqa: S608
+            " (SELECT series::VARCHAR AS series, ts, ord, datatype, value, NULL::VARCHAR AS text,"
+            " NULL::HUGEINT AS int_value, NULL::BLOB AS bytes_value FROM staging_numeric)"
         )
         if columns.others:
             con.executemany(
-                "INSERT INTO staging VALUES (?, ?, ?, ?)", [tuple(p) for p in columns.others]
+                f"INSERT INTO staging ({POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                [_row(p) for p in columns.others],
             )
         stamps = [p.timestamp_ms for p in columns.others]
         if columns.timestamps:
             stamps += [min(columns.timestamps), max(columns.timestamps)]
+        # a sample is new unless the same (series, ts, ord) is stored: the same message again
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"
-            " (SELECT DISTINCT ON (series, ts) series, ts, value, text FROM staging) s"
+            "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"  # noqa: S608
+            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({STAGED_SAMPLES})) s"
             " WHERE NOT EXISTS (SELECT 1 FROM points p WHERE p.ts BETWEEN ? AND ?"
-            " AND p.series = s.series AND p.ts = s.ts)",
+            " AND p.series = s.series AND p.ts = s.ts AND p.ord = s.ord)",
             [min(stamps), max(stamps)],
         )
         # sorted, so each series reads back ascending in storage order (see query_increase)
-        con.execute("INSERT INTO points SELECT * FROM fresh ORDER BY series, ts")
+        con.execute(
+            f"INSERT INTO points ({POINT_COLUMNS}) SELECT {POINT_COLUMNS} FROM fresh"  # noqa: S608
+            " ORDER BY series, ts, ord"
+        )
         for statement in _ROLLUP_UPSERTS:
             con.execute(statement)
         con.execute(

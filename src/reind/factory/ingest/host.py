@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from google.protobuf.message import DecodeError
 
-from reind.factory.ingest.points import BirthRecord, PointColumns
+from reind.factory.ingest.points import BirthRecord, PointColumns, message_ordinal
 from reind.factory.sparkplug import (
     DataType,
     HostResult,
@@ -161,7 +161,10 @@ class IngestHost:
     def _absorb(result: HostResult, outcome: Outcome) -> None:
         points = outcome.points
         for point in result.points:
-            if not points.add(point.series, point.timestamp_ms, point.value):
+            ordinal = message_ordinal(point.bdseq, point.seq, point.index, point.is_historical)
+            if not points.add(
+                point.series, point.timestamp_ms, point.value, point.datatype, ordinal
+            ):
                 outcome.unstored.append(f"{point.series} ({type(point.value).__name__})")
         for change in result.status:
             points.add(f"{change.prefix}/$host/online", change.at_ms, 1.0 if change.online else 0.0)
@@ -213,7 +216,9 @@ class IngestHost:
             known = self._series[topic.node_key] = {}
         default_ts = message.timestamp or now
         names, stamps, values = out.series, out.timestamps, out.values
+        datatypes, ordinals = out.datatypes, out.ordinals
         start = len(names)
+        ordinal = message_ordinal(node.bdseq, seq, 0)
         try:
             for metric in message.metrics:
                 alias = metric.alias
@@ -223,7 +228,7 @@ class IngestHost:
                     if alias:  # alias 0 may be a named metric: check it every time
                         known[alias] = info
                 datatype = metric.datatype
-                if datatype and datatype != info[1]:
+                if (datatype and datatype != info[1]) or metric.is_historical:
                     raise SlowPathError
                 value = getattr(metric, info[2]) if info[2] else 0
                 if not value:
@@ -231,8 +236,11 @@ class IngestHost:
                 names.append(info[0])
                 stamps.append(metric.timestamp or default_ts)
                 values.append(value)
+                datatypes.append(info[1])
+                ordinals.append(ordinal)
+                ordinal += 1
         except SlowPathError:
-            del names[start:], stamps[start:], values[start:]
+            del names[start:], stamps[start:], values[start:], datatypes[start:], ordinals[start:]
             raise
         node.expected_seq = (seq + 1) % 256
         self.state.counts["messages"] += 1

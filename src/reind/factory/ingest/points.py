@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Literal, NamedTuple
 
 from reind.core.errors import InvalidInputError
+from reind.factory.ingest.typed import StoredForm, UnstorableError, exact_value, stored_form
 
 Resolution = Literal["minute", "hour"]
 """Rollup bucket sizes kept at ingest."""
@@ -24,17 +25,47 @@ class TelemetryPoint(NamedTuple):
     """One sample of one series; numeric in ``value``, strings in ``text``.
 
     A NamedTuple, not a dataclass: hundreds of thousands are made per second.
+    ``datatype`` (Sparkplug's number, 0 if unknown) says how the columns read
+    back (:attr:`exact`, :mod:`reind.factory.ingest.typed`); ``ordinal`` orders
+    samples that share a millisecond and makes a replay of the same message
+    a duplicate (see :func:`message_ordinal`).
     """
 
     series: str
     timestamp_ms: int
     value: float | None
     text: str | None = None
+    int_value: int | None = None
+    bytes_value: bytes | None = None
+    datatype: int = 0
+    ordinal: int = 0
+
+    @property
+    def exact(self) -> object:
+        """The value in the Python type of its datatype (int, bool, datetime, bytes, tuple)."""
+        return exact_value(self.datatype, self.value, self.text, self.int_value, self.bytes_value)
+
+
+def message_ordinal(
+    bdseq: int | None, seq: int | None, index: int, historical: bool = False
+) -> int:
+    """A sample's place among those of its series in one millisecond, from its message.
+
+    The message's identity (the edge node's bdSeq and seq, the metric's index
+    in it) in one number: a redelivered message gives the same ordinal, so the
+    store keeps it once; different messages (or two values of one metric in one
+    message) in the same millisecond get different ones, ordered as sent.
+    A historical sample (``is_historical``: store and forward) gets the negative
+    of it: the store keeps such a value once per (series, timestamp, value), since
+    an edge node may state a past value again in a new message (docs/decisions/0140).
+    """
+    identity = (((bdseq or 0) & 0xFF) << 40) | (((seq or 0) & 0xFF) << 32) | (index & 0xFFFF_FFFF)
+    return -identity - 1 if historical else identity
 
 
 @dataclass(slots=True)
 class PointColumns:
-    """Points as parallel lists: the numeric ones in columns, the rest as TelemetryPoint.
+    """Points as parallel lists: plain numbers in columns, the rest as TelemetryPoint.
 
     The gateway's hot path fills the columns without making an object per
     point; stores load the columns in bulk (numpy for DuckDB, COPY for
@@ -44,34 +75,45 @@ class PointColumns:
     series: list[str] = field(default_factory=list)
     timestamps: list[int] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
+    datatypes: list[int] = field(default_factory=list)
+    ordinals: list[int] = field(default_factory=list)
     others: list[TelemetryPoint] = field(default_factory=list)
-    """Text and null points (value None), rare enough to be objects."""
+    """Text, null, wide-integer, bytes and array points, rare enough to be objects."""
 
     def __len__(self) -> int:
         return len(self.series) + len(self.others)
 
     def __iter__(self) -> Iterator[TelemetryPoint]:
-        for series, timestamp, value in zip(self.series, self.timestamps, self.values, strict=True):
-            yield TelemetryPoint(series, timestamp, value)
+        for series, timestamp, value, datatype, ordinal in zip(
+            self.series, self.timestamps, self.values, self.datatypes, self.ordinals, strict=True
+        ):
+            yield TelemetryPoint(series, timestamp, value, None, None, None, datatype, ordinal)
         yield from self.others
 
-    def add(self, series: str, timestamp_ms: int, value: object) -> bool:
-        """Add one point; numbers and booleans become floats, strings text.
+    def add(
+        self, series: str, timestamp_ms: int, value: object, datatype: int = 0, ordinal: int = 0
+    ) -> bool:
+        """Add one point of ``datatype``, kept exactly (:func:`typed.stored_form`).
 
-        Returns False, adding nothing, for a value the store has no column for
-        yet (bytes, arrays, datetimes): the caller keeps the message it came in
-        (a BIRTH record, or a dead letter with its bytes), so nothing is dropped.
+        Returns False, adding nothing, for a value the store keeps no point for
+        (a Bytes value over the size limit): the caller keeps the message it came
+        in (a BIRTH record, or a dead letter with its bytes), so nothing is dropped.
         """
-        if value.__class__ is float or isinstance(value, int | float):  # bool is an int
+        if value.__class__ is float:
+            form = StoredForm(value)
+        else:
+            try:
+                form = stored_form(value, datatype)
+            except UnstorableError:
+                return False
+        if form.value is not None and form[1:] == (None, None, None):
             self.series.append(series)
             self.timestamps.append(timestamp_ms)
-            self.values.append(float(value))
-        elif isinstance(value, str):
-            self.others.append(TelemetryPoint(series, timestamp_ms, None, value))
-        elif value is None:
-            self.others.append(TelemetryPoint(series, timestamp_ms, None))
+            self.values.append(form.value)
+            self.datatypes.append(datatype)
+            self.ordinals.append(ordinal)
         else:
-            return False
+            self.others.append(TelemetryPoint(series, timestamp_ms, *form, datatype, ordinal))
         return True
 
     def extend(self, other: PointColumns) -> None:
@@ -79,19 +121,23 @@ class PointColumns:
         self.series.extend(other.series)
         self.timestamps.extend(other.timestamps)
         self.values.extend(other.values)
+        self.datatypes.extend(other.datatypes)
+        self.ordinals.extend(other.ordinals)
         self.others.extend(other.others)
 
     @classmethod
     def of(cls, points: Iterable[TelemetryPoint]) -> PointColumns:
-        """Columns holding ``points`` (numeric ones in the columns)."""
+        """Columns holding ``points`` (plain numeric ones in the columns)."""
         if isinstance(points, PointColumns):
             return points
         columns = cls()
         for point in points:
-            if point.value is not None and point.text is None:
+            if point.value is not None and point[3:6] == (None, None, None):
                 columns.series.append(point.series)
                 columns.timestamps.append(point.timestamp_ms)
                 columns.values.append(point.value)
+                columns.datatypes.append(point.datatype)
+                columns.ordinals.append(point.ordinal)
             else:
                 columns.others.append(point)
         return columns

@@ -31,7 +31,9 @@ from reind.factory.ingest._reads import ReadQueries, StoreReads
 from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
     DAY_MS,
+    POINT_COLUMNS,
     ROLLUP_TABLES,
+    STAGED_SAMPLES,
     alarm_row,
     bucket_expr,
     floor_expr,
@@ -54,7 +56,14 @@ logger = logging.getLogger(__name__)
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS births (topic text PRIMARY KEY, received_ms BIGINT, payload bytea)",
     "CREATE TABLE IF NOT EXISTS points (series text NOT NULL, ts bigint NOT NULL,"
-    " value double precision, text text, PRIMARY KEY (series, ts)) PARTITION BY RANGE (ts)",
+    " value double precision, text text, ord bigint NOT NULL DEFAULT 0,"
+    " datatype smallint NOT NULL DEFAULT 0, int_value numeric(20, 0), bytes_value bytea,"
+    " PRIMARY KEY (series, ts, ord)) PARTITION BY RANGE (ts)",
+    # a database made before issue 14 gains the columns here, its key in _key_with_ordinal
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS ord bigint NOT NULL DEFAULT 0",
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS datatype smallint NOT NULL DEFAULT 0",
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS int_value numeric(20, 0)",
+    "ALTER TABLE points ADD COLUMN IF NOT EXISTS bytes_value bytea",
     "CREATE TABLE IF NOT EXISTS rollup_minute (series text NOT NULL, bucket bigint NOT NULL,"
     " count bigint NOT NULL, min double precision, max double precision, sum double precision,"
     " last_ts bigint, last_value double precision, PRIMARY KEY (series, bucket))"
@@ -76,20 +85,22 @@ def _rollup_cte(name: str, resolution: Resolution) -> str:
     bucket = bucket_expr("ts", resolution)
     return (
         f"{name} AS (INSERT INTO {table} AS r SELECT series, {bucket} AS b, count(value),"  # noqa: S608
-        " min(value), max(value), sum(value), max(ts), (array_agg(value ORDER BY ts DESC))[1]"
+        " min(value), max(value), sum(value), max(ts),"
+        " (array_agg(value ORDER BY ts DESC, ord DESC))[1]"
         " FROM ins WHERE value IS NOT NULL GROUP BY series, b ORDER BY series, b"
         " ON CONFLICT (series, bucket) DO UPDATE SET count = r.count + EXCLUDED.count,"
         " min = least(r.min, EXCLUDED.min), max = greatest(r.max, EXCLUDED.max),"
-        " sum = r.sum + EXCLUDED.sum, last_value = CASE WHEN EXCLUDED.last_ts > r.last_ts"
+        " sum = r.sum + EXCLUDED.sum, last_value = CASE WHEN EXCLUDED.last_ts >= r.last_ts"
         " THEN EXCLUDED.last_value ELSE r.last_value END,"
         " last_ts = greatest(r.last_ts, EXCLUDED.last_ts))"
     )
 
 
 # Table and column names in SQL here are module constants, never input: S608 does not apply.
+_POINT_TYPES = ["text", "int8", "int8", "int2", "float8", "text", "numeric", "bytea"]
 _MERGE = (
-    "WITH ins AS (INSERT INTO points SELECT series, ts, value, text FROM staging"  # noqa: S608
-    " ON CONFLICT DO NOTHING RETURNING series, ts, value), "
+    f"WITH ins AS (INSERT INTO points ({POINT_COLUMNS}) {STAGED_SAMPLES}"  # noqa: S608
+    " ON CONFLICT DO NOTHING RETURNING series, ts, ord, value), "
     + _rollup_cte("m", "minute")
     + ", "
     + _rollup_cte("h", "hour")
@@ -103,30 +114,40 @@ _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags 0, no exte
 _COPY_TRAILER = b"\xff\xff"
 _NUMERIC_TUPLE = np.dtype(
     [("fields", ">i2"), ("id_len", ">i4"), ("id", ">i4"), ("ts_len", ">i4"), ("ts", ">i8"),
+     ("ord_len", ">i4"), ("ord", ">i8"), ("datatype_len", ">i4"), ("datatype", ">i2"),
      ("value_len", ">i4"), ("value", ">f8")]
 )  # fmt: skip
-"""One binary COPY tuple of (series id int4, ts int8, value float8), big-endian, packed."""
+"""One binary COPY tuple of (series id int4, ts int8, ord int8, datatype int2, value float8),
+big-endian, packed."""
 _TEMP_TABLES = [
-    "CREATE TEMP TABLE staging (series text, ts bigint, value double precision,"
-    " text text) ON COMMIT DELETE ROWS",
-    "CREATE TEMP TABLE staging_numeric (id int, ts bigint, value double precision)"
+    "CREATE TEMP TABLE staging (series text, ts bigint, ord bigint, datatype smallint,"
+    " value double precision, text text, int_value numeric(20, 0), bytes_value bytea)"
     " ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE staging_numeric (id int, ts bigint, ord bigint, datatype smallint,"
+    " value double precision) ON COMMIT DELETE ROWS",
     "CREATE TEMP TABLE batch_series (id int, series text) ON COMMIT DELETE ROWS",
 ]
 _FROM_NUMERIC = (
-    "INSERT INTO staging SELECT n.series, s.ts, s.value, NULL"
+    "INSERT INTO staging (series, ts, ord, datatype, value)"
+    " SELECT n.series, s.ts, s.ord, s.datatype, s.value"
     " FROM staging_numeric s JOIN batch_series n ON n.id = s.id"
 )
 
 
-def numeric_copy_buffer(ids: Any, timestamps: Any, values: Any) -> bytes:
-    """The whole binary COPY stream (header, tuples, trailer) for three numeric columns."""
+def numeric_copy_buffer(
+    ids: Any, timestamps: Any, values: Any, ordinals: Any = 0, datatypes: Any = 0
+) -> bytes:
+    """The whole binary COPY stream (header, tuples, trailer) for the numeric columns."""
     rows = np.empty(len(ids), dtype=_NUMERIC_TUPLE)
-    rows["fields"] = 3
+    rows["fields"] = 5
     rows["id_len"] = 4
     rows["id"] = ids
     rows["ts_len"] = 8
     rows["ts"] = timestamps
+    rows["ord_len"] = 8
+    rows["ord"] = ordinals
+    rows["datatype_len"] = 2
+    rows["datatype"] = datatypes
     rows["value_len"] = 8
     rows["value"] = values
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
@@ -178,6 +199,24 @@ def _month_range(timestamp_ms: int) -> tuple[str, int, int]:
     return f"{moment:%Y%m}", to_ms(start), to_ms(end)
 
 
+def _row(point: TelemetryPoint) -> tuple[object, ...]:
+    """A point in ``POINT_COLUMNS`` order."""
+    return (point.series, point.timestamp_ms, point.ordinal, point.datatype, point.value,
+            point.text, point.int_value, point.bytes_value)  # fmt: skip
+
+
+def _key_with_ordinal(connection: psycopg.Connection[Any]) -> None:
+    """Make ``points``' primary key (series, ts, ord) in a database made before it had ``ord``."""
+    row = connection.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'points'::regclass AND contype = 'p'"
+    ).fetchone()
+    if row is not None and "ord" not in str(row[1]):
+        logger.info("points: primary key %s becomes (series, ts, ord)", row[0])
+        connection.execute(f'ALTER TABLE points DROP CONSTRAINT "{row[0]}"')
+        connection.execute("ALTER TABLE points ADD PRIMARY KEY (series, ts, ord)")
+
+
 _UPSERT_BIRTH = (
     "INSERT INTO births VALUES (%s, %s, %s)"
     " ON CONFLICT (topic) DO UPDATE SET received_ms = EXCLUDED.received_ms,"
@@ -198,6 +237,7 @@ class PostgresStore(StoreReads):
         with self._connection.transaction():
             for statement in _SCHEMA:
                 self._connection.execute(statement)
+            _key_with_ordinal(self._connection)
         for statement in _TEMP_TABLES:
             self._connection.execute(statement)
         self._connection.commit()
@@ -241,7 +281,11 @@ class PostgresStore(StoreReads):
         names: dict[str, int] = {}
         ids = [names.setdefault(name, len(names)) for name in columns.series]
         stamps = np.array(columns.timestamps, dtype=np.int64)
-        buffer = numeric_copy_buffer(ids, stamps, columns.values) if ids else b""
+        buffer = (
+            numeric_copy_buffer(ids, stamps, columns.values, columns.ordinals, columns.datatypes)
+            if ids
+            else b""
+        )
         with self._lock:
             if len(columns):
                 days = np.unique(stamps // DAY_MS * DAY_MS).tolist()
@@ -251,13 +295,14 @@ class PostgresStore(StoreReads):
                     self._copy(cursor, "batch_series (id, series)", ["int4", "text"],
                                ((i, name) for name, i in names.items()))  # fmt: skip
                     with cursor.copy(
-                        "COPY staging_numeric (id, ts, value) FROM STDIN (FORMAT BINARY)"
+                        "COPY staging_numeric (id, ts, ord, datatype, value)"
+                        " FROM STDIN (FORMAT BINARY)"
                     ) as copy:
                         copy.write(buffer)
                     cursor.execute(_FROM_NUMERIC)
                 if columns.others:
-                    self._copy(cursor, "staging (series, ts, value, text)",
-                               ["text", "int8", "float8", "text"], columns.others)  # fmt: skip
+                    self._copy(cursor, f"staging ({POINT_COLUMNS})", _POINT_TYPES,
+                               [_row(p) for p in columns.others])  # fmt: skip
                 if len(columns):
                     row = cursor.execute(_MERGE).fetchone()
                     inserted = int(row[0]) if row else 0

@@ -66,8 +66,11 @@ class SimulatedEdgeNode:
             messages.append((self.topic("DBIRTH", device), encode_payload(payload)))
         return messages
 
-    def data(self, device_index: int, timestamp_ms: int, values: list[float]) -> tuple[str, bytes]:
-        """A DDATA message with one value per metric (aliases only, datatype given)."""
+    def data(
+        self, device_index: int, timestamp_ms: int, values: list[float], historical: bool = False
+    ) -> tuple[str, bytes]:
+        """A DDATA message with one value per metric (aliases only, datatype given);
+        ``historical`` marks them as store and forward sends them."""
         message = pb.Payload()
         message.timestamp = timestamp_ms
         message.seq = self._next_seq()
@@ -78,4 +81,6 @@ class SimulatedEdgeNode:
             metric.timestamp = timestamp_ms
             metric.datatype = DataType.Double
             metric.double_value = value
+            if historical:
+                metric.is_historical = True
         return self.topic("DDATA", self.devices[device_index]), message.SerializeToString()

@@ -2,8 +2,11 @@
 
 Two implementations share one test suite: DuckDB (embedded default) and
 PostgreSQL (server deployments). Both make ``write_batch`` idempotent on
-``(series, timestamp)`` and feed the minute/hour rollups only from points
-that were newly inserted, so a replayed message never counts twice.
+``(series, timestamp, ordinal)`` (the ordinal is the message's identity, so
+samples sharing a millisecond are all kept and a replayed message once) and
+feed the minute/hour rollups only from points that were newly inserted, so a
+replayed message never counts twice. Each point keeps its Sparkplug datatype
+and reads back in its exact type (docs/decisions/0140).
 
 Reads that span many series and a long window (KPIs over a year) return
 numpy columns rather than an object per row, and the aggregations over raw
@@ -162,7 +165,7 @@ class TelemetryStore(Protocol):
         ...
 
     def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
-        """Points of ``series`` with ``start <= timestamp < end``, oldest first."""
+        """Points of ``series`` with ``start <= timestamp < end``, by (timestamp, ordinal)."""
         ...
 
     def query_rollups(

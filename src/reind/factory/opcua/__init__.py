@@ -3,6 +3,7 @@
 May import: ``reind.core`` and ``reind.factory`` (control, twins).
 """
 
+from reind.factory.opcua.security import OpcUaSecurity
 from reind.factory.opcua.server import TwinOpcUaServer
 
-__all__ = ["TwinOpcUaServer"]
+__all__ = ["OpcUaSecurity", "TwinOpcUaServer"]

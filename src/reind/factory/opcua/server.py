@@ -35,12 +35,14 @@ from asyncua.ua.uaerrors import UaStatusCodeError
 
 from reind.core.errors import ConflictError, InvalidInputError, ReindError
 from reind.factory.control.packml import PackMLCommand
+from reind.factory.opcua.security import OpcUaSecurity, secure
 from reind.factory.twins.base import Twin
 from reind.factory.twins.tags import Tag, TagKind, TagValue
 
 logger = logging.getLogger(__name__)
 
 NAMESPACE = "urn:reind:twins"
+APPLICATION_URI = "urn:reind:twin"
 VARIANTS = {
     TagKind.DOUBLE: ua.VariantType.Double,
     TagKind.INT: ua.VariantType.Int64,
@@ -97,11 +99,19 @@ class TwinOpcUaServer:
     """Serves one twin over OPC UA on ``port`` (loopback by default)."""
 
     def __init__(
-        self, twin: Twin, lock: threading.Lock, port: int, host: str = "127.0.0.1"
+        self,
+        twin: Twin,
+        lock: threading.Lock,
+        port: int,
+        *,
+        security: OpcUaSecurity,
+        host: str = "127.0.0.1",
     ) -> None:
-        """Nothing listens until ``start()``."""
+        """Nothing listens until ``start()``; ``security`` is always chosen by the caller."""
         self.twin = twin
         self.lock = lock
+        self.security = security
+        self.host = host
         self.endpoint = f"opc.tcp://{host}:{port}/reind/{twin.kind}/"
         self.server = Server()
         self.ns = 0
@@ -126,7 +136,7 @@ class TwinOpcUaServer:
         await server.init()
         server.set_endpoint(self.endpoint)
         server.set_server_name(f"reind {self.twin.kind} twin")
-        server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
+        await secure(server, self.security, f"{APPLICATION_URI}:{self.twin.kind}", self.host)
         self.ns = await server.register_namespace(NAMESPACE)
         root = await server.nodes.objects.add_object(
             self._id(self.twin.kind),

@@ -38,6 +38,8 @@ _INTEGER_FIELD: dict[int, tuple[str, DataType]] = {
     int(t): (VALUE_FIELD[t], t) for t in INTEGER_RANGES
 }
 _BOOLEAN = int(DataType.Boolean)
+_EXACT_IN_DOUBLE = 1 << 53
+"""Beyond this an integer's double is rounded (the store keeps those exactly, ADR 0140)."""
 
 
 class SlowPathError(Exception):
@@ -67,9 +69,12 @@ def number(metric: pb.Payload.Metric, datatype: int) -> float:
             raw: int = getattr(metric, integer[0])
             if raw:
                 try:
-                    return float(int_from_wire(raw, integer[1]))
+                    exact = int_from_wire(raw, integer[1])
                 except SparkplugError as error:
                     raise SlowPathError from error
+                if -_EXACT_IN_DOUBLE <= exact <= _EXACT_IN_DOUBLE:
+                    return float(exact)
+                raise SlowPathError  # a wide Int64/UInt64: kept exactly beside its double
         elif datatype == _BOOLEAN and metric.boolean_value:
             return 1.0
     # zero, false, null or a value in the wrong field: let the full decoder decide

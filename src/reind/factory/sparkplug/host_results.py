@@ -16,12 +16,21 @@ from reind.factory.sparkplug.topic import MessageType, Topic
 
 @dataclass(frozen=True, slots=True)
 class ResolvedPoint:
-    """One value for the telemetry store; ``value`` is None for a null metric."""
+    """One value for the telemetry store; ``value`` is None for a null metric.
+
+    ``datatype`` is the metric's BIRTH datatype; ``bdseq``, ``seq`` and ``index``
+    (the metric's place in its message) identify the message it came in, so a
+    store can keep samples that share a millisecond apart and a redelivery once.
+    """
 
     series: str
     timestamp_ms: int
     value: object
     is_historical: bool
+    datatype: int = 0
+    bdseq: int | None = None
+    seq: int | None = None
+    index: int = 0
 
 
 @dataclass(frozen=True, slots=True)

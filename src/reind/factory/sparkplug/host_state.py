@@ -235,7 +235,7 @@ class HostState:
         node.register(None, payload.metrics)
         self.nodes[topic.node_key] = node
         result.status.append(StatusChange(topic.series_prefix, True, now))
-        result.points.extend(_birth_points(topic, payload, now))
+        result.points.extend(_birth_points(topic, payload, now, node.bdseq))
 
     def _ndeath(
         self,
@@ -270,7 +270,7 @@ class HostState:
         node.devices[device_id] = DeviceRecord(online=True)
         node.register(device_id, payload.metrics)
         result.status.append(StatusChange(topic.series_prefix, True, now))
-        result.points.extend(_birth_points(topic, payload, now))
+        result.points.extend(_birth_points(topic, payload, now, node.bdseq))
 
     # ------------------------------------------------------------ data
     def _data(
@@ -285,7 +285,8 @@ class HostState:
         prefix = topic.series_prefix
         default_ts = message.timestamp or now
         points = []
-        for metric in message.metrics:
+        seq = message.seq if message.HasField("seq") else None
+        for index, metric in enumerate(message.metrics):
             known = node.lookup(device_id, metric)
             if known is None:
                 self._rebirth(topic, node, now, result, "unknown metric or alias")
@@ -298,7 +299,14 @@ class HostState:
             value = metric_value(metric, datatype)
             points.append(
                 ResolvedPoint(
-                    f"{prefix}/{name}", metric.timestamp or default_ts, value, metric.is_historical
+                    f"{prefix}/{name}",
+                    metric.timestamp or default_ts,
+                    value,
+                    metric.is_historical,
+                    int(datatype),
+                    node.bdseq,
+                    seq,
+                    index,
                 )
             )
         result.points.extend(points)
@@ -313,13 +321,22 @@ class HostState:
         result.rebirths.append(RebirthRequest(topic.group_id, topic.edge_node_id, reason))
 
 
-def _birth_points(topic: Topic, payload: Payload, now: int) -> list[ResolvedPoint]:
+def _birth_points(
+    topic: Topic, payload: Payload, now: int, bdseq: int | None
+) -> list[ResolvedPoint]:
     default_ts = payload.timestamp or now
     return [
         ResolvedPoint(
-            f"{topic.series_prefix}/{m.name}", m.timestamp or default_ts, m.value, m.is_historical
+            f"{topic.series_prefix}/{m.name}",
+            m.timestamp or default_ts,
+            m.value,
+            m.is_historical,
+            int(m.datatype),
+            bdseq,
+            payload.seq,
+            index,
         )
-        for m in payload.metrics
+        for index, m in enumerate(payload.metrics)
         if m.name is not None
     ]
 

@@ -4,14 +4,24 @@ May import ``programme.audit``, ``programme.enterprises``, ``programme.actors``,
 """
 
 from reind.programme.accounts import sign_in_limits
+from reind.programme.accounts.sessions import (
+    BrowserSessionView,
+    end_browser_session,
+    revoke_browser_session,
+    session_digest,
+    session_holder,
+    sessions_of,
+    start_browser_session,
+    use_browser_session,
+)
 from reind.programme.accounts.tokens import (
     TOKEN_PREFIX,
     Holder,
     issue_token,
     revoke_token,
-    session_holder,
     token_digest,
     token_holder,
+    tokens_of,
     user_for_token,
 )
 from reind.programme.accounts.users import (
@@ -25,11 +35,11 @@ from reind.programme.accounts.users import (
     deactivate_user,
     get_user,
     normalise_email,
-    user_for_session,
 )
 
 __all__ = [
     "ACCOUNT_ADMINS",
+    "BrowserSessionView",
     "Holder",
     "MIN_PASSWORD_LENGTH",
     "NotAuthenticatedError",
@@ -39,14 +49,20 @@ __all__ = [
     "authenticate",
     "change_password",
     "deactivate_user",
+    "end_browser_session",
     "get_user",
     "issue_token",
     "normalise_email",
+    "revoke_browser_session",
     "revoke_token",
+    "session_digest",
     "session_holder",
+    "sessions_of",
     "sign_in_limits",
+    "start_browser_session",
     "token_digest",
     "token_holder",
-    "user_for_session",
+    "tokens_of",
+    "use_browser_session",
     "user_for_token",
 ]

@@ -174,20 +174,6 @@ def token_holder(
     return Holder(user_id, Actor(actor_id, Role(role), enterprise_id))
 
 
-def session_holder(session: Session | Connection, user_id: str, epoch: int) -> Holder | None:
-    """The holder of a browser session (user and epoch), or None if it has ended."""
-    found = session.execute(
-        select(UserRow.role, UserRow.person_id, UserRow.enterprise_id)
-        .where(UserRow.id == user_id)
-        .where(UserRow.active.is_(True))
-        .where(UserRow.session_epoch == epoch)
-    ).first()
-    if found is None:
-        return None
-    role, person_id, enterprise_id = found
-    return Holder(user_id, Actor(person_id or user_id, Role(role), enterprise_id))
-
-
 def revoke_token(
     session: Session, token_id: str, actor: Actor, clock: Clock | None = None
 ) -> ApiTokenRow:
@@ -205,3 +191,17 @@ def revoke_token(
             session, actor, "account.token_revoked", "user", user.id, {"token_id": token.id}, clock
         )
     return token
+
+
+def tokens_of(session: Session, user_id: str, actor: Actor) -> list[ApiTokenRow]:
+    """Every API token of a user, newest first (the user or an administrator)."""
+    user = get_user(session, user_id)
+    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may list tokens")
+    return list(
+        session.scalars(
+            select(ApiTokenRow)
+            .where(ApiTokenRow.user_id == user_id)
+            .order_by(ApiTokenRow.created_at.desc())
+        )
+    )

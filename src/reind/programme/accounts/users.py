@@ -213,14 +213,6 @@ def get_user(session: Session, user_id: str) -> UserRow:
     return user
 
 
-def user_for_session(session: Session, user_id: str, epoch: int) -> UserRow:
-    """The user of a browser session, if the session is still valid."""
-    user = session.get(UserRow, user_id)
-    if user is None or not user.active or user.session_epoch != epoch:
-        raise NotAuthenticatedError("the session has ended: sign in again")
-    return user
-
-
 def change_password(
     session: Session,
     user_id: str,

@@ -213,6 +213,18 @@ def case_inputs(
     return inputs
 
 
+def screening_case(session: Session, application_id: str, engine: Engine) -> dict[str, Any]:
+    """The inputs screening would give the scheme for this application (``case_inputs``).
+
+    For readers outside the aggregate (the portfolio what-if), which hold an
+    id, not a row.
+    """
+    app = session.get(ApplicationRow, application_id)
+    if app is None:
+        raise NotFoundError(f"no application {application_id}")
+    return case_inputs(session, app, engine)
+
+
 def prior_approvals(session: Session, app: ApplicationRow) -> list[dict[str, Any]]:
     """Grants approved to the enterprise's group under the same scheme, other projects."""
     group = connected_group(session, app.enterprise_id)

@@ -15,9 +15,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.clock import Clock, SystemClock
+from reind.core.clock import Clock
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from reind.core.integrity import DuplicateError
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor, Role
@@ -25,12 +24,12 @@ from reind.programme.applications.access import get_application, is_conflicted
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import transition_application
 from reind.programme.committee.criteria import MAX_SCORE, criteria_for
+from reind.programme.committee.governance import check_quorum
 from reind.programme.committee.letters import decision_letter
 from reind.programme.committee.store import (
     AgendaItemRow,
     CommitteeDecisionRow,
     CommitteeRow,
-    ConflictRow,
     MeetingRow,
     MemberRow,
     ScoreRow,
@@ -57,16 +56,40 @@ AGENDA_READERS = frozenset(
 
 
 def create_committee(
-    session: Session, scheme: str, name_en: str, name_zh: str, actor: Actor, *, engine: Engine
+    session: Session,
+    scheme: str,
+    name_en: str,
+    name_zh: str,
+    actor: Actor,
+    *,
+    engine: Engine,
+    quorum: int = 1,
 ) -> CommitteeRow:
-    """Set up a vetting committee for a scheme."""
+    """Set up a vetting committee for a scheme.
+
+    ``quorum``: how many members (not conflicted) must have scored every
+    criterion of an application before the committee's decision on it can be
+    recorded; a committee's own rule, so it is kept with the committee.
+    """
     if actor.role not in SECRETARIAT:
         raise ForbiddenError("only the secretariat may set up committees")
-    row = CommitteeRow(scheme=engine.scheme(scheme).code, name_en=name_en, name_zh=name_zh)
+    if quorum < 1:
+        raise InvalidInputError(
+            f"a committee's quorum is at least 1, not {quorum}",
+            zh=f"委員會法定人數最少為 1，而非 {quorum}",
+        )
+    row = CommitteeRow(
+        scheme=engine.scheme(scheme).code, name_en=name_en, name_zh=name_zh, quorum=quorum
+    )
     session.add(row)
     flush(session, "the committee")
     audit.record_at_commit(
-        session, actor, "committee.created", "committee", row.id, {"name_en": name_en}
+        session,
+        actor,
+        "committee.created",
+        "committee",
+        row.id,
+        {"name_en": name_en, "quorum": quorum},
     )
     return row
 
@@ -163,47 +186,6 @@ def _meeting(session: Session, meeting_id: str) -> MeetingRow:
     return meeting
 
 
-def declare_conflict(
-    session: Session,
-    member_id: str,
-    application_id: str,
-    nature: str,
-    actor: Actor,
-    clock: Clock | None = None,
-) -> ConflictRow:
-    """Record a member's conflict of interest with an application."""
-    member = session.get(MemberRow, member_id)
-    if member is None:
-        raise NotFoundError(f"no committee member {member_id}")
-    if actor.role not in SECRETARIAT and actor.id != member.person_id:
-        raise ForbiddenError("a conflict is declared by the member or the secretariat")
-    if session.get(ApplicationRow, application_id) is None:
-        raise NotFoundError(f"no application {application_id}")
-    if is_conflicted(session, member.person_id, application_id):
-        raise DuplicateError(
-            f"{member.name} has already declared a conflict with this application",
-            zh=f"{member.name} 已就此申請申報利益衝突",
-        )
-    row = ConflictRow(
-        member_id=member_id,
-        application_id=application_id,
-        nature=nature,
-        declared_at=(clock or SystemClock()).now(),
-    )
-    session.add(row)
-    flush(session, "the declaration")
-    audit.record_at_commit(
-        session,
-        actor,
-        "committee.conflict_declared",
-        "application",
-        application_id,
-        {"member_id": member_id, "nature": nature},
-        clock,
-    )
-    return row
-
-
 def agenda_for(session: Session, meeting_id: str, actor: Actor) -> list[ApplicationRow]:
     """The meeting's applications that ``actor`` may see (conflicted ones left out).
 
@@ -288,10 +270,13 @@ def score_application(
 
 
 def scores_of(session: Session, application_id: str) -> dict[str, list[int]]:
-    """Every score given to an application, by criterion."""
+    """Every score that counts for an application, by criterion (voided ones left out)."""
     found: dict[str, list[int]] = {}
     for row in session.execute(
-        select(ScoreRow).where(ScoreRow.application_id == application_id).order_by(ScoreRow.id)
+        select(ScoreRow)
+        .where(ScoreRow.application_id == application_id)
+        .where(ScoreRow.voided.is_(False))
+        .order_by(ScoreRow.id)
     ).scalars():
         found.setdefault(row.criterion, []).append(row.score)
     return found
@@ -319,10 +304,11 @@ def decide(
         raise ForbiddenError("the committee's decision is recorded by the approver")
     if not reasons_en.strip() or not reasons_zh.strip():
         raise InvalidInputError("a decision needs its reasons in English and Chinese")
-    _meeting(session, meeting_id)
+    meeting = _meeting(session, meeting_id)
     app = get_application(session, application_id, actor)
     if app.state != "vetting_committee":
         raise ConflictError(f"{app.reference} is {app.state}, not before the committee")
+    check_quorum(session, meeting, app)
     weighted = criteria_for(app.scheme).weighted(scores_of(session, app.id))
     if supported and grant is None:
         if app.screening_decision_id is None:

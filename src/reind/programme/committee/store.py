@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reind.core.db import Base
@@ -20,6 +30,7 @@ class CommitteeRow(Base):
     scheme: Mapped[str] = mapped_column(String(32), index=True)
     name_en: Mapped[str] = mapped_column(String(200))
     name_zh: Mapped[str] = mapped_column(String(200))
+    quorum: Mapped[int] = mapped_column(Integer, server_default="1")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -90,6 +101,8 @@ class ScoreRow(Base):
     criterion: Mapped[str] = mapped_column(String(40))
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
+    voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Set when the member later declares a conflict: kept, shown, never counted."""
 
 
 class CommitteeDecisionRow(Base):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
@@ -41,6 +41,7 @@ class CommitteeView:
     scheme: str
     name_en: str
     name_zh: str
+    quorum: int
     version: int
 
 
@@ -148,6 +149,18 @@ def my_scores(
         .where(ScoreRow.application_id == application_id)
     ).scalars()
     return {row.criterion: score_view(row) for row in rows}
+
+
+def voided_scores(session: Session, application_id: str) -> int:
+    """How many scores on the application a later conflict of interest voided."""
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(ScoreRow)
+            .where(ScoreRow.application_id == application_id)
+            .where(ScoreRow.voided.is_(True))
+        ).scalar_one()
+    )
 
 
 def decision(session: Session, application_id: str) -> DecisionView | None:

@@ -68,7 +68,7 @@ def write_applications(
     source: str,
 ) -> ImportReport:
     """Write ``records`` (already checked); the counts of new, updated and unchanged rows."""
-    _write_enterprises(session, companies, actor, source)
+    registered, revised = _write_enterprises(session, companies, actor, source)
     new = updated = 0
     batch = _Batch()
     for index, record in enumerate(records, start=1):
@@ -83,12 +83,15 @@ def write_applications(
             updated += 1
     batch.write(session)
     flush(session, "the import")
-    return ImportReport("applications", new, len(records) - new - updated, updated)
+    unchanged = len(records) - new - updated
+    return ImportReport("applications", new, unchanged, updated, registered, revised)
 
 
 def _write_enterprises(
     session: Session, companies: dict[str, EnterprisePlan], actor: Actor, source: str
-) -> None:
+) -> tuple[int, int]:
+    """Register the new enterprises and update the changed ones; how many of each."""
+    revised = 0
     new = [plan for plan in companies.values() if plan.row is None]
     profiles = [
         EnterpriseProfile(
@@ -108,6 +111,7 @@ def _write_enterprises(
             continue
         for column, (_, value) in plan.changes.items():
             setattr(plan.row, STORED[column], value)
+        revised += 1
         audit.record_at_commit(
             session,
             actor,
@@ -119,6 +123,7 @@ def _write_enterprises(
                 "changes": {c: [str(a), str(b)] for c, (a, b) in plan.changes.items()},
             },
         )
+    return len(new), revised
 
 
 def changes(

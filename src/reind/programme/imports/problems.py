@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reind.core.errors import InvalidInputError
-from reind.core.sheets import write_csv
+from reind.core.sheets import write_csv, write_xlsx
 
 SHOWN = 20
 """How many problems the one-line message lists; ``write_problems`` writes them all."""
@@ -107,7 +107,24 @@ PROBLEM_COLUMNS = ("row", "column", "value", "problem", "問題")
 
 
 def write_problems(path: Path, problems: Iterable[ImportProblem]) -> int:
-    """Every problem as a CSV (row, column, value, problem in English and Chinese); the count."""
+    """Every problem (row, column, value, problem in English and Chinese); the count.
+
+    A workbook if ``path`` ends in ``.xlsx``, else a CSV. A path that cannot be
+    written is an ``ImportFileError`` (one line), not a traceback.
+    """
     rows = [(p.row, p.column, p.value, p.said.en, p.said.zh) for p in problems]
-    write_csv(path, PROBLEM_COLUMNS, rows)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            write_xlsx(path, PROBLEM_COLUMNS, rows, "problems")
+        else:
+            write_csv(path, PROBLEM_COLUMNS, rows)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ImportFileError(
+            str(path),
+            Said(
+                f"cannot write the problems here ({reason})",
+                f"無法在此寫入問題清單（{reason}）",
+            ),
+        ) from None
     return len(rows)

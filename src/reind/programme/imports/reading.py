@@ -82,6 +82,9 @@ def _table(
         raise ImportFileError(name, Said("the file is empty", "檔案是空的"))
     table = Table([])
     names = _header(header, columns, table.problems)
+    refused = {
+        i for i, (cell, name) in enumerate(zip(header, names, strict=True)) if cell and not name
+    }
     for number, cells in numbered:
         if not any(cells):
             continue
@@ -102,7 +105,7 @@ def _table(
                     )
                 )
             if column is None:
-                if value:
+                if value and index not in refused:  # a refused header is named once, on row 1
                     table.problems.append(
                         ImportProblem(
                             number,

@@ -41,9 +41,11 @@ CHANNELS = frozenset({"phone", "email", "walk_in", "web", "online"})
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import wrote: rows new, updated and unchanged."""
+    """What an import wrote: rows new, updated, unchanged; enterprises registered, updated."""
 
     kind: str
     rows: int
     unchanged: int = 0
     updated: int = 0
+    enterprises_new: int = 0
+    enterprises_updated: int = 0

@@ -130,6 +130,7 @@ def submit_claim(
         amount_cents=amount.cents,
         state="submitted",
         submitted_on=submitted_on,
+        submitted_by=actor.id,
         enrolment_id=enrolment_id,
         idempotency_key=idempotency_key,
         request_hash=fingerprint,
@@ -152,7 +153,7 @@ def submit_claim(
         "money.claimed",
         "claim",
         claim.id,
-        {"application_id": app.id, "amount": str(amount.amount)},
+        {"application_id": app.id, "amount": str(amount.amount), "submitted_by": actor.id},
         clock,
     )
     return claim
@@ -184,6 +185,15 @@ def _locked_claim(session: Session, claim_id: str, actor: Actor) -> tuple[ClaimR
     return claim, ledger
 
 
+def _not_the_submitter(claim: ClaimRow, actor: Actor) -> None:
+    """The two-person rule: whoever submitted or prepared a claim approves no stage of it."""
+    if claim.submitted_by is not None and claim.submitted_by == actor.id:
+        raise ForbiddenError(
+            "you submitted this claim, so another person must approve and pay it (two-person rule)",
+            zh="你提交了此申領，須由另一人批核及付款（雙人原則）",
+        )
+
+
 def approve_claim_as_officer(
     session: Session, claim_id: str, actor: Actor, clock: Clock | None = None
 ) -> ClaimRow:
@@ -193,6 +203,7 @@ def approve_claim_as_officer(
     claim, _ = _locked_claim(session, claim_id, actor)
     if claim.state != "submitted":
         raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for an officer")
+    _not_the_submitter(claim, actor)
     claim.state = "officer_approved"
     claim.officer_id = actor.id
     flush(session, f"claim {claim.id}")
@@ -217,8 +228,12 @@ def approve_claim_as_finance(
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "officer_approved":
         raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for finance")
+    _not_the_submitter(claim, actor)
     if claim.officer_id == actor.id:
-        raise ForbiddenError("the same person may not approve a claim at both stages")
+        raise ForbiddenError(
+            "the same person may not approve a claim at both stages",
+            zh="同一人不可在兩個階段批核同一申領",
+        )
     amount = Money(claim.amount_cents)
     write_ledger(
         session,
@@ -289,6 +304,7 @@ def disburse(
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "approved":
         raise ConflictError(f"claim {claim.id} is {claim.state}; only approved claims are paid")
+    _not_the_submitter(claim, actor)
     app = session.get(ApplicationRow, claim.application_id)
     assert app is not None
     if paid_on_completion(engine, app) and app.state not in COMPLETED:
@@ -303,6 +319,7 @@ def disburse(
         application_id=claim.application_id,
         amount_cents=amount.cents,
         paid_on=paid_on,
+        paid_by=actor.id,
     )
     session.add(payment)
     flush(session, f"claim {claim.id}")

@@ -100,6 +100,7 @@ class ClaimRow(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(30), index=True)
     submitted_on: Mapped[date] = mapped_column(Date)
+    submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     enrolment_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     officer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     finance_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -121,3 +122,4 @@ class DisbursementRow(Base):
     application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     paid_on: Mapped[date] = mapped_column(Date)
+    paid_by: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -11,8 +11,9 @@ from datetime import date
 from fastapi import APIRouter, status
 from pydantic import Field
 
+from reind.programme.committee import agenda as agenda_service
+from reind.programme.committee import governance, views
 from reind.programme.committee import services as service
-from reind.programme.committee import views
 from reind.web.api.application_schemas import ApplicationPublic, application_public
 from reind.web.api.common import Amount, Schema, money
 from reind.web.auth import CurrentActor
@@ -27,6 +28,7 @@ class CommitteeCreate(Schema):
     scheme: str = Field(max_length=32)
     name_en: str = Field(max_length=200)
     name_zh: str = Field(max_length=200)
+    quorum: int = Field(default=1, ge=1, le=50, description="Members who must score first.")
 
 
 class CommitteePublic(CommitteeCreate):
@@ -130,7 +132,7 @@ def create_committee(
 ) -> CommitteePublic:
     """Set up a vetting committee (secretariat)."""
     row = service.create_committee(
-        session, body.scheme, body.name_en, body.name_zh, actor, engine=engine
+        session, body.scheme, body.name_en, body.name_zh, actor, engine=engine, quorum=body.quorum
     )
     return CommitteePublic.model_validate(row)
 
@@ -166,8 +168,45 @@ def declare_conflict(
     body: ConflictCreate, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, str]:
     """Declare a conflict of interest (the member, or the secretariat)."""
-    row = service.declare_conflict(session, body.member_id, body.application_id, body.nature, actor)
+    row = governance.declare_conflict(
+        session, body.member_id, body.application_id, body.nature, actor
+    )
     return {"member_id": row.member_id, "application_id": row.application_id}
+
+
+class AgendaItemCreate(Schema):
+    """A referred application to add to the end of a meeting's agenda."""
+
+    application_id: str = Field(min_length=1, max_length=36)
+
+
+class AgendaItemPublic(Schema):
+    """An application's place on a meeting's agenda."""
+
+    meeting_id: str
+    application_id: str
+    position: int
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda",
+    response_model=AgendaItemPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def place_on_agenda(
+    meeting_id: str, body: AgendaItemCreate, actor: CurrentActor, session: UnitOfWork
+) -> AgendaItemPublic:
+    """Place a case referred to the committee on a meeting's agenda, last (secretariat)."""
+    item = agenda_service.place_on_agenda(session, meeting_id, body.application_id, actor)
+    return AgendaItemPublic.model_validate(item)
+
+
+@router.get("/committee/referrals", response_model=list[ApplicationPublic])
+def referrals(actor: CurrentActor, session: UnitOfWork) -> list[ApplicationPublic]:
+    """Cases referred to the committee that are on no meeting's agenda yet."""
+    return [
+        application_public(app, actor) for app in agenda_service.awaiting_agenda(session, actor)
+    ]
 
 
 @router.get("/meetings/{meeting_id}/agenda", response_model=list[ApplicationPublic])

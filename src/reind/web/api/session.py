@@ -68,6 +68,17 @@ class TokenCreate(Schema):
     expires_at: datetime | None = None
 
 
+class BrowserSessionPublic(Schema):
+    """A browser session of a user; ``active`` is false once it has ended or timed out."""
+
+    id: str
+    user_id: str
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None
+    active: bool
+
+
 class TokenPublic(Schema):
     """An API token; ``secret`` is only present in the answer that creates it."""
 
@@ -94,7 +105,7 @@ def _user(row: object) -> UserPublic:
 def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> SessionPublic:
     """Sign in with e-mail and password; the answer carries the CSRF token."""
     user = accounts.authenticate(session, body.email, body.password, _hasher(request))
-    token = start_session(request, user_view(user))
+    token = start_session(request, session, user.id)
     return SessionPublic(user=_user(user), csrf_token=token)
 
 
@@ -105,9 +116,9 @@ def who_am_i(user: CurrentUser, request: Request) -> SessionPublic:
 
 
 @router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
-def sign_out(user: CurrentUser, request: Request) -> Response:
-    """Sign out on this browser (needs the CSRF token like any unsafe request)."""
-    end_session(request)
+def sign_out(user: CurrentUser, request: Request, session: UnitOfWork) -> Response:
+    """Sign out on this browser (needs the CSRF token); the session ends on the server too."""
+    end_session(request, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -153,6 +164,30 @@ def issue_token(
         session, user_id, body.name, actor, expires_at=body.expires_at
     )
     return _token(row, secret)
+
+
+@router.get("/users/{user_id}/tokens", response_model=list[TokenPublic])
+def list_tokens(user_id: str, actor: CurrentActor, session: UnitOfWork) -> list[TokenPublic]:
+    """A user's API tokens, revoked ones included, never their secrets (the user or admins)."""
+    return [_token(row) for row in accounts.tokens_of(session, user_id, actor)]
+
+
+@router.get("/users/{user_id}/sessions", response_model=list[BrowserSessionPublic])
+def list_sessions(
+    user_id: str, actor: CurrentActor, session: UnitOfWork
+) -> list[BrowserSessionPublic]:
+    """A user's browser sessions, newest first (the user or an administrator)."""
+    return [
+        BrowserSessionPublic.model_validate(view, from_attributes=True)
+        for view in accounts.sessions_of(session, user_id, actor)
+    ]
+
+
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_session(session_id: str, actor: CurrentActor, session: UnitOfWork) -> Response:
+    """End one browser session at once (the user or an administrator)."""
+    accounts.revoke_browser_session(session, session_id, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic)

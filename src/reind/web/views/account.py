@@ -17,7 +17,6 @@ from starlette.responses import Response
 
 from reind.programme.accounts.sign_in_limits import TooManySignInsError
 from reind.programme.accounts.users import NotAuthenticatedError, authenticate
-from reind.programme.accounts.views import user_view
 from reind.programme.actors import Role
 from reind.web.auth import CurrentUser, end_session, start_session
 from reind.web.deps import UnitOfWork
@@ -71,14 +70,14 @@ async def sign_in(request: Request, session: UnitOfWork) -> Response:
             error="The e-mail address or the password is wrong, or the account is not active.",
             next=target,
         )
-    start_session(request, user_view(user))
+    start_session(request, session, user.id)
     return back_to(target or HOME_OF.get(Role(user.role), "/"))
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, user: CurrentUser) -> Response:
-    """End the session on this browser (needs the CSRF token like every form)."""
-    end_session(request)
+def sign_out(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """End the session on this browser and on the server (needs the CSRF token)."""
+    end_session(request, session)
     return back_to("/sign-in?signed_out=1")
 
 

@@ -26,6 +26,7 @@ from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
 from reind.programme.committee import views
 from reind.programme.committee.criteria import MAX_SCORE, criteria_for
+from reind.programme.committee.governance import full_scorers
 from reind.programme.committee.services import decide, score_application, scores_of
 from reind.programme.enterprises import views as register
 from reind.web.auth import CurrentUser
@@ -83,6 +84,9 @@ def _meeting_page(
                 "weighted": float(weighted),
                 "pass_mark": criteria.pass_mark,
                 "decision": views.decision(session, app.id),
+                "scorers": full_scorers(session, app.id, app.scheme),
+                "quorum": committee.quorum,
+                "voided": views.voided_scores(session, app.id),
                 "open": app.state == "vetting_committee",
             }
         )

@@ -1,0 +1,203 @@
+"""Export closed days of a telemetry store to the lake, idempotently.
+
+A day is *closed* once it ended (Hong Kong midnight) more than ``grace`` ago:
+late store-and-forward data for it has had time to arrive. Exporting a day
+writes each table's rows for that day under ``_staging`` and then puts the
+folder in place of the published one, so a reader sees the old day or the new
+one, never half of either, and exporting the same day twice leaves the same
+files. ``export_closed`` exports every closed day the manifest does not have,
+and again any recent day whose row counts in the store changed since (late
+data), so running it on a timer keeps the lake current ("continuously").
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+import duckdb
+import numpy as np
+
+from reind.core.clock import HONG_KONG
+from reind.factory.ingest.points import Resolution, TelemetryPoint
+from reind.factory.ingest.store import RollupColumns
+from reind.factory.lake.layout import TABLES, Lake, day_bounds, group_and_node
+
+logger = logging.getLogger(__name__)
+
+BACKFILL_DAYS = 30
+"""How far back a new lake starts when no first day is given."""
+RECHECK_DAYS = 7
+"""How many of the latest exported days are compared with the store again for late data."""
+
+
+class DayReader(Protocol):
+    """The part of a ``TelemetryStore`` the export reads."""
+
+    def last_seen(self) -> dict[str, int]:
+        """Every series and the time of its latest point (ms)."""
+        ...
+
+    def query_raw(self, series: str, start: datetime, end: datetime) -> list[TelemetryPoint]:
+        """Raw points of ``series`` in ``[start, end)``."""
+        ...
+
+    def query_rollups_many(
+        self, series: Sequence[str], start: datetime, end: datetime, resolution: Resolution
+    ) -> RollupColumns:
+        """Rollup buckets of every one of ``series`` in ``[start, end)``, as columns."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedDay:
+    """One day written to the lake, with its rows per table."""
+
+    day: date
+    rows: dict[str, int]
+
+
+def closed_days(first: date, now: datetime, grace: timedelta = timedelta(hours=1)) -> list[date]:
+    """The Hong Kong days from ``first`` that ended at least ``grace`` before ``now``."""
+    days = []
+    day = first
+    while day_bounds(day)[1] + grace <= now:
+        days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _rollup_table(columns: RollupColumns) -> dict[str, Any]:
+    series = np.array(columns.series, dtype=object)[columns.index]
+    return {
+        "series": series,
+        "bucket": columns.bucket_ms,
+        "count": columns.count,
+        "min_value": columns.minimum,
+        "max_value": columns.maximum,
+        "sum_value": columns.total,
+        "last_ts": columns.last_timestamp_ms,
+        "last_value": columns.last,
+    }
+
+
+def _point_table(points: Iterable[TelemetryPoint]) -> dict[str, Any]:
+    rows = list(points)
+    values = [p.value if isinstance(p.value, int | float) else None for p in rows]
+    return {
+        "series": np.array([p.series for p in rows], dtype=object),
+        "ts": np.array([p.timestamp_ms for p in rows], dtype=np.int64),
+        "value": np.array([np.nan if v is None else float(v) for v in values]),
+        "text": np.array(
+            [
+                None if p.value is None or v is not None else str(p.value)
+                for p, v in zip(rows, values, strict=True)
+            ],
+            dtype=object,
+        ),
+    }
+
+
+def _write(lake: Lake, table: str, day: date, columns: dict[str, Any]) -> int:
+    """Write one table's day through staging; the number of rows."""
+    staging = lake.staging(table, day)
+    shutil.rmtree(staging, ignore_errors=True)
+    rows = len(columns["series"])
+    published = lake.day_folder(table, day)
+    if rows:
+        parts = [group_and_node(s) for s in columns["series"]]
+        data = {
+            **columns,
+            "sp_group": np.array([g for g, _ in parts], dtype=object),
+            "edge_node": np.array([n for _, n in parts], dtype=object),
+        }
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        order = "series, bucket" if "bucket" in columns else "series, ts"
+        connection = duckdb.connect()
+        try:
+            connection.register("day_rows", data)
+            target = staging.as_posix().replace("'", "''")
+            connection.execute(
+                f"COPY (SELECT * FROM day_rows ORDER BY sp_group, edge_node, {order}) "  # noqa: S608
+                f"TO '{target}' (FORMAT PARQUET, PARTITION_BY (sp_group, edge_node))"
+            )
+        finally:
+            connection.close()
+    old = lake.staging(table, day).with_name(f"old-{published.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if published.exists():
+        published.replace(old)
+    if rows:
+        published.parent.mkdir(parents=True, exist_ok=True)
+        staging.replace(published)
+    shutil.rmtree(old, ignore_errors=True)
+    return rows
+
+
+def _day_rows(store: DayReader, day: date, tables: Sequence[str]) -> dict[str, dict[str, Any]]:
+    start, end = day_bounds(day)
+    names = sorted(store.last_seen())
+    found: dict[str, dict[str, Any]] = {}
+    for table in tables:
+        if table == "points":
+            found[table] = _point_table(p for s in names for p in store.query_raw(s, start, end))
+        else:
+            resolution: Resolution = "hour" if table == "rollup_hour" else "minute"
+            found[table] = _rollup_table(store.query_rollups_many(names, start, end, resolution))
+    return found
+
+
+def export_day(
+    store: DayReader, lake: Lake, day: date, tables: Sequence[str] = TABLES
+) -> ExportedDay:
+    """Write ``day`` of every one of ``tables`` to the lake, replacing what was there."""
+    found = _day_rows(store, day, tables)
+    counts = {table: _write(lake, table, day, rows) for table, rows in found.items()}
+    lake.record(day, counts)
+    logger.info("lake: exported %s (%s)", day, counts)
+    return ExportedDay(day, counts)
+
+
+def export_closed(
+    store: DayReader,
+    lake: Lake,
+    now: datetime,
+    *,
+    tables: Sequence[str] = TABLES,
+    grace: timedelta = timedelta(hours=1),
+    since: date | None = None,
+) -> list[ExportedDay]:
+    """Export every closed day not yet in the lake, and recent ones whose rows changed.
+
+    Days from ``since`` (by default the lake's first day, or ``BACKFILL_DAYS``
+    back for a new lake).
+    """
+    seen = store.last_seen()
+    if not seen:
+        return []
+    latest = datetime.fromtimestamp(max(seen.values()) / 1000, HONG_KONG).date()
+    manifest = lake.manifest()
+    if since is not None:
+        earliest = since
+    elif manifest:
+        earliest = date.fromisoformat(min(manifest))
+    else:
+        earliest = now.astimezone(HONG_KONG).date() - timedelta(days=BACKFILL_DAYS)
+    done = []
+    recent = sorted(manifest)[-RECHECK_DAYS:]
+    for day in closed_days(earliest, now, grace):
+        if day > latest:
+            break  # nothing stored after this day yet
+        key = day.isoformat()
+        if key in manifest and key not in recent:
+            continue
+        if key in manifest:
+            rows = _day_rows(store, day, tables)
+            if {t: len(r["series"]) for t, r in rows.items()} == manifest[key]:
+                continue
+        done.append(export_day(store, lake, day, tables))
+    return done

@@ -1,0 +1,112 @@
+"""Referral reaches an agenda: a case referred to the committee is placed on a meeting.
+
+Issue 12: a case referred to the committee never reached a meeting agenda,
+because the only way onto one was to name it when the meeting was scheduled.
+``awaiting_agenda`` lists the referred cases no open meeting has yet, and
+``place_on_agenda`` adds one to a meeting's agenda, last, with its event.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reind.core.clock import Clock
+from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.integrity import DuplicateError
+from reind.programme import audit
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import get_application
+from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.views import ApplicationView, application_view
+from reind.programme.committee.store import (
+    AgendaItemRow,
+    CommitteeDecisionRow,
+    CommitteeRow,
+    MeetingRow,
+)
+from reind.programme.uow import flush
+
+SECRETARIAT = frozenset({Role.OFFICER, Role.ADMINISTRATOR})
+REFERRED = "vetting_committee"
+"""The workflow state of a case referred to the committee."""
+
+
+def place_on_agenda(
+    session: Session,
+    meeting_id: str,
+    application_id: str,
+    actor: Actor,
+    clock: Clock | None = None,
+) -> AgendaItemRow:
+    """Add a referred application to the end of a meeting's agenda (the secretariat)."""
+    if actor.role not in SECRETARIAT:
+        raise ForbiddenError(
+            "only the secretariat may set a meeting's agenda", zh="只有秘書處可編排會議議程"
+        )
+    meeting = session.execute(
+        select(MeetingRow).where(MeetingRow.id == meeting_id).with_for_update()
+    ).scalar_one_or_none()
+    if meeting is None:
+        raise NotFoundError(f"no meeting {meeting_id}", zh=f"沒有會議 {meeting_id}")
+    committee = session.get(CommitteeRow, meeting.committee_id)
+    assert committee is not None  # a foreign key
+    app = get_application(session, application_id, actor)
+    if app.scheme != committee.scheme:
+        raise InvalidInputError(
+            f"{app.reference} is not a {committee.scheme} application",
+            zh=f"{app.reference} 並非 {committee.scheme} 申請",
+        )
+    if app.state != REFERRED:
+        raise ConflictError(
+            f"{app.reference} is {app.state}: only a case referred to the committee goes on "
+            "an agenda",
+            zh=f"{app.reference} 的狀態為 {app.state}：只有已轉介委員會的個案可列入議程",
+        )
+    already = session.execute(
+        select(AgendaItemRow.id)
+        .where(AgendaItemRow.meeting_id == meeting.id)
+        .where(AgendaItemRow.application_id == app.id)
+    ).first()
+    if already is not None:
+        raise DuplicateError(
+            f"{app.reference} is already on this meeting's agenda",
+            zh=f"{app.reference} 已列入此會議議程",
+        )
+    last = session.execute(
+        select(func.coalesce(func.max(AgendaItemRow.position), 0)).where(
+            AgendaItemRow.meeting_id == meeting.id
+        )
+    ).scalar_one()
+    item = AgendaItemRow(meeting_id=meeting.id, application_id=app.id, position=int(last) + 1)
+    session.add(item)
+    flush(session, "the agenda")
+    audit.record_at_commit(
+        session,
+        actor,
+        "committee.placed_on_agenda",
+        "application",
+        app.id,
+        {"meeting_id": meeting.id, "position": item.position},
+        clock,
+    )
+    return item
+
+
+def awaiting_agenda(session: Session, actor: Actor) -> list[ApplicationView]:
+    """Cases referred to the committee that no meeting's agenda holds yet, oldest first."""
+    if actor.role not in SECRETARIAT | {Role.APPROVER, Role.AUDITOR}:
+        raise ForbiddenError(
+            f"the {actor.role.value} role may not read the committee's referrals",
+            zh="你的角色不可查閱轉介委員會的個案",
+        )
+    scheduled = select(AgendaItemRow.application_id)
+    decided = select(CommitteeDecisionRow.application_id)
+    rows = session.execute(
+        select(ApplicationRow)
+        .where(ApplicationRow.state == REFERRED)
+        .where(ApplicationRow.id.not_in(scheduled))
+        .where(ApplicationRow.id.not_in(decided))
+        .order_by(ApplicationRow.received, ApplicationRow.reference)
+    ).scalars()
+    return [application_view(row) for row in rows]
