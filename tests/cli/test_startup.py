@@ -34,6 +34,8 @@ HEAVY = (
     "reind.programme",
     "reind.reporting",
     "reind.core.db",
+    "pydantic_settings",  # settings are read only when a command needs the database
+    "asyncio",  # only the twins' OPC UA server runs an event loop
 )
 """Packages no rules command needs: each costs tens to hundreds of milliseconds to import."""
 

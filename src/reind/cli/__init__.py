@@ -3,10 +3,10 @@
 Errors that reind raises on purpose print as one line on stderr and exit
 with code 2; anything else is a bug and shows its traceback.
 
-The root callback reads the settings once and puts a ``Process`` on the
-Typer context; commands take the database and the rules engine from its
-``Platform`` (``reind.bootstrap``), built on first use and closed when the
-command ends.
+The root callback puts a ``Process`` on the Typer context (it reads the
+settings once, when a command first needs them); commands take the database
+and the rules engine from its ``Platform`` (``reind.bootstrap``), built on
+first use and closed when the command ends.
 
 Start-up is part of the interface: ``reind grant`` must answer in a
 fraction of a second, so this package and every command module import at
@@ -46,11 +46,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Process:
-    """What one command runs on: the settings, read once, and the platform built from them."""
+    """What one command runs on: the settings, read once, and the platform built from them.
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    The settings are read when first needed: a rules command (``reind grant``)
+    needs only the engine, and reading settings costs pydantic-settings' import.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings
         self._platform: Platform | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings, read from the environment once."""
+        if self._settings is None:
+            from reind.settings import Settings
+
+            self._settings = Settings()
+        return self._settings
 
     @property
     def platform(self) -> Platform:
@@ -83,9 +96,7 @@ class Process:
 
 @app.callback()
 def _process(ctx: typer.Context) -> None:
-    from reind.settings import Settings
-
-    process = Process(Settings())
+    process = Process()
     ctx.obj = process
     ctx.call_on_close(process.close)
 
@@ -94,9 +105,7 @@ def process_of(ctx: typer.Context) -> Process:
     """The command's ``Process`` (made by the root callback)."""
     process = ctx.find_object(Process)
     if process is None:  # a sub-app invoked on its own, as some tests do
-        from reind.settings import Settings
-
-        process = Process(Settings())
+        process = Process()
         ctx.obj = process
         ctx.call_on_close(process.close)
     return process

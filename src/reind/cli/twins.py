@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -122,6 +120,9 @@ def run(
         link = SparkplugLink(twin, edge, runner.lock)
         edge.start()
         console.print(f"Sparkplug: spBv1.0/{GROUP}/DDATA/{node_id}/{link.device_id} on {broker}")
+    import asyncio  # only a twin run needs them: not at start-up of every command
+    import threading
+
     stop_opcua = threading.Event()
     opcua_thread: threading.Thread | None = None
     if opcua is not None:
