@@ -31,7 +31,8 @@ from reind.programme.committee.store import MeetingRow
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import register_enterprise
 from reind.programme.enterprises.store import EnterpriseRow
-from reind.programme.money.agreements import sign_agreement
+from reind.programme.money.agreements import sign_agreement, submit_report
+from reind.programme.money.payment_conditions import accept_report
 from reind.schemes.catalogue import default_engine
 
 OFFICER = Actor("officer-chan", Role.OFFICER)
@@ -196,4 +197,19 @@ def funded_rfs_project(
     transition_application(session, app.id, "start_project", OFFICER)
     if completed:
         transition_application(session, app.id, "complete", OFFICER)
+        accepted_final_report(session, app.id)
     return app
+
+
+def accepted_final_report(session: Session, application_id: str) -> None:
+    """The project's final report, filed by an officer and accepted by another (RFS pays then)."""
+    report = submit_report(
+        session,
+        application_id,
+        OFFICER,
+        kind="final",
+        period_end=date(2026, 5, 31),
+        submitted_on=date(2026, 6, 15),
+        summary="The line runs at its planned rate.",
+    )
+    accept_report(session, report.id, SECOND_OFFICER, accepted_on=date(2026, 6, 20))

@@ -114,3 +114,16 @@ def test_the_calculator_refuses_a_future_received_date_as_the_api_does() -> None
     )
     assert page.status_code == 400
     assert "is after today" in page.text and 'value="9999-12-31"' in page.text
+
+
+def test_the_calculator_names_the_date_that_chose_a_value_in_both_languages() -> None:
+    form = {
+        "received": "2025-07-10", "approved_on": "2025-08-15", "course_start": "2025-10-31",
+        "course_registered_on": "2025-03-01", "course_fee": "30000",
+        "trainees": '[{"permanent_resident": true, "relevant_background": true}]',
+    }  # fmt: skip
+    english = client().post("/schemes/rttp/calculate?lang=en", data=form)
+    assert english.status_code == 200, english.text
+    assert "chosen by the approval date 2025-08-15" in english.text
+    chinese = TestClient(client().app).post("/schemes/rttp/calculate?lang=zh-Hant", data=form)
+    assert "依據批核日 2025-08-15" in chinese.text

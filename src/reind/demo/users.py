@@ -51,8 +51,9 @@ from reind.programme.committee.store import AgendaItemRow, MeetingRow
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import find_enterprise, register_enterprise
 from reind.programme.enterprises.store import EnterpriseRow
-from reind.programme.money.agreements import achieve_milestone, sign_agreement
+from reind.programme.money.agreements import achieve_milestone, sign_agreement, submit_report
 from reind.programme.money.claims import approve_claim_as_officer, submit_claim
+from reind.programme.money.payment_conditions import accept_report
 from reind.programme.money.store import AgreementRow, ClaimRow, MilestoneRow
 from reind.rules.engine import Engine
 
@@ -339,6 +340,16 @@ def _fund(
     for milestone in list(milestones):
         achieve_milestone(session, milestone.id, milestone.due_on, officer)
     transition_application(session, app_id, "complete", officer)
+    final = submit_report(
+        session,
+        app_id,
+        actors["applicant"],
+        kind="final",
+        period_end=today - timedelta(days=3),
+        submitted_on=today - timedelta(days=2),
+        summary="The line is installed and in production at its planned rate.",
+    )
+    accept_report(session, final.id, officer, accepted_on=today - timedelta(days=1))
     claim = submit_claim(
         session,
         app_id,

@@ -189,6 +189,7 @@ def submit_report(
         period_end=period_end,
         submitted_on=submitted_on,
         summary=summary,
+        submitted_by=actor.id,
     )
     session.add(row)
     flush(session, "the report")

@@ -29,27 +29,17 @@ from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
-from reind.programme.applications.services import optional_parameter
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit.chain import canonical_json
 from reind.programme.money.ledger import Ledger, attendance_ok
 from reind.programme.money.ledgers import ledger_from, lock_ledger, write_ledger
+from reind.programme.money.payment_conditions import require_payment_conditions
 from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
 from reind.programme.training.store import AttendanceRow, CourseSessionRow, EnrolmentRow
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 
 CLAIMABLE = {"agreement_signed", "in_progress", "completed", "post_completion_monitoring"}
-COMPLETED = {"completed", "post_completion_monitoring"}
-
-
-def paid_on_completion(engine: Engine, app: ApplicationRow) -> bool:
-    """True when the scheme pays only once the project is complete (RFS)."""
-    parameter = optional_parameter(engine, app.scheme, "paid_on_completion")
-    if parameter is None or app.received is None:
-        return False
-    value = parameter.at(app.received)
-    return value is not None and value.value is True
 
 
 def min_attendance(engine: Engine, day: date) -> Fraction:
@@ -109,10 +99,7 @@ def submit_claim(
         raise ConflictError(
             f"claims are only accepted once an agreement is signed, not {app.state}"
         )
-    if paid_on_completion(engine, app) and app.state not in COMPLETED:
-        raise ConflictError(
-            f"{app.scheme.upper()} pays on completion only: the project is {app.state}"
-        )
+    require_payment_conditions(session, engine, app)
     if app.scheme == "rttp" and enrolment_id is None:
         raise InvalidInputError("an RTTP claim must name the trainee's enrolment")
     if enrolment_id is not None:
@@ -307,8 +294,7 @@ def disburse(
     _not_the_submitter(claim, actor)
     app = session.get(ApplicationRow, claim.application_id)
     assert app is not None
-    if paid_on_completion(engine, app) and app.state not in COMPLETED:
-        raise ConflictError(f"{app.scheme.upper()} pays on completion only: project is {app.state}")
+    require_payment_conditions(session, engine, app)
     amount = Money(claim.amount_cents)
     write_ledger(
         session, row, ledger_from(row).disburse(amount), "disbursed", amount, claim.id, clock

@@ -56,6 +56,9 @@ class ProgressReportRow(Base):
     period_end: Mapped[date] = mapped_column(Date)
     submitted_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    accepted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class LedgerRow(Base):

@@ -13,7 +13,7 @@ from typing import ClassVar
 from fastapi import APIRouter, Response, status
 from pydantic import Field
 
-from reind.programme.money import agreements, claims, views
+from reind.programme.money import agreements, claims, payment_conditions, views
 from reind.web.api.common import (
     Amount,
     IdempotencyKey,
@@ -216,6 +216,21 @@ def submit_report(
     """File a progress, final or post-completion report."""
     row = agreements.submit_report(session, application_id, actor, **body.model_dump())
     return {"id": row.id, "kind": row.kind, "period_end": row.period_end}
+
+
+class ReportAccepted(Schema):
+    """The day an officer accepted a report (default: today in Hong Kong)."""
+
+    accepted_on: date | None = None
+
+
+@router.post("/reports/{report_id}/acceptance")
+def accept_report(
+    report_id: int, body: ReportAccepted, actor: CurrentActor, session: UnitOfWork
+) -> dict[str, object]:
+    """Accept a report (an officer other than who filed it); RFS pays once the final one is."""
+    row = payment_conditions.accept_report(session, report_id, actor, accepted_on=body.accepted_on)
+    return {"id": row.id, "kind": row.kind, "accepted_on": row.accepted_on}
 
 
 @router.post(
