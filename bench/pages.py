@@ -66,7 +66,7 @@ def seeded(database: Database) -> None:
 
 
 def tokens(database: Database) -> dict[str, str]:
-    """An API token for an officer, finance, an auditor (new users each run)."""
+    """An API token for an officer, finance, an auditor, an administrator (new users each run)."""
     out: dict[str, str] = {}
     stamp = int(time.time() * 1000)
     with database.unit_of_work() as session:
@@ -74,6 +74,7 @@ def tokens(database: Database) -> dict[str, str]:
             ("officer", Role.OFFICER),
             ("finance", Role.FINANCE),
             ("auditor", Role.AUDITOR),
+            ("admin", Role.ADMINISTRATOR),
         ):
             user = add_user(
                 session,
@@ -131,6 +132,7 @@ def run(database: Database, repeat: int) -> int:
     deep_queue = next_link(client, "/workbench?state=closed", who["officer"], 40)
     deep_ledgers = next_link(client, "/finance/projects", who["finance"], 40)
     deep_api = next_link(client, "/api/v1/applications?limit=200", who["officer"], 10)
+    deep_audit = next_link(client, "/audit", who["auditor"], 40)
     pages = [
         ("officer", "/workbench?state=closed"),
         ("officer", deep_queue),
@@ -152,6 +154,11 @@ def run(database: Database, repeat: int) -> int:
         ("officer", "/api/v1/enterprises?q=foods"),
         ("finance", "/api/v1/claims?state=paid"),
         ("auditor", "/api/v1/audit/events"),
+        ("auditor", "/audit"),
+        ("auditor", deep_audit),
+        ("auditor", "/audit?kind=application.transitioned"),
+        ("auditor", "/audit?from=2020-01-01&to=2020-01-31"),
+        ("admin", "/admin/outbox"),
     ]
     print(f"{'page':72} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'p95/300ms':>9}")
     over = 0

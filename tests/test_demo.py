@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -73,10 +75,12 @@ def test_demo_comes_up_clean_serves_live_data_and_resumes(tmp_path: Path) -> Non
             page = client.get("/plant/waffle-1")
             assert page.status_code == 200 and "Egg-waffle machine" in page.text
             assert client.get("/schemes").status_code == 200
+        use_the_demo(base, tmp_path / "var" / "reind.db")
     finally:
         out = stop(first)
     assert first.returncode == 0, out
     assert "stopped cleanly" in out
+    audit_verifies(tmp_path)
 
     second = start_demo(tmp_path, web, mqtt)
     try:
@@ -85,3 +89,50 @@ def test_demo_comes_up_clean_serves_live_data_and_resumes(tmp_path: Path) -> Non
     finally:
         out = stop(second)
     assert second.returncode == 0, out
+    audit_verifies(tmp_path)
+
+
+def _signed_in(client: httpx.Client, who: str, password: str) -> dict[str, str]:
+    answer = client.post(
+        "/api/v1/session", json={"email": f"{who}@demo.reind.hk", "password": password}
+    )
+    assert answer.status_code == 200, answer.text
+    return {"X-CSRF-Token": answer.json()["csrf_token"]}
+
+
+def use_the_demo(base: str, database: Path) -> None:
+    """What a day's use did that once stopped the demo from starting again (issue 12):
+    a second claim on RFS-DEMO-0004 and the demo case on a second agenda."""
+    with closing(sqlite3.connect(database)) as db:
+        ids = dict(
+            db.execute("SELECT reference, id FROM applications WHERE reference LIKE 'RFS-DEMO-%'")
+        )
+        committee = db.execute("SELECT committee_id FROM committee_meetings LIMIT 1").fetchone()[0]
+    with httpx.Client(base_url=base, timeout=30) as applicant:
+        headers = _signed_in(applicant, "applicant", "demo-applicant-pass")
+        claim = applicant.post(
+            f"/api/v1/applications/{ids['RFS-DEMO-0004']}/claims",
+            json={"amount": "10000"},
+            headers=headers,
+        )
+        assert claim.status_code == 201, claim.text
+    with httpx.Client(base_url=base, timeout=30) as officer:
+        headers = _signed_in(officer, "officer", "demo-officer-pass")
+        meeting = officer.post(
+            f"/api/v1/committees/{committee}/meetings",
+            json={"held_on": "2030-01-15", "application_ids": [ids["RFS-DEMO-0002"]]},
+            headers=headers,
+        )
+        assert meeting.status_code == 201, meeting.text
+
+
+def audit_verifies(workdir: Path) -> None:
+    """``reind audit verify`` on the stopped demo: chain, completeness, checkpoints all OK."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REIND_")}
+    env["REIND_DATA_DIR"] = str(workdir / "var")
+    verified = subprocess.run(
+        [sys.executable, "-m", "reind", "audit", "verify"],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "each with the events its state implies" in verified.stdout

@@ -49,6 +49,17 @@ class Platform:
     engine: Engine
     telemetry: TelemetryStore | None = None
     plant: PlantLink | None = None
+    audit_checkpoints: Path | None = None
+    """The signed checkpoints file, for the auditor's page (None: none kept)."""
+    audit_key: Path | None = None
+    """The checkpoint signing key's path (its public half sits beside it)."""
+    replica: Database | None = None
+    """A streaming replica of ``database`` (``REIND_DATABASE_REPLICA_URL``): reads only."""
+
+    @property
+    def read_database(self) -> Database:
+        """Where reports and read-only pages read: the replica when there is one."""
+        return self.replica if self.replica is not None else self.database
 
     def close(self) -> None:
         """Stop the plant link, close the telemetry store, then dispose the database.
@@ -57,6 +68,8 @@ class Platform:
         leaves files or connections open behind it.
         """
         stoppers: list[Callable[[], None]] = [self.database.dispose]
+        if self.replica is not None:
+            stoppers.append(self.replica.dispose)
         if self.telemetry is not None:
             stoppers.append(self.telemetry.close)
         if self.plant is not None:
@@ -100,8 +113,17 @@ def build_platform(
     url = settings.effective_database_url
     options = SERVER_POOL if serving and not url.startswith("sqlite") else {}
     database = Database(url, **options)
+    replica_url = settings.database_replica_url
+    replica = None if replica_url is None else Database(replica_url, **options)
+    checkpoints, key = settings.effective_audit_checkpoints, settings.effective_audit_key
     if not (plant and settings.mqtt_url):
-        return Platform(database, rules_engine())
+        return Platform(
+            database,
+            rules_engine(),
+            audit_checkpoints=checkpoints,
+            audit_key=key,
+            replica=replica,
+        )
     from reind.factory.ingest.gateway_config import broker_address
     from reind.factory.ingest.store import open_store
     from reind.web.plant_lines import brewery_line, waffle_line
@@ -112,9 +134,19 @@ def build_platform(
         telemetry = open_store(settings.effective_telemetry_url)
     except BaseException:
         database.dispose()
+        if replica is not None:
+            replica.dispose()
         raise
     link = PlantLink(host, port, [waffle_line(), brewery_line()], alarms)
-    return Platform(database, rules_engine(), telemetry, link)
+    return Platform(
+        database,
+        rules_engine(),
+        telemetry,
+        link,
+        audit_checkpoints=checkpoints,
+        audit_key=key,
+        replica=replica,
+    )
 
 
 SESSION_KEY_FILE = "session.key"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -106,6 +107,37 @@ def start_checkpoints(database: Database, settings: Settings) -> Callable[[], No
     return schedule.stop
 
 
+NOTICE_SECONDS = 15.0
+"""How often ``serve`` sends the notices that are due."""
+
+
+def start_notices(database: Database, smtp_url: str) -> Callable[[], None]:
+    """Send due notices from the outbox every ``NOTICE_SECONDS`` on a thread; the stopper.
+
+    A failing round is logged and the loop carries on: the rows stay pending
+    with their backoff (``notices.delivery``).
+    """
+    from reind.programme.notices import deliver_due
+
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(NOTICE_SECONDS):
+            try:
+                deliver_due(database, smtp_url)
+            except Exception:
+                logger.exception("sending notices failed; trying again later")
+
+    thread = threading.Thread(target=run, name="notices", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join()
+
+    return halt
+
+
 def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:
     """A real deployment: the configured database, broker and telemetry store.
 
@@ -121,6 +153,8 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
         platform.database.migrate()
         if settings.audit_checkpoint_minutes > 0:
             stoppers.append(start_checkpoints(platform.database, settings))
+        if settings.smtp_url:
+            stoppers.append(start_notices(platform.database, settings.smtp_url))
         app = create_app(
             platform,
             session_secret=session_secret(settings),

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default SQLite in data_dir."
     )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a streaming replica: the report and analyst pages read it.",
+    )
     telemetry_url: str | None = Field(
         default=None, description="DuckDB file path or postgresql:// URL for telemetry."
     )
@@ -47,6 +51,11 @@ class Settings(BaseSettings):
         default=None,
         description="Append-only file of signed audit checkpoints; "
         "default data_dir/audit-checkpoints.jsonl.",
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description="Mail server for notices (smtp://user:pass@host:port or smtps://...); "
+        "unset: notices stay in the outbox, shown on the administrator's page.",
     )
     audit_checkpoint_minutes: float = Field(
         default=15.0, ge=0, description="Minutes between audit checkpoints in serve; 0: never."

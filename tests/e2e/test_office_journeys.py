@@ -162,3 +162,78 @@ def test_analyst_downloads_the_report_pdf(page: Page, office: Office) -> None:
     assert saved.read_bytes().startswith(b"%PDF")
     assert download.suggested_filename.startswith("reind-progress-report-")
     screenshot(page, "journey-analyst-report")
+
+
+def test_applicant_edits_a_draft_after_reading_its_grant_estimate(
+    page: Page, office: Office
+) -> None:
+    office.sign_in(page, "applicant")
+    page.goto(f"{office.url}/portal/schemes?lang=zh-Hant")
+    expect(page.locator("main")).to_contain_text("其他類別申請者的資助計劃")
+    expect(page.locator("main")).not_to_contain_text("advanced_manufacturing_new_energy")
+    screenshot(page, "journey-applicant-schemes-zh")
+    page.goto(f"{office.url}/portal/apply/rfs?lang=en")
+    page.get_by_label("Project title").fill("Egg-waffle line No. 5")
+    page.get_by_label("Amount of funding you ask for (HK$)").fill("1,500,000")
+    page.fill("#f-cost_machinery_equipment", "2,700,000")
+    page.select_option("#f-new_line_in_hong_kong", "yes")
+    page.select_option("#f-smart_manufacturing", "yes")
+    page.fill("#f-ineligible_costs", "40,000")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator("#estimate")).to_contain_text("Grant estimate")
+    expect(page.locator("#answers + dl")).to_contain_text("HK$40,000.00")
+    screenshot(page, "journey-applicant-draft-estimate")
+    page.get_by_role("link", name="Edit the draft").click()
+    page.get_by_label("Project title").fill("Egg-waffle line No. 6")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Egg-waffle line No. 6")
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("#estimate")).to_contain_text("資助估算")
+    screenshot(page, "journey-applicant-draft-estimate-zh")
+
+
+def test_desk_officer_records_who_asked_and_routes_once(page: Page, office: Office) -> None:
+    office.sign_in(page, "officer")
+    page.goto(f"{office.url}/desk")
+    page.get_by_label("What did they ask?").fill(
+        "Can we get funding to set up a smart production line?"
+    )
+    page.get_by_label("Enquirer's name", exact=True).fill("Ms Chan Tai Man")
+    page.get_by_label("Telephone or e-mail").fill("chan@example.hk")
+    page.select_option("#f-incorporated_under", "cap622")
+    page.select_option("#f-manufacturing", "yes")
+    page.get_by_role("button", name="Record the enquiry").click()
+    page.select_option("#f-centre", "sme_one_hkpc")
+    page.get_by_role("button", name="Route", exact=True).click()
+    expect(page.locator("#f-centre")).to_have_value("sme_one_hkpc")
+    expect(page.get_by_role("button", name="Route to another centre")).to_be_visible()
+    page.get_by_role("button", name="Answer with the schemes that fit").click()
+    expect(page.locator("main")).to_contain_text("RFS")
+    expect(page.locator("main")).to_contain_text("Ms Chan Tai Man")
+    screenshot(page, "journey-desk-answered")
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("main")).to_contain_text("公司條例")
+    expect(page.locator("main")).not_to_contain_text("cap622")
+    screenshot(page, "journey-desk-answered-zh")
+
+
+def test_auditor_checks_the_chain_and_the_administrator_reads_the_outbox(
+    page: Page, office: Office
+) -> None:
+    office.sign_in(page, "auditor")
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("button", name="Check the chain now").click()
+    expect(page.locator("#chain-result")).to_contain_text("The chain is intact")
+    screenshot(page, "journey-auditor-log")
+    page.get_by_role("link", name="中文").click()
+    page.get_by_role("button", name="立即核對記錄鏈").click()
+    expect(page.locator("#chain-result")).to_contain_text("記錄鏈完整")
+    screenshot(page, "journey-auditor-log-zh")
+    admin = page.context.browser
+    assert admin is not None
+    other = admin.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    office.sign_in(other, "admin")
+    other.get_by_role("link", name="Notices outbox").click()
+    expect(other.locator("main")).to_contain_text("We have received your application")
+    screenshot(other, "journey-admin-outbox")
+    other.context.close()

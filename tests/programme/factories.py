@@ -97,12 +97,16 @@ def rfs_application(
     state: str = "draft",
     machinery: str = "45000000",
     received: date = RECEIVED,
+    requested: str = "15000000",
 ) -> ApplicationRow:
     """An RFS application walked to ``state`` (draft, submitted, screening, assessment,
     vetting_committee)."""
     company = company or enterprise(session)
     app = create_application(
-        session, rfs_draft(company, machinery=machinery), OFFICER, engine=default_engine()
+        session,
+        rfs_draft(company, machinery=machinery, requested=requested),
+        OFFICER,
+        engine=default_engine(),
     )
     steps = {
         "submitted": ["submit"],

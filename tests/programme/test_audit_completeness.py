@@ -10,14 +10,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from reind.core.db import Database
 from reind.core.money import HKD
+from reind.programme import audit
+from reind.programme.actors import SYSTEM
 from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.completeness import check_completeness
 from reind.programme.money.claims import approve_claim_as_officer, submit_claim
 from reind.schemes.catalogue import default_engine
-from tests.programme.factories import OFFICER, SECOND_OFFICER, funded_rfs_project, rfs_application
+from tests.programme.factories import (
+    OFFICER,
+    SECOND_OFFICER,
+    enterprise,
+    funded_rfs_project,
+    rfs_application,
+)
 
 
 def _claim_on_a_project(db: Database) -> tuple[str, str]:
@@ -132,3 +141,40 @@ def test_a_disbursement_and_a_score_without_events_are_named(db: Database) -> No
         report = check_completeness(session)
     named = {m.record for m in report.missing}
     assert named == {"disbursement", "score"}
+
+
+def _insert_application(session: Session, enterprise_id: str, ident: str, year: int) -> None:
+    session.execute(
+        text(
+            "INSERT INTO applications (id, reference, scheme, enterprise_id, title, state, "
+            "amount_requested_cents, facts, created_at, version) VALUES (:i, :r, 'rfs', :e, "
+            "'bulk', 'completed', 100, '{}', :t, 1)"
+        ),
+        {
+            "i": ident,
+            "r": f"RFS-{ident}",
+            "e": enterprise_id,
+            "t": datetime(year, 1, 1, tzinfo=UTC),
+        },
+    )
+
+
+def test_bulk_imports_vouch_for_their_count_and_the_newest_excess_is_named(db: Database) -> None:
+    with db.unit_of_work() as session:
+        company = enterprise(session)
+        _insert_application(session, company.id, "BULK-1", 2019)
+        audit.record(
+            session,
+            SYSTEM,
+            "import.bulk_historic",
+            "bulk_import",
+            "batch-1",
+            {"kind": "test", "rows": {"applications": 1}, "digest": "x", "rules_version": "x"},
+        )
+    with db.unit_of_work() as session:
+        assert check_completeness(session).ok
+        _insert_application(session, company.id, "LATE-1", 2025)
+    with db.unit_of_work() as session:
+        report = check_completeness(session)
+    assert [m.record_id for m in report.missing] == ["RFS-LATE-1"]
+    assert "bulk imports vouch for 1" in str(report)

@@ -8,7 +8,8 @@ from fractions import Fraction
 import pytest
 
 from reind.core.db import Database
-from reind.core.errors import ForbiddenError, InvalidInputError
+from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
+from reind.core.money import HKD
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
 from reind.programme.committee.criteria import all_criteria_files, criteria_for
@@ -19,6 +20,8 @@ from reind.programme.committee.services import (
     score_application,
 )
 from reind.programme.committee.store import MemberRow
+from reind.programme.money.agreements import approve_grant
+from reind.programme.money.store import LedgerRow
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import APPROVER, OFFICER, meeting, rfs_application
 
@@ -87,3 +90,29 @@ def test_scores_outside_zero_to_five_are_refused(db: Database) -> None:
         held = meeting(session, [app.id])
         with pytest.raises(InvalidInputError, match="0 to 5"):
             score_application(session, held.id, app.id, MEMBER, criterion="financial", score=6)
+
+
+def test_a_grant_is_never_more_than_the_amount_applied_for(db: Database) -> None:
+    with db.unit_of_work() as session:
+        # one third of HK$3,000,000 is HK$1,000,000, but only HK$900,000 was applied for
+        app = rfs_application(
+            session, state="vetting_committee", machinery="3000000", requested="900000"
+        )
+        held = meeting(session, [app.id])
+        for criterion in (c.code for c in criteria_for("rfs").items):
+            score_application(session, held.id, app.id, MEMBER, criterion=criterion, score=4)
+        decide(
+            session,
+            held.id,
+            app.id,
+            APPROVER,
+            supported=True,
+            reasons_en="A smart line.",
+            reasons_zh="智能生產線。",
+            decided_on=date(2024, 4, 1),
+            engine=default_engine(),
+        )
+        ledger = session.get(LedgerRow, app.id)
+        assert ledger is not None and ledger.approved_cents == 90_000_000
+        with pytest.raises(ConflictError, match="more than the HK\\$900,000.00 applied for"):
+            approve_grant(session, app.id, HKD("900000.01"), APPROVER)

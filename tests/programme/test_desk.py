@@ -103,3 +103,10 @@ def test_enquiries_and_seminars_are_counted_per_centre_in_a_period(db: Database)
         assert count_seminars(session, date(2024, 4, 1), date(2024, 4, 30)) == {
             "sme_one_hkpc": (2, 75)
         }
+
+
+def test_the_seeded_smart_line_enquirer_is_told_rfs_may_fit() -> None:
+    profile = {"employees": 60, "manufacturing": True, "incorporated_under": "cap622"}
+    fits = schemes_that_fit(profile, date(2021, 3, 1), default_engine())
+    assert "rfs" in [f.scheme for f in fits]
+    assert not {"itvf", "psts", "crs", "tsssu"} & {f.scheme for f in fits}

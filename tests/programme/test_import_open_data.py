@@ -58,12 +58,12 @@ def imported(db: Database, tmp_path: Path) -> Database:
 
 
 def _export(db: Database, out: Path, as_of: date, **options: object) -> dict[str, object]:
+    options.setdefault("published", max(as_of, date(2021, 9, 20)))
     with db.unit_of_work() as session:
         json_path, _, _ = export(
             session,
             as_of,
             out,
-            published=date(2021, 9, 20),
             **options,  # type: ignore[arg-type]
         )
     data: dict[str, object] = json.loads(json_path.read_text(encoding="utf-8"))
@@ -80,8 +80,8 @@ def test_imported_grants_are_exported_as_they_stood_on_the_day(
     assert project["amountDisbursed"] == 200_000  # the September payment is after the date
     assert project["awardDate"] == "2021-04-01"
     assert project["plannedDates"] == [
-        {"startDate": "2021-05-01", "endDate": "2022-10-31", "duration": 17}
-    ]
+        {"startDate": "2021-05-01", "endDate": "2022-10-31", "duration": "17"}
+    ]  # the official 1.4 schema's Event.duration is a string (months)
     assert project["beneficiaryLocation"][0]["countryCode"] == "HK"
     assert project["dateModified"].startswith("2021-07-01T12:00:00+08:00")
     assert project["recipientOrganization"] == [
@@ -109,6 +109,19 @@ def test_an_export_that_would_mislead_is_refused(imported: Database, tmp_path: P
     assert not (tmp_path / "empty").exists()
     with pytest.raises(OpenDataError, match="--publisher"):
         _export(imported, tmp_path / "who", date(2021, 8, 31))
+    with pytest.raises(OpenDataError, match="is in the future"):
+        _export(
+            imported, tmp_path / "soon", date(2099, 1, 1), publisher="itc", today=date(2026, 1, 1)
+        )
+    with pytest.raises(OpenDataError, match="before the day its amounts are as at"):
+        _export(
+            imported,
+            tmp_path / "early",
+            date(2021, 8, 31),
+            publisher="itc",
+            published=date(2021, 8, 30),
+        )
+    assert not (tmp_path / "soon").exists() and not (tmp_path / "early").exists()
     a_file = tmp_path / "taken"
     a_file.write_text("mine", encoding="utf-8")
     with pytest.raises(OpenDataError, match="is a file"):

@@ -37,14 +37,26 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         database.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)]
+)
 def shared_world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    """One world for a whole module, for tests that each make their own fresh subjects."""
-    database = _sqlite(request, tmp_path_factory.mktemp("shared"))
+    """One world for a whole module, for tests that each make their own fresh subjects.
+
+    On SQLite and on a real PostgreSQL (there through the hot path too).
+    """
+    if request.param == "sqlite":
+        database = _sqlite(request, tmp_path_factory.mktemp("shared"))
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        template: str = request.getfixturevalue("postgres_template")
+        database = Database(_fresh_postgres(server, template), pool_size=10, max_overflow=10)
     try:
-        yield make_world(database)
+        world = make_world(database)
+        with world.client:
+            yield world
     finally:
         database.dispose()
 

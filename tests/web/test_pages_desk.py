@@ -42,3 +42,87 @@ def test_a_bad_enquiry_form_keeps_what_was_typed(demo: Demo) -> None:
     assert answer.status_code == 400
     assert 'id="e-question"' in answer.text and 'value="many"' in answer.text
     assert 'id="e-employees"' in answer.text
+
+
+def test_the_desk_keeps_the_enquirers_name_and_contact_and_shows_facts_in_words(
+    demo: Demo,
+) -> None:
+    web = demo.browser("officer")
+    form = web.page("/desk")
+    assert "used only to answer this enquiry" in form.text  # the purpose, stated
+    recorded = web.submit(
+        "/desk/enquiries",
+        {
+            "question": "Can we get funding to set up a smart production line?",
+            "channel": "email",
+            "enquirer_name": "Ms Chan Tai Man",
+            "enquirer_contact": "chan@example.hk",
+            "incorporated_under": "cap622",
+            "listed": "no",
+        },
+    )
+    url = recorded.headers["location"]
+    shown = text_of(web.get(url))
+    assert "Ms Chan Tai Man" in shown and "chan@example.hk" in shown
+    assert "cap622" not in shown and "False" not in shown and "incorporated_under" not in shown
+    assert "Companies Ordinance (Cap. 622)" in shown
+    zh = text_of(web.get(f"{url}?lang=zh-Hant"))
+    assert "cap622" not in zh and "False" not in zh and "公司條例" in zh
+    listed = text_of(web.get("/desk?q=Chan+Tai+Man"))
+    assert "Ms Chan Tai Man" in listed
+
+
+def test_routing_shows_the_chosen_centre_and_a_second_click_does_not_route_again(
+    demo: Demo,
+) -> None:
+    web = demo.browser("officer")
+    web.page("/desk")
+    url = web.submit("/desk/enquiries", {"question": "Help?", "channel": "phone"}).headers[
+        "location"
+    ]
+    web.page(url)
+    assert web.submit(f"{url}/routing", {"centre": "tecone_hkstp"}).status_code == 303
+    page = web.page(url)
+    assert '<option value="tecone_hkstp" selected>' in page.text
+    again = web.submit(f"{url}/routing", {"centre": "tecone_hkstp"})
+    assert again.status_code == 400 and "already routed" in again.text
+    moved = web.submit(f"{url}/routing", {"centre": "sme_one_hkpc"})
+    assert moved.status_code == 303
+
+
+def test_a_smart_production_line_enquiry_is_answered_with_rfs(demo: Demo) -> None:
+    web = demo.browser("officer")
+    web.page("/desk")
+    url = web.submit(
+        "/desk/enquiries",
+        {
+            "question": "Can we get funding to set up a smart production line?",
+            "channel": "phone",
+            "incorporated_under": "cap622",
+            "employees": "60",
+            "manufacturing": "yes",
+        },
+    ).headers["location"]
+    web.page(url)
+    web.submit(f"{url}/routing", {"centre": "sme_one_hkpc"})
+    web.page(url)
+    web.submit(f"{url}/answer", {})
+    answered = text_of(web.get(url))
+    assert "Schemes that may fit: none" not in answered and "RFS" in answered
+
+
+def test_a_refusal_reads_in_chinese_on_a_chinese_page(demo: Demo) -> None:
+    web = demo.browser("officer")
+    web.page("/desk")
+    url = web.submit("/desk/enquiries", {"question": "Help?", "channel": "phone"}).headers[
+        "location"
+    ]
+    web.page(url)
+    web.submit(f"{url}/routing", {"centre": "tecone_hkstp"})
+    web.page(f"{url}?lang=zh-Hant")
+    again = web.submit(f"{url}/routing?lang=zh-Hant", {"centre": "tecone_hkstp"})
+    assert again.status_code == 400 and "此查詢已轉介至" in again.text
+    assert "already routed" not in again.text
+    forbidden = demo.browser("applicant").get("/desk?lang=zh-Hant")
+    assert forbidden.status_code == 403
+    assert "此頁只供" in forbidden.text and "this page is for" not in forbidden.text

@@ -11,6 +11,8 @@ from reind.web.i18n import LOCALE_DIR
 from reind.web.templating import TEMPLATES
 from reind.web.views import (
     account,
+    admin,
+    audit,
     desk,
     finance,
     lists,
@@ -31,6 +33,8 @@ AREAS = (
     "analyst",
     "plant",
     "outcomes",
+    "audit",
+    "admin",
 )
 SHARED = ("base.html", "error.html", "_forms.html", "_paging.html")
 
@@ -65,6 +69,9 @@ def _python_messages() -> set[str]:
         finance.MOVEMENTS,
         desk.CHANNELS,
         desk.ENQUIRY_STATES,
+        desk.PROFILE_LABELS,
+        audit.SUBJECT_WORDS,
+        admin.OUTBOX_STATES,
         workbench.SORT_LABELS,
         lists.INDUSTRY_LABELS,
         words.EVENT_WORDS,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import UTC, date, datetime
 
 from reind.programme.applications.services import create_application
+from reind.programme.applications.store import DocumentRow
 from reind.programme.applications.transitions import transition_application
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
@@ -82,19 +84,25 @@ def test_documents_download_for_staff_only(demo: Demo) -> None:
     app_id = demo.app_id("RFS-DEMO-0003")
     applicant = demo.browser("applicant")
     with demo.db.unit_of_work() as session:
-        from reind.programme.actors import Actor, Role
-        from reind.programme.applications.contents import attach_document
-
-        owner = Actor("x", Role.APPLICANT, demo.portfolio.enterprises["a"])
-        doc = attach_document(
-            session, app_id, owner, filename="q.pdf", media_type="application/pdf", content=b"%PDF"
+        # attached while it was a draft (the service takes documents on drafts only)
+        doc = DocumentRow(
+            application_id=app_id,
+            filename="q.pdf",
+            media_type="application/pdf",
+            size=4,
+            sha256=hashlib.sha256(b"%PDF").hexdigest(),
+            content=b"%PDF",
+            uploaded_at=datetime.now(UTC),
         )
+        session.add(doc)
+        session.flush()
         doc_id = doc.id
     officer = demo.browser("officer")
     got = officer.get(f"/documents/{doc_id}")
     assert got.status_code == 200 and got.content == b"%PDF"
     assert "attachment" in got.headers["content-disposition"]
     assert demo.browser("applicant.b").get(f"/documents/{doc_id}").status_code == 403
+    assert demo.browser("finance").get(f"/documents/{doc_id}").status_code == 403
     assert applicant.get("/workbench").status_code == 403
 
 

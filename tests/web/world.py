@@ -48,6 +48,7 @@ ROLES = {
     "analyst": Role.ANALYST,
     "auditor": Role.AUDITOR,
     "administrator": Role.ADMINISTRATOR,
+    "plant_engineer": Role.PLANT_ENGINEER,
 }
 """Who is in the world: a name for each user and the role it holds."""
 PERSON_IDS = {"member": "member-1", "conflicted_member": "member-2"}

@@ -43,8 +43,10 @@ def progress(
     target = out or Path(f"progress-{as_of}.{lang}.{fmt}")
     records = f"{target.stem}-records"
     store = open_store(telemetry) if telemetry else None
+    process = process_of(ctx)
+    process.database()  # the primary, migrated; the report reads the replica when there is one
     try:
-        with process_of(ctx).database().unit_of_work() as session:
+        with process.platform.read_database.unit_of_work() as session:
             report = build_report(
                 session, parse_date(as_of), lang=lang, fmt="pdf" if fmt == "pdf" else "html",
                 templates=templates, records_dir=records, telemetry=store,

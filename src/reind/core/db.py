@@ -17,7 +17,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -158,3 +158,21 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+    def replica_lag(self) -> float | None:
+        """Seconds this database's replay is behind its primary; None unless it is a replica.
+
+        PostgreSQL only (``pg_is_in_recovery``); 0.0 when the replica has
+        replayed everything the primary sent (no transaction since, or caught up).
+        """
+        if self.engine.dialect.name != "postgresql":
+            return None
+        with self.engine.connect() as connection:
+            standby, lag = connection.execute(
+                text(
+                    "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn()"
+                    " = pg_last_wal_replay_lsn() THEN 0 ELSE extract(epoch FROM"
+                    " now() - pg_last_xact_replay_timestamp()) END"
+                )
+            ).one()
+        return None if not standby else float(lag or 0.0)

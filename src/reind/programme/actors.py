@@ -40,8 +40,17 @@ SYSTEM = Actor("system", Role.SYSTEM)
 """The actor of imports and other batch work started by the system itself."""
 
 
+NO_PROGRAMME_ROLES = frozenset({Role.PLANT_ENGINEER})
+"""Roles that read nothing of the programme (the plant engineer operates lines only)."""
+
+
 def sees_enterprise(actor: Actor, enterprise_id: str | None) -> bool:
-    """Whether ``actor`` may see the records of ``enterprise_id``: applicants only their own."""
+    """Whether ``actor`` may see the records of ``enterprise_id``: applicants only their own.
+
+    Roles in ``NO_PROGRAMME_ROLES`` see no enterprise at all (``programme.permissions``).
+    """
+    if actor.role in NO_PROGRAMME_ROLES:
+        return False
     return actor.role is not Role.APPLICANT or actor.enterprise_id == enterprise_id
 
 

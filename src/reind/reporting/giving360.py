@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from reind.core.clock import HONG_KONG
+from reind.core.clock import HONG_KONG, hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.sheets import write_csv
 from reind.reporting.figures import end_of_day, statement
@@ -192,8 +192,27 @@ def export(
     published: date,
     publisher: str | None = None,
     force: bool = False,
+    today: date | None = None,
 ) -> tuple[Path, Path, int]:
-    """Write ``grants.json`` and ``grants.csv`` into ``directory``; returns paths and count."""
+    """Write ``grants.json`` and ``grants.csv`` into ``directory``; returns paths and count.
+
+    Amounts are only known as at a day that has passed, and a package cannot be
+    published before the day its amounts are as at: either is refused.
+    """
+    now = today or hk_today()
+    if as_of > now:
+        raise OpenDataError(
+            f"--as-of {as_of.isoformat()} is in the future (today is {now.isoformat()}): "
+            "amounts are only known as at a day that has passed",
+            zh=f"--as-of {as_of.isoformat()} 是將來的日期（今天是 {now.isoformat()}）："
+            "只可發布截至已過日期的金額",
+        )
+    if published < as_of:
+        raise OpenDataError(
+            f"--published {published.isoformat()} is before the day its amounts are as at "
+            f"({as_of.isoformat()})",
+            zh=f"--published {published.isoformat()} 早於金額的截數日期（{as_of.isoformat()}）",
+        )
     if directory.exists() and not directory.is_dir():
         raise OpenDataError(
             f"--out {directory} is a file; name a folder for grants.json and grants.csv",
@@ -254,7 +273,7 @@ def _planned(starts: date, ends: date) -> dict[str, Any]:
     return {
         "startDate": starts.isoformat(),
         "endDate": ends.isoformat(),
-        "duration": max(months, 0),
+        "duration": str(max(months, 0)),  # the official 1.4 schema's Event.duration is a string
     }
 
 

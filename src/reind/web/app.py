@@ -38,7 +38,9 @@ from reind.web.hot_path import HotPath, HotPathCounts, asyncpg_dsn
 from reind.web.limits import BodyLimit
 from reind.web.security_headers import DOCS_CDN, DOCS_PATH, SecurityHeaders
 from reind.web.views import account as account_views
+from reind.web.views import admin as admin_views
 from reind.web.views import analyst as analyst_views
+from reind.web.views import audit as audit_views
 from reind.web.views import committee as committee_views
 from reind.web.views import desk as desk_views
 from reind.web.views import finance as finance_views
@@ -122,6 +124,8 @@ def create_app(
     app.include_router(analyst_views.router)
     app.include_router(plant_views.router)
     app.include_router(outcomes_views.router)
+    app.include_router(audit_views.router)
+    app.include_router(admin_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
 

@@ -104,6 +104,29 @@ UnitOfWork = Annotated[Session, Depends(unit_of_work, scope="function")]
 """The request's session: use this alias everywhere so it is shared, not repeated."""
 
 
+async def read_side(request: Request, primary: UnitOfWork) -> AsyncIterator[Session]:
+    """A session for pages that only read: on the replica when there is one.
+
+    Writes always go through ``UnitOfWork`` to the primary; the replica
+    session's work is rolled back at the end, so nothing is ever sent to a
+    replica to commit. Without a replica it is the request's own session (a
+    second session on SQLite would wait on the first one's lock).
+    """
+    replica = platform_of(request.app).replica
+    if replica is None:
+        yield primary
+        return
+    with replica.unit_of_work() as session:
+        try:
+            yield session
+        finally:
+            await run_in_threadpool(session.rollback)
+
+
+ReadSide = Annotated[Session, Depends(read_side, scope="function")]
+"""A read-only session on the replica (or the primary without one): reports, analysts' pages."""
+
+
 class Transaction:
     """Runs a request's work and its commit in one threadpool hop."""
 

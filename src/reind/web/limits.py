@@ -3,7 +3,10 @@
 Starlette spools uploads to disk without a size limit, so an unbounded body
 could fill the disk before the document service ever sees it. This ASGI
 middleware refuses a declared ``Content-Length`` over the cap at once and
-stops reading a streamed body as soon as it passes the cap (413).
+stops reading a streamed body as soon as it passes the cap (413). A chunked
+body has no ``Content-Length``: when it passes the cap, the form parser
+that was reading it turns the error into its own 400, so whatever the app
+answers then is replaced by the 413.
 """
 
 from __future__ import annotations
@@ -37,20 +40,34 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
             return
         seen = 0
+        over = False
+        refused = False
+        started = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise BodyTooLargeError
             return message
 
+        async def answer(message: Message) -> None:
+            nonlocal refused, started
+            if not over or started:
+                started = True
+                await send(message)
+            elif not refused:  # the app's answer to a body it could not read: ours instead
+                refused = True
+                await self._refuse(scope, receive, send)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, answer)
         except BodyTooLargeError:
-            await self._refuse(scope, receive, send)
+            if not refused and not started:
+                await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(

@@ -16,6 +16,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--store", default="duckdb:telemetry.duckdb")
     parser.add_argument("--client-id", default="reind-gateway-1")
     parser.add_argument("--share-group", default="reind", help="'' for a plain subscription")
+    parser.add_argument(
+        "--topic-filter",
+        default="spBv1.0/#",
+        help="what to subscribe to, e.g. spBv1.0/<group>/# for one gateway per Sparkplug group",
+    )
+    parser.add_argument(
+        "--host-id", default=None, help="Sparkplug host id (the client id if unset)"
+    )
     parser.add_argument("--protocol", type=int, choices=(3, 5), default=5)
     parser.add_argument("--batch-points", type=int, default=20_000)
     parser.add_argument("--batch-seconds", type=float, default=0.25)
@@ -34,6 +42,8 @@ def main(argv: list[str] | None = None) -> None:
             store_url=args.store,
             client_id=args.client_id,
             share_group=args.share_group or None,
+            topic_filter=args.topic_filter,
+            host_id=args.host_id,
             protocol=args.protocol,
             batch_points=args.batch_points,
             batch_seconds=args.batch_seconds,

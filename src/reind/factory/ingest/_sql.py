@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reind.factory.ingest.points import BUCKET_MS, Resolution
+from reind.factory.ingest.points import BUCKET_MS, PointColumns, Resolution
 from reind.factory.ingest.store import BucketAmounts, StateTime
 from reind.factory.monitoring.events import AlarmEvent, AlarmState
 
@@ -56,7 +56,18 @@ STAGED_SAMPLES = (
 ``(series, ts, ord)`` then drops a message seen before). A live sample (``ord >= 0``) is
 new unless its message was stored; a historical one (``ord < 0``, sent again from an edge
 node's store and forward) is a past value stated again: kept once per (series, ts, value),
-and not at all if that value is stored or came live in this batch (docs/decisions/0140)."""
+and not at all if that value is stored or came live in this batch (docs/decisions/0140).
+Only a batch with historical rows pays for this: the others read :data:`STAGED_LIVE`."""
+STAGED_LIVE = f"SELECT {POINT_COLUMNS} FROM staging"  # noqa: S608
+
+
+def staged(points: PointColumns) -> str:
+    """The staged rows worth inserting, for a batch of ``points``: see ``STAGED_SAMPLES``."""
+    historical = (points.ordinals and min(points.ordinals) < 0) or any(
+        p.ordinal < 0 for p in points.others
+    )
+    return STAGED_SAMPLES if historical else STAGED_LIVE
+
 
 ALARM_COLUMNS = "at_ms, alarm, series, rule, previous, state, actor, note, value, source_ms"
 

@@ -8,7 +8,7 @@ on (series, ts, ord) against themselves and against stored points in the
 batch's time range (zone maps prune older row groups), and only the fresh rows
 are inserted and fed to the rollups. DuckDB allows one writer per file, so one gateway owns a file.
 
-Fresh points are inserted sorted by series, time and ordinal. DuckDB keeps insertion
+Fresh points are inserted sorted by series and time. DuckDB keeps insertion
 order, so a series read back in storage order is ascending except where late
 data arrived; :meth:`DuckDBStore.query_increase` differences a counter with a
 streaming ``lag() OVER ()`` in that order (no sort of millions of points),
@@ -33,12 +33,12 @@ from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
     POINT_COLUMNS,
     ROLLUP_TABLES,
-    STAGED_SAMPLES,
     alarm_row,
     bucket_expr,
     duckdb_sql,
     floor_expr,
     increase_ordered,
+    staged,
 )
 from reind.factory.ingest.points import (
     BUCKET_MS,
@@ -57,8 +57,9 @@ logger = logging.getLogger(__name__)
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS births (topic VARCHAR PRIMARY KEY, received_ms BIGINT,"
     " payload BLOB)",
-    "CREATE TABLE IF NOT EXISTS points ("
-    " series VARCHAR NOT NULL, ts BIGINT NOT NULL, value DOUBLE, text VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS points (series VARCHAR NOT NULL, ts BIGINT NOT NULL,"
+    " value DOUBLE, text VARCHAR, ord BIGINT DEFAULT 0, datatype SMALLINT DEFAULT 0,"
+    " int_value HUGEINT, bytes_value BLOB)",
     # columns added for issue 14 (files written before them gain them here)
     "ALTER TABLE points ADD COLUMN IF NOT EXISTS ord BIGINT DEFAULT 0",
     "ALTER TABLE points ADD COLUMN IF NOT EXISTS datatype SMALLINT DEFAULT 0",
@@ -82,12 +83,16 @@ _SCHEMA = [
 ]
 
 
+_ORDER_KEY = "ts::HUGEINT * 18446744073709551616 + ord"
+"""(ts, ord) as one number: a list or struct key costs the rollup twice as much (ADR 0140)."""
+
+
 def _rollup_upsert(resolution: Resolution) -> str:
     table = ROLLUP_TABLES[resolution]
     bucket = bucket_expr("ts", resolution)
     return (
         f"INSERT INTO {table} SELECT series, {bucket} AS b, count(value), min(value),"  # noqa: S608
-        " max(value), sum(value), max(ts), arg_max(value, [ts, ord]) FROM fresh"
+        f" max(value), sum(value), max(ts), arg_max(value, {_ORDER_KEY}) FROM fresh"
         " WHERE value IS NOT NULL GROUP BY series, b"
         " ON CONFLICT (series, bucket) DO UPDATE SET"
         " count = count + excluded.count, min = least(min, excluded.min),"
@@ -261,15 +266,17 @@ class DuckDBStore(StoreReads):
         # a sample is new unless the same (series, ts, ord) is stored: the same message again
         con.execute(
             "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"  # noqa: S608
-            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({STAGED_SAMPLES})) s"
+            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({staged(columns)})) s"
             " WHERE NOT EXISTS (SELECT 1 FROM points p WHERE p.ts BETWEEN ? AND ?"
             " AND p.series = s.series AND p.ts = s.ts AND p.ord = s.ord)",
             [min(stamps), max(stamps)],
         )
-        # sorted, so each series reads back ascending in storage order (see query_increase)
+        # sorted, so each series reads back ascending in storage order (see query_increase);
+        # by (series, ts) only: a third key costs DuckDB's sort three times as much, and
+        # query_increase checks the order of samples sharing a millisecond itself (ADR 0140)
         con.execute(
             f"INSERT INTO points ({POINT_COLUMNS}) SELECT {POINT_COLUMNS} FROM fresh"  # noqa: S608
-            " ORDER BY series, ts, ord"
+            " ORDER BY series, ts"
         )
         for statement in _ROLLUP_UPSERTS:
             con.execute(statement)

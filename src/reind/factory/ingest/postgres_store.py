@@ -33,12 +33,14 @@ from reind.factory.ingest._sql import (
     DAY_MS,
     POINT_COLUMNS,
     ROLLUP_TABLES,
+    STAGED_LIVE,
     STAGED_SAMPLES,
     alarm_row,
     bucket_expr,
     floor_expr,
     increase_ordered,
     psycopg_sql,
+    staged,
 )
 from reind.factory.ingest.points import (
     BirthRecord,
@@ -98,17 +100,24 @@ def _rollup_cte(name: str, resolution: Resolution) -> str:
 
 # Table and column names in SQL here are module constants, never input: S608 does not apply.
 _POINT_TYPES = ["text", "int8", "int8", "int2", "float8", "text", "numeric", "bytea"]
-_MERGE = (
-    f"WITH ins AS (INSERT INTO points ({POINT_COLUMNS}) {STAGED_SAMPLES}"  # noqa: S608
-    " ON CONFLICT DO NOTHING RETURNING series, ts, ord, value), "
-    + _rollup_cte("m", "minute")
-    + ", "
-    + _rollup_cte("h", "hour")
-    + ", s AS (INSERT INTO series_seen AS q SELECT series, max(ts) FROM ins GROUP BY series"
-    " ORDER BY series ON CONFLICT (series) DO UPDATE"
-    " SET last_ts = greatest(q.last_ts, EXCLUDED.last_ts))"
-    " SELECT count(*) FROM ins"
-)
+
+
+def _merge(staged_rows: str) -> str:
+    """One statement: insert the staged rows worth inserting, roll them up, mark them seen."""
+    return (
+        f"WITH ins AS (INSERT INTO points ({POINT_COLUMNS}) {staged_rows}"  # noqa: S608
+        " ON CONFLICT DO NOTHING RETURNING series, ts, ord, value), "
+        + _rollup_cte("m", "minute")
+        + ", "
+        + _rollup_cte("h", "hour")
+        + ", s AS (INSERT INTO series_seen AS q SELECT series, max(ts) FROM ins GROUP BY series"
+        " ORDER BY series ON CONFLICT (series) DO UPDATE"
+        " SET last_ts = greatest(q.last_ts, EXCLUDED.last_ts))"
+        " SELECT count(*) FROM ins"
+    )
+
+
+_MERGE = {rows: _merge(rows) for rows in (STAGED_SAMPLES, STAGED_LIVE)}
 
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags 0, no extension
 _COPY_TRAILER = b"\xff\xff"
@@ -304,7 +313,7 @@ class PostgresStore(StoreReads):
                     self._copy(cursor, f"staging ({POINT_COLUMNS})", _POINT_TYPES,
                                [_row(p) for p in columns.others])  # fmt: skip
                 if len(columns):
-                    row = cursor.execute(_MERGE).fetchone()
+                    row = cursor.execute(_MERGE[staged(columns)]).fetchone()
                     inserted = int(row[0]) if row else 0
                 for birth in births:
                     cursor.execute(_UPSERT_BIRTH, [birth.topic, birth.received_ms, birth.payload])

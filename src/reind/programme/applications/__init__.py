@@ -1,6 +1,7 @@
 """Applications: drafts, cost lines, documents, access, workflows (YAML) and transitions.
 
 May import ``programme.audit``, ``enterprises``, ``committee.store``, ``money.ledgers``,
+``notices`` (what a step tells the applicant),
 ``schemes``, ``rules``, ``core``.
 """
 

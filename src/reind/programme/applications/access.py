@@ -61,7 +61,7 @@ def ensure_may_see(session: Session, actor: Actor, row: ApplicationRow) -> None:
     """ForbiddenError unless ``actor`` may see application ``row``."""
     seen = sight(actor, row.enterprise_id)
     if seen is Sight.NOT_THEIRS:
-        raise ForbiddenError("an applicant may only see its own enterprise's applications")
+        raise ForbiddenError("you may only see your own enterprise's applications")
     if seen is Sight.UNLESS_CONFLICTED and is_conflicted(session, actor.id, row.id):
         raise ForbiddenError(
             "you declared a conflict of interest with this application, so you may not see it"
@@ -77,3 +77,28 @@ def is_conflicted(session: Session, person_id: str, application_id: str) -> bool
         .where(ConflictRow.application_id == application_id)
     )
     return bool(session.execute(query).scalar())
+
+
+def ensure_may_see_enterprise(session: Session, actor: Actor, enterprise_id: str) -> None:
+    """ForbiddenError unless ``actor`` may see the enterprise and its contacts.
+
+    Beyond ``sees_enterprise`` (applicants their own, no plant roles): an
+    assessor or committee member who declared a conflict with any of the
+    enterprise's applications does not see the enterprise either.
+    """
+    if not sees_enterprise(actor, enterprise_id):
+        raise ForbiddenError("you may only see your own enterprise")
+    if actor.role not in CONFLICT_ROLES:
+        return
+    query = select(
+        exists()
+        .where(ConflictRow.member_id == MemberRow.id)
+        .where(MemberRow.person_id == actor.id)
+        .where(ConflictRow.application_id == ApplicationRow.id)
+        .where(ApplicationRow.enterprise_id == enterprise_id)
+    )
+    if session.execute(query).scalar():
+        raise ForbiddenError(
+            "you declared a conflict of interest with this enterprise's application, "
+            "so you may not see the enterprise"
+        )

@@ -18,6 +18,7 @@ from reind.programme import audit
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
 from reind.programme.applications.services import CostLine, check_line, line_row
+from reind.programme.applications.sniffing import content_matches
 from reind.programme.applications.store import CostLineRow, DocumentRow
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
@@ -108,6 +109,11 @@ def attach_document(
     """Store a supporting document with its SHA-256; type and size are limited."""
     _ensure_draft_writer(actor, "supporting documents")
     app = get_application(session, application_id, actor)
+    if app.state not in {"draft", "returned_for_information"}:
+        raise ConflictError(
+            f"documents can only be added before submission or when information is asked for, "
+            f"not when {app.state}"
+        )
     if media_type not in DOCUMENT_TYPES:
         raise InvalidInputError(
             f"{filename}: documents of type {media_type!r} are not accepted "
@@ -121,6 +127,8 @@ def attach_document(
         raise InvalidInputError(
             f"{filename}: {len(content)} bytes is over the limit of {MAX_DOCUMENT_BYTES} bytes"
         )
+    if not content_matches(media_type, content):
+        raise InvalidInputError(f"{filename}: the content is not a {media_type} file")
     digest = hashlib.sha256(content).hexdigest()
     same = session.execute(
         select(DocumentRow)

@@ -29,6 +29,7 @@ from reind.programme.enterprises.registry import connected_group
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.ledgers import open_ledger
 from reind.programme.money.store import AgreementRow, LedgerRow, MilestoneRow
+from reind.programme.notices.outbox import notice_for_action, notify_applicants
 from reind.programme.uow import flush
 from reind.rules.decision import Decision, Outcome
 from reind.rules.engine import Engine
@@ -71,7 +72,27 @@ def transition_application(
         {"action": action, "from": before, "to": step.target, "note": note},
         clock,
     )
+    _tell_applicant(session, app, action, note, clock)
     return app
+
+
+def _tell_applicant(
+    session: Session, app: ApplicationRow, action: str, note: str, clock: Clock | None
+) -> None:
+    """Queue the notice this step sends the applicant (in this transaction), if any."""
+    kind = notice_for_action(action)
+    if kind is None:
+        return
+    workflow = workflow_for(app.scheme)
+    values = {
+        "reference": app.reference,
+        "title": app.title,
+        "day": (app.received or hk_today(clock)).isoformat(),
+        "note": note or "-",
+        "state_en": workflow.label(app.state, "applicant", "en"),
+        "state_zh": workflow.label(app.state, "applicant", "zh-Hant"),
+    }
+    notify_applicants(session, kind, app.enterprise_id, ("application", app.id), values, clock)
 
 
 CORRECTABLE = frozenset({"submitted", "screening"})

@@ -23,6 +23,7 @@ from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.services import facts_of
 from reind.programme.applications.store import ApplicationRow, CostLineRow, DocumentRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.views import view_of
 from reind.rules.decision import StoredDecision
 from reind.rules.store import load_decision
@@ -138,6 +139,7 @@ def documents(session: Session, app: ApplicationView) -> list[DocumentView]:
 
 def document_file(session: Session, document_id: str, actor: Actor) -> DocumentFile:
     """A document's content, for whoever may see its application (else ForbiddenError)."""
+    ensure(actor, Action.READ_DOCUMENTS)
     row = session.get(DocumentRow, document_id)
     if row is None:
         raise ForbiddenError("no such document, or you may not see it")

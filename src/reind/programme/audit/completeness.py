@@ -24,8 +24,10 @@ agreement               ``money.committed`` naming the agreement
 Demo portfolios are written in batches (``demo_data.bulk``): one
 ``import.bulk_historic`` event vouches for each table's row count, not each
 row. Applications without an event of their own are therefore accepted up to
-the number the bulk imports vouch for; past that, all of them are named (the
-newest first), since which ones are the intruders cannot be told apart.
+the number the bulk imports vouch for; past that, the excess is reported and
+the newest of them (by ``created_at``) are named as the likely intruders. The
+count is exact; the names are a guess an intruder who back-dates
+``created_at`` can mislead.
 
 The tables are read with plain SQL by name: the audit package imports no
 other aggregate's tables (ADR 0092).
@@ -186,8 +188,16 @@ def _applications(session: Session, events: _Events) -> tuple[int, list[MissingE
                     f"state {state} but its last recorded transition is to {implied}",
                 )
             )
-    if len(unrecorded) <= events.bulk_rows.get("applications", 0):
-        unrecorded = []  # within what the bulk imports vouch for (see the module docstring)
+    vouched = events.bulk_rows.get("applications", 0)
+    excess = len(unrecorded) - vouched
+    if excess <= 0:
+        return len(rows), wrong_state  # within what the bulk imports vouch for
+    if vouched:
+        why = (
+            f"no application.created event ({len(unrecorded)} applications have none, bulk "
+            f"imports vouch for {vouched}: the newest {excess} are named)"
+        )
+        unrecorded = [MissingEvents(m.record, m.record_id, why) for m in unrecorded[:excess]]
     return len(rows), unrecorded + wrong_state
 
 

@@ -298,7 +298,8 @@ def decide(
 ) -> CommitteeDecisionRow:
     """Record the committee's decision with reasons and letter, and move the application on.
 
-    When supported, the grant approved defaults to the screening decision's amount.
+    When supported, the grant approved defaults to the screening decision's amount, or
+    the amount applied for if that is less.
     """
     if actor.role is not Role.APPROVER:
         raise ForbiddenError("the committee's decision is recorded by the approver")
@@ -314,6 +315,7 @@ def decide(
         if app.screening_decision_id is None:
             raise ConflictError(f"{app.reference} has no screening decision to take a grant from")
         grant = load_decision(session, app.screening_decision_id).amount
+        grant = min(grant, Money(app.amount_requested_cents))  # never more than applied for
     enterprise = session.get(EnterpriseRow, app.enterprise_id)
     assert enterprise is not None
     scheme = engine.scheme(app.scheme)

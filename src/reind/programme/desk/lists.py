@@ -2,7 +2,7 @@
 
 110,000 enquiries are read one keyset page at a time on
 ``(received_at, id)`` descending (``reind.core.paging``); search looks in
-the question's words.
+the question's words and the enquirer's name.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG
@@ -41,6 +41,7 @@ class EnquiryItem:
     centre: str | None
     state: str
     question: str
+    enquirer_name: str
 
 
 def _hk_start(day: date) -> datetime:
@@ -64,7 +65,12 @@ def _where(filters: EnquiryFilters) -> list[Any]:
         )
     if filters.q and filters.q.strip():
         pattern = like_pattern(filters.q.strip().lower())
-        where.append(func.lower(EnquiryRow.question).like(pattern, escape="\\"))
+        where.append(
+            or_(
+                func.lower(EnquiryRow.question).like(pattern, escape="\\"),
+                func.lower(EnquiryRow.enquirer_name).like(pattern, escape="\\"),
+            )
+        )
     return where
 
 
@@ -90,6 +96,7 @@ def list_enquiries(
             EnquiryRow.centre,
             EnquiryRow.state,
             EnquiryRow.question,
+            EnquiryRow.enquirer_name,
         )
         .where(*where)
         .order_by(EnquiryRow.received_at.desc(), EnquiryRow.id.desc())

@@ -65,6 +65,8 @@ class NewEnquiry:
     enterprise_id: str | None
     question: str
     profile: str
+    enquirer_name: str = ""
+    enquirer_contact: str = ""
     centre: None = None
     state: str = "received"
     answer_en: str = ""
@@ -86,9 +88,15 @@ def prepare_enquiry(
     profile: dict[str, Any] | None = None,
     enterprise_id: str | None = None,
     received_at: datetime | None = None,
+    enquirer_name: str = "",
+    enquirer_contact: str = "",
     clock: Clock | None = None,
 ) -> NewEnquiry:
-    """Check an enquiry as it arrives at the desk; the values to store."""
+    """Check an enquiry as it arrives at the desk; the values to store.
+
+    The enquirer's name and contact are kept only to answer the enquiry
+    (the purpose the desk states when it asks for them).
+    """
     if actor.role not in DESK:
         raise ForbiddenError("only desk officers record enquiries")
     if not question.strip():
@@ -100,6 +108,8 @@ def prepare_enquiry(
         enterprise_id=enterprise_id,
         question=question.strip(),
         profile=json.dumps(profile or {}, sort_keys=True),
+        enquirer_name=enquirer_name.strip()[:200],
+        enquirer_contact=enquirer_contact.strip()[:200],
     )
 
 
@@ -112,6 +122,8 @@ def record_enquiry(
     profile: dict[str, Any] | None = None,
     enterprise_id: str | None = None,
     received_at: datetime | None = None,
+    enquirer_name: str = "",
+    enquirer_contact: str = "",
     clock: Clock | None = None,
 ) -> EnquiryRow:
     """Record an enquiry as it arrives at the desk."""
@@ -122,6 +134,8 @@ def record_enquiry(
         profile=profile,
         enterprise_id=enterprise_id,
         received_at=received_at,
+        enquirer_name=enquirer_name,
+        enquirer_contact=enquirer_contact,
         clock=clock,
     )
     if new.enterprise_id is not None and session.get(EnterpriseRow, new.enterprise_id) is None:
@@ -134,6 +148,8 @@ def record_enquiry(
         state=new.state,
         enterprise_id=new.enterprise_id,
         question=new.question,
+        enquirer_name=new.enquirer_name,
+        enquirer_contact=new.enquirer_contact,
         profile=new.profile,
     )
     session.add(row)
@@ -160,6 +176,11 @@ def route_enquiry(
     row = _enquiry(session, enquiry_id)
     if row.state == "answered":
         raise ConflictError("an answered enquiry cannot be routed again")
+    if row.centre == centre.value:
+        raise ConflictError(
+            f"the enquiry is already routed to {CENTRE_NAMES[centre][0]}",
+            zh=f"此查詢已轉介至{CENTRE_NAMES[centre][1]}。",
+        )
     row.centre, row.state = centre.value, "routed"
     flush(session, "the enquiry")
     audit.record_at_commit(

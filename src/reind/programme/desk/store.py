@@ -30,6 +30,8 @@ class EnquiryRow(Base):
     state: Mapped[str] = mapped_column(String(20))
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprises.id"), nullable=True)
     question: Mapped[str] = mapped_column(Text)
+    enquirer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    enquirer_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     profile: Mapped[str] = mapped_column(Text, default="{}")
     suggested_schemes: Mapped[str] = mapped_column(Text, default="[]")
     answer_en: Mapped[str] = mapped_column(Text, default="")

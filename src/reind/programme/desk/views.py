@@ -32,6 +32,8 @@ class EnquiryView:
     state: str
     enterprise_id: str | None
     question: str
+    enquirer_name: str
+    enquirer_contact: str
     profile: str
     suggested_schemes: str
     answer_en: str

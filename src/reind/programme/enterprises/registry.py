@@ -18,6 +18,7 @@ from reind.programme.actors import Actor, Role, sees_enterprise
 from reind.programme.enterprises.profile import EnterpriseProfile, normalise_br_number
 from reind.programme.enterprises.store import ContactRow, EnterpriseLinkRow, EnterpriseRow
 from reind.programme.ids import new_id
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
 STAFF = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
@@ -103,7 +104,7 @@ def get_enterprise(session: Session, enterprise_id: str, actor: Actor) -> Enterp
     if row is None:
         raise NotFoundError(f"no enterprise {enterprise_id}")
     if not sees_enterprise(actor, row.id):
-        raise ForbiddenError("an applicant may only see its own enterprise")
+        raise ForbiddenError("you may only see your own enterprise")
     return row
 
 
@@ -160,7 +161,8 @@ def add_contact(
     email: str = "",
     phone: str = "",
 ) -> ContactRow:
-    """Add a contact person to an enterprise."""
+    """Add a contact person to an enterprise (the applicant its own, or the office)."""
+    ensure(actor, Action.EDIT_CONTACTS)
     get_enterprise(session, enterprise_id, actor)
     if not name.strip():
         raise InvalidInputError("a contact needs a name")

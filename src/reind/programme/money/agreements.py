@@ -27,6 +27,7 @@ from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.ledger import check_enterprise_cap
 from reind.programme.money.ledgers import ledger_columns, ledger_from, lock_ledger
 from reind.programme.money.store import AgreementRow, LedgerRow, MilestoneRow, ProgressReportRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 
@@ -40,7 +41,14 @@ def approve_grant(
     if actor.role not in {Role.APPROVER, Role.ADMINISTRATOR}:
         raise ForbiddenError(f"the {actor.role.value} role may not approve grants")
     row = lock_ledger(session, application_id)
-    ledger = ledger_from(row).approve(grant)
+    held = ledger_from(row)
+    if grant > held.applied:
+        raise ConflictError(
+            f"the approved grant {grant} is more than the {held.applied} applied for",
+            zh=f"批出資助 {grant} 多於申請金額 {held.applied}",
+            invariant="approved grant <= applied",
+        )
+    ledger = held.approve(grant)
     for name, value in ledger_columns(ledger).items():
         setattr(row, name, value)
     flush(session, "the project ledger")
@@ -179,6 +187,7 @@ def submit_report(
     clock: Clock | None = None,
 ) -> ProgressReportRow:
     """File a progress, final or post-completion report under the agreement."""
+    ensure(actor, Action.FILE_REPORTS)
     if kind not in REPORT_KINDS:
         raise InvalidInputError(f"report kind must be one of {', '.join(sorted(REPORT_KINDS))}")
     get_application(session, application_id, actor)

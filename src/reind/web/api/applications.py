@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from reind.core.errors import InvalidInputError, NotFoundError
 from reind.programme import applications as service
 from reind.programme.applications import views
+from reind.programme.applications.access import ensure_may_see_enterprise
 from reind.programme.applications.transitions import (
     correct_received_date,
     screen_application,
@@ -71,6 +72,7 @@ async def get_enterprise(
     """An enterprise (applicants: only their own)."""
 
     def read(session: Session) -> EnterprisePublic:
+        ensure_may_see_enterprise(session, actor, enterprise_id)
         view = register.enterprise(session, enterprise_id, actor)
         set_etag(response, view.version)
         return enterprise_public(view)
@@ -86,7 +88,8 @@ async def get_enterprise(
 def add_contact(
     enterprise_id: str, body: ContactCreate, actor: CurrentActor, session: UnitOfWork
 ) -> ContactPublic:
-    """Add a contact person to an enterprise."""
+    """Add a contact person to an enterprise (the applicant its own, or the office)."""
+    ensure_may_see_enterprise(session, actor, enterprise_id)
     row = registry.add_contact(session, enterprise_id, actor, **body.model_dump())
     return ContactPublic.model_validate(register.contact_view(row))
 
@@ -95,7 +98,8 @@ def add_contact(
 def list_contacts(
     enterprise_id: str, actor: CurrentActor, session: UnitOfWork
 ) -> list[ContactPublic]:
-    """The enterprise's contact people."""
+    """The enterprise's contact people (not for a member conflicted with its application)."""
+    ensure_may_see_enterprise(session, actor, enterprise_id)
     return [
         ContactPublic.model_validate(c) for c in register.contacts(session, enterprise_id, actor)
     ]

@@ -40,7 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from reind.core.errors import ReindError
 from reind.programme.accounts.tokens import Holder, token_digest
 from reind.programme.actors import sees_enterprise
-from reind.programme.applications.access import Sight, sight
+from reind.programme.applications.access import CONFLICT_ROLES, Sight, sight
 from reind.programme.applications.services import prepare_application
 from reind.programme.audit.chain import event_fields
 from reind.programme.desk.services import prepare_enquiry
@@ -322,8 +322,9 @@ async def _get_cost_lines(hot: HotPath, pool: fast_sql.Pool, request: _Request) 
 
 async def _get_enterprise(hot: HotPath, pool: fast_sql.Pool, request: _Request) -> _Answer | None:
     enterprise_id = request.path[1]
-    if not sees_enterprise(request.holder.actor, enterprise_id):
-        return None
+    actor = request.holder.actor
+    if not sees_enterprise(actor, enterprise_id) or actor.role in CONFLICT_ROLES:
+        return None  # refusals and conflicts of interest: the ORM path decides
     view = await hot.read(
         fast_sql.read_enterprise(pool, request.digest, request.holder, enterprise_id)
     )

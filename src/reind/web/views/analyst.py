@@ -2,7 +2,9 @@
 
 The report is built by ``reind.reporting.progress.build_report`` from the
 records (the same function ``reind report progress`` uses), in English or
-Traditional Chinese, as HTML for the preview or PDF for the download.
+Traditional Chinese, as HTML for the preview or PDF for the download. With a
+streaming replica (``REIND_DATABASE_REPLICA_URL``) the report reads it, never
+the primary, and the page says how far behind the primary it is.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from reind.core.periods import parse_date
 from reind.programme.actors import Role
 from reind.reporting.progress import LANGUAGES, build_report, companion_name, provenance_csv
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import ReadSide, platform_of
 from reind.web.i18n import negotiate
 from reind.web.views.outcomes import telemetry_of
 from reind.web.views.pages import PageRoute, need, page
@@ -49,6 +51,7 @@ def analyst_home(
     need(user, *READERS)
     day = _as_of(as_of)
     chosen = _report_lang(request, report_lang)
+    replica = platform_of(request.app).replica
     return page(
         request,
         "analyst/index.html",
@@ -57,6 +60,8 @@ def analyst_home(
         report_lang=chosen,
         report_languages=LANGUAGES,
         query=f"as_of={day.isoformat()}&report_lang={chosen}",
+        replica_lag=None if replica is None else replica.replica_lag(),
+        on_replica=replica is not None,
     )
 
 
@@ -64,7 +69,7 @@ def analyst_home(
 def report_preview(
     request: Request,
     user: CurrentUser,
-    session: UnitOfWork,
+    session: ReadSide,
     as_of: str | None = None,
     report_lang: str | None = None,
 ) -> Response:
@@ -79,7 +84,7 @@ def report_preview(
 def report_pdf(
     request: Request,
     user: CurrentUser,
-    session: UnitOfWork,
+    session: ReadSide,
     as_of: str | None = None,
     report_lang: str | None = None,
 ) -> Response:

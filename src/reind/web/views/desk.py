@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from reind.core.money import Money
 from reind.programme.actors import Actor, Role
 from reind.programme.desk import views
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
@@ -25,15 +26,41 @@ from reind.programme.desk.services import (
 )
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
+from reind.web.i18n import negotiate, translations
 from reind.web.views.lists import base_url, day
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
+from reind.web.views.words import value_words
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 DESK = (Role.OFFICER, Role.ADMINISTRATOR)
 CHANNELS = {"phone": "Phone", "email": "E-mail", "walk_in": "Walk-in", "web": "Website"}
 ENQUIRY_STATES = {"received": "Received", "routed": "Routed to a centre", "answered": "Answered"}
+PROFILE_LABELS = {
+    "incorporated_under": "Incorporated under",
+    "employees": "Employees in Hong Kong",
+    "employees_in_hk": "Employees in Hong Kong",
+    "manufacturing": "Manufacturing business?",
+    "listed": "Listed company?",
+    "total_cost": "Rough project cost (HK$)",
+}
+"""What the enquirer said about the enterprise, each fact by its question (msgids)."""
+
+
+def _profile_lines(profile: dict[str, Any], gettext: Any) -> list[tuple[str, str]]:
+    """The profile as (question, answer) in the reader's language: no codes, no True/False."""
+    lines = []
+    for key, value in profile.items():
+        label = gettext(PROFILE_LABELS.get(key, key.replace("_", " ").capitalize()))
+        if isinstance(value, bool):
+            shown = gettext("Yes") if value else gettext("No")
+        elif key == "total_cost":
+            shown = str(Money.of(str(value)))
+        else:
+            shown = value_words(value, gettext)
+        lines.append((label, shown))
+    return lines
 
 
 def _profile(form: Form) -> dict[str, Any]:
@@ -106,7 +133,13 @@ async def record(request: Request, user: CurrentUser, session: UnitOfWork) -> Re
     if form.ok:
         with attempt(session, form, "question"):
             row = record_enquiry(
-                session, actor, question=question, channel=channel, profile=profile
+                session,
+                actor,
+                question=question,
+                channel=channel,
+                profile=profile,
+                enquirer_name=form.values.get("enquirer_name", ""),
+                enquirer_contact=form.values.get("enquirer_contact", ""),
             )
             created.append(row.id)
     if created:
@@ -123,14 +156,15 @@ def _enquiry_page(
     status: int = 200,
 ) -> Response:
     row = views.enquiry(session, enquiry_id)
-    form = form or Form()
+    form = form or Form(values={"centre": row.centre or ""})
+    gettext = translations(negotiate(request)).gettext
     return page(
         request,
         "desk/enquiry.html",
         user,
         status_code=status,
         enquiry=row,
-        profile=row.profile_facts(),
+        profile=_profile_lines(row.profile_facts(), gettext),
         suggested=row.suggested(),
         centres=[(c.value, CENTRE_NAMES[c]) for c in Centre],
         centre_names={c.value: CENTRE_NAMES[c] for c in Centre},

@@ -29,6 +29,7 @@ from reind.core.errors import ForbiddenError, InvalidInputError, ReindError
 from reind.programme.accounts.users import NotAuthenticatedError
 from reind.programme.accounts.views import UserView
 from reind.programme.actors import Actor, Role
+from reind.web.i18n import negotiate, translations
 from reind.web.templating import render
 
 logger = logging.getLogger(__name__)
@@ -54,13 +55,18 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("/workbench/claims", "Claims to check"),
         ("/desk", "Enquiries desk"),
     ),
-    Role.ADMINISTRATOR: (("/workbench", "Applications"), ("/desk", "Enquiries desk")),
+    Role.ADMINISTRATOR: (
+        ("/workbench", "Applications"),
+        ("/desk", "Enquiries desk"),
+        ("/audit", "Audit log"),
+        ("/admin/outbox", "Notices outbox"),
+    ),
     Role.ASSESSOR: (("/committee", "Committee"),),
     Role.COMMITTEE_MEMBER: (("/committee", "Committee"),),
     Role.APPROVER: (("/committee", "Committee"),),
     Role.FINANCE: (("/finance", "Claims to approve"), ("/finance/projects", "Project ledgers")),
     Role.ANALYST: (("/analyst", "Progress report"),),
-    Role.AUDITOR: (("/analyst", "Progress report"),),
+    Role.AUDITOR: (("/audit", "Audit log"), ("/analyst", "Progress report")),
     Role.PLANT_ENGINEER: (("/plant", "Plant dashboard"),),
 }
 """The navigation links each role sees (English text; translated in the template)."""
@@ -130,7 +136,12 @@ def need(user: UserView, *roles: Role) -> Actor:
     actor = user.actor()
     if actor.role not in roles:
         names = ", ".join(sorted(r.value for r in roles))
-        raise ForbiddenError(f"this page is for the {names} role, not {actor.role.value}")
+        zh = translations("zh-Hant").gettext
+        names_zh = "、".join(zh(ROLE_NAMES[r]) for r in sorted(roles, key=lambda r: r.value))
+        raise ForbiddenError(
+            f"this page is for the {names} role, not {actor.role.value}",
+            zh=f"此頁只供{names_zh}使用，你的角色是{zh(ROLE_NAMES[actor.role])}。",
+        )
     return actor
 
 
@@ -166,6 +177,8 @@ class Form:
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     files: dict[str, UploadFile] = field(default_factory=dict)
+    lang: str = "en"
+    """The reader's language: a service's refusal is noted in it when it has one."""
 
     @classmethod
     def of(cls, data: FormData) -> Form:
@@ -207,13 +220,15 @@ def attempt(session: Session, form: Form, where: str = "") -> Iterator[None]:
         with session.begin_nested():
             yield
     except InvalidInputError as exc:
-        form.fail(where, str(exc))
+        form.fail(where, exc.localized(form.lang))
     except ReindError as exc:
         if exc.status >= 500 or isinstance(exc, NotAuthenticatedError):
             raise
-        form.fail(where, str(exc))
+        form.fail(where, exc.localized(form.lang))
 
 
 async def read_form(request: Request) -> Form:
     """The request's form (already parsed by the CSRF check, so read once)."""
-    return Form.of(await request.form())
+    form = Form.of(await request.form())
+    form.lang = negotiate(request)
+    return form

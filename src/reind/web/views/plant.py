@@ -17,9 +17,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from reind.core.clock import utcnow
-from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError, ReindError
-from reind.programme.actors import Actor, Role
+from reind.core.errors import InvalidInputError, NotFoundError, ReindError
+from reind.programme.actors import Actor
 from reind.programme.audit.chain import record_at_commit
+from reind.programme.permissions import PERMISSIONS, Action, ensure
 from reind.web.auth import current_actor
 from reind.web.deps import database_of, platform_of
 from reind.web.i18n import negotiate, translations
@@ -35,8 +36,8 @@ from reind.web.views.pages import PageRoute
 
 router = APIRouter(prefix="/plant", route_class=PageRoute)
 
-PLANT_ROLES = frozenset({Role.PLANT_ENGINEER, Role.OFFICER, Role.ANALYST, Role.ADMINISTRATOR})
-OPERATOR_ROLES = frozenset({Role.PLANT_ENGINEER})
+PLANT_ROLES = PERMISSIONS[Action.WATCH_PLANT]
+OPERATOR_ROLES = PERMISSIONS[Action.OPERATE_PLANT]
 """Who may command a line, change its setpoints or act on its alarms (the others only watch)."""
 SHELVE_MINUTES = (15, 60, 480)
 ALARM_REDRAW_S = 5
@@ -45,8 +46,7 @@ ALARM_REDRAW_S = 5
 
 def plant_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """Plant engineers, officers, analysts and administrators may watch the dashboard."""
-    if actor.role not in PLANT_ROLES:
-        raise ForbiddenError(f"the {actor.role.value} role may not use the plant dashboard")
+    ensure(actor, Action.WATCH_PLANT)
     return actor
 
 
@@ -55,8 +55,7 @@ PlantActor = Annotated[Actor, Depends(plant_actor)]
 
 def plant_operator(actor: PlantActor) -> Actor:
     """Only the plant engineer operates a line: separation of duties (docs/roles.md)."""
-    if actor.role not in OPERATOR_ROLES:
-        raise ForbiddenError("only a plant engineer may operate the line")
+    ensure(actor, Action.OPERATE_PLANT)
     return actor
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from reind.programme.applications.workflow import Workflow
-from reind.programme.audit.views import EventView
 from reind.rules.engine import Engine
 from reind.rules.parameters import ParameterSet
 from reind.web.i18n import translations
@@ -77,6 +77,17 @@ EVENT_WORDS = {
     "funded_line.linked": "Production line linked to the project",
     "funded_line.baseline_declared": "Baseline declared",
     "import.bulk_historic": "Historic records imported",
+    "account.session_revoked": "Signed out everywhere",
+    "agreement.report_accepted": "Report accepted",
+    "application.received_corrected": "Received date corrected",
+    "committee.created": "Committee set up",
+    "committee.member_appointed": "Committee member appointed",
+    "committee.placed_on_agenda": "Put on a meeting's agenda",
+    "committee.scores_voided": "Committee scores set aside",
+    "itvf.partner_added": "Co-investment partner added",
+    "money.itvf_invested": "Co-investment made",
+    "money.tsssu_granted": "Start-up grant made",
+    "seminar.recorded": "Seminar recorded",
 }
 """Each audit event kind in words (msgids)."""
 
@@ -109,7 +120,20 @@ class HistoryLine:
     note: str
 
 
-def history(events: list[EventView], workflow: Workflow, lang: str) -> list[HistoryLine]:
+class RecordedEvent(Protocol):
+    """An audit event as a read gives it (``EventView``, or a line of the audit log)."""
+
+    @property
+    def recorded_at(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def payload(self) -> str: ...
+
+
+def history(events: Sequence[RecordedEvent], workflow: Workflow, lang: str) -> list[HistoryLine]:
     """The events about a case as lines: what happened, by whom (role), with any note.
 
     ``what`` and ``who`` are msgids (or a transition's labels, already in

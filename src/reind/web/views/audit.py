@@ -1,0 +1,123 @@
+"""The auditor's screen: the audit log searched, each event in words, the chain checked.
+
+The log is read a keyset page at a time (``audit.lists``), narrowed by
+subject, actor, kind and dates. Checking the chain walks every event, so it
+runs when the auditor asks (``?verify=1``), with the signed checkpoints kept
+outside the database. The same filters export the log as CSV, read a page
+at a time; the file is built before it is sent, inside the request's unit
+of work (narrow the filters to export less).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from reind.programme.actors import Role
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.audit import views as audit_views
+from reind.programme.audit.lists import AuditFilters, list_audit_events
+from reind.web.auth import CurrentUser
+from reind.web.deps import UnitOfWork, platform_of
+from reind.web.i18n import negotiate, translations
+from reind.web.views.lists import base_url, day
+from reind.web.views.pages import PageRoute, need, page
+from reind.web.views.words import EVENT_WORDS, history
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+AUDITORS = (Role.AUDITOR, Role.ADMINISTRATOR)
+SUBJECT_WORDS = {
+    "application": "Application",
+    "claim": "Claim",
+    "enquiry": "Enquiry",
+    "enterprise": "Enterprise",
+    "user": "User",
+    "meeting": "Meeting",
+    "committee": "Committee",
+    "agreement": "Agreement",
+    "seminar": "Seminar",
+    "import": "Import",
+}
+"""What an event is about, in words (msgids)."""
+EXPORT_PAGE = 200
+"""Events read per query while exporting."""
+
+
+def _filters(request: Request) -> AuditFilters:
+    params = request.query_params
+    return AuditFilters(
+        kind=params.get("kind") or None,
+        actor=(params.get("actor") or "").strip() or None,
+        subject_id=(params.get("subject") or "").strip() or None,
+        recorded_from=day(request, "from"),
+        recorded_to=day(request, "to"),
+    )
+
+
+@router.get("/audit")
+def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """The audit log, newest first, a page at a time; the chain checked on request."""
+    need(user, *AUDITORS)
+    filters = _filters(request)
+    events = list_audit_events(session, filters, cursor=request.query_params.get("cursor"))
+    lang = negotiate(request)
+    lines = history(events.items, workflow_for("rfs"), lang)
+    state = None
+    if request.query_params.get("verify"):
+        platform = platform_of(request.app)
+        state = audit_views.audit_state(session, platform.audit_checkpoints, platform.audit_key)
+    query = request.url.query
+    return page(
+        request,
+        "audit/index.html",
+        user,
+        status_code=200,
+        events=events,
+        rows=list(zip(events.items, lines, strict=True)),
+        filters=filters,
+        kinds=EVENT_WORDS,
+        base=base_url(request),
+        export=f"/audit/events.csv?{query}" if query else "/audit/events.csv",
+        state=state,
+        subject_words=SUBJECT_WORDS,
+    )
+
+
+def _csv_rows(session: Session, filters: AuditFilters, lang: str) -> Iterator[str]:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["seq", "recorded_at", "actor", "role", "kind", "what", "subject_type", "subject_id"]
+    writer.writerow([*header, "payload"])
+    gettext = translations(lang).gettext
+    cursor: str | None = None
+    workflow = workflow_for("rfs")
+    while True:
+        chunk = list_audit_events(session, filters, cursor=cursor, limit=EXPORT_PAGE)
+        for item, line in zip(chunk.items, history(chunk.items, workflow, lang), strict=True):
+            what = gettext(line.what)
+            fixed = [item.seq, item.recorded_at, item.actor, item.role, item.kind, what]
+            writer.writerow([*fixed, item.subject_type, item.subject_id, item.payload])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if not chunk.more:
+            return
+        cursor = chunk.next_cursor
+
+
+@router.get("/audit/events.csv")
+def export(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+    """The audit events the filters select, newest first, as CSV (UTF-8 with a BOM for Excel)."""
+    need(user, *AUDITORS)
+    text = "\ufeff" + "".join(_csv_rows(session, _filters(request), negotiate(request)))
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-events.csv"'},
+    )

@@ -1,0 +1,116 @@
+"""The auditor's screen: the log searched and in words, the chain and checkpoints checked, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from sqlalchemy import update
+
+from reind.bootstrap import Platform
+from reind.programme.audit.checkpoints import load_or_create_key, write_checkpoint
+from reind.programme.audit.store import AuditEventRow
+from reind.schemes.catalogue import default_engine
+from reind.web.app import create_app
+from tests.web.test_pages_world import Browser, Demo, demo, demo_template, text_of
+from tests.web.world import FAST_HASHER
+
+__all__ = ["demo", "demo_template"]  # fixtures
+
+
+def _auditor(demo: Demo, key: Path | None = None, log: Path | None = None) -> Browser:
+    platform = Platform(demo.db, default_engine(), audit_checkpoints=log, audit_key=key)
+    web = Browser(create_app(platform, secure_cookies=False, password_hasher=FAST_HASHER))
+    user = demo.portfolio.user("auditor")
+    web.post("/sign-in", data={"email": user.email, "password": user.password})
+    return web
+
+
+def test_the_auditor_searches_the_log_by_subject_and_reads_each_event_in_words(
+    demo: Demo,
+) -> None:
+    web = _auditor(demo)
+    home = web.get("/audit")
+    assert home.status_code == 200 and 'href="/audit"' in home.text
+    app_id = demo.app_id("RFS-DEMO-0004")
+    page = web.get(f"/audit?subject={app_id}")
+    shown = text_of(page)
+    table = page.text.split("<tbody>")[1]
+    assert "Application started" in shown and "Milestone achieved" in shown
+    assert "application.transitioned" not in shown and "Programme officer" in shown
+    assert "Enquiry recorded" not in table and "Milestone achieved" in table
+    kinds = web.get("/audit?kind=money.claimed").text.split("<tbody>")[1]
+    assert "Claim submitted" in kinds and "Milestone achieved" not in kinds
+    zh = text_of(web.get(f"/audit?subject={app_id}&lang=zh-Hant"))
+    assert "審計記錄" in zh and "Application started" not in zh
+
+
+def test_the_chain_is_checked_on_request_and_a_tampered_event_is_named(demo: Demo) -> None:
+    web = _auditor(demo)
+    assert "The chain is intact" not in web.get("/audit").text
+    intact = text_of(web.get("/audit?verify=1"))
+    assert "The chain is intact" in intact
+    assert "No signed checkpoints are kept by this server." in intact
+    with demo.db.unit_of_work() as session:
+        session.execute(
+            update(AuditEventRow).where(AuditEventRow.seq == 3).values(payload='{"forged":1}')
+        )
+    broken = text_of(web.get("/audit?verify=1"))
+    assert "The chain is broken" in broken and "at event 3" in broken
+
+
+def test_the_signed_checkpoints_are_shown_with_the_chain(demo: Demo, tmp_path: Path) -> None:
+    key_path, log = tmp_path / "audit-key.pem", tmp_path / "checkpoints.jsonl"
+    web = _auditor(demo, key_path, log)
+    load_or_create_key(key_path)
+    assert "No signed checkpoint yet" in text_of(web.get("/audit?verify=1"))
+    with demo.db.unit_of_work() as session:
+        written = write_checkpoint(session, load_or_create_key(key_path), log)
+    assert written is not None
+    shown = text_of(web.get("/audit?verify=1"))
+    assert "1 signed checkpoints, each held by the chain." in shown
+    assert f"Latest: event {written.seq}" in shown
+
+
+def test_the_events_export_as_csv_with_the_same_filters(demo: Demo) -> None:
+    web = _auditor(demo)
+    app_id = demo.app_id("RFS-DEMO-0004")
+    answer = web.get(f"/audit/events.csv?subject={app_id}")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0][:6] == ["seq", "recorded_at", "actor", "role", "kind", "what"]
+    assert len(rows) > 5 and {r[7] for r in rows[1:]} == {app_id}
+    assert "Application started" in {r[5] for r in rows[1:]}
+
+
+def test_an_applicant_may_not_read_the_audit_log(demo: Demo) -> None:
+    assert demo.browser("applicant").get("/audit").status_code == 403
+    assert demo.browser("applicant").get("/audit/events.csv").status_code == 403
+
+
+def test_the_administrator_reads_the_notices_the_demo_kept_in_its_outbox(demo: Demo) -> None:
+    admin = demo.browser("admin")
+    page = admin.get("/admin/outbox")
+    assert page.status_code == 200 and 'href="/admin/outbox"' in page.text
+    shown = text_of(page)
+    assert "We have received your application RFS-DEMO-0003" in shown  # submitted in the demo
+    assert "applicant@demo.reind.hk" in shown and "Waiting to be sent" in shown
+    zh = text_of(admin.get("/admin/outbox?lang=zh-Hant"))
+    assert "通知寄件箱" in zh and "等待寄出" in zh
+    assert demo.browser("officer").get("/admin/outbox").status_code == 403
+
+
+def test_every_event_kind_the_programme_records_has_words() -> None:
+    import re
+
+    from reind.web.views.words import EVENT_WORDS
+
+    source = Path(__file__).resolve().parents[2] / "src" / "reind" / "programme"
+    kinds = set()
+    for path in source.rglob("*.py"):
+        for call in re.finditer(
+            r"record(?:_at_commit)?\(\s*[^,]+,\s*[^,]+,\s*\"([a-z_]+\.[a-z_]+)\"", path.read_text()
+        ):
+            kinds.add(call.group(1))
+    assert kinds and kinds <= set(EVENT_WORDS), sorted(kinds - set(EVENT_WORDS))
