@@ -96,7 +96,8 @@
     var data = chart.spec.setpoint ? [xs, pvs, sps] : [xs, pvs];
     chart.plot.setData(data, false);
     if (!chart.zoomed || rescale) {
-      var end = xs.length ? xs[xs.length - 1] : Date.now() / 1000;
+      // a steady value publishes nothing new: the live window still ends now
+      var end = Math.max(xs.length ? xs[xs.length - 1] : 0, Date.now() / 1000);
       var start = range === "15m" ? end - LIVE_MS / 1000 : (xs.length ? xs[0] : end - 3600);
       chart.plot.setScale("x", { min: start, max: end });
     }

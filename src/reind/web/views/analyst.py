@@ -105,7 +105,7 @@ def report_pdf(
 def report_provenance_csv(
     request: Request,
     user: CurrentUser,
-    session: UnitOfWork,
+    session: ReadSide,
     as_of: str | None = None,
     report_lang: str | None = None,
 ) -> Response:
