@@ -251,19 +251,27 @@ def _used(params: Mapping[str, Any], *sql: str) -> dict[str, Any]:
 
 
 def format_money(amount: Money, lang: str) -> str:
-    """HK$108.2 million / HK$1.82 billion; 1.082億港元 / 18.2億港元 in Chinese."""
+    """HK$108.2 million / HK$1.82 billion; in Chinese as officials write them:
+    32.29億港元, 5,143萬港元, 12.5萬港元 (億 to two places, 萬 whole from a million up)."""
     dollars = Decimal(amount.cents) / 100
     if lang == "zh-Hant":
         if dollars >= 100_000_000:
-            return f"{_round(dollars / 100_000_000, 3)}億港元"
+            return f"{_trim(_round(dollars / 100_000_000, 2))}億港元"
+        if dollars >= 1_000_000:
+            return f"{(dollars / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}萬港元"
         if dollars >= 10_000:
-            return f"{_round(dollars / 10_000, 1)}萬港元"
+            return f"{_trim(_round(dollars / 10_000, 1))}萬港元"
         return f"{dollars:,.0f}港元"
     if dollars >= 1_000_000_000:
         return f"HK${_round(dollars / 1_000_000_000, 3)} billion"
     if dollars >= 1_000_000:
         return f"HK${_round(dollars / 1_000_000, 1)} million"
     return f"HK${dollars:,.0f}"
+
+
+def _trim(text: str) -> str:
+    """A decimal without trailing zeros after its point (12.50 -> 12.5, 3.00 -> 3)."""
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _round(value: Decimal, places: int) -> str:
