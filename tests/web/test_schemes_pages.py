@@ -69,3 +69,13 @@ def test_api_errors_are_problem_details() -> None:
 def test_openapi_is_published() -> None:
     spec = client().get("/api/v1/openapi.json").json()
     assert "/api/v1/schemes/{code}/decisions" in spec["paths"]
+
+
+def test_the_public_rfs_page_cites_only_official_sources() -> None:
+    web = client()
+    page = web.get("/schemes/rfs").text
+    for unofficial in ("unsourced recollection", "third-party code repo", "bastillepost"):
+        assert unofficial not in page
+    assert "to be confirmed" in page and "news.gov.hk" in page
+    chinese = web.get("/schemes/rfs?lang=zh-Hant").text
+    assert "有待確認" in chinese and "to be confirmed" not in chinese
