@@ -71,12 +71,27 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 """The table: each action and the roles allowed it. An action not listed is allowed to nobody."""
 
 _REFUSALS = {
-    Action.READ_CASES: "your role does not read programme cases",
-    Action.EDIT_CONTACTS: "your role may not change an enterprise's contacts",
-    Action.FILE_REPORTS: "your role may not file a project's reports",
-    Action.READ_DOCUMENTS: "your role may not open applicants' documents",
-    Action.OPERATE_PLANT: "only a plant engineer may operate the line",
-    Action.WATCH_PLANT: "your role may not use the plant dashboard",
+    Action.READ_CASES: ("your role does not read programme cases", "您的職能不可查閱計劃個案。"),
+    Action.EDIT_CONTACTS: (
+        "your role may not change an enterprise's contacts",
+        "您的職能不可更改企業的聯絡人。",
+    ),
+    Action.FILE_REPORTS: (
+        "your role may not file a project's reports",
+        "您的職能不可提交項目報告。",
+    ),
+    Action.READ_DOCUMENTS: (
+        "your role may not open applicants' documents",
+        "您的職能不可開啟申請人的文件。",
+    ),
+    Action.OPERATE_PLANT: (
+        "only a plant engineer may operate the line",
+        "只有廠房工程師可操作生產線。",
+    ),
+    Action.WATCH_PLANT: (
+        "your role may not use the plant dashboard",
+        "您的職能不可使用廠房儀表板。",
+    ),
 }
 
 
@@ -88,7 +103,8 @@ def may(actor: Actor, action: Action) -> bool:
 def ensure(actor: Actor, action: Action) -> None:
     """ForbiddenError unless ``actor``'s role is allowed ``action``; names no internal role."""
     if not may(actor, action):
-        raise ForbiddenError(_REFUSALS[action])
+        english, chinese = _REFUSALS[action]
+        raise ForbiddenError(english, zh=chinese)
 
 
 ROLE_WORDS = {

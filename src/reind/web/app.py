@@ -23,7 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from reind import __version__
 from reind.bootstrap import Platform
-from reind.web import problems
+from reind.web import openapi, problems
 from reind.web.api import applications as applications_api
 from reind.web.api import audit as audit_api
 from reind.web.api import committee as committee_api
@@ -127,6 +127,7 @@ def create_app(
     app.include_router(audit_views.router)
     app.include_router(admin_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    openapi.install(app)
     return app
 
 

@@ -13,9 +13,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
-from reind.core.errors import ReindError
+from reind.core.errors import NotFoundError, ReindError
 from reind.web.i18n import negotiate
+from reind.web.templating import render
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,11 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not request.url.path.startswith(("/api/", "/static/")):
+            # a person typed or followed a wrong address: a page in their language, not JSON
+            missing = NotFoundError("There is no page at this address.", zh="此網址沒有任何頁面。")
+            return render(request, "error.html", status_code=404, error=missing)
         return problem_response(
             {
                 "type": "about:blank",

@@ -15,6 +15,7 @@ from reind.web.deps import engine_of
 from reind.web.i18n import negotiate
 from reind.web.templating import render
 from reind.web.views.forms import form_fields, parse_form
+from reind.web.views.words import words_for
 
 router = APIRouter()
 
@@ -32,6 +33,22 @@ def catalogue(request: Request) -> Response:
     return render(request, "schemes.html", schemes=engine.schemes, version=engine.rules_version)
 
 
+UNOFFICIAL = ("third-party", "unsourced", "recollection", "bastillepost", "blog")
+"""Words that mark a parameter's source as not an official one."""
+
+
+def public_source(confidence: str, source: str) -> str | None:
+    """The source a public page may cite, or None ("to be confirmed").
+
+    A [C] value is unconfirmed whatever its note says, and a source that is a
+    recollection or a third party's summary is never cited to the public:
+    the team keeps it in the YAML to know what to check.
+    """
+    if confidence == "C" or any(word in source.lower() for word in UNOFFICIAL):
+        return None
+    return source
+
+
 @router.get("/schemes/{code}")
 def scheme_page(request: Request, code: str, as_of: str | None = None) -> Response:
     """A scheme's parameters in force on a date, with their sources."""
@@ -39,7 +56,12 @@ def scheme_page(request: Request, code: str, as_of: str | None = None) -> Respon
     scheme = engine.scheme(code)
     day: date = parse_date(as_of) if as_of else hk_today()
     return render(
-        request, "scheme.html", scheme=scheme, day=day, rows=engine.in_force(scheme.code, day)
+        request,
+        "scheme.html",
+        scheme=scheme,
+        day=day,
+        rows=engine.in_force(scheme.code, day),
+        public_source=public_source,
     )
 
 
@@ -50,11 +72,14 @@ def calculator(request: Request, code: str) -> Response:
     return render(
         request,
         "calculate.html",
+        status_code=200,
         scheme=scheme,
         fields=form_fields(scheme.inputs),
         values={},
         errors=[],
         decision=None,
+        public_source=public_source,
+        **words_for(engine_of(request), negotiate(request)),
     )
 
 
@@ -84,4 +109,6 @@ async def calculate(request: Request, code: str) -> Response:
         values=values,
         errors=errors,
         decision=decision,
+        public_source=public_source,
+        **words_for(engine, negotiate(request)),
     )

@@ -1,0 +1,81 @@
+"""The OpenAPI document tells the truth: problem statuses, security, no page routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.web.world import World
+
+PROBLEMS = {"400", "401", "403", "404", "409"}
+
+
+def _document(world: World) -> dict[str, Any]:
+    answer = world.client.get("/api/v1/openapi.json")
+    assert answer.status_code == 200
+    document: dict[str, Any] = answer.json()
+    return document
+
+
+def test_every_operation_documents_its_problem_statuses_and_no_422_validation(
+    world: World,
+) -> None:
+    document = _document(world)
+    missing = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in PROBLEMS:
+                content = responses.get(status, {}).get("content", {})
+                if "application/problem+json" not in content:
+                    missing.append(f"{method.upper()} {path} {status}")
+            if "HTTPValidationError" in str(responses):
+                missing.append(f"{method.upper()} {path}: FastAPI's 422 validation error")
+    assert not missing, "\n".join(missing)
+    assert len(document["paths"]) > 50
+
+
+def test_a_validation_error_is_sent_as_the_documented_400(world: World) -> None:
+    answer = world.client.post(
+        "/api/v1/enquiries", json={"question": 7}, headers=world.auth("officer")
+    )
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    operation = _document(world)["paths"]["/api/v1/enquiries"]["post"]
+    assert "400" in operation["responses"]
+
+
+def test_page_routes_are_not_api_operations(world: World) -> None:
+    paths = _document(world)["paths"]
+    assert all(path.startswith("/api/") for path in paths), [
+        p for p in paths if not p.startswith("/api/")
+    ]
+
+
+def test_the_security_is_documented_and_public_operations_say_so(world: World) -> None:
+    document = _document(world)
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearerToken"]["scheme"] == "bearer"
+    assert schemes["sessionCookie"]["in"] == "cookie"
+    paths = document["paths"]
+    assert {"bearerToken": []} in paths["/api/v1/applications/{application_id}"]["get"]["security"]
+    assert "security" not in paths["/api/v1/schemes"]["get"]
+    assert "security" not in paths["/api/v1/session"]["post"]
+
+
+def test_a_wrong_page_address_is_a_page_in_the_readers_language(world: World) -> None:
+    english = world.client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert english.status_code == 404 and "text/html" in english.headers["content-type"]
+    assert "There is no page at this address." in english.text
+    chinese = world.client.get("/no/such/page?lang=zh-Hant")
+    assert chinese.status_code == 404 and "此網址沒有任何頁面。" in chinese.text
+    api = world.client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_a_refusal_by_the_permission_table_names_no_internal_role(world: World) -> None:
+    answer = world.client.get(
+        f"/api/v1/enterprises/{world.enterprise_a}/contacts",
+        headers=world.auth("plant_engineer") | {"Accept-Language": "zh-HK"},
+    )
+    assert answer.status_code == 403
+    assert "plant_engineer" not in answer.text
