@@ -60,6 +60,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("/desk", "Enquiries desk"),
         ("/audit", "Audit log"),
         ("/admin/outbox", "Notices outbox"),
+        ("/admin/parameters", "Parameters in force"),
     ),
     Role.ASSESSOR: (("/committee", "Committee"),),
     Role.COMMITTEE_MEMBER: (("/committee", "Committee"),),
