@@ -135,8 +135,9 @@ def _write(lake: Lake, table: str, day: date, columns: dict[str, Any]) -> int:
         try:
             connection.register("day_rows", data)
             target = staging.as_posix().replace("'", "''")
+            select = f"SELECT {_columns(table)} FROM day_rows"  # noqa: S608
             connection.execute(
-                f"COPY (SELECT {_columns(table)} FROM day_rows ORDER BY sp_group, edge_node, {order}) "  # noqa: S608
+                f"COPY ({select} ORDER BY sp_group, edge_node, {order}) "
                 f"TO '{target}' (FORMAT PARQUET, PARTITION_BY (sp_group, edge_node))"
             )
         finally:
