@@ -72,5 +72,5 @@ def install(app: FastAPI) -> None:
                 "detail": str(exc.detail),
                 "instance": request.url.path,
             },
-            exc.headers,  # a 405 keeps its Allow header (RFC 9110)
+            dict(exc.headers or {}) or None,  # a 405 keeps its Allow header (RFC 9110)
         )
