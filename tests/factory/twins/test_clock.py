@@ -73,7 +73,13 @@ def test_a_paced_run_that_fell_behind_catches_up_with_the_wall() -> None:
     twin = Counter(clock)
     runner = TwinRunner(twin, clock, speed=1.0, wall=lambda: wall[0])
     waits: list[float] = []
-    runner._stop.wait = lambda delay: waits.append(delay) or False  # type: ignore[method-assign,assignment,func-returns-value]
+
+    class RecordingStop(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waits.append(timeout or 0.0)
+            return False
+
+    runner._stop = RecordingStop()
     origin = (0.0, 0.0)
     wall[0] = 10.0  # ten seconds lost before the next chunk
     runner.run_for(10, origin=origin)
