@@ -50,29 +50,36 @@ def server(plant: RunningPlant, tmp_path: Path) -> Iterator[LiveServer]:
     database.dispose()
 
 
-def sign_in(page: Page, server: LiveServer) -> None:
+def sign_in(page: Page, server: LiveServer, lang: str = "en") -> None:
     page.goto(f"{server.url}/sign-in?next=/plant/waffle-1")
     page.get_by_label("E-mail address").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Egg-waffle machine")).to_be_visible()
+    if lang != "en":
+        page.goto(f"{server.url}/plant/waffle-1?lang={lang}")
+        expect(page.get_by_role("heading", name="雞蛋仔機")).to_be_visible()
 
 
-def test_engineer_changes_a_plate_setpoint_and_the_trend_follows(
-    page: Page, server: LiveServer, plant: RunningPlant
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_engineer_changes_a_plate_setpoint_and_sees_it_drawn_over_the_temperature(
+    page: Page, server: LiveServer, plant: RunningPlant, lang: str
 ) -> None:
     line = plant.link.line("waffle-1")
     wait_until(lambda: "Recipe/baking_side_a/plate_setpoint" in plant.link.values(line))
-    sign_in(page, server)
+    sign_in(page, server, lang)
     field = page.locator('input[data-param="Recipe/baking_side_a/plate_setpoint"]')
     field.fill("196")
     field.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("196")
     expect(page.locator('[data-tag="Plate A/Setpoint"]').first).to_have_text("196", timeout=20_000)
-    trend = page.locator('canvas[data-trend="Plate A/Temperature"]')
-    expect(trend).to_have_attribute("data-points", lambda_points(), timeout=20_000)
+    chart = page.locator('[data-trend="Plate A/Temperature"]')
+    expect(chart).to_have_attribute("data-points", lambda_points(), timeout=20_000)
+    expect(chart).to_have_attribute("data-setpoint", "196", timeout=20_000)  # same chart
+    expect(page.locator("figure[data-chart]").first).to_contain_text("°C")
+    expect(chart.locator("canvas")).to_be_visible()
     wait_until(lambda: abs(float(plant.twin.tags["Plate A/Temperature"].value) - 196) < 4, 60)
-    screenshot(page, "plant-waffle-setpoint")
+    screenshot(page, f"plant-waffle-setpoint-{lang}")
 
 
 def lambda_points() -> re.Pattern[str]:
@@ -80,19 +87,30 @@ def lambda_points() -> re.Pattern[str]:
     return re.compile(r"^(?:[5-9]|\d{2,})$")
 
 
-def test_engineer_acknowledges_an_alarm_raised_by_an_injected_fault(
-    page: Page, server: LiveServer, plant: RunningPlant
+WORDS = {
+    "en": ("Active, unacknowledged", "Acknowledge", "Acknowledged"),
+    "zh-Hant": ("警報中，未確認", "確認", "已確認"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_engineer_acknowledges_from_the_banner_an_alarm_raised_by_an_injected_fault(
+    page: Page, server: LiveServer, plant: RunningPlant, lang: str
 ) -> None:
+    active, button, done = WORDS[lang]
     line = plant.link.line("waffle-1")
     wait_until(lambda: "Plate A/Temperature" in plant.link.values(line))
-    sign_in(page, server)
+    sign_in(page, server, lang)
     plant.twin.inject_fault("heater_degradation", plate=0, health=0.05)
-    wait_until(lambda: any(a.active for a in plant.alarms.alarms()), timeout=90)
-    page.reload()
-    row = page.locator("tr[data-alarm]").first
-    expect(row).to_contain_text("active_unacknowledged")
-    row.get_by_role("button", name="Acknowledge").click()
-    expect(page.get_by_role("status")).to_contain_text("acknowledge")
-    alarm = next(a for a in plant.alarms.alarms() if a.history)
+    # no reload: the banner is redrawn live, with the time, priority and state in words
+    row = page.locator("#alarm-banner [data-banner-alarm]").first
+    expect(row).to_contain_text(active, timeout=90_000)
+    expect(row.locator(".prio-badge")).to_have_text(re.compile(r"^[1-4]$"))
+    expect(row.locator("time")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
+    alarm_id = row.get_attribute("data-banner-alarm")
+    row.get_by_role("button", name=button).click()
+    expect(page.get_by_role("status")).to_contain_text(done)
+    alarm = next(a for a in plant.alarms.alarms() if a.alarm_id == alarm_id)
     assert alarm.state in (AlarmState.ACKNOWLEDGED, AlarmState.NORMAL)
-    screenshot(page, "plant-waffle-alarm")
+    expect(page.locator(f'#alarm-banner [data-banner-alarm="{alarm_id}"]')).to_have_count(0)
+    screenshot(page, f"plant-waffle-alarm-{lang}")

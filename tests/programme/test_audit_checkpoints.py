@@ -185,3 +185,17 @@ def test_the_schedule_checkpoints_at_once_and_carries_on_after_a_failure(
         schedule.stop()
     assert len(read_checkpoints(log)) == 1
     assert "writing an audit checkpoint failed" in caplog.text
+
+
+def test_a_checkpoint_walks_only_what_came_since_the_last_and_still_refuses_damage(
+    db: Database, tmp_path: Path
+) -> None:
+    log, seq = _checkpointed(db, tmp_path)  # events were added after the checkpoint
+    key = load_or_create_key(tmp_path / "keys" / "audit-key.pem")
+    with db.unit_of_work() as session:
+        session.execute(update(AuditEventRow).where(AuditEventRow.seq == seq + 1).values(actor="x"))
+    with db.unit_of_work() as session, pytest.raises(ConflictError, match=f"event {seq + 1}"):
+        write_checkpoint(session, key, log)
+    with db.unit_of_work() as session:
+        report = verify_chain(session, after=(seq, read_checkpoints(log)[-1].hash))
+    assert report.broken_seq == seq + 1

@@ -79,3 +79,17 @@ def test_a_refusal_by_the_permission_table_names_no_internal_role(world: World) 
     )
     assert answer.status_code == 403
     assert "plant_engineer" not in answer.text
+
+
+def test_a_method_the_resource_does_not_take_is_405_with_its_allow_header(world: World) -> None:
+    answer = world.client.request("TRACE", "/api/v1/schemes")
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "GET"
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_an_unknown_scheme_is_404_not_a_rule_error(world: World) -> None:
+    parameters = world.client.get("/api/v1/schemes/nope/parameters")
+    decision = world.client.post("/api/v1/schemes/nope/decisions", json={"inputs": {}})
+    assert parameters.status_code == decision.status_code == 404
+    assert parameters.json()["code"] == "not_found"

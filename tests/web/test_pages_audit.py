@@ -114,3 +114,17 @@ def test_every_event_kind_the_programme_records_has_words() -> None:
         ):
             kinds.add(call.group(1))
     assert kinds and kinds <= set(EVENT_WORDS), sorted(kinds - set(EVENT_WORDS))
+
+
+def test_the_administrator_reads_every_parameter_in_force_with_its_recorded_source(
+    demo: Demo,
+) -> None:
+    admin = demo.browser("admin")
+    page = admin.get("/admin/parameters?as_of=2021-08-31")
+    assert page.status_code == 200 and 'href="/admin/parameters"' in page.text
+    shown = text_of(page)
+    assert "RFS" in shown and "news.gov.hk" in shown and "Rules version" in shown
+    assert "unsourced recollection" in admin.get("/admin/parameters").text  # what to confirm
+    zh = text_of(admin.get("/admin/parameters?lang=zh-Hant"))
+    assert "現行參數" in zh
+    assert demo.browser("officer").get("/admin/parameters").status_code == 403

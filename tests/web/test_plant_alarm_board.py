@@ -30,7 +30,7 @@ def test_an_alarm_carries_its_rules_priority_and_reads_in_words() -> None:
     assert (first.priority, first.priority_words, first.tag) == (
         2,
         "High",
-        "Alarm · Flipper Jammed",
+        "Alarm · Flipper jammed",
     )
     assert first.state_words == "Active, unacknowledged"
     assert (first.raised_at, first.duration) == ("13:00:05", "1 min 00 s")

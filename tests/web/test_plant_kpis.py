@@ -1,40 +1,37 @@
-"""The dashboard's KPI panel reads the telemetry store of the app's platform."""
+"""The dashboard's KPI tiles: OEE and its factors from the store, undefined ones in words."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from fastapi import FastAPI
-
-from reind.bootstrap import Platform
-from reind.core.db import Database
 from reind.factory.ingest.duckdb_store import DuckDBStore
-from reind.schemes.catalogue import default_engine
 from reind.web.plant_lines import waffle_line
-from reind.web.views.plant import _kpis
+from reind.web.plant_screen import tiles_of
 
 
-def _request(platform: Platform) -> object:
-    app = FastAPI()
-    app.state.platform = platform
-    return SimpleNamespace(app=app)
-
-
-def test_kpis_come_from_the_platforms_telemetry_store_and_none_without_one() -> None:
-    database = Database("sqlite://")
+def test_kpi_tiles_come_from_the_telemetry_store_and_none_without_one() -> None:
     store = DuckDBStore()
     try:
-        line = waffle_line()
-        with_store = _kpis(_request(Platform(database, default_engine(), telemetry=store)), line)  # type: ignore[arg-type]
-        without = _kpis(_request(Platform(database, default_engine())), line)  # type: ignore[arg-type]
+        tiles = tiles_of(store, waffle_line(), "en", lambda text: text)
     finally:
         store.close()
-        database.dispose()
-    assert [k.name for k in with_store] == [
-        "oee",
-        "availability",
-        "effectiveness",
-        "quality_ratio",
-        "throughput_rate",
+    assert [t.name for t in tiles] == [
+        "OEE",
+        "Availability",
+        "Performance",
+        "Quality",
+        "Throughput",
     ]
-    assert without == []
+    assert tiles_of(None, waffle_line(), "en", lambda text: text) == []
+
+
+def test_an_undefined_kpi_is_explained_in_an_operators_words_in_both_languages() -> None:
+    store = DuckDBStore()
+    try:
+        en = {t.key: t for t in tiles_of(store, waffle_line(), "en", lambda text: text)}
+        zh = {t.key: t for t in tiles_of(store, waffle_line(), "zh-Hant", lambda text: text)}
+    finally:
+        store.close()
+    assert en["quality_ratio"].value == "—"
+    assert en["quality_ratio"].why == "No units made yet today."
+    assert "undefined" not in en["oee"].why and "APT" not in en["oee"].why
+    assert zh["quality_ratio"].why == "今日尚未生產任何產品。"
+    assert (en["oee"].target, en["throughput_rate"].target) == ("85.0 %", "45 units/h")

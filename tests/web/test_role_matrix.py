@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from reind.core.clock import FixedClock
 from reind.core.money import HKD
+from reind.programme.actors import Role
 from reind.programme.applications.contents import attach_document
 from reind.programme.committee.services import decide
 from reind.programme.enterprises.store import EnterpriseRow
@@ -51,6 +52,8 @@ DOCUMENT_READERS = frozenset(
     {"applicant", "officer", "assessor", "member", "approver", "auditor", "administrator"}
 )
 _serial = itertools.count(1)
+INTERNAL_IDS = [role for role in Role if "_" in role.value]
+"""Role ids that are not words (``committee_member``): a refusal must not show them."""
 
 Ids = dict[str, str]
 
@@ -403,6 +406,8 @@ def test_each_role_is_allowed_or_refused_as_the_rules_say(shared_world: World, n
         status, text = _call(world, endpoint, who, shared)
         if status != 403:
             wrong.append(f"{who}: expected 403, got {status} {text[:200]}")
+        elif any(role.value in text for role in INTERNAL_IDS):
+            wrong.append(f"{who}: the refusal names an internal role id: {text[:200]}")
     for who in sorted(endpoint.allowed):
         ids = shared if endpoint.method == "GET" else _prepare(world, endpoint)
         status, text = _call(world, endpoint, who, ids)

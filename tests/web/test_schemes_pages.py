@@ -36,7 +36,7 @@ def test_calculator_explains_the_amount() -> None:
     page = client().post("/schemes/rfs/calculate", data=form)
     assert page.status_code == 200
     assert "HK$15,000,000.00" in page.text and "Why this amount" in page.text
-    assert "rfs.project_cap" in page.text
+    assert "Most the Government funds for one project." in page.text  # the rule in words
 
 
 def test_calculator_keeps_what_was_typed_when_input_is_bad() -> None:
@@ -79,3 +79,15 @@ def test_the_public_rfs_page_cites_only_official_sources() -> None:
     assert "to be confirmed" in page and "news.gov.hk" in page
     chinese = web.get("/schemes/rfs?lang=zh-Hant").text
     assert "有待確認" in chinese and "to be confirmed" not in chinese
+
+
+def test_the_calculator_names_each_rule_in_words() -> None:
+    form = {
+        "received": "2021-06-01",
+        "total_cost": "3,000,000",
+        "incorporated_under": "cap622",
+        "new_line_in_hong_kong": "yes",
+        "smart_manufacturing": "yes",
+    }
+    page = client().post("/schemes/rfs/calculate", data=form).text
+    assert "rfs.matching_share" not in page

@@ -29,8 +29,8 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from reind.bootstrap import Platform, build_platform, session_secret, stop_all
-from reind.core.clock import hk_today
 from reind.core.db import Database
+from reind.demo.funded_lines import ensure_demo_funded_lines
 from reind.demo.users import DEMO_USERS, DOMAIN, create_demo_portfolio
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
@@ -44,7 +44,6 @@ from reind.serve import (
 )
 from reind.settings import Settings
 from reind.web.app import create_app
-from reind.web.plant_lines import waffle_line
 
 logger = logging.getLogger(__name__)
 
@@ -116,37 +115,10 @@ def ensure_demo_users(platform: Platform) -> None:
         create_demo_portfolio(session, engine=platform.engine)
 
 
-def ensure_demo_funded_line(database: Database) -> None:
-    """Link RFS-DEMO-0004 to the waffle twin's line, with a declared manual baseline (once).
-
-    Commissioned on the first demo day: before it there was no line, so the
-    baseline is what the applicant declares for making egg waffles by hand
-    (two staff, one iron each, about 24 an hour, a tenth thrown away).
-    """
-    from reind.programme.accounts.store import UserRow
-    from reind.programme.accounts.users import actor_of
-    from reind.programme.applications.store import ApplicationRow
-    from reind.programme.funded_lines.services import DeclaredBaseline, declare_baseline, link_line
-    from reind.programme.funded_lines.store import FundedLineRow
-
-    with database.unit_of_work() as session:
-        app_id = session.scalar(
-            select(ApplicationRow.id).where(ApplicationRow.reference == "RFS-DEMO-0004")
-        )
-        officer = session.scalar(select(UserRow).where(UserRow.email == f"officer@{DOMAIN}"))
-        if app_id is None or officer is None or session.get(FundedLineRow, app_id) is not None:
-            return
-        line = waffle_line()
-        link_line(
-            session, app_id, actor_of(officer), series_prefix=line.series_prefix,
-            line_name_en=line.title_en, line_name_zh=line.title_zh,
-            commissioned_on=hk_today(), pru_seconds=80.0, operators=1.0,
-        )  # fmt: skip
-        manual = DeclaredBaseline(
-            throughput_per_hour=24.0, labour_hours_per_unit=2 / 24, energy_kwh_per_unit=0.25,
-            yield_ratio=0.9, basis="Made by hand: two staff, one gas-fired iron each.",
-        )  # fmt: skip
-        declare_baseline(session, app_id, actor_of(officer), manual)
+def ensure_demo_funded_line(platform: Platform) -> None:
+    """Both twins linked to their demo RFS projects with declared baselines (once)."""
+    with platform.database.unit_of_work() as session:
+        ensure_demo_funded_lines(session, platform.engine, DOMAIN)
 
 
 def _has_applications(database: Database) -> bool:
@@ -198,7 +170,7 @@ def run_demo(options: DemoOptions, console: Console) -> None:
                 summary = seed_portfolio(database, options.seed, engine=platform.engine)
             console.print(f"portfolio loaded in {summary.seconds:.0f} s")
         ensure_demo_users(platform)
-        ensure_demo_funded_line(database)
+        ensure_demo_funded_line(platform)
         if settings.audit_checkpoint_minutes > 0:
             stoppers.append(start_checkpoints(database, settings))
 

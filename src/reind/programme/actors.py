@@ -26,6 +26,11 @@ class Role(StrEnum):
     PLANT_ENGINEER = "plant_engineer"
     SYSTEM = "system"
 
+    @property
+    def words(self) -> str:
+        """The role as people say it ("committee member"): messages never show the internal id."""
+        return self.value.replace("_", " ")
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -61,4 +66,4 @@ STAFF = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
 def ensure_staff(actor: Actor) -> None:
     """ForbiddenError unless ``actor`` is programme-office staff."""
     if actor.role not in STAFF:
-        raise ForbiddenError(f"the {actor.role.value} role may not record this")
+        raise ForbiddenError(f"the {actor.role.words} role may not record this")

@@ -334,6 +334,12 @@ def _rate(outcome: LineOutcome, side: str) -> float:
     return value or 0.0
 
 
+def _share(outcome: LineOutcome) -> float:
+    """Throughput after as a percentage of before (0 without a baseline)."""
+    before = _rate(outcome, "before")
+    return 100.0 * _rate(outcome, "after") / before if before else 0.0
+
+
 def report_context(
     session: Session, store: RollupReader, as_of: date, now: datetime, lang: str, pdf: bool
 ) -> dict[str, object]:
@@ -343,21 +349,15 @@ def report_context(
     measured = [o for o in summary.outcomes if o.measured]
     chart = ""
     if measured:
+        # as a share of each line's own baseline: lines of 24 and 7,000 units an hour share no axis
         chart = bar_chart(
-            "資助生產線產量（前後比較）" if zh else "Throughput of funded lines, before and after",
+            "投產後產量（相對基線的百分比）"
+            if zh
+            else "Throughput after commissioning, as a percentage of the baseline",
             [o.project.reference for o in measured],
-            [
-                (
-                    "之前" if zh else "before",
-                    [o.metric("throughput").before or 0.0 for o in measured],
-                ),
-                (
-                    "之後" if zh else "after",
-                    [o.metric("throughput").after or 0.0 for o in measured],
-                ),
-            ],
-            "件／小時" if zh else "units per hour",
-            "{:.0f}",
+            [("之後" if zh else "after", [_share(o) for o in measured])],
+            "% 基線（100 = 不變）" if zh else "% of baseline (100 = unchanged)",
+            "{:.0f}%",
             "png" if pdf else "svg",
         )
     return {"summary": summary, "chart": chart, "names": METRICS, "ratios": RATIOS}

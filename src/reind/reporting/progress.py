@@ -11,6 +11,8 @@ report when it is written to a file).
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -138,6 +140,30 @@ def build_report(
     return Report(lang, fmt, pdf, figures)
 
 
+def companion_name(as_of: date, lang: str) -> str:
+    """The provenance file published beside the PDF (``.html`` and ``.csv``)."""
+    return f"reind-progress-report-{as_of.isoformat()}-{lang}-provenance"
+
+
+def provenance_csv(figures: dict[str, Figure], lang: str) -> bytes:
+    """One row per figure: its label, value, query, parameters and every record id behind it.
+
+    The PDF is a paper for the Legislative Council; the SQL and record ids that
+    make each figure checkable live here (and in the HTML report), not in it.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["figure", "label", "value", "query", "records_query", "parameters", "records"])
+    for key, label in LABELS.items():
+        figure = figures[key]
+        params = "; ".join(f"{k} = {_param(v)}" for k, v in sorted(figure.params.items()))
+        writer.writerow(
+            [key, label[1 if lang == "zh-Hant" else 0], figure.display(lang), figure.sql,
+             figure.records_sql, params, " ".join(str(i) for i in figure.record_ids)]
+        )  # fmt: skip
+    return out.getvalue().encode("utf-8-sig")  # a BOM, so spreadsheet programs read Chinese
+
+
 def write_records(figures: dict[str, Figure], directory: Path) -> None:
     """Write each figure's record ids to ``directory/<key>.csv`` (linked from the HTML)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -159,6 +185,8 @@ def _environment(
 
     def fig(key: str) -> Markup:
         figure = figures[key]
+        if fmt == "pdf":  # the provenance is in the companion file, not in the paper
+            return Markup('<span class="fig">{}</span>').format(figure.display(lang))
         return Markup('<a class="fig" href="#prov-{}">{}</a>').format(key, figure.display(lang))
 
     env.globals["fig"] = fig
@@ -220,6 +248,7 @@ def _context(
         "charts": _charts(figures, industries, tax, by_year, lang, fmt),
         "pdf": fmt == "pdf",
         "records_dir": records_dir,
+        "companion": companion_name(as_of, lang),
         "order": list(LABELS),
         "tsssu_year": str(FinancialYear(params["tsssu_year"])),
         "tax_year": str(YearOfAssessment(params["tax_year"])),

@@ -194,8 +194,8 @@ def require_roles(*roles: Role) -> Callable[..., Any]:
 
     async def check(actor: CurrentActor) -> Actor:
         if actor.role not in allowed:
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise ForbiddenError(f"the {actor.role.value} role may not see this (allowed: {names})")
+            names = ", ".join(sorted(r.words for r in allowed))
+            raise ForbiddenError(f"the {actor.role.words} role may not see this (allowed: {names})")
         return actor
 
     return check

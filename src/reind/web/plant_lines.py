@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reind.factory.lines import MasterRecipe, ParameterSpec, beer_masters, egg_waffle_master
+from reind.factory.lines import MasterRecipe, ParameterSpec, Phase, beer_masters, egg_waffle_master
+from reind.web.plant_trends import TrendSpec
 
 RECIPE_MARK = "Recipe/"
 GROUP = "reind"
@@ -27,12 +28,20 @@ class LineSpec:
     title_zh: str
     units: tuple[str, ...]
     """Tag prefixes of the PackML units ("" for a single-unit machine)."""
-    trends: tuple[str, ...]
-    """Tags drawn as live trends."""
+    charts: tuple[TrendSpec, ...]
+    """Trend charts: each process value with its setpoint."""
     counters: tuple[str, ...]
     masters: tuple[MasterRecipe, ...] = field(default=(), repr=False)
     kpi_units: tuple[tuple[str, float], ...] = ()
     """(unit prefix, planned run time per unit in s) of the units whose KPIs are shown."""
+
+    vessels: tuple[str, ...] = ()
+    """Tag prefixes of the tanks shown with their state ("FV1/", "BBT1/")."""
+
+    @property
+    def trends(self) -> tuple[str, ...]:
+        """Every tag drawn on a chart (streamed live to the page)."""
+        return tuple(tag for chart in self.charts for tag in chart.tags)
 
     @property
     def series_prefix(self) -> str:
@@ -53,6 +62,14 @@ class LineSpec:
                     names = [spec.name for spec in candidate.parameters]
                     return unit, p_index, names.index(name) if name in names else 0
         return unit, 10_000, 0
+
+    def phase(self, name: str) -> Phase | None:
+        """The recipe phase called ``name`` (its titles in both languages), if any."""
+        for master in self.masters:
+            for candidate in master.phases():
+                if candidate.name == name:
+                    return candidate
+        return None
 
     def spec(self, tag: str) -> ParameterSpec | None:
         """The parameter spec (unit, limits) of a recipe tag, if it is one."""
@@ -78,8 +95,11 @@ def waffle_line(node: str = "waffle-1") -> LineSpec:
         title_en="Egg-waffle machine",
         title_zh="雞蛋仔機",
         units=("",),
-        trends=("Plate A/Temperature", "Plate A/Setpoint", "Plate B/Temperature"),
-        counters=("PackML/Processed", "PackML/Defective"),
+        charts=(
+            TrendSpec("Plate A/Temperature", "Plate A/Setpoint", "degC"),
+            TrendSpec("Plate B/Temperature", "Plate B/Setpoint", "degC"),
+        ),
+        counters=("Line/Waffles Dosed", "PackML/Processed", "PackML/Defective"),
         masters=(egg_waffle_master(),),
         kpi_units=(("", 80.0),),  # plate A bakes 75 s, plus dosing and the flip
     )
@@ -95,8 +115,17 @@ def brewery_line(node: str = "brewery-1") -> LineSpec:
         title_en="Smart beer line",
         title_zh="智能啤酒生產線",
         units=("Brewhouse/", "Bottling/"),
-        trends=("Brewhouse/Mash Temperature", "Bottling/Filler Speed"),
-        counters=("Bottling/Bottles Good", "Bottling/Rejected Fill Level"),
+        charts=(
+            TrendSpec("Brewhouse/Mash Temperature", "Brewhouse/Mash Setpoint", "degC"),
+            TrendSpec("FV1/Temperature", "FV1/Setpoint", "degC"),
+            TrendSpec("Bottling/Last Fill Volume", "Bottling/Recipe/filling/fill_volume", "ml"),
+        ),
+        counters=(
+            "Bottling/Bottles Filled",
+            "Bottling/Bottles Good",
+            "Bottling/Rejected Fill Level",
+        ),  # fmt: skip
+        vessels=tuple(f"FV{n}/" for n in range(1, 7)) + ("BBT1/", "BBT2/"),
         masters=tuple(beer_masters().values()),
         kpi_units=(("Bottling/", 0.5),),  # the filler's rated 7,200 bottles an hour
     )

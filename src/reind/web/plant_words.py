@@ -38,6 +38,22 @@ SEGMENTS: dict[str, tuple[str, str]] = {
     "CO2": ("CO₂", "二氧化碳"),
     "Volume": ("Volume", "容量"),
     "Machine": ("Machine", "機器"),
+    "Line": ("Line", "生產線"),
+    "Waffles Dosed": ("Waffles dosed", "已注漿雞蛋仔"),
+    "Last Fill Volume": ("Fill volume", "灌裝量"),
+    "Alarm": ("Alarm", "警報"),
+    "Batter Low": ("Batter low", "麵漿不足"),
+    "Flipper Jammed": ("Flipper jammed", "翻轉器卡住"),
+    "Freezer Warm": ("Freezer warm", "急凍櫃溫度過高"),
+    "Heater A Saturated": ("Heater A at full power", "加熱器 A 滿載"),
+    "Heater B Saturated": ("Heater B at full power", "加熱器 B 滿載"),
+    "Plate A Temperature Deviation": ("Plate A temperature deviation", "烤盤 A 溫度偏差"),
+    "Plate B Temperature Deviation": ("Plate B temperature deviation", "烤盤 B 溫度偏差"),
+    "Filler Jammed": ("Filler jammed", "灌裝機卡住"),
+    "Glycol Supply Warm": ("Glycol supply warm", "冷凍液供液溫度過高"),
+    "Labeller Out Of Labels": ("Labeller out of labels", "貼標機標籤用完"),
+    "Alarm Fermentation Stalled": ("Alarm: fermentation stalled", "警報：發酵停滯"),
+    "Alarm Temperature High": ("Alarm: temperature high", "警報：溫度過高"),
 }
 """Tag path segments as the machines publish them -> (English, Chinese)."""
 
@@ -53,6 +69,13 @@ TANK_STATES: dict[str, tuple[str, str]] = {
     "bottling": ("Bottling", "灌裝中"),
 }
 """What each fermenter and bright tank is doing."""
+
+PRODUCTS: dict[str, tuple[str, str]] = {
+    "lager": ("Lager", "拉格啤酒"),
+    "stout": ("Stout", "黑啤"),
+    "ipa": ("IPA", "印度淡色艾爾"),
+}
+"""The beers the line brews."""
 
 RULES: dict[str, tuple[str, str]] = {
     "machine alarm": ("Machine alarm", "機器警報"),
@@ -109,6 +132,14 @@ def tank_state_text(state: object, lang: str) -> str:
     """A vessel's state ("conditioning") in words."""
     pair = TANK_STATES.get(str(state))
     return _pick(pair, lang) if pair else str(state)
+
+
+def product_text(product: object, lang: str) -> str:
+    """A beer by name ("stout" -> "Stout" / "黑啤"); "—" for none."""
+    if not product:
+        return "—"
+    pair = PRODUCTS.get(str(product))
+    return _pick(pair, lang) if pair else str(product)
 
 
 def rule_text(rule: str, lang: str) -> str:

@@ -71,5 +71,6 @@ def install(app: FastAPI) -> None:
                 "status": exc.status_code,
                 "detail": str(exc.detail),
                 "instance": request.url.path,
-            }
+            },
+            dict(exc.headers or {}) or None,  # a 405 keeps its Allow header (RFC 9110)
         )

@@ -33,3 +33,10 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
+
+
+def render_fragment(name: str, lang: str, **context: Any) -> str:
+    """Render a partial template to text in ``lang`` (for live updates pushed over SSE)."""
+    env = templates.env
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env.get_template(name).render(lang=lang, **context)

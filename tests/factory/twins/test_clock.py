@@ -64,3 +64,25 @@ def test_speed_must_be_positive() -> None:
     clock = SimulatedClock()
     with pytest.raises(InvalidInputError):
         TwinRunner(Counter(clock), clock, speed=0)
+
+
+def test_a_paced_run_that_fell_behind_catches_up_with_the_wall() -> None:
+    """A busy machine delays some steps; the runner must not keep that delay for ever."""
+    clock = SimulatedClock()
+    wall = [0.0]
+    twin = Counter(clock)
+    runner = TwinRunner(twin, clock, speed=1.0, wall=lambda: wall[0])
+    waits: list[float] = []
+
+    class RecordingStop(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waits.append(timeout or 0.0)
+            return False
+
+    runner._stop = RecordingStop()
+    origin = (0.0, 0.0)
+    wall[0] = 10.0  # ten seconds lost before the next chunk
+    runner.run_for(10, origin=origin)
+    assert waits == []  # behind the wall: run flat out
+    runner.run_for(5, origin=origin)
+    assert waits and waits[0] > 0  # caught up (sim 11 s > wall 10 s): paced again

@@ -25,7 +25,13 @@ import numpy as np
 from reind.core.clock import HONG_KONG
 from reind.factory.ingest.points import Resolution, TelemetryPoint
 from reind.factory.ingest.store import RollupColumns
-from reind.factory.lake.layout import TABLES, Lake, day_bounds, group_and_node
+from reind.factory.lake.layout import (
+    POINT_COLUMNS,
+    TABLES,
+    Lake,
+    day_bounds,
+    group_and_node,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -86,20 +92,28 @@ def _rollup_table(columns: RollupColumns) -> dict[str, Any]:
 
 
 def _point_table(points: Iterable[TelemetryPoint]) -> dict[str, Any]:
+    """The store's point rows as columns; wide integers as text, cast exactly on writing."""
     rows = list(points)
-    values = [p.value if isinstance(p.value, int | float) else None for p in rows]
     return {
         "series": np.array([p.series for p in rows], dtype=object),
         "ts": np.array([p.timestamp_ms for p in rows], dtype=np.int64),
-        "value": np.array([np.nan if v is None else float(v) for v in values]),
-        "text": np.array(
-            [
-                None if p.value is None or v is not None else str(p.value)
-                for p, v in zip(rows, values, strict=True)
-            ],
-            dtype=object,
+        "ord": np.array([p.ordinal for p in rows], dtype=np.int64),
+        "datatype": np.array([p.datatype for p in rows], dtype=np.int32),
+        "value": np.array([p.value for p in rows], dtype=object),
+        "text": np.array([p.text for p in rows], dtype=object),
+        "int_value": np.array(
+            [None if p.int_value is None else str(p.int_value) for p in rows], dtype=object
         ),
+        "bytes_value": np.array([p.bytes_value for p in rows], dtype=object),
     }
+
+
+def _columns(table: str) -> str:
+    """The select list of a table's file: the documented types for points, as is otherwise."""
+    if table != "points":
+        return "*"
+    typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in POINT_COLUMNS)
+    return f"{typed}, sp_group, edge_node"
 
 
 def _write(lake: Lake, table: str, day: date, columns: dict[str, Any]) -> int:
@@ -116,13 +130,14 @@ def _write(lake: Lake, table: str, day: date, columns: dict[str, Any]) -> int:
             "edge_node": np.array([n for _, n in parts], dtype=object),
         }
         staging.parent.mkdir(parents=True, exist_ok=True)
-        order = "series, bucket" if "bucket" in columns else "series, ts"
+        order = "series, bucket" if "bucket" in columns else "series, ts, ord"
         connection = duckdb.connect()
         try:
             connection.register("day_rows", data)
             target = staging.as_posix().replace("'", "''")
+            select = f"SELECT {_columns(table)} FROM day_rows"  # noqa: S608
             connection.execute(
-                f"COPY (SELECT * FROM day_rows ORDER BY sp_group, edge_node, {order}) "  # noqa: S608
+                f"COPY ({select} ORDER BY sp_group, edge_node, {order}) "
                 f"TO '{target}' (FORMAT PARQUET, PARTITION_BY (sp_group, edge_node))"
             )
         finally:

@@ -22,6 +22,24 @@ from reind.core.errors import InvalidInputError
 TABLES = ("points", "rollup_minute", "rollup_hour")
 """The tables a day exports: raw points and the two rollups."""
 
+POINT_COLUMNS = (
+    ("series", "VARCHAR"),
+    ("ts", "BIGINT"),
+    ("ord", "BIGINT"),
+    ("datatype", "INTEGER"),
+    ("value", "DOUBLE"),
+    ("text", "VARCHAR"),
+    ("int_value", "DECIMAL(20,0)"),
+    ("bytes_value", "BLOB"),
+)
+"""The columns of a ``points`` file, in order, with their DuckDB types: the store's row
+(``ingest/typed.py``, docs/decisions/0140). ``ts`` is milliseconds since the epoch;
+``ord`` orders samples sharing a millisecond; ``datatype`` is Sparkplug's number (0 if
+unknown); ``value`` is null for text, bytes and arrays; ``int_value`` holds an Int64 or
+UInt64 beyond 2**53 exactly (Parquet DECIMAL(20,0), Spark ``DecimalType(20,0)``) beside
+its rounded ``value``; ``text`` holds String, Text, UUID and arrays as JSON;
+``bytes_value`` Bytes and File. Changing this is a change of the lake's interface."""
+
 PARTITIONS = ("day", "sp_group", "edge_node")
 """The hive partition columns, outermost first."""
 

@@ -56,7 +56,13 @@ class Steppable(Protocol):
 class TwinRunner:
     """Drives a twin on its clock: flat out, or ``speed`` times real time."""
 
-    def __init__(self, twin: Steppable, clock: SimulatedClock, speed: float | None = None) -> None:
+    def __init__(
+        self,
+        twin: Steppable,
+        clock: SimulatedClock,
+        speed: float | None = None,
+        wall: Callable[[], float] = time.monotonic,
+    ) -> None:
         """``speed=None`` runs as fast as possible; ``speed=60`` runs a minute per second."""
         if speed is not None and speed <= 0:
             raise InvalidInputError(f"speed must be positive, not {speed}")
@@ -65,12 +71,21 @@ class TwinRunner:
         self.speed = speed
         self.lock = threading.Lock()
         self._stop = threading.Event()
+        self._wall = wall
 
-    def run_for(self, seconds: float, on_step: Callable[[], None] | None = None) -> None:
-        """Run ``seconds`` of simulated time (paced if a speed is set)."""
+    def run_for(
+        self,
+        seconds: float,
+        on_step: Callable[[], None] | None = None,
+        origin: tuple[float, float] | None = None,
+    ) -> None:
+        """Run ``seconds`` of simulated time (paced if a speed is set).
+
+        ``origin`` (wall time, simulated elapsed) paces against a fixed start, so
+        time lost while the machine was busy is caught up rather than kept.
+        """
         steps = round(seconds / self.twin.dt)
-        wall_start = time.monotonic()
-        sim_start = self.clock.elapsed
+        wall_start, sim_start = origin or (self._wall(), self.clock.elapsed)
         for _ in range(steps):
             if self._stop.is_set():
                 break
@@ -80,15 +95,18 @@ class TwinRunner:
                 on_step()
             if self.speed is not None:
                 due = wall_start + (self.clock.elapsed - sim_start) / self.speed
-                delay = due - time.monotonic()
+                delay = due - self._wall()
                 if delay > PACING_SLACK:  # sleep in slices, not per step: waits are coarse
                     self._stop.wait(delay)
 
     def run_forever(self) -> None:
         """Run until ``stop()``; a failing step is logged and the run carries on."""
+        # one origin for the whole run: a twin starved of CPU for a while catches up with the
+        # wall instead of stamping every later point late (the dashboard showed values 6 s old)
+        origin = (self._wall(), self.clock.elapsed)
         while not self._stop.is_set():
             try:
-                self.run_for(self.twin.dt * 100)
+                self.run_for(self.twin.dt * 100, origin=origin)
             except Exception:
                 logger.exception("twin step failed; carrying on")
 

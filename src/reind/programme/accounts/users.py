@@ -106,7 +106,7 @@ def add_user(
         if session.get(EnterpriseRow, enterprise_id) is None:
             raise InvalidInputError(f"no enterprise {enterprise_id}")
     elif enterprise_id is not None:
-        raise InvalidInputError(f"only applicants belong to an enterprise, not a {role.value}")
+        raise InvalidInputError(f"only applicants belong to an enterprise, not a {role.words}")
     address = normalise_email(email)
     if not display_name.strip():
         raise InvalidInputError("a user needs a display name")

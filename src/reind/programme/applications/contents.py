@@ -75,7 +75,7 @@ def add_cost_line(
 def _ensure_draft_writer(actor: Actor, what: str) -> None:
     if actor.role not in DRAFT_WRITERS:
         raise ForbiddenError(
-            f"the {actor.role.value} role may not add {what} to an application "
+            f"the {actor.role.words} role may not add {what} to an application "
             "(applicants, officers and administrators do)"
         )
 

@@ -45,7 +45,7 @@ def edit_draft(
 ) -> ApplicationRow:
     """Replace a draft's title, amount asked, answers and budget (checked as a new draft)."""
     if actor.role not in DRAFT_WRITERS:
-        raise ForbiddenError(f"the {actor.role.value} role may not change an application")
+        raise ForbiddenError(f"the {actor.role.words} role may not change an application")
     app = get_application(session, application_id, actor)
     if app.state not in EDITABLE:
         raise ConflictError(

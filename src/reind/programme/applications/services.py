@@ -165,7 +165,7 @@ def prepare_application(
     if actor.role is Role.APPLICANT and actor.enterprise_id != draft.enterprise_id:
         raise ForbiddenError("an applicant may only apply for its own enterprise")
     if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM, Role.ADMINISTRATOR}:
-        raise ForbiddenError(f"the {actor.role.value} role may not create applications")
+        raise ForbiddenError(f"the {actor.role.words} role may not create applications")
     if not draft.title.strip():
         raise InvalidInputError("an application needs a title")
     if draft.amount_requested.is_negative():

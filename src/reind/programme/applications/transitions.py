@@ -117,7 +117,7 @@ def correct_received_date(
     """
     if actor.role not in {Role.OFFICER, Role.ADMINISTRATOR}:
         raise ForbiddenError(
-            f"the {actor.role.value} role may not correct a received date",
+            f"the {actor.role.words} role may not correct a received date",
             zh="只有職員可更正收件日期",
         )
     if not reason.strip():
@@ -279,7 +279,7 @@ def screen_application(
 ) -> Decision:
     """Run the scheme's formula on an application in screening and keep the Decision."""
     if actor.role not in {Role.OFFICER, Role.ADMINISTRATOR}:
-        raise ForbiddenError(f"the {actor.role.value} role may not screen applications")
+        raise ForbiddenError(f"the {actor.role.words} role may not screen applications")
     app = get_application(session, application_id, actor)
     if app.state != "screening":
         raise ConflictError(f"only an application in screening can be screened, not {app.state}")

@@ -127,9 +127,9 @@ class Workflow:
                 f"(possible: {possible})"
             )
         if role not in found.roles:
-            allowed = ", ".join(sorted(r.value for r in found.roles))
+            allowed = ", ".join(sorted(r.words for r in found.roles))
             raise ForbiddenError(
-                f"{self.scheme}: the {role.value} role may not {action} (allowed: {allowed})"
+                f"{self.scheme}: the {role.words} role may not {action} (allowed: {allowed})"
             )
         return found
 

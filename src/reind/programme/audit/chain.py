@@ -261,17 +261,26 @@ class ChainReport:
         return f"BROKEN at {where}: {self.problem}"
 
 
-def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
-    """Walk the whole chain in order and report the first event that does not fit.
+def verify_chain(
+    session: Session, batch: int = 1000, *, after: tuple[int, str] | None = None
+) -> ChainReport:
+    """Walk the chain in order and report the first event that does not fit.
 
-    Events recorded in this session but not yet chained are chained first.
+    ``after=(seq, hash)`` starts the walk after an event already known good
+    (a checkpoint the stored chain was checked against), so a periodic
+    checkpoint reads only what was appended since. Events recorded in this
+    session but not yet chained are chained first.
     """
     chain_pending(session)
+    start, prev = after if after is not None else (0, GENESIS)
     result = session.execute(
-        select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=batch)
+        select(AuditEventRow)
+        .where(AuditEventRow.seq > start)
+        .order_by(AuditEventRow.seq)
+        .execution_options(yield_per=batch)
     )
     try:
-        walked = _walk(result.scalars())
+        walked = _walk(result.scalars(), start + 1, prev)
     finally:
         result.close()
     if isinstance(walked, ChainReport):
@@ -293,11 +302,11 @@ def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
     return ChainReport(checked)
 
 
-def _walk(rows: Iterable[AuditEventRow]) -> ChainReport | tuple[int, str]:
-    """Check each event against the one before; the count and last hash, or the break."""
-    expected_seq = 1
-    prev = GENESIS
-    checked = 0
+def _walk(
+    rows: Iterable[AuditEventRow], expected_seq: int = 1, prev: str = GENESIS
+) -> ChainReport | tuple[int, str]:
+    """Check each event against the one before; the last seq and hash, or the break."""
+    checked = expected_seq - 1
     for row in rows:
         if row.seq != expected_seq:
             what = "missing" if row.seq > expected_seq else "duplicated"

@@ -129,24 +129,28 @@ def write_checkpoint(
 ) -> Checkpoint | None:
     """Sign the current head and append it to ``log``; None if the head has not moved.
 
-    Refuses (ConflictError) when the chain does not verify or disagrees with
-    the newest checkpoint already in ``log``: signing a damaged chain would
-    vouch for the damage.
+    Refuses (ConflictError) when the chain disagrees with the newest
+    checkpoint already in ``log`` or does not verify from there on (from the
+    first event when there is none): signing a damaged chain would vouch for
+    the damage. Only events after the newest checkpoint are walked, so a
+    round costs what was appended since, not the whole log.
     """
-    report = verify_chain(session)
+    public = key.public_key()
+    earlier = read_checkpoints(log)
+    after: tuple[int, str] | None = None
+    if earlier:
+        against = check_against(session, earlier[-1:], public)
+        if not against.ok:
+            raise ConflictError(f"the chain disagrees with the last checkpoint: {against}")
+        after = (earlier[-1].seq, earlier[-1].hash)  # known good: walk only what came since
+    report = verify_chain(session, after=after)
     if not report.ok:
         raise ConflictError(f"the audit chain does not verify, so it is not checkpointed: {report}")
     head = session.execute(
         select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
     ).one()
-    public = key.public_key()
-    earlier = read_checkpoints(log)
-    if earlier:
-        against = check_against(session, earlier[-1:], public)
-        if not against.ok:
-            raise ConflictError(f"the chain disagrees with the last checkpoint: {against}")
-        if earlier[-1].seq == head.seq:
-            return None
+    if earlier and earlier[-1].seq == head.seq:
+        return None
     unsigned = Checkpoint(
         seq=int(head.seq),
         hash=str(head.hash),

@@ -97,7 +97,7 @@ def awaiting_agenda(session: Session, actor: Actor) -> list[ApplicationView]:
     """Cases referred to the committee that no meeting's agenda holds yet, oldest first."""
     if actor.role not in SECRETARIAT | {Role.APPROVER, Role.AUDITOR}:
         raise ForbiddenError(
-            f"the {actor.role.value} role may not read the committee's referrals",
+            f"the {actor.role.words} role may not read the committee's referrals",
             zh="你的角色不可查閱轉介委員會的個案",
         )
     scheduled = select(AgendaItemRow.application_id)

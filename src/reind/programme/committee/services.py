@@ -193,7 +193,7 @@ def agenda_for(session: Session, meeting_id: str, actor: Actor) -> list[Applicat
     finance and analysts may not read agendas.
     """
     if actor.role not in AGENDA_READERS:
-        raise ForbiddenError(f"the {actor.role.value} role may not read meeting agendas")
+        raise ForbiddenError(f"the {actor.role.words} role may not read meeting agendas")
     meeting = _meeting(session, meeting_id)
     if actor.role in {Role.COMMITTEE_MEMBER, Role.ASSESSOR}:
         _member(session, meeting, actor.id)

@@ -41,7 +41,7 @@ def register_enterprises(
     """Register several enterprises at once (bulk imports): the same rules, one flush."""
     if actor.role not in STAFF:
         raise ForbiddenError(
-            f"the {actor.role.value} role may not register enterprises "
+            f"the {actor.role.words} role may not register enterprises "
             "(officers and administrators do)"
         )
     numbers = [p.br_number for p in profiles]

@@ -125,7 +125,7 @@ def link_line(
 ) -> FundedLine:
     """Link a funded application to its production line (officer); linking again updates it."""
     if actor.role is not Role.OFFICER:
-        raise ForbiddenError(f"the {actor.role.value} role may not link production lines")
+        raise ForbiddenError(f"the {actor.role.words} role may not link production lines")
     app = get_application(session, application_id, actor)
     agreement = agreement_of(session, app.id)
     if not line_name_en.strip():
@@ -194,7 +194,7 @@ def declare_baseline(
 ) -> DeclaredBaseline:
     """Declare (or correct) the baseline of a funded project: its applicant, or an officer."""
     if actor.role not in {Role.APPLICANT, Role.OFFICER}:
-        raise ForbiddenError(f"the {actor.role.value} role may not declare a baseline")
+        raise ForbiddenError(f"the {actor.role.words} role may not declare a baseline")
     app = get_application(session, application_id, actor)  # applicants: their own only
     agreement_of(session, app.id)
     _positive("throughput per hour", baseline.throughput_per_hour)
@@ -259,7 +259,7 @@ def _baseline(row: DeclaredBaselineRow) -> DeclaredBaseline:
 
 def _check_may_see(actor: Actor) -> None:
     if actor.role not in MAY_SEE:
-        raise ForbiddenError(f"the {actor.role.value} role may not see a project's outcomes")
+        raise ForbiddenError(f"the {actor.role.words} role may not see a project's outcomes")
 
 
 def funded_line_of(session: Session, application_id: str, actor: Actor) -> FundedLine | None:

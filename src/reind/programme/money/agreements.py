@@ -39,7 +39,7 @@ def approve_grant(
 ) -> None:
     """Record the grant approved for an application (by the approver, on support)."""
     if actor.role not in {Role.APPROVER, Role.ADMINISTRATOR}:
-        raise ForbiddenError(f"the {actor.role.value} role may not approve grants")
+        raise ForbiddenError(f"the {actor.role.words} role may not approve grants")
     row = lock_ledger(session, application_id)
     held = ledger_from(row)
     if grant > held.applied:
@@ -87,7 +87,7 @@ def sign_agreement(
 ) -> AgreementRow:
     """Sign the funding agreement: commit ``grant`` and move the application on."""
     if actor.role is not Role.OFFICER:
-        raise ForbiddenError(f"the {actor.role.value} role may not sign agreements")
+        raise ForbiddenError(f"the {actor.role.words} role may not sign agreements")
     if ends_on < starts_on:
         raise InvalidInputError("an agreement cannot end before it starts")
     app = get_application(session, application_id, actor)

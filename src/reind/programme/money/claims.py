@@ -85,7 +85,7 @@ def submit_claim(
     A retry with the same idempotency key returns the first claim.
     """
     if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM}:
-        raise ForbiddenError(f"the {actor.role.value} role may not submit claims")
+        raise ForbiddenError(f"the {actor.role.words} role may not submit claims")
     submitted_on = hk_today(clock)
     fingerprint = hashlib.sha256(
         canonical_json([application_id, amount.cents, enrolment_id]).encode()
@@ -251,7 +251,7 @@ def reject_claim(
 ) -> ClaimRow:
     """Reject a claim at either stage; its amount is released."""
     if actor.role not in {Role.OFFICER, Role.FINANCE}:
-        raise ForbiddenError(f"the {actor.role.value} role may not reject claims")
+        raise ForbiddenError(f"the {actor.role.words} role may not reject claims")
     if not reason.strip():
         raise InvalidInputError("a rejection needs a reason")
     claim, row = _locked_claim(session, claim_id, actor)

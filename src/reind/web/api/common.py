@@ -9,10 +9,18 @@ SQLAlchemy's version column catches a race that slips in after the check.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Header, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    model_validator,
+)
 
 from reind.core.errors import InvalidInputError, SystemOwnedFieldError
 from reind.core.money import Money
@@ -59,6 +67,13 @@ class Schema(BaseModel):
                 if name in data:
                     raise SystemOwnedFieldError(name, why_en, why_zh)
         return data
+
+    @field_serializer("*", mode="wrap")
+    def _with_timezone(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        """Send every timestamp with its zone: SQLite returns stored UTC times without one."""
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return handler(value)
 
 
 RECEIVED_IS_THE_SYSTEMS = (

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, create_model
 
 from reind.core.clock import hk_today
+from reind.core.errors import NotFoundError, RuleError
 from reind.rules.engine import Engine, Scheme
 from reind.schemes.catalogue import all_schemes
 from reind.schemes.intake import decide_case
@@ -68,6 +69,7 @@ def list_schemes(engine: RulesEngine) -> list[SchemePublic]:
 @router.get("/{code}/parameters", response_model=list[ParameterPublic])
 def parameters(code: str, engine: RulesEngine, as_of: date | None = None) -> list[ParameterPublic]:
     """The scheme's parameters in force on ``as_of`` (default: today in Hong Kong)."""
+    _known(engine, code)
     day = as_of or hk_today()
     return [
         ParameterPublic(
@@ -132,4 +134,13 @@ def decide(
     Each scheme also has its own route with its input schema
     (``/api/v1/schemes/rfs/decisions`` ...); both decide the same way.
     """
+    _known(engine, code)
     return _decide(engine, code, body.inputs, body.as_of, negotiate(request))
+
+
+def _known(engine: Engine, code: str) -> None:
+    """NotFoundError for a scheme the engine does not know: the resource is missing (404)."""
+    try:
+        engine.scheme(code)
+    except RuleError as exc:
+        raise NotFoundError(str(exc)) from exc

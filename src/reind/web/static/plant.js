@@ -1,13 +1,17 @@
-// Live dashboard: server-sent events update values, trends and the alarm count.
-// Plain JavaScript, no third-party code: canvases draw each trend's last minutes.
+// Live dashboard: server-sent events update values, states, alarms and trends.
+// Trends are drawn by uPlot (vendored, static/vendor/uplot-*/, MIT): a time axis in
+// Hong Kong time, the unit on the value axis, each setpoint stepped and dashed over
+// its process value; ranges from 15 min (live) to the day (minute rollups); drag to zoom.
 (function () {
   "use strict";
   var script = document.currentScript;
   var url = script && script.getAttribute("data-events");
-  if (!url || !window.EventSource) { return; }
-  var series = {};
+  var trendUrl = script && script.getAttribute("data-trend");
   var wordsEl = document.getElementById("plant-words");
-  var words = wordsEl ? JSON.parse(wordsEl.textContent) : { states: {}, allowed: {} };
+  var words = wordsEl ? JSON.parse(wordsEl.textContent) : { states: {}, allowed: {}, abnormal: [] };
+  var LIVE_MS = 15 * 60 * 1000;
+  var range = "15m";
+  var charts = [];
 
   // The same rule as reind.web.plant_format.number_text: 4 significant figures, <= 2 decimals.
   function numberText(v) {
@@ -24,6 +28,7 @@
     var holder = el.closest("[data-state-of]");
     if (holder) {
       holder.className = holder.className.replace(/packml-\S+/, "packml-" + label.toLowerCase());
+      holder.classList.toggle("abnormal", (words.abnormal || []).indexOf(label) >= 0);
       var unit = el.closest("[data-unit]");
       var ok = words.allowed[label] || [];
       if (unit) {
@@ -33,51 +38,131 @@
       }
     }
   }
-  var WINDOW_MS = 15 * 60 * 1000;
 
-  function draw(canvas, points) {
-    var ctx = canvas.getContext("2d");
-    var w = canvas.width, h = canvas.height;
-    ctx.clearRect(0, 0, w, h);
-    if (points.length < 2) { return; }
-    var t1 = points[points.length - 1][0], t0 = t1 - WINDOW_MS;
-    var lo = Infinity, hi = -Infinity;
-    points.forEach(function (p) { if (p[0] >= t0) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); } });
-    if (hi - lo < 1e-9) { hi = lo + 1; }
-    ctx.strokeStyle = "#0b5cad"; ctx.lineWidth = 2; ctx.beginPath();
-    var started = false;
-    points.forEach(function (p) {
-      if (p[0] < t0) { return; }
-      var x = (p[0] - t0) / WINDOW_MS * w, y = h - 6 - (p[1] - lo) / (hi - lo) * (h - 12);
-      if (!started) { ctx.moveTo(x, y); started = true; } else { ctx.lineTo(x, y); }
-    });
-    ctx.stroke();
-    ctx.fillStyle = "#5c6670"; ctx.font = "11px sans-serif";
-    ctx.fillText(hi.toFixed(1), 2, 11); ctx.fillText(lo.toFixed(1), 2, h - 2);
+  function clockText(ts) {
+    var d = hkDate(ts);
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
   }
 
-  var source = new EventSource(url);
-  source.onmessage = function (event) {
-    var body = JSON.parse(event.data);
-    document.querySelectorAll("[data-tag]").forEach(function (el) {
-      var tag = el.getAttribute("data-tag");
-      if (Object.prototype.hasOwnProperty.call(body.values, tag)) {
-        var v = body.values[tag];
-        if (el.getAttribute("data-words") === "state") { showState(el, v); }
-        else { el.textContent = numberText(v); }
-      }
-    });
-    Object.keys(body.trends).forEach(function (tag) {
-      var list = series[tag] || (series[tag] = []);
-      body.trends[tag].forEach(function (p) { if (typeof p[1] === "number") { list.push(p); } });
-      var cut = body.now_ms - WINDOW_MS;
+  function hkDate(ts) { return window.uPlot.tzDate(new Date(ts * 1e3), "Asia/Hong_Kong"); }
+
+  function makeChart(fig) {
+    var spec = JSON.parse(fig.getAttribute("data-chart"));
+    var box = fig.querySelector(".chart");
+    var chart = { spec: spec, box: box, fig: fig, pv: [], sp: [], plot: null, zoomed: false };
+    if (!window.uPlot || !box) { return chart; }
+    var series = [{}, { label: spec.pv_label, stroke: "#30475e", width: 2, spanGaps: true,
+      value: function (u, v) { return v === null ? "—" : numberText(v) + " " + spec.unit; } }];
+    if (spec.setpoint) {
+      series.push({ label: spec.sp_label, stroke: "#1f6fb2", width: 2, dash: [6, 4], spanGaps: true,
+        paths: window.uPlot.paths.stepped({ align: 1 }),
+        value: function (u, v) { return v === null ? "—" : numberText(v) + " " + spec.unit; } });
+    }
+    var opts = {
+      width: Math.max(320, box.clientWidth || 640), height: 220, tzDate: hkDate,
+      series: series,
+      scales: { x: { time: true } },
+      axes: [{ stroke: "#4a5560", grid: { stroke: "#e3e6ea" },
+               values: function (u, ticks) { return ticks.map(clockText); } },
+             { label: spec.unit, stroke: "#4a5560", grid: { stroke: "#e3e6ea" }, size: 60,
+               values: function (u, vals) { return vals.map(numberText); } }],
+      cursor: { drag: { x: true, y: false } },
+      hooks: { setSelect: [function () { chart.zoomed = true; }] },
+    };
+    var empty = spec.setpoint ? [[], [], []] : [[], []];
+    chart.plot = new window.uPlot(opts, empty, box);
+    box.addEventListener("dblclick", function () { chart.zoomed = false; redraw(chart, true); });
+    return chart;
+  }
+
+  function redraw(chart, rescale) {
+    chart.box.setAttribute("data-points", String(chart.pv.length));
+    if (!chart.plot) { return; }
+    var xs = [], pvs = [], sps = [];
+    var i = 0, j = 0, lastSp = null;
+    var pv = chart.pv, sp = chart.sp;
+    // Merge both series on one time axis; a setpoint holds until it changes.
+    while (i < pv.length || j < sp.length) {
+      var tp = i < pv.length ? pv[i][0] : Infinity, ts = j < sp.length ? sp[j][0] : Infinity;
+      if (ts <= tp) { lastSp = sp[j][1]; }
+      var t = Math.min(tp, ts);
+      xs.push(t / 1000);
+      pvs.push(tp === t ? pv[i][1] : null);
+      sps.push(lastSp);
+      if (tp === t) { i++; }
+      if (ts === t) { j++; }
+    }
+    if (chart.spec.setpoint && lastSp !== null) { chart.box.setAttribute("data-setpoint", numberText(lastSp)); }
+    var data = chart.spec.setpoint ? [xs, pvs, sps] : [xs, pvs];
+    chart.plot.setData(data, false);
+    if (!chart.zoomed || rescale) {
+      // a steady value publishes nothing new: the live window still ends now
+      var end = Math.max(xs.length ? xs[xs.length - 1] : 0, Date.now() / 1000);
+      var start = range === "15m" ? end - LIVE_MS / 1000 : (xs.length ? xs[0] : end - 3600);
+      chart.plot.setScale("x", { min: start, max: end });
+    }
+  }
+  function add(list, points, keepMs) {
+    points.forEach(function (p) { if (typeof p[1] === "number") { list.push(p); } });
+    if (keepMs) {
+      var cut = (list.length ? list[list.length - 1][0] : 0) - keepMs;
       while (list.length && list[0][0] < cut) { list.shift(); }
-      var canvas = document.querySelector('canvas[data-trend="' + tag.replace(/"/g, '\\"') + '"]');
-      if (canvas) { draw(canvas, list); canvas.setAttribute("data-points", String(list.length)); }
+    }
+  }
+
+  function chooseRange(key) {
+    range = key;
+    document.querySelectorAll("button[data-range]").forEach(function (b) {
+      var on = b.getAttribute("data-range") === key;
+      b.classList.toggle("chosen", on);
+      b.setAttribute("aria-pressed", on ? "true" : "false");
     });
-    var badge = document.getElementById("alarm-count");
-    if (badge) { badge.textContent = String(body.alarms.length); }
-    var table = document.getElementById("alarms");
-    if (table) { table.setAttribute("data-live-alarms", String(body.alarms.length)); }
-  };
+    if (!trendUrl) { return; }
+    fetch(trendUrl + "?range=" + encodeURIComponent(key), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        charts.forEach(function (chart) {
+          chart.pv = (body.series[chart.spec.pv] || []).slice();
+          chart.sp = chart.spec.setpoint ? (body.series[chart.spec.setpoint] || []).slice() : [];
+          chart.zoomed = false;
+          redraw(chart, true);
+        });
+      });
+  }
+
+  function start() {
+    document.querySelectorAll("figure[data-chart]").forEach(function (fig) { charts.push(makeChart(fig)); });
+    document.querySelectorAll("button[data-range]").forEach(function (b) {
+      b.addEventListener("click", function () { chooseRange(b.getAttribute("data-range")); });
+    });
+    if (!url || !window.EventSource) { return; }
+    var source = new EventSource(url);
+    source.onmessage = function (event) {
+      var body = JSON.parse(event.data);
+      document.querySelectorAll("[data-tag]").forEach(function (el) {
+        var tag = el.getAttribute("data-tag");
+        if (Object.prototype.hasOwnProperty.call(body.values, tag)) {
+          var v = body.values[tag];
+          if (el.getAttribute("data-words") === "state") { showState(el, v); }
+          else { el.textContent = numberText(v); }
+        }
+      });
+      var keep = range === "15m" ? LIVE_MS : 0;
+      charts.forEach(function (chart) {
+        add(chart.pv, body.trends[chart.spec.pv] || [], keep);
+        if (chart.spec.setpoint) { add(chart.sp, body.trends[chart.spec.setpoint] || [], keep); }
+        redraw(chart, false);
+      });
+      if (body.banner_html !== undefined) {
+        var banner = document.getElementById("alarm-banner");
+        if (banner) { banner.innerHTML = body.banner_html; }
+      }
+      if (body.list_html !== undefined) {
+        var list = document.getElementById("alarm-list");
+        if (list) { list.innerHTML = body.list_html; }
+      }
+    };
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
 })();

@@ -1,4 +1,4 @@
-"""The administrator's screens: the notices outbox.
+"""The administrator's screens: the notices outbox, the scheme parameters in force.
 
 The demo keeps its mail in the outbox (no ``REIND_SMTP_URL``), so this page
 is where the e-mails a change wrote can be read; on a server with a mail
@@ -10,10 +10,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from reind.core.clock import hk_today
 from reind.programme.actors import Role
 from reind.programme.notices import outbox_page
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork
+from reind.web.deps import UnitOfWork, engine_of
+from reind.web.views.lists import day
 from reind.web.views.pages import PageRoute, need, page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -34,4 +36,26 @@ def outbox(request: Request, user: CurrentUser, session: UnitOfWork) -> Response
         items=outbox_page(session, state if state in OUTBOX_STATES else None),
         states=OUTBOX_STATES,
         state=state,
+    )
+
+
+@router.get("/admin/parameters")
+def parameters(request: Request, user: CurrentUser) -> Response:
+    """Every scheme's parameters in force on a day, with their full sources (read-only).
+
+    Unlike the public scheme pages, this shows every source as recorded, the
+    unofficial ones and the notes included: it is the list of what to confirm.
+    """
+    need(user, Role.ADMINISTRATOR)
+    engine = engine_of(request)
+    on = day(request, "as_of") or hk_today()
+    schemes = [(scheme, engine.in_force(scheme.code, on)) for scheme in engine.schemes]
+    return page(
+        request,
+        "admin/parameters.html",
+        user,
+        status_code=200,
+        schemes=schemes,
+        day=on,
+        rules_version=engine.rules_version,
     )

@@ -18,7 +18,7 @@ from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.periods import parse_date
 from reind.programme.actors import Role
-from reind.reporting.progress import LANGUAGES, build_report
+from reind.reporting.progress import LANGUAGES, build_report, companion_name, provenance_csv
 from reind.web.auth import CurrentUser
 from reind.web.deps import ReadSide, platform_of
 from reind.web.i18n import negotiate
@@ -97,5 +97,29 @@ def report_pdf(
     return Response(
         built.content,
         media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/analyst/report-provenance.csv")
+def report_provenance_csv(
+    request: Request,
+    user: CurrentUser,
+    session: ReadSide,
+    as_of: str | None = None,
+    report_lang: str | None = None,
+) -> Response:
+    """The PDF's companion: every figure's query, parameters and record ids, as CSV.
+
+    (The companion HTML is the HTML report itself, whose appendix carries the same.)
+    """
+    need(user, *READERS)
+    day = _as_of(as_of)
+    lang = _report_lang(request, report_lang)
+    built = build_report(session, day, lang=lang)
+    name = f"{companion_name(day, lang)}.csv"
+    return Response(
+        provenance_csv(built.figures, lang),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

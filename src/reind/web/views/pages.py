@@ -60,6 +60,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("/desk", "Enquiries desk"),
         ("/audit", "Audit log"),
         ("/admin/outbox", "Notices outbox"),
+        ("/admin/parameters", "Parameters in force"),
     ),
     Role.ASSESSOR: (("/committee", "Committee"),),
     Role.COMMITTEE_MEMBER: (("/committee", "Committee"),),
@@ -135,11 +136,11 @@ def need(user: UserView, *roles: Role) -> Actor:
     """The user's Actor if it holds one of ``roles``, else ForbiddenError."""
     actor = user.actor()
     if actor.role not in roles:
-        names = ", ".join(sorted(r.value for r in roles))
+        names = ", ".join(sorted(r.words for r in roles))
         zh = translations("zh-Hant").gettext
         names_zh = "、".join(zh(ROLE_NAMES[r]) for r in sorted(roles, key=lambda r: r.value))
         raise ForbiddenError(
-            f"this page is for the {names} role, not {actor.role.value}",
+            f"this page is for the {names} role, not {actor.role.words}",
             zh=f"此頁只供{names_zh}使用，你的角色是{zh(ROLE_NAMES[actor.role])}。",
         )
     return actor

@@ -10,29 +10,28 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
-from reind.core.clock import HONG_KONG, utcnow
+from reind.core.clock import utcnow
 from reind.core.errors import InvalidInputError, NotFoundError, ReindError
-from reind.factory.control.packml import PackMLState
-from reind.factory.kpi import Kpi, WorkUnit, kpi_report
-from reind.factory.kpi.rollups import elements_total
 from reind.programme.actors import Actor
 from reind.programme.audit.chain import record_at_commit
 from reind.programme.permissions import PERMISSIONS, Action, ensure
 from reind.web.auth import current_actor
 from reind.web.deps import database_of, platform_of
 from reind.web.i18n import negotiate, translations
-from reind.web.plant_commands import COMMANDS, allowed, in_language, send_command
+from reind.web.plant_commands import COMMANDS, in_language, send_command
 from reind.web.plant_format import number_text, unit_text
 from reind.web.plant_lines import LineSpec
 from reind.web.plant_link import PlantLink
-from reind.web.templating import render
+from reind.web.plant_screen import ABNORMAL_STATES, board_of, screen
+from reind.web.plant_trends import LIVE_RANGE, minute_points, range_start
+from reind.web.plant_words import priority_text, rule_text, tag_text, unit_name
+from reind.web.templating import render, render_fragment
 from reind.web.views.pages import PageRoute
 
 router = APIRouter(prefix="/plant", route_class=PageRoute)
@@ -41,6 +40,8 @@ PLANT_ROLES = PERMISSIONS[Action.WATCH_PLANT]
 OPERATOR_ROLES = PERMISSIONS[Action.OPERATE_PLANT]
 """Who may command a line, change its setpoints or act on its alarms (the others only watch)."""
 SHELVE_MINUTES = (15, 60, 480)
+ALARM_REDRAW_S = 5
+"""Seconds between re-drawing the alarm banner when nothing changed (durations tick)."""
 
 
 def plant_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
@@ -76,74 +77,16 @@ def _link(request: Request) -> PlantLink:
     return link
 
 
-def _alarms(link: PlantLink, line: LineSpec | None) -> list[dict[str, Any]]:
-    if link.alarms is None:
-        return []
-    out = []
-    for alarm in link.alarms.alarms():
-        if line is not None and not alarm.series.startswith(line.series_prefix):
-            continue
-        if alarm.state.value == "normal":
-            continue
-        last = alarm.history[-1] if alarm.history else None
-        out.append(
-            {
-                "id": alarm.alarm_id,
-                "series": alarm.series.split("/", 3)[-1],
-                "rule": alarm.rule,
-                "state": alarm.state.value,
-                "active": alarm.active,
-                "since_ms": last.at_ms if last else None,
-                "by": last.actor if last else "",
-                "value": last.value if last else None,
-            }
-        )
-    return sorted(out, key=lambda a: (not a["active"], a["series"]))
-
-
-SHOWN_KPIS = ("oee", "availability", "effectiveness", "quality_ratio", "throughput_rate")
-
-
-def _kpis(request: Request, line: LineSpec) -> list[Kpi]:
-    """Today's ISO 22400 KPIs (Hong Kong day so far) from the hour rollups."""
-    store = platform_of(request.app).telemetry
-    if store is None or not line.kpi_units:
-        return []
-    units = [
-        WorkUnit(f"{line.line_id}/{prefix}", f"{line.series_prefix}{prefix}", pru)
-        for prefix, pru in line.kpi_units
-    ]
-    now = utcnow()
-    start = datetime.combine(now.astimezone(HONG_KONG).date(), time(0), HONG_KONG)
-    report = kpi_report(elements_total(store, units, start, now))
-    return [report[name] for name in SHOWN_KPIS if name in report]
-
-
-def _parameters(line: LineSpec, values: dict[str, object]) -> list[dict[str, Any]]:
-    rows = []
-    for tag in sorted(values, key=line.order):
-        spec = line.spec(tag)
-        if spec is None:
-            continue
-        phase = tag.split("Recipe/", 1)[1].split("/", 1)[0]
-        rows.append(
-            {
-                "tag": tag,
-                "unit_prefix": tag.split("Recipe/", 1)[0],
-                "phase": phase,
-                "spec": spec,
-                "value": values[tag],
-            }
-        )
-    return rows
-
-
 @router.get("")
 def plant_home(request: Request, actor: PlantActor) -> Response:
     """Every connected line with its state."""
     link = _link(request)
     lines = [(line, link.values(line)) for line in link.lines.values()]
-    return render(request, "plant/index.html", lines=lines, actor=actor)
+    lang = negotiate(request)
+    return render(
+        request, "plant/index.html", lines=lines, actor=actor, abnormal_states=ABNORMAL_STATES,
+        unit_name=lambda prefix: unit_name(prefix, lang),
+    )  # fmt: skip
 
 
 @router.get("/{line_id}")
@@ -159,27 +102,15 @@ def dashboard(
     """The live dashboard of one line."""
     link = _link(request)
     line = link.line(line_id)
-    values = link.values(line)
-    _ = translations(negotiate(request)).gettext
-    words = {
-        "states": {state.label: _(state.label) for state in PackMLState},
-        "allowed": {state.label: sorted(allowed(state.label)) for state in PackMLState},
-    }
+    lang = negotiate(request)
+    _ = translations(lang).gettext
     return render(
         request,
         "plant/line.html",
         status_code=400 if error else 200,
-        line=line,
-        values=values,
-        parameters=_parameters(line, values),
-        kpis=_kpis(request, line),
-        alarms=_alarms(link, line),
+        **screen(link, line, platform_of(request.app).telemetry, lang, _),
         commands=COMMANDS,
-        allowed=allowed,
         can_command=actor.role in OPERATOR_ROLES,
-        words=words,
-        num=number_text,
-        unit_word=lambda unit: unit_text(unit, _),
         shelve_minutes=SHELVE_MINUTES,
         error=error,
         done=done,
@@ -191,13 +122,24 @@ def dashboard(
 
 
 @router.get("/{line_id}/events")
-async def events(request: Request, line_id: str, _actor: PlantActor) -> StreamingResponse:
-    """Server-sent events: values, new trend samples and alarms, once a second."""
+async def events(request: Request, line_id: str, actor: PlantActor) -> StreamingResponse:
+    """Server-sent events once a second: values, new trend samples, and the alarm
+    banner and list (re-drawn when an alarm changes, and every few seconds for durations)."""
     link = _link(request)
     line = link.line(line_id)
+    lang = negotiate(request)
+    alarm_context = {
+        "line": line,
+        "csrf": request.session.get("csrf", ""),
+        "can_command": actor.role in OPERATOR_ROLES,
+        "shelve_minutes": SHELVE_MINUTES,
+        "priority_word": lambda priority: priority_text(priority, lang),
+    }
 
     async def stream() -> AsyncIterator[str]:
         since = dict.fromkeys(line.trends, 0)
+        drawn: object = None
+        tick = 0
         while not await request.is_disconnected():
             trends: dict[str, list[list[object]]] = {}
             for tag in line.trends:
@@ -205,16 +147,44 @@ async def events(request: Request, line_id: str, _actor: PlantActor) -> Streamin
                 if samples:
                     since[tag] = samples[-1].timestamp_ms
                 trends[tag] = [[s.timestamp_ms, s.value] for s in samples]
-            body = {
+            body: dict[str, object] = {
                 "values": link.values(line),
                 "trends": trends,
-                "alarms": _alarms(link, line),
                 "now_ms": link.now_ms(),
             }
+            board = board_of(link, line, lang)
+            if board.key() != drawn or tick % ALARM_REDRAW_S == 0:
+                drawn = board.key()
+                context = {**alarm_context, "board": board}
+                body["banner_html"] = render_fragment("plant/_alarm_banner.html", lang, **context)
+                body["list_html"] = render_fragment("plant/_alarm_list.html", lang, **context)
+            tick += 1
             yield f"data: {json.dumps(body, default=str)}\n\n"
             await asyncio.sleep(1.0)
 
     return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+@router.get("/{line_id}/trend")
+def trend(request: Request, line_id: str, _actor: PlantActor, range: str = "1h") -> Response:
+    """Every chart's series over ``range``: live history for 15 min, minute rollups beyond."""
+    link = _link(request)
+    line = link.line(line_id)
+    now = utcnow()
+    start = range_start(range, now)
+    store = platform_of(request.app).telemetry
+    series: dict[str, list[list[float]]] = {}
+    for tag in line.trends:
+        if range == LIVE_RANGE or store is None:
+            start_ms = int(start.timestamp() * 1000)
+            series[tag] = [
+                [float(s.timestamp_ms), float(s.value)]
+                for s in link.history(line, tag, start_ms)
+                if isinstance(s.value, int | float) and not isinstance(s.value, bool)
+            ]
+        else:
+            series[tag] = minute_points(store, line.series_prefix + tag, start, now)
+    return JSONResponse({"range": range, "series": series})
 
 
 @router.post("/{line_id}/parameter")
@@ -365,7 +335,12 @@ def alarm_action(
     except ReindError as exc:
         return _back(line_id, error=str(exc))
     _audit(request, actor, f"plant.alarm_{action}", line_id, {"alarm": alarm_id})
-    return _back(line_id, done=f"{action}: {alarm_id.split('|')[-1]}")
+    _ = translations(negotiate(request)).gettext
+    series, _bar, rule = alarm_id.rpartition("|")
+    tag = series[len(link.line(line_id).series_prefix) :]
+    what = f"{tag_text(tag, negotiate(request))} — {rule_text(rule, negotiate(request))}"
+    verb = _("Acknowledged") if action == "acknowledge" else _("Shelved")
+    return _back(line_id, done=f"{verb}: {what}")
 
 
 def _back(line_id: str, **message: str) -> Response:

@@ -15,6 +15,7 @@ from reind.web.deps import engine_of
 from reind.web.i18n import negotiate
 from reind.web.templating import render
 from reind.web.views.forms import form_fields, parse_form
+from reind.web.views.words import words_for
 
 router = APIRouter()
 
@@ -71,12 +72,14 @@ def calculator(request: Request, code: str) -> Response:
     return render(
         request,
         "calculate.html",
+        status_code=200,
         scheme=scheme,
         fields=form_fields(scheme.inputs),
         values={},
         errors=[],
         decision=None,
         public_source=public_source,
+        **words_for(engine_of(request), negotiate(request)),
     )
 
 
@@ -107,4 +110,5 @@ async def calculate(request: Request, code: str) -> Response:
         errors=errors,
         decision=decision,
         public_source=public_source,
+        **words_for(engine, negotiate(request)),
     )

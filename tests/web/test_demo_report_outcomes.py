@@ -1,0 +1,76 @@
+"""The demo's progress report shows outcomes for both funded lines, and its PDF reads as a paper."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from reind.core.clock import hk_today
+from reind.demo.funded_lines import ensure_demo_funded_lines
+from reind.demo.users import DOMAIN
+from reind.factory.control.packml import PackMLState
+from reind.factory.ingest.duckdb_store import DuckDBStore
+from reind.factory.ingest.points import TelemetryPoint
+from reind.factory.kpi import WorkUnit
+from reind.reporting.outcomes import start_of_day
+from reind.reporting.progress import build_report
+from reind.schemes.catalogue import default_engine
+from tests.web.test_pages_world import Demo, demo, demo_template
+
+__all__ = ["demo", "demo_template"]  # fixtures
+
+LINES = {"reind/waffle-1/waffle/": (80.0, 40.0), "reind/brewery-1/brewery/Bottling/": (0.5, 6000.0)}
+"""Series prefix -> (ideal seconds per unit, units made an hour since commissioning)."""
+
+
+@pytest.fixture
+def telemetry() -> Iterator[DuckDBStore]:
+    """Both lines executing for the first hour of the day they were commissioned."""
+    store = DuckDBStore()
+    start = start_of_day(hk_today())
+    zero = int((start - timedelta(hours=2)).timestamp() * 1000)
+    at = int((start + timedelta(hours=1, seconds=-1)).timestamp() * 1000)
+    points = []
+    for prefix, (pru, per_hour) in LINES.items():
+        unit = WorkUnit(prefix, prefix, pru)
+        names = [unit.state_time(PackMLState.EXECUTE), unit.processed, unit.energy]
+        points += [TelemetryPoint(name, zero, 0.0) for name in names]
+        points += [
+            TelemetryPoint(names[0], at, 3600.0),
+            TelemetryPoint(names[1], at, per_hour),
+            TelemetryPoint(names[2], at, per_hour * 0.02),
+        ]
+    store.write_batch(points)
+    yield store
+    store.close()
+
+
+def test_the_demo_links_both_twins_and_the_report_shows_their_outcomes(
+    demo: Demo, telemetry: DuckDBStore, tmp_path: Path
+) -> None:
+    with demo.db.unit_of_work() as session:
+        ensure_demo_funded_lines(session, default_engine(), DOMAIN)
+        ensure_demo_funded_lines(session, default_engine(), DOMAIN)  # idempotent
+    with demo.db.unit_of_work() as session:
+        html = build_report(session, hk_today(), telemetry=telemetry).content.decode()
+        pdf = build_report(session, hk_today(), fmt="pdf", telemetry=telemetry, lang="zh-Hant")
+    assert "2 funded production lines are linked" in html
+    assert "2 can be compared with a baseline" in html
+    for reference, line in (
+        ("RFS-DEMO-0004", "Egg-waffle machine"),
+        ("RFS-DEMO-0005", "Smart beer line"),
+    ):
+        assert f"{reference}: {line}" in html
+    assert "40.0" in html and "6,000.0" in html  # after: units an hour, from telemetry
+    assert "24.0" in html and "1,200.0" in html  # before: what the applicants declared
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "共有 2 條獲資助的生產線" in text and "智能啤酒生產線" in text
+    assert "SELECT" not in text and "provenance" in text  # the SQL is in the companion file
