@@ -103,9 +103,11 @@ def test_the_calculator_marks_a_provisional_result_in_both_languages() -> None:
     english = client().post("/schemes/bud/calculate?lang=en", data=form)
     assert english.status_code == 200, english.text
     assert "rests on unverified facts [C]" in english.text
-    assert "bud.cumulative_ceiling" in english.text
+    # The unverified fact is named by its description (the page puts rules in words).
+    assert "Cumulative funding ceiling per enterprise" in english.text
     chinese = TestClient(client().app).post("/schemes/bud/calculate?lang=zh-Hant", data=form)
     assert "未經核實" in chinese.text and "暫定" in chinese.text
+    assert "每家企業在所有市場及申請類別" in chinese.text
 
 
 def test_the_calculator_refuses_a_future_received_date_as_the_api_does() -> None:
