@@ -45,9 +45,11 @@ def replica_port(postgres_server: PostgresServer) -> Iterator[int]:
         shutil.chown(base, "postgres", "postgres")
     subprocess.run(
         [*prefix, _pg_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(postgres_server.port),
-         "-U", "postgres", "-D", str(data), "-R", "-X", "stream"],
-        check=True, capture_output=True,
+         "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "--checkpoint=fast"],
+        check=True, capture_output=True, timeout=120,
     )  # fmt: skip
+    # --checkpoint=fast: the default spread checkpoint waits up to 0.9 x checkpoint_timeout
+    # (4.5 min) once the session's server has many dirty pages, as it has late in the suite.
     port = free_port()
     # a standby needs at least the primary's max_connections (the session server has 200)
     options = (
