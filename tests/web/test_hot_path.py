@@ -189,7 +189,6 @@ DRAFT_CASES: dict[str, tuple[str, dict[str, Any]]] = {
 SUCCESSFUL = frozenset(
     {
         "officer",
-        "administrator",
         "applicant, own enterprise",
         "no cost lines",
     }
