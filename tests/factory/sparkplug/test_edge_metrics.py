@@ -25,7 +25,7 @@ def test_aliases_are_unique_across_the_node_and_its_devices() -> None:
     catalogue.define("speed", DataType.Int32, 0, 1, device_id="press")
     catalogue.define("speed", DataType.Int32, 0, 1, device_id="oven")
     catalogue.define("mode", DataType.String, "auto", 1)
-    aliases = [m.alias for d in (None, "press", "oven") for m in catalogue.birth_metrics(d)]
+    aliases = [m.alias or 0 for d in (None, "press", "oven") for m in catalogue.birth_metrics(d)]
     assert sorted(aliases) == [1, 2, 3]
     assert catalogue.devices == ["press", "oven"]
 
