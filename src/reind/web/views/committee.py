@@ -155,7 +155,7 @@ def _score_page(
         criteria=criteria_for(app.scheme),
         max_score=MAX_SCORE,
         lines=[(line, category_label(line.category)) for line in lines],
-        total=applications.total_cost(lines),
+        total=applications.budget_total(app, lines),
         decision=decision,
         may_score=may(actor, Action.SCORE) and app.state == "vetting_committee",
         scored=bool(mine),
