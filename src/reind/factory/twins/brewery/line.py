@@ -47,6 +47,8 @@ from reind.factory.twins.clock import SimulatedClock
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["BOTTLING", "BREWHOUSE", "BeerLine"]
+
 S = PackMLState
 C = PackMLCommand
 BREWHOUSE = "Brewhouse/"
