@@ -18,14 +18,16 @@ from reind.rules.batch import DecisionBatch
 from reind.rules.columns import (
     OUTCOMES,
     Branch,
+    ColumnEvaluation,
     Columns,
+    ColumnVerdict,
     ReasonTemplate,
     cents_text,
     checked_sum,
     date_column,
     scaled_down,
 )
-from reind.rules.engine import ColumnEvaluation, ColumnVerdict, Engine, Evaluation, Scheme, Verdict
+from reind.rules.engine import Engine, Evaluation, Scheme, Verdict
 from reind.rules.parameters import ParameterSet, load_parameters
 from reind.schemes.catalogue import PARAMETERS, default_engine
 from reind.schemes.rd_tax import RDTax

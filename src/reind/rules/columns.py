@@ -28,7 +28,8 @@ from numpy.typing import NDArray
 
 from reind.core.errors import InvalidInputError, RuleError
 from reind.core.money import Money
-from reind.rules.decision import Outcome, Reason
+from reind.rules.branches import ELIGIBLE, INELIGIBLE, OUTCOMES, TENTATIVE, Branch, ReasonTemplate
+from reind.rules.decision import Reason
 from reind.rules.evaluation import Evaluation, InForce
 from reind.rules.values import ParamValue
 
@@ -59,36 +60,10 @@ __all__ = [
 Columns = Mapping[str, NDArray[Any]]
 """Cases of one scheme as columns: input name -> one array with a value per case."""
 
-OUTCOMES: tuple[Outcome, ...] = (Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.TENTATIVE)
-"""Outcome by code: the values of ``ColumnVerdict.outcomes`` index this tuple."""
-ELIGIBLE, INELIGIBLE, TENTATIVE = 0, 1, 2
-
 MAX_CENTS = 10**15
 """Inputs are at most 15 digits with 2 decimals (``HKDAmount``): below 10**15 cents."""
 _INT64_LIMIT = 2**63
 _FIRST_DAY, _LAST_DAY = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
-
-
-@dataclass(frozen=True, slots=True)
-class ReasonTemplate:
-    """One reason a branch gives: code and ``str.format`` templates in both languages."""
-
-    code: str
-    en: str
-    zh: str
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """One path through a formula: what it reads and what it says.
-
-    ``parameters`` are looked up in this order (after ``in_operation``, which
-    the engine reads first); one not in force on the date is left out of the
-    trace, as ``Evaluation.lookup`` leaves it out.
-    """
-
-    parameters: tuple[str, ...]
-    reasons: tuple[ReasonTemplate, ...]
 
 
 Blank = tuple[NDArray[Any], Callable[[Any], object]]

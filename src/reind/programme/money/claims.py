@@ -1,7 +1,10 @@
 """Services for claims and disbursements: paying out, never more than committed.
 
 A claim is approved in two stages, first by an officer and then by finance
-(a different person), and paid by a disbursement. Every step locks the
+(a different person), and paid by a disbursement made by a finance officer
+other than the one who approved it (issue 12's two-person rule: whoever did
+one stage does not do the next, whoever submitted the claim does none, and
+each stage records who did it). Every step locks the
 project's ledger row (``SELECT ... FOR UPDATE``; SQLite serialises writers
 anyway) and re-reads the claim before changing it, so parallel requests
 queue instead of racing; the version columns catch anything that slips by.
@@ -292,6 +295,12 @@ def disburse(
     if claim.state != "approved":
         raise ConflictError(f"claim {claim.id} is {claim.state}; only approved claims are paid")
     _not_the_submitter(claim, actor)
+    if claim.finance_id == actor.id:
+        raise ForbiddenError(
+            "you approved this claim for finance, so another finance officer must pay it "
+            "(two-person rule)",
+            zh="你已在財務階段批核此申領，須由另一名財務人員付款（雙人原則）",
+        )
     app = session.get(ApplicationRow, claim.application_id)
     assert app is not None
     require_payment_conditions(session, engine, app)

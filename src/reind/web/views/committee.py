@@ -156,7 +156,7 @@ def _score_page(
         criteria=criteria_for(app.scheme),
         max_score=MAX_SCORE,
         lines=[(line, category_label(line.category)) for line in lines],
-        total=applications.total_cost(lines),
+        total=applications.budget_total(app, lines),
         decision=decision,
         may_score=actor.role is Role.COMMITTEE_MEMBER and app.state == "vetting_committee",
         scored=bool(mine),

@@ -131,7 +131,7 @@ def _case_page(
         scheme=engine.scheme(app.scheme),
         workflow=workflow_for(app.scheme),
         lines=[(line, category_label(line.category)) for line in lines],
-        total=views.total_cost(lines),
+        total=views.budget_total(app, lines),
         requested=app.requested,
         facts=app.answers(),
         estimate=estimate,

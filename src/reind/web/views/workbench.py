@@ -176,7 +176,7 @@ def _case(
         scheme=engine_of(request).scheme(app.scheme),
         workflow=workflow,
         lines=[(line, category_label(line.category)) for line in lines],
-        total=views.total_cost(lines),
+        total=views.budget_total(app, lines),
         requested=app.requested,
         facts=app.answers(),
         documents=views.documents(session, app),
