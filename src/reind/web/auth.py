@@ -171,8 +171,12 @@ async def rechecked_actor(request: Request, _csrf: Annotated[None, Depends(csrf_
 
 
 def _look_up(database: Database, key: tuple[str, ...]) -> Holder:
-    """The holder of ``key`` now; a browser session is marked as used (its idle clock)."""
-    with database.unit_of_work() as session:
+    """The holder of ``key`` now; a browser session is marked as used (its idle clock).
+
+    Read-only (a snapshot on SQLite, never queued behind writers): the mark is
+    skipped when a writer is in the way (``use_browser_session``).
+    """
+    with database.unit_of_work(read_only=True) as session:
         if key[0] == "token":
             holder = look_up(session, key)
         else:

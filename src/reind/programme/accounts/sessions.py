@@ -11,20 +11,25 @@ the row, and a session also ends after ``IDLE`` without a request or
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
+from reind.core.db import is_busy
 from reind.core.errors import ForbiddenError, NotFoundError
 from reind.programme import audit
 from reind.programme.accounts.store import BrowserSessionRow, UserRow
 from reind.programme.accounts.tokens import Holder
 from reind.programme.accounts.users import ACCOUNT_ADMINS, actor_of, get_user
 from reind.programme.actors import Actor, Role
+
+logger = logging.getLogger(__name__)
 
 IDLE = timedelta(minutes=30)
 """A session not used for this long has ended."""
@@ -123,11 +128,19 @@ def use_browser_session(session: Session, digest: str, clock: Clock | None = Non
         return None
     holder, seen = found
     if seen + TOUCH_EVERY <= now:
-        session.execute(
-            update(BrowserSessionRow)
-            .where(BrowserSessionRow.secret_sha256 == digest)
-            .values(last_seen_at=now)
-        )
+        try:
+            with session.begin_nested():
+                session.execute(
+                    update(BrowserSessionRow)
+                    .where(BrowserSessionRow.secret_sha256 == digest)
+                    .values(last_seen_at=now)
+                )
+        except OperationalError as busy:
+            # A read-only unit of work on SQLite (a GET) may not take the write lock from a
+            # writer; the mark waits for the next request rather than the reader for the writer.
+            if not is_busy(busy):
+                raise
+            logger.debug("session last-seen mark skipped: a writer holds the database")
     return holder
 
 
