@@ -146,7 +146,7 @@ def test_pysparkplug_edge_nodes_are_split_between_two_gateways(
         for peer in peers:
             peer.wait_for(lambda a: a.get("event") == "sent")
 
-        def counts(name: str) -> list[float]:
+        def counts(name: str) -> list[float | None]:
             return [p.value for p in store.query_raw(f"peer/{name}/count", START, END)]
 
         assert wait_until(lambda: all(len(counts(n)) >= 40 for n in names), 30)
