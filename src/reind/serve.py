@@ -26,8 +26,8 @@ from rich.console import Console
 
 from reind.bootstrap import build_platform, session_secret, stop_all
 from reind.core.db import Database
-from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.control.packml import PackMLState
+from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
 from reind.factory.monitoring.suppression import AT_REST, HEAT_UP

@@ -81,9 +81,7 @@ def run_waffle(seconds: int, engine: AlarmEngine, machine: WaffleMachine) -> lis
     return events
 
 
-def test_a_waffle_heat_up_raises_no_nuisance_alarm_and_a_failing_heater_in_execute_does() -> (
-    None
-):
+def test_a_waffle_heat_up_raises_no_nuisance_alarm_and_a_failing_heater_in_execute_does() -> None:
     clock = SimulatedClock()
     machine = WaffleMachine(clock, 7)
     engine = AlarmEngine(demo_alarm_rules(), clock=lambda: int(clock.now().timestamp() * 1000))
