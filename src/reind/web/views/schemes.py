@@ -62,6 +62,7 @@ def scheme_page(request: Request, code: str, as_of: str | None = None) -> Respon
         day=day,
         rows=engine.in_force(scheme.code, day),
         public_source=public_source,
+        **words_for(engine, negotiate(request)),
     )
 
 
