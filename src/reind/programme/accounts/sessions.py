@@ -26,8 +26,9 @@ from reind.core.errors import ForbiddenError, NotFoundError
 from reind.programme import audit
 from reind.programme.accounts.store import BrowserSessionRow, UserRow
 from reind.programme.accounts.tokens import Holder
-from reind.programme.accounts.users import ACCOUNT_ADMINS, actor_of, get_user
+from reind.programme.accounts.users import actor_of, get_user
 from reind.programme.actors import Actor, Role
+from reind.programme.permissions import Action, may
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ def sessions_of(
 ) -> list[BrowserSessionView]:
     """Every session of a user, newest first (the user or an administrator)."""
     user = get_user(session, user_id)
-    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may list sessions")
     now = (clock or SystemClock()).now()
     rows = session.scalars(
@@ -187,7 +188,7 @@ def revoke_browser_session(
     if row is None:
         raise NotFoundError(f"no session {session_id}")
     user = get_user(session, row.user_id)
-    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may end a session")
     if row.ended_at is None:
         row.ended_at = (clock or SystemClock()).now()
