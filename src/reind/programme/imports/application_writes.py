@@ -182,8 +182,10 @@ class ApplicationWriter:
             for p in new
         ]
         if profiles:
-            for plan, row in zip(new, register_enterprises(session, profiles, actor), strict=True):
-                plan.id = row.id
+            for plan, registered in zip(
+                new, register_enterprises(session, profiles, actor), strict=True
+            ):
+                plan.id = registered
             self.registered += len(new)
         for plan in plans.values():
             if not plan.changes:
@@ -281,14 +283,13 @@ def _add(
             "version": 1,
         }
     )
-    ledger = Ledger().apply(record.requested)
+    ledger = record.ledger
+    assert ledger is not None  # set when the row was checked
     if record.approved.cents:
         assert record.approved_on is not None
         day = AtDay(record.approved_on)
-        ledger = ledger.approve(record.approved)
         batch.entries.append(entry_columns(app_id, "approved", record.approved, None, day))
         if record.committed.cents:
-            ledger = ledger.commit(record.committed)
             batch.entries.append(entry_columns(app_id, "committed", record.committed, None, day))
     batch.ledgers.append(
         {

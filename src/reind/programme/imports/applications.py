@@ -69,6 +69,8 @@ class ApplicationRecord:
     approved: Money
     committed: Money
     approved_on: date | None
+    ledger: Ledger | None = None
+    """The new ledger the row implies, as checked (kept so writing need not build it again)."""
 
 
 def import_applications(
@@ -221,7 +223,9 @@ def _check_money(check: RowCheck, record: ApplicationRecord, row: dict[str, str]
             row.get("committed", ""),
         )
     try:
-        Ledger().apply(record.requested).approve(record.approved).commit(record.committed)
+        record.ledger = (
+            Ledger().apply(record.requested).approve(record.approved).commit(record.committed)
+        )
     except ReindError as exc:  # anything the ledger refuses that the checks above do not name
         check.add(n, "committed", str(exc), f"帳目不一致：{exc}", row.get("committed", ""))
     if record.received and record.approved_on and record.approved_on < record.received:
