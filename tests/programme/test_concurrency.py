@@ -23,7 +23,13 @@ from reind.programme.money.claims import (
 from reind.programme.money.store import DisbursementRow
 from reind.programme.uow import retrying
 from reind.schemes.catalogue import default_engine
-from tests.programme.factories import FINANCE, OFFICER, SECOND_OFFICER, funded_rfs_project
+from tests.programme.factories import (
+    FINANCE,
+    OFFICER,
+    SECOND_FINANCE,
+    SECOND_OFFICER,
+    funded_rfs_project,
+)
 
 WORKERS = 12
 CLAIM = HKD("1000000")  # 12 x 1M claimed against 10M committed: two must be refused
@@ -62,7 +68,11 @@ def test_parallel_claims_never_disburse_more_than_committed(db: Database) -> Non
                     retrying(
                         db,
                         lambda s: disburse(
-                            s, claim.id, FINANCE, paid_on=date(2026, 7, 1), engine=default_engine()
+                            s,
+                            claim.id,
+                            SECOND_FINANCE,
+                            paid_on=date(2026, 7, 1),
+                            engine=default_engine(),
                         ),
                     )
                 except ConflictError as exc:

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from reind.core.clock import FixedClock
 from reind.core.money import HKD
 from reind.programme.accounts.sign_in_limits import DEFAULT_POLICY
+from reind.programme.actors import Role
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit import verify_chain
 from reind.programme.audit.completeness import check_completeness
@@ -37,7 +38,7 @@ from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import OFFICER, funded_rfs_project, rfs_application
 from tests.web.test_api_guarantees import DRAFT
-from tests.web.world import PASSWORD, World, committee_meeting
+from tests.web.world import PASSWORD, World, add_person, committee_meeting
 
 PARALLEL = 30
 
@@ -148,10 +149,11 @@ def test_parallel_approvals_and_payments_pass_each_claim_once(any_world: World) 
             ).id
             for _ in range(10)
         ]
+    add_person(world, "paying_finance", Role.FINANCE)  # who approved does not pay (issue 12)
     stages: list[tuple[str, str, dict[str, str] | None, int]] = [
         ("officer", "officer-approval", None, 200),
         ("finance", "finance-approval", None, 200),
-        ("finance", "disbursement", {"paid_on": "2024-10-01"}, 201),
+        ("paying_finance", "disbursement", {"paid_on": "2024-10-01"}, 201),
     ]
     for who, step, body, ok in stages:
         calls = [

@@ -9,19 +9,16 @@ parameter values in force on that date and records each one it used.
 from __future__ import annotations
 
 import gc
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ValidationError
 
 from reind.core.errors import ConflictError, InvalidInputError, RuleError
 from reind.core.money import Money
-from reind.rules.batch import DecisionBatch, decide_columns
-from reind.rules.columns import ColumnEvaluation, Columns, ColumnVerdict
 from reind.rules.decision import Decision, DecisionDiff, Outcome, Reason, StoredDecision, diff
 from reind.rules.evaluation import (
     IN_OPERATION,
@@ -33,12 +30,17 @@ from reind.rules.evaluation import (
 )
 from reind.rules.parameters import DatedValue, Parameter, ParameterSet
 
+if TYPE_CHECKING:  # numpy is imported only where cases are decided as columns
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+    from reind.rules.batch import DecisionBatch
+    from reind.rules.columns import ColumnEvaluation, Columns, ColumnVerdict
+
 __all__ = [
     "IN_OPERATION",
     "Batch",
-    "ColumnEvaluation",
-    "ColumnVerdict",
-    "DecisionBatch",
+    "ColumnFormula",
     "Engine",
     "Evaluation",
     "InForce",
@@ -50,6 +52,33 @@ InputT = TypeVar("InputT", bound=BaseModel)
 
 Batch = Sequence[tuple[Outcome, Money, tuple[Reason, ...]]]
 """What ``Scheme.evaluate_batch`` returns: each case's outcome, amount and reasons, in order."""
+
+
+class ColumnFormula(Protocol):
+    """A scheme's formula over columns, kept in a module of its own (with numpy).
+
+    The module a scheme names in ``Scheme.vectorised`` defines ``FORMULA``,
+    an object with these methods; the ``Scheme`` methods of the same names
+    hand over to it, so nothing imports numpy until cases are decided as
+    columns. It shares the per-case formula's rule: its reason templates,
+    choices and parameter names come from the scheme's module, and a parity
+    test holds both to the same decisions.
+    """
+
+    def check_columns(self, columns: Columns, count: int) -> dict[str, NDArray[Any]]:
+        """``Scheme.check_columns``."""
+
+    def column_dates(self, columns: Columns) -> NDArray[np.datetime64]:
+        """``Scheme.column_dates``."""
+
+    def evaluate_columns(self, columns: Columns, ev: ColumnEvaluation) -> ColumnVerdict:
+        """``Scheme.evaluate_columns``."""
+
+    def case_row(self, columns: Columns, index: int) -> dict[str, Any]:
+        """``Scheme.case_row``."""
+
+    def columns_of(self, cases: Iterable[Mapping[str, Any]]) -> dict[str, NDArray[Any]]:
+        """Raw cases (as ``decide`` takes them) as the columns ``decide_columns`` takes."""
 
 
 class Scheme(ABC, Generic[InputT]):
@@ -82,6 +111,11 @@ class Scheme(ABC, Generic[InputT]):
     ``in_operation``) changes, so declaring them means fewer, larger groups;
     reading an undeclared one raises a RuleError.
     """
+    vectorised: ClassVar[str | None] = None
+    """The module holding the scheme's formula over columns (its ``FORMULA``), if any.
+
+    Named, not imported: it needs numpy, which deciding one case does not.
+    """
 
     @abstractmethod
     def governing_date(self, case: InputT) -> date:
@@ -104,7 +138,17 @@ class Scheme(ABC, Generic[InputT]):
 
     def takes_columns(self) -> bool:
         """True when the scheme has a vectorised formula (``evaluate_columns``)."""
-        return type(self).evaluate_columns is not Scheme.evaluate_columns
+        return (
+            self.vectorised is not None
+            or type(self).evaluate_columns is not Scheme.evaluate_columns
+        )
+
+    def formula_over_columns(self) -> ColumnFormula:
+        """The vectorised formula of ``vectorised``, imported on first use."""
+        if self.vectorised is None:
+            raise NotImplementedError(f"{self.label} has no vectorised formula")
+        formula: ColumnFormula = importlib.import_module(self.vectorised).FORMULA
+        return formula
 
     def check_columns(self, columns: Columns, count: int) -> dict[str, NDArray[Any]]:
         """Cases given as columns, validated and completed (defaults filled in).
@@ -112,11 +156,13 @@ class Scheme(ABC, Generic[InputT]):
         Raises InvalidInputError naming the first bad case. The default takes
         the columns as given: each is one input field, one value per case.
         """
+        if self.vectorised is not None:
+            return self.formula_over_columns().check_columns(columns, count)
         return dict(columns)
 
     def column_dates(self, columns: Columns) -> NDArray[np.datetime64]:
         """Each case's governing date, as ``governing_date`` gives it for one case."""
-        raise NotImplementedError(f"{self.label} has no vectorised formula")
+        return self.formula_over_columns().column_dates(columns)
 
     def evaluate_columns(self, columns: Columns, ev: ColumnEvaluation) -> ColumnVerdict:
         """The formula over cases given as columns, all reading the same parameters.
@@ -125,14 +171,20 @@ class Scheme(ABC, Generic[InputT]):
         branch) that ``evaluate`` gives it. Schemes without one are decided
         case by case (``decide_many``) when given columns.
         """
-        raise NotImplementedError(f"{self.label} has no vectorised formula")
+        return self.formula_over_columns().evaluate_columns(columns, ev)
 
     def case_row(self, columns: Columns, index: int) -> dict[str, Any]:
         """Case ``index`` of ``columns`` as raw inputs for ``decide`` (canonical form).
 
         The default reads one value of each column as the input of that name.
         """
+        if self.vectorised is not None:
+            return self.formula_over_columns().case_row(columns, index)
         return {name: values.item(index) for name, values in columns.items()}
+
+    def columns_of(self, cases: Iterable[Mapping[str, Any]]) -> dict[str, NDArray[Any]]:
+        """Raw cases (as ``decide`` takes them) as the columns ``decide_columns`` takes."""
+        return self.formula_over_columns().columns_of(cases)
 
     def title(self, lang: str) -> str:
         """The scheme's full title in ``lang``."""
@@ -219,6 +271,8 @@ class Engine:
         ``decide`` would, naming the first case that is invalid or dated before
         the scheme existed.
         """
+        from reind.rules.batch import decide_columns
+
         return decide_columns(self, self.scheme(name), columns, as_of)
 
     def decide_many(

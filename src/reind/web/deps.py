@@ -15,6 +15,9 @@ first statement (``web.credentials``):
 * ``Transact``: for ``async`` endpoints on the busy paths; ``await
   transact(work)`` runs ``work(session)`` *and* the commit in one threadpool
   hop, which is all the thread switching such a request does (ADR 0066).
+
+A GET or HEAD gets a ``read_only`` unit of work: on SQLite it reads a WAL
+snapshot instead of queueing for the write lock behind every writer (ADR 0095).
 """
 
 from __future__ import annotations
@@ -68,9 +71,17 @@ RulesEngine = Annotated[Engine, Depends(rules_engine)]
 """The rules engine, for endpoints that decide, list or check against the schemes."""
 
 
+def reads_only(request: Request) -> bool:
+    """Whether the request's method promises not to change anything (GET, HEAD)."""
+    return request.method in _SAFE_METHODS
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def unit_of_work(request: Request) -> AsyncIterator[Session]:
     """A session for this request, committed at the end (rolled back on error)."""
-    block = database_of(request.app).unit_of_work()
+    block = database_of(request.app).unit_of_work(read_only=reads_only(request))
     session = block.__enter__()  # makes a Session object: no connection yet
     session.info[REQUEST_STATE] = request.state
     try:
@@ -116,7 +127,7 @@ async def read_side(request: Request, primary: UnitOfWork) -> AsyncIterator[Sess
     if replica is None:
         yield primary
         return
-    with replica.unit_of_work() as session:
+    with replica.unit_of_work(read_only=True) as session:
         try:
             yield session
         finally:
@@ -133,6 +144,7 @@ class Transaction:
     def __init__(self, request: Request) -> None:
         self._database = database_of(request.app)
         self._state = request.state
+        self._read_only = reads_only(request)
 
     async def __call__(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in a unit of work, committed before this returns."""
@@ -140,7 +152,7 @@ class Transaction:
         return await loop.run_in_executor(_transactions, self._run, work)
 
     def _run(self, work: Callable[[Session], T]) -> T:
-        with self._database.unit_of_work() as session:
+        with self._database.unit_of_work(read_only=self._read_only) as session:
             session.info[REQUEST_STATE] = self._state
             result = work(session)
             _ensure_rechecked(session)

@@ -9,6 +9,7 @@ The hot path (``web.hot_path``) selects exactly these views' fields.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reind.core.errors import ForbiddenError
+from reind.core.errors import ForbiddenError, InvalidInputError
 from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
@@ -27,6 +28,9 @@ from reind.programme.permissions import Action, ensure
 from reind.programme.views import view_of
 from reind.rules.decision import StoredDecision
 from reind.rules.store import load_decision
+from reind.schemes.intake import TOTALS
+
+logger = logging.getLogger(__name__)
 
 APPLICATION_COLUMNS = tuple(column.name for column in ApplicationRow.__table__.columns)
 """The applications table's columns, for writers that bypass the ORM (``web.hot_path``)."""
@@ -121,9 +125,25 @@ def cost_lines(session: Session, app: ApplicationView) -> list[CostLineView]:
     return [cost_line_view(row) for row in rows]
 
 
-def total_cost(lines: Iterable[CostLineView]) -> Money:
-    """The sum of the budget lines."""
-    return sum((Money(line.amount_cents) for line in lines), Money.zero())
+def budget_total(app: ApplicationView, lines: Iterable[CostLineView]) -> Money:
+    """The project's total cost as the budget table shows it.
+
+    The sum of the budget lines where there are any; otherwise the total the
+    case answered (``total_cost`` or its scheme's like: historic cases came
+    in with the total among their answers and no lines, and showed HK$0.00).
+    """
+    summed = [Money(line.amount_cents) for line in lines]
+    if summed:
+        return sum(summed, Money.zero())
+    answers = app.answers()
+    for name in TOTALS:
+        value = answers.get(name)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            try:
+                return Money.of(str(value))
+            except InvalidInputError:
+                logger.warning("application %s: %s is not an amount: %r", app.id, name, value)
+    return Money.zero()
 
 
 def documents(session: Session, app: ApplicationView) -> list[DocumentView]:

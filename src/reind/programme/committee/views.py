@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
-from reind.programme.actors import Actor, Role
-from reind.programme.applications.access import get_application
+from reind.programme.actors import Actor
+from reind.programme.applications.access import CONFLICT_ROLES, get_application
 from reind.programme.applications.views import ApplicationView, application_view
 from reind.programme.committee.services import agenda_for
 from reind.programme.committee.store import (
@@ -29,7 +29,7 @@ from reind.programme.committee.store import (
 )
 from reind.programme.views import view_of
 
-MEMBERS = frozenset({Role.COMMITTEE_MEMBER, Role.ASSESSOR})
+MEMBERS = CONFLICT_ROLES
 """Roles that see only the meetings of the committees they sit on."""
 
 

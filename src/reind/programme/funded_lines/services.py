@@ -22,20 +22,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
-from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.errors import InvalidInputError, NotFoundError
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.funded_lines.store import DeclaredBaselineRow, FundedLineRow
 from reind.programme.money.agreements import agreement_of
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
-MAY_SEE = frozenset(
-    {Role.OFFICER, Role.ADMINISTRATOR, Role.ANALYST, Role.AUDITOR, Role.APPLICANT, Role.SYSTEM}
-)
-"""Roles that may see a project's line and its outcomes (applicants: their own only)."""
 _WILDCARDS = frozenset("+#")
 
 
@@ -124,8 +121,7 @@ def link_line(
     clock: Clock | None = None,
 ) -> FundedLine:
     """Link a funded application to its production line (officer); linking again updates it."""
-    if actor.role is not Role.OFFICER:
-        raise ForbiddenError(f"the {actor.role.words} role may not link production lines")
+    ensure(actor, Action.LINK_FUNDED_LINES)
     app = get_application(session, application_id, actor)
     agreement = agreement_of(session, app.id)
     if not line_name_en.strip():
@@ -193,8 +189,7 @@ def declare_baseline(
     clock: Clock | None = None,
 ) -> DeclaredBaseline:
     """Declare (or correct) the baseline of a funded project: its applicant, or an officer."""
-    if actor.role not in {Role.APPLICANT, Role.OFFICER}:
-        raise ForbiddenError(f"the {actor.role.words} role may not declare a baseline")
+    ensure(actor, Action.DECLARE_BASELINES)
     app = get_application(session, application_id, actor)  # applicants: their own only
     agreement_of(session, app.id)
     _positive("throughput per hour", baseline.throughput_per_hour)
@@ -258,8 +253,7 @@ def _baseline(row: DeclaredBaselineRow) -> DeclaredBaseline:
 
 
 def _check_may_see(actor: Actor) -> None:
-    if actor.role not in MAY_SEE:
-        raise ForbiddenError(f"the {actor.role.words} role may not see a project's outcomes")
+    ensure(actor, Action.READ_OUTCOMES)
 
 
 def funded_line_of(session: Session, application_id: str, actor: Actor) -> FundedLine | None:

@@ -96,6 +96,7 @@ class ClaimItem:
     state: str
     submitted_on: date
     officer_id: str | None
+    finance_id: str | None
     reference: str
     title: str
     scheme: str
@@ -132,6 +133,7 @@ def list_claims(
             ClaimRow.state,
             ClaimRow.submitted_on,
             ClaimRow.officer_id,
+            ClaimRow.finance_id,
             ApplicationRow.reference,
             ApplicationRow.title,
             ApplicationRow.scheme,

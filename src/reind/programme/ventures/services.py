@@ -26,7 +26,8 @@ from reind.core.integrity import DuplicateError
 from reind.core.money import Money
 from reind.core.periods import FinancialYear
 from reind.programme import audit
-from reind.programme.actors import Actor, ensure_staff
+from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.programme.ventures.store import CoInvestmentPartnerRow, DealRow, StartupGrantRow
 from reind.rules.engine import Engine
@@ -48,7 +49,7 @@ def add_partner(
     session: Session, name: str, signed_on: date, actor: Actor
 ) -> CoInvestmentPartnerRow:
     """Register an ITVF co-investment partner (a name is registered once)."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     taken = session.execute(
         select(CoInvestmentPartnerRow.id).where(CoInvestmentPartnerRow.name == name)
     ).scalar_one_or_none()
@@ -79,7 +80,7 @@ def record_deal(
     engine: Engine,
 ) -> DealRow:
     """Record a co-investment, refusing one that breaks the 1:2 ratio or a cap."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if session.get(CoInvestmentPartnerRow, partner_id) is None:
         raise NotFoundError(f"no co-investment partner {partner_id}")
     if government.cents <= 0 or partner.cents <= 0:
@@ -149,7 +150,7 @@ def record_startup(
     actor: Actor,
 ) -> StartupGrantRow:
     """Record a TSSSU start-up funded through a university in a financial year."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if university not in UNIVERSITIES:
         raise InvalidInputError(f"TSSSU funds {', '.join(UNIVERSITIES)}, not {university!r}")
     row = StartupGrantRow(

@@ -10,15 +10,16 @@ from pydantic import Field
 
 from reind.core.periods import FinancialYear
 from reind.programme import training, ventures
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
+from reind.programme.permissions import Action
 from reind.web.api.common import Amount, Schema, money, shown
-from reind.web.auth import CurrentActor, require_roles
+from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["ventures and training"])
 Reader = Annotated[
     Actor,
-    Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR, Role.ANALYST, Role.AUDITOR)),
+    Depends(require(Action.READ_PROGRAMME_FIGURES)),
 ]
 
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.periods import parse_date
-from reind.programme.actors import Role
+from reind.programme.permissions import Action
 from reind.reporting.progress import LANGUAGES, build_report, companion_name, provenance_csv
 from reind.web.auth import CurrentUser
 from reind.web.deps import ReadSide, platform_of
@@ -26,8 +26,6 @@ from reind.web.views.outcomes import telemetry_of
 from reind.web.views.pages import PageRoute, need, page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-READERS = (Role.ANALYST, Role.AUDITOR, Role.OFFICER, Role.ADMINISTRATOR)
 
 
 def _as_of(text: str | None) -> date:
@@ -48,7 +46,7 @@ def analyst_home(
     request: Request, user: CurrentUser, as_of: str | None = None, report_lang: str | None = None
 ) -> Response:
     """Choose the date and language of the report; preview it and download it."""
-    need(user, *READERS)
+    need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     chosen = _report_lang(request, report_lang)
     replica = platform_of(request.app).replica
@@ -74,7 +72,7 @@ def report_preview(
     report_lang: str | None = None,
 ) -> Response:
     """The report as HTML, every figure linked to the query and records behind it."""
-    need(user, *READERS)
+    need(user, Action.READ_PROGRAMME_FIGURES)
     lang = _report_lang(request, report_lang)
     built = build_report(session, _as_of(as_of), lang=lang, telemetry=telemetry_of(request))
     return Response(built.content, media_type="text/html; charset=utf-8")
@@ -89,7 +87,7 @@ def report_pdf(
     report_lang: str | None = None,
 ) -> Response:
     """The report as a PDF file to download."""
-    need(user, *READERS)
+    need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
     built = build_report(session, day, lang=lang, fmt="pdf", telemetry=telemetry_of(request))
@@ -113,7 +111,7 @@ def report_provenance_csv(
 
     (The companion HTML is the HTML report itself, whose appendix carries the same.)
     """
-    need(user, *READERS)
+    need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
     built = build_report(session, day, lang=lang)

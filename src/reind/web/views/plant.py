@@ -20,7 +20,7 @@ from reind.core.clock import utcnow
 from reind.core.errors import InvalidInputError, NotFoundError, ReindError
 from reind.programme.actors import Actor
 from reind.programme.audit.chain import record_at_commit
-from reind.programme.permissions import PERMISSIONS, Action, ensure
+from reind.programme.permissions import Action, ensure, may
 from reind.web.auth import current_actor
 from reind.web.deps import database_of, platform_of
 from reind.web.i18n import negotiate, translations
@@ -36,9 +36,6 @@ from reind.web.views.pages import PageRoute
 
 router = APIRouter(prefix="/plant", route_class=PageRoute)
 
-PLANT_ROLES = PERMISSIONS[Action.WATCH_PLANT]
-OPERATOR_ROLES = PERMISSIONS[Action.OPERATE_PLANT]
-"""Who may command a line, change its setpoints or act on its alarms (the others only watch)."""
 SHELVE_MINUTES = (15, 60, 480)
 ALARM_REDRAW_S = 5
 """Seconds between re-drawing the alarm banner when nothing changed (durations tick)."""
@@ -110,7 +107,7 @@ def dashboard(
         status_code=400 if error else 200,
         **screen(link, line, platform_of(request.app).telemetry, lang, _),
         commands=COMMANDS,
-        can_command=actor.role in OPERATOR_ROLES,
+        can_command=may(actor, Action.OPERATE_PLANT),
         shelve_minutes=SHELVE_MINUTES,
         error=error,
         done=done,
@@ -131,7 +128,7 @@ async def events(request: Request, line_id: str, actor: PlantActor) -> Streaming
     alarm_context = {
         "line": line,
         "csrf": request.session.get("csrf", ""),
-        "can_command": actor.role in OPERATOR_ROLES,
+        "can_command": may(actor, Action.OPERATE_PLANT),
         "shelve_minutes": SHELVE_MINUTES,
         "priority_word": lambda priority: priority_text(priority, lang),
     }
