@@ -18,17 +18,18 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response  # what Starlette's TestClient speaks
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.bootstrap import Platform
-from reind.core.clock import hk_today
+from reind.core.clock import hk_today, utcnow
 from reind.core.db import Database
 from reind.core.money import Money
 from reind.demo.users import DemoPortfolio, create_demo_portfolio
 from reind.factory.ingest.store import TelemetryStore
 from reind.programme.accounts import actor_of
 from reind.programme.accounts.store import UserRow
+from reind.programme.audit.store import AuditEventRow
 from reind.programme.committee.services import schedule_meeting
 from reind.programme.committee.store import MeetingRow
 from reind.programme.money.claims import submit_claim
@@ -128,6 +129,13 @@ def test_the_demo_is_made_once_and_found_again(demo: Demo) -> None:
     assert not again.created
     assert again.applications == demo.portfolio.applications
     assert again.claim_id == demo.portfolio.claim_id and again.meeting_id
+
+
+def test_nothing_in_the_demo_happened_after_it_was_made(demo: Demo) -> None:
+    """Its claim was once stamped at noon today, Hong Kong time: hours ahead on a morning."""
+    with demo.db.unit_of_work() as session:
+        latest = session.execute(select(func.max(AuditEventRow.recorded_at))).scalar_one()
+    assert latest is not None and latest <= utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def test_the_demo_finds_its_own_records_after_a_day_of_use(demo: Demo) -> None:

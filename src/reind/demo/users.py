@@ -379,7 +379,6 @@ def _fund(
         Money.of("1500000"),
         actors["applicant"],
         engine=engine,
-        clock=FixedClock.on(today),
-    )
+    )  # on the system's clock: a fixed noon would stamp it hours into the future before noon
     approve_claim_as_officer(session, claim.id, officer)
     made.claim_id = claim.id

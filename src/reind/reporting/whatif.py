@@ -131,7 +131,7 @@ Result = tuple[int, int]
 
 
 def _results(
-    current: Engine, changed: Engine, scheme: Scheme[Any], cases: list[BaseModel]
+    current: Engine, changed: Engine, scheme: Scheme[Any], cases: list[BaseModel], columns: bool
 ) -> tuple[list[Result], list[Result]]:
     """Each case's result under ``current`` and under ``changed``, in order.
 
@@ -139,14 +139,14 @@ def _results(
     the time or less); case by case where it has none, or where a case does
     not fit its columns (an R&D claim with dated parts).
     """
-    if scheme.vectorised is not None:
+    if columns and scheme.vectorised is not None:
         try:
-            columns = scheme.columns_of([dump_case(case) for case in cases])
+            given = scheme.columns_of([dump_case(case) for case in cases])
         except InvalidInputError:
-            columns = None
-        if columns is not None:
-            old = current.decide_columns(scheme.code, columns)
-            new = changed.decide_columns(scheme.code, columns)
+            given = None
+        if given is not None:
+            old = current.decide_columns(scheme.code, given)
+            new = changed.decide_columns(scheme.code, given)
             return (
                 list(zip(old.outcomes.tolist(), old.amount_cents.tolist(), strict=True)),
                 list(zip(new.outcomes.tolist(), new.amount_cents.tolist(), strict=True)),
@@ -159,9 +159,15 @@ def _results(
     return before, after
 
 
-def portfolio_whatif(session: Session, current: Engine, changed: Engine, as_of: date) -> WhatIf:
+def portfolio_whatif(
+    session: Session, current: Engine, changed: Engine, as_of: date, *, columns: bool = True
+) -> WhatIf:
     """Every application received by ``as_of`` of a scheme the change touches, decided under
-    ``current`` and ``changed``."""
+    ``current`` and ``changed``.
+
+    ``columns=False`` decides every case one by one (``decide_many``): the same
+    result, slower; ``bench/whatif.py`` times it as the peer of the columnar path.
+    """
     schemes_touched = touched(current, changed)
     grouped: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
     if not schemes_touched:
@@ -181,7 +187,7 @@ def portfolio_whatif(session: Session, current: Engine, changed: Engine, as_of: 
                 continue
             parsed.append(case)
             kept.append(industry)
-        before, after = _results(current, changed, scheme, parsed)
+        before, after = _results(current, changed, scheme, parsed, columns)
         totals = [0, 0, 0]
         for industry, old, new in zip(kept, before, after, strict=True):
             moved = old != new

@@ -8,7 +8,6 @@ and moves the application on in its workflow in the same transaction.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -346,7 +345,5 @@ def decide(
     if supported and grant is not None:
         approve_grant(session, app.id, grant, actor, clock)
     action = "support" if supported else "not_support"
-    transition_application(
-        session, app.id, action, actor, note=json.dumps(row.outcome), clock=clock
-    )
+    transition_application(session, app.id, action, actor, clock=clock)
     return row
