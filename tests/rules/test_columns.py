@@ -33,6 +33,7 @@ from reind.schemes.catalogue import PARAMETERS, default_engine
 from reind.schemes.emf import EMF
 from reind.schemes.rd_tax import RDTax
 from reind.schemes.rfs import RFS
+from reind.schemes.tvp import TVP
 
 # Amounts from a cent to the largest input (15 digits), weighted towards the caps' range.
 cents = st.one_of(
@@ -106,15 +107,46 @@ emf_cases = st.fixed_dictionaries(
         ),
     },
 )
+# From the pilot, across the 2019 and 2020 changes, to after it stopped taking applications.
+tvp_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2016, 11, 1), date(2025, 6, 30)).map(date.isoformat),
+        "total_cost": amounts,
+    },
+    optional={
+        "ineligible_costs": amounts,
+        "registration": st.sampled_from(["cap310", "cap622", "statutory_body", "other"]),
+        "listed": st.booleans(),
+        "subvented": st.booleans(),
+        "substantive_business_in_hk": st.booleans(),
+        "duration_months": st.integers(min_value=1, max_value=24),
+        "prior_approvals": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "amount": st.integers(min_value=0, max_value=10**8).map(cents_text),
+                    "approved_on": st.dates(date(2016, 1, 1), date(2016, 10, 31)).map(
+                        date.isoformat
+                    ),
+                    "related_entity": st.booleans(),
+                }
+            ),
+            max_size=7,
+        ),
+    },
+)
 mixed = st.lists(
     st.one_of(
         rfs_cases.map(lambda c: ("RFS", c)),
         rd_cases.map(lambda c: ("rd_tax", c)),
         emf_cases.map(lambda c: ("emf", c)),
+        tvp_cases.map(lambda c: ("tvp", c)),
     ),
     max_size=30,
 )
-COLUMNS_OF = {"RFS": RFS.columns_of, "rd_tax": RDTax.columns_of, "emf": EMF.columns_of}
+COLUMNS_OF = {
+    "RFS": RFS.columns_of, "rd_tax": RDTax.columns_of, "emf": EMF.columns_of,
+    "tvp": TVP.columns_of,
+}  # fmt: skip
 """Every scheme with a formula over columns: the parity tests below run each of them."""
 
 
@@ -229,6 +261,39 @@ def test_every_emf_path_matches_decide_under_each_set_of_rules() -> None:
         "not_sme", "business_registration_unknown", "not_business_registration",
         "not_organiser_unknown", "matching", "application_cap", "cumulative_ceiling",
         "website_cap", "nothing_to_fund", "initial_payment", "grant", "scheme_closed",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_tvp_path_matches_decide_under_each_set_of_rules() -> None:
+    engine = default_engine()
+    earlier: tuple[list[dict[str, object]], ...] = (
+        [],
+        [{"amount": "150000.00", "approved_on": "2016-01-01", "related_entity": True}],
+        [{"amount": "10.00", "approved_on": "2016-01-01"}] * 6,
+    )
+    raw = [
+        {
+            "received": received, "total_cost": cost, "registration": registration,
+            "listed": listed, "subvented": False, "substantive_business_in_hk": business,
+            "duration_months": months, "prior_approvals": prior,
+        }
+        for received in ("2017-05-01", "2020-05-01", "2020-09-01", "2025-02-01")
+        for cost in ("900000.00", "1000.00", "0.00")
+        for registration in ("cap622", "other", None)
+        for listed in (False, True, None)
+        for business in (True, None)
+        for months in (12, 13, None)
+        for prior in earlier
+    ]  # fmt: skip
+    batch = engine.decide_columns("tvp", TVP.columns_of(raw))
+    assert_same_as_decide(engine, "tvp", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "registration_unknown", "not_registration", "non_listed_unknown", "not_non_listed",
+        "substantive_business_unknown", "duration_unknown", "not_duration", "too_many_projects",
+        "matching", "cumulative_ceiling", "nothing_to_fund", "initial_payment", "grant",
+        "scheme_closed",
     } <= codes  # fmt: skip
     assert set(batch.outcomes.tolist()) == {0, 1, 2}
 
