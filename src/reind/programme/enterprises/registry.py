@@ -111,7 +111,7 @@ def get_enterprise(session: Session, enterprise_id: str, actor: Actor) -> Enterp
     ensure(actor, Action.READ_CASES)
     row = session.get(EnterpriseRow, enterprise_id)
     if row is None:
-        raise NotFoundError(f"no enterprise {enterprise_id}")
+        raise NotFoundError("no enterprise {enterprise_id}", enterprise_id=enterprise_id)
     if not sees_enterprise(actor, row.id):
         raise ForbiddenError("you may only see your own enterprise")
     return row
@@ -126,7 +126,7 @@ def connect_enterprises(
         raise InvalidInputError("an enterprise cannot be connected to itself")
     for eid in (enterprise_id, connected_id):
         if session.get(EnterpriseRow, eid) is None:
-            raise NotFoundError(f"no enterprise {eid}")
+            raise NotFoundError("no enterprise {eid}", eid=eid)
     first, second = sorted((enterprise_id, connected_id))
     session.add(EnterpriseLinkRow(enterprise_id=first, connected_id=second, relation=relation))
     flush(session, "the link")
