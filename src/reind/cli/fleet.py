@@ -39,6 +39,10 @@ def export(
     since: Annotated[
         str | None, typer.Option("--since", help="First day to export (YYYY-MM-DD, HK).")
     ] = None,
+    publish_to: Annotated[
+        str | None,
+        typer.Option("--publish", help="Then copy changed days to this fsspec URL (s3://...)."),
+    ] = None,
 ) -> None:
     """Export every closed day not yet in the lake (and recent days that changed)."""
     from reind.core.clock import SystemClock
@@ -57,6 +61,11 @@ def export(
         counts = ", ".join(f"{table} {rows}" for table, rows in day.rows.items())
         console.print(f"{day.day}: {counts}")
     console.print(f"{len(done)} day(s) exported to {lake}")
+    if publish_to:
+        from reind.factory.lake.publish import publish
+
+        published = publish(Lake.at(lake), publish_to)
+        console.print(f"{len(published.days)} day(s) published to {publish_to}")
 
 
 @fleet_app.command("verify")

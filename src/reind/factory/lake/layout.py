@@ -70,10 +70,12 @@ class Lake:
 
     @classmethod
     def at(cls, location: str) -> Lake:
-        """The lake at a folder path or ``file://`` URL (object stores: not yet, ADR 0180)."""
+        """The lake at a folder path or ``file://`` URL; other stores are published to
+        from a local lake (:mod:`.publish`, ADR 0183)."""
         if "://" in location and not location.startswith("file://"):
             raise InvalidInputError(
-                f"the lake must be a folder or a file:// URL for now, not {location!r}"
+                f"the lake is written to a folder or a file:// URL, not {location!r}:"
+                " publish it to an object store with --publish"
             )
         return cls(Path(location.removeprefix("file://")))
 
