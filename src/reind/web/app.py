@@ -86,6 +86,9 @@ def create_app(
         logger.info("no session secret given: sessions end when this process does")
         session_secret = secrets.token_urlsafe(32)
     app.add_middleware(
+        problems.ServerErrors
+    )  # innermost: a 500 still knows the session, gets the headers
+    app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret,
         session_cookie=SESSION_COOKIE,

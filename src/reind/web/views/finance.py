@@ -21,6 +21,7 @@ from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
+from reind.programme.funded_lines.services import funded_line_of
 from reind.programme.money import views
 from reind.programme.money.claims import (
     approve_claim_as_finance,
@@ -162,6 +163,10 @@ def project_ledger(
     ledger = ledger_of(session, application_id, actor)
     app = applications.application(session, application_id, actor)
     entries = views.ledger_entries(session, application_id)
+    # an analyst or officer reaches the funded line's outcomes from the project
+    outcomes = may(actor, Action.READ_OUTCOMES) and (
+        funded_line_of(session, app.id, actor) is not None
+    )
     return page(
         request,
         "finance/ledger.html",
@@ -172,4 +177,5 @@ def project_ledger(
         entries=list(entries),
         movements=MOVEMENTS,
         Money=Money,
+        outcomes=outcomes,
     )

@@ -29,7 +29,7 @@ from reind.web.plant_format import number_text, unit_text
 from reind.web.plant_lines import LineSpec
 from reind.web.plant_link import PlantLink
 from reind.web.plant_screen import ABNORMAL_STATES, board_of, screen
-from reind.web.plant_trends import LIVE_RANGE, minute_points, range_start
+from reind.web.plant_trends import LIVE_RANGE, range_start, resolution_of, rollup_points
 from reind.web.plant_words import priority_text, rule_text, tag_text, unit_name
 from reind.web.templating import render, render_fragment
 from reind.web.views.pages import PageRoute
@@ -164,7 +164,8 @@ async def events(request: Request, line_id: str, actor: PlantActor) -> Streaming
 
 @router.get("/{line_id}/trend")
 def trend(request: Request, line_id: str, _actor: PlantActor, range: str = "1h") -> Response:
-    """Every chart's series over ``range``: live history for 15 min, minute rollups beyond."""
+    """Every chart's series over ``range``: live history for 15 min, minute rollups up to a
+    day, hour rollups for a week or a month (``plant_trends``)."""
     link = _link(request)
     line = link.line(line_id)
     now = utcnow()
@@ -180,7 +181,8 @@ def trend(request: Request, line_id: str, _actor: PlantActor, range: str = "1h")
                 if isinstance(s.value, int | float) and not isinstance(s.value, bool)
             ]
         else:
-            series[tag] = minute_points(store, line.series_prefix + tag, start, now)
+            resolution = resolution_of(range)
+            series[tag] = rollup_points(store, line.series_prefix + tag, start, now, resolution)
     return JSONResponse({"range": range, "series": series})
 
 
