@@ -16,7 +16,7 @@ import secrets
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -80,6 +80,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(problems.one_value_per_query_parameter)],
     )
     app.state.platform = platform
     app.state.password_hasher = password_hasher
