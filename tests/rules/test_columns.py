@@ -30,6 +30,7 @@ from reind.rules.columns import (
 from reind.rules.engine import Engine, Evaluation, Scheme, Verdict
 from reind.rules.parameters import ParameterSet, load_parameters
 from reind.schemes.catalogue import PARAMETERS, default_engine
+from reind.schemes.crs import CRS
 from reind.schemes.emf import EMF
 from reind.schemes.rd_tax import RDTax
 from reind.schemes.rfs import RFS
@@ -134,8 +135,21 @@ tvp_cases = st.fixed_dictionaries(
         ),
     },
 )
+# Before and after the first encoded rebate rate (30 Apr 2017).
+crs_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2010, 4, 1), date(2026, 12, 31)).map(date.isoformat),
+        "eligible_spending": amounts,
+    },
+    optional={
+        "project_type": st.sampled_from(["itf_project", "partnership_with_designated_institute",
+                                         "other"]),
+        "ineligible_costs": amounts,
+    },
+)  # fmt: skip
 mixed = st.lists(
     st.one_of(
+        crs_cases.map(lambda c: ("crs", c)),
         rfs_cases.map(lambda c: ("RFS", c)),
         rd_cases.map(lambda c: ("rd_tax", c)),
         emf_cases.map(lambda c: ("emf", c)),
@@ -145,7 +159,7 @@ mixed = st.lists(
 )
 COLUMNS_OF = {
     "RFS": RFS.columns_of, "rd_tax": RDTax.columns_of, "emf": EMF.columns_of,
-    "tvp": TVP.columns_of,
+    "tvp": TVP.columns_of, "crs": CRS.columns_of,
 }  # fmt: skip
 """Every scheme with a formula over columns: the parity tests below run each of them."""
 
@@ -296,6 +310,22 @@ def test_every_tvp_path_matches_decide_under_each_set_of_rules() -> None:
         "scheme_closed",
     } <= codes  # fmt: skip
     assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_crs_path_matches_decide_before_and_after_the_first_rate() -> None:
+    engine = default_engine()
+    raw = [
+        {"received": received, "project_type": kind, "eligible_spending": spent}
+        for received in ("2015-01-01", "2017-04-30", "2023-05-01")
+        for kind in ("itf_project", "other", None)
+        for spent in ("0.00", "123456.78")
+    ]
+    batch = engine.decide_columns("crs", CRS.columns_of(raw))
+    assert_same_as_decide(engine, "crs", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert codes == {"project_type_unknown", "project_type", "rate_unknown", "rebate"}
+    with pytest.raises(InvalidInputError, match="empty one"):
+        CRS.columns_of([{**raw[0], "project_type": ""}])
 
 
 def test_a_54_million_project_gets_15_million_from_columns() -> None:
