@@ -32,6 +32,7 @@ from reind.rules.parameters import ParameterSet, load_parameters
 from reind.schemes.catalogue import PARAMETERS, default_engine
 from reind.schemes.crs import CRS
 from reind.schemes.emf import EMF
+from reind.schemes.ess import ESS
 from reind.schemes.rd_tax import RDTax
 from reind.schemes.rfs import RFS
 from reind.schemes.tvp import TVP
@@ -147,8 +148,24 @@ crs_cases = st.fixed_dictionaries(
         "ineligible_costs": amounts,
     },
 )  # fmt: skip
+ess_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2015, 4, 1), date(2026, 12, 31)).map(date.isoformat),
+        "total_cost": amounts,
+    },
+    optional={
+        "ineligible_costs": amounts,
+        "incorporated_under": st.sampled_from(["cap622", "cap310", "other"]),
+        "business_registration": st.booleans(),
+        "government_subvented": st.booleans(),
+        "duration_months": st.integers(min_value=1, max_value=36),
+        "sme_track": st.booleans(),
+        "employees": st.integers(min_value=0, max_value=200),
+    },
+)
 mixed = st.lists(
     st.one_of(
+        ess_cases.map(lambda c: ("ess", c)),
         crs_cases.map(lambda c: ("crs", c)),
         rfs_cases.map(lambda c: ("RFS", c)),
         rd_cases.map(lambda c: ("rd_tax", c)),
@@ -159,7 +176,7 @@ mixed = st.lists(
 )
 COLUMNS_OF = {
     "RFS": RFS.columns_of, "rd_tax": RDTax.columns_of, "emf": EMF.columns_of,
-    "tvp": TVP.columns_of, "crs": CRS.columns_of,
+    "tvp": TVP.columns_of, "crs": CRS.columns_of, "ess": ESS.columns_of,
 }  # fmt: skip
 """Every scheme with a formula over columns: the parity tests below run each of them."""
 
@@ -326,6 +343,34 @@ def test_every_crs_path_matches_decide_before_and_after_the_first_rate() -> None
     assert codes == {"project_type_unknown", "project_type", "rate_unknown", "rebate"}
     with pytest.raises(InvalidInputError, match="empty one"):
         CRS.columns_of([{**raw[0], "project_type": ""}])
+
+
+def test_every_ess_path_matches_decide() -> None:
+    engine = default_engine()
+    raw = [
+        {
+            "received": "2016-05-01", "incorporated_under": incorporated,
+            "business_registration": registered, "government_subvented": subvented,
+            "duration_months": months, "sme_track": track, "employees": employees,
+            "total_cost": cost,
+        }
+        for incorporated in ("cap622", "cap310", None)
+        for registered in (True, False, None)
+        for subvented in (False, True, None)
+        for months in (24, 25, None)
+        for track in (False, True)
+        for employees in (99, 100, None)
+        for cost in ("0.00", "900000.00", "6000000.00", "30000000.00")
+    ]  # fmt: skip
+    batch = engine.decide_columns("ess", ESS.columns_of(raw))
+    assert_same_as_decide(engine, "ess", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "cap622_unknown", "not_cap622", "not_business_registration", "not_subvented_unknown",
+        "not_duration", "sme_track_size_unknown", "not_sme_track_size", "project_cap",
+        "sme_track_cap", "nothing_to_fund", "grant",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
 
 
 def test_a_54_million_project_gets_15_million_from_columns() -> None:
