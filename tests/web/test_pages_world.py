@@ -159,6 +159,22 @@ def test_the_demo_finds_its_own_records_after_a_day_of_use(demo: Demo) -> None:
     assert again.meeting_id == demo.portfolio.meeting_id
 
 
+def test_a_demo_made_before_the_second_finance_officer_gets_it_on_its_next_start(
+    demo: Demo,
+) -> None:
+    payer = demo.portfolio.user("finance.chow")
+    with demo.db.unit_of_work() as session:
+        session.delete(_user(session, payer.email))  # as a demo made by an earlier version
+    with demo.db.unit_of_work() as session:
+        again = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
+        assert not again.created
+        assert _user(session, payer.email).role == "finance"
+    with demo.db.unit_of_work() as session:  # and only once
+        create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
+        emails = session.execute(select(UserRow.email).where(UserRow.email == payer.email))
+        assert len(emails.all()) == 1
+
+
 def _user(session: Session, email: str) -> UserRow:
     row = session.scalar(select(UserRow).where(UserRow.email == email))
     assert row is not None

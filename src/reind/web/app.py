@@ -46,6 +46,7 @@ from reind.web.views import desk as desk_views
 from reind.web.views import finance as finance_views
 from reind.web.views import outcomes as outcomes_views
 from reind.web.views import plant as plant_views
+from reind.web.views import plant_log as plant_log_views
 from reind.web.views import portal as portal_views
 from reind.web.views import portal_case as portal_case_views
 from reind.web.views import schemes as schemes_views
@@ -86,6 +87,9 @@ def create_app(
         logger.info("no session secret given: sessions end when this process does")
         session_secret = secrets.token_urlsafe(32)
     app.add_middleware(
+        problems.ServerErrors
+    )  # innermost: a 500 still knows the session, gets the headers
+    app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret,
         session_cookie=SESSION_COOKIE,
@@ -122,6 +126,7 @@ def create_app(
     app.include_router(finance_views.router)
     app.include_router(desk_views.router)
     app.include_router(analyst_views.router)
+    app.include_router(plant_log_views.router)  # before the dashboard's /plant/{line} routes
     app.include_router(plant_views.router)
     app.include_router(outcomes_views.router)
     app.include_router(audit_views.router)

@@ -186,7 +186,7 @@ def revoke_browser_session(
     """End one session at once (the user or an administrator), recorded in the audit log."""
     row = session.get(BrowserSessionRow, session_id)
     if row is None:
-        raise NotFoundError(f"no session {session_id}")
+        raise NotFoundError("no session {session_id}", session_id=session_id)
     user = get_user(session, row.user_id)
     if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may end a session")

@@ -181,7 +181,7 @@ def revoke_token(
     """Revoke a token at once (the user or an administrator)."""
     token = session.get(ApiTokenRow, token_id)
     if token is None:
-        raise NotFoundError(f"no token {token_id}")
+        raise NotFoundError("no token {token_id}", token_id=token_id)
     user = get_user(session, token.user_id)
     if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may revoke a token")

@@ -103,14 +103,16 @@ def add_user(
         if enterprise_id is None:
             raise InvalidInputError("an applicant account must name its enterprise")
         if session.get(EnterpriseRow, enterprise_id) is None:
-            raise InvalidInputError(f"no enterprise {enterprise_id}")
+            raise InvalidInputError("no enterprise {enterprise_id}", enterprise_id=enterprise_id)
     elif enterprise_id is not None:
         raise InvalidInputError(f"only applicants belong to an enterprise, not a {role.words}")
     address = normalise_email(email)
     if not display_name.strip():
         raise InvalidInputError("a user needs a display name")
     if session.execute(select(UserRow.id).where(UserRow.email == address)).first() is not None:
-        raise ConflictError(f"there is already a user with the e-mail address {address}")
+        raise ConflictError(
+            "there is already a user with the e-mail address {address}", address=address
+        )
     if password is not None:
         _check_password(password)
     row = UserRow(

@@ -26,7 +26,7 @@ def get_application(session: Session, application_id: str, actor: Actor) -> Appl
     ensure(actor, Action.READ_CASES)
     row = session.get(ApplicationRow, application_id)
     if row is None:
-        raise NotFoundError(f"no application {application_id}")
+        raise NotFoundError("no application {application_id}", application_id=application_id)
     ensure_may_see(session, actor, row)
     return row
 

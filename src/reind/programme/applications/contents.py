@@ -108,15 +108,23 @@ def attach_document(
             f"(accepted: {', '.join(sorted(DOCUMENT_TYPES))})"
         )
     if not filename.lower().endswith(DOCUMENT_TYPES[media_type]):
-        raise InvalidInputError(f"{filename}: the name does not end as a {media_type} file should")
+        raise InvalidInputError(
+            "{filename}: the name does not end as a {media_type} file should",
+            filename=filename,
+            media_type=media_type,
+        )
     if len(content) == 0:
-        raise InvalidInputError(f"{filename}: the file is empty")
+        raise InvalidInputError("{filename}: the file is empty", filename=filename)
     if len(content) > MAX_DOCUMENT_BYTES:
         raise InvalidInputError(
             f"{filename}: {len(content)} bytes is over the limit of {MAX_DOCUMENT_BYTES} bytes"
         )
     if not content_matches(media_type, content):
-        raise InvalidInputError(f"{filename}: the content is not a {media_type} file")
+        raise InvalidInputError(
+            "{filename}: the content is not a {media_type} file",
+            filename=filename,
+            media_type=media_type,
+        )
     digest = hashlib.sha256(content).hexdigest()
     same = session.execute(
         select(DocumentRow)

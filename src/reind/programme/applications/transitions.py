@@ -238,7 +238,7 @@ def screening_case(session: Session, application_id: str, engine: Engine) -> dic
     """
     app = session.get(ApplicationRow, application_id)
     if app is None:
-        raise NotFoundError(f"no application {application_id}")
+        raise NotFoundError("no application {application_id}", application_id=application_id)
     return case_inputs(session, app, engine)
 
 

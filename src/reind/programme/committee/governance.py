@@ -92,11 +92,11 @@ def declare_conflict(
     """Record a member's conflict of interest with an application, voiding any scores given."""
     member = session.get(MemberRow, member_id)
     if member is None:
-        raise NotFoundError(f"no committee member {member_id}")
+        raise NotFoundError("no committee member {member_id}", member_id=member_id)
     if not may(actor, Action.RUN_COMMITTEES) and actor.id != member.person_id:
         raise ForbiddenError("a conflict is declared by the member or the secretariat")
     if session.get(ApplicationRow, application_id) is None:
-        raise NotFoundError(f"no application {application_id}")
+        raise NotFoundError("no application {application_id}", application_id=application_id)
     if is_conflicted(session, member.person_id, application_id):
         raise DuplicateError(
             f"{member.name} has already declared a conflict with this application",

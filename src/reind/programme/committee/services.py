@@ -93,7 +93,7 @@ def appoint_member(
     """Appoint a person to a committee for a term (capacity: chair, member, ex_officio ...)."""
     ensure(actor, Action.RUN_COMMITTEES)
     if session.get(CommitteeRow, committee_id) is None:
-        raise NotFoundError(f"no committee {committee_id}")
+        raise NotFoundError("no committee {committee_id}", committee_id=committee_id)
     if term_to < term_from:
         raise InvalidInputError("a term cannot end before it starts")
     row = MemberRow(
@@ -128,7 +128,7 @@ def schedule_meeting(
     ensure(actor, Action.RUN_COMMITTEES)
     committee = session.get(CommitteeRow, committee_id)
     if committee is None:
-        raise NotFoundError(f"no committee {committee_id}")
+        raise NotFoundError("no committee {committee_id}", committee_id=committee_id)
     meeting = MeetingRow(committee_id=committee_id, held_on=held_on)
     session.add(meeting)
     flush(session, "the meeting")
@@ -165,7 +165,7 @@ def _member(session: Session, meeting: MeetingRow, person_id: str) -> MemberRow:
 def _meeting(session: Session, meeting_id: str) -> MeetingRow:
     meeting = session.get(MeetingRow, meeting_id)
     if meeting is None:
-        raise NotFoundError(f"no meeting {meeting_id}")
+        raise NotFoundError("no meeting {meeting_id}", meeting_id=meeting_id)
     return meeting
 
 

@@ -118,7 +118,7 @@ def meeting(session: Session, meeting_id: str) -> tuple[MeetingView, CommitteeVi
         .where(MeetingRow.id == meeting_id)
     ).first()
     if found is None:
-        raise NotFoundError(f"no meeting {meeting_id}")
+        raise NotFoundError("no meeting {meeting_id}", meeting_id=meeting_id)
     return view_of(MeetingView, found[0]), view_of(CommitteeView, found[1])
 
 
@@ -176,5 +176,8 @@ def decision_of(session: Session, application_id: str, actor: Actor) -> Decision
     get_application(session, application_id, actor)
     found = decision(session, application_id)
     if found is None:
-        raise NotFoundError(f"the committee has not decided on application {application_id}")
+        raise NotFoundError(
+            "the committee has not decided on application {application_id}",
+            application_id=application_id,
+        )
     return found

@@ -160,7 +160,7 @@ def record_enquiry(
 def _enquiry(session: Session, enquiry_id: str) -> EnquiryRow:
     row = session.get(EnquiryRow, enquiry_id)
     if row is None:
-        raise NotFoundError(f"no enquiry {enquiry_id}")
+        raise NotFoundError("no enquiry {enquiry_id}", enquiry_id=enquiry_id)
     return row
 
 

@@ -98,12 +98,16 @@ def _positive(name: str, value: float | None, *, allow_zero: bool = False) -> No
     if value is None:
         return
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise InvalidInputError(f"{name} must be a positive number, not {value}")
+        raise InvalidInputError(
+            "{name} must be a positive number, not {value}", name=name, value=value
+        )
 
 
 def _fraction(name: str, value: float | None) -> None:
     if value is not None and not (math.isfinite(value) and 0 < value <= 1):
-        raise InvalidInputError(f"{name} is a fraction above 0 and at most 1 (0.62 for 62%)")
+        raise InvalidInputError(
+            "{name} is a fraction above 0 and at most 1 (0.62 for 62%)", name=name
+        )
 
 
 def link_line(
@@ -278,7 +282,10 @@ def linked_project(session: Session, application_id: str, actor: Actor) -> Linke
     """One project with its line and declared baseline; NotFoundError when not linked."""
     line = funded_line_of(session, application_id, actor)
     if line is None:
-        raise NotFoundError(f"application {application_id} has no production line linked")
+        raise NotFoundError(
+            "application {application_id} has no production line linked",
+            application_id=application_id,
+        )
     return _projects(session, [application_id])[0]
 
 

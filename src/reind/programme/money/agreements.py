@@ -138,7 +138,9 @@ def agreement_of(session: Session, application_id: str) -> AgreementRow:
         select(AgreementRow).where(AgreementRow.application_id == application_id)
     ).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"application {application_id} has no agreement")
+        raise NotFoundError(
+            "application {application_id} has no agreement", application_id=application_id
+        )
     return row
 
 
@@ -153,7 +155,7 @@ def achieve_milestone(
     ensure(actor, Action.CONFIRM_MILESTONES)
     row = session.get(MilestoneRow, milestone_id)
     if row is None:
-        raise NotFoundError(f"no milestone {milestone_id}")
+        raise NotFoundError("no milestone {milestone_id}", milestone_id=milestone_id)
     if row.achieved_on is not None:
         raise ConflictError(f"milestone {row.title!r} was already achieved on {row.achieved_on}")
     row.achieved_on = achieved_on

@@ -58,7 +58,7 @@ def attendance(session: Session, enrolment_id: int) -> tuple[int, int]:
     """(sessions attended, sessions of the course) for one RTTP enrolment."""
     enrolment = session.get(EnrolmentRow, enrolment_id)
     if enrolment is None:
-        raise NotFoundError(f"no enrolment {enrolment_id}")
+        raise NotFoundError("no enrolment {enrolment_id}", enrolment_id=enrolment_id)
     sessions = session.execute(
         select(func.count())
         .select_from(CourseSessionRow)
@@ -163,7 +163,7 @@ def _claim_by_key(session: Session, key: str, fingerprint: str) -> ClaimRow | No
 def _locked_claim(session: Session, claim_id: str, actor: Actor) -> tuple[ClaimRow, LedgerRow]:
     first = session.get(ClaimRow, claim_id)
     if first is None:
-        raise NotFoundError(f"no claim {claim_id}")
+        raise NotFoundError("no claim {claim_id}", claim_id=claim_id)
     get_application(session, first.application_id, actor)
     ledger = lock_ledger(session, first.application_id)
     claim = session.execute(

@@ -82,7 +82,7 @@ def record_deal(
     """Record a co-investment, refusing one that breaks the 1:2 ratio or a cap."""
     ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if session.get(CoInvestmentPartnerRow, partner_id) is None:
-        raise NotFoundError(f"no co-investment partner {partner_id}")
+        raise NotFoundError("no co-investment partner {partner_id}", partner_id=partner_id)
     if government.cents <= 0 or partner.cents <= 0:
         raise InvalidInputError("both the Government and the partner must invest")
     ratio = _itvf(engine, "matching_ratio", invested_on, Fraction)
@@ -95,7 +95,11 @@ def record_deal(
             "itvf.matching_ratio)"
         )
     if government > deal_cap:
-        raise ConflictError(f"{government} exceeds the per-deal cap of {deal_cap} (itvf.deal_cap)")
+        raise ConflictError(
+            "{government} exceeds the per-deal cap of {deal_cap} (itvf.deal_cap)",
+            government=government,
+            deal_cap=deal_cap,
+        )
     earlier = session.execute(
         select(func.coalesce(func.sum(DealRow.government_cents), 0)).where(
             DealRow.investee == investee

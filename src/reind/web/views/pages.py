@@ -30,7 +30,8 @@ from reind.programme.accounts.users import NotAuthenticatedError
 from reind.programme.accounts.views import UserView
 from reind.programme.actors import Actor, Role
 from reind.programme.permissions import Action, ensure
-from reind.web.i18n import negotiate
+from reind.web.i18n import error_text, negotiate
+from reind.web.problems import error_response
 from reind.web.templating import render
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class PageRoute(APIRoute):
                 return await _signed_out(request)
             except ReindError as exc:
                 logger.info("page %s refused: %s", request.url.path, exc)
-                return render(request, "error.html", status_code=exc.status, error=exc)
+                return error_response(request, exc)
             finally:
                 await request.close()  # uploaded files, whether or not the page read them
 
@@ -216,11 +217,11 @@ def attempt(session: Session, form: Form, where: str = "") -> Iterator[None]:
         with session.begin_nested():
             yield
     except InvalidInputError as exc:
-        form.fail(where, exc.localized(form.lang))
+        form.fail(where, error_text(exc, form.lang))
     except ReindError as exc:
         if exc.status >= 500 or isinstance(exc, NotAuthenticatedError):
             raise
-        form.fail(where, exc.localized(form.lang))
+        form.fail(where, error_text(exc, form.lang))
 
 
 async def read_form(request: Request) -> Form:
