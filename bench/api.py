@@ -400,7 +400,7 @@ def _report(
 ) -> None:
     seconds = options.seconds
     database = (
-        "SQLite (WAL, BEGIN IMMEDIATE)"
+        "SQLite (WAL; writes BEGIN IMMEDIATE, reads DEFERRED)"
         if options.database == "sqlite"
         else f"PostgreSQL fsync={options.fsync} synchronous_commit=on"
     )

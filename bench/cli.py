@@ -1,11 +1,12 @@
-"""CLI start-up: each command's median wall time beside ``python -c "import typer"``.
+"""CLI start-up: each command's median wall and CPU time beside ``python -c "import typer"``.
 
 Every command runs as a fresh process, as a user's would, several times in
 turns (so a noisy neighbour slows every command alike); the floor is a bare
 Python that imports typer, the least a Typer CLI can cost. The ratio to
 that floor is the number to watch on a shared machine; the issue's limit
 (``reind grant`` and ``reind schemes`` in at most 0.35 s on an idle machine)
-is printed beside it.
+is printed beside it, against the wall time and against the CPU time (user +
+system of the child), which a busy machine inflates far less than the wall.
 
     python bench/cli.py            # 7 rounds
     python bench/cli.py --rounds 3 # quicker
@@ -14,6 +15,8 @@ is printed beside it.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,10 +36,16 @@ COMMANDS: dict[str, list[str]] = {
 }  # fmt: skip
 
 
-def _once(args: list[str]) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _once(args: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh process running ``args``."""
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run([sys.executable, *args], check=True, capture_output=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def main() -> None:
@@ -44,20 +53,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     rounds = parser.parse_args().rounds
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    cpus: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for args in COMMANDS.values():
         _once(args)  # warm the file cache and the bytecode
     for _ in range(rounds):
         for name, args in COMMANDS.items():
-            times[name].append(_once(args))
-    floor = statistics.median(times['python -c "import typer"'])
+            wall, cpu = _once(args)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    floor = statistics.median(walls['python -c "import typer"'])
     print(  # noqa: T201
-        f"{'command':<28} {'median s':>9} {'x typer':>8} {'x limit':>8}  ({rounds} rounds, "
-        f"limit {LIMIT_S} s)"
+        f"{'command':<28} {'wall s':>7} {'x typer':>8} {'x limit':>8} {'cpu s':>7} "
+        f"{'x limit':>8}  ({rounds} rounds, medians; limit {LIMIT_S} s; load average "
+        f"{os.getloadavg()[0]:.1f})"
     )
-    for name, samples in times.items():
-        median = statistics.median(samples)
-        print(f"{name:<28} {median:>9.3f} {median / floor:>8.1f} {median / LIMIT_S:>8.2f}")  # noqa: T201
+    for name in COMMANDS:
+        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
+        print(  # noqa: T201
+            f"{name:<28} {wall:>7.3f} {wall / floor:>8.1f} {wall / LIMIT_S:>8.2f} "
+            f"{cpu:>7.3f} {cpu / LIMIT_S:>8.2f}"
+        )
 
 
 if __name__ == "__main__":

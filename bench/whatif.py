@@ -7,10 +7,12 @@ applications; it takes minutes, so this bench does not do it), then:
     python bench/whatif.py --database ... --set emf.application_cap=150000
 
 For each change it prints the median wall and CPU seconds of
-``portfolio_whatif`` over ``--rounds`` runs, and beside it the floor measured
-in the same run: reading and parsing the same applications once (no rules),
-the least any what-if over them can cost. The ratio to that floor is the
-number to watch on a shared machine.
+``portfolio_whatif`` over ``--rounds`` runs, and beside it two peers measured
+in the same run: the floor, reading and parsing the same applications once
+(no rules), the least any what-if over them can cost; and the same what-if
+decided case by case (``columns=False``, how it ran before the schemes had
+formulas over columns). The ratios to both are the numbers to watch on a
+shared machine; the two paths' results are checked equal.
 """
 
 from __future__ import annotations
@@ -65,7 +67,10 @@ def main() -> None:
     engine = default_engine()
     as_of = date.fromisoformat(args.as_of)
     print(f"load average {os.getloadavg()[0]:.1f}; {args.rounds} rounds, medians")
-    print(f"{'change':34} {'cases':>8} {'whatif s':>9} {'cpu s':>7} {'floor s':>8} {'x floor':>8}")
+    print(
+        f"{'change':30} {'cases':>8} {'whatif s':>9} {'cpu s':>7} {'floor s':>8} {'x floor':>8} "
+        f"{'by case s':>9} {'cpu s':>7} {'x faster':>8}"
+    )
     for change in args.sets or ["rfs.project_cap=20000000", "emf.application_cap=150000"]:
         changed = changed_engine(engine, parse_changes([change]))
         schemes = touched(engine, changed)
@@ -73,12 +78,17 @@ def main() -> None:
             floor_wall, _, cases = _timed(
                 partial(_read_cases, session, engine, as_of, schemes), args.rounds
             )
-            wall, cpu, _ = _timed(
+            wall, cpu, fast = _timed(
                 partial(portfolio_whatif, session, engine, changed, as_of), args.rounds
             )
+            slow_wall, slow_cpu, slow = _timed(
+                partial(portfolio_whatif, session, engine, changed, as_of, columns=False),
+                args.rounds,
+            )
+        assert fast == slow, "the columnar what-if differs from the case-by-case one"
         print(
-            f"{change:34} {cases:>8,} {wall:>9.2f} {cpu:>7.2f} {floor_wall:>8.2f} "
-            f"{wall / floor_wall:>8.1f}"
+            f"{change:30} {cases:>8,} {wall:>9.2f} {cpu:>7.2f} {floor_wall:>8.2f} "
+            f"{wall / floor_wall:>8.1f} {slow_wall:>9.2f} {slow_cpu:>7.2f} {slow_cpu / cpu:>8.1f}"
         )
     database.dispose()
 

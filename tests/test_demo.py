@@ -19,6 +19,15 @@ from tests.fixtures.servers import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
+NEW_APPLICATION = {
+    "scheme": "rfs",
+    "amount_requested": "1000000",
+    "cost_lines": [
+        {"category": "machinery_equipment", "description": "Pasteuriser", "amount": "3000000"}
+    ],
+    "facts": {"new_line_in_hong_kong": True, "smart_manufacturing": True},
+}
+
 
 def start_demo(workdir: Path, web: int, mqtt: int) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REIND_")}
@@ -102,12 +111,20 @@ def _signed_in(client: httpx.Client, who: str, password: str) -> dict[str, str]:
 
 def use_the_demo(base: str, database: Path) -> None:
     """What a day's use did that once stopped the demo from starting again (issue 12):
-    a second claim on RFS-DEMO-0004 and the demo case on a second agenda."""
+    a second claim on RFS-DEMO-0004 and the demo case on a second agenda; and new
+    applications, and the demo's claim approved by one finance officer and paid by the other."""
     with closing(sqlite3.connect(database)) as db:
         ids = dict(
             db.execute("SELECT reference, id FROM applications WHERE reference LIKE 'RFS-DEMO-%'")
         )
         committee = db.execute("SELECT committee_id FROM committee_meetings LIMIT 1").fetchone()[0]
+        enterprise = db.execute(
+            "SELECT enterprise_id FROM applications WHERE id = ?", (ids["RFS-DEMO-0004"],)
+        ).fetchone()[0]
+        checked = db.execute(
+            "SELECT id FROM claims WHERE application_id = ? AND state = 'officer_approved'",
+            (ids["RFS-DEMO-0004"],),
+        ).fetchone()[0]
     with httpx.Client(base_url=base, timeout=30) as applicant:
         headers = _signed_in(applicant, "applicant", "demo-applicant-pass")
         claim = applicant.post(
@@ -116,6 +133,31 @@ def use_the_demo(base: str, database: Path) -> None:
             headers=headers,
         )
         assert claim.status_code == 201, claim.text
+        for n in range(2):
+            made = applicant.post(
+                "/api/v1/applications",
+                json={**NEW_APPLICATION, "enterprise_id": enterprise, "title": f"New line {n}"},
+                headers=headers,
+            )
+            assert made.status_code == 201, made.text
+    with httpx.Client(base_url=base, timeout=30) as finance:
+        headers = _signed_in(finance, "finance", "demo-finance-pass")
+        approved = finance.post(f"/api/v1/claims/{checked}/finance-approval", headers=headers)
+        assert approved.status_code == 200, approved.text
+        refused = finance.post(
+            f"/api/v1/claims/{checked}/disbursement",
+            json={"paid_on": "2026-01-02"},
+            headers=headers,
+        )
+        assert refused.status_code == 403 and "two-person rule" in refused.text, refused.text
+    with httpx.Client(base_url=base, timeout=30) as payer:
+        headers = _signed_in(payer, "finance.chow", "demo-finance-pass")
+        paid = payer.post(
+            f"/api/v1/claims/{checked}/disbursement",
+            json={"paid_on": "2026-01-02"},
+            headers=headers,
+        )
+        assert paid.status_code == 201, paid.text
     with httpx.Client(base_url=base, timeout=30) as officer:
         headers = _signed_in(officer, "officer", "demo-officer-pass")
         meeting = officer.post(

@@ -87,10 +87,14 @@ def stop_all(stoppers: list[Callable[[], None]], what: str) -> None:
 
 
 def rules_engine() -> Engine:
-    """The rules engine over the packaged schemes and parameters (loaded once per process)."""
-    from reind.schemes.catalogue import default_engine
+    """A rules engine over the packaged schemes and parameters, built for this process.
 
-    return default_engine()
+    Built here, once per platform (or once per rules command, which needs
+    nothing else), and handed down: no module below keeps an engine of its own.
+    """
+    from reind.schemes.catalogue import build_engine
+
+    return build_engine()
 
 
 def build_platform(

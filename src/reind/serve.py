@@ -26,9 +26,11 @@ from rich.console import Console
 
 from reind.bootstrap import build_platform, session_secret, stop_all
 from reind.core.db import Database
+from reind.factory.control.packml import PackMLState
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
+from reind.factory.monitoring.suppression import AT_REST, HEAT_UP
 from reind.settings import Settings
 from reind.web.app import create_app
 
@@ -38,14 +40,30 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def demo_alarm_rules() -> list[LimitRule]:
-    """What the demo watches: every machine alarm tag, and the waffle plates' temperature."""
+    """What the demo watches: every machine alarm tag, and the waffle plates' temperature.
+
+    A plate is cold, and its heater flat out, while the machine heats up (Resetting,
+    Starting) and cold while it is stopped: those alarms are suppressed by design in
+    those states (ISA-18.2 state-based suppression), so a heat-up raises none.
+    """
+    saturated = "*/Alarm/Heater ? Saturated"
     return [
         # A machine's own alarm stops or spoils production: priority 2 (respond in minutes).
-        LimitRule("machine alarm", high=0.5, scope=RuleScope(series="*Alarm*"), priority=2),
+        LimitRule(
+            "machine alarm", high=0.5, scope=RuleScope(series="*Alarm*", exclude=saturated),
+            priority=2,
+        ),
+        # A heater at full power for two minutes cannot hold its plate: in production only
+        # (its two-minute latch still holds for a moment when the heat-up ends in Idle).
+        LimitRule(
+            "heater saturated", high=0.5, scope=RuleScope(series=saturated), priority=3,
+            suppressed_in=HEAT_UP | AT_REST | {PackMLState.IDLE},
+        ),
         # A cold plate under-bakes until it recovers: priority 3 (respond within the batch).
         LimitRule(
             "plate too cold", low=150.0, deadband=5.0, for_seconds=10.0,
             scope=RuleScope(series="*/Plate ?/Temperature"), priority=3,
+            suppressed_in=HEAT_UP | AT_REST,
         ),
     ]  # fmt: skip
 

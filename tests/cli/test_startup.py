@@ -36,6 +36,8 @@ HEAVY = (
     "reind.core.db",
     "pydantic_settings",  # settings are read only when a command needs the database
     "asyncio",  # only the twins' OPC UA server runs an event loop
+    "numpy",  # only cases decided as columns (bulk runs, what-ifs) need it
+    "reind.schemes.columnar",
 )
 """Packages no rules command needs: each costs tens to hundreds of milliseconds to import."""
 

@@ -139,13 +139,21 @@ def test_committee_member_scores_and_a_conflicted_member_cannot_see(
     other.context.close()
 
 
-def test_finance_approves_a_claim_and_pays_it(page: Page, office: Office) -> None:
+def test_finance_approves_a_claim_and_another_finance_officer_pays_it(
+    page: Page, office: Office
+) -> None:
     office.sign_in(page, "finance")
     expect(page.locator("main")).to_contain_text("RFS-DEMO-0004")
     page.get_by_role("button", name="Approve the claim of HK$1,500,000.00 · RFS-DEMO-0004").click()
     expect(page.get_by_role("status")).to_contain_text("Done.")
+    # The two-person rule (issue 12): who approved the claim for finance does not pay it.
+    expect(page.locator("main")).to_contain_text("You approved it: another finance officer pays")
+    expect(page.get_by_role("button", name="Pay today")).to_have_count(0)
     screenshot(page, "journey-finance-approved")
+    page.context.clear_cookies()
+    office.sign_in(page, "finance.chow")
     page.get_by_role("button", name="Pay today").click()
+    expect(page.get_by_role("status")).to_contain_text("Done.")
     page.get_by_role("link", name="Project ledgers").click()
     page.get_by_role("link", name="RFS-DEMO-0004").click()
     expect(page.locator("table.balances")).to_contain_text("HK$1,500,000.00")

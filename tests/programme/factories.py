@@ -38,6 +38,8 @@ from reind.schemes.catalogue import default_engine
 OFFICER = Actor("officer-chan", Role.OFFICER)
 SECOND_OFFICER = Actor("officer-lee", Role.OFFICER)
 FINANCE = Actor("finance-wong", Role.FINANCE)
+SECOND_FINANCE = Actor("finance-lam", Role.FINANCE)
+"""Pays what ``FINANCE`` approved: the approver of a stage does not do the next."""
 APPROVER = Actor("approver-ho", Role.APPROVER)
 RECEIVED = date(2024, 3, 1)
 

@@ -16,8 +16,10 @@ from reind.core.db import Database
 from reind.core.money import HKD
 from reind.programme import audit
 from reind.programme.actors import SYSTEM
+from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.completeness import check_completeness
+from reind.programme.demo_data.bulk import Batch, SimClock, write_batch
 from reind.programme.money.claims import approve_claim_as_officer, submit_claim
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
@@ -178,3 +180,71 @@ def test_bulk_imports_vouch_for_their_count_and_the_newest_excess_is_named(db: D
         report = check_completeness(session)
     assert [m.record_id for m in report.missing] == ["RFS-LATE-1"]
     assert "bulk imports vouch for 1" in str(report)
+
+
+def _bulk_row(enterprise_id: str, ident: str, year: int) -> dict[str, object]:
+    return {
+        "id": ident,
+        "reference": f"RFS-{ident}",
+        "scheme": "rfs",
+        "enterprise_id": enterprise_id,
+        "title": "bulk",
+        "state": "completed",
+        "amount_requested_cents": 100,
+        "facts": "{}",
+        "created_at": datetime(year, 1, 1, tzinfo=UTC),
+        "version": 1,
+    }
+
+
+def _bulk_import(db: Database) -> str:
+    """Two historic applications written as one batch; the enterprise's id."""
+    with db.unit_of_work() as session:
+        company = enterprise(session)
+        batch = Batch("test_history")
+        batch.add(
+            ApplicationRow.__table__,  # type: ignore[arg-type]
+            [_bulk_row(company.id, "BULK-1", 2019), _bulk_row(company.id, "BULK-2", 2020)],
+        )
+        write_batch(session, batch, SimClock(datetime(2024, 1, 1, tzinfo=UTC)))
+        return company.id
+
+
+def test_a_record_added_among_bulk_imported_ones_is_named_even_back_dated(db: Database) -> None:
+    """The bulk import's register names the intruder itself, not the newest record (issue 12)."""
+    company = _bulk_import(db)
+    with db.unit_of_work() as session:
+        report = check_completeness(session)
+        assert report.ok, str(report)
+        assert report.checked["application"] == 2
+        _insert_application(session, company, "OLD-1", 2010)  # older than every imported one
+    with db.unit_of_work() as session:
+        report = check_completeness(session)
+    assert [str(m) for m in report.missing] == [
+        "application RFS-OLD-1: no application.created event"
+    ]
+
+
+def test_a_record_slipped_into_a_bulk_import_register_breaks_that_register(
+    db: Database,
+) -> None:
+    company = _bulk_import(db)
+    with db.unit_of_work() as session:
+        _insert_application(session, company, "SLIPPED-1", 2020)
+        import_id = session.execute(
+            text("SELECT import_id FROM bulk_import_records LIMIT 1")
+        ).scalar_one()
+        session.execute(
+            text(
+                "INSERT INTO bulk_import_records (table_name, record_id, import_id) "
+                "VALUES ('applications', 'SLIPPED-1', :i)"
+            ),
+            {"i": import_id},
+        )
+    with db.unit_of_work() as session:
+        report = check_completeness(session)
+    named = {(m.record, m.record_id) for m in report.missing}
+    assert named == {("bulk import", import_id)} | {
+        ("application", f"RFS-{ident}") for ident in ("BULK-1", "BULK-2", "SLIPPED-1")
+    }
+    assert "does not match the digest" in str(report)

@@ -12,6 +12,8 @@ from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from reind.core.money import HKD
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.access import get_application
+from reind.programme.applications.workflow import workflow_for
+from reind.programme.audit.store import AuditEventRow
 from reind.programme.committee.criteria import all_criteria_files, criteria_for
 from reind.programme.committee.governance import declare_conflict
 from reind.programme.committee.services import (
@@ -23,6 +25,7 @@ from reind.programme.committee.store import MemberRow
 from reind.programme.money.agreements import approve_grant
 from reind.programme.money.store import LedgerRow
 from reind.schemes.catalogue import default_engine
+from reind.web.views.words import history
 from tests.programme.factories import APPROVER, OFFICER, meeting, rfs_application
 
 MEMBER = Actor("member-1", Role.COMMITTEE_MEMBER)
@@ -82,6 +85,19 @@ def test_the_decision_moves_the_application_on_and_writes_a_bilingual_letter(
         assert "supported in principle with funding of up to HK$15,000,000.00" in decision.letter_en
         assert "已獲原則上支持" in decision.letter_zh
         assert "以智能生產線取代人手" in decision.letter_zh
+    with db.unit_of_work() as session:  # the events are written when the decision commits
+        events = (
+            session.query(AuditEventRow)
+            .filter_by(subject_id=app.id)
+            .order_by(AuditEventRow.seq)
+            .all()
+        )
+    # the case's history gives the committee's reasons in the reader's language, and the move
+    # to "supported in principle" carries no note of its own (it once read '"supported"')
+    english = [line.note for line in history(events, workflow_for("rfs"), "en") if line.note]
+    chinese = [line.note for line in history(events, workflow_for("rfs"), "zh-Hant") if line.note]
+    assert english == ["A smart line replacing manual work."]
+    assert chinese == ["以智能生產線取代人手。"]
 
 
 def test_scores_outside_zero_to_five_are_refused(db: Database) -> None:

@@ -28,6 +28,7 @@ from tests.programme.factories import (
     APPROVER,
     FINANCE,
     OFFICER,
+    SECOND_FINANCE,
     SECOND_OFFICER,
     enterprise,
     funded_rfs_project,
@@ -68,7 +69,7 @@ def test_a_claim_goes_through_officer_then_finance_then_payment(db: Database) ->
             approve_claim_as_finance(session, claim.id, FINANCE)
         approve_claim_as_officer(session, claim.id, SECOND_OFFICER)
         approve_claim_as_finance(session, claim.id, FINANCE)
-        disburse(session, claim.id, FINANCE, paid_on=PAID, engine=default_engine())
+        disburse(session, claim.id, SECOND_FINANCE, paid_on=PAID, engine=default_engine())
         ledger = ledger_of(session, app.id, OFFICER)
         assert ledger.disbursed == ledger.committed == HKD("15000000")
         assert ledger.available == HKD("0")

@@ -16,11 +16,16 @@ from sqlalchemy import select
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError
 from reind.core.money import HKD
+from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import transition_application
 from reind.programme.committee.services import decide
 from reind.programme.money.agreements import achieve_milestone, sign_agreement, submit_report
 from reind.programme.money.claims import submit_claim
-from reind.programme.money.payment_conditions import accept_report
+from reind.programme.money.payment_conditions import (
+    accept_report,
+    paid_on_completion,
+    unmet_conditions,
+)
 from reind.programme.money.store import MilestoneRow
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
@@ -108,3 +113,23 @@ def test_a_claim_once_milestones_are_achieved_and_the_final_report_accepted_goes
     with db.unit_of_work() as session:
         accept_report(session, report.id, SECOND_OFFICER)
     _claim(db, app_id)
+
+
+@pytest.mark.parametrize("scheme", ["bud", "tvp", "rttp"])
+def test_a_scheme_that_does_not_pay_on_completion_has_no_such_condition(
+    db: Database, scheme: str
+) -> None:
+    """Others pay as their own rules say: an in-progress project of theirs is not held back."""
+    with db.unit_of_work() as session:
+        project = ApplicationRow(
+            id=f"{scheme}-1", scheme=scheme, state="in_progress", received=date(2025, 7, 1)
+        )
+        assert not paid_on_completion(default_engine(), project)
+        assert unmet_conditions(session, default_engine(), project) == []
+        rfs = ApplicationRow(
+            id="rfs-1", scheme="rfs", state="in_progress", received=date(2025, 7, 1)
+        )
+        assert paid_on_completion(default_engine(), rfs)
+        assert [u.en for u in unmet_conditions(session, default_engine(), rfs)][0] == (
+            "RFS pays on completion only: the project is in_progress"
+        )

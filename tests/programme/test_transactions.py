@@ -1,4 +1,7 @@
-"""A unit of work means the same on SQLite and PostgreSQL: all of it or nothing."""
+"""A unit of work means the same on SQLite and PostgreSQL: all of it or nothing.
+
+Reads do not queue behind writers on either: a read-only unit of work reads a snapshot.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reind.core.db import Database
+from reind.core.errors import DatabaseBusyError
 from reind.programme.audit.store import AuditEventRow
 from reind.programme.enterprises.store import EnterpriseRow
 from tests.programme.factories import enterprise
@@ -49,3 +53,46 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_read_only_unit_of_work_reads_past_a_writer_holding_its_lock(db: Database) -> None:
+    """ADR 0095's deferred reads: a writer mid-transaction never makes a read wait on SQLite.
+
+    The reader gets a busy timeout of a fifth of a second: queued behind the writer's
+    lock (every unit of work began IMMEDIATE before) it would end in ``DatabaseBusyError``.
+    """
+    reader = Database(db.url, sqlite_busy_timeout=0.2)
+    try:
+        with db.unit_of_work() as writing:
+            enterprise(writing, name="Not Yet Committed Ltd")
+            writing.flush()  # the writer holds SQLite's write lock (PostgreSQL: the new row)
+            with reader.unit_of_work(read_only=True) as reading:
+                seen = reading.execute(select(EnterpriseRow.name_en)).scalars().all()
+            assert seen == []  # a snapshot from before the writer's commit
+        with reader.unit_of_work(read_only=True) as reading:
+            assert reading.execute(select(EnterpriseRow.name_en)).scalars().all() == [
+                "Not Yet Committed Ltd"
+            ]
+    finally:
+        reader.dispose()
+
+
+def test_a_read_only_unit_of_work_that_writes_behind_a_writer_is_busy_and_leaves_nothing(
+    db: Database,
+) -> None:
+    """A GET that writes (rare: a session's last-seen mark) is refused at once, never wrong."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL locks rows, not the database")
+    reader = Database(db.url, sqlite_busy_timeout=0.2)
+    try:
+        with db.unit_of_work() as writing:
+            enterprise(writing, name="Writer Ltd")
+            writing.flush()
+            with pytest.raises(DatabaseBusyError), reader.unit_of_work(read_only=True) as reading:
+                reading.execute(select(func.count()).select_from(EnterpriseRow)).scalar_one()
+                enterprise(reading, name="Reader Ltd")
+                reading.flush()
+    finally:
+        reader.dispose()
+    with db.unit_of_work(read_only=True) as session:
+        assert session.execute(select(EnterpriseRow.name_en)).scalars().all() == ["Writer Ltd"]

@@ -204,3 +204,46 @@ def test_a_bad_change_is_refused_in_chinese_too(
     )
     assert ran.code == 2
     assert message in ran.error
+
+
+EMF_SME: dict[str, object] = {
+    "activity": "exhibition_outside_hk", "employees_in_hk": 10, "manufacturing": False,
+    "listed": False, "business_registration": True, "substantive_operations_in_hk": True,
+    "organiser_related": False,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change", ["rfs.project_cap=20000000", "emf.application_cap=150000", "emf.matching_share=3/4"]
+)
+def test_the_whatif_as_columns_is_the_whatif_case_by_case(portfolio: Database, change: str) -> None:
+    cases: list[tuple[str, dict[str, object]]] = [
+        ("2021-02-01", {"approved_expenditure": "400000"}),
+        ("2021-03-01", {"approved_expenditure": "150000", "activity": "corporate_website_or_app",
+                        "prior_approvals": [{"amount": "390000", "approved_on": "2020-01-01",
+                                             "activity": "corporate_website_or_app"}]}),
+        ("2021-04-01", {"approved_expenditure": "90000", "listed": None}),
+        ("2021-05-01", {"approved_expenditure": "500000", "employees_in_hk": 900, "listed": True}),
+        ("2021-06-01", {"approved_expenditure": "80000", "activity": "nothing_we_fund"}),
+    ]  # fmt: skip
+    with portfolio.unit_of_work() as session:
+        owner = session.get(ApplicationRow, "app-1")
+        assert owner is not None
+        for number, (received, facts) in enumerate(cases, start=1):
+            session.add(
+                ApplicationRow(
+                    id=f"emf-{number}", reference=f"EMF-{number:05d}", scheme="emf",
+                    enterprise_id=owner.enterprise_id, title="a fair", state="submitted",
+                    received=date.fromisoformat(received), amount_requested_cents=0,
+                    facts=json.dumps({"received": received, **EMF_SME, **facts}),
+                    created_at=hk_moment(date.fromisoformat(received)), version=1,
+                )
+            )  # fmt: skip
+    engine = default_engine()
+    name, value = change.split("=")
+    changed = changed_engine(engine, {name: value})
+    with portfolio.unit_of_work() as session:
+        fast = portfolio_whatif(session, engine, changed, date(2021, 8, 31))
+        slow = portfolio_whatif(session, engine, changed, date(2021, 8, 31), columns=False)
+    assert fast == slow and fast.by_scheme
+    assert fast.affected > 0

@@ -18,18 +18,24 @@ from reind.rules.batch import DecisionBatch
 from reind.rules.columns import (
     OUTCOMES,
     Branch,
+    ColumnEvaluation,
     Columns,
+    ColumnVerdict,
     ReasonTemplate,
     cents_text,
     checked_sum,
     date_column,
     scaled_down,
 )
-from reind.rules.engine import ColumnEvaluation, ColumnVerdict, Engine, Evaluation, Scheme, Verdict
+from reind.rules.engine import Engine, Evaluation, Scheme, Verdict
 from reind.rules.parameters import ParameterSet, load_parameters
 from reind.schemes.catalogue import PARAMETERS, default_engine
+from reind.schemes.crs import CRS
+from reind.schemes.emf import EMF
+from reind.schemes.ess import ESS
 from reind.schemes.rd_tax import RDTax
 from reind.schemes.rfs import RFS
+from reind.schemes.tvp import TVP
 
 # Amounts from a cent to the largest input (15 digits), weighted towards the caps' range.
 cents = st.one_of(
@@ -68,11 +74,120 @@ rfs_cases = st.fixed_dictionaries(
 rd_cases = st.fixed_dictionaries(
     {"year_of_assessment": years}, optional={"type_a": amounts, "type_b": amounts}
 )
+EMF_ACTIVITIES = ["exhibition_outside_hk", "corporate_website_or_app", "online_exhibition", "x"]
+# Across the ceiling's, the share's and the special measures' changes, and past its closing.
+emf_days = st.dates(min_value=date(2019, 1, 1), max_value=date(2026, 12, 31))
+emf_cases = st.fixed_dictionaries(
+    {
+        "received": emf_days.map(date.isoformat),
+        "activity": st.sampled_from(EMF_ACTIVITIES),
+        "approved_expenditure": amounts,
+    },
+    optional={
+        "activity_ended": st.dates(date(2018, 6, 1), date(2027, 1, 1)).map(date.isoformat),
+        "ineligible_costs": amounts,
+        "employees_in_hk": st.integers(min_value=0, max_value=300),
+        **{
+            fact: st.booleans()
+            for fact in (
+                "manufacturing",
+                "listed",
+                "business_registration",
+                "substantive_operations_in_hk",
+                "organiser_related",
+            )
+        },  # fmt: skip
+        "prior_approvals": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "amount": st.integers(min_value=0, max_value=2 * 10**14).map(cents_text),
+                    "approved_on": st.dates(date(2001, 1, 1), date(2019, 1, 1)).map(date.isoformat),
+                    "activity": st.sampled_from(EMF_ACTIVITIES[:2]),
+                }
+            ),
+            max_size=3,
+        ),
+    },
+)
+# From the pilot, across the 2019 and 2020 changes, to after it stopped taking applications.
+tvp_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2016, 11, 1), date(2025, 6, 30)).map(date.isoformat),
+        "total_cost": amounts,
+    },
+    optional={
+        "ineligible_costs": amounts,
+        "registration": st.sampled_from(["cap310", "cap622", "statutory_body", "other"]),
+        "listed": st.booleans(),
+        "subvented": st.booleans(),
+        "substantive_business_in_hk": st.booleans(),
+        "duration_months": st.integers(min_value=1, max_value=24),
+        "prior_approvals": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "amount": st.integers(min_value=0, max_value=10**8).map(cents_text),
+                    "approved_on": st.dates(date(2016, 1, 1), date(2016, 10, 31)).map(
+                        date.isoformat
+                    ),
+                    "related_entity": st.booleans(),
+                }
+            ),
+            max_size=7,
+        ),
+    },
+)
+# Before and after the first encoded rebate rate (30 Apr 2017).
+crs_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2010, 4, 1), date(2026, 12, 31)).map(date.isoformat),
+        "eligible_spending": amounts,
+    },
+    optional={
+        "project_type": st.sampled_from(["itf_project", "partnership_with_designated_institute",
+                                         "other"]),
+        "ineligible_costs": amounts,
+    },
+)  # fmt: skip
+ess_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2015, 4, 1), date(2026, 12, 31)).map(date.isoformat),
+        "total_cost": amounts,
+    },
+    optional={
+        "ineligible_costs": amounts,
+        "incorporated_under": st.sampled_from(["cap622", "cap310", "other"]),
+        "business_registration": st.booleans(),
+        "government_subvented": st.booleans(),
+        "duration_months": st.integers(min_value=1, max_value=36),
+        "sme_track": st.booleans(),
+        "employees": st.integers(min_value=0, max_value=200),
+    },
+)
 mixed = st.lists(
-    st.one_of(rfs_cases.map(lambda c: ("RFS", c)), rd_cases.map(lambda c: ("rd_tax", c))),
+    st.one_of(
+        ess_cases.map(lambda c: ("ess", c)),
+        crs_cases.map(lambda c: ("crs", c)),
+        rfs_cases.map(lambda c: ("RFS", c)),
+        rd_cases.map(lambda c: ("rd_tax", c)),
+        emf_cases.map(lambda c: ("emf", c)),
+        tvp_cases.map(lambda c: ("tvp", c)),
+    ),
     max_size=30,
 )
-COLUMNS_OF = {"RFS": RFS.columns_of, "rd_tax": RDTax.columns_of}
+COLUMNS_OF = {
+    "RFS": RFS.columns_of, "rd_tax": RDTax.columns_of, "emf": EMF.columns_of,
+    "tvp": TVP.columns_of, "crs": CRS.columns_of, "ess": ESS.columns_of,
+}  # fmt: skip
+"""Every scheme with a formula over columns: the parity tests below run each of them."""
+
+
+def _row(columns: Columns, i: int) -> dict[str, str]:
+    """Row ``i`` as text (NaT equals NaT), leaving out earlier-approval columns holding 0."""
+    return {
+        name: str(values[i])
+        for name, values in columns.items()
+        if not (name.startswith("prior_approved:") and values[i] == 0)
+    }
 
 
 def assert_same_as_decide(
@@ -93,8 +208,7 @@ def assert_same_as_decide(
         given_as = engine.decide(scheme, case, as_of)
         assert given_as.same_result_as(single)
         # ... and are the same row of columns.
-        again = COLUMNS_OF[scheme]([canonical])
-        assert {n: a[0] for n, a in again.items()} == {n: a[i] for n, a in batch.columns.items()}
+        assert _row(COLUMNS_OF[scheme]([canonical]), 0) == _row(batch.columns, i)
 
 
 @settings(max_examples=60, deadline=None)
@@ -103,7 +217,7 @@ def test_decide_columns_gives_each_case_the_decision_decide_gives_it(
     cases: list[tuple[str, dict[str, Any]]], as_of: date | None
 ) -> None:
     engine = default_engine()
-    for scheme in ("RFS", "rd_tax"):
+    for scheme in COLUMNS_OF:
         raw = [case for name, case in cases if name == scheme]
         if scheme == "rd_tax" and as_of is not None:
             as_of = max(as_of, date(2018, 4, 1))
@@ -140,6 +254,122 @@ def test_every_rfs_branch_matches_decide_before_and_after_the_2024_limits() -> N
     codes = {r.code for decision in batch for r in decision.reasons}
     assert {"too_many_projects", "enterprise_cap", "nothing_to_fund", "not_cap622"} <= codes
     assert {"new_line_unknown", "not_smart", "incorporation_unknown", "grant"} <= codes
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_emf_path_matches_decide_under_each_set_of_rules() -> None:
+    engine = default_engine()
+    earlier: tuple[list[dict[str, str]], ...] = (
+        [],
+        [{"amount": "390000.00", "approved_on": "2010-01-01", "activity": EMF_ACTIVITIES[1]}],
+        [{"amount": "990000.00", "approved_on": "2010-01-01", "activity": EMF_ACTIVITIES[0]}],
+    )
+    raw = [
+        {
+            "received": received, "activity": activity, "approved_expenditure": spent,
+            "activity_ended": ended, "employees_in_hk": employees, "manufacturing": making,
+            "listed": listed, "business_registration": registered,
+            "substantive_operations_in_hk": True, "organiser_related": related,
+            "prior_approvals": prior,
+        }
+        for received in ("2019-05-01", "2021-05-01", "2025-04-01", "2026-08-01")
+        for activity in EMF_ACTIVITIES
+        for spent in ("1000.00", "900000.00")
+        for ended in ("2021-03-02", "2021-03-01", "2019-04-30")  # 2021-05-01 less 60 days: in time
+        for employees, making in ((10, True), (70, False), (200, True))
+        for listed in (True, False, None)
+        for registered in (True, None, False)
+        for related in (False, None)
+        for prior in earlier
+    ]  # fmt: skip
+    for case in raw[::5]:  # some facts not given at all
+        del case["employees_in_hk"], case["activity_ended"]
+    batch = engine.decide_columns("emf", EMF.columns_of(raw))
+    assert_same_as_decide(engine, "emf", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "activity_not_covered", "late", "non_listed_unknown", "not_non_listed", "sme_unknown",
+        "not_sme", "business_registration_unknown", "not_business_registration",
+        "not_organiser_unknown", "matching", "application_cap", "cumulative_ceiling",
+        "website_cap", "nothing_to_fund", "initial_payment", "grant", "scheme_closed",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_tvp_path_matches_decide_under_each_set_of_rules() -> None:
+    engine = default_engine()
+    earlier: tuple[list[dict[str, object]], ...] = (
+        [],
+        [{"amount": "150000.00", "approved_on": "2016-01-01", "related_entity": True}],
+        [{"amount": "10.00", "approved_on": "2016-01-01"}] * 6,
+    )
+    raw = [
+        {
+            "received": received, "total_cost": cost, "registration": registration,
+            "listed": listed, "subvented": False, "substantive_business_in_hk": business,
+            "duration_months": months, "prior_approvals": prior,
+        }
+        for received in ("2017-05-01", "2020-05-01", "2020-09-01", "2025-02-01")
+        for cost in ("900000.00", "1000.00", "0.00")
+        for registration in ("cap622", "other", None)
+        for listed in (False, True, None)
+        for business in (True, None)
+        for months in (12, 13, None)
+        for prior in earlier
+    ]  # fmt: skip
+    batch = engine.decide_columns("tvp", TVP.columns_of(raw))
+    assert_same_as_decide(engine, "tvp", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "registration_unknown", "not_registration", "non_listed_unknown", "not_non_listed",
+        "substantive_business_unknown", "duration_unknown", "not_duration", "too_many_projects",
+        "matching", "cumulative_ceiling", "nothing_to_fund", "initial_payment", "grant",
+        "scheme_closed",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_crs_path_matches_decide_before_and_after_the_first_rate() -> None:
+    engine = default_engine()
+    raw = [
+        {"received": received, "project_type": kind, "eligible_spending": spent}
+        for received in ("2015-01-01", "2017-04-30", "2023-05-01")
+        for kind in ("itf_project", "other", None)
+        for spent in ("0.00", "123456.78")
+    ]
+    batch = engine.decide_columns("crs", CRS.columns_of(raw))
+    assert_same_as_decide(engine, "crs", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert codes == {"project_type_unknown", "project_type", "rate_unknown", "rebate"}
+    with pytest.raises(InvalidInputError, match="empty one"):
+        CRS.columns_of([{**raw[0], "project_type": ""}])
+
+
+def test_every_ess_path_matches_decide() -> None:
+    engine = default_engine()
+    raw = [
+        {
+            "received": "2016-05-01", "incorporated_under": incorporated,
+            "business_registration": registered, "government_subvented": subvented,
+            "duration_months": months, "sme_track": track, "employees": employees,
+            "total_cost": cost,
+        }
+        for incorporated in ("cap622", "cap310", None)
+        for registered in (True, False, None)
+        for subvented in (False, True, None)
+        for months in (24, 25, None)
+        for track in (False, True)
+        for employees in (99, 100, None)
+        for cost in ("0.00", "900000.00", "6000000.00", "30000000.00")
+    ]  # fmt: skip
+    batch = engine.decide_columns("ess", ESS.columns_of(raw))
+    assert_same_as_decide(engine, "ess", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "cap622_unknown", "not_cap622", "not_business_registration", "not_subvented_unknown",
+        "not_duration", "sme_track_size_unknown", "not_sme_track_size", "project_cap",
+        "sme_track_cap", "nothing_to_fund", "grant",
+    } <= codes  # fmt: skip
     assert set(batch.outcomes.tolist()) == {0, 1, 2}
 
 

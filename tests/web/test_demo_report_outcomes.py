@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from reind.core.clock import hk_today
 from reind.demo.funded_lines import ensure_demo_funded_lines
@@ -16,10 +17,11 @@ from reind.factory.control.packml import PackMLState
 from reind.factory.ingest.duckdb_store import DuckDBStore
 from reind.factory.ingest.points import TelemetryPoint
 from reind.factory.kpi import WorkUnit
+from reind.programme.applications.store import ApplicationRow
 from reind.reporting.outcomes import start_of_day
 from reind.reporting.progress import build_report
 from reind.schemes.catalogue import default_engine
-from tests.web.test_pages_world import Demo, demo, demo_template
+from tests.web.test_pages_world import Demo, demo, demo_template, text_of
 
 __all__ = ["demo", "demo_template"]  # fixtures
 
@@ -74,3 +76,44 @@ def test_the_demo_links_both_twins_and_the_report_shows_their_outcomes(
     ).stdout
     assert "共有 2 條獲資助的生產線" in text and "智能啤酒生產線" in text
     assert "SELECT" not in text and "provenance" in text  # the SQL is in the companion file
+
+
+def fund_the_lines(demo: Demo) -> str:
+    """Link both twins as the demo does; the beer project's id."""
+    with demo.db.unit_of_work() as session:
+        ensure_demo_funded_lines(session, default_engine(), DOMAIN)
+        found = session.scalar(
+            select(ApplicationRow.id).where(ApplicationRow.reference == "RFS-DEMO-0005")
+        )
+    assert found is not None
+    return found
+
+
+def test_the_analyst_reaches_the_beer_lines_measured_gains_in_both_languages(
+    demo: Demo, telemetry: DuckDBStore
+) -> None:
+    beer = fund_the_lines(demo)
+    web = demo.browser("analyst", telemetry=telemetry)
+    home = text_of(web.get("/analyst"))
+    # before: the brewer's declared 1,200 bottles an hour; after: 6,000 from telemetry
+    assert "Funded production lines: outcomes" in home
+    assert "RFS-DEMO-0005" in home and "Smart beer line 1,200.0 6,000.0 +400.0% ▲" in home
+    link = f'href="/projects/{beer}/outcomes"'
+    assert link in web.get("/analyst").text
+    assert link in web.get(f"/finance/projects/{beer}").text  # from the project itself
+    en = text_of(web.get(f"/projects/{beer}/outcomes"))
+    assert "Outcomes: RFS-DEMO-0005" in en and "Smart beer line" in en
+    assert "Throughput (units per hour) 1,200.0 6,000.0 +400.0% ▲" in en
+    assert "the figures the applicant declared" in en
+    zh = text_of(web.get(f"/projects/{beer}/outcomes?lang=zh-Hant"))
+    assert "成效" in zh and "智能啤酒生產線" in zh and "1,200.0 6,000.0 +400.0% ▲" in zh
+    zh_home = text_of(web.get("/analyst?lang=zh-Hant"))
+    assert "獲資助生產線：成效" in zh_home and "智能啤酒生產線 1,200.0 6,000.0 +400.0% ▲" in zh_home
+
+
+def test_finance_sees_the_ledger_without_a_link_to_outcomes_it_may_not_read(
+    demo: Demo, telemetry: DuckDBStore
+) -> None:
+    beer = fund_the_lines(demo)
+    ledger = demo.browser("finance").get(f"/finance/projects/{beer}")
+    assert ledger.status_code == 200 and "/outcomes" not in ledger.text

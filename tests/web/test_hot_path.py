@@ -138,7 +138,7 @@ def test_reads_answer_alike_for_every_role_and_the_hot_path_serves_the_ordinary_
                 wrong.append(f"{who} {path}: served by the hot path {took}, {hot.status_code}")
             served += took
     assert not wrong, "\n".join(wrong)
-    assert served > 50  # most roles read most records
+    assert served > 40  # most roles read most records (not the administrator nor the plant)
 
 
 def test_a_bad_or_missing_token_and_a_cookie_session_take_the_orm_path(pair: Pair) -> None:
@@ -189,7 +189,6 @@ DRAFT_CASES: dict[str, tuple[str, dict[str, Any]]] = {
 SUCCESSFUL = frozenset(
     {
         "officer",
-        "administrator",
         "applicant, own enterprise",
         "no cost lines",
     }

@@ -18,17 +18,18 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response  # what Starlette's TestClient speaks
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.bootstrap import Platform
-from reind.core.clock import hk_today
+from reind.core.clock import hk_today, utcnow
 from reind.core.db import Database
 from reind.core.money import Money
 from reind.demo.users import DemoPortfolio, create_demo_portfolio
 from reind.factory.ingest.store import TelemetryStore
 from reind.programme.accounts import actor_of
 from reind.programme.accounts.store import UserRow
+from reind.programme.audit.store import AuditEventRow
 from reind.programme.committee.services import schedule_meeting
 from reind.programme.committee.store import MeetingRow
 from reind.programme.money.claims import submit_claim
@@ -130,6 +131,13 @@ def test_the_demo_is_made_once_and_found_again(demo: Demo) -> None:
     assert again.claim_id == demo.portfolio.claim_id and again.meeting_id
 
 
+def test_nothing_in_the_demo_happened_after_it_was_made(demo: Demo) -> None:
+    """Its claim was once stamped at noon today, Hong Kong time: hours ahead on a morning."""
+    with demo.db.unit_of_work() as session:
+        latest = session.execute(select(func.max(AuditEventRow.recorded_at))).scalar_one()
+    assert latest is not None and latest <= utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def test_the_demo_finds_its_own_records_after_a_day_of_use(demo: Demo) -> None:
     """A second claim on RFS-DEMO-0004 and a second agenda for RFS-DEMO-0002 (issue 12)."""
     funded, on_agenda = demo.app_id("RFS-DEMO-0004"), demo.app_id("RFS-DEMO-0002")
@@ -149,6 +157,22 @@ def test_the_demo_finds_its_own_records_after_a_day_of_use(demo: Demo) -> None:
     assert not again.created
     assert again.claim_id == demo.portfolio.claim_id
     assert again.meeting_id == demo.portfolio.meeting_id
+
+
+def test_a_demo_made_before_the_second_finance_officer_gets_it_on_its_next_start(
+    demo: Demo,
+) -> None:
+    payer = demo.portfolio.user("finance.chow")
+    with demo.db.unit_of_work() as session:
+        session.delete(_user(session, payer.email))  # as a demo made by an earlier version
+    with demo.db.unit_of_work() as session:
+        again = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
+        assert not again.created
+        assert _user(session, payer.email).role == "finance"
+    with demo.db.unit_of_work() as session:  # and only once
+        create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
+        emails = session.execute(select(UserRow.email).where(UserRow.email == payer.email))
+        assert len(emails.all()) == 1
 
 
 def _user(session: Session, email: str) -> UserRow:

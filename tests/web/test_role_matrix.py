@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +21,9 @@ from sqlalchemy.orm import Session
 from reind.core.clock import FixedClock
 from reind.core.money import HKD
 from reind.programme.actors import Role
+from reind.programme.applications.access import CONFLICT_ROLES
 from reind.programme.applications.contents import attach_document
+from reind.programme.applications.workflow import all_workflows, workflow_for
 from reind.programme.committee.services import decide
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.claims import (
@@ -28,7 +31,9 @@ from reind.programme.money.claims import (
     approve_claim_as_officer,
     submit_claim,
 )
+from reind.programme.permissions import PERMISSIONS, Action, role_guide
 from reind.schemes.catalogue import default_engine
+from reind.web.views.pages import HOME_OF, NAV
 from tests.programme.factories import (
     APPROVER,
     FINANCE,
@@ -38,19 +43,32 @@ from tests.programme.factories import (
     rfs_application,
     score_fully,
 )
-from tests.web.world import ROLES, World, committee_meeting
+from tests.web.world import PASSWORD, PERSON_IDS, ROLES, World, committee_meeting
 
 EVERYONE = frozenset(ROLES)
-PROGRAMME = EVERYONE - {"plant_engineer"}
-"""Everyone who reads anything of the programme (the plant engineer operates lines only)."""
-SEES_A = PROGRAMME - {"other_applicant", "conflicted_member"}
-"""Who may see enterprise A's application that ``member-2`` is conflicted on."""
-WRITERS = frozenset({"applicant", "officer", "administrator"})
-SECRETARIAT = frozenset({"officer", "administrator"})
-READERS = frozenset({"officer", "administrator", "analyst", "auditor"})
-DOCUMENT_READERS = frozenset(
-    {"applicant", "officer", "assessor", "member", "approver", "auditor", "administrator"}
+OTHERS = frozenset({"other_applicant", "conflicted_member"})
+"""The object rules on enterprise A's case: the other enterprise's applicant, and member-2,
+who declared a conflict with it (``applications.access``)."""
+OFF_COMMITTEE = frozenset(
+    who for who, role in ROLES.items() if role in CONFLICT_ROLES and who not in PERSON_IDS
 )
+"""Assessors and members who sit on no committee of the meeting: no agenda for them."""
+
+
+def allowed_by_table(action: Action | None, *, spared: frozenset[str] = OTHERS) -> frozenset[str]:
+    """Who the permission table allows ``action``, less those its object rules refuse."""
+    if action is None:
+        return EVERYONE
+    return frozenset(who for who, role in ROLES.items() if role in PERMISSIONS[action]) - spared
+
+
+def workflow_roles(action: str) -> frozenset[str]:
+    """Who the RFS workflow lets take ``action`` (it narrows ``MOVE_CASES``, never widens it)."""
+    steps = workflow_for("rfs").transitions.values()
+    roles = {role for t in steps if t.action == action for role in t.roles}
+    return frozenset(who for who, role in ROLES.items() if role in roles)
+
+
 _serial = itertools.count(1)
 INTERNAL_IDS = [role for role in Role if "_" in role.value]
 """Role ids that are not words (``committee_member``): a refusal must not show them."""
@@ -171,13 +189,24 @@ class Endpoint:
 
     method: str
     path: str
-    allowed: frozenset[str]
+    action: Action | None
+    """The action the route performs; None for ``/session`` (anyone signed in)."""
     prepare: Callable[[Session, World], Ids] = nothing
     body: Callable[[World, Ids], dict[str, Any]] | None = None
     files: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     page: bool = False
     """A page route: anonymous callers are sent to sign in (303) rather than answered 401."""
+    spared: frozenset[str] = OTHERS
+    """Who the object rules refuse although the table allows the action."""
+    narrowed: frozenset[str] | None = None
+    """For a workflow step: the roles the workflow names for it."""
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        """Who must succeed: the table's roles, less the object rules, within the workflow's."""
+        allowed = allowed_by_table(self.action, spared=self.spared)
+        return allowed if self.narrowed is None else allowed & self.narrowed
 
 
 def _application_body(world: World, ids: Ids) -> dict[str, Any]:
@@ -205,43 +234,48 @@ def _enterprise_body(world: World, ids: Ids) -> dict[str, Any]:
 
 
 ENDPOINTS: dict[str, Endpoint] = {
-    "read application": Endpoint("GET", "/applications/{app}", SEES_A, draft),
-    "create application": Endpoint("POST", "/applications", WRITERS, body=_application_body),
-    "read budget": Endpoint("GET", "/applications/{app}/cost-lines", SEES_A, draft),
+    "read application": Endpoint("GET", "/applications/{app}", Action.READ_CASES, draft),
+    "create application": Endpoint(
+        "POST", "/applications", Action.WRITE_DRAFTS, body=_application_body
+    ),
+    "read budget": Endpoint("GET", "/applications/{app}/cost-lines", Action.READ_CASES, draft),
     "add cost line": Endpoint(
         "POST",
         "/applications/{app}/cost-lines",
-        WRITERS,
+        Action.WRITE_DRAFTS,
         draft,
         lambda w, i: {"category": "machinery_equipment", "description": "Oven", "amount": "9"},
     ),
     "upload document": Endpoint(
-        "POST", "/applications/{app}/documents", WRITERS, draft, files=True
+        "POST", "/applications/{app}/documents", Action.WRITE_DRAFTS, draft, files=True
     ),
     "submit": Endpoint(
         "POST",
         "/applications/{app}/transitions",
-        frozenset({"applicant", "officer"}),
+        Action.MOVE_CASES,
         draft,
         lambda w, i: {"action": "submit"},
+        narrowed=workflow_roles("submit"),
     ),
-    "screen": Endpoint("POST", "/applications/{app}/screening", SECRETARIAT, in_screening),
-    "read screening": Endpoint("GET", "/applications/{app}/screening", SEES_A, screened),
-    "read enterprise": Endpoint("GET", "/enterprises/{enterprise}", SEES_A, enterprise_of_draft),
+    "screen": Endpoint("POST", "/applications/{app}/screening", Action.SCREEN, in_screening),
+    "read screening": Endpoint("GET", "/applications/{app}/screening", Action.READ_CASES, screened),
+    "read enterprise": Endpoint(
+        "GET", "/enterprises/{enterprise}", Action.READ_CASES, enterprise_of_draft
+    ),
     "read contacts": Endpoint(
-        "GET", "/enterprises/{enterprise}/contacts", SEES_A, enterprise_of_draft
+        "GET", "/enterprises/{enterprise}/contacts", Action.READ_CASES, enterprise_of_draft
     ),
     "add contact": Endpoint(
         "POST",
         "/enterprises/{enterprise}/contacts",
-        WRITERS,
+        Action.EDIT_CONTACTS,
         enterprise_of_draft,
         lambda w, i: {"name": "Ms Chan", "email": "chan@example.hk"},
     ),
     "file report": Endpoint(
         "POST",
         "/applications/{app}/reports",
-        frozenset({"applicant", "officer"}),
+        Action.FILE_REPORTS,
         completed,
         lambda w, i: {
             "kind": "progress",
@@ -251,34 +285,35 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
     ),
     "open document": Endpoint(
-        "GET", "/documents/{document}", DOCUMENT_READERS, with_document, page=True
+        "GET", "/documents/{document}", Action.READ_DOCUMENTS, with_document, page=True
     ),
-    "register enterprise": Endpoint("POST", "/enterprises", SECRETARIAT, body=_enterprise_body),
+    "register enterprise": Endpoint(
+        "POST", "/enterprises", Action.REGISTER_ENTERPRISES, body=_enterprise_body
+    ),
     "set up committee": Endpoint(
         "POST",
         "/committees",
-        SECRETARIAT,
+        Action.RUN_COMMITTEES,
         body=lambda w, i: {"scheme": "rfs", "name_en": "Panel", "name_zh": "委員會"},
     ),
     "read agenda": Endpoint(
         "GET",
         "/meetings/{meeting}/agenda",
-        frozenset(
-            {"officer", "administrator", "approver", "member", "conflicted_member", "auditor"}
-        ),
+        Action.READ_AGENDAS,
         before_committee,
+        spared=OFF_COMMITTEE,  # the conflicted member reads the agenda, less that case
     ),
     "score": Endpoint(
         "POST",
         "/meetings/{meeting}/applications/{app}/scores",
-        frozenset({"member"}),
+        Action.SCORE,
         before_committee,
         lambda w, i: {"criterion": "financial", "score": 4},
     ),
     "decide": Endpoint(
         "POST",
         "/meetings/{meeting}/applications/{app}/decision",
-        frozenset({"approver"}),
+        Action.DECIDE,
         scored,
         lambda w, i: {
             "supported": False,
@@ -287,11 +322,11 @@ ENDPOINTS: dict[str, Endpoint] = {
             "decided_on": "2024-04-01",
         },
     ),
-    "read letter": Endpoint("GET", "/applications/{app}/letter", SEES_A, supported),
+    "read letter": Endpoint("GET", "/applications/{app}/letter", Action.READ_CASES, supported),
     "sign agreement": Endpoint(
         "POST",
         "/applications/{app}/agreement",
-        frozenset({"officer"}),
+        Action.SIGN_AGREEMENTS,
         supported,
         lambda w, i: {
             "grant": "100000",
@@ -303,52 +338,55 @@ ENDPOINTS: dict[str, Endpoint] = {
     "submit claim": Endpoint(
         "POST",
         "/applications/{app}/claims",
-        frozenset({"applicant", "officer"}),
+        Action.SUBMIT_CLAIMS,
         completed,
         lambda w, i: {"amount": "500"},
     ),
-    "read claim": Endpoint("GET", "/claims/{claim}", SEES_A, claim),
+    "read claim": Endpoint("GET", "/claims/{claim}", Action.READ_CASES, claim),
     "officer approval": Endpoint(
-        "POST", "/claims/{claim}/officer-approval", frozenset({"officer"}), claim
+        "POST", "/claims/{claim}/officer-approval", Action.APPROVE_CLAIMS, claim
     ),
     "finance approval": Endpoint(
         "POST",
         "/claims/{claim}/finance-approval",
-        frozenset({"finance"}),
+        Action.APPROVE_PAYMENTS,
         lambda s, w: claim(s, w, stage=1),
     ),
     "reject claim": Endpoint(
         "POST",
         "/claims/{claim}/rejection",
-        frozenset({"officer", "finance"}),
+        Action.REJECT_CLAIMS,
         claim,
         lambda w, i: {"reason": "No invoice."},
     ),
     "disburse": Endpoint(
         "POST",
         "/claims/{claim}/disbursement",
-        frozenset({"finance"}),
+        Action.DISBURSE,
         lambda s, w: claim(s, w, stage=2),
         lambda w, i: {"paid_on": "2024-10-01"},
     ),
-    "read ledger": Endpoint("GET", "/applications/{app}/ledger", SEES_A, completed),
+    "read ledger": Endpoint("GET", "/applications/{app}/ledger", Action.READ_CASES, completed),
     "record enquiry": Endpoint(
-        "POST", "/enquiries", SECRETARIAT, body=lambda w, i: {"question": "Any scheme for me?"}
+        "POST",
+        "/enquiries",
+        Action.RECORD_ENQUIRIES,
+        body=lambda w, i: {"question": "Any scheme for me?"},
     ),
     "count enquiries": Endpoint(
-        "GET", "/enquiries/counts?start=2024-04-01&end=2025-03-31", READERS
+        "GET", "/enquiries/counts?start=2024-04-01&end=2025-03-31", Action.READ_PROGRAMME_FIGURES
     ),
     "add ITVF partner": Endpoint(
         "POST",
         "/itvf/partners",
-        SECRETARIAT,
+        Action.RECORD_PROGRAMME_RECORDS,
         body=lambda w, i: {"name": f"Fund {next(_serial)}", "signed_on": "2018-01-01"},
     ),
-    "ITVF totals": Endpoint("GET", "/itvf/totals", READERS),
+    "ITVF totals": Endpoint("GET", "/itvf/totals", Action.READ_PROGRAMME_FIGURES),
     "record TSSSU start-up": Endpoint(
         "POST",
         "/tsssu/startups",
-        SECRETARIAT,
+        Action.RECORD_PROGRAMME_RECORDS,
         body=lambda w, i: {
             "university": "HKU",
             "startup": f"Start-up {next(_serial)}",
@@ -356,20 +394,18 @@ ENDPOINTS: dict[str, Endpoint] = {
             "amount": "1500000",
         },
     ),
-    "verify audit chain": Endpoint(
-        "GET", "/audit/verification", frozenset({"auditor", "administrator"})
-    ),
+    "verify audit chain": Endpoint("GET", "/audit/verification", Action.VERIFY_AUDIT_CHAIN),
     "add user": Endpoint(
         "POST",
         "/users",
-        frozenset({"administrator"}),
+        Action.MANAGE_ACCOUNTS,
         body=lambda w, i: {
             "email": f"new{next(_serial)}@example.gov.hk",
             "display_name": "New Officer",
             "role": "officer",
         },
     ),
-    "who am I": Endpoint("GET", "/session", EVERYONE),
+    "who am I": Endpoint("GET", "/session", None),
 }
 
 
@@ -434,3 +470,53 @@ def test_an_applicant_sees_the_applicant_label_and_staff_the_staff_label(world: 
     staff = world.client.get(path, headers=world.auth("officer")).json()
     assert mine["state_label"] == {"en": "Under review", "zh-Hant": "審核中"}
     assert staff["state_label"]["en"] == "Screening"
+
+
+def test_every_workflow_step_stays_within_the_tables_move_cases() -> None:
+    wider = {
+        (w.scheme, t.action, role.value)
+        for w in all_workflows()
+        for t in w.transitions.values()
+        for role in t.roles
+        if role not in PERMISSIONS[Action.MOVE_CASES]
+    }
+    assert not wider
+
+
+def test_an_administrator_manages_accounts_but_reads_no_case(world: World) -> None:
+    with world.db.unit_of_work() as session:
+        ids = completed(session, world)
+    admin = world.auth("administrator")
+    for path in (
+        f"/applications/{ids['app']}",
+        f"/applications/{ids['app']}/ledger",
+        "/applications",
+        "/claims",
+        f"/enterprises/{world.enterprise_a}",
+    ):
+        answer = world.client.get("/api/v1" + path, headers=admin)
+        assert answer.status_code == 403, (path, answer.text)
+        assert answer.json()["detail"].startswith("your role may not")
+    tokens = world.client.get(f"/api/v1/users/{world.user_ids['officer']}/tokens", headers=admin)
+    assert tokens.status_code == 200
+
+
+def test_the_role_guide_is_generated_from_the_table() -> None:
+    guide = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
+    assert guide.read_text(encoding="utf-8") == role_guide()
+
+
+@pytest.mark.parametrize("role", list(NAV))
+def test_every_link_a_role_is_shown_and_its_home_open_to_it(world: World, role: Role) -> None:
+    who = next(w for w, r in ROLES.items() if r is role)
+    browser = world.client
+    browser.cookies.clear()
+    signed_in = browser.post(
+        "/api/v1/session", json={"email": world.email(who), "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    for link in {HOME_OF[role], *(href for href, _ in NAV[role])}:
+        status = browser.get(link, follow_redirects=False).status_code
+        # this world has no plant connected, so /plant is not mounted (404), never refused
+        assert status == 200 or (status == 404 and link == "/plant"), (link, status)
+    browser.cookies.clear()

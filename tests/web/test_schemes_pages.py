@@ -1,10 +1,14 @@
 """Scheme pages and API: bilingual, problem details, forms that keep input."""
 
+import re
+
 from fastapi.testclient import TestClient
 
-from reind.bootstrap import build_platform
+from reind.bootstrap import build_platform, rules_engine
 from reind.settings import Settings
 from reind.web.app import create_app
+from reind.web.i18n import translations
+from reind.web.views.words import value_words
 
 
 def client() -> TestClient:
@@ -91,3 +95,23 @@ def test_the_calculator_names_each_rule_in_words() -> None:
     }
     page = client().post("/schemes/rfs/calculate", data=form).text
     assert "rfs.matching_share" not in page
+
+
+def test_every_code_a_rule_value_holds_is_in_words_in_both_languages() -> None:
+    """A scheme page reads "Business missions" / "商貿考察團", never ``business_mission``."""
+    gettext = translations("zh-Hant").gettext
+    unnamed = {
+        f"{parameter.key}: {code}"
+        for parameter in rules_engine().parameters
+        for dated in parameter.values
+        if isinstance(dated.value, (list, tuple))
+        for code in dated.value
+        if re.fullmatch(r"[a-z0-9_]+", value_words(code, gettext))
+    }
+    assert not unnamed, sorted(unnamed)
+
+
+def test_scheme_page_in_chinese_names_the_codes_of_its_values() -> None:
+    page = client().get("/schemes/emf?as_of=2026-12-06&lang=zh-Hant").text
+    assert "商貿考察團" in page and "香港以外地區的展覽會" in page
+    assert "business_mission" not in page and "exhibition_outside_hk" not in page

@@ -101,6 +101,22 @@ def make_world(db: Database) -> World:
     return world
 
 
+def add_person(world: World, who: str, role: Role) -> None:
+    """One more user ``who`` in ``role`` with an API token (e.g. a second finance officer)."""
+    with world.db.unit_of_work() as session:
+        user = add_user(
+            session,
+            SYSTEM,
+            email=world.email(who),
+            display_name=who.replace("_", " ").title(),
+            role=role,
+            password=PASSWORD,
+            hasher=FAST_HASHER,
+        )
+        _, world.tokens[who] = issue_token(session, user.id, "tests", SYSTEM)
+        world.user_ids[who] = user.id
+
+
 def _app(db: Database) -> FastAPI:
     return create_app(
         Platform(db, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER

@@ -55,6 +55,7 @@ class Process:
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings
         self._platform: Platform | None = None
+        self._engine: Engine | None = None
 
     @property
     def settings(self) -> Settings:
@@ -77,9 +78,13 @@ class Process:
     @property
     def engine(self) -> Engine:
         """The rules engine (without building the rest: a SQLite database makes its folder)."""
-        from reind.bootstrap import rules_engine
+        if self._platform is not None:
+            return self._platform.engine
+        if self._engine is None:
+            from reind.bootstrap import rules_engine
 
-        return self._platform.engine if self._platform is not None else rules_engine()
+            self._engine = rules_engine()
+        return self._engine
 
     def database(self) -> Database:
         """The database, migrated to the latest schema."""

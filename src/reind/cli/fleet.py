@@ -1,4 +1,4 @@
-"""``reind fleet export`` and ``reind fleet kpi``: the telemetry lake and the fleet's KPIs.
+"""``reind fleet export``, ``verify`` and ``kpi``: the telemetry lake and the fleet's KPIs.
 
 ``export`` writes the telemetry store's closed days to the lake (Parquet,
 hive-partitioned by day, group and edge node), idempotently: run it on a timer.
@@ -57,6 +57,20 @@ def export(
         counts = ", ".join(f"{table} {rows}" for table, rows in day.rows.items())
         console.print(f"{day.day}: {counts}")
     console.print(f"{len(done)} day(s) exported to {lake}")
+
+
+@fleet_app.command("verify")
+def verify(lake: LakeOption) -> None:
+    """Check every exported partition's content against the checksum the export recorded."""
+    from reind.factory.lake import Lake, verify_lake
+
+    mismatches = verify_lake(Lake.at(lake))
+    for m in mismatches:
+        console.print(f"{m.table} {m.day} {m.partition}: recorded {m.recorded}, found {m.found}")
+    if mismatches:
+        console.print(f"{len(mismatches)} partition(s) differ: run reind fleet export to repair")
+        raise typer.Exit(2)
+    console.print(f"every partition of {lake} matches its checksum")
 
 
 @fleet_app.command("kpi")

@@ -146,6 +146,8 @@ def run(
         )
         opcua_thread.start()
         console.print(f"OPC UA: {server.endpoint}")
+        if not security.allow_none:  # a refused client's certificate is filed for review
+            console.print(f"OPC UA trusts client certificates in {security.trusted_dir}")
 
     def after_step() -> None:
         with runner.lock:

@@ -43,6 +43,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+READ_ONLY = "reind_read_only"
+"""Execution option marking a read-only unit of work (SQLite begins it DEFERRED)."""
+
 SQLITE_BUSY_TIMEOUT = 10.0
 """Seconds an SQLite writer waits for another's transaction before giving up (503)."""
 
@@ -60,6 +63,8 @@ def make_engine(
     first statement. Writers then queue one after another (for up to
     ``sqlite_busy_timeout`` seconds) where PostgreSQL would lock rows, and a
     rolled-back unit of work leaves nothing behind, savepoints included.
+    A unit of work opened ``read_only`` begins ``DEFERRED`` instead: in WAL
+    mode it reads a snapshot and never waits behind a writer (ADR 0095).
     """
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
@@ -77,7 +82,10 @@ def make_engine(
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(READ_ONLY):
+                connection.exec_driver_sql("BEGIN DEFERRED")  # a WAL snapshot: waits for no one
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
@@ -128,20 +136,31 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool and listeners; its connections carry the option the begin hook reads.
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     def migrate(self) -> None:
         """Apply every pending migration."""
         upgrade(self.url)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
+    def unit_of_work(self, *, read_only: bool = False) -> Iterator[Session]:
         """A session that commits when the block ends and rolls back on error.
 
         Two database errors become reind's own here, in one place: busy past
         the timeout (503, ``DatabaseBusyError``) and a refused constraint
         (409/422/400, ``core.integrity.problem_for``), so neither is a 500.
+
+        ``read_only`` (a GET, a report): on SQLite the transaction begins
+        ``DEFERRED``, so it reads a WAL snapshot without waiting for the write
+        lock that every writer holds from its first statement. Such a unit of
+        work may still write, and does so when no writer is in the way; when
+        one is, SQLite refuses the write at once (busy), which is a 503 here.
+        PostgreSQL is unchanged.
         """
-        session = self._sessions()
+        session = (self._read_sessions if read_only else self._sessions)()
         try:
             yield session
             session.commit()
@@ -176,3 +195,25 @@ class Database:
                 )
             ).one()
         return None if not standby else float(lag or 0.0)
+
+    def wal_position(self) -> str | None:
+        """Where this primary's write-ahead log ends now (after a commit: past it).
+
+        PostgreSQL only; a replica that has replayed up to here shows that
+        commit (read-your-writes, ADR 0181). None on SQLite.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return None
+        with self.engine.connect() as connection:
+            return str(connection.execute(text("SELECT pg_current_wal_lsn()::text")).scalar_one())
+
+    def replayed(self, position: str) -> bool:
+        """Whether this replica has replayed its primary's log up to ``position``."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        with self.engine.connect() as connection:
+            done = connection.execute(
+                text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:at AS pg_lsn), true)"),
+                {"at": position},
+            ).scalar_one()
+        return bool(done)

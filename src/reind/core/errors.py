@@ -4,6 +4,13 @@ Each class has a stable ``code`` (for machines), an HTTP ``status`` (for the
 API's RFC 9457 problem details) and keyword ``fields`` (structured detail).
 The CLI prints ``str(error)`` as one line on stderr and exits with code 2.
 
+Messages are translatable: a service writes the English as a template whose
+``{names}`` are keyword fields (``NotFoundError("no claim {claim_id}",
+claim_id=...)``), so the same template is the key of the message catalogue
+and the fields fill either language; the web layer hands ``localized`` the
+catalogue's ``gettext`` (core reads no catalogue itself). A message given
+its Chinese inline (``zh=``) keeps it.
+
 ::
 
     ReindError
@@ -14,11 +21,15 @@ The CLI prints ``str(error)`` as one line on stderr and exits with code 2.
      ├── ForbiddenError         403  the caller may not do this
      ├── NotFoundError          404  no such thing
      ├── ConflictError          409  stale version, duplicate, invariant broken
+     ├── TooManyRequestsError   429  too many attempts: try again after Retry-After
+     ├── InternalError          500  an unexpected failure (a bug), logged; nothing more done
      └── DatabaseBusyError      503  the database stayed locked: try again shortly
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from string import Formatter
 from typing import Any, ClassVar
 
 
@@ -30,15 +41,25 @@ class ReindError(Exception):
     title: ClassVar[str] = "Internal error"
 
     def __init__(self, message: str, *, zh: str | None = None, **fields: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_zh = zh
+        self.template = message
         self.fields = fields
+        self.message = _filled(message, fields)
+        self.message_zh = zh
+        super().__init__(self.message)
 
-    def localized(self, lang: str) -> str:
-        """The message in ``lang`` ("en" or "zh-Hant"), English when no translation was given."""
-        if lang == "zh-Hant" and self.message_zh:
+    def localized(self, lang: str, gettext: Callable[[str], str] | None = None) -> str:
+        """The message in ``lang`` ("en" or "zh-Hant"): the inline Chinese, else the catalogue's.
+
+        English when neither has a translation.
+        """
+        if lang != "zh-Hant":
+            return self.message
+        if self.message_zh:
             return self.message_zh
+        if gettext is not None:
+            translated = gettext(self.template)
+            if translated != self.template:
+                return _filled(translated, self.fields)
         return self.message
 
     def __str__(self) -> str:
@@ -61,6 +82,23 @@ class ReindError(Exception):
     def headers(self) -> dict[str, str]:
         """HTTP headers the answer should carry (Retry-After, for instance); none by default."""
         return {}
+
+
+def _filled(template: str, fields: dict[str, Any]) -> str:
+    """``template`` with its ``{names}`` filled from ``fields``; as it is when it is no template.
+
+    A message already interpolated by its caller may hold braces of its own
+    (user input): it is formatted only when every name in it is a field.
+    """
+    if not fields or "{" not in template:
+        return template
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+        if not names or not names <= fields.keys():
+            return template
+        return template.format(**fields)
+    except (ValueError, KeyError, IndexError, AttributeError):
+        return template
 
 
 def _jsonable(value: Any) -> bool:
@@ -134,6 +172,38 @@ class ConflictError(ReindError):
     code = "conflict"
     status = 409
     title = "Conflict"
+
+
+class TooManyRequestsError(ReindError):
+    """Too many attempts in a short time (sign-ins, for one); ``retry_after_seconds`` says when.
+
+    The message is the caller's; the answer carries RFC 9110 Retry-After.
+    """
+
+    code = "too_many_requests"
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, **fields: Any) -> None:
+        self.retry_after_seconds = max(1, retry_after_seconds)
+        super().__init__(message, retry_after_seconds=self.retry_after_seconds, **fields)
+
+    def headers(self) -> dict[str, str]:
+        """RFC 9110 Retry-After, in seconds."""
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class InternalError(ReindError):
+    """Something failed that reind did not expect: a bug. Logged in full, shown in brief.
+
+    Raised by no service: the web layer answers with it when an exception that
+    is no ReindError escapes a request, so a person gets a page in their
+    language and a client a problem body, never a stack trace.
+    """
+
+    code = "internal_error"
+    status = 500
+    title = "Internal error"
 
 
 class DatabaseBusyError(ReindError):

@@ -12,11 +12,16 @@ production would write):
 * ``RFS-DEMO-0004``: supported, agreement signed, completed, with a claim
   checked by an officer and waiting for finance.
 
+Finance has two people: ``finance`` approves the claim and ``finance.chow``
+pays it, since whoever approved a stage may not do the next (the two-person
+rule, ADR 0121).
+
 The passwords are for the demo and tests only: anyone reading this file
 knows them. ``reind demo`` prints them; a real deployment adds its users
 with ``reind user add``. Calling it again on a database that already has
 the demo finds what is there and changes nothing, however much the demo was
-used since (more claims, more agendas).
+used since (more claims, more agendas), except to add a demo sign-in a later
+version introduced (a demo made before the second finance officer gets it).
 """
 
 from __future__ import annotations
@@ -90,6 +95,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("member.lam", Role.COMMITTEE_MEMBER, "Ms Lam", "demo-member-pass", None, "member-lam"),
     DemoUser("approver", Role.APPROVER, "Mr Yeung (Chair)", "demo-approver-pass"),
     DemoUser("finance", Role.FINANCE, "Ng Mei Ling", "demo-finance-pass"),
+    DemoUser("finance.chow", Role.FINANCE, "Chow Wai Kit (Payments)", "demo-finance-pass"),
     DemoUser("analyst", Role.ANALYST, "Tsang Ho Yin", "demo-analyst-pass"),
     DemoUser("auditor", Role.AUDITOR, "Kwok Pui Shan", "demo-auditor-pass"),
     DemoUser("plant", Role.PLANT_ENGINEER, "Lau Kin Wah (Plant)", "demo-plant-password"),
@@ -199,7 +205,8 @@ def create_demo_portfolio(
     """Make the demo users and portfolio in ``session`` (the caller commits), once."""
     existing = _find(session)
     if existing is not None:
-        logger.info("demo portfolio already present: nothing to do")
+        added = _add_missing_users(session, existing, hasher)
+        logger.info("demo portfolio already present: %d sign-in(s) added", added)
         return existing
     today = today or hk_today()
     made = DemoPortfolio(created=True)
@@ -207,23 +214,39 @@ def create_demo_portfolio(
     for key, profile in _ENTERPRISES.items():
         companies[key] = register_enterprise(session, profile, SYSTEM)
         made.enterprises[key] = companies[key].id
-    actors: dict[str, Actor] = {}
-    for user in DEMO_USERS:
-        row = add_user(
-            session,
-            SYSTEM,
-            email=user.email,
-            display_name=user.display_name,
-            role=user.role,
-            password=user.password,
-            enterprise_id=companies[user.enterprise].id if user.enterprise else None,
-            person_id=user.person_id,
-            hasher=hasher,
-        )
-        actors[user.key] = actor_of(row)
+    actors = {user.key: actor_of(_add(session, user, made, hasher)) for user in DEMO_USERS}
     _cases(session, made, companies, actors, today, engine)
     logger.info("demo portfolio created: %d users, %d cases", len(DEMO_USERS), 4)
     return made
+
+
+def _add(
+    session: Session, user: DemoUser, made: DemoPortfolio, hasher: PasswordHasher | None
+) -> UserRow:
+    return add_user(
+        session,
+        SYSTEM,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        password=user.password,
+        enterprise_id=made.enterprises[user.enterprise] if user.enterprise else None,
+        person_id=user.person_id,
+        hasher=hasher,
+    )
+
+
+def _add_missing_users(
+    session: Session, found: DemoPortfolio, hasher: PasswordHasher | None
+) -> int:
+    """Add the demo sign-ins a demo made by an earlier version lacks; how many were added."""
+    emails = set(
+        session.execute(select(UserRow.email).where(UserRow.email.like(f"%@{DOMAIN}"))).scalars()
+    )
+    missing = [u for u in DEMO_USERS if u.email not in emails]
+    for user in missing:
+        _add(session, user, found, hasher)
+    return len(missing)
 
 
 def _cases(
@@ -356,7 +379,6 @@ def _fund(
         Money.of("1500000"),
         actors["applicant"],
         engine=engine,
-        clock=FixedClock.on(today),
-    )
+    )  # on the system's clock: a fixed noon would stamp it hours into the future before noon
     approve_claim_as_officer(session, claim.id, officer)
     made.claim_id = claim.id

@@ -63,4 +63,6 @@ def retrying(db: Database, work: Callable[[Session], T], attempts: int = 5) -> T
             if code not in _RETRYABLE_SQLSTATES:
                 raise
             logger.info("retrying after %s (attempt %d)", code, attempt)
-    raise ConflictError(f"gave up after {attempts} attempts: too many concurrent changes")
+    raise ConflictError(
+        "gave up after {attempts} attempts: too many concurrent changes", attempts=attempts
+    )

@@ -28,7 +28,8 @@ from numpy.typing import NDArray
 
 from reind.core.errors import InvalidInputError, RuleError
 from reind.core.money import Money
-from reind.rules.decision import Outcome, Reason
+from reind.rules.branches import ELIGIBLE, INELIGIBLE, OUTCOMES, TENTATIVE, Branch, ReasonTemplate
+from reind.rules.decision import Reason
 from reind.rules.evaluation import Evaluation, InForce
 from reind.rules.values import ParamValue
 
@@ -51,6 +52,9 @@ __all__ = [
     "count_column",
     "date_column",
     "day_of",
+    "optional_count_column",
+    "optional_date_column",
+    "text_column",
     "input_cents",
     "refuse_unknown_columns",
     "scaled_down",
@@ -59,36 +63,10 @@ __all__ = [
 Columns = Mapping[str, NDArray[Any]]
 """Cases of one scheme as columns: input name -> one array with a value per case."""
 
-OUTCOMES: tuple[Outcome, ...] = (Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.TENTATIVE)
-"""Outcome by code: the values of ``ColumnVerdict.outcomes`` index this tuple."""
-ELIGIBLE, INELIGIBLE, TENTATIVE = 0, 1, 2
-
 MAX_CENTS = 10**15
 """Inputs are at most 15 digits with 2 decimals (``HKDAmount``): below 10**15 cents."""
 _INT64_LIMIT = 2**63
 _FIRST_DAY, _LAST_DAY = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
-
-
-@dataclass(frozen=True, slots=True)
-class ReasonTemplate:
-    """One reason a branch gives: code and ``str.format`` templates in both languages."""
-
-    code: str
-    en: str
-    zh: str
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """One path through a formula: what it reads and what it says.
-
-    ``parameters`` are looked up in this order (after ``in_operation``, which
-    the engine reads first); one not in force on the date is left out of the
-    trace, as ``Evaluation.lookup`` leaves it out.
-    """
-
-    parameters: tuple[str, ...]
-    reasons: tuple[ReasonTemplate, ...]
 
 
 Blank = tuple[NDArray[Any], Callable[[Any], object]]
@@ -309,6 +287,41 @@ def date_column(columns: Columns, name: str, label: str) -> NDArray[np.datetime6
             bad = np.isnat(days) | (days < _FIRST_DAY) | (days > _LAST_DAY)
             _refuse(bad, days, name, "must be a date from 0001-01-01 to 9999-12-31", label)
     return days
+
+
+def optional_date_column(columns: Columns, name: str, count: int, label: str) -> NDArray[Any]:
+    """A date column where NaT means "not given" (the default when the column is absent)."""
+    found = columns.get(name)
+    if found is None:
+        return np.full(count, np.datetime64("NaT"), dtype="datetime64[D]")
+    if found.dtype.kind != "M":
+        raise InvalidInputError(f"{label}: column {name} must hold dates, not {found.dtype}")
+    days = found.astype("datetime64[D]", copy=False)
+    given = days[~np.isnat(days)]
+    if len(given) and (given.min() < _FIRST_DAY or given.max() > _LAST_DAY):
+        bad = ~np.isnat(days) & ((days < _FIRST_DAY) | (days > _LAST_DAY))
+        _refuse(bad, days, name, "must be a date from 0001-01-01 to 9999-12-31", label)
+    return days
+
+
+def optional_count_column(columns: Columns, name: str, count: int, label: str) -> NDArray[np.int64]:
+    """A whole number >= 0, or -1 for "not given" (the default), as int64."""
+    values = _integers(columns, name, count, -1, label)
+    _within(values, -1, _INT64_LIMIT - 1, name, "must be -1 (not given) or a whole number", label)
+    return values.astype(np.int64, copy=False)
+
+
+def text_column(columns: Columns, name: str, label: str) -> NDArray[np.str_]:
+    """A required column of non-empty texts (codes such as an activity), as numpy strings."""
+    found = columns.get(name)
+    if found is None:
+        raise InvalidInputError(f"{label}: column {name} is required")
+    if found.dtype.kind != "U":
+        raise InvalidInputError(f"{label}: column {name} must hold texts, not {found.dtype}")
+    empty = found == ""
+    if empty.any():
+        _refuse(empty, found, name, "must not be empty", label)
+    return found
 
 
 def day_of(value: np.datetime64) -> date:

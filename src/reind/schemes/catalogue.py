@@ -27,6 +27,8 @@ def all_schemes() -> list[Scheme[Any]]:
     """One instance of every scheme, in catalogue order."""
     found: list[Scheme[Any]] = []
     for module in pkgutil.iter_modules([str(PACKAGE)]):
+        if module.ispkg:  # ``columnar``: the fast paths, imported only when used
+            continue
         loaded = importlib.import_module(f"reind.schemes.{module.name}")
         scheme = getattr(loaded, "SCHEME", None)
         if isinstance(scheme, Scheme):
@@ -34,12 +36,24 @@ def all_schemes() -> list[Scheme[Any]]:
     return sorted(found, key=lambda s: (s.catalogue_order, s.code))
 
 
+def build_engine() -> Engine:
+    """A new engine over the packaged schemes and parameters.
+
+    The composition root (``reind.bootstrap``) calls this once per process and
+    passes the engine down; nothing in the product holds one of its own. The
+    rules version hashes the parameter files and every formula module in
+    this package (the per-case ones and those over columns), so changing
+    either gives decisions a new version.
+    """
+    formulas = sorted(PACKAGE.rglob("*.py"))
+    return Engine(all_schemes(), load_parameters(PARAMETERS, formulas))
+
+
 @cache
 def default_engine() -> Engine:
-    """The engine over the packaged parameters, loaded once per process.
+    """One shared engine over the packaged rules, for tests and benches only.
 
-    The rules version hashes the parameter files and every formula module in
-    this package, so changing either gives decisions a new version.
+    Product code takes its engine from the composition root as a parameter
+    (``tests/rules/test_engine_wiring.py`` holds ``src/`` to that).
     """
-    formulas = sorted(PACKAGE.glob("*.py"))
-    return Engine(all_schemes(), load_parameters(PARAMETERS, formulas))
+    return build_engine()

@@ -26,7 +26,7 @@ HKDAmount = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2, allo
 class CaseInputs(BaseModel):
     """Base of every scheme's inputs: strict, frozen, no unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class PriorApproval(CaseInputs):

@@ -8,30 +8,38 @@ and apps held to half of that ceiling. Special measures (30 Apr 2021 to
 30 Jun 2026) opened local and online exhibitions and non-listed non-SMEs;
 from 14 Mar 2025 the share fell to 25%. It is consolidated into the BUD
 Fund on 1 Jul 2026. Rules apply as at the date received.
+
+The rule is written once, here, per case; ``reind.schemes.columnar.emf``
+runs it over columns for bulk runs and what-ifs, speaking through the same
+reason templates (``WORDING``) and conditions (``CONDITIONS``), and a
+property test holds both to the same decisions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from reind.core.money import Money
+from reind.rules.branches import ReasonTemplate
 from reind.rules.decision import Outcome
 from reind.rules.engine import Evaluation, Scheme, Verdict
 from reind.schemes.common import (
     CaseInputs,
-    Condition,
     HKDAmount,
     PriorApproval,
-    check_conditions,
     earlier_approvals,
     fmt_ratio,
     money,
     share,
-    within_limit,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 
 class EMFPriorApproval(PriorApproval):
@@ -66,6 +74,73 @@ class EMFInputs(CaseInputs):
     prior_approvals: list[EMFPriorApproval] = Field(default_factory=list)
 
 
+_T = ReasonTemplate
+NOT_COVERED = _T(
+    "activity_not_covered",
+    "The Fund did not cover the activity {activity} on {day}.",
+    "基金於{day}並不資助 {activity} 活動。",
+)
+LATE = _T(
+    "late",
+    "Applications must be made within {deadline} days after the activity ends.",
+    "須於活動結束後 {deadline} 日內提出申請。",
+)
+MATCHING = _T(
+    "matching",
+    "{ratio} of the approved expenditure {cost} is {matched}.",
+    "核准開支 {cost} 的 {ratio} 為 {matched}。",
+)
+APPLICATION_CAP = _T(
+    "application_cap",
+    "Each application is capped at {cap}: the grant is cut to {cap}.",
+    "每宗申請的資助上限為 {cap}：資助額減至 {cap}。",
+)
+CUMULATIVE = _T(
+    "cumulative_ceiling",
+    "Earlier approvals of the enterprise and connected enterprises total {used} against the "
+    "cumulative ceiling of {ceiling}: the grant is cut to {room}.",
+    "企業及其有關連企業過往獲批款額合共 {used}，累計上限為 {ceiling}：資助額減至 {room}。",
+)
+WEBSITE = _T(
+    "website_cap",
+    "Websites and apps may have at most {web_share} of the cumulative ceiling ({web_cap}); "
+    "earlier website approvals total {web_used}: the grant is cut to {web_room}.",
+    "網站及應用程式最多可獲累計上限的 {web_share}（{web_cap}）；過往網站獲批款額合共 "
+    "{web_used}：資助額減至 {web_room}。",
+)
+NOTHING = _T("nothing_to_fund", "Nothing is left to fund.", "沒有可資助的款額。")
+INITIAL_PAYMENT = _T(
+    "initial_payment",
+    "An initial payment may be taken before the activity is completed.",
+    "可於活動完成前申領首期款項。",
+)
+GRANT = _T("grant", "Grant: {grant}.", "資助額：{grant}。")
+
+CONDITIONS: dict[str, tuple[ReasonTemplate, ReasonTemplate]] = {
+    code: (
+        _T(f"{code}_unknown", f"Not yet shown: {en}.", f"尚待證明：{zh}。"),
+        _T(f"not_{code}", f"Not met: {en}.", f"不符合：{zh}。"),
+    )
+    for code, en, zh in (
+        ("non_listed", "a non-listed enterprise (non-SMEs may apply under the special measures)",
+         "非上市企業（特別措施下非中小企業亦可申請）"),
+        ("sme", "an SME (manufacturing: fewer than {manufacturing} employees in Hong Kong; "
+         "others: fewer than {other})",
+         "中小企業（製造業：在港僱員少於 {manufacturing} 人；非製造業：少於 {other} 人）"),
+        ("business_registration",
+         "registered under the Business Registration Ordinance (Cap. 310)",
+         "按《商業登記條例》（第 310 章）登記"),
+        ("substantive_operations", "substantive business operations in Hong Kong",
+         "在香港有實質業務運作"),
+        ("not_organiser", "not the activity's {roles}, nor related to one",
+         "並非活動的 {roles}，亦與其無關連"),
+    )
+}  # fmt: skip
+"""Each yes/no condition by code: (reason if not given, reason if not met), with blanks."""
+FACTS = ("business_registration", "substantive_operations", "not_organiser")
+"""The conditions after the size test, in the order checked."""
+
+
 class EMF(Scheme[EMFInputs]):
     """The EMF formula."""
 
@@ -79,6 +154,13 @@ class EMF(Scheme[EMFInputs]):
     summary_en = "Part of the cost of export promotion activities, per application and cumulative."
     summary_zh = "資助企業參與出口推廣活動的部分開支，設每宗申請及累計上限。"
     inputs = EMFInputs
+    vectorised = "reind.schemes.columnar.emf"
+    column_parameters = frozenset(
+        ("eligible_activities", "application_deadline", "excluded_roles",
+         "manufacturing_employee_limit", "non_manufacturing_employee_limit", "non_sme_eligible",
+         "matching_share", "application_cap", "cumulative_ceiling", "website_activities",
+         "website_share_of_ceiling", "initial_payment_available")
+    )  # fmt: skip
 
     def governing_date(self, case: EMFInputs) -> date:
         """Changes apply to applications received on or after their date."""
@@ -86,80 +168,56 @@ class EMF(Scheme[EMFInputs]):
 
     def evaluate(self, case: EMFInputs, ev: Evaluation) -> Verdict:
         """min(share x expenditure, per-application cap, cumulative and website room)."""
-        day = ev.as_at.isoformat()
-        activities = ev.codes("eligible_activities")
-        if case.activity not in activities:
-            ev.reason(
-                "activity_not_covered",
-                f"The Fund did not cover the activity {case.activity} on {day}.",
-                f"基金於{day}並不資助 {case.activity} 活動。",
-            )
+        if case.activity not in ev.codes("eligible_activities"):
+            ev.explain(*_said(NOT_COVERED), activity=case.activity, day=ev.as_at.isoformat())
             return Verdict(Outcome.INELIGIBLE, Money.zero())
         deadline = ev.count("application_deadline")
         if case.activity_ended is not None and case.received > case.activity_ended + timedelta(
             days=deadline
         ):
-            ev.reason(
-                "late",
-                f"Applications must be made within {deadline} days after the activity ends.",
-                f"須於活動結束後 {deadline} 日內提出申請。",
-            )
+            ev.explain(*_said(LATE), deadline=deadline)
             return Verdict(Outcome.INELIGIBLE, Money.zero())
-        roles = "/".join(ev.codes("excluded_roles"))
-        conditions: list[Condition] = [
-            *self._size_conditions(case, ev),
+        blanks: dict[str, object] = {"roles": "/".join(ev.codes("excluded_roles"))}
+        facts = [
+            *self._size_condition(case, ev, blanks),
+            ("business_registration", case.business_registration),
+            ("substantive_operations", case.substantive_operations_in_hk),
             (
-                case.business_registration,
-                "business_registration",
-                "registered under the Business Registration Ordinance (Cap. 310)",
-                "按《商業登記條例》（第 310 章）登記",
-            ),
-            (
-                case.substantive_operations_in_hk,
-                "substantive_operations",
-                "substantive business operations in Hong Kong",
-                "在香港有實質業務運作",
-            ),
-            (
-                None if case.organiser_related is None else not case.organiser_related,
                 "not_organiser",
-                f"not the activity's {roles}, nor related to one",
-                f"並非活動的 {roles}，亦與其無關連",
+                None if case.organiser_related is None else not case.organiser_related,
             ),
         ]
-        checked = check_conditions(ev, conditions)
-        if checked is Outcome.INELIGIBLE:
-            return Verdict(Outcome.INELIGIBLE, Money.zero())
-        outcome = checked or Outcome.ELIGIBLE
+        outcome = Outcome.ELIGIBLE
+        for code, fact in facts:
+            unknown, unmet = CONDITIONS[code]
+            if fact is None:
+                outcome = Outcome.TENTATIVE
+                ev.explain(*_said(unknown), blanks)
+            elif not fact:
+                ev.explain(*_said(unmet), blanks)
+                return Verdict(Outcome.INELIGIBLE, Money.zero())
 
         cost = max(money(case.approved_expenditure) - money(case.ineligible_costs), Money.zero())
         ratio = ev.ratio("matching_share")
         matched = share(cost, ratio)
-        ev.explain(
-            "matching",
-            "{ratio} of the approved expenditure {cost} is {matched}.",
-            "核准開支 {cost} 的 {ratio} 為 {matched}。",
-            ratio=fmt_ratio(ratio), cost=cost, matched=matched,
-        )  # fmt: skip
+        ev.explain(*_said(MATCHING), ratio=fmt_ratio(ratio), cost=cost, matched=matched)
         cap = ev.money("application_cap")
-        grant = within_limit(
-            ev, matched, cap, "application_cap",
-            "Each application is capped at {cap}", "每宗申請的資助上限為 {cap}", cap=cap,
-        )  # fmt: skip
+        grant = matched
+        if grant > cap:
+            ev.explain(*_said(APPLICATION_CAP), cap=cap)
+            grant = cap
         grant = self._cumulative(case, ev, grant)
         if grant.cents == 0:
-            ev.reason("nothing_to_fund", "Nothing is left to fund.", "沒有可資助的款額。")
+            ev.reason(*_said(NOTHING))
             return Verdict(Outcome.INELIGIBLE, grant)
         if ev.flag("initial_payment_available"):
-            ev.reason(
-                "initial_payment",
-                "An initial payment may be taken before the activity is completed.",
-                "可於活動完成前申領首期款項。",
-            )
-        ev.explain("grant", "Grant: {grant}.", "資助額：{grant}。", grant=grant)
+            ev.reason(*_said(INITIAL_PAYMENT))
+        ev.explain(*_said(GRANT), grant=grant)
         return Verdict(outcome, grant)
 
-    def _size_conditions(self, case: EMFInputs, ev: Evaluation) -> list[Condition]:
+    def _size_condition(
+        self, case: EMFInputs, ev: Evaluation, blanks: dict[str, object]
+    ) -> list[tuple[str, bool | None]]:
         """SME status, or (under the special measures) a non-listed non-SME."""
         is_sme: bool | None = None
         if case.employees_in_hk is not None and case.manufacturing is not None:
@@ -172,57 +230,50 @@ class EMF(Scheme[EMFInputs]):
         if is_sme:
             return []
         if ev.flag("non_sme_eligible"):
-            return [
-                (
-                    None if case.listed is None else not case.listed,
-                    "non_listed",
-                    "a non-listed enterprise (non-SMEs may apply under the special measures)",
-                    "非上市企業（特別措施下非中小企業亦可申請）",
-                )
-            ]
-        manufacturing = ev.count("manufacturing_employee_limit")
-        other = ev.count("non_manufacturing_employee_limit")
-        return [
-            (
-                is_sme,
-                "sme",
-                f"an SME (manufacturing: fewer than {manufacturing} employees in Hong Kong; "
-                f"others: fewer than {other})",
-                f"中小企業（製造業：在港僱員少於 {manufacturing} 人；非製造業：少於 {other} 人）",
-            )
-        ]
+            return [("non_listed", _negated(case.listed))]
+        blanks["manufacturing"] = ev.count("manufacturing_employee_limit")
+        blanks["other"] = ev.count("non_manufacturing_employee_limit")
+        return [("sme", is_sme)]
 
     def _cumulative(self, case: EMFInputs, ev: Evaluation, grant: Money) -> Money:
         """Cut the grant to the room left under the cumulative ceiling and website sub-cap."""
         ceiling = ev.money("cumulative_ceiling")
         prior = earlier_approvals(ev, case.prior_approvals, case.received)
         used = sum((money(p.amount) for p in prior), Money.zero())
-        grant = within_limit(
-            ev, grant, ceiling - used, "cumulative_ceiling",
-            "Earlier approvals of the enterprise and connected enterprises total {used} "
-            "against the cumulative ceiling of {ceiling}",
-            "企業及其有關連企業過往獲批款額合共 {used}，累計上限為 {ceiling}",
-            used=used, ceiling=ceiling,
-        )  # fmt: skip
+        room = max(ceiling - used, Money.zero())
+        if grant > room:
+            ev.explain(*_said(CUMULATIVE), used=used, ceiling=ceiling, room=room)
+            grant = room
         website = ev.codes("website_activities")
         if case.activity in website:
             web_share = ev.ratio("website_share_of_ceiling")
             web_cap = share(ceiling, web_share)
-            web_used = sum(
-                (money(p.amount) for p in prior if p.activity in website),
-                Money.zero(),
-            )
-            grant = within_limit(
-                ev,
-                grant,
-                web_cap - web_used,
-                "website_cap",
-                f"Websites and apps may have at most {fmt_ratio(web_share)} of the cumulative "
-                f"ceiling ({web_cap}); earlier website approvals total {web_used}",
-                f"網站及應用程式最多可獲累計上限的 {fmt_ratio(web_share)}（{web_cap}）；"
-                f"過往網站獲批款額合共 {web_used}",
-            )
+            web_used = sum((money(p.amount) for p in prior if p.activity in website), Money.zero())
+            web_room = max(web_cap - web_used, Money.zero())
+            if grant > web_room:
+                ev.explain(
+                    *_said(WEBSITE), web_share=fmt_ratio(web_share), web_cap=web_cap,
+                    web_used=web_used, web_room=web_room,
+                )  # fmt: skip
+                grant = web_room
         return grant
+
+    # ------------------------------------------------------ the same over columns
+
+    @staticmethod
+    def columns_of(cases: Iterable[Mapping[str, Any]]) -> dict[str, NDArray[Any]]:
+        """Raw applications (as ``decide`` takes them) as ``decide_columns`` takes them."""
+        from reind.schemes.columnar.emf import FORMULA
+
+        return FORMULA.columns_of(cases)
+
+
+def _negated(fact: bool | None) -> bool | None:
+    return None if fact is None else not fact
+
+
+def _said(template: ReasonTemplate) -> tuple[str, str, str]:
+    return template.code, template.en, template.zh
 
 
 SCHEME = EMF()

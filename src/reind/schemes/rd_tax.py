@@ -14,42 +14,29 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-from numpy.typing import NDArray
 from pydantic import Field, field_validator, model_validator
 
-from reind.core.errors import InvalidInputError
 from reind.core.money import Money
 from reind.core.periods import YearOfAssessment
-from reind.rules.columns import (
-    ELIGIBLE,
-    Branch,
-    Columns,
-    ReasonTemplate,
-    cents_column,
-    cents_text,
-    checked_sum,
-    count_column,
-    input_cents,
-    refuse_unknown_columns,
-    scaled_down,
-)
 from reind.rules.decision import Outcome, Reason
-from reind.rules.engine import Batch, ColumnEvaluation, ColumnVerdict, Evaluation, Scheme, Verdict
+from reind.rules.engine import Batch, Evaluation, Scheme, Verdict
 from reind.schemes.common import CaseInputs, HKDAmount
 from reind.schemes.rd_tax_rates import Rates, RDSpending, deduct_by_date
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 
 @lru_cache(maxsize=256)
-def _parse_year(text: str) -> YearOfAssessment:
+def parse_year(text: str) -> YearOfAssessment:
     """Parsed once per spelling: every claim's governing date needs its year."""
     return YearOfAssessment.parse(text)
 
 
 @lru_cache(maxsize=256)
-def _year_text(start_year: int) -> str:
+def year_text(start_year: int) -> str:
     """The year of assessment starting in April of ``start_year``, as "2019/20"."""
     return str(YearOfAssessment(start_year))
 
@@ -57,7 +44,7 @@ def _year_text(start_year: int) -> str:
 @lru_cache(maxsize=256)
 def _year_start(text: str) -> date:
     """1 April of the year of assessment ``text``, worked out once per year."""
-    return _parse_year(text).start
+    return parse_year(text).start
 
 
 class RDTaxInputs(CaseInputs):
@@ -76,7 +63,7 @@ class RDTaxInputs(CaseInputs):
     @field_validator("year_of_assessment")
     @classmethod
     def _known_year(cls, value: str) -> str:
-        return str(_parse_year(value))
+        return str(parse_year(value))
 
     @model_validator(mode="after")
     def _within_basis_period(self) -> RDTaxInputs:
@@ -94,7 +81,7 @@ class RDTaxInputs(CaseInputs):
     @property
     def year(self) -> YearOfAssessment:
         """The year of assessment as a period."""
-        return _parse_year(self.year_of_assessment)
+        return parse_year(self.year_of_assessment)
 
 
 class RDTax(Scheme[RDTaxInputs]):
@@ -111,6 +98,7 @@ class RDTax(Scheme[RDTaxInputs]):
     summary_en = "300% deduction on the first HK$2M of qualifying R&D, 200% on the rest."
     summary_zh = "合資格研發開支首 200 萬元可獲 300% 扣稅，餘額 200%。"
     inputs = RDTaxInputs
+    vectorised = "reind.schemes.columnar.rd_tax"
     column_parameters = frozenset(
         ("type_b_first_tier", "type_a_rate", "type_b_first_rate", "type_b_remainder_rate")
     )
@@ -131,7 +119,7 @@ class RDTax(Scheme[RDTaxInputs]):
         claim = _Claim(
             rates, case.year_of_assessment, rates.figures(_cents(case.type_a), _cents(case.type_b))
         )
-        for code, en, zh in _WORDING:
+        for code, en, zh in WORDING:
             ev.explain(code, en, zh, claim)
         return Verdict(Outcome.ELIGIBLE, Money(claim.total))
 
@@ -148,7 +136,7 @@ class RDTax(Scheme[RDTaxInputs]):
         rates = Rates.read(ev)
         tier, (num_a, den_a), (num_first, den_first), (num_rest, den_rest) = rates.exact
         eligible = Outcome.ELIGIBLE
-        (code_a, en_a, zh_a), (code_b, en_b, zh_b), (code_t, en_t, zh_t) = _WORDING
+        (code_a, en_a, zh_a), (code_b, en_b, zh_b), (code_t, en_t, zh_t) = WORDING
         results: list[tuple[Outcome, Money, tuple[Reason, ...]]] = []
         append = results.append
         for case in cases:
@@ -183,109 +171,17 @@ class RDTax(Scheme[RDTaxInputs]):
             )
         return results
 
-    # ------------------------------------------------------------ as columns
-
-    def check_columns(self, columns: Columns, count: int) -> dict[str, NDArray[Any]]:
-        """``assessment_year`` (the year a year of assessment starts in: 2019 is 2019/20,
-        required), ``type_a`` and ``type_b`` in cents (default 0)."""
-        refuse_unknown_columns(columns, COLUMNS, self.label)
-        years = count_column(columns, "assessment_year", count, self.label)
-        bad = (years < 1000) | (years > 9998)
-        if bad.any():
-            first = int(np.argmax(bad))
-            raise InvalidInputError(
-                f"{self.label}: case {first}: assessment_year must be from 1000 to 9998, "
-                f"got {years[first]}"
-            )
-        return {
-            "assessment_year": years,
-            "type_a": cents_column(columns, "type_a", count, self.label, default=0),
-            "type_b": cents_column(columns, "type_b", count, self.label, default=0),
-        }
-
-    def column_dates(self, columns: Columns) -> NDArray[np.datetime64]:
-        """1 April of each claim's year of assessment."""
-        years = columns["assessment_year"]
-        if not len(years):
-            return np.empty(0, dtype="datetime64[D]")
-        low, high = int(years.min()), int(years.max())
-        starts = np.array([date(y, 4, 1) for y in range(low, high + 1)], dtype="datetime64[D]")
-        days: NDArray[np.datetime64] = starts[years - low]
-        return days
-
-    def evaluate_columns(self, columns: Columns, ev: ColumnEvaluation) -> ColumnVerdict:
-        """``evaluate`` over arrays of cents: each part rounded down, overflow refused."""
-        rates = Rates.read(ev)
-        type_a, type_b = columns["type_a"], columns["type_b"]
-        first = np.minimum(type_b, rates.tier)
-        rest = type_b - first
-        deduction_a = scaled_down(type_a, rates.rate_a, "RD-TAX Type A deduction")
-        deduction_b = checked_sum(
-            scaled_down(first, rates.rate_first, "RD-TAX Type B first tier"),
-            scaled_down(rest, rates.rate_rest, "RD-TAX Type B remainder"),
-            what="RD-TAX Type B deduction",
-        )
-        total = checked_sum(deduction_a, deduction_b, what="RD-TAX deduction")
-        size = len(total)
-        figures = {
-            "type_a": type_a,
-            "type_b": type_b,
-            "first": first,
-            "rest": rest,
-            "deduction_a": deduction_a,
-            "deduction_b": deduction_b,
-            "total": total,
-        }
-        return ColumnVerdict(
-            outcomes=np.full(size, ELIGIBLE, dtype=np.int8),
-            amount_cents=total,
-            branch=np.zeros(size, dtype=np.int8),
-            branches=_BRANCHES,
-            blanks={
-                **{name: (cents, Money) for name, cents in figures.items()},
-                "year": (columns["assessment_year"], _year_text),
-            },
-            constants={
-                "rate_a": rates.rate_a,
-                "rate_first": rates.rate_first,
-                "rate_rest": rates.rate_rest,
-            },  # fmt: skip
-        )
-
-    def case_row(self, columns: Columns, index: int) -> dict[str, Any]:
-        """The claim as ``decide`` takes it, amounts written to the cent."""
-        return {
-            "year_of_assessment": _year_text(columns["assessment_year"].item(index)),
-            "type_a": cents_text(columns["type_a"].item(index)),
-            "type_b": cents_text(columns["type_b"].item(index)),
-        }
+    # ------------------------------------------------------ the same over columns
 
     @staticmethod
-    def columns_of(cases: Iterable[Mapping[str, Any]]) -> dict[str, NDArray[np.int64]]:
+    def columns_of(cases: Iterable[Mapping[str, Any]]) -> dict[str, NDArray[Any]]:
         """Raw claims (as ``decide`` takes them) as the columns ``decide_columns`` takes."""
-        years: list[int] = []
-        type_a: list[int] = []
-        type_b: list[int] = []
-        for case in cases:
-            if case.get("incurred"):
-                raise InvalidInputError(
-                    "RD-TAX columns take each year's totals; a claim with dated parts "
-                    "(incurred) is decided with decide or decide_many"
-                )
-            years.append(_parse_year(case["year_of_assessment"]).start_year)
-            type_a.append(input_cents(case.get("type_a", 0)))
-            type_b.append(input_cents(case.get("type_b", 0)))
-        return {
-            "assessment_year": np.array(years, dtype=np.int64),
-            "type_a": np.array(type_a, dtype=np.int64),
-            "type_b": np.array(type_b, dtype=np.int64),
-        }
+        from reind.schemes.columnar.rd_tax import FORMULA
+
+        return FORMULA.columns_of(cases)
 
 
-COLUMNS = ("assessment_year", "type_a", "type_b")
-"""The columns ``decide_columns`` takes for R&D claims."""
-
-_WORDING = (
+WORDING = (
     (
         "type_a",
         "Type A {type_a} deducted at {rate_a}x: {deduction_a}.",
@@ -301,15 +197,6 @@ _WORDING = (
     ("deduction", "Deduction for {year}: {total}.", "{year} 課稅年度可扣除：{total}。"),
 )
 """The three reasons every claim gets: (code, English, Chinese) with named blanks."""
-
-_BRANCHES = (
-    Branch(
-        ("type_b_first_tier", "type_a_rate", "type_b_first_rate", "type_b_remainder_rate"),
-        tuple(ReasonTemplate(*wording) for wording in _WORDING),
-    ),
-)
-"""The formula's one path, read in the order ``Rates.read`` reads it."""
-
 
 _AMOUNTS = {
     "type_a": 0,

@@ -17,13 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from reind.core.money import Money
-from reind.rules.engine import ColumnEvaluation, Evaluation
+from reind.rules.engine import Evaluation
 from reind.schemes.common import CaseInputs, HKDAmount
+
+if TYPE_CHECKING:
+    from reind.rules.columns import ColumnEvaluation
 
 
 class RDSpending(CaseInputs):

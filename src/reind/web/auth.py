@@ -38,7 +38,8 @@ from reind.programme.accounts.sessions import (
 from reind.programme.accounts.tokens import Holder, token_digest, user_for_token
 from reind.programme.accounts.users import NotAuthenticatedError, get_user
 from reind.programme.accounts.views import UserView, user_view
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.web.credentials import CREDENTIAL, Credential, holders, look_up, session_key, token_key
 from reind.web.deps import UnitOfWork, database_of
 
@@ -171,8 +172,12 @@ async def rechecked_actor(request: Request, _csrf: Annotated[None, Depends(csrf_
 
 
 def _look_up(database: Database, key: tuple[str, ...]) -> Holder:
-    """The holder of ``key`` now; a browser session is marked as used (its idle clock)."""
-    with database.unit_of_work() as session:
+    """The holder of ``key`` now; a browser session is marked as used (its idle clock).
+
+    Read-only (a snapshot on SQLite, never queued behind writers): the mark is
+    skipped when a writer is in the way (``use_browser_session``).
+    """
+    with database.unit_of_work(read_only=True) as session:
         if key[0] == "token":
             holder = look_up(session, key)
         else:
@@ -188,14 +193,16 @@ CurrentActor = Annotated[Actor, Depends(rechecked_actor)]
 """The caller's Actor for API endpoints (which all take a ``UnitOfWork`` or ``Transact``)."""
 
 
-def require_roles(*roles: Role) -> Callable[..., Any]:
-    """A dependency refusing anyone not in ``roles`` (a coarse gate for read-only reports)."""
-    allowed = frozenset(roles)
+def require(action: Action) -> Callable[..., Any]:
+    """A dependency refusing anyone whose role the permission table does not allow ``action``.
+
+    The route's own gate; the service it calls checks the same action again
+    (and the object rules), so a route and its service cannot disagree.
+    """
 
     async def check(actor: CurrentActor) -> Actor:
-        if actor.role not in allowed:
-            names = ", ".join(sorted(r.words for r in allowed))
-            raise ForbiddenError(f"the {actor.role.words} role may not see this (allowed: {names})")
+        ensure(actor, action)
         return actor
 
+    check.reind_action = action  # type: ignore[attr-defined]  # read by the route census test
     return check

@@ -15,6 +15,9 @@ first statement (``web.credentials``):
 * ``Transact``: for ``async`` endpoints on the busy paths; ``await
   transact(work)`` runs ``work(session)`` *and* the commit in one threadpool
   hop, which is all the thread switching such a request does (ADR 0066).
+
+A GET or HEAD gets a ``read_only`` unit of work: on SQLite it reads a WAL
+snapshot instead of queueing for the write lock behind every writer (ADR 0095).
 """
 
 from __future__ import annotations
@@ -68,9 +71,17 @@ RulesEngine = Annotated[Engine, Depends(rules_engine)]
 """The rules engine, for endpoints that decide, list or check against the schemes."""
 
 
+def reads_only(request: Request) -> bool:
+    """Whether the request's method promises not to change anything (GET, HEAD)."""
+    return request.method in _SAFE_METHODS
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def unit_of_work(request: Request) -> AsyncIterator[Session]:
     """A session for this request, committed at the end (rolled back on error)."""
-    block = database_of(request.app).unit_of_work()
+    block = database_of(request.app).unit_of_work(read_only=reads_only(request))
     session = block.__enter__()  # makes a Session object: no connection yet
     session.info[REQUEST_STATE] = request.state
     try:
@@ -83,6 +94,28 @@ async def unit_of_work(request: Request) -> AsyncIterator[Session]:
         block.__exit__(None, None, None)  # never touched the database: nothing to commit
     else:
         await run_in_threadpool(_commit, block, session)
+        if not reads_only(request):
+            await run_in_threadpool(_remember_write, request)
+
+
+WROTE_AT = "wrote_at"
+"""The browser session's key for the primary's WAL position after its last write."""
+
+
+def _remember_write(request: Request) -> None:
+    """After a browser's write, note where the primary's log ended, for read-your-writes.
+
+    Only with a replica, and only for a signed-in browser (its cookie carries
+    the position back); an API client's reads never go to the replica.
+    """
+    platform = platform_of(request.app)
+    if platform.replica is None or "session" not in request.scope:
+        return
+    if not request.session.get("sid"):
+        return
+    position = platform.database.wal_position()
+    if position is not None:
+        request.session[WROTE_AT] = position
 
 
 def _commit(block: AbstractContextManager[Session], session: Session) -> None:
@@ -111,12 +144,22 @@ async def read_side(request: Request, primary: UnitOfWork) -> AsyncIterator[Sess
     session's work is rolled back at the end, so nothing is ever sent to a
     replica to commit. Without a replica it is the request's own session (a
     second session on SQLite would wait on the first one's lock).
+
+    Read-your-writes: a browser that wrote reads the primary until the
+    replica has replayed past that write (its WAL position, noted after the
+    commit), then the replica again; other users never wait for it.
     """
     replica = platform_of(request.app).replica
     if replica is None:
         yield primary
         return
-    with replica.unit_of_work() as session:
+    wrote_at = request.session.get(WROTE_AT) if "session" in request.scope else None
+    if wrote_at is not None:
+        if not await run_in_threadpool(replica.replayed, str(wrote_at)):
+            yield primary
+            return
+        del request.session[WROTE_AT]
+    with replica.unit_of_work(read_only=True) as session:
         try:
             yield session
         finally:
@@ -124,7 +167,8 @@ async def read_side(request: Request, primary: UnitOfWork) -> AsyncIterator[Sess
 
 
 ReadSide = Annotated[Session, Depends(read_side, scope="function")]
-"""A read-only session on the replica (or the primary without one): reports, analysts' pages."""
+"""A read-only session on the replica (or the primary without one, or for a browser whose
+last write the replica has not replayed yet): reports, analysts' pages, the office's lists."""
 
 
 class Transaction:
@@ -133,6 +177,7 @@ class Transaction:
     def __init__(self, request: Request) -> None:
         self._database = database_of(request.app)
         self._state = request.state
+        self._read_only = reads_only(request)
 
     async def __call__(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in a unit of work, committed before this returns."""
@@ -140,7 +185,7 @@ class Transaction:
         return await loop.run_in_executor(_transactions, self._run, work)
 
     def _run(self, work: Callable[[Session], T]) -> T:
-        with self._database.unit_of_work() as session:
+        with self._database.unit_of_work(read_only=self._read_only) as session:
             session.info[REQUEST_STATE] = self._state
             result = work(session)
             _ensure_rechecked(session)

@@ -18,6 +18,8 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from starlette.requests import Request
 
+from reind.core.errors import ReindError
+
 LANGUAGES = ("en", "zh-Hant")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _BABEL_LOCALE = {"zh-Hant": "zh_Hant_HK"}
@@ -47,3 +49,8 @@ def negotiate(request: Request) -> str:
     if header.startswith("zh"):
         return "zh-Hant"
     return "en"
+
+
+def error_text(error: ReindError, lang: str) -> str:
+    """A service's error message in ``lang``, through the message catalogue (API and pages)."""
+    return error.localized(lang, translations(lang).gettext)

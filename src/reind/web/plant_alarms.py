@@ -70,6 +70,7 @@ class AlarmBoard:
         return tuple((a.alarm_id, a.state) for a in self.alarms) + (
             ("shelved", str(self.shelved)),
             ("oos", str(self.out_of_service)),
+            ("suppressed", str(self.suppressed)),
         )
 
 

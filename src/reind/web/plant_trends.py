@@ -3,7 +3,9 @@
 ISA-101 asks for trends with a time axis and units, the setpoint drawn with
 the process value. The last quarter hour comes from the link's live history
 (and then over SSE); longer ranges (an hour, eight hours, the shift, the day)
-from the store's minute rollups, so a day is 1,440 points, not 86,400.
+from the store's minute rollups, so a day is 1,440 points, not 86,400; a week
+and a month from the hour rollups, so 30 days are 720 points, not 2.6 million.
+No range ever sends more than ``MAX_POINTS`` points a series.
 """
 
 from __future__ import annotations
@@ -38,9 +40,15 @@ RANGES: dict[str, tuple[str, str]] = {
     "8h": ("8 h", "8 小時"),
     "shift": ("Shift", "本班"),
     "day": ("Day", "本日"),
+    "7d": ("7 days", "7 日"),
+    "30d": ("30 days", "30 日"),
 }
 """Ranges an operator can choose, with their labels."""
 LIVE_RANGE = "15m"
+HOURLY_RANGES = frozenset({"7d", "30d"})
+"""Ranges drawn from the hour rollups (the others beyond 15 min from the minute rollups)."""
+MAX_POINTS = 1_440
+"""The most points a series carries in any range: a day of minutes, a month of hours."""
 
 
 class MinuteReader(Protocol):
@@ -61,6 +69,10 @@ def range_start(name: str, now: datetime) -> datetime:
         return now - timedelta(hours=1)
     if name == "8h":
         return now - timedelta(hours=8)
+    if name == "7d":
+        return now - timedelta(days=7)
+    if name == "30d":
+        return now - timedelta(days=30)
     local = now.astimezone(HONG_KONG)
     if name == "day":
         return local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -73,12 +85,19 @@ def range_start(name: str, now: datetime) -> datetime:
     raise InvalidInputError(f"no trend range {name!r} (ranges: {', '.join(RANGES)})")
 
 
-def minute_points(
-    store: MinuteReader, series: str, start: datetime, end: datetime
+def resolution_of(name: str) -> Resolution:
+    """Which rollups range ``name`` is drawn from."""
+    return "hour" if name in HOURLY_RANGES else "minute"
+
+
+def rollup_points(
+    store: MinuteReader, series: str, start: datetime, end: datetime, resolution: Resolution
 ) -> list[list[float]]:
-    """``[[t_ms, mean], ...]`` of ``series`` from its minute rollups (one per minute)."""
-    return [
+    """``[[t_ms, mean], ...]`` of ``series``, one per rollup bucket, the newest
+    ``MAX_POINTS`` at most."""
+    points = [
         [float(r.bucket_ms), r.total / r.count]
-        for r in store.query_rollups(series, start, end, "minute")
+        for r in store.query_rollups(series, start, end, resolution)
         if r.count
     ]
+    return points[-MAX_POINTS:]

@@ -80,6 +80,7 @@ PRODUCTS: dict[str, tuple[str, str]] = {
 RULES: dict[str, tuple[str, str]] = {
     "machine alarm": ("Machine alarm", "機器警報"),
     "plate too cold": ("Plate too cold", "烤盤溫度過低"),
+    "heater saturated": ("Heater at full power", "加熱器全功率運行"),
     "anomaly": ("Unusual reading", "讀數異常"),
 }
 """Alarm rules as an operator reads them (SPC rules fall back to their own name)."""

@@ -14,9 +14,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reind.core.errors import NotFoundError, ReindError
-from reind.web.i18n import negotiate
+from reind.core.errors import InternalError, InvalidInputError, NotFoundError, ReindError
+from reind.web.i18n import error_text, negotiate
 from reind.web.templating import render
 
 logger = logging.getLogger(__name__)
@@ -34,10 +35,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ReindError)
     async def _reind_error(request: Request, exc: ReindError) -> JSONResponse:
-        body = exc.problem()
-        body["detail"] = exc.localized(negotiate(request))
-        body["instance"] = request.url.path
-        return problem_response(body, exc.headers() or None)
+        return problem_of(request, exc)  # pages answer theirs in ``PageRoute``
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -73,4 +71,89 @@ def install(app: FastAPI) -> None:
                 "instance": request.url.path,
             },
             dict(exc.headers or {}) or None,  # a 405 keeps its Allow header (RFC 9110)
+        )
+
+
+UNEXPECTED = (
+    "something went wrong on our side and nothing more was done; it has been logged: "
+    "try again, or tell the programme office if it happens again"
+)
+"""The message of every unexpected failure (its Chinese is in the message catalogue)."""
+
+
+def is_page(path: str) -> bool:
+    """Whether ``path`` is a page a person opens (an error is a page), not the API."""
+    return not path.startswith(("/api/", "/static/"))
+
+
+def error_response(request: Request, error: ReindError) -> Response:
+    """``error`` as a page in the reader's language on a page route, else as problem details."""
+    if is_page(request.url.path):
+        response = render(request, "error.html", status_code=error.status, error=error)
+        response.headers.update(error.headers())
+        return response
+    return problem_of(request, error)
+
+
+def problem_of(request: Request, error: ReindError) -> JSONResponse:
+    """``error`` as RFC 9457 problem details, ``detail`` in the reader's language, both given."""
+    body = error.problem()
+    lang = negotiate(request)
+    body["detail"] = error_text(error, lang)
+    chinese = error_text(error, "zh-Hant")
+    if chinese != error.message:
+        body["detail_zh_hant"] = chinese
+    body["instance"] = request.url.path
+    return problem_response(body, error.headers() or None)
+
+
+class ServerErrors:
+    """Answers an unexpected exception with a 500 page or problem body, and logs it in full.
+
+    Added innermost of the middleware (inside the session and the security
+    headers), so the 500 page knows the reader's session and language and
+    carries the same headers as every other answer. An exception after the
+    answer has started cannot be answered again: it is logged and re-raised.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request; on an unexpected exception before any answer, answer 500."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            logger.exception("unexpected error answering %s %s", scope["method"], scope["path"])
+            if started:
+                raise
+            response = error_response(Request(scope), InternalError(UNEXPECTED))
+            await response(scope, receive, send)
+
+
+def one_value_per_query_parameter(request: Request) -> None:
+    """Refuse ``?q=a&q=b`` on the API: every query parameter takes one value (400).
+
+    Starlette would silently keep the last, so a client's mistake (or a
+    filter it meant to repeat) was answered as if it were the document's
+    single string; the document says one value, and now the API holds to it.
+    """
+    if not request.url.path.startswith("/api/"):
+        return
+    keys = [key for key, _ in request.query_params.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise InvalidInputError(
+            "the query parameter {names} is given more than once; give it once",
+            names=", ".join(repeated),
         )

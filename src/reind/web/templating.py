@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import Response
 
-from reind.web.i18n import LANGUAGES, negotiate, translations
+from reind.web.i18n import LANGUAGES, error_text, negotiate, translations
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -20,6 +20,7 @@ _env = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 _env.policies["ext.i18n.trimmed"] = True
+_env.globals["error_text"] = error_text
 templates = Jinja2Templates(env=_env)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -14,7 +15,7 @@ from reind.factory.ingest.points import PointColumns
 from reind.factory.ingest.store import open_store
 from reind.factory.kpi.calendar import Period
 from reind.factory.kpi.rollups import elements_by_period
-from reind.factory.lake import Lake, closed_days, export_closed, fleet_kpis
+from reind.factory.lake import Lake, closed_days, export_closed, fleet_kpis, verify_lake
 from reind.factory.lake.engines import DuckDBLake
 from reind.factory.lake.simulated import fleet_days, fleet_units
 from tests.factory.lake.conftest import DAYS, NOW, START, Fleet
@@ -123,3 +124,75 @@ def test_reind_fleet_export_then_kpi_on_duckdb(tmp_path: Path) -> None:
         ["fleet/line-000", "2026-01-05", "Morning"],
         ["fleet/line-000", "2026-01-05", "Evening"],
     ]
+
+
+def _one_day_lake(tmp_path: Path) -> tuple[Any, Lake, datetime]:
+    store = open_store("duckdb::memory:")
+    for batch in fleet_days(fleet_units(2), START, 1):
+        store.write_batch(batch)
+    lake = Lake(tmp_path / "lake")
+    now = START + timedelta(days=1, hours=2)
+    assert len(export_closed(store, lake, now, since=date(2026, 1, 5))) == 1
+    return store, lake, now
+
+
+def _alter(partition: Path) -> None:
+    """Rewrite a partition's file with one value changed and the same number of rows."""
+    (file,) = partition.glob("*.parquet")
+    target = file.as_posix()
+    connection = duckdb.connect()
+    connection.execute(
+        f"COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () = 1 THEN value + 1 ELSE value END"  # noqa: S608
+        f" AS value) FROM read_parquet('{target}', hive_partitioning = false)) TO '{target}.new'"
+        " (FORMAT PARQUET)"
+    )
+    connection.close()
+    Path(f"{target}.new").replace(file)
+
+
+def test_a_partition_altered_with_the_same_row_count_is_caught_and_repaired(
+    tmp_path: Path,
+) -> None:
+    store, lake, now = _one_day_lake(tmp_path)
+    assert verify_lake(lake) == []
+    partition = (
+        lake.day_folder("points", date(2026, 1, 5)) / "sp_group=fleet" / "edge_node=line-001"
+    )
+    _alter(partition)
+    rows = (
+        duckdb.connect()
+        .execute(
+            f"SELECT count(*) FROM read_parquet('{partition.as_posix()}/*.parquet')"  # noqa: S608
+        )
+        .fetchall()
+    )
+    assert rows == [(lake.manifest()["2026-01-05"]["points"] // 2,)]  # counts alone agree
+    (mismatch,) = verify_lake(lake)
+    assert (mismatch.table, mismatch.partition) == ("points", "fleet/line-001")
+    assert mismatch.recorded is not None and mismatch.found is not None
+    assert mismatch.recorded.split(":")[0] == mismatch.found.split(":")[0]  # same rows
+    redone = export_closed(store, lake, now, since=date(2026, 1, 5))
+    assert [d.day for d in redone] == [date(2026, 1, 5)]  # the next run repairs it
+    assert verify_lake(lake) == []
+    store.close()
+
+
+def test_a_damaged_or_missing_partition_file_is_named_by_reind_fleet_verify(
+    tmp_path: Path,
+) -> None:
+    store, lake, _ = _one_day_lake(tmp_path)
+    store.close()
+    day = lake.day_folder("rollup_hour", date(2026, 1, 5))
+    (file,) = (day / "sp_group=fleet" / "edge_node=line-000").glob("*.parquet")
+    file.write_bytes(file.read_bytes()[:-40])  # truncated on its way to shared storage
+    for missing in (lake.day_folder("rollup_minute", date(2026, 1, 5)) / "sp_group=fleet").glob(
+        "edge_node=line-001/*.parquet"
+    ):
+        missing.unlink()
+    checked = CliRunner().invoke(app, ["fleet", "verify", "--lake", str(lake.root)])
+    assert checked.exit_code == 2, checked.output
+    assert "rollup_hour 2026-01-05 fleet/line-000" in checked.stdout
+    assert "found unreadable" in checked.stdout
+    assert "rollup_minute 2026-01-05 fleet/line-001" in checked.stdout
+    assert "found None" in checked.stdout
+    assert "points" not in checked.stdout.replace("partition(s)", "")

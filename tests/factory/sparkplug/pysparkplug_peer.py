@@ -10,7 +10,11 @@ Commands (read from stdin, one JSON object a line; answers on stdout, one a line
 - ``edge``: an EdgeNode ``group``/``node`` with ``metrics`` (name, datatype name,
   value); connects, births, then for each of ``updates`` (a list of
   ``[[name, value, timestamp_ms], ...]``) publishes one NDATA; prints ``sent``.
-  ``{"cmd": "disconnect"}`` sends NDEATH and disconnects.
+  ``{"cmd": "disconnect"}`` sends NDEATH and disconnects. ``{"cmd": "ndata", "skip": k,
+  "metrics": [[name, datatype name, value, timestamp_ms], ...]}`` publishes one NDATA
+  encoded by pysparkplug, ``k`` seq numbers further on (as if ``k`` messages were lost),
+  with any metric, born or not, and prints its bytes as ``hex``. Every NCMD the node
+  receives is printed (``event: ncmd``) with its metrics.
 - ``host``: a Client subscribed to ``spBv1.0/#`` that prints every message
   it decodes (or the error it raised); ``{"cmd": "state", "online": b}``
   publishes its STATE (retained, QoS 1) as host ``host_id``.
@@ -79,7 +83,13 @@ def run_edge(spec: dict[str, Any], port: int) -> None:
         rebirth = sp.Metric(now, "Node Control/Rebirth", sp.DataType.BOOLEAN, value=False)
         metrics.append(rebirth)
     client = sp.Client(client_id=spec.get("client_id", f"peer-{spec['node']}"))
-    edge = sp.EdgeNode(spec["group"], spec["node"], metrics, client=client)
+
+    def on_command(_edge: sp.EdgeNode, message: sp.Message) -> None:
+        names = [m.name for m in getattr(message.payload, "metrics", ())]
+        say(event="ncmd", topic=str(message.topic), metrics=names)
+
+    edge = sp.EdgeNode(spec["group"], spec["node"], metrics, client=client,
+                       cmd_callback=on_command)  # fmt: skip
     edge.connect("127.0.0.1", port=port)
     deadline = time.monotonic() + 10
     while not edge._connected and time.monotonic() < deadline:
@@ -96,10 +106,30 @@ def run_edge(spec: dict[str, Any], port: int) -> None:
         )
     say(event="sent", messages=len(spec.get("updates", [])))
     for line in sys.stdin:
-        if json.loads(line).get("cmd") == "disconnect":
+        command = json.loads(line)
+        if command.get("cmd") == "disconnect":
             break
+        if command.get("cmd") == "ndata":
+            say(event="published", hex=_raw_ndata(edge, client, command).hex())
     edge.disconnect()
     say(event="disconnected")
+
+
+def _raw_ndata(edge: sp.EdgeNode, client: sp.Client, command: dict[str, Any]) -> bytes:
+    """One NDATA as pysparkplug encodes it, past ``EdgeNode.update``'s checks."""
+    for _ in range(int(command.get("skip", 0))):
+        _ = edge._seq  # each read takes the next seq: these messages are "lost"
+    metrics = tuple(
+        sp.Metric(timestamp=ts, name=name, datatype=sp.DataType[kind],
+                  value=_value(sp.DataType[kind], value))
+        for name, kind, value, ts in command["metrics"]
+    )  # fmt: skip
+    payload = sp.NData(timestamp=sp.get_current_timestamp(), seq=edge._seq, metrics=metrics)
+    topic = sp.Topic(message_type=sp.MessageType.NDATA, group_id=edge.group_id,
+                     edge_node_id=edge.edge_node_id)  # fmt: skip
+    client.publish(sp.Message(topic, payload, sp.QoS.AT_MOST_ONCE, retain=False),
+                   include_dtypes=True)  # fmt: skip
+    return payload.encode(include_dtypes=True)
 
 
 def _death_metrics(payload: object) -> tuple[sp.Metric, ...]:

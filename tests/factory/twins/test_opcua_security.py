@@ -1,12 +1,15 @@
 """The twin's OPC UA server against asyncua's client: Basic256Sha256 with users, None only if asked.
 
 Issue 14: only SecurityPolicy None was offered, to anyone. Secured now: Sign and
-SignAndEncrypt under a certificate made on first start, user name and password required.
+SignAndEncrypt under a certificate made on first start, user name and password required,
+and a client certificate the operator trusts (``pki/trusted/certs``); a refused one is
+filed under ``pki/rejected/certs``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from asyncua import ua
 from asyncua.client.client import Client
 from asyncua.crypto.cert_gen import setup_self_signed_certificate
 from asyncua.crypto.security_policies import SecurityPolicyBasic256Sha256
-from asyncua.ua.uaerrors import BadUserAccessDenied, UaError
+from asyncua.ua.uaerrors import BadCertificateUntrusted, BadUserAccessDenied, UaError
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from reind.core.errors import InvalidInputError
@@ -52,6 +55,14 @@ async def client_certificate(directory: Path) -> tuple[Path, Path]:
     return key, certificate
 
 
+async def trusted(security: OpcUaSecurity, directory: Path) -> OpcUaSecurity:
+    """``security`` with the client certificate of ``directory`` in its trust list."""
+    _, certificate = await client_certificate(directory)
+    security.trusted_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(certificate, security.trusted_dir / "test-client.der")
+    return security
+
+
 async def secure_client(
     server: TwinOpcUaServer,
     directory: Path,
@@ -66,7 +77,8 @@ async def secure_client(
         client.set_user(user)
     if password is not None:
         client.set_password(password)
-    server_certificate = (directory / "server" / CERTIFICATE_FILE).read_bytes()
+    assert server.security.certificate_dir is not None
+    server_certificate = (server.security.certificate_dir / CERTIFICATE_FILE).read_bytes()
     await client.set_security(
         SecurityPolicyBasic256Sha256, str(certificate), str(key),
         server_certificate=server_certificate, mode=mode,
@@ -88,7 +100,7 @@ def test_a_user_with_a_password_reads_the_twin_over_basic256sha256(
     keys: Path, mode: ua.MessageSecurityMode
 ) -> None:
     async def run() -> object:
-        server = waffle_server(OpcUaSecurity(keys / "server", USERS))
+        server = waffle_server(await trusted(OpcUaSecurity(keys / "server", USERS), keys))
         await server.start()
         try:
             client = await secure_client(server, keys, mode, "operator", "correct horse")
@@ -125,7 +137,7 @@ def test_a_wrong_password_or_an_unknown_user_gets_no_session(
     keys: Path, user: str, password: str
 ) -> None:
     async def run() -> None:
-        server = waffle_server(OpcUaSecurity(keys / "server", USERS))
+        server = waffle_server(await trusted(OpcUaSecurity(keys / "server", USERS), keys))
         await server.start()
         try:
             client = await secure_client(
@@ -178,3 +190,35 @@ def test_security_none_is_offered_only_when_asked_for() -> None:
             await server.stop()
 
     assert asyncio.run(run()) == ["http://opcfoundation.org/UA/SecurityPolicy#None"]
+
+
+def test_a_client_certificate_not_in_the_trust_list_gets_no_session_and_is_filed(
+    keys: Path,
+) -> None:
+    """The right user and password are not enough: the client's certificate must be trusted.
+    A stranger's certificate is refused with BadCertificateUntrusted and filed under
+    ``pki/rejected/certs``; once the operator moves it into ``pki/trusted/certs`` the same
+    client is accepted, with no restart, while the trusted client is accepted throughout."""
+    stranger = keys / "stranger"
+    stranger.mkdir(exist_ok=True)
+    mode = ua.MessageSecurityMode.SignAndEncrypt
+
+    async def run() -> list[object]:
+        security = await trusted(OpcUaSecurity(keys / "server", USERS), keys)
+        server = waffle_server(security)
+        await server.start()
+        try:
+            refused = await secure_client(server, stranger, mode, "operator", "correct horse")
+            with pytest.raises(BadCertificateUntrusted):
+                await read_state(refused)
+            (filed,) = security.rejected_dir.glob("*.der")
+            assert filed.read_bytes() == (stranger / "client_certificate.der").read_bytes()
+            known = await secure_client(server, keys, mode, "operator", "correct horse")
+            first = await read_state(known)
+            filed.rename(security.trusted_dir / filed.name)  # the operator trusts it
+            again = await secure_client(server, stranger, mode, "operator", "correct horse")
+            return [first, await read_state(again)]
+        finally:
+            await server.stop()
+
+    assert asyncio.run(run()) == [int(PackMLState.STOPPED)] * 2

@@ -33,6 +33,7 @@ from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
     POINT_COLUMNS,
     ROLLUP_TABLES,
+    STAGED_LIVE,
     alarm_row,
     bucket_expr,
     duckdb_sql,
@@ -84,16 +85,37 @@ _SCHEMA = [
 
 
 _ORDER_KEY = "ts::HUGEINT * 18446744073709551616 + ord"
+_NUMERIC = (
+    f"SELECT {POINT_COLUMNS} FROM (SELECT series::VARCHAR AS series, ts, ord, datatype, value,"  # noqa: S608
+    " NULL::VARCHAR AS text, NULL::HUGEINT AS int_value, NULL::BLOB AS bytes_value"
+    " FROM staging_numeric)"
+)
+"""The numeric columns of a batch (registered numpy arrays) as point rows."""
 """(ts, ord) as one number: a list or struct key costs the rollup twice as much (ADR 0140)."""
+
+
+_FRESH_MINUTES = (
+    f"CREATE OR REPLACE TEMP TABLE fresh_minutes AS SELECT series, {bucket_expr('ts', 'minute')}"  # noqa: S608
+    " AS b, count(value) AS n, min(value) AS lo, max(value) AS hi, sum(value) AS total,"
+    f" max(ts) AS last_ts, arg_max(value, {_ORDER_KEY}) AS last, max({_ORDER_KEY}) AS last_key"
+    " FROM fresh WHERE value IS NOT NULL GROUP BY series, b"
+)
+"""The batch's minute buckets, once: the minute rollup takes them as they are and the hour
+rollup sums them up (an hour is whole minutes), instead of a second pass over every point."""
 
 
 def _rollup_upsert(resolution: Resolution) -> str:
     table = ROLLUP_TABLES[resolution]
-    bucket = bucket_expr("ts", resolution)
+    if resolution == "minute":
+        source = "SELECT series, b, n, lo, hi, total, last_ts, last FROM fresh_minutes"
+    else:
+        source = (
+            f"SELECT series, {bucket_expr('b', resolution)} AS h, sum(n), min(lo), max(hi),"  # noqa: S608
+            " sum(total), max(last_ts), arg_max(last, last_key) FROM fresh_minutes GROUP BY"
+            " series, h"
+        )
     return (
-        f"INSERT INTO {table} SELECT series, {bucket} AS b, count(value), min(value),"  # noqa: S608
-        f" max(value), sum(value), max(ts), arg_max(value, {_ORDER_KEY}) FROM fresh"
-        " WHERE value IS NOT NULL GROUP BY series, b"
+        f"INSERT INTO {table} {source}"  # noqa: S608
         " ON CONFLICT (series, bucket) DO UPDATE SET"
         " count = count + excluded.count, min = least(min, excluded.min),"
         " max = greatest(max, excluded.max), sum = sum + excluded.sum,"
@@ -103,7 +125,7 @@ def _rollup_upsert(resolution: Resolution) -> str:
     )
 
 
-_ROLLUP_UPSERTS = [_rollup_upsert("minute"), _rollup_upsert("hour")]
+_ROLLUP_UPSERTS = [_FRESH_MINUTES, _rollup_upsert("minute"), _rollup_upsert("hour")]
 
 # Table and column names below are module constants, never input: S608 does not apply.
 _INSERT_ALARM = f"INSERT INTO alarm_events ({ALARM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
@@ -250,23 +272,23 @@ class DuckDBStore(StoreReads):
         columns: PointColumns,
     ) -> int:
         con.register("staging_numeric", numeric)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE staging AS SELECT {POINT_COLUMNS} FROM"  # noqa: S608
-            " (SELECT series::VARCHAR AS series, ts, ord, datatype, value, NULL::VARCHAR AS text,"
-            " NULL::HUGEINT AS int_value, NULL::BLOB AS bytes_value FROM staging_numeric)"
-        )
-        if columns.others:
-            con.executemany(
-                f"INSERT INTO staging ({POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
-                [_row(p) for p in columns.others],
-            )
+        source = staged(columns)
+        if columns.others or source != STAGED_LIVE:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE staging AS {_NUMERIC}")  # noqa: S608
+            if columns.others:
+                con.executemany(
+                    f"INSERT INTO staging ({POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                    [_row(p) for p in columns.others],
+                )
+        else:  # only live numbers (the common batch): read the numpy columns in place
+            source = _NUMERIC
         stamps = [p.timestamp_ms for p in columns.others]
         if columns.timestamps:
             stamps += [min(columns.timestamps), max(columns.timestamps)]
         # a sample is new unless the same (series, ts, ord) is stored: the same message again
         con.execute(
             "CREATE OR REPLACE TEMP TABLE fresh AS SELECT s.* FROM"  # noqa: S608
-            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({staged(columns)})) s"
+            f" (SELECT DISTINCT ON (series, ts, ord) * FROM ({source})) s"
             " WHERE NOT EXISTS (SELECT 1 FROM points p WHERE p.ts BETWEEN ? AND ?"
             " AND p.series = s.series AND p.ts = s.ts AND p.ord = s.ord)",
             [min(stamps), max(stamps)],

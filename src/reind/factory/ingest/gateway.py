@@ -19,7 +19,12 @@ demo shares the store with the web app). Without one, the store named by
 ``store_url`` lives in a writer process of its own (:mod:`.writer`), so
 decoding and writing use two cores (docs/decisions/0027). The broker holds
 what the gateway has not taken; past ``max_pending_points`` the receive
-thread waits for the writer, but never long enough to miss a keepalive.
+thread waits for the writer, but never long enough to miss a keepalive
+(the batch itself: :mod:`.batches`).
+
+With a ``share_group``, several gateways split the edge nodes between them:
+each hears every message and resolves only the nodes it owns, keeping the
+others' recent messages to replay if their owner dies (:mod:`.sharing`, 0182).
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -36,11 +40,14 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from prometheus_client import start_http_server
 
+from reind.factory.ingest.batches import BatchQueue, Pending
 from reind.factory.ingest.gateway_config import GatewayConfig, broker_address
-from reind.factory.ingest.host import IngestHost, Outcome
+from reind.factory.ingest.host import IngestHost
 from reind.factory.ingest.metrics import GatewayMetrics
 from reind.factory.ingest.paho_tuning import acknowledge, no_delay
-from reind.factory.ingest.points import BirthRecord, DeadLetter, PointColumns
+from reind.factory.ingest.points import PointColumns
+from reind.factory.ingest.receive import ReceivePath
+from reind.factory.ingest.sharing import Share, roster_topic
 from reind.factory.ingest.store import TelemetryStore
 from reind.factory.ingest.writer import Batch, BatchWriter, InlineWriter, ProcessWriter
 from reind.factory.monitoring.engine import wall_clock_ms
@@ -51,20 +58,6 @@ from reind.factory.sparkplug.paho_sockets import release
 logger = logging.getLogger(__name__)
 
 __all__ = ["Gateway", "GatewayConfig", "broker_address"]
-
-
-def _dead_letters(outcome: Outcome, at_ms: int) -> list[DeadLetter]:
-    """Dead letters of the held messages an outcome released, with their own topic and bytes."""
-    return [DeadLetter(at_ms, r.topic, r.reason, r.payload) for r in outcome.rejected]
-
-
-@dataclass(slots=True)
-class _Pending:
-    points: PointColumns = field(default_factory=PointColumns)
-    dead_letters: list[DeadLetter] = field(default_factory=list)
-    acks: list[tuple[int, int]] = field(default_factory=list)  # (connection generation, mid)
-    births: list[BirthRecord] = field(default_factory=list)
-    since: float | None = None
 
 
 class Gateway:
@@ -81,13 +74,21 @@ class Gateway:
         self.host_id = config.host_id or config.client_id
         self.host = IngestHost(self.host_id, reorder_timeout_ms=config.reorder_timeout_ms)
         self.state_topic = Topic.state(self.host_id).text
+        self.share = (
+            Share(config.share_group, self.host_id, config.takeover_window_ms)
+            if config.share_group
+            else None
+        )
         self._stamps = StateCertificates()
-        self._deferred: dict[str, list[tuple[int, int]]] = {}
         self._offline_since: int | None = None
-        self._host_lock = threading.Lock()
-        self._pending = _Pending()
-        self._cond = threading.Condition()
         self._stopping = threading.Event()
+        self.batches = BatchQueue(
+            batch_points=config.batch_points,
+            batch_seconds=config.batch_seconds,
+            max_pending_points=config.max_pending_points,
+            max_wait_seconds=config.keepalive / 2,
+            stopping=self._stopping,
+        )
         # set before the offline STATE goes out, so the gateway never answers its own
         # offline (received back through spBv1.0/#) with online while leaving
         self._leaving = threading.Event()
@@ -95,6 +96,18 @@ class Gateway:
         self._generation = 0
         self._connected = threading.Event()
         self._client = self._make_client()
+        self.receive = ReceivePath(
+            host=self.host,
+            share=self.share,
+            batches=self.batches,
+            engine=self.engine,
+            metrics=self.metrics,
+            state_topic=self.state_topic,
+            stamps=self._stamps,
+            publish=self._client.publish,
+            leaving=self._leaving,
+            connected=self._connected,
+        )
         self._threads: list[threading.Thread] = []
         self._http: Any = None
 
@@ -123,10 +136,11 @@ class Gateway:
         if reason.is_failure:
             logger.warning("broker refused the connection: %s", reason)
             return
-        with self._cond:
-            self._generation += 1
+        self._generation += 1
         no_delay(client)
-        client.subscribe(self.config.subscription, qos=1)
+        if self.share is not None:
+            self.share.reset()  # own nothing until our STATE online comes back
+        client.subscribe([(topic, 1) for topic in self.config.subscriptions])
         logger.info(
             "connected to %s (session present: %s)", self.config.broker_url, flags.session_present
         )
@@ -135,16 +149,17 @@ class Gateway:
         # online only once subscribed, so edge nodes waiting for us birth into our session
         if self._leaving.is_set():
             return
+        if self.share is not None:  # announced first: our STATE online then settles the roster
+            client.publish(roster_topic(self.share.roster.group, self.host_id), b"1", 1, True)
         client.publish(self.state_topic, self._stamps.birth(), 1, True)
         offline_since, self._offline_since = self._offline_since, None
         if offline_since is not None:  # record the outage as a point of the host's own series
             outage = PointColumns()
             outage.add(f"$host/{self.host_id}/broker_outage_ms", offline_since,
                        wall_clock_ms() - offline_since)  # fmt: skip
-            with self._cond:
-                self._pending.points.extend(outage)
-                self._pending.since = self._pending.since or time.monotonic()
-        self._connected.set()
+            self.batches.add(points=outage)
+        if self.share is None:
+            self._connected.set()
 
     @property
     def stored_points(self) -> int:
@@ -181,117 +196,19 @@ class Gateway:
         received = wall_clock_ms()
         self.metrics.messages.inc()
         topic = message.topic
-        try:
-            with self._host_lock:
-                outcome = self.host.handle(topic, bytes(message.payload), received)
-                holding = self.host.holding(topic)
-        except Exception:  # a bug must not stop ingest: keep the bytes for later
-            logger.exception("resolving a message on %s failed", topic)
-            outcome, holding = Outcome(dead_letters=["internal error while resolving"]), False
-        self._act(client, outcome)
-        dead: DeadLetter | None = None
-        if outcome.dead_letters:
-            reason = "; ".join(outcome.dead_letters)
-            dead = DeadLetter(received, topic, reason, bytes(message.payload))
-            self.metrics.dead_letters.inc()
-        elif outcome.unstored:  # its other values are stored; the message is kept whole
-            reason = "values not stored as points (types without a column yet): " + ", ".join(
-                outcome.unstored[:20]
-            )
-            dead = DeadLetter(received, topic, reason, bytes(message.payload))
-            self.metrics.dead_letters.inc()
-        elif outcome.birth:
-            birth = BirthRecord(topic, received, bytes(message.payload))
-            with self._cond:
-                self._pending.births.append(birth)
-        if outcome.rejected:
-            self.metrics.dead_letters.inc(len(outcome.rejected))
-            with self._cond:
-                self._pending.dead_letters.extend(_dead_letters(outcome, received))
+        payload = bytes(message.payload)
         ack = (self._generation, message.mid) if message.qos > 0 else None
-        # a message held for reordering is acknowledged only with the points it yields
-        self._enqueue(outcome.points, dead, ack, holding, topic)
-
-    def _act(self, client: mqtt.Client, outcome: Outcome) -> None:
-        """Evaluate alarms on the points, publish Rebirths and STATE as the host asks."""
-        points = outcome.points
-        if points.series:
-            try:
-                events = self.engine.evaluate_columns(
-                    points.series, points.timestamps, points.values
-                )
-                if events:
-                    self.metrics.alarm_events.inc(len(events))
-            except Exception:
-                logger.exception("alarm evaluation failed")
-        now = wall_clock_ms()
-        for request in outcome.rebirths:
-            node = f"{request.group_id}/{request.edge_node_id}"
-            logger.info("asking %s to rebirth: %s", node, request.reason)
-            client.publish(request.topic.text, request.payload(now), 0, False)
-        if outcome.republish_state and not self._leaving.is_set():
-            client.publish(self.state_topic, self._stamps.birth(), 1, True)
-
-    def _enqueue(
-        self,
-        points: PointColumns,
-        dead: DeadLetter | None,
-        ack: tuple[int, int] | None,
-        holding: bool = False,
-        topic: str = "",
-    ) -> None:
-        with self._cond:
-            # a memory bound only (Receive Maximum is the back-pressure): wait for the
-            # writer, but never so long that paho's thread misses sending a ping
-            if len(self._pending.points) >= self.config.max_pending_points:
-                until = time.monotonic() + self.config.keepalive / 2
-                while (
-                    len(self._pending.points) >= self.config.max_pending_points
-                    and not self._stopping.is_set()
-                    and time.monotonic() < until
-                ):
-                    self._cond.wait(0.1)
-            pending = self._pending
-            if pending.since is None:
-                pending.since = time.monotonic()
-            pending.points.extend(points)
-            if dead is not None:
-                pending.dead_letters.append(dead)
-            if holding:
-                if ack is not None:
-                    self._deferred.setdefault(topic, []).append(ack)
-            else:
-                if ack is not None:
-                    pending.acks.append(ack)
-                deferred = self._deferred.pop(topic, None) if self._deferred else None
-                if deferred:
-                    pending.acks.extend(deferred)
-            if len(pending.points) >= self.config.batch_points:
-                self._cond.notify_all()
+        self.receive.on_message(topic, payload, received, ack)
 
     # ------------------------------------------------------------ writer side
-    def _take_batch(self) -> _Pending | None:
-        with self._cond:
-            while not self._stopping.is_set():
-                pending = self._pending
-                if pending.since is not None:
-                    due = pending.since + self.config.batch_seconds
-                    if len(pending.points) >= self.config.batch_points or time.monotonic() >= due:
-                        break
-                    self._cond.wait(max(0.0, due - time.monotonic()))
-                else:
-                    self._cond.wait(self.config.batch_seconds)
-            batch, self._pending = self._pending, _Pending()
-            self._cond.notify_all()
-            return batch if batch.since is not None else None
-
-    def _write(self, batch: _Pending) -> None:
+    def _write(self, batch: Pending) -> None:
         writer = self._writer
         assert writer is not None, "start() opens the writer"
         events = self.engine.drain()
         started = time.perf_counter()
+        stored = 0
         work = Batch(batch.points, batch.dead_letters, events, batch.births)
-        while True:
+        while batch.points or batch.dead_letters or batch.births or events:
             try:
                 stored = writer.write(work)
                 break
@@ -312,12 +229,12 @@ class Gateway:
 
     def _writer_loop(self) -> None:
         while True:
-            batch = self._take_batch()
+            batch = self.batches.take()
             if batch is not None:
                 self._write(batch)
-            with self._cond:
-                self.metrics.pending_points.set(len(self._pending.points))
-                self.metrics.pending_acks.set(len(self._pending.acks))
+            points, acks = self.batches.sizes()
+            self.metrics.pending_points.set(points)
+            self.metrics.pending_acks.set(acks)
             if self._stopping.is_set() and batch is None:
                 return
 
@@ -327,31 +244,13 @@ class Gateway:
         while not self._stopping.wait(interval):
             ticks += 1
             try:
-                self._tick_host()
+                self.receive.tick()
                 if ticks * interval >= 1.0:
                     ticks = 0
                     events = self.engine.check_timers()
                     self.metrics.alarm_events.inc(len(events))
             except Exception:
                 logger.exception("gateway timers failed")
-
-    def _tick_host(self) -> None:
-        """Expire reorder timers; release the acks of messages no longer held."""
-        with self._host_lock:
-            outcome = self.host.tick(wall_clock_ms())
-            released = [t for t in self._deferred if not self.host.holding(t)]
-        self._act(self._client, outcome)
-        with self._cond:
-            pending = self._pending
-            if outcome.unstored:  # released from the reorder buffer: its bytes are gone
-                logger.warning("values not stored as points: %s", ", ".join(outcome.unstored))
-            if outcome.points or outcome.rejected:
-                pending.points.extend(outcome.points)
-                self.metrics.dead_letters.inc(len(outcome.rejected))
-                pending.dead_letters.extend(_dead_letters(outcome, wall_clock_ms()))
-                pending.since = pending.since or time.monotonic()
-            for topic in released:
-                pending.acks.extend(self._deferred.pop(topic, []))
 
     # -------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -400,14 +299,17 @@ class Gateway:
             # tck-id-operational-behavior-host-application-termination: offline before leaving
             death = self._stamps.death(wall_clock_ms())
             self._client.publish(self.state_topic, death, 1, True)
+            if self.share is not None:  # leave the roster: the others take our nodes over
+                self._client.publish(
+                    roster_topic(self.share.roster.group, self.host_id), b"", 1, True
+                )
         self._client.loop_stop()
         # paho's thread is gone: finish the last batch and ack it over the socket
         self._stopping.set()
-        with self._cond:
-            self._cond.notify_all()
+        self.batches.wake()
         for thread in self._threads:
             thread.join(timeout=30)
-        last = self._take_batch()
+        last = self.batches.take()
         if last is not None:
             self._write(last)
         self._client.loop_write()

@@ -10,13 +10,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlparse
 
+from paho.mqtt.client import topic_matches_sub
+
 from reind.core.errors import InvalidInputError
+from reind.factory.ingest.sharing import roster_filter
 from reind.factory.monitoring.engine import AlarmEngine
 
 
 @dataclass(frozen=True)
 class GatewayConfig:
-    """How to run one gateway; several with the same ``share_group`` split the load."""
+    """How to run one gateway; several with the same ``share_group`` split the edge nodes
+    between them (:mod:`.sharing`): each resolves its own and overhears the others'."""
 
     broker_url: str = "mqtt://127.0.0.1:1883"
     store_url: str = "duckdb:telemetry.duckdb"
@@ -49,14 +53,27 @@ class GatewayConfig:
     host_id: str | None = None
     """Sparkplug host id for the STATE topic; the client id when not set."""
     reorder_timeout_ms: int = 2000
+    takeover_window_ms: int = 10_000
+    """With a ``share_group``: how long a gateway keeps the messages of another member's
+    edge nodes, to replay them if that member dies (longer than a batch stays uncommitted
+    plus how long the broker takes to publish a dead member's Will; 0182)."""
     alarm_engine: AlarmEngine = field(default_factory=AlarmEngine, compare=False)
 
     @property
     def subscription(self) -> str:
-        """The topic filter actually subscribed, shared when a group is set."""
-        if self.share_group:
-            return f"$share/{self.share_group}/{self.topic_filter}"
+        """The edge nodes' topic filter (never an MQTT ``$share``: see :mod:`.sharing`)."""
         return self.topic_filter
+
+    @property
+    def subscriptions(self) -> list[str]:
+        """Every filter subscribed: the edge nodes', and with a group its roster and the
+        hosts' STATE (the members' liveness) when the edge nodes' filter misses it."""
+        filters = [self.topic_filter]
+        if self.share_group:
+            filters.append(roster_filter(self.share_group))
+            if not topic_matches_sub(self.topic_filter, "spBv1.0/STATE/any"):
+                filters.append("spBv1.0/STATE/+")
+        return filters
 
 
 def broker_address(url: str) -> tuple[str, int]:

@@ -43,6 +43,9 @@ from reind.factory.sparkplug.fast_decode import SlowPathError, number, plain_fie
 logger = logging.getLogger(__name__)
 
 _DATA = (MessageType.NDATA, MessageType.DDATA)
+_SEQUENCED = (MessageType.DBIRTH, MessageType.DDEATH)
+"""Messages with a seq that the state machine (not the fast path) checks."""
+_NOT_EDGE = (MessageType.STATE, MessageType.NCMD, MessageType.DCMD)
 SeriesInfo = tuple[str, int, str, str | None]
 """(series name, BIRTH datatype, plain value field or '', device id) of one alias."""
 
@@ -105,6 +108,43 @@ class IngestHost:
                 self._rebase.add(topic.node_key)
         self._series.clear()
 
+    def edge_topic(self, topic_text: str) -> Topic | None:
+        """The parsed topic of an edge node's or device's message; None for anything else."""
+        topic = self._topic(topic_text)
+        if not isinstance(topic, Topic) or topic.message_type in _NOT_EDGE:
+            return None
+        return topic
+
+    def follow(self, node_key: tuple[str, str]) -> None:
+        """Take the next message of this node as the next in sequence (a takeover)."""
+        self._rebase.add(node_key)
+
+    def overhear(self, topic: Topic, payload: bytes, received_ms: int) -> None:
+        """Apply a BIRTH of an edge node another gateway resolves: learn, store nothing.
+
+        Only BIRTHs reach us of such a node, so every one is taken as next in
+        sequence; its first message once ours re-bases the sequence again.
+        """
+        self._rebase.add(topic.node_key)
+        self._rebase_on(topic, payload)
+        self.state.handle(topic, payload, received_ms)
+        self._series.pop(topic.node_key, None)
+        self._rebase.add(topic.node_key)
+
+    def _rebase_on(self, topic: Topic, payload: bytes) -> None:
+        """Set the node's expected seq to this message's, if it carries one."""
+        node = self.state.nodes.get(topic.node_key)
+        if node is None:
+            return
+        message = pb.Payload()
+        try:
+            message.ParseFromString(payload)
+        except DecodeError:
+            return  # the state machine dead-letters it
+        if message.HasField("seq") and message.seq <= 255:
+            node.expected_seq = message.seq
+            self._rebase.discard(topic.node_key)
+
     def _topic(self, text: str) -> Topic | str:
         cached = self._topics.get(text)
         if cached is None:
@@ -123,6 +163,8 @@ class IngestHost:
         if isinstance(topic, str):
             outcome.dead_letters.append(topic)
             return outcome
+        if self._rebase and topic.message_type in _SEQUENCED and topic.node_key in self._rebase:
+            self._rebase_on(topic, payload)
         if topic.message_type in _DATA:
             try:
                 self._fast_data(topic, payload, received_ms, outcome.points)

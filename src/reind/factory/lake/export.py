@@ -6,8 +6,10 @@ writes each table's rows for that day under ``_staging`` and then puts the
 folder in place of the published one, so a reader sees the old day or the new
 one, never half of either, and exporting the same day twice leaves the same
 files. ``export_closed`` exports every closed day the manifest does not have,
-and again any recent day whose row counts in the store changed since (late
-data), so running it on a timer keeps the lake current ("continuously").
+and again any recent day whose content changed since, in the store (late
+data) or in the lake's files (damage), compared by per-partition checksums
+(:mod:`.checksums`), so running it on a timer keeps the lake current
+("continuously") and repairs it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 from reind.core.clock import HONG_KONG
 from reind.factory.ingest.points import Resolution, TelemetryPoint
 from reind.factory.ingest.store import RollupColumns
+from reind.factory.lake.checksums import partition_checksums, read_checksums
 from reind.factory.lake.layout import (
     POINT_COLUMNS,
     TABLES,
@@ -116,26 +119,46 @@ def _columns(table: str) -> str:
     return f"{typed}, sp_group, edge_node"
 
 
-def _write(lake: Lake, table: str, day: date, columns: dict[str, Any]) -> int:
-    """Write one table's day through staging; the number of rows."""
+def _partitioned(columns: dict[str, Any]) -> dict[str, Any]:
+    parts = [group_and_node(s) for s in columns["series"]]
+    return {
+        **columns,
+        "sp_group": np.array([g for g, _ in parts], dtype=object),
+        "edge_node": np.array([n for _, n in parts], dtype=object),
+    }
+
+
+def _checksums(table: str, columns: dict[str, Any]) -> dict[str, str]:
+    """The partition checksums of a table's day as the export would write it."""
+    if not len(columns["series"]):
+        return {}
+    connection = duckdb.connect()
+    try:
+        connection.register("day_rows", _partitioned(columns))
+        select = f"(SELECT {_columns(table)} FROM day_rows)"  # noqa: S608
+        return partition_checksums(connection, table, select)
+    finally:
+        connection.close()
+
+
+def _write(
+    lake: Lake, table: str, day: date, columns: dict[str, Any]
+) -> tuple[int, dict[str, str]]:
+    """Write one table's day through staging; the number of rows and partition checksums."""
     staging = lake.staging(table, day)
     shutil.rmtree(staging, ignore_errors=True)
     rows = len(columns["series"])
     published = lake.day_folder(table, day)
+    sums: dict[str, str] = {}
     if rows:
-        parts = [group_and_node(s) for s in columns["series"]]
-        data = {
-            **columns,
-            "sp_group": np.array([g for g, _ in parts], dtype=object),
-            "edge_node": np.array([n for _, n in parts], dtype=object),
-        }
         staging.parent.mkdir(parents=True, exist_ok=True)
         order = "series, bucket" if "bucket" in columns else "series, ts, ord"
         connection = duckdb.connect()
         try:
-            connection.register("day_rows", data)
+            connection.register("day_rows", _partitioned(columns))
             target = staging.as_posix().replace("'", "''")
             select = f"SELECT {_columns(table)} FROM day_rows"  # noqa: S608
+            sums = partition_checksums(connection, table, f"({select})")
             connection.execute(
                 f"COPY ({select} ORDER BY sp_group, edge_node, {order}) "
                 f"TO '{target}' (FORMAT PARQUET, PARTITION_BY (sp_group, edge_node))"
@@ -150,7 +173,7 @@ def _write(lake: Lake, table: str, day: date, columns: dict[str, Any]) -> int:
         published.parent.mkdir(parents=True, exist_ok=True)
         staging.replace(published)
     shutil.rmtree(old, ignore_errors=True)
-    return rows
+    return rows, sums
 
 
 def _day_rows(store: DayReader, day: date, tables: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -171,8 +194,9 @@ def export_day(
 ) -> ExportedDay:
     """Write ``day`` of every one of ``tables`` to the lake, replacing what was there."""
     found = _day_rows(store, day, tables)
-    counts = {table: _write(lake, table, day, rows) for table, rows in found.items()}
-    lake.record(day, counts)
+    written = {table: _write(lake, table, day, rows) for table, rows in found.items()}
+    counts = {table: rows for table, (rows, _) in written.items()}
+    lake.record(day, counts, {table: sums for table, (_, sums) in written.items()})
     logger.info("lake: exported %s (%s)", day, counts)
     return ExportedDay(day, counts)
 
@@ -203,6 +227,7 @@ def export_closed(
     else:
         earliest = now.astimezone(HONG_KONG).date() - timedelta(days=BACKFILL_DAYS)
     done = []
+    sums = lake.checksums()
     recent = sorted(manifest)[-RECHECK_DAYS:]
     for day in closed_days(earliest, now, grace):
         if day > latest:
@@ -210,9 +235,31 @@ def export_closed(
         key = day.isoformat()
         if key in manifest and key not in recent:
             continue
-        if key in manifest:
-            rows = _day_rows(store, day, tables)
-            if {t: len(r["series"]) for t, r in rows.items()} == manifest[key]:
-                continue
+        if key in manifest and _unchanged(store, lake, day, tables, manifest[key], sums.get(key)):
+            continue
         done.append(export_day(store, lake, day, tables))
     return done
+
+
+def _unchanged(
+    store: DayReader,
+    lake: Lake,
+    day: date,
+    tables: Sequence[str],
+    counts: dict[str, int],
+    recorded: dict[str, dict[str, str]] | None,
+) -> bool:
+    """Whether an exported day still matches both the store and the lake's files.
+
+    By content where the day has checksums: late data that replaced a value
+    and a damaged or altered partition file both count as changed, so the day
+    is exported again. Days exported before checksums existed: by row counts.
+    """
+    rows = _day_rows(store, day, tables)
+    if recorded is None:
+        return {t: len(r["series"]) for t, r in rows.items()} == counts
+    for table, columns in rows.items():
+        wanted = _checksums(table, columns)
+        if wanted != recorded.get(table) or read_checksums(lake, table, day) != wanted:
+            return False
+    return True

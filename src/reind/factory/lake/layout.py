@@ -44,6 +44,8 @@ PARTITIONS = ("day", "sp_group", "edge_node")
 """The hive partition columns, outermost first."""
 
 MANIFEST = "_manifest.json"
+CHECKSUMS = "_checksums.json"
+"""Per day, table and ``group/node`` partition: ``rows:md5`` of what the export wrote."""
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -95,11 +97,33 @@ class Lake:
         loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return loaded
 
-    def record(self, day: date, counts: dict[str, int]) -> None:
-        """Note a day as exported with its row counts (written whole, then renamed)."""
+    def checksums(self) -> dict[str, dict[str, dict[str, str]]]:
+        """What each exported day's partitions held: ``{day: {table: {"g/n": "rows:md5"}}}``
+        (days exported before checksums existed are absent)."""
+        path = self.root / CHECKSUMS
+        if not path.exists():
+            return {}
+        loaded: dict[str, dict[str, dict[str, str]]] = json.loads(path.read_text("utf-8"))
+        return loaded
+
+    def record(
+        self, day: date, counts: dict[str, int], checksums: dict[str, dict[str, str]]
+    ) -> None:
+        """Note a day as exported with its row counts and partition checksums.
+
+        Checksums first: a crash between the two leaves the day unrecorded in
+        the manifest, so the next run exports it again.
+        """
+        sums = self.checksums()
+        sums[day.isoformat()] = checksums
+        self._replace(CHECKSUMS, sums)
         manifest = self.manifest()
         manifest[day.isoformat()] = counts
+        self._replace(MANIFEST, manifest)
+
+    def _replace(self, name: str, content: dict[str, Any]) -> None:
+        """Write a JSON file whole, then rename it into place."""
         self.root.mkdir(parents=True, exist_ok=True)
-        staged = self.root / f"{MANIFEST}.tmp"
-        staged.write_text(json.dumps(manifest, sort_keys=True, indent=1), encoding="utf-8")
-        staged.replace(self.root / MANIFEST)
+        staged = self.root / f"{name}.tmp"
+        staged.write_text(json.dumps(content, sort_keys=True, indent=1), encoding="utf-8")
+        staged.replace(self.root / name)

@@ -3,7 +3,8 @@
 Everything here is pure Python working on ``(series, timestamp_ms, value)``
 so the ingest gateway can evaluate it in its receive path, before any
 database commit. Events go out on an in-process stream (:mod:`.stream`) and
-into the telemetry store. May import: ``reind.core`` only.
+into the telemetry store. May import: ``reind.core``, and ``reind.factory.control``
+for the PackML states that suppress alarms by design (``suppression.py``).
 """
 
 from reind.factory.monitoring.engine import AlarmEngine, SpcBinding

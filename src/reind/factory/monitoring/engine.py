@@ -4,6 +4,11 @@ The engine finds the rules that apply to a series the first time it sees
 it and caches them, so a series without rules costs one dict look-up per
 point. Every lifecycle transition becomes an :class:`AlarmEvent` that is
 published on the stream at once and kept for the store until drained.
+
+The engine also watches every unit's ``PackML/State`` and suppresses, by
+design, the alarms whose rule names that state (``suppression.py``): a
+heat-up raises no nuisance alarm, and an alarm still active when its unit
+leaves such a state annunciates then.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reind.core.errors import NotFoundError
-from reind.factory.monitoring.events import AlarmEvent
+from reind.factory.control.packml import PackMLState
+from reind.factory.monitoring.events import SYSTEM, AlarmEvent, AlarmState
 from reind.factory.monitoring.lifecycle import Alarm
 from reind.factory.monitoring.rules import AlarmRule, Condition, RuleScope, StaleCondition
 from reind.factory.monitoring.spc import ControlLimits, SpcMonitor, SpcRule
 from reind.factory.monitoring.stream import AlarmStream
+from reind.factory.monitoring.suppression import UnitStates, state_of, unit_of_state_series
 
 ADVISORY = 4
 """ISA-18.2 priority of SPC signals: a process drifting, not yet out of its limits."""
@@ -45,6 +52,8 @@ class _SeriesWatch:
     conditions: list[tuple[Condition, Alarm]] = field(default_factory=list)
     stale: list[tuple[StaleCondition, Alarm]] = field(default_factory=list)
     spc: _SpcWatch | None = None
+    state_of_unit: str | None = None
+    """The unit prefix whose PackML state this series reports, if it is a state series."""
 
 
 @dataclass(slots=True)
@@ -75,6 +84,10 @@ class AlarmEngine:
         self._watches: dict[str, _SeriesWatch | None] = {}
         self._alarms: dict[str, Alarm] = {}
         self._pending: list[AlarmEvent] = []
+        self._units = UnitStates()
+        self._suppressible: dict[str, tuple[Alarm, frozenset[PackMLState]]] = {}
+        self._by_state: set[str] = set()
+        """Alarms the engine suppressed because of their unit's state (not a person)."""
 
     def _device_type(self, series: str) -> str | None:
         for prefix, kind in self._device_types.items():
@@ -94,6 +107,8 @@ class AlarmEngine:
             if rule.scope.matches(series, kind):
                 condition = rule.condition()
                 pair = (condition, self._alarm(series, rule.name, rule.priority))
+                if rule.suppressed_in:
+                    self._suppressible[pair[1].alarm_id] = (pair[1], rule.suppressed_in)
                 if isinstance(condition, StaleCondition):
                     watch.stale.append((condition, pair[1]))
                 watch.conditions.append(pair)
@@ -102,9 +117,38 @@ class AlarmEngine:
                 alarms = {r: self._alarm(series, r.value) for r in binding.rules}
                 watch.spc = _SpcWatch(binding, alarms, monitor=_monitor(binding, []))
                 break
-        if not watch.conditions and watch.spc is None:
+        watch.state_of_unit = unit_of_state_series(series)
+        if not watch.conditions and watch.spc is None and watch.state_of_unit is None:
             return None
         return watch
+
+    def _settle(self, alarm: Alarm, states: frozenset[PackMLState], now: int) -> AlarmEvent | None:
+        """Suppress ``alarm`` while its unit is in one of ``states``; restore it after."""
+        state = self._units.state_for(alarm.series)
+        if state is not None and state in states:
+            if alarm.state in (AlarmState.SHELVED, AlarmState.SUPPRESSED):
+                return None  # already hidden; a person's shelf is left alone
+            if alarm.state is AlarmState.OUT_OF_SERVICE:
+                return None
+            self._by_state.add(alarm.alarm_id)
+            return alarm.suppress(SYSTEM, now, f"suppressed by design: unit in {state.label}")
+        if alarm.alarm_id not in self._by_state:
+            return None
+        self._by_state.discard(alarm.alarm_id)
+        if alarm.state is not AlarmState.SUPPRESSED:
+            return None
+        left = "unit left the suppressing state" if state is None else f"unit in {state.label}"
+        return alarm.restore(SYSTEM, now, left)
+
+    def _on_unit_state(self, unit: str, value: float, now: int, out: list[AlarmEvent]) -> None:
+        state = state_of(value)
+        if state is None or not self._units.update(unit, state):
+            return
+        for alarm, states in self._suppressible.values():
+            if alarm.series.startswith(unit):
+                event = self._settle(alarm, states, now)
+                if event is not None:
+                    out.append(event)
 
     def evaluate(self, series: str, timestamp_ms: int, value: float) -> list[AlarmEvent]:
         """Evaluate one point; return (and publish) the transitions it caused."""
@@ -112,13 +156,20 @@ class AlarmEngine:
         if watch is None:
             return []
         with self._lock:
+            events: list[AlarmEvent] = []
+            now = self._clock()
             if watch is False:
                 watch = self._watches[series] = self._watch(series)
                 if watch is None:
                     return []
+                for _condition, alarm in watch.conditions:
+                    found = self._suppressible.get(alarm.alarm_id)
+                    event = None if found is None else self._settle(alarm, found[1], now)
+                    if event is not None:
+                        events.append(event)
             assert isinstance(watch, _SeriesWatch)
-            events: list[AlarmEvent] = []
-            now = self._clock()
+            if watch.state_of_unit is not None:
+                self._on_unit_state(watch.state_of_unit, value, now, events)
             for condition, alarm in watch.conditions:
                 event = alarm.condition(
                     condition.update(timestamp_ms, value), now, value, timestamp_ms

@@ -14,6 +14,10 @@ from fnmatch import fnmatchcase
 from typing import Literal, Protocol
 
 from reind.core.errors import InvalidInputError
+from reind.factory.control.packml import PackMLState
+
+NEVER: frozenset[PackMLState] = frozenset()
+"""A rule that annunciates in every state of its unit (the default)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +26,15 @@ class RuleScope:
 
     ``metric`` matches the end of the series name (``Temperature`` matches
     ``plant/line1/oven/Temperature``); ``device_type`` matches series under
-    a device whose type the engine was told; ``series`` is a full glob.
+    a device whose type the engine was told; ``series`` is a full glob and
+    ``exclude`` a glob of series the rule leaves to another rule.
     Every given criterion must match; an empty scope matches everything.
     """
 
     metric: str | None = None
     device_type: str | None = None
     series: str | None = None
+    exclude: str | None = None
 
     def matches(self, series: str, device_type: str | None) -> bool:
         """Whether ``series`` (of a device of ``device_type``) is in scope."""
@@ -37,6 +43,8 @@ class RuleScope:
         ):
             return False
         if self.device_type is not None and device_type != self.device_type:
+            return False
+        if self.exclude is not None and fnmatchcase(series, self.exclude):
             return False
         return self.series is None or fnmatchcase(series, self.series)
 
@@ -69,6 +77,12 @@ class AlarmRule(Protocol):
     @property
     def priority(self) -> int:
         """ISA-18.2 priority, 1 (highest: act now) to 4 (advisory)."""
+        ...
+
+    @property
+    def suppressed_in(self) -> frozenset[PackMLState]:
+        """PackML states of the series' unit in which the alarm is suppressed by design
+        (ISA-18.2 state-based suppression; see ``suppression.py``)."""
         ...
 
     def condition(self) -> Condition:
@@ -105,6 +119,7 @@ class LimitRule:
     for_seconds: float = 0.0
     scope: RuleScope = field(default_factory=RuleScope)
     priority: int = DEFAULT_PRIORITY
+    suppressed_in: frozenset[PackMLState] = NEVER
 
     def __post_init__(self) -> None:
         if self.high is None and self.low is None:
@@ -143,6 +158,7 @@ class RateOfChangeRule:
     for_seconds: float = 0.0
     scope: RuleScope = field(default_factory=RuleScope)
     priority: int = DEFAULT_PRIORITY
+    suppressed_in: frozenset[PackMLState] = NEVER
 
     def condition(self) -> Condition:
         """A fresh evaluator for one series."""
@@ -173,6 +189,7 @@ class StaleRule:
     max_age_seconds: float
     scope: RuleScope = field(default_factory=RuleScope)
     priority: int = DEFAULT_PRIORITY
+    suppressed_in: frozenset[PackMLState] = NEVER
 
     def condition(self) -> StaleCondition:
         """A fresh evaluator for one series."""
@@ -209,6 +226,7 @@ class Combination:
     for_seconds: float = 0.0
     scope: RuleScope = field(default_factory=RuleScope)
     priority: int = DEFAULT_PRIORITY
+    suppressed_in: frozenset[PackMLState] = NEVER
 
     def __post_init__(self) -> None:
         if not self.rules:

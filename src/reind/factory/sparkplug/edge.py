@@ -19,8 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from reind.core.clock import Clock, SystemClock
 from reind.factory.sparkplug.codec import Metric, Payload, encode_payload, parse_payload
-from reind.factory.sparkplug.datatypes import DataType, datetime_to_ms, to_datatype
+from reind.factory.sparkplug.datatypes import DataType, datetime_to_ms
+from reind.factory.sparkplug.edge_metrics import MetricCatalogue, WriteHandler
 from reind.factory.sparkplug.errors import SparkplugError
 from reind.factory.sparkplug.nodes import BDSEQ, REBIRTH
 from reind.factory.sparkplug.paho_sockets import release
@@ -39,18 +39,7 @@ from reind.factory.sparkplug.wire import metric_value
 
 logger = logging.getLogger(__name__)
 
-WriteHandler = Callable[[object], object]
-"""Called with a commanded value; returns the value actually applied (None: as commanded)."""
-
-
-@dataclass(slots=True)
-class _Definition:
-    name: str
-    datatype: DataType
-    alias: int
-    value: object
-    timestamp: int
-    on_write: WriteHandler | None
+__all__ = ["EdgeNode", "WriteHandler"]
 
 
 class EdgeNode:
@@ -75,9 +64,7 @@ class EdgeNode:
         self._bdseq_file = state_dir / "bdseq"
         self.buffer = StoreAndForwardBuffer(state_dir / "store-and-forward.sqlite", buffer_rows)
         self._broker = (broker_host, broker_port, keepalive)
-        self._metrics: dict[str | None, dict[str, _Definition]] = {None: {}}
-        self._by_alias: dict[int, tuple[str | None, str]] = {}
-        self._next_alias = 1
+        self.catalogue = MetricCatalogue()
         self._seq = 0
         self.bdseq = -1
         self._lock = threading.RLock()
@@ -109,20 +96,14 @@ class EdgeNode:
         on_write: WriteHandler | None = None,
     ) -> None:
         """Declare a metric (before ``start``); ``on_write`` makes it writable by CMD."""
-        if name in (BDSEQ, REBIRTH) and device_id is None:
-            raise SparkplugError(f"{name!r} is managed by the edge node itself")
-        metrics = self._metrics.setdefault(device_id, {})
-        if name in metrics:
-            raise SparkplugError(f"metric {name!r} is already defined")
-        alias = self._next_alias
-        self._next_alias += 1
-        metrics[name] = _Definition(name, datatype, alias, value, self._now(), on_write)
-        self._by_alias[alias] = (device_id, name)
+        self.catalogue.define(
+            name, datatype, value, self._now(), device_id=device_id, on_write=on_write
+        )
 
     @property
     def devices(self) -> list[str]:
         """The device ids defined on this node."""
-        return [device for device in self._metrics if device is not None]
+        return self.catalogue.devices
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -279,24 +260,13 @@ class EdgeNode:
             Metric(BDSEQ, None, DataType.Int64, self.bdseq, now),
             # tck-id-operational-behavior-data-commands-rebirth-name-aliases: no alias
             Metric(REBIRTH, None, DataType.Boolean, False, now),
-            *(self._birth_metric(d) for d in self._metrics[None].values()),
+            *self.catalogue.birth_metrics(None),
         )
         self._publish(self.node_topic, node_metrics, self._next_seq())
         for device_id in self.devices:
             topic = Topic(self.node_topic.group_id, MessageType.DBIRTH, self._node_id, device_id)
-            metrics = tuple(self._birth_metric(d) for d in self._metrics[device_id].values())
-            self._publish(topic, metrics, self._next_seq())
+            self._publish(topic, self.catalogue.birth_metrics(device_id), self._next_seq())
         self.births += 1
-
-    @staticmethod
-    def _birth_metric(definition: _Definition) -> Metric:
-        return Metric(
-            definition.name,
-            definition.alias,
-            definition.datatype,
-            definition.value,
-            definition.timestamp,
-        )
 
     def set(self, name: str, value: object, device_id: str | None = None) -> bool:
         """Record a new value; publish it if it changed. Returns whether it changed."""
@@ -306,25 +276,16 @@ class EdgeNode:
         """Record several values of one node or device in one DATA message (RBE)."""
         now = self._now()
         with self._lock:
-            metrics = self._metrics.get(device_id)
-            if metrics is None:
+            if not self.catalogue.has(device_id):
                 raise SparkplugError(f"no device {device_id!r} on edge node {self._node_id}")
-            changed: list[Metric] = []
-            for name, value in values.items():
-                definition = metrics.get(name)
-                if definition is None:
-                    raise SparkplugError(f"metric {name!r} was not defined before the BIRTH")
-                if definition.value == value and type(definition.value) is type(value):
-                    continue  # report by exception
-                definition.value, definition.timestamp = value, now
-                changed.append(Metric(None, definition.alias, definition.datatype, value, now))
+            changed = self.catalogue.changes(values, device_id, now)  # report by exception
             if not changed:
                 return []
             encode_payload(Payload(now, 0, tuple(changed)))  # refuse bad values before storing
             if not (self.online.is_set() and self._send_data(device_id, tuple(changed))):
                 for metric in changed:
                     self.buffer.add(device_id, metric)
-            return [self._by_alias[m.alias][1] for m in changed if m.alias is not None]
+            return [self.catalogue.name_of(m.alias) for m in changed]
 
     def _send_data(self, device_id: str | None, metrics: tuple[Metric, ...]) -> bool:
         group = self.node_topic.group_id
@@ -374,24 +335,14 @@ class EdgeNode:
 
     def _command(self, topic: Topic, payload: Any) -> None:
         device_id = topic.device_id
-        writes: dict[str, object] = {}
+        writes_asked: list[Any] = []
         for metric in payload.metrics:
             if device_id is None and metric.name == REBIRTH:
                 if metric_value(metric, DataType.Boolean) is True:
                     self.rebirth()
                 continue
-            name = metric.name or self._by_alias.get(metric.alias, (None, ""))[1]
-            definition = self._metrics.get(device_id, {}).get(name)
-            if definition is None:
-                raise SparkplugError(f"command for unknown metric {name or metric.alias!r}")
-            if definition.on_write is None:
-                raise SparkplugError(f"metric {name!r} is not writable")
-            datatype = to_datatype(metric.datatype) if metric.datatype else definition.datatype
-            if datatype != definition.datatype:
-                raise SparkplugError(f"metric {name!r} is a {definition.datatype.name}")
-            commanded = metric_value(metric, datatype)
-            applied = definition.on_write(commanded)
-            writes[name] = commanded if applied is None else applied
+            writes_asked.append(metric)
+        writes = self.catalogue.apply_writes(device_id, writes_asked)
         if writes:
             self.update(writes, device_id)
 

@@ -25,7 +25,6 @@ from reind.programme.accounts.tokens import (
     user_for_token,
 )
 from reind.programme.accounts.users import (
-    ACCOUNT_ADMINS,
     MIN_PASSWORD_LENGTH,
     NotAuthenticatedError,
     actor_of,
@@ -38,7 +37,6 @@ from reind.programme.accounts.users import (
 )
 
 __all__ = [
-    "ACCOUNT_ADMINS",
     "BrowserSessionView",
     "Holder",
     "MIN_PASSWORD_LENGTH",

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
-from reind.core.errors import ReindError
+from reind.core.errors import TooManyRequestsError
 from reind.programme.accounts.store import SignInAttemptsRow
 
 
@@ -41,25 +41,20 @@ class SignInPolicy:
 DEFAULT_POLICY = SignInPolicy()
 
 
-class TooManySignInsError(ReindError):
+class TooManySignInsError(TooManyRequestsError):
     """The address is locked after too many failed sign-ins; try again after ``retry_after``."""
 
     code = "too_many_sign_ins"
-    status = 429
     title = "Too many failed sign-ins"
 
     def __init__(self, until: datetime, now: datetime) -> None:
-        self.retry_after_seconds = max(1, math.ceil((until - now).total_seconds()))
+        seconds = max(1, math.ceil((until - now).total_seconds()))
         super().__init__(
-            "too many failed sign-ins for this e-mail address: "
-            f"try again in {math.ceil(self.retry_after_seconds / 60)} minute(s)",
-            retry_after_seconds=self.retry_after_seconds,
+            "too many failed sign-ins for this e-mail address: try again in {minutes} minute(s)",
+            retry_after_seconds=seconds,
+            minutes=math.ceil(seconds / 60),
             locked_until=until.isoformat(),
         )
-
-    def headers(self) -> dict[str, str]:
-        """RFC 9110 Retry-After, in seconds."""
-        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 def _aware(moment: datetime | None) -> datetime | None:

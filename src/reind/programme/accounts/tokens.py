@@ -33,8 +33,9 @@ from reind.core.errors import (
 )
 from reind.programme import audit
 from reind.programme.accounts.store import ApiTokenRow, UserRow
-from reind.programme.accounts.users import ACCOUNT_ADMINS, NotAuthenticatedError, actor_of, get_user
+from reind.programme.accounts.users import NotAuthenticatedError, actor_of, get_user
 from reind.programme.actors import Actor, Role
+from reind.programme.permissions import Action, may
 from reind.programme.uow import flush
 
 TOKEN_PREFIX = "reind_"  # noqa: S105 - a public marker, not a secret
@@ -57,7 +58,7 @@ def issue_token(
 ) -> tuple[ApiTokenRow, str]:
     """A new API token for a user, and its secret (shown this once, never stored)."""
     user = get_user(session, user_id)
-    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may issue a token")
     if not user.active:
         raise ConflictError("the account is not active")
@@ -180,9 +181,9 @@ def revoke_token(
     """Revoke a token at once (the user or an administrator)."""
     token = session.get(ApiTokenRow, token_id)
     if token is None:
-        raise NotFoundError(f"no token {token_id}")
+        raise NotFoundError("no token {token_id}", token_id=token_id)
     user = get_user(session, token.user_id)
-    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may revoke a token")
     if token.revoked_at is None:
         token.revoked_at = (clock or SystemClock()).now()
@@ -196,7 +197,7 @@ def revoke_token(
 def tokens_of(session: Session, user_id: str, actor: Actor) -> list[ApiTokenRow]:
     """Every API token of a user, newest first (the user or an administrator)."""
     user = get_user(session, user_id)
-    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may list tokens")
     return list(
         session.scalars(

@@ -33,13 +33,13 @@ from reind.programme.accounts import sign_in_limits
 from reind.programme.accounts.store import ApiTokenRow, UserRow
 from reind.programme.actors import Actor, Role
 from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.permissions import Action, ensure, may
 from reind.programme.uow import flush
 
 logger = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
 """Shortest password accepted (NIST SP 800-63B asks for at least 8; we ask for 12)."""
-ACCOUNT_ADMINS = {Role.ADMINISTRATOR, Role.SYSTEM}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DEFAULT_HASHER = PasswordHasher()
 
@@ -96,22 +96,23 @@ def add_user(
     ``person_id`` is the id the committee register knows an assessor by
     (``committee_members.person_id``); it defaults to the account's own id.
     """
-    if actor.role not in ACCOUNT_ADMINS:
-        raise ForbiddenError("only an administrator may add users")
+    ensure(actor, Action.MANAGE_ACCOUNTS)
     if role is Role.SYSTEM:
         raise InvalidInputError("the system role is reind's own; give a system another role")
     if role is Role.APPLICANT:
         if enterprise_id is None:
             raise InvalidInputError("an applicant account must name its enterprise")
         if session.get(EnterpriseRow, enterprise_id) is None:
-            raise InvalidInputError(f"no enterprise {enterprise_id}")
+            raise InvalidInputError("no enterprise {enterprise_id}", enterprise_id=enterprise_id)
     elif enterprise_id is not None:
         raise InvalidInputError(f"only applicants belong to an enterprise, not a {role.words}")
     address = normalise_email(email)
     if not display_name.strip():
         raise InvalidInputError("a user needs a display name")
     if session.execute(select(UserRow.id).where(UserRow.email == address)).first() is not None:
-        raise ConflictError(f"there is already a user with the e-mail address {address}")
+        raise ConflictError(
+            "there is already a user with the e-mail address {address}", address=address
+        )
     if password is not None:
         _check_password(password)
     row = UserRow(
@@ -223,7 +224,7 @@ def change_password(
 ) -> UserRow:
     """Set a new password (the user or an administrator); every session ends."""
     user = get_user(session, user_id)
-    if actor.role not in ACCOUNT_ADMINS and actor != actor_of(user):
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
         raise ForbiddenError("only the user or an administrator may change a password")
     _check_password(new_password)
     user.password_hash = (hasher or _DEFAULT_HASHER).hash(new_password)
@@ -237,8 +238,7 @@ def deactivate_user(
     session: Session, user_id: str, actor: Actor, clock: Clock | None = None
 ) -> UserRow:
     """Switch an account off: its sessions end and its tokens are revoked."""
-    if actor.role not in ACCOUNT_ADMINS:
-        raise ForbiddenError("only an administrator may deactivate users")
+    ensure(actor, Action.MANAGE_ACCOUNTS)
     user = get_user(session, user_id)
     now = (clock or SystemClock()).now()
     user.active = False

@@ -8,7 +8,6 @@ May import ``programme.audit``, ``enterprises``, ``committee.store``, ``money.le
 from reind.programme.applications.access import ensure_may_see, get_application, is_conflicted
 from reind.programme.applications.contents import (
     DOCUMENT_TYPES,
-    DRAFT_WRITERS,
     MAX_DOCUMENT_BYTES,
     add_cost_line,
     attach_document,
@@ -32,7 +31,6 @@ __all__ = [
     "ApplicationDraft",
     "CostLine",
     "DOCUMENT_TYPES",
-    "DRAFT_WRITERS",
     "MAX_DOCUMENT_BYTES",
     "NewApplication",
     "add_cost_line",

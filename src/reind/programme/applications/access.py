@@ -11,9 +11,10 @@ from reind.core.errors import (
     ForbiddenError,
     NotFoundError,
 )
-from reind.programme.actors import Actor, Role, sees_enterprise
+from reind.programme.actors import Actor, Role
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.committee.store import ConflictRow, MemberRow
+from reind.programme.permissions import Action, ensure, may, sees_enterprise
 
 
 def get_application(session: Session, application_id: str, actor: Actor) -> ApplicationRow:
@@ -22,9 +23,10 @@ def get_application(session: Session, application_id: str, actor: Actor) -> Appl
     Applicants see only their own enterprise's applications; a committee
     member who declared a conflict of interest does not see that application.
     """
+    ensure(actor, Action.READ_CASES)
     row = session.get(ApplicationRow, application_id)
     if row is None:
-        raise NotFoundError(f"no application {application_id}")
+        raise NotFoundError("no application {application_id}", application_id=application_id)
     ensure_may_see(session, actor, row)
     return row
 
@@ -33,6 +35,8 @@ class Sight(Enum):
     """What the visibility rule says of one actor and one application, before any query."""
 
     SEEN = "seen"
+    NO_CASES = "no_cases"
+    """A role that reads no case at all (``Action.READ_CASES``): the administrator, the plant."""
     NOT_THEIRS = "not_theirs"
     """An applicant asking for another enterprise's application."""
     UNLESS_CONFLICTED = "unless_conflicted"
@@ -50,6 +54,8 @@ def sight(actor: Actor, enterprise_id: str) -> Sight:
     the API's single-statement path (``web.hot_path``), which serves only
     ``SEEN`` and hands the rest to the ORM path.
     """
+    if not may(actor, Action.READ_CASES):
+        return Sight.NO_CASES
     if not sees_enterprise(actor, enterprise_id):
         return Sight.NOT_THEIRS
     if actor.role in CONFLICT_ROLES:
@@ -60,6 +66,8 @@ def sight(actor: Actor, enterprise_id: str) -> Sight:
 def ensure_may_see(session: Session, actor: Actor, row: ApplicationRow) -> None:
     """ForbiddenError unless ``actor`` may see application ``row``."""
     seen = sight(actor, row.enterprise_id)
+    if seen is Sight.NO_CASES:
+        ensure(actor, Action.READ_CASES)
     if seen is Sight.NOT_THEIRS:
         raise ForbiddenError("you may only see your own enterprise's applications")
     if seen is Sight.UNLESS_CONFLICTED and is_conflicted(session, actor.id, row.id):
@@ -82,10 +90,11 @@ def is_conflicted(session: Session, person_id: str, application_id: str) -> bool
 def ensure_may_see_enterprise(session: Session, actor: Actor, enterprise_id: str) -> None:
     """ForbiddenError unless ``actor`` may see the enterprise and its contacts.
 
-    Beyond ``sees_enterprise`` (applicants their own, no plant roles): an
+    Beyond ``sees_enterprise`` (applicants their own; only roles that read cases): an
     assessor or committee member who declared a conflict with any of the
     enterprise's applications does not see the enterprise either.
     """
+    ensure(actor, Action.READ_CASES)
     if not sees_enterprise(actor, enterprise_id):
         raise ForbiddenError("you may only see your own enterprise")
     if actor.role not in CONFLICT_ROLES:

@@ -10,16 +10,16 @@ from sqlalchemy.orm import Session
 from reind.core.clock import Clock, SystemClock, hk_today
 from reind.core.errors import (
     ConflictError,
-    ForbiddenError,
     InvalidInputError,
 )
 from reind.core.money import Money
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.services import CostLine, check_line, line_row
 from reind.programme.applications.sniffing import content_matches
 from reind.programme.applications.store import CostLineRow, DocumentRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 
@@ -38,10 +38,6 @@ DOCUMENT_TYPES = {
 """Media types accepted for supporting documents, with their file extensions."""
 
 
-DRAFT_WRITERS = frozenset({Role.APPLICANT, Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM})
-"""Who may change a draft's budget and documents (applicants only their own enterprise's)."""
-
-
 def add_cost_line(
     session: Session,
     application_id: str,
@@ -51,7 +47,7 @@ def add_cost_line(
     clock: Clock | None = None,
 ) -> CostLineRow:
     """Add a budget line to a draft (or returned) application."""
-    _ensure_draft_writer(actor, "budget lines")
+    ensure(actor, Action.WRITE_DRAFTS)
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
         raise ConflictError(f"cost lines can only change on a draft, not when {app.state}")
@@ -70,14 +66,6 @@ def add_cost_line(
         clock,
     )
     return row
-
-
-def _ensure_draft_writer(actor: Actor, what: str) -> None:
-    if actor.role not in DRAFT_WRITERS:
-        raise ForbiddenError(
-            f"the {actor.role.words} role may not add {what} to an application "
-            "(applicants, officers and administrators do)"
-        )
 
 
 def cost_lines(session: Session, application_id: str) -> list[CostLineRow]:
@@ -107,7 +95,7 @@ def attach_document(
     clock: Clock | None = None,
 ) -> DocumentRow:
     """Store a supporting document with its SHA-256; type and size are limited."""
-    _ensure_draft_writer(actor, "supporting documents")
+    ensure(actor, Action.WRITE_DRAFTS)
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
         raise ConflictError(
@@ -120,15 +108,23 @@ def attach_document(
             f"(accepted: {', '.join(sorted(DOCUMENT_TYPES))})"
         )
     if not filename.lower().endswith(DOCUMENT_TYPES[media_type]):
-        raise InvalidInputError(f"{filename}: the name does not end as a {media_type} file should")
+        raise InvalidInputError(
+            "{filename}: the name does not end as a {media_type} file should",
+            filename=filename,
+            media_type=media_type,
+        )
     if len(content) == 0:
-        raise InvalidInputError(f"{filename}: the file is empty")
+        raise InvalidInputError("{filename}: the file is empty", filename=filename)
     if len(content) > MAX_DOCUMENT_BYTES:
         raise InvalidInputError(
             f"{filename}: {len(content)} bytes is over the limit of {MAX_DOCUMENT_BYTES} bytes"
         )
     if not content_matches(media_type, content):
-        raise InvalidInputError(f"{filename}: the content is not a {media_type} file")
+        raise InvalidInputError(
+            "{filename}: the content is not a {media_type} file",
+            filename=filename,
+            media_type=media_type,
+        )
     digest = hashlib.sha256(content).hexdigest()
     same = session.execute(
         select(DocumentRow)

@@ -14,11 +14,10 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, hk_today
-from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
+from reind.core.errors import ConflictError, InvalidInputError
 from reind.programme import audit
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
-from reind.programme.applications.contents import DRAFT_WRITERS
 from reind.programme.applications.services import (
     ApplicationDraft,
     line_row,
@@ -26,6 +25,7 @@ from reind.programme.applications.services import (
 )
 from reind.programme.applications.store import ApplicationRow, CostLineRow
 from reind.programme.applications.transitions import case_inputs
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.decision import Decision
 from reind.rules.engine import Engine
@@ -44,8 +44,7 @@ def edit_draft(
     clock: Clock | None = None,
 ) -> ApplicationRow:
     """Replace a draft's title, amount asked, answers and budget (checked as a new draft)."""
-    if actor.role not in DRAFT_WRITERS:
-        raise ForbiddenError(f"the {actor.role.words} role may not change an application")
+    ensure(actor, Action.WRITE_DRAFTS)
     app = get_application(session, application_id, actor)
     if app.state not in EDITABLE:
         raise ConflictError(

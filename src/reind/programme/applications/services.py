@@ -34,6 +34,7 @@ from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit.chain import canonical_json
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.ids import new_id
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 from reind.rules.parameters import Parameter
@@ -164,8 +165,7 @@ def prepare_application(
     scheme = engine.scheme(draft.scheme)
     if actor.role is Role.APPLICANT and actor.enterprise_id != draft.enterprise_id:
         raise ForbiddenError("an applicant may only apply for its own enterprise")
-    if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM, Role.ADMINISTRATOR}:
-        raise ForbiddenError(f"the {actor.role.words} role may not create applications")
+    ensure(actor, Action.WRITE_DRAFTS)
     if not draft.title.strip():
         raise InvalidInputError("an application needs a title")
     if draft.amount_requested.is_negative():

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, hk_today
-from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
 from reind.core.money import Money
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.contents import total_cost
 from reind.programme.applications.services import facts_of
@@ -30,6 +30,7 @@ from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.ledgers import open_ledger
 from reind.programme.money.store import AgreementRow, LedgerRow, MilestoneRow
 from reind.programme.notices.outbox import notice_for_action, notify_applicants
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.decision import Decision, Outcome
 from reind.rules.engine import Engine
@@ -52,9 +53,8 @@ def transition_application(
     decides which rules apply; ``correct_received_date`` is the one way to
     change it afterwards.
     """
+    ensure(actor, Action.MOVE_CASES)  # the system takes none: transitions are people's
     app = get_application(session, application_id, actor)
-    if actor.role is Role.SYSTEM:
-        raise ForbiddenError("transitions are taken by people in a role, not by the system")
     step = workflow_for(app.scheme).transition(app.state, action, actor.role)
     _check_guards(session, app, step)
     before = app.state
@@ -115,11 +115,7 @@ def correct_received_date(
     screening decision (made on the old date) is set aside so the case is
     screened again. The event keeps the old date, the new one and the reason.
     """
-    if actor.role not in {Role.OFFICER, Role.ADMINISTRATOR}:
-        raise ForbiddenError(
-            f"the {actor.role.words} role may not correct a received date",
-            zh="只有職員可更正收件日期",
-        )
+    ensure(actor, Action.CORRECT_RECEIVED_DATES)
     if not reason.strip():
         raise InvalidInputError(
             "a correction of the received date needs a reason", zh="更正收件日期須說明理由"
@@ -242,7 +238,7 @@ def screening_case(session: Session, application_id: str, engine: Engine) -> dic
     """
     app = session.get(ApplicationRow, application_id)
     if app is None:
-        raise NotFoundError(f"no application {application_id}")
+        raise NotFoundError("no application {application_id}", application_id=application_id)
     return case_inputs(session, app, engine)
 
 
@@ -278,8 +274,7 @@ def screen_application(
     clock: Clock | None = None,
 ) -> Decision:
     """Run the scheme's formula on an application in screening and keep the Decision."""
-    if actor.role not in {Role.OFFICER, Role.ADMINISTRATOR}:
-        raise ForbiddenError(f"the {actor.role.words} role may not screen applications")
+    ensure(actor, Action.SCREEN)
     app = get_application(session, application_id, actor)
     if app.state != "screening":
         raise ConflictError(f"only an application in screening can be screened, not {app.state}")

@@ -90,7 +90,7 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     if path.exists():
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
-            raise InvalidInputError(f"{path} is not an Ed25519 private key")
+            raise InvalidInputError("{path} is not an Ed25519 private key", path=path)
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
@@ -120,7 +120,7 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     """The public key in ``path`` (PEM)."""
     key = serialization.load_pem_public_key(path.read_bytes())
     if not isinstance(key, Ed25519PublicKey):
-        raise InvalidInputError(f"{path} is not an Ed25519 public key")
+        raise InvalidInputError("{path} is not an Ed25519 public key", path=path)
     return key
 
 
@@ -141,11 +141,15 @@ def write_checkpoint(
     if earlier:
         against = check_against(session, earlier[-1:], public)
         if not against.ok:
-            raise ConflictError(f"the chain disagrees with the last checkpoint: {against}")
+            raise ConflictError(
+                "the chain disagrees with the last checkpoint: {against}", against=against
+            )
         after = (earlier[-1].seq, earlier[-1].hash)  # known good: walk only what came since
     report = verify_chain(session, after=after)
     if not report.ok:
-        raise ConflictError(f"the audit chain does not verify, so it is not checkpointed: {report}")
+        raise ConflictError(
+            "the audit chain does not verify, so it is not checkpointed: {report}", report=report
+        )
     head = session.execute(
         select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
     ).one()
@@ -188,7 +192,9 @@ def read_checkpoints(log: Path) -> list[Checkpoint]:
                 )
             )
         except (ValueError, KeyError, TypeError):
-            raise InvalidInputError(f"{log}, line {number}: not a checkpoint") from None
+            raise InvalidInputError(
+                "{log}, line {number}: not a checkpoint", log=log, number=number
+            ) from None
     return found
 
 

@@ -22,12 +22,16 @@ agreement               ``money.committed`` naming the agreement
 ======================  ==============================================================
 
 Demo portfolios are written in batches (``demo_data.bulk``): one
-``import.bulk_historic`` event vouches for each table's row count, not each
-row. Applications without an event of their own are therefore accepted up to
-the number the bulk imports vouch for; past that, the excess is reported and
-the newest of them (by ``created_at``) are named as the likely intruders. The
-count is exact; the names are a guess an intruder who back-dates
-``created_at`` can mislead.
+``import.bulk_historic`` event covers a whole batch. Each batch also writes a
+register (``bulk_import_records``) of the records of the kinds above, one row
+per record, and its event holds the register's digest (``register_digest``).
+A record without events of its own is vouched for only if a register whose
+digest matches its event lists it; every other one is named, one by one, and
+a register that does not match its event (a row added or removed behind the
+import's back) is named too. Imports written before registers existed carry
+only row counts: records without events are accepted up to those counts; past
+them the excess is reported and the newest (by ``created_at``) named as the
+likely intruders, a guess an intruder who back-dates ``created_at`` can mislead.
 
 The tables are read with plain SQL by name: the audit package imports no
 other aggregate's tables (ADR 0092).
@@ -35,8 +39,10 @@ other aggregate's tables (ADR 0092).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -55,6 +61,32 @@ CLAIM_EVENTS: dict[str, tuple[str, ...]] = {
     "rejected": ("money.claimed", "money.claim_rejected"),
 }
 """The events a claim made through the services has, by its state."""
+
+REGISTERED_TABLES = frozenset(
+    {
+        "applications",
+        "claims",
+        "disbursements",
+        "assessment_scores",
+        "committee_decisions",
+        "agreements",
+    }
+)
+"""Tables whose bulk-imported rows are registered one by one: the kinds checked here."""
+
+
+def register_digest(ids: Mapping[str, Iterable[str]]) -> str:
+    """SHA-256 over each registered table's name and record ids, sorted (order-free).
+
+    Written into the bulk import's event by ``demo_data.bulk`` and recomputed
+    from ``bulk_import_records`` here: one function, so the two cannot drift.
+    """
+    digest = hashlib.sha256()
+    for table in sorted(ids):
+        for record_id in sorted(ids[table]):
+            digest.update(f"{table}\t{record_id}\n".encode())
+    return digest.hexdigest()
+
 
 NAMED_AT_MOST = 50
 """Records named per kind in a report; the count is always exact."""
@@ -115,7 +147,9 @@ class _Events:
         self.last_state: dict[str, str | None] = {}
         self.scored: set[tuple[str, str, str]] = set()
         self.committed_agreements: set[str] = set()
-        self.bulk_rows: dict[str, int] = defaultdict(int)
+        self.bulk_rows: dict[str, int] = defaultdict(int)  # imports without a register
+        self.registers: dict[str, str] = {}  # import id -> its register's digest
+        self.vouched: dict[str, set[str]] = defaultdict(set)  # table -> registered ids
         rows = session.execute(
             text(
                 "SELECT subject_type, subject_id, kind, payload FROM audit_events "
@@ -139,19 +173,62 @@ class _Events:
         elif kind == "money.committed":
             self.committed_agreements.add(str(json.loads(payload).get("agreement_id")))
         elif kind == "import.bulk_historic":
-            for table, count in json.loads(payload).get("rows", {}).items():
+            body = json.loads(payload)
+            if "register" in body:
+                self.registers[subject_id] = str(body["register"].get("digest"))
+                return
+            for table, count in body.get("rows", {}).items():
                 self.bulk_rows[table] += int(count)
 
     def has(self, subject_type: str, subject_id: str, kind: str) -> bool:
         return kind in self.kinds.get((subject_type, subject_id), ())
+
+    def bulk(self, table: str, record_id: object) -> bool:
+        """Whether a register whose digest matches its event lists the record."""
+        return str(record_id) in self.vouched.get(table, ())
+
+    def check_registers(self, session: Session) -> list[MissingEvents]:
+        """Fill ``vouched`` from the registers that match their events; name those that do not."""
+        listed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for import_id, table, record_id in session.execute(
+            text("SELECT import_id, table_name, record_id FROM bulk_import_records")
+        ):
+            listed[import_id][table].append(record_id)
+        found: list[MissingEvents] = []
+        for import_id in sorted(set(listed) | set(self.registers)):
+            register = listed.get(import_id, {})
+            size = sum(len(ids) for ids in register.values())
+            expected = self.registers.get(import_id)
+            if expected is None:
+                found.append(
+                    MissingEvents(
+                        "bulk import",
+                        import_id,
+                        f"registers {size} record(s) but no import.bulk_historic event with a "
+                        "register vouches for it",
+                    )
+                )
+            elif register_digest(register) != expected:
+                found.append(
+                    MissingEvents(
+                        "bulk import",
+                        import_id,
+                        f"its register of {size} record(s) does not match the digest its "
+                        "import.bulk_historic event holds: changed behind the import's back",
+                    )
+                )
+            else:
+                for table, ids in register.items():
+                    self.vouched[table].update(ids)
+        return found
 
 
 def check_completeness(session: Session) -> CompletenessReport:
     """Name every application, claim, disbursement, score, decision and agreement
     that lacks the audit events its state implies."""
     events = _Events(session)
-    checked: dict[str, int] = {}
-    missing: list[MissingEvents] = []
+    missing: list[MissingEvents] = events.check_registers(session)
+    checked: dict[str, int] = {"bulk import": len(events.registers)}
     for name, check in (
         ("application", _applications),
         ("claim", _claims),
@@ -175,6 +252,8 @@ def _applications(session: Session, events: _Events) -> tuple[int, list[MissingE
     for app_id, reference, state in rows:
         kinds = events.kinds.get(("application", app_id), set())
         if not kinds & {"application.created", "application.imported"}:
+            if events.bulk("applications", app_id):
+                continue
             unrecorded.append(
                 MissingEvents("application", reference, "no application.created event")
             )
@@ -205,7 +284,7 @@ def _claims(session: Session, events: _Events) -> tuple[int, list[MissingEvents]
     rows = session.execute(text("SELECT id, state FROM claims ORDER BY id")).all()
     found: list[MissingEvents] = []
     for claim_id, state in rows:
-        if events.has("claim", claim_id, "claim.imported"):
+        if events.has("claim", claim_id, "claim.imported") or events.bulk("claims", claim_id):
             continue
         implied = CLAIM_EVENTS.get(state, ("money.claimed",))
         absent = [kind for kind in implied if not events.has("claim", claim_id, kind)]
@@ -222,6 +301,7 @@ def _disbursements(session: Session, events: _Events) -> tuple[int, list[Missing
         if not (
             events.has("claim", claim_id, "money.disbursed")
             or events.has("claim", claim_id, "claim.imported")
+            or events.bulk("disbursements", payment_id)
         )
     ]
     return len(rows), found
@@ -240,6 +320,7 @@ def _scores(session: Session, events: _Events) -> tuple[int, list[MissingEvents]
         )
         for score_id, app_id, member_id, criterion in rows
         if (app_id, member_id, criterion) not in events.scored
+        and not events.bulk("assessment_scores", score_id)
     ]
     return len(rows), found
 
@@ -252,6 +333,7 @@ def _decisions(session: Session, events: _Events) -> tuple[int, list[MissingEven
         MissingEvents("committee decision", decision_id, f"no committee.decided event on {app_id}")
         for decision_id, app_id in rows
         if not events.has("application", app_id, "committee.decided")
+        and not events.bulk("committee_decisions", decision_id)
     ]
     return len(rows), found
 
@@ -262,5 +344,6 @@ def _agreements(session: Session, events: _Events) -> tuple[int, list[MissingEve
         MissingEvents("agreement", agreement_id, "no money.committed event naming it")
         for (agreement_id,) in rows
         if agreement_id not in events.committed_agreements
+        and not events.bulk("agreements", agreement_id)
     ]
     return len(rows), found

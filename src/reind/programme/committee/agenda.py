@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock
-from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
 from reind.core.integrity import DuplicateError
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.views import ApplicationView, application_view
@@ -25,9 +25,9 @@ from reind.programme.committee.store import (
     CommitteeRow,
     MeetingRow,
 )
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
-SECRETARIAT = frozenset({Role.OFFICER, Role.ADMINISTRATOR})
 REFERRED = "vetting_committee"
 """The workflow state of a case referred to the committee."""
 
@@ -40,10 +40,7 @@ def place_on_agenda(
     clock: Clock | None = None,
 ) -> AgendaItemRow:
     """Add a referred application to the end of a meeting's agenda (the secretariat)."""
-    if actor.role not in SECRETARIAT:
-        raise ForbiddenError(
-            "only the secretariat may set a meeting's agenda", zh="只有秘書處可編排會議議程"
-        )
+    ensure(actor, Action.RUN_COMMITTEES)
     meeting = session.execute(
         select(MeetingRow).where(MeetingRow.id == meeting_id).with_for_update()
     ).scalar_one_or_none()
@@ -95,11 +92,7 @@ def place_on_agenda(
 
 def awaiting_agenda(session: Session, actor: Actor) -> list[ApplicationView]:
     """Cases referred to the committee that no meeting's agenda holds yet, oldest first."""
-    if actor.role not in SECRETARIAT | {Role.APPROVER, Role.AUDITOR}:
-        raise ForbiddenError(
-            f"the {actor.role.words} role may not read the committee's referrals",
-            zh="你的角色不可查閱轉介委員會的個案",
-        )
+    ensure(actor, Action.READ_REFERRALS)
     scheduled = select(AgendaItemRow.application_id)
     decided = select(CommitteeDecisionRow.application_id)
     rows = session.execute(

@@ -17,7 +17,7 @@ from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError, ForbiddenError, NotFoundError
 from reind.core.integrity import DuplicateError
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import is_conflicted
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.committee.criteria import criteria_for
@@ -28,9 +28,8 @@ from reind.programme.committee.store import (
     MemberRow,
     ScoreRow,
 )
+from reind.programme.permissions import Action, may
 from reind.programme.uow import flush
-
-SECRETARIAT = frozenset({Role.OFFICER, Role.ADMINISTRATOR})
 
 
 def void_scores(session: Session, member_id: str, application_id: str) -> dict[str, int]:
@@ -93,11 +92,11 @@ def declare_conflict(
     """Record a member's conflict of interest with an application, voiding any scores given."""
     member = session.get(MemberRow, member_id)
     if member is None:
-        raise NotFoundError(f"no committee member {member_id}")
-    if actor.role not in SECRETARIAT and actor.id != member.person_id:
+        raise NotFoundError("no committee member {member_id}", member_id=member_id)
+    if not may(actor, Action.RUN_COMMITTEES) and actor.id != member.person_id:
         raise ForbiddenError("a conflict is declared by the member or the secretariat")
     if session.get(ApplicationRow, application_id) is None:
-        raise NotFoundError(f"no application {application_id}")
+        raise NotFoundError("no application {application_id}", application_id=application_id)
     if is_conflicted(session, member.person_id, application_id):
         raise DuplicateError(
             f"{member.name} has already declared a conflict with this application",

@@ -8,7 +8,6 @@ and moves the application on in its workflow in the same transaction.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -19,8 +18,8 @@ from reind.core.clock import Clock
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from reind.core.money import Money
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
-from reind.programme.applications.access import get_application, is_conflicted
+from reind.programme.actors import Actor
+from reind.programme.applications.access import CONFLICT_ROLES, get_application, is_conflicted
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import transition_application
 from reind.programme.committee.criteria import MAX_SCORE, criteria_for
@@ -36,23 +35,10 @@ from reind.programme.committee.store import (
 )
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.agreements import approve_grant
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 from reind.rules.store import load_decision
-
-SECRETARIAT = {Role.OFFICER, Role.ADMINISTRATOR}
-AGENDA_READERS = frozenset(
-    {
-        Role.OFFICER,
-        Role.ADMINISTRATOR,
-        Role.APPROVER,
-        Role.ASSESSOR,
-        Role.COMMITTEE_MEMBER,
-        Role.AUDITOR,
-        Role.SYSTEM,
-    }
-)
-"""Who may read a meeting's agenda (members only their own committee's, never a conflict)."""
 
 
 def create_committee(
@@ -71,8 +57,7 @@ def create_committee(
     criterion of an application before the committee's decision on it can be
     recorded; a committee's own rule, so it is kept with the committee.
     """
-    if actor.role not in SECRETARIAT:
-        raise ForbiddenError("only the secretariat may set up committees")
+    ensure(actor, Action.RUN_COMMITTEES)
     if quorum < 1:
         raise InvalidInputError(
             f"a committee's quorum is at least 1, not {quorum}",
@@ -106,10 +91,9 @@ def appoint_member(
     term_to: date,
 ) -> MemberRow:
     """Appoint a person to a committee for a term (capacity: chair, member, ex_officio ...)."""
-    if actor.role not in SECRETARIAT:
-        raise ForbiddenError("only the secretariat may appoint members")
+    ensure(actor, Action.RUN_COMMITTEES)
     if session.get(CommitteeRow, committee_id) is None:
-        raise NotFoundError(f"no committee {committee_id}")
+        raise NotFoundError("no committee {committee_id}", committee_id=committee_id)
     if term_to < term_from:
         raise InvalidInputError("a term cannot end before it starts")
     row = MemberRow(
@@ -141,11 +125,10 @@ def schedule_meeting(
     session: Session, committee_id: str, held_on: date, application_ids: list[str], actor: Actor
 ) -> MeetingRow:
     """Schedule a meeting with the applications on its agenda, in order."""
-    if actor.role not in SECRETARIAT:
-        raise ForbiddenError("only the secretariat may schedule meetings")
+    ensure(actor, Action.RUN_COMMITTEES)
     committee = session.get(CommitteeRow, committee_id)
     if committee is None:
-        raise NotFoundError(f"no committee {committee_id}")
+        raise NotFoundError("no committee {committee_id}", committee_id=committee_id)
     meeting = MeetingRow(committee_id=committee_id, held_on=held_on)
     session.add(meeting)
     flush(session, "the meeting")
@@ -182,7 +165,7 @@ def _member(session: Session, meeting: MeetingRow, person_id: str) -> MemberRow:
 def _meeting(session: Session, meeting_id: str) -> MeetingRow:
     meeting = session.get(MeetingRow, meeting_id)
     if meeting is None:
-        raise NotFoundError(f"no meeting {meeting_id}")
+        raise NotFoundError("no meeting {meeting_id}", meeting_id=meeting_id)
     return meeting
 
 
@@ -192,10 +175,9 @@ def agenda_for(session: Session, meeting_id: str, actor: Actor) -> list[Applicat
     Staff, approvers, auditors and the committee's own members; applicants,
     finance and analysts may not read agendas.
     """
-    if actor.role not in AGENDA_READERS:
-        raise ForbiddenError(f"the {actor.role.words} role may not read meeting agendas")
+    ensure(actor, Action.READ_AGENDAS)
     meeting = _meeting(session, meeting_id)
-    if actor.role in {Role.COMMITTEE_MEMBER, Role.ASSESSOR}:
+    if actor.role in CONFLICT_ROLES:
         _member(session, meeting, actor.id)
     rows = session.execute(
         select(ApplicationRow)
@@ -203,7 +185,7 @@ def agenda_for(session: Session, meeting_id: str, actor: Actor) -> list[Applicat
         .where(AgendaItemRow.meeting_id == meeting_id)
         .order_by(AgendaItemRow.position)
     ).scalars()
-    if actor.role not in {Role.COMMITTEE_MEMBER, Role.ASSESSOR}:
+    if actor.role not in CONFLICT_ROLES:
         return list(rows)
     return [row for row in rows if not is_conflicted(session, actor.id, row.id)]
 
@@ -220,8 +202,7 @@ def score_application(
     clock: Clock | None = None,
 ) -> ScoreRow:
     """A member scores one criterion (0-5) of an application on the agenda."""
-    if actor.role is not Role.COMMITTEE_MEMBER:
-        raise ForbiddenError("only committee members score applications")
+    ensure(actor, Action.SCORE)
     meeting = _meeting(session, meeting_id)
     member = _member(session, meeting, actor.id)
     app = get_application(session, application_id, actor)  # refuses a conflicted member
@@ -301,8 +282,7 @@ def decide(
     When supported, the grant approved defaults to the screening decision's amount, or
     the amount applied for if that is less.
     """
-    if actor.role is not Role.APPROVER:
-        raise ForbiddenError("the committee's decision is recorded by the approver")
+    ensure(actor, Action.DECIDE)
     if not reasons_en.strip() or not reasons_zh.strip():
         raise InvalidInputError("a decision needs its reasons in English and Chinese")
     meeting = _meeting(session, meeting_id)
@@ -365,7 +345,5 @@ def decide(
     if supported and grant is not None:
         approve_grant(session, app.id, grant, actor, clock)
     action = "support" if supported else "not_support"
-    transition_application(
-        session, app.id, action, actor, note=json.dumps(row.outcome), clock=clock
-    )
+    transition_application(session, app.id, action, actor, clock=clock)
     return row

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
-from reind.programme.actors import Actor, Role
-from reind.programme.applications.access import get_application
+from reind.programme.actors import Actor
+from reind.programme.applications.access import CONFLICT_ROLES, get_application
 from reind.programme.applications.views import ApplicationView, application_view
 from reind.programme.committee.services import agenda_for
 from reind.programme.committee.store import (
@@ -29,7 +29,7 @@ from reind.programme.committee.store import (
 )
 from reind.programme.views import view_of
 
-MEMBERS = frozenset({Role.COMMITTEE_MEMBER, Role.ASSESSOR})
+MEMBERS = CONFLICT_ROLES
 """Roles that see only the meetings of the committees they sit on."""
 
 
@@ -118,7 +118,7 @@ def meeting(session: Session, meeting_id: str) -> tuple[MeetingView, CommitteeVi
         .where(MeetingRow.id == meeting_id)
     ).first()
     if found is None:
-        raise NotFoundError(f"no meeting {meeting_id}")
+        raise NotFoundError("no meeting {meeting_id}", meeting_id=meeting_id)
     return view_of(MeetingView, found[0]), view_of(CommitteeView, found[1])
 
 
@@ -176,5 +176,8 @@ def decision_of(session: Session, application_id: str, actor: Actor) -> Decision
     get_application(session, application_id, actor)
     found = decision(session, application_id)
     if found is None:
-        raise NotFoundError(f"the committee has not decided on application {application_id}")
+        raise NotFoundError(
+            "the committee has not decided on application {application_id}",
+            application_id=application_id,
+        )
     return found

@@ -8,7 +8,11 @@ engine), inserts the rows with executemany in chunks, and appends *one*
 the rules version and a SHA-256 digest over the canonical JSON of every row
 in insertion order; ``bulk_imports`` keeps the same facts with the event's
 sequence number. Re-computing the digest from the tables shows whether any
-imported row changed afterwards.
+imported row changed afterwards. The records of the kinds ``verify`` checks
+for their events (applications, claims ...) are also listed one by one in
+``bulk_import_records``, and the event holds that register's digest, so
+``reind audit verify`` can tell each imported record from one written behind
+the services' back and name the latter (issue 12).
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG
 from reind.programme import audit
 from reind.programme.actors import SYSTEM, Actor
-from reind.programme.imports.store import BulkImportRow
+from reind.programme.audit.completeness import REGISTERED_TABLES, register_digest
+from reind.programme.imports.store import BulkImportRecordRow, BulkImportRow
 
 CHUNK = 5000
 """Rows per executemany call."""
@@ -111,6 +116,10 @@ def write_batch(
     counts: dict[str, int] = {}
     for table, rows in batch.tables:
         counts[table.name] = counts.get(table.name, 0) + len(rows)
+    register: dict[str, list[str]] = {}
+    for table, rows in batch.tables:
+        if table.name in REGISTERED_TABLES:
+            register.setdefault(table.name, []).extend(str(row["id"]) for row in rows)
     import_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"reind-bulk:{batch.kind}:{digest}"))
     event = audit.record(
         session,
@@ -123,6 +132,10 @@ def write_batch(
             "rows": counts,
             "digest": digest,
             "rules_version": batch.rules_version,
+            "register": {
+                "rows": {table: len(ids) for table, ids in register.items()},
+                "digest": register_digest(register),
+            },
         },
         clock,
     )
@@ -138,4 +151,11 @@ def write_batch(
     )
     session.add(row)
     session.flush()
+    listed = [
+        {"table_name": table, "record_id": record_id, "import_id": import_id}
+        for table, ids in register.items()
+        for record_id in ids
+    ]
+    for start in range(0, len(listed), CHUNK):
+        session.execute(insert(BulkImportRecordRow), listed[start : start + CHUNK])
     return row

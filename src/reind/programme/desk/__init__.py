@@ -6,7 +6,6 @@ May import ``programme.audit``, ``enterprises.store``, ``enterprises.fits``, ``s
 
 from reind.programme.desk.services import (
     CENTRE_NAMES,
-    DESK,
     Centre,
     NewEnquiry,
     answer_enquiry,
@@ -22,7 +21,6 @@ from reind.programme.enterprises.fits import SchemeFit, schemes_that_fit
 __all__ = [
     "CENTRE_NAMES",
     "Centre",
-    "DESK",
     "NewEnquiry",
     "SchemeFit",
     "answer_enquiry",

@@ -19,20 +19,18 @@ from sqlalchemy.orm import Session
 from reind.core.clock import Clock, SystemClock, hk_today
 from reind.core.errors import (
     ConflictError,
-    ForbiddenError,
     InvalidInputError,
     NotFoundError,
 )
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.desk.store import EnquiryRow, SeminarRow
 from reind.programme.enterprises.fits import SchemeFit, schemes_that_fit
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.ids import new_id
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
-
-DESK = {Role.OFFICER, Role.ADMINISTRATOR, Role.SYSTEM}
 
 
 class Centre(StrEnum):
@@ -97,8 +95,7 @@ def prepare_enquiry(
     The enquirer's name and contact are kept only to answer the enquiry
     (the purpose the desk states when it asks for them).
     """
-    if actor.role not in DESK:
-        raise ForbiddenError("only desk officers record enquiries")
+    ensure(actor, Action.RECORD_ENQUIRIES)
     if not question.strip():
         raise InvalidInputError("an enquiry needs the question asked")
     return NewEnquiry(
@@ -163,7 +160,7 @@ def record_enquiry(
 def _enquiry(session: Session, enquiry_id: str) -> EnquiryRow:
     row = session.get(EnquiryRow, enquiry_id)
     if row is None:
-        raise NotFoundError(f"no enquiry {enquiry_id}")
+        raise NotFoundError("no enquiry {enquiry_id}", enquiry_id=enquiry_id)
     return row
 
 
@@ -171,8 +168,7 @@ def route_enquiry(
     session: Session, enquiry_id: str, centre: Centre, actor: Actor, clock: Clock | None = None
 ) -> EnquiryRow:
     """Send an enquiry to one of the four centres."""
-    if actor.role not in DESK:
-        raise ForbiddenError("only desk officers route enquiries")
+    ensure(actor, Action.RECORD_ENQUIRIES)
     row = _enquiry(session, enquiry_id)
     if row.state == "answered":
         raise ConflictError("an answered enquiry cannot be routed again")
@@ -200,8 +196,7 @@ def answer_enquiry(
     clock: Clock | None = None,
 ) -> tuple[EnquiryRow, list[SchemeFit]]:
     """Answer an enquiry, pointing to the schemes the rules find fit the enquirer."""
-    if actor.role not in DESK:
-        raise ForbiddenError("only desk officers answer enquiries")
+    ensure(actor, Action.RECORD_ENQUIRIES)
     row = _enquiry(session, enquiry_id)
     if row.centre is None:
         raise ConflictError("route the enquiry to a centre before answering it")
@@ -228,8 +223,7 @@ def record_seminar(
     session: Session, centre: Centre, held_on: date, title: str, attendees: int, actor: Actor
 ) -> SeminarRow:
     """Record a seminar held by a centre."""
-    if actor.role not in DESK:
-        raise ForbiddenError("only desk officers record seminars")
+    ensure(actor, Action.RECORD_ENQUIRIES)
     if attendees < 0:
         raise InvalidInputError("attendees cannot be negative")
     row = SeminarRow(centre=centre.value, held_on=held_on, title=title, attendees=attendees)

@@ -62,7 +62,7 @@ def enquiry(session: Session, enquiry_id: str) -> EnquiryView:
     """One enquiry, or NotFoundError."""
     found = find(session, enquiry_id)
     if found is None:
-        raise NotFoundError(f"no enquiry {enquiry_id}")
+        raise NotFoundError("no enquiry {enquiry_id}", enquiry_id=enquiry_id)
     return found
 
 

@@ -15,7 +15,6 @@ from reind.programme.enterprises.profile import (
     parse_choice,
 )
 from reind.programme.enterprises.registry import (
-    STAFF,
     add_contact,
     connect_enterprises,
     connected_group,
@@ -31,7 +30,6 @@ __all__ = [
     "Industry",
     "SME_MANUFACTURING_LIMIT",
     "SME_OTHER_LIMIT",
-    "STAFF",
     "add_contact",
     "connect_enterprises",
     "connected_group",

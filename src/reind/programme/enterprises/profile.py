@@ -76,7 +76,7 @@ SME_OTHER_LIMIT = 50
 def is_sme(employees: int, manufacturing: bool) -> bool:
     """The Hong Kong Government's SME definition (Trade and Industry Department)."""
     if employees < 0:
-        raise InvalidInputError(f"employees cannot be negative: {employees}")
+        raise InvalidInputError("employees cannot be negative: {employees}", employees=employees)
     return employees < (SME_MANUFACTURING_LIMIT if manufacturing else SME_OTHER_LIMIT)
 
 

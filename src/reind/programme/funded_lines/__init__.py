@@ -4,7 +4,6 @@ May import ``programme.applications``, ``money``, ``audit``, ``enterprises``, ``
 """
 
 from reind.programme.funded_lines.services import (
-    MAY_SEE,
     DeclaredBaseline,
     FundedLine,
     LinkedProject,
@@ -21,7 +20,6 @@ __all__ = [
     "DeclaredBaseline",
     "FundedLine",
     "LinkedProject",
-    "MAY_SEE",
     "declare_baseline",
     "declared_baseline_of",
     "funded_line_of",

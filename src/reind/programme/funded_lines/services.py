@@ -22,20 +22,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
-from reind.core.errors import ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.errors import InvalidInputError, NotFoundError
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.funded_lines.store import DeclaredBaselineRow, FundedLineRow
 from reind.programme.money.agreements import agreement_of
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
-MAY_SEE = frozenset(
-    {Role.OFFICER, Role.ADMINISTRATOR, Role.ANALYST, Role.AUDITOR, Role.APPLICANT, Role.SYSTEM}
-)
-"""Roles that may see a project's line and its outcomes (applicants: their own only)."""
 _WILDCARDS = frozenset("+#")
 
 
@@ -101,12 +98,16 @@ def _positive(name: str, value: float | None, *, allow_zero: bool = False) -> No
     if value is None:
         return
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise InvalidInputError(f"{name} must be a positive number, not {value}")
+        raise InvalidInputError(
+            "{name} must be a positive number, not {value}", name=name, value=value
+        )
 
 
 def _fraction(name: str, value: float | None) -> None:
     if value is not None and not (math.isfinite(value) and 0 < value <= 1):
-        raise InvalidInputError(f"{name} is a fraction above 0 and at most 1 (0.62 for 62%)")
+        raise InvalidInputError(
+            "{name} is a fraction above 0 and at most 1 (0.62 for 62%)", name=name
+        )
 
 
 def link_line(
@@ -124,8 +125,7 @@ def link_line(
     clock: Clock | None = None,
 ) -> FundedLine:
     """Link a funded application to its production line (officer); linking again updates it."""
-    if actor.role is not Role.OFFICER:
-        raise ForbiddenError(f"the {actor.role.words} role may not link production lines")
+    ensure(actor, Action.LINK_FUNDED_LINES)
     app = get_application(session, application_id, actor)
     agreement = agreement_of(session, app.id)
     if not line_name_en.strip():
@@ -193,8 +193,7 @@ def declare_baseline(
     clock: Clock | None = None,
 ) -> DeclaredBaseline:
     """Declare (or correct) the baseline of a funded project: its applicant, or an officer."""
-    if actor.role not in {Role.APPLICANT, Role.OFFICER}:
-        raise ForbiddenError(f"the {actor.role.words} role may not declare a baseline")
+    ensure(actor, Action.DECLARE_BASELINES)
     app = get_application(session, application_id, actor)  # applicants: their own only
     agreement_of(session, app.id)
     _positive("throughput per hour", baseline.throughput_per_hour)
@@ -258,8 +257,7 @@ def _baseline(row: DeclaredBaselineRow) -> DeclaredBaseline:
 
 
 def _check_may_see(actor: Actor) -> None:
-    if actor.role not in MAY_SEE:
-        raise ForbiddenError(f"the {actor.role.words} role may not see a project's outcomes")
+    ensure(actor, Action.READ_OUTCOMES)
 
 
 def funded_line_of(session: Session, application_id: str, actor: Actor) -> FundedLine | None:
@@ -284,7 +282,10 @@ def linked_project(session: Session, application_id: str, actor: Actor) -> Linke
     """One project with its line and declared baseline; NotFoundError when not linked."""
     line = funded_line_of(session, application_id, actor)
     if line is None:
-        raise NotFoundError(f"application {application_id} has no production line linked")
+        raise NotFoundError(
+            "application {application_id} has no production line linked",
+            application_id=application_id,
+        )
     return _projects(session, [application_id])[0]
 
 

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock
-from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
 from reind.core.money import Money
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.services import optional_parameter
 from reind.programme.applications.store import ApplicationRow
@@ -38,8 +38,7 @@ def approve_grant(
     session: Session, application_id: str, grant: Money, actor: Actor, clock: Clock | None = None
 ) -> None:
     """Record the grant approved for an application (by the approver, on support)."""
-    if actor.role not in {Role.APPROVER, Role.ADMINISTRATOR}:
-        raise ForbiddenError(f"the {actor.role.words} role may not approve grants")
+    ensure(actor, Action.APPROVE_GRANTS)
     row = lock_ledger(session, application_id)
     held = ledger_from(row)
     if grant > held.applied:
@@ -86,8 +85,7 @@ def sign_agreement(
     clock: Clock | None = None,
 ) -> AgreementRow:
     """Sign the funding agreement: commit ``grant`` and move the application on."""
-    if actor.role is not Role.OFFICER:
-        raise ForbiddenError(f"the {actor.role.words} role may not sign agreements")
+    ensure(actor, Action.SIGN_AGREEMENTS)
     if ends_on < starts_on:
         raise InvalidInputError("an agreement cannot end before it starts")
     app = get_application(session, application_id, actor)
@@ -140,7 +138,9 @@ def agreement_of(session: Session, application_id: str) -> AgreementRow:
         select(AgreementRow).where(AgreementRow.application_id == application_id)
     ).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"application {application_id} has no agreement")
+        raise NotFoundError(
+            "application {application_id} has no agreement", application_id=application_id
+        )
     return row
 
 
@@ -152,11 +152,10 @@ def achieve_milestone(
     clock: Clock | None = None,
 ) -> MilestoneRow:
     """Mark a milestone achieved."""
-    if actor.role is not Role.OFFICER:
-        raise ForbiddenError("only an officer may confirm a milestone")
+    ensure(actor, Action.CONFIRM_MILESTONES)
     row = session.get(MilestoneRow, milestone_id)
     if row is None:
-        raise NotFoundError(f"no milestone {milestone_id}")
+        raise NotFoundError("no milestone {milestone_id}", milestone_id=milestone_id)
     if row.achieved_on is not None:
         raise ConflictError(f"milestone {row.title!r} was already achieved on {row.achieved_on}")
     row.achieved_on = achieved_on

@@ -1,7 +1,10 @@
 """Services for claims and disbursements: paying out, never more than committed.
 
 A claim is approved in two stages, first by an officer and then by finance
-(a different person), and paid by a disbursement. Every step locks the
+(a different person), and paid by a disbursement made by a finance officer
+other than the one who approved it (issue 12's two-person rule: whoever did
+one stage does not do the next, whoever submitted the claim does none, and
+each stage records who did it). Every step locks the
 project's ledger row (``SELECT ... FOR UPDATE``; SQLite serialises writers
 anyway) and re-reads the claim before changing it, so parallel requests
 queue instead of racing; the version columns catch anything that slips by.
@@ -27,7 +30,7 @@ from reind.core.errors import (
 )
 from reind.core.money import Money
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit.chain import canonical_json
@@ -35,6 +38,7 @@ from reind.programme.money.ledger import Ledger, attendance_ok
 from reind.programme.money.ledgers import ledger_from, lock_ledger, write_ledger
 from reind.programme.money.payment_conditions import require_payment_conditions
 from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.training.store import AttendanceRow, CourseSessionRow, EnrolmentRow
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
@@ -54,7 +58,7 @@ def attendance(session: Session, enrolment_id: int) -> tuple[int, int]:
     """(sessions attended, sessions of the course) for one RTTP enrolment."""
     enrolment = session.get(EnrolmentRow, enrolment_id)
     if enrolment is None:
-        raise NotFoundError(f"no enrolment {enrolment_id}")
+        raise NotFoundError("no enrolment {enrolment_id}", enrolment_id=enrolment_id)
     sessions = session.execute(
         select(func.count())
         .select_from(CourseSessionRow)
@@ -84,8 +88,7 @@ def submit_claim(
 
     A retry with the same idempotency key returns the first claim.
     """
-    if actor.role not in {Role.APPLICANT, Role.OFFICER, Role.SYSTEM}:
-        raise ForbiddenError(f"the {actor.role.words} role may not submit claims")
+    ensure(actor, Action.SUBMIT_CLAIMS)
     submitted_on = hk_today(clock)
     fingerprint = hashlib.sha256(
         canonical_json([application_id, amount.cents, enrolment_id]).encode()
@@ -160,7 +163,7 @@ def _claim_by_key(session: Session, key: str, fingerprint: str) -> ClaimRow | No
 def _locked_claim(session: Session, claim_id: str, actor: Actor) -> tuple[ClaimRow, LedgerRow]:
     first = session.get(ClaimRow, claim_id)
     if first is None:
-        raise NotFoundError(f"no claim {claim_id}")
+        raise NotFoundError("no claim {claim_id}", claim_id=claim_id)
     get_application(session, first.application_id, actor)
     ledger = lock_ledger(session, first.application_id)
     claim = session.execute(
@@ -185,8 +188,7 @@ def approve_claim_as_officer(
     session: Session, claim_id: str, actor: Actor, clock: Clock | None = None
 ) -> ClaimRow:
     """First stage: an officer checks the claim."""
-    if actor.role is not Role.OFFICER:
-        raise ForbiddenError("the first approval of a claim is an officer's")
+    ensure(actor, Action.APPROVE_CLAIMS)
     claim, _ = _locked_claim(session, claim_id, actor)
     if claim.state != "submitted":
         raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for an officer")
@@ -210,8 +212,7 @@ def approve_claim_as_finance(
     session: Session, claim_id: str, actor: Actor, clock: Clock | None = None
 ) -> ClaimRow:
     """Second stage: finance approves, and the amount becomes payable."""
-    if actor.role is not Role.FINANCE:
-        raise ForbiddenError("the second approval of a claim is finance's")
+    ensure(actor, Action.APPROVE_PAYMENTS)
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "officer_approved":
         raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for finance")
@@ -250,8 +251,7 @@ def reject_claim(
     session: Session, claim_id: str, actor: Actor, reason: str, clock: Clock | None = None
 ) -> ClaimRow:
     """Reject a claim at either stage; its amount is released."""
-    if actor.role not in {Role.OFFICER, Role.FINANCE}:
-        raise ForbiddenError(f"the {actor.role.words} role may not reject claims")
+    ensure(actor, Action.REJECT_CLAIMS)
     if not reason.strip():
         raise InvalidInputError("a rejection needs a reason")
     claim, row = _locked_claim(session, claim_id, actor)
@@ -286,12 +286,17 @@ def disburse(
     clock: Clock | None = None,
 ) -> DisbursementRow:
     """Pay an approved claim in full."""
-    if actor.role is not Role.FINANCE:
-        raise ForbiddenError("only finance may disburse")
+    ensure(actor, Action.DISBURSE)
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "approved":
         raise ConflictError(f"claim {claim.id} is {claim.state}; only approved claims are paid")
     _not_the_submitter(claim, actor)
+    if claim.finance_id == actor.id:
+        raise ForbiddenError(
+            "you approved this claim for finance, so another finance officer must pay it "
+            "(two-person rule)",
+            zh="你已在財務階段批核此申領，須由另一名財務人員付款（雙人原則）",
+        )
     app = session.get(ApplicationRow, claim.application_id)
     assert app is not None
     require_payment_conditions(session, engine, app)

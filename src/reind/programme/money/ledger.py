@@ -106,12 +106,14 @@ class Ledger:
 
 def _positive(amount: Money, what: str) -> None:
     if amount.cents <= 0:
-        raise InvalidInputError(f"a {what} must be more than HK$0.00, not {amount}")
+        raise InvalidInputError(
+            "a {what} must be more than HK$0.00, not {amount}", what=what, amount=amount
+        )
 
 
 def _positive_or_zero(amount: Money, what: str) -> None:
     if amount.is_negative():
-        raise InvalidInputError(f"the {what} cannot be negative: {amount}")
+        raise InvalidInputError("the {what} cannot be negative: {amount}", what=what, amount=amount)
 
 
 def check_enterprise_cap(others: Money, new: Money, cap: Money | None, scheme: str) -> None:

@@ -26,7 +26,10 @@ def lock_ledger(session: Session, application_id: str) -> LedgerRow:
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"application {application_id} has no ledger (not submitted yet)")
+        raise NotFoundError(
+            "application {application_id} has no ledger (not submitted yet)",
+            application_id=application_id,
+        )
     return row
 
 

@@ -110,6 +110,7 @@ class ClaimItem:
     state: str
     submitted_on: date
     officer_id: str | None
+    finance_id: str | None
     reference: str
     title: str
     scheme: str
@@ -154,6 +155,7 @@ def list_claims(
             ClaimRow.state,
             ClaimRow.submitted_on,
             ClaimRow.officer_id,
+            ClaimRow.finance_id,
             ApplicationRow.reference,
             ApplicationRow.title,
             ApplicationRow.scheme,

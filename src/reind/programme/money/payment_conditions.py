@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from reind.core.clock import Clock, hk_today
 from reind.core.errors import ConflictError, ForbiddenError, NotFoundError
 from reind.programme import audit
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications.services import optional_parameter
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.money.store import AgreementRow, MilestoneRow, ProgressReportRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
 
@@ -107,8 +108,7 @@ def accept_report(
     clock: Clock | None = None,
 ) -> ProgressReportRow:
     """An officer accepts a report (not one they submitted themselves)."""
-    if actor.role is not Role.OFFICER:
-        raise ForbiddenError("only an officer may accept a report", zh="只有計劃人員可接納報告")
+    ensure(actor, Action.ACCEPT_REPORTS)
     report = session.get(ProgressReportRow, report_id)
     if report is None:
         raise NotFoundError(f"no report {report_id}", zh=f"沒有報告 {report_id}")

@@ -156,7 +156,9 @@ def agreement_of(session: Session, application_id: str, actor: Actor) -> Agreeme
     get_application(session, application_id, actor)
     found = agreement(session, application_id)
     if found is None:
-        raise NotFoundError(f"application {application_id} has no agreement")
+        raise NotFoundError(
+            "application {application_id} has no agreement", application_id=application_id
+        )
     return found
 
 
@@ -194,7 +196,7 @@ def claim(session: Session, claim_id: str, actor: Actor) -> ClaimView:
     """A claim, if ``actor`` may see its application (NotFoundError, ForbiddenError)."""
     row = session.get(ClaimRow, claim_id)
     if row is None:
-        raise NotFoundError(f"no claim {claim_id}")
+        raise NotFoundError("no claim {claim_id}", claim_id=claim_id)
     get_application(session, row.application_id, actor)
     return claim_view(row)
 

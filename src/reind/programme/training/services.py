@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from reind.core.errors import InvalidInputError, NotFoundError
 from reind.core.money import Money
-from reind.programme.actors import Actor, ensure_staff
+from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.enterprises.registry import get_enterprise
+from reind.programme.permissions import Action, ensure
 from reind.programme.training.store import (
     AttendanceRow,
     CourseRow,
@@ -32,7 +33,7 @@ def add_course(
     actor: Actor,
 ) -> CourseRow:
     """Register an RTTP course and its sessions."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     course = CourseRow(provider=provider, title=title, fee_cents=fee.cents, public=public)
     session.add(course)
     flush(session, "the course")
@@ -52,7 +53,7 @@ def enrol(
     actor: Actor,
 ) -> EnrolmentRow:
     """Enrol a trainee (who must be a Hong Kong permanent resident) on a course."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if not permanent_resident:
         raise InvalidInputError("RTTP trainees must be Hong Kong permanent residents")
     if session.get(CourseRow, course_id) is None:
@@ -72,7 +73,7 @@ def mark_attendance(
     session: Session, enrolment_id: int, session_id: int, present: bool, actor: Actor
 ) -> AttendanceRow:
     """Record whether the trainee attended one session (marking it again corrects it)."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     enrolment = session.get(EnrolmentRow, enrolment_id)
     if enrolment is None:
         raise NotFoundError(f"no enrolment {enrolment_id}", zh=f"沒有學員登記 {enrolment_id}")

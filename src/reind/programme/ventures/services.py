@@ -26,7 +26,8 @@ from reind.core.integrity import DuplicateError
 from reind.core.money import Money
 from reind.core.periods import FinancialYear
 from reind.programme import audit
-from reind.programme.actors import Actor, ensure_staff
+from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.programme.ventures.store import CoInvestmentPartnerRow, DealRow, StartupGrantRow
 from reind.rules.engine import Engine
@@ -48,7 +49,7 @@ def add_partner(
     session: Session, name: str, signed_on: date, actor: Actor
 ) -> CoInvestmentPartnerRow:
     """Register an ITVF co-investment partner (a name is registered once)."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     taken = session.execute(
         select(CoInvestmentPartnerRow.id).where(CoInvestmentPartnerRow.name == name)
     ).scalar_one_or_none()
@@ -79,9 +80,9 @@ def record_deal(
     engine: Engine,
 ) -> DealRow:
     """Record a co-investment, refusing one that breaks the 1:2 ratio or a cap."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if session.get(CoInvestmentPartnerRow, partner_id) is None:
-        raise NotFoundError(f"no co-investment partner {partner_id}")
+        raise NotFoundError("no co-investment partner {partner_id}", partner_id=partner_id)
     if government.cents <= 0 or partner.cents <= 0:
         raise InvalidInputError("both the Government and the partner must invest")
     ratio = _itvf(engine, "matching_ratio", invested_on, Fraction)
@@ -94,7 +95,11 @@ def record_deal(
             "itvf.matching_ratio)"
         )
     if government > deal_cap:
-        raise ConflictError(f"{government} exceeds the per-deal cap of {deal_cap} (itvf.deal_cap)")
+        raise ConflictError(
+            "{government} exceeds the per-deal cap of {deal_cap} (itvf.deal_cap)",
+            government=government,
+            deal_cap=deal_cap,
+        )
     earlier = session.execute(
         select(func.coalesce(func.sum(DealRow.government_cents), 0)).where(
             DealRow.investee == investee
@@ -149,7 +154,7 @@ def record_startup(
     actor: Actor,
 ) -> StartupGrantRow:
     """Record a TSSSU start-up funded through a university in a financial year."""
-    ensure_staff(actor)
+    ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if university not in UNIVERSITIES:
         raise InvalidInputError(f"TSSSU funds {', '.join(UNIVERSITIES)}, not {university!r}")
     row = StartupGrantRow(

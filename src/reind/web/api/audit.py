@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.audit.chain import verify_chain
-from reind.web.auth import require_roles
+from reind.programme.permissions import Action
+from reind.web.auth import require
 from reind.web.deps import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
-Auditor = Annotated[Actor, Depends(require_roles(Role.AUDITOR, Role.ADMINISTRATOR))]
+Auditor = Annotated[Actor, Depends(require(Action.VERIFY_AUDIT_CHAIN))]
 
 
 class ChainPublic(BaseModel):

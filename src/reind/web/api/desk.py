@@ -9,16 +9,17 @@ from fastapi import APIRouter, Depends, Response, status
 from pydantic import Field
 
 from reind.programme import desk
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.desk import views
-from reind.web.api.common import IfMatch, Schema, expect_version, set_etag
-from reind.web.auth import CurrentActor, require_roles
+from reind.programme.permissions import Action
+from reind.web.api.common import Count, IfMatch, Schema, expect_version, set_etag
+from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, Transact, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["enquiry desk"])
 Reader = Annotated[
     Actor,
-    Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR, Role.ANALYST, Role.AUDITOR)),
+    Depends(require(Action.READ_PROGRAMME_FIGURES)),
 ]
 
 
@@ -82,7 +83,7 @@ class SeminarCreate(Schema):
     centre: desk.Centre
     held_on: date
     title: str = Field(max_length=300)
-    attendees: int = Field(ge=0)
+    attendees: Count
 
 
 def _enquiry(row: object, response: Response | None = None) -> EnquiryPublic:

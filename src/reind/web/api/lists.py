@@ -22,17 +22,17 @@ from reind.programme.audit.lists import AuditFilters, list_audit_events
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.enterprises.lists import list_enterprises
 from reind.programme.money.lists import list_claims
+from reind.programme.permissions import Action, ensure
 from reind.web.api.common import Schema, shown
-from reind.web.auth import require_roles
+from reind.web.auth import require
 from reind.web.deps import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["lists"])
 
-STAFF = (Role.OFFICER, Role.ADMINISTRATOR, Role.AUDITOR, Role.ANALYST, Role.FINANCE)
-Reader = Annotated[Actor, Depends(require_roles(*STAFF, Role.APPLICANT))]
-Staff = Annotated[Actor, Depends(require_roles(*STAFF))]
-Desk = Annotated[Actor, Depends(require_roles(Role.OFFICER, Role.ADMINISTRATOR))]
-Auditor = Annotated[Actor, Depends(require_roles(Role.AUDITOR, Role.ADMINISTRATOR))]
+Reader = Annotated[Actor, Depends(require(Action.READ_CASES))]
+Staff = Annotated[Actor, Depends(require(Action.LIST_CASES))]
+Desk = Annotated[Actor, Depends(require(Action.RECORD_ENQUIRIES))]
+Auditor = Annotated[Actor, Depends(require(Action.READ_AUDIT_TRAIL))]
 
 Cursor = Annotated[
     str | None, Query(description="The `next_cursor` of the page before (absent: first page).")
@@ -173,6 +173,8 @@ def applications(
     limit: Limit = 50,
 ) -> ApplicationList:
     """Applications, a page at a time: filter by state, scheme, industry, dates; search."""
+    if actor.role is not Role.APPLICANT:  # an applicant lists its own enterprise's only
+        ensure(actor, Action.LIST_CASES)
     filters = ApplicationFilters(
         state=state,
         scheme=scheme,

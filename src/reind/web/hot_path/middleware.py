@@ -35,15 +35,16 @@ from typing import Any, TypeVar
 import asyncpg
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.engine import make_url
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reind.core.errors import ReindError
 from reind.programme.accounts.tokens import Holder, token_digest
-from reind.programme.actors import sees_enterprise
 from reind.programme.applications.access import CONFLICT_ROLES, Sight, sight
 from reind.programme.applications.services import prepare_application
 from reind.programme.audit.chain import event_fields
 from reind.programme.desk.services import prepare_enquiry
+from reind.programme.permissions import sees_enterprise
 from reind.rules.engine import Engine
 from reind.web.api.application_schemas import (
     ApplicationCreate,
@@ -57,7 +58,7 @@ from reind.web.api.common import etag
 from reind.web.api.desk import EnquiryCreate, EnquiryPublic
 from reind.web.credentials import holders, token_key
 from reind.web.hot_path import sql as fast_sql
-from reind.web.problems import problem_response
+from reind.web.problems import problem_of
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -292,9 +293,8 @@ def _json(content: BaseModel | list[CostLinePublic], status: int = 200, **header
 
 
 def _problem(exc: ReindError, scope: Scope) -> _Answer:
-    body = exc.problem()
-    body["instance"] = scope["path"]
-    return _Answer(exc.status, bytes(problem_response(body).body))
+    """The ORM path's own problem body (the reader's language, both given) for ``exc``."""
+    return _Answer(exc.status, bytes(problem_of(Request(scope), exc).body))
 
 
 async def _get_application(hot: HotPath, pool: fast_sql.Pool, request: _Request) -> _Answer | None:

@@ -10,6 +10,10 @@
   var wordsEl = document.getElementById("plant-words");
   var words = wordsEl ? JSON.parse(wordsEl.textContent) : { states: {}, allowed: {}, abnormal: [] };
   var LIVE_MS = 15 * 60 * 1000;
+  // Beyond the live 15 min a chart holds rollups: a live sample is added only once a
+  // bucket (a minute, or an hour for a week or a month) after the last point, so the
+  // number of points stays bounded however long the page is open.
+  var BUCKET_MS = { "7d": 3600 * 1000, "30d": 3600 * 1000 };
   var range = "15m";
   var charts = [];
 
@@ -44,6 +48,13 @@
     return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
   }
 
+  // Ticks over more than a day and a half read as dates (day/month, Hong Kong), else clock times.
+  function tickTexts(u, ticks) {
+    var span = u.scales.x.max - u.scales.x.min;
+    if (span <= 36 * 3600) { return ticks.map(clockText); }
+    return ticks.map(function (ts) { var d = hkDate(ts); return d.getDate() + "/" + (d.getMonth() + 1); });
+  }
+
   function hkDate(ts) { return window.uPlot.tzDate(new Date(ts * 1e3), "Asia/Hong_Kong"); }
 
   function makeChart(fig) {
@@ -63,7 +74,7 @@
       series: series,
       scales: { x: { time: true } },
       axes: [{ stroke: "#4a5560", grid: { stroke: "#e3e6ea" },
-               values: function (u, ticks) { return ticks.map(clockText); } },
+               values: tickTexts },
              { label: spec.unit, stroke: "#4a5560", grid: { stroke: "#e3e6ea" }, size: 60,
                values: function (u, vals) { return vals.map(numberText); } }],
       cursor: { drag: { x: true, y: false } },
@@ -102,8 +113,12 @@
       chart.plot.setScale("x", { min: start, max: end });
     }
   }
-  function add(list, points, keepMs) {
-    points.forEach(function (p) { if (typeof p[1] === "number") { list.push(p); } });
+  function add(list, points, keepMs, gapMs) {
+    points.forEach(function (p) {
+      if (typeof p[1] !== "number") { return; }
+      if (gapMs && list.length && p[0] - list[list.length - 1][0] < gapMs) { return; }
+      list.push(p);
+    });
     if (keepMs) {
       var cut = (list.length ? list[list.length - 1][0] : 0) - keepMs;
       while (list.length && list[0][0] < cut) { list.shift(); }
@@ -126,11 +141,40 @@
           chart.sp = chart.spec.setpoint ? (body.series[chart.spec.setpoint] || []).slice() : [];
           chart.zoomed = false;
           redraw(chart, true);
+          chart.box.setAttribute("data-range", body.range);
         });
       });
   }
 
+  // A KPI tile's sparkline: the shift hour by hour, the target dashed; no axes (the
+  // figure's aria-label and title carry the values in words).
+  function drawSpark(box) {
+    var spec = JSON.parse(box.getAttribute("data-spark"));
+    if (!window.uPlot || !spec.values.length) { return; }
+    var xs = spec.values.map(function (v, i) { return i; });
+    var scale = spec.percent ? 100 : 1;
+    var ys = spec.values.map(function (v) { return v === null ? null : v * scale; });
+    var series = [{}, { stroke: "#30475e", width: 2, spanGaps: false, points: { show: true, size: 4 } }];
+    var data = [xs, ys];
+    if (spec.target !== null) {
+      series.push({ stroke: "#8a949d", width: 1, dash: [3, 3], points: { show: false } });
+      data.push(xs.map(function () { return spec.target * scale; }));
+    }
+    var numbers = ys.filter(function (v) { return v !== null; });
+    if (spec.target !== null) { numbers.push(spec.target * scale); }
+    var low = Math.min.apply(null, numbers), high = Math.max.apply(null, numbers);
+    var pad = Math.max((high - low) * 0.1, spec.percent ? 2 : 1);
+    new window.uPlot({
+      width: Math.max(120, box.clientWidth || 160), height: 42, series: series,
+      legend: { show: false }, cursor: { show: false }, select: { show: false },
+      axes: [{ show: false }, { show: false }],
+      scales: { x: { time: false, range: [-0.3, Math.max(xs.length - 0.7, 0.7)] },
+                y: { range: [low - pad, high + pad] } },
+    }, data, box);
+  }
+
   function start() {
+    document.querySelectorAll("[data-spark]").forEach(drawSpark);
     document.querySelectorAll("figure[data-chart]").forEach(function (fig) { charts.push(makeChart(fig)); });
     document.querySelectorAll("button[data-range]").forEach(function (b) {
       b.addEventListener("click", function () { chooseRange(b.getAttribute("data-range")); });
@@ -148,9 +192,10 @@
         }
       });
       var keep = range === "15m" ? LIVE_MS : 0;
+      var gap = range === "15m" ? 0 : (BUCKET_MS[range] || 60 * 1000);
       charts.forEach(function (chart) {
-        add(chart.pv, body.trends[chart.spec.pv] || [], keep);
-        if (chart.spec.setpoint) { add(chart.sp, body.trends[chart.spec.setpoint] || [], keep); }
+        add(chart.pv, body.trends[chart.spec.pv] || [], keep, gap);
+        if (chart.spec.setpoint) { add(chart.sp, body.trends[chart.spec.setpoint] || [], keep, 0); }  // a setpoint changes rarely: keep each change
         redraw(chart, false);
       });
       if (body.banner_html !== undefined) {

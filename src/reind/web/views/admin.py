@@ -11,8 +11,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
-from reind.programme.actors import Role
 from reind.programme.notices import outbox_page
+from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
 from reind.web.views.lists import day
@@ -27,7 +27,7 @@ OUTBOX_STATES = {"pending": "Waiting to be sent", "sent": "Sent", "failed": "Giv
 @router.get("/admin/outbox")
 def outbox(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The newest 100 notices, optionally only those in one state."""
-    need(user, Role.ADMINISTRATOR)
+    need(user, Action.ADMINISTER_SYSTEM)
     state = request.query_params.get("state") or None
     return page(
         request,
@@ -46,7 +46,7 @@ def parameters(request: Request, user: CurrentUser) -> Response:
     Unlike the public scheme pages, this shows every source as recorded, the
     unofficial ones and the notes included: it is the list of what to confirm.
     """
-    need(user, Role.ADMINISTRATOR)
+    need(user, Action.ADMINISTER_SYSTEM)
     engine = engine_of(request)
     on = day(request, "as_of") or hk_today()
     schemes = [(scheme, engine.in_force(scheme.code, on)) for scheme in engine.schemes]

@@ -5,6 +5,10 @@ records (the same function ``reind report progress`` uses), in English or
 Traditional Chinese, as HTML for the preview or PDF for the download. With a
 streaming replica (``REIND_DATABASE_REPLICA_URL``) the report reads it, never
 the primary, and the page says how far behind the primary it is.
+
+Below the report, every funded production line with its measured gain in
+throughput (declared or measured before, telemetry after), each linked to the
+project's outcomes page, so an analyst reaches a line's figures in one click.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from datetime import date
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from reind.core.clock import hk_today
+from reind.core.clock import SystemClock, hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.periods import parse_date
-from reind.programme.actors import Role
+from reind.programme.funded_lines.services import LinkedProject, linked_projects
+from reind.programme.permissions import Action, may
+from reind.reporting.outcomes import LineOutcome, measure_line
 from reind.reporting.progress import LANGUAGES, build_report, companion_name, provenance_csv
 from reind.web.auth import CurrentUser
 from reind.web.deps import ReadSide, platform_of
@@ -26,8 +32,6 @@ from reind.web.views.outcomes import telemetry_of
 from reind.web.views.pages import PageRoute, need, page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-READERS = (Role.ANALYST, Role.AUDITOR, Role.OFFICER, Role.ADMINISTRATOR)
 
 
 def _as_of(text: str | None) -> date:
@@ -43,12 +47,29 @@ def _report_lang(request: Request, asked: str | None) -> str:
     return asked if asked in LANGUAGES else negotiate(request)
 
 
+def _funded_lines(
+    request: Request, session: ReadSide
+) -> list[tuple[LinkedProject, LineOutcome | None]]:
+    """Every linked line with its outcome (None when no telemetry store is connected)."""
+    store = telemetry_of(request)
+    now = SystemClock().now()
+    return [
+        (project, None if store is None else measure_line(store, project, now))
+        for project in linked_projects(session)
+    ]
+
+
 @router.get("/analyst")
 def analyst_home(
-    request: Request, user: CurrentUser, as_of: str | None = None, report_lang: str | None = None
+    request: Request,
+    user: CurrentUser,
+    session: ReadSide,
+    as_of: str | None = None,
+    report_lang: str | None = None,
 ) -> Response:
-    """Choose the date and language of the report; preview it and download it."""
-    need(user, *READERS)
+    """Choose the date and language of the report; preview it and download it; see the
+    funded lines' outcomes."""
+    actor = need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     chosen = _report_lang(request, report_lang)
     replica = platform_of(request.app).replica
@@ -62,6 +83,7 @@ def analyst_home(
         query=f"as_of={day.isoformat()}&report_lang={chosen}",
         replica_lag=None if replica is None else replica.replica_lag(),
         on_replica=replica is not None,
+        funded=_funded_lines(request, session) if may(actor, Action.READ_OUTCOMES) else [],
     )
 
 
@@ -74,7 +96,7 @@ def report_preview(
     report_lang: str | None = None,
 ) -> Response:
     """The report as HTML, every figure linked to the query and records behind it."""
-    need(user, *READERS)
+    need(user, Action.READ_PROGRAMME_FIGURES)
     lang = _report_lang(request, report_lang)
     built = build_report(session, _as_of(as_of), lang=lang, telemetry=telemetry_of(request))
     return Response(built.content, media_type="text/html; charset=utf-8")
@@ -89,7 +111,7 @@ def report_pdf(
     report_lang: str | None = None,
 ) -> Response:
     """The report as a PDF file to download."""
-    need(user, *READERS)
+    need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
     built = build_report(session, day, lang=lang, fmt="pdf", telemetry=telemetry_of(request))
@@ -113,7 +135,7 @@ def report_provenance_csv(
 
     (The companion HTML is the HTML report itself, whose appendix carries the same.)
     """
-    need(user, *READERS)
+    need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
     built = build_report(session, day, lang=lang)

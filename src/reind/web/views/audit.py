@@ -18,10 +18,10 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from reind.programme.actors import Role
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
 from reind.programme.audit.lists import AuditFilters, list_audit_events
+from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, platform_of
 from reind.web.i18n import negotiate, translations
@@ -31,7 +31,6 @@ from reind.web.views.words import EVENT_WORDS, history
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-AUDITORS = (Role.AUDITOR, Role.ADMINISTRATOR)
 SUBJECT_WORDS = {
     "application": "Application",
     "claim": "Claim",
@@ -63,7 +62,7 @@ def _filters(request: Request) -> AuditFilters:
 @router.get("/audit")
 def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The audit log, newest first, a page at a time; the chain checked on request."""
-    need(user, *AUDITORS)
+    need(user, Action.READ_AUDIT_TRAIL)
     filters = _filters(request)
     events = list_audit_events(session, filters, cursor=request.query_params.get("cursor"))
     lang = negotiate(request)
@@ -114,7 +113,7 @@ def _csv_rows(session: Session, filters: AuditFilters, lang: str) -> Iterator[st
 @router.get("/audit/events.csv")
 def export(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The audit events the filters select, newest first, as CSV (UTF-8 with a BOM for Excel)."""
-    need(user, *AUDITORS)
+    need(user, Action.READ_AUDIT_TRAIL)
     text = "\ufeff" + "".join(_csv_rows(session, _filters(request), negotiate(request)))
     return Response(
         text.encode("utf-8"),

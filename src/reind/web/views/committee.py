@@ -20,7 +20,7 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import ConflictError
 from reind.core.money import Money
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
@@ -29,8 +29,9 @@ from reind.programme.committee.criteria import MAX_SCORE, criteria_for
 from reind.programme.committee.governance import full_scorers
 from reind.programme.committee.services import decide, score_application, scores_of
 from reind.programme.enterprises import views as register
+from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser
-from reind.web.deps import RulesEngine, UnitOfWork, engine_of
+from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal_case import parse_day
@@ -38,13 +39,11 @@ from reind.web.views.words import category_label, history, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-READERS = (Role.COMMITTEE_MEMBER, Role.ASSESSOR, Role.APPROVER, Role.OFFICER)
-
 
 @router.get("/committee")
-def meetings(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+def meetings(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """The meetings of the committees the user sits on (all, for the approver)."""
-    actor = need(user, *READERS)
+    actor = need(user, Action.READ_AGENDAS)
     return page(
         request, "committee/meetings.html", user, meetings=views.meetings_for(session, actor)
     )
@@ -70,7 +69,7 @@ def _meeting_page(
         # blind scoring: a member sees the others' scores only once they have scored
         # (or the item is no longer open); the chair and the officer always see them
         blind = (
-            actor.role is Role.COMMITTEE_MEMBER
+            may(actor, Action.SCORE)
             and open_
             and not views.my_scores(session, actor, committee.id, app.id)
         )
@@ -98,8 +97,8 @@ def _meeting_page(
         meeting=meeting,
         committee=committee,
         items=items,
-        may_score=actor.role is Role.COMMITTEE_MEMBER,
-        may_decide=actor.role is Role.APPROVER,
+        may_score=may(actor, Action.SCORE),
+        may_decide=may(actor, Action.DECIDE),
         today=hk_today(),
         values=form.values,
         errors=form.errors,
@@ -111,7 +110,7 @@ def meeting_page(
     request: Request, meeting_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """A meeting's agenda (conflicted applications left out for a member)."""
-    actor = need(user, *READERS)
+    actor = need(user, Action.READ_AGENDAS)
     return _meeting_page(request, user, session, actor, meeting_id)
 
 
@@ -158,7 +157,7 @@ def _score_page(
         lines=[(line, category_label(line.category)) for line in lines],
         total=applications.budget_total(app, lines),
         decision=decision,
-        may_score=actor.role is Role.COMMITTEE_MEMBER and app.state == "vetting_committee",
+        may_score=may(actor, Action.SCORE) and app.state == "vetting_committee",
         scored=bool(mine),
         values=form.values,
         errors=form.errors,
@@ -175,7 +174,7 @@ def score_form(
     session: UnitOfWork,
 ) -> Response:
     """An application on the agenda, with the scoring form (refused if conflicted)."""
-    actor = need(user, *READERS)
+    actor = need(user, Action.READ_AGENDAS)
     return _score_page(request, user, session, actor, meeting_id, application_id)
 
 
@@ -188,7 +187,7 @@ async def save_scores(
     session: UnitOfWork,
 ) -> Response:
     """Save the member's scores (0 to 5) and comments, one per criterion."""
-    actor = need(user, Role.COMMITTEE_MEMBER)
+    actor = need(user, Action.SCORE)
     form = await read_form(request)
     app = applications.application(session, application_id, actor)
     scores: dict[str, int] = {}
@@ -225,7 +224,7 @@ async def record_decision(
     engine: RulesEngine,
 ) -> Response:
     """Record the committee's decision (the approver), with reasons in both languages."""
-    actor = need(user, Role.APPROVER)
+    actor = need(user, Action.DECIDE)
     form = await read_form(request)
     outcome = form.text(f"outcome_{application_id}")
     reasons_en = form.text(f"reasons_en_{application_id}")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.money import Money
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.desk import views
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import (
@@ -24,8 +24,9 @@ from reind.programme.desk.services import (
     record_enquiry,
     route_enquiry,
 )
+from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork, engine_of
+from reind.web.deps import ReadSide, UnitOfWork, engine_of
 from reind.web.i18n import negotiate, translations
 from reind.web.views.lists import base_url, day
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -34,7 +35,6 @@ from reind.web.views.words import value_words
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-DESK = (Role.OFFICER, Role.ADMINISTRATOR)
 CHANNELS = {"phone": "Phone", "email": "E-mail", "walk_in": "Walk-in", "web": "Website"}
 ENQUIRY_STATES = {"received": "Received", "routed": "Routed to a centre", "answered": "Answered"}
 PROFILE_LABELS = {
@@ -113,16 +113,16 @@ def _desk_page(
 
 
 @router.get("/desk")
-def desk(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+def desk(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """Recent enquiries and the form to record a new one."""
-    need(user, *DESK)
+    need(user, Action.RECORD_ENQUIRIES)
     return _desk_page(request, user, session)
 
 
 @router.post("/desk/enquiries")
 async def record(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """Record an enquiry as it arrives."""
-    actor = need(user, *DESK)
+    actor = need(user, Action.RECORD_ENQUIRIES)
     form = await read_form(request)
     question = form.text("question")
     channel = form.values.get("channel", "phone")
@@ -178,7 +178,7 @@ def _enquiry_page(
 @router.get("/desk/enquiries/{enquiry_id}")
 def enquiry(request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
     """One enquiry: route it, answer it."""
-    need(user, *DESK)
+    need(user, Action.RECORD_ENQUIRIES)
     return _enquiry_page(request, user, session, enquiry_id)
 
 
@@ -213,7 +213,7 @@ async def route(
     request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """Send the enquiry to one of the four SME centres."""
-    actor = need(user, *DESK)
+    actor = need(user, Action.RECORD_ENQUIRIES)
     return await _act(request, user, session, enquiry_id, "route", actor)
 
 
@@ -222,5 +222,5 @@ async def answer(
     request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """Answer, pointing to the schemes the rules find fit the enquirer."""
-    actor = need(user, *DESK)
+    actor = need(user, Action.RECORD_ENQUIRIES)
     return await _act(request, user, session, enquiry_id, "answer", actor)

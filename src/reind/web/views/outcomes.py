@@ -21,6 +21,7 @@ from reind.programme.funded_lines.services import (
     linked_project,
 )
 from reind.programme.money import views as money
+from reind.programme.permissions import Action
 from reind.reporting.outcomes import METRICS, RATIOS, measure_line
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, platform_of
@@ -28,7 +29,6 @@ from reind.web.views.pages import PageRoute, need, page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-READERS = (Role.OFFICER, Role.ADMINISTRATOR, Role.ANALYST, Role.AUDITOR, Role.APPLICANT)
 BACK = {
     Role.APPLICANT: "/portal/applications/",
     Role.OFFICER: "/workbench/applications/",
@@ -47,7 +47,7 @@ def outcomes_page(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """The project's line, its baseline, and before/after for each outcome."""
-    actor = need(user, *READERS)
+    actor = need(user, Action.READ_OUTCOMES)
     app = applications.application(session, application_id, actor)
     agreement = money.agreement_of(session, app.id, actor)
     line = funded_line_of(session, app.id, actor)

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.money import Money
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications import views
 from reind.programme.applications.drafts import edit_draft
 from reind.programme.applications.services import (
@@ -33,6 +33,7 @@ from reind.programme.applications.services import (
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises import views as register
 from reind.programme.enterprises.fits import judge_schemes, profile_of
+from reind.programme.permissions import Action
 from reind.rules.engine import Engine
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
@@ -96,7 +97,7 @@ def questions(engine: Engine, scheme: str) -> list[FormField]:
 @router.get("/portal")
 def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The enterprise's applications and where each stands (the applicant's labels)."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     enterprise = register.own_enterprise(session, actor)
     rows = views.of_enterprise(session, enterprise.id)
     engine = engine_of(request)
@@ -111,7 +112,7 @@ def schemes_for_me(request: Request, user: CurrentUser, session: UnitOfWork) -> 
     Schemes for another kind of applicant (venture-capital partners, ITF
     project holders, university start-ups) are listed apart, never offered.
     """
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     enterprise = register.own_enterprise(session, actor)
     day = hk_today()
     engine = engine_of(request)
@@ -163,7 +164,7 @@ def _apply_page(
 @router.get("/portal/apply/{scheme}")
 def application_form(request: Request, scheme: str, user: CurrentUser) -> Response:
     """A blank application form for the scheme."""
-    need(user, Role.APPLICANT)
+    need(user, Action.USE_PORTAL)
     code = engine_of(request).scheme(scheme).code
     return _apply_page(request, user, code, Form())
 
@@ -220,7 +221,7 @@ async def save_draft(
     request: Request, scheme: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """Save the application as a draft; on any problem the form comes back as typed."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     engine = engine_of(request)
     code = engine.scheme(scheme).code
     form = await read_form(request)
@@ -258,7 +259,7 @@ def edit_form(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """The application form, filled in with the saved draft."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     app = views.application(session, application_id, actor)
     form = Form(values=_typed_back(app, views.cost_lines(session, app)))
     return _apply_page(request, user, app.scheme, form, editing=app)
@@ -269,7 +270,7 @@ async def save_edit(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """Save the changed draft; on any problem the form comes back as typed."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     engine = engine_of(request)
     app = views.application(session, application_id, actor)
     form = await read_form(request)

@@ -21,7 +21,7 @@ from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.money import Money
 from reind.core.periods import parse_date
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications import views
 from reind.programme.applications.contents import attach_document
 from reind.programme.applications.drafts import estimate_grant
@@ -31,6 +31,7 @@ from reind.programme.audit import views as audit_views
 from reind.programme.money import views as money_views
 from reind.programme.money.agreements import REPORT_KINDS, submit_report
 from reind.programme.money.claims import CLAIMABLE, submit_claim
+from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
@@ -158,7 +159,7 @@ def application_page(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """One application: status, budget, documents, and what can be done next."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     return _case_page(request, user, session, actor, application_id)
 
 
@@ -167,7 +168,7 @@ async def upload(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """Attach a supporting document (PDF, image, spreadsheet ...)."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     form = await read_form(request)
     upload = form.files.get("document")
     if upload is None or not upload.filename:
@@ -197,7 +198,7 @@ async def submit(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """Submit a draft, or send the information asked for (resubmit)."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     form = await read_form(request)
     app = views.application(session, application_id, actor)
     action = "resubmit" if app.state == "returned_for_information" else "submit"
@@ -219,7 +220,7 @@ async def claim(
     engine: RulesEngine,
 ) -> Response:
     """Claim money under the signed agreement."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     form = await read_form(request)
     amount = parse_money(form, "claim_amount")
     if amount is not None and amount.cents == 0:
@@ -237,7 +238,7 @@ async def report(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """File a milestone (progress), final or post-completion report."""
-    actor = need(user, Role.APPLICANT)
+    actor = need(user, Action.USE_PORTAL)
     form = await read_form(request)
     kind = form.text("kind")
     period_end = parse_day(form, "period_end")

@@ -58,10 +58,12 @@ def scheme_page(request: Request, code: str, as_of: str | None = None) -> Respon
     return render(
         request,
         "scheme.html",
+        status_code=200,
         scheme=scheme,
         day=day,
         rows=engine.in_force(scheme.code, day),
         public_source=public_source,
+        **words_for(engine, negotiate(request)),
     )
 
 

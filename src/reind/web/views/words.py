@@ -100,6 +100,50 @@ CODE_WORDS = {
     "advanced_manufacturing_new_energy": "advanced manufacturing and new energy technology",
     "itf_project": "an ITF project",
     "partnership_with_designated_institute": "a partnership with a research institute",
+    "branding": "Branding",
+    "upgrading_restructuring": "Upgrading and restructuring",
+    "sales_promotion": "Sales promotion",
+    "audit_fee": "Audit fee",
+    "online_sales_platform": "Online sales platform",
+    "staff_costs": "Staff costs",
+    "new_entity_setup": "Setting up a new business entity",
+    "additional_items_2020": "Items added in 2020",
+    "new_entity_professional_fees": "Professional fees for a new business entity",
+    "green_transformation": "Green transformation",
+    "exhibition_outside_hk": "Exhibitions outside Hong Kong",
+    "exhibition_in_hk_for_outside_markets": (
+        "Exhibitions in Hong Kong for markets outside Hong Kong"
+    ),
+    "business_mission": "Business missions",
+    "online_business_mission": "Online business missions",
+    "trade_publication_advertisement": "Advertisements in trade publications",
+    "eplatform_promotion": "Promotion on e-commerce platforms",
+    "exhibition_in_hk_local_market": "Large exhibitions in Hong Kong for the local market",
+    "online_exhibition": "Online exhibitions",
+    "corporate_website_or_app": "A company website or mobile app",
+    "organiser": "Organiser",
+    "co_organiser": "Co-organiser",
+    "service_provider": "Service provider",
+    "hkstp_incubatee": "Science Park incubatees",
+    "hkstp_graduate": "Science Park incubation graduates",
+    "cyberport_incubatee": "Cyberport incubatees",
+    "cyberport_graduate": "Cyberport incubation graduates",
+    "overheads": "Overheads",
+    "maintenance": "Maintenance",
+    "insurance": "Insurance",
+    "rent": "Rent",
+    "staff_salaries": "Staff salaries",
+    "general_expenses": "General expenses",
+    "furniture_equipment": "Furniture and equipment",
+    "legal_accounting": "Legal and accounting fees",
+    "research_development": "Research and development",
+    "promotion_marketing": "Promotion and marketing",
+    "hku": "The University of Hong Kong",
+    "cuhk": "The Chinese University of Hong Kong",
+    "cityu": "City University of Hong Kong",
+    "hkust": "The Hong Kong University of Science and Technology",
+    "hkbu": "Hong Kong Baptist University",
+    "polyu": "The Hong Kong Polytechnic University",
 }
 """Codes that appear in rule values, in words (msgids)."""
 
@@ -155,6 +199,8 @@ def history(events: Sequence[RecordedEvent], workflow: Workflow, lang: str) -> l
                 )
                 what = f"{was} → {now}"
             note = str(payload.get("note") or "")
+        elif event.kind == "committee.decided" and isinstance(payload, dict):
+            note = str(payload.get("reasons_zh" if lang.startswith("zh") else "reasons_en") or "")
         elif isinstance(payload, dict) and payload.get("reason"):
             note = str(payload["reason"])
         who = ROLE_WORDS.get(event.role, event.role)
@@ -180,7 +226,7 @@ def value_words(text: object, gettext: Callable[[str], str]) -> str:
     plain = str(text)
     if plain.startswith("(") and plain.endswith(")") and "'" in plain:
         plain = ", ".join(part.strip(" '") for part in plain[1:-1].split(",") if part.strip(" '"))
-    known = {**CATEGORY_LABELS, **CODE_WORDS}
+    known = {**CHOICE_WORDS, **CATEGORY_LABELS, **CODE_WORDS}
     return _CODE.sub(
         lambda m: gettext(known[m.group(0)]) if m.group(0) in known else m.group(0), plain
     )

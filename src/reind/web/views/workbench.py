@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from reind.core.errors import ForbiddenError
 from reind.core.money import Money
-from reind.programme.actors import Actor, Role
+from reind.programme.actors import Actor
 from reind.programme.applications import views
 from reind.programme.applications.lists import list_applications
 from reind.programme.applications.transitions import screen_application, transition_application
@@ -27,8 +27,9 @@ from reind.programme.applications.workflow import Workflow, all_workflows, workf
 from reind.programme.audit import views as audit_views
 from reind.programme.enterprises import views as register
 from reind.programme.money.agreements import sign_agreement
+from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser
-from reind.web.deps import RulesEngine, UnitOfWork, engine_of
+from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -38,7 +39,6 @@ from reind.web.views.words import category_label, history, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-STAFF = (Role.OFFICER, Role.ADMINISTRATOR)
 QUEUE_ORDER = (
     "submitted",
     "screening",
@@ -86,7 +86,7 @@ SPECIAL = {"sign_agreement", "support", "not_support"}
 def queues(
     request: Request,
     user: CurrentUser,
-    session: UnitOfWork,
+    session: ReadSide,
     state: str | None = None,
     sort: str = "reference",
     cursor: str | None = None,
@@ -96,7 +96,7 @@ def queues(
     The chosen queue is read a page at a time (``applications.views``),
     narrowed by scheme, industry, dates received and a search.
     """
-    need(user, *STAFF)
+    need(user, Action.SCREEN)
     counts = views.queue_counts(session)
     states = sorted(counts, key=lambda s: (QUEUE_ORDER.index(s) if s in QUEUE_ORDER else 99, s))
     chosen = state if state in counts else next(iter(states), None)
@@ -183,7 +183,7 @@ def _case(
         decision=decision,
         actions=actions,
         action_labels=ACTION_LABELS,
-        may_sign=app.state == "supported_in_principle" and actor.role is Role.OFFICER,
+        may_sign=app.state == "supported_in_principle" and may(actor, Action.SIGN_AGREEMENTS),
         history=history(
             audit_views.events_for(session, "application", app.id), workflow, negotiate(request)
         ),
@@ -200,7 +200,7 @@ def case_page(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """One application as the office sees it."""
-    actor = need(user, *STAFF)
+    actor = need(user, Action.SCREEN)
     return _case(request, user, session, actor, application_id)
 
 
@@ -213,7 +213,7 @@ async def screen(
     engine: RulesEngine,
 ) -> Response:
     """Run the scheme's rules on the application and keep the decision."""
-    actor = need(user, *STAFF)
+    actor = need(user, Action.SCREEN)
     form = await read_form(request)
     with attempt(session, form):
         screen_application(session, application_id, actor, engine=engine)
@@ -227,7 +227,7 @@ async def transition(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
     """Take one of the offered actions (with an optional note to the file)."""
-    actor = need(user, *STAFF)
+    actor = need(user, Action.SCREEN)
     form = await read_form(request)
     action = form.text("action")
     note = form.values.get("note", "").strip()
@@ -254,7 +254,7 @@ async def agreement(
     engine: RulesEngine,
 ) -> Response:
     """Sign the funding agreement: commit the grant and move the application on."""
-    actor = need(user, Role.OFFICER)
+    actor = need(user, Action.SIGN_AGREEMENTS)
     form = await read_form(request)
     grant = parse_money(form, "grant")
     signed_on = parse_day(form, "signed_on")
@@ -280,7 +280,7 @@ async def agreement(
 @router.get("/documents/{document_id}")
 def document(document_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
     """A supporting document, for whoever may see its application."""
-    actor = need(user, *Role)
+    actor = need(user, Action.READ_DOCUMENTS)
     row = views.document_file(session, document_id, actor)
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in row.filename)
     return Response(

@@ -10,7 +10,9 @@ shift would: brew the next product into an empty fermenter, move
 conditioned beer to a free bright tank, bottle whatever is ready.
 
 Fast parts (bottling) step every second, the brewhouse every 10 s and the
-cellar every minute; all are stepped from the same clock.
+cellar every minute; all are stepped from the same clock. What the bottling
+unit does in each PackML state lives in ``bottling_unit.py``; this module
+keeps the brewhouse, the cellar, the batches and the scheduler.
 """
 
 from __future__ import annotations
@@ -20,11 +22,17 @@ from itertools import cycle
 
 from reind.core.errors import ConflictError
 from reind.factory.control.batch import BatchRecord
-from reind.factory.control.packml import PackMLCommand, PackMLMachine, PackMLState
+from reind.factory.control.packml import PackMLCommand, PackMLState
 from reind.factory.control.recipe import Adjustment, ControlRecipe
 from reind.factory.twins.base import FaultSpec, Twin
 from reind.factory.twins.brewery.beer import BeerBatch
-from reind.factory.twins.brewery.bottling import LABEL_REEL, BottlingLine, MachineStatus
+from reind.factory.twins.brewery.bottling import LABEL_REEL, BottlingLine
+from reind.factory.twins.brewery.bottling_unit import (
+    BOTTLING,
+    apply_line_settings,
+    bottling_step,
+    on_bottling_state,
+)
 from reind.factory.twins.brewery.brewhouse import Brewhouse
 from reind.factory.twins.brewery.cellar import DAY, BrightTank, FermentationTank, GlycolChiller
 from reind.factory.twins.brewery.recipe import (
@@ -39,20 +47,13 @@ from reind.factory.twins.clock import SimulatedClock
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["BOTTLING", "BREWHOUSE", "BeerLine"]
+
 S = PackMLState
 C = PackMLCommand
 BREWHOUSE = "Brewhouse/"
-BOTTLING = "Bottling/"
 CIP_SECONDS = 1800.0
-SAME_PRODUCT_SETUP_MINUTES = 10.0
-STOP_FILLER_JAM = 31
-STOP_OUT_OF_LABELS = 32
-STOP_OUTFEED_FULL = 41
-OUTFEED_BLOCKED_SECONDS = 30.0  # the discharge blocked this long: Suspended
 BREW_SEQUENCE = ("lager", "ipa", "stout", "lager", "ipa")
-# Electrical load of the bottling line by state (W): conveyors, filler, labeller, packer.
-LINE_WATTS = {S.EXECUTE: 18_000.0, S.STOPPED: 0.0, S.ABORTED: 0.0}
-LINE_STANDBY_WATTS = 4_000.0
 DEMO_BREW_PACE = 60
 """At demo pace the brewhouse, its CIP and the bottling changeover run 60 times faster
 (a brew in minutes), while the bottling line itself keeps real time."""
@@ -110,14 +111,14 @@ class BeerLine(Twin):
         self.changeover_left = 0.0
         self.changeovers = 0
         self.cip_left = 0.0
-        self._bottled_at_start = (0, 0)
-        self._counted = (0, 0)
+        self.bottled_at_start = (0, 0)
+        self.counted = (0, 0)
         self.outfeed_blocked_for = 0.0
         self.finished_batches: list[BeerBatch] = []
         self.bh_unit = self.add_unit(BREWHOUSE, "brewhouse")
         self.bl_unit = self.add_unit(BOTTLING, "bottling-line")
         self.bh_unit.listeners.append(lambda e: self._on_brewhouse(e.current))
-        self.bl_unit.listeners.append(lambda e: self._on_bottling(e.current))
+        self.bl_unit.listeners.append(lambda e: on_bottling_state(self, e.current))
         self._stock_cellar()
         self._add_recipe_tags()
         add_brewery_tags(self)
@@ -195,7 +196,7 @@ class BeerLine(Twin):
     def on_recipe_change(self, adjustment: Adjustment) -> None:
         """New temperatures go to the jacket PID, new speeds to the line, at once."""
         if self.bottling is not None and self.bottling.batch_id == adjustment.batch_id:
-            self._apply_line_settings(self.bottling.recipe)
+            apply_line_settings(self, self.bottling.recipe)
         for tank in self.fermenters:
             batch = tank.batch
             if batch is None or batch.batch_id != adjustment.batch_id:
@@ -216,40 +217,6 @@ class BeerLine(Twin):
         elif state is S.COMPLETE:
             self.next_brew = self._new_batch(next(self.sequence))
             self.bind_recipe(self.next_brew.recipe, BREWHOUSE)
-
-    def _on_bottling(self, state: PackMLState) -> None:
-        if state is S.RESETTING:
-            tank = self.bottling_tank  # a tank stopped mid-way is finished first
-            if tank is None or tank.batch is None:
-                tank = self._ready_bright_tank()
-            self.next_bottling = tank
-            minutes = SAME_PRODUCT_SETUP_MINUTES
-            if tank is not None and tank.batch is not None:
-                self.bind_recipe(tank.batch.recipe, BOTTLING)
-                if tank.batch.product != self.bottling_product:
-                    minutes = tank.batch.recipe.value("changeover", "setup_time")
-                    self.changeovers += 1
-            self.changeover_left = minutes * 60.0 / self.brew_pace
-        elif state is S.STARTING and self.next_bottling is not None:
-            tank = self.next_bottling
-            assert tank.batch is not None
-            self.bottling_tank, self.bottling = tank, tank.batch
-            self.next_bottling = None
-            tank.state = "bottling"
-            self.bottling_product = tank.batch.product
-            self._apply_line_settings(tank.batch.recipe)
-            self._bottled_at_start = (self.line.good, self.line.rejected)
-        elif state in (S.HELD, S.SUSPENDED, S.STOPPED, S.ABORTED, S.IDLE, S.COMPLETE):
-            self.line.stop_all()
-
-    def _apply_line_settings(self, recipe: ControlRecipe) -> None:
-        value = recipe.value
-        line = self.line
-        line.fill_target = value("filling", "fill_volume")
-        line.filler.rate = value("filling", "filler_speed") / 60.0
-        line.capper.rate = value("capping", "capper_speed") / 60.0
-        line.labeller.rate = value("labelling", "labeller_speed") / 60.0
-        line.tolerance = value("inspection", "fill_tolerance")
 
     def check_command(self, prefix: str, command: PackMLCommand) -> None:
         """Unhold only after the cause is gone; Start only with beer to brew into or bottle."""
@@ -299,7 +266,7 @@ class BeerLine(Twin):
         """Advance one second."""
         self.clock.advance(self.dt)
         tick = round(self.clock.elapsed)
-        self._bottling_step()
+        bottling_step(self)
         if tick % 10 == 0:
             for _ in range(self.brew_pace):
                 self._brewhouse_step(10.0)
@@ -310,75 +277,6 @@ class BeerLine(Twin):
             self._schedule()
         refresh_brewery_tags(self, slow=tick % 60 == 0)
         self.heartbeat()
-
-    def _bottling_step(self) -> None:
-        unit = self.bl_unit
-        state = unit.state
-        line = self.line
-        self.add_energy(BOTTLING, LINE_WATTS.get(state, LINE_STANDBY_WATTS), self.dt)
-        if state is S.EXECUTE:
-            tank = self.bottling_tank
-            assert tank is not None
-            tank.draw(line.step(self.dt, tank.volume_hl * 100.0))
-            self._count_inspected()
-            if line.filler.faulted:
-                self._hold(unit, STOP_FILLER_JAM, "Filler jammed", "灌裝機卡瓶")
-            elif line.labeller.faulted and line.filler.status.name == "BLOCKED":
-                self._hold(unit, STOP_OUT_OF_LABELS, "Labeller out of labels", "貼標機標籤用完")
-            elif self._outfeed_blocked(line) >= OUTFEED_BLOCKED_SECONDS:
-                unit.record_stop_reason(STOP_OUTFEED_FULL, "Blocked: outfeed full", "出口積滿")
-                unit.command(C.SUSPEND)
-            elif tank.volume_hl * 100.0 * 1000.0 < line.fill_target and line.empty:
-                unit.state_complete()
-        elif state is S.SUSPENDED:
-            line.step(self.dt, 0.0)  # the packer works the outfeed down
-            self._count_inspected()
-            if line.buffers[3] < 100:
-                self.outfeed_blocked_for = 0.0
-                unit.command(C.UNSUSPEND)
-        elif state is S.RESETTING:
-            self.changeover_left -= self.dt
-            if self.changeover_left <= 0:
-                unit.state_complete()
-        elif state is S.COMPLETING:
-            self._finish_bottling()
-            unit.state_complete()
-        elif state in (S.STARTING, S.UNHOLDING, S.UNSUSPENDING, S.SUSPENDING, S.HOLDING):
-            unit.state_complete()
-        elif state in (S.STOPPING, S.ABORTING, S.CLEARING):
-            unit.state_complete()
-
-    def _count_inspected(self) -> None:
-        """Count bottles as the inspector passes or rejects them (not at batch end), so
-        the unit's counters move with production and hourly KPIs are meaningful."""
-        good, rejected = self.line.good, self.line.rejected
-        counted_good, counted_rejected = self._counted
-        if good != counted_good or rejected != counted_rejected:
-            new_rejected = rejected - counted_rejected
-            self.bl_unit.count_processed(good - counted_good + new_rejected, new_rejected)
-            self._counted = (good, rejected)
-
-    def _outfeed_blocked(self, line: BottlingLine) -> float:
-        if line.inspector.status is MachineStatus.BLOCKED:
-            self.outfeed_blocked_for += self.dt
-        else:
-            self.outfeed_blocked_for = 0.0
-        return self.outfeed_blocked_for
-
-    def _hold(self, unit: PackMLMachine, code: int, en: str, zh: str) -> None:
-        unit.record_stop_reason(code, en, zh)
-        unit.command(C.HOLD)
-
-    def _finish_bottling(self) -> None:
-        tank, batch = self.bottling_tank, self.bottling
-        if tank is None or batch is None:
-            return
-        good0, rejected0 = self._bottled_at_start
-        good, rejected = self.line.good - good0, self.line.rejected - rejected0
-        batch.record.end(bottles_good=good, bottles_rejected=rejected, abv=batch.abv)
-        self._count_inspected()
-        self.finished_batches.append(tank.release())
-        self.bottling = self.bottling_tank = None
 
     def _brewhouse_step(self, dt: float) -> None:
         unit = self.bh_unit
@@ -406,7 +304,8 @@ class BeerLine(Twin):
     def _free_fermenter(self) -> FermentationTank | None:
         return next((t for t in self.fermenters if t.state == "empty"), None)
 
-    def _ready_bright_tank(self) -> BrightTank | None:
+    def ready_bright_tank(self) -> BrightTank | None:
+        """The first bright tank whose beer is carbonated and ready to bottle."""
         return next((b for b in self.bright_tanks if b.state == "ready"), None)
 
     def _cellar_step(self, dt: float) -> None:
@@ -449,10 +348,10 @@ class BeerLine(Twin):
                 ready = self._free_fermenter() if prefix == BREWHOUSE else self.next_bottling
                 if ready is not None:
                     self.command(prefix, C.START)
-                elif prefix == BOTTLING and self._ready_bright_tank() is not None:
+                elif prefix == BOTTLING and self.ready_bright_tank() is not None:
                     self.command(prefix, C.STOP)  # re-reset to pick up the tank that is ready
 
     def _can_prepare(self, prefix: str) -> bool:
         if prefix == BREWHOUSE:
             return self._free_fermenter() is not None
-        return self._ready_bright_tank() is not None
+        return self.ready_bright_tank() is not None
