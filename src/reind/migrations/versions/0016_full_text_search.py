@@ -1,7 +1,7 @@
 """Full-text search for the office's lists (issue 16): trigram indexes on both databases.
 
 Revision ID: 0016_full_text_search
-Revises: 0016_outbox
+Revises: 0013_plant_command_log
 Create Date: 2026-12-06
 
 Kept by hand, like 0002: a migration is history and never imports the models.
@@ -18,7 +18,7 @@ from __future__ import annotations
 from alembic import op
 
 revision: str = "0016_full_text_search"
-down_revision: str | None = "0016_outbox"
+down_revision: str | None = "0013_plant_command_log"
 branch_labels = None
 depends_on = None
 
