@@ -130,3 +130,21 @@ def test_an_export_that_would_mislead_is_refused(imported: Database, tmp_path: P
     with pytest.raises(OpenDataError, match="--force"):
         _export(imported, tmp_path / "out", date(2021, 8, 31), publisher="itc")
     _export(imported, tmp_path / "out", date(2021, 8, 31), publisher="itc", force=True)
+
+
+def test_each_grant_names_its_data_source_where_the_file_is_published(
+    imported: Database, tmp_path: Path
+) -> None:
+    url = "https://www.example.gov.hk/open-data/grants.json"
+    data = _export(imported, tmp_path / "out", date(2021, 8, 31), publisher="itc", source_url=url)
+    jsonschema.validate(data, schema(), cls=Draft7Validator, format_checker=FormatChecker())
+    assert data["downloadURL"] == url
+    assert {g["dataSource"] for g in data["grants"]} == {url}  # type: ignore[attr-defined]
+    rows = (tmp_path / "out" / "grants.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].endswith(",Data Source") and rows[1].endswith("," + url)
+    for wrong in ("grants.json", "ftp://example.org/g.json", "https://"):
+        with pytest.raises(OpenDataError, match="--source-url"):
+            _export(
+                imported, tmp_path / "bad", date(2021, 8, 31), publisher="itc", source_url=wrong
+            )
+    assert not (tmp_path / "bad").exists()

@@ -76,6 +76,13 @@ def giving(
     force: Annotated[
         bool, typer.Option("--force", help="Replace grants.json and grants.csv in --out.")
     ] = False,
+    source_url: Annotated[
+        str | None,
+        typer.Option(
+            "--source-url",
+            help="Where the file is published (https://...): each grant's dataSource.",
+        ),
+    ] = None,
 ) -> None:
     """Grants in the 360Giving Data Standard, JSON and CSV."""
     from reind.core.clock import hk_today
@@ -90,6 +97,9 @@ def giving(
             out,
             published=issued,
             publisher=publisher,
+            source_url=source_url,
             force=force,
         )
     console.print(f"wrote {count:,} grants to {json_path} and {csv_path}")
+    if source_url is None:
+        console.print("no --source-url: the grants carry no dataSource")

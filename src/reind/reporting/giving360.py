@@ -7,7 +7,10 @@ that day, the amount disbursed the payments made by it (ledger entries, not
 today's balance), ``plannedDates`` the agreement signed by it, and
 ``dateModified`` the last money movement by it. ``issued`` is the day the
 file is published; the publisher is the body that publishes it and each
-grant names its own funder.
+grant names its own funder. ``dataSource`` (the standard's web link to the
+source of the data) is the address the publisher gives for the published
+file (``--source-url``), also the package's ``downloadURL``; reind cannot
+know where the file will be put, so without it neither is sent.
 
 Identifiers (ADR 0075): no org-id.guide list covers Hong Kong's Business
 Registration numbers or government departments, and the register does not
@@ -28,6 +31,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -94,6 +98,7 @@ CSV_COLUMNS = (
     "Grant Programme:Code",
     "Grant Programme:Title",
     "Last modified",
+    "Data Source",
 )
 """Column titles of the 360Giving spreadsheet template, for the fields published."""
 
@@ -149,12 +154,19 @@ def grants(session: Session, as_of: date) -> Iterator[dict[str, Any]]:
 
 
 def package(
-    session: Session, as_of: date, published: date, publisher: str | None = None
+    session: Session,
+    as_of: date,
+    published: date,
+    publisher: str | None = None,
+    source_url: str | None = None,
 ) -> dict[str, Any]:
     """The 360Giving package of every grant approved by ``as_of``, published on ``published``.
 
     ``publisher`` is a key of ``BODIES``; without it, the one funder of every grant publishes.
+    ``source_url`` is where the file is published: each grant's ``dataSource``.
     """
+    if source_url is not None:
+        _check_url(source_url)
     found = list(grants(session, as_of))
     if not found:
         raise OpenDataError(
@@ -173,7 +185,13 @@ def package(
     if publisher not in BODIES:
         raise OpenDataError(f"--publisher must be one of {', '.join(BODIES)}, not {publisher!r}")
     identifier, name = BODIES[publisher]
+    located: dict[str, str] = {}
+    if source_url is not None:
+        located["downloadURL"] = source_url
+        for grant in found:
+            grant["dataSource"] = source_url
     return {
+        **located,
         "version": "1.4",
         "title": f"Hong Kong re-industrialisation grants as at {as_of.isoformat()}",
         "description": f"Grants approved by {as_of.isoformat()}, with every amount as at that day.",
@@ -191,6 +209,7 @@ def export(
     *,
     published: date,
     publisher: str | None = None,
+    source_url: str | None = None,
     force: bool = False,
     today: date | None = None,
 ) -> tuple[Path, Path, int]:
@@ -225,7 +244,7 @@ def export(
             f"{directory} already has {' and '.join(there)}; give --force to replace them",
             zh=f"{directory} 已有 {'及'.join(there)}；如要取代，請加 --force",
         )
-    data = package(session, as_of, published, publisher)
+    data = package(session, as_of, published, publisher, source_url)
     directory.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     write_csv(csv_path, CSV_COLUMNS, (_csv_row(g) for g in data["grants"]))
@@ -258,6 +277,7 @@ def _csv_row(grant: dict[str, Any]) -> list[object]:
         programme["code"],
         programme["title"],
         grant.get("dateModified", ""),
+        grant.get("dataSource", ""),
     ]
 
 
@@ -266,6 +286,17 @@ def schema() -> dict[str, Any]:
     value = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert isinstance(value, dict)
     return value
+
+
+def _check_url(url: str) -> None:
+    """A data source must be an absolute web address (the standard's ``format: uri``)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise OpenDataError(
+            f"--source-url must be the web address the file is published at "
+            f"(https://...), not {url!r}",
+            zh=f"--source-url 須為發布檔案的網址（https://...），而非 {url!r}",
+        )
 
 
 def _planned(starts: date, ends: date) -> dict[str, Any]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG
@@ -26,7 +26,7 @@ from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.profile import EnterpriseProfile
 from reind.programme.enterprises.registry import register_enterprises
 from reind.programme.ids import new_id
-from reind.programme.imports.enterprise_match import STORED, EnterprisePlan
+from reind.programme.imports.enterprise_match import EnterprisePlan, update_enterprise
 from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
 from reind.programme.money.ledgers import (
@@ -58,78 +58,157 @@ class AtDay:
         return datetime.combine(self.day, NOON, tzinfo=HONG_KONG).astimezone(UTC)
 
 
-def write_applications(
-    session: Session,
-    records: list[ApplicationRecord],
-    stored: dict[str, ApplicationRow],
-    ledgers: dict[str, LedgerRow],
-    companies: dict[str, EnterprisePlan],
-    actor: Actor,
-    source: str,
-) -> ImportReport:
-    """Write ``records`` (already checked); the counts of new, updated and unchanged rows."""
-    registered, revised = _write_enterprises(session, companies, actor, source)
-    new = updated = 0
-    batch = _Batch()
-    for index, record in enumerate(records, start=1):
-        if index % BATCH == 0:
-            batch.write(session)
-        found = stored.get(record.reference)
-        if found is None:
-            _add(batch, session, record, companies[record.enterprise.br_number], actor, source)
-            new += 1
-        elif changes(record, found, ledgers.get(found.id)):
-            _update(session, record, found, ledgers.get(found.id), actor, source)
-            updated += 1
-    batch.write(session)
-    flush(session, "the import")
-    unchanged = len(records) - new - updated
-    return ImportReport("applications", new, unchanged, updated, registered, revised)
+@dataclass(frozen=True, slots=True)
+class StoredApplication:
+    """What an import compares a row with: a stored application and its ledger, as values."""
+
+    id: str
+    reference: str
+    scheme: str
+    enterprise_id: str
+    title: str
+    state: str
+    received: date
+    amount_requested_cents: int
+    ledger: Ledger | None
 
 
-def _write_enterprises(
-    session: Session, companies: dict[str, EnterprisePlan], actor: Actor, source: str
-) -> tuple[int, int]:
-    """Register the new enterprises and update the changed ones; how many of each."""
-    revised = 0
-    new = [plan for plan in companies.values() if plan.row is None]
-    profiles = [
-        EnterpriseProfile(
-            p.facts.br_number,
-            p.facts.name_en,
-            p.facts.incorporation,
-            p.facts.employees,
-            p.facts.manufacturing,
-            p.facts.industry,
+_LEDGER = (  # in the order of Ledger's fields
+    LedgerRow.applied_cents,
+    LedgerRow.approved_cents,
+    LedgerRow.committed_cents,
+    LedgerRow.claimed_cents,
+    LedgerRow.claims_approved_cents,
+    LedgerRow.disbursed_cents,
+)
+LOOKUP = 500
+"""References looked up per query."""
+
+
+def stored_applications(session: Session, references: list[str]) -> dict[str, StoredApplication]:
+    """The stored applications of these references, by reference (plain values, no ORM rows)."""
+    found: dict[str, StoredApplication] = {}
+    for start in range(0, len(references), LOOKUP):
+        part = references[start : start + LOOKUP]
+        rows = session.execute(
+            select(
+                ApplicationRow.id,
+                ApplicationRow.reference,
+                ApplicationRow.scheme,
+                ApplicationRow.enterprise_id,
+                ApplicationRow.title,
+                ApplicationRow.state,
+                ApplicationRow.received,
+                ApplicationRow.amount_requested_cents,
+                LedgerRow.application_id,
+                *_LEDGER,
+            )
+            .outerjoin(LedgerRow, LedgerRow.application_id == ApplicationRow.id)
+            .where(ApplicationRow.reference.in_(part))
         )
-        for p in new
-    ]
-    for plan, row in zip(new, register_enterprises(session, profiles, actor), strict=True):
-        plan.row = row
-    for plan in companies.values():
-        if plan.row is None or not plan.changes:
-            continue
-        for column, (_, value) in plan.changes.items():
-            setattr(plan.row, STORED[column], value)
-        revised += 1
-        audit.record_at_commit(
-            session,
-            actor,
-            "enterprise.updated",
-            "enterprise",
-            plan.row.id,
-            {
-                "source": source,
-                "changes": {c: [str(a), str(b)] for c, (a, b) in plan.changes.items()},
-            },
+        for row in rows:
+            ledger = None
+            if row[8] is not None:
+                ledger = Ledger(*(Money(cents) for cents in row[9:]))  # _LEDGER's order
+            found[row.reference] = StoredApplication(
+                row.id,
+                row.reference,
+                row.scheme,
+                row.enterprise_id,
+                row.title,
+                row.state,
+                row.received,
+                row.amount_requested_cents,
+                ledger,
+            )
+    return found
+
+
+class ApplicationWriter:
+    """Writes checked chunks of an applications file and counts what it did."""
+
+    def __init__(self, session: Session, actor: Actor, source: str) -> None:
+        self.session = session
+        self.actor = actor
+        self.source = source
+        self.new = self.updated = self.unchanged = 0
+        self.registered = self.revised = 0
+
+    def write(
+        self,
+        records: list[ApplicationRecord],
+        stored: dict[str, StoredApplication],
+        companies: dict[str, EnterprisePlan],
+    ) -> None:
+        """Write one checked chunk: its enterprises, new rows and updates, and chain its events."""
+        session, actor, source = self.session, self.actor, self.source
+        self._write_enterprises(
+            {r.enterprise.br_number: companies[r.enterprise.br_number] for r in records}
         )
-    return len(new), revised
+        batch = _Batch()
+        for record in records:
+            found = stored.get(record.reference)
+            if found is None:
+                _add(batch, session, record, companies[record.enterprise.br_number], actor, source)
+                self.new += 1
+            elif changes(record, found):
+                _update(session, record, found, actor, source)
+                self.updated += 1
+            else:
+                self.unchanged += 1
+        batch.write(session)
+        flush(session, "the import")
+        audit.chain_pending(session)  # the chunk's events, chained now: memory stays one chunk
+
+    def report(self) -> ImportReport:
+        """The counts of new, unchanged and updated rows and enterprises."""
+        return ImportReport(
+            "applications", self.new, self.unchanged, self.updated, self.registered, self.revised
+        )
+
+    def _write_enterprises(self, plans: dict[str, EnterprisePlan]) -> None:
+        """Register this chunk's new enterprises and update its changed ones."""
+        session, actor = self.session, self.actor
+        new = [plan for plan in plans.values() if plan.id is None]
+        profiles = [
+            EnterpriseProfile(
+                p.facts.br_number,
+                p.facts.name_en,
+                p.facts.incorporation,
+                p.facts.employees,
+                p.facts.manufacturing,
+                p.facts.industry,
+            )
+            for p in new
+        ]
+        if profiles:
+            for plan, registered in zip(
+                new, register_enterprises(session, profiles, actor), strict=True
+            ):
+                plan.id = registered
+            self.registered += len(new)
+        for plan in plans.values():
+            if not plan.changes:
+                continue
+            stored = update_enterprise(session, plan)
+            self.revised += 1
+            audit.record_at_commit(
+                session,
+                actor,
+                "enterprise.updated",
+                "enterprise",
+                stored,
+                {
+                    "source": self.source,
+                    "changes": {c: [str(a), str(b)] for c, (a, b) in plan.changes.items()},
+                },
+            )
+            plan.changes = {}
 
 
-def changes(
-    record: ApplicationRecord, row: ApplicationRow, ledger: LedgerRow | None
-) -> dict[str, tuple[str, str]]:
+def changes(record: ApplicationRecord, row: StoredApplication) -> dict[str, tuple[str, str]]:
     """field -> (stored, file) for each value the file changes on a stored application."""
+    ledger = row.ledger or Ledger()
     now = {
         "title": (row.title, record.title),
         "state": (row.state, record.state),
@@ -138,21 +217,15 @@ def changes(
             str(Money(row.amount_requested_cents)),
             str(record.requested),
         ),
-        "approved_grant": (
-            str(Money(ledger.approved_cents if ledger else 0)),
-            str(record.approved),
-        ),
-        "committed": (
-            str(Money(ledger.committed_cents if ledger else 0)),
-            str(record.committed),
-        ),
+        "approved_grant": (str(ledger.approved), str(record.approved)),
+        "committed": (str(ledger.committed), str(record.committed)),
     }
     return {k: v for k, v in now.items() if v[0] != v[1]}
 
 
-def revised_ledger(record: ApplicationRecord, ledger: LedgerRow | None) -> Ledger:
+def revised_ledger(record: ApplicationRecord, ledger: Ledger | None) -> Ledger:
     """The stored ledger with the file's applied, approved and committed amounts (checked)."""
-    base = ledger_from(ledger) if ledger is not None else Ledger()
+    base = ledger or Ledger()
     return Ledger(
         applied=record.requested,
         approved=record.approved,
@@ -178,7 +251,8 @@ class _Batch:
             (LedgerEntryRow, self.entries),
         ):
             if rows:
-                session.execute(insert(table), rows)
+                # Core's insert of the table: executemany, without the ORM's bulk bookkeeping
+                session.execute(insert(cast(Table, table.__table__)), rows)
             rows.clear()
 
 
@@ -190,14 +264,14 @@ def _add(
     actor: Actor,
     source: str,
 ) -> None:
-    assert company.row is not None
+    assert company.id is not None
     app_id = new_id()
     batch.applications.append(
         {
             "id": app_id,
             "reference": record.reference,
             "scheme": record.scheme,
-            "enterprise_id": company.row.id,
+            "enterprise_id": company.id,
             "title": record.title,
             "state": record.state,
             "received": record.received,
@@ -209,19 +283,18 @@ def _add(
             "version": 1,
         }
     )
-    ledger = Ledger().apply(record.requested)
+    ledger = record.ledger
+    assert ledger is not None  # set when the row was checked
     if record.approved.cents:
         assert record.approved_on is not None
         day = AtDay(record.approved_on)
-        ledger = ledger.approve(record.approved)
         batch.entries.append(entry_columns(app_id, "approved", record.approved, None, day))
         if record.committed.cents:
-            ledger = ledger.commit(record.committed)
             batch.entries.append(entry_columns(app_id, "committed", record.committed, None, day))
     batch.ledgers.append(
         {
             "application_id": app_id,
-            "enterprise_id": company.row.id,
+            "enterprise_id": company.id,
             "scheme": record.scheme,
             "version": 1,
             **ledger_columns(ledger),
@@ -253,17 +326,18 @@ def _movements(session: Session, row: LedgerRow, ledger: Ledger, record: Applica
 def _update(
     session: Session,
     record: ApplicationRecord,
-    app: ApplicationRow,
-    ledger: LedgerRow | None,
+    found: StoredApplication,
     actor: Actor,
     source: str,
 ) -> None:
-    changed = changes(record, app, ledger)
+    changed = changes(record, found)
+    app = session.get_one(ApplicationRow, found.id)
+    ledger = session.get(LedgerRow, found.id)
     app.title = record.title
     app.state = record.state
     app.received = record.received
     app.amount_requested_cents = record.requested.cents
-    revised = revised_ledger(record, ledger)
+    revised = revised_ledger(record, found.ledger)
     if ledger is None:
         ledger = LedgerRow(
             application_id=app.id,

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import hk_today
@@ -26,26 +25,27 @@ from reind.programme.enterprises.profile import Incorporation, Industry
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.imports import cells
 from reind.programme.imports.application_writes import (
+    ApplicationWriter,
+    StoredApplication,
     revised_ledger,
-    write_applications,
+    stored_applications,
 )
 from reind.programme.imports.cells import RowCheck
 from reind.programme.imports.consistency import money_states
 from reind.programme.imports.enterprise_match import (
     EnterpriseFacts,
     EnterprisePlan,
+    EnterprisePlans,
     Matching,
-    match_enterprises,
 )
 from reind.programme.imports.problems import ImportRejectedError
 from reind.programme.imports.reading import Table
 from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
-from reind.programme.money.store import LedgerRow
 from reind.rules.engine import Engine
 
-CHUNK = 500
-"""References looked up per query."""
+CHUNK = 2000
+"""Rows checked, looked up and written at a time."""
 _REFERENCE = cells.column_text(ApplicationRow.reference)
 _STATE = cells.column_text(ApplicationRow.state)
 _NAME = cells.column_text(EnterpriseRow.name_en)
@@ -69,6 +69,8 @@ class ApplicationRecord:
     approved: Money
     committed: Money
     approved_on: date | None
+    ledger: Ledger | None = None
+    """The new ledger the row implies, as checked (kept so writing need not build it again)."""
 
 
 def import_applications(
@@ -81,35 +83,63 @@ def import_applications(
     enterprises: Matching = "refuse",
     today: date | None = None,
 ) -> ImportReport:
-    """Check then write historical applications (and their enterprises and ledgers)."""
+    """Check then write historical applications (and their enterprises and ledgers).
+
+    The file is streamed in chunks of ``CHUNK`` rows. Each chunk is checked
+    against the file's earlier rows and the database and, as long as the file
+    has shown no problem, written at once with its audit events chained, so
+    memory holds one chunk, not the file (issue 19). It all happens inside a
+    savepoint: after the first problem nothing more is written but every row
+    is still checked, so the refusal names every problem, and the savepoint
+    is rolled back, so a refused file changes nothing, audit log included.
+    """
     check = RowCheck(table.problems)
     latest = today or hk_today()
-    records: list[ApplicationRecord] = []
+    plans = EnterprisePlans(enterprises)
+    writer = ApplicationWriter(session, actor, source)
     seen: dict[str, int] = {}
-    for number, row in table.rows:
-        record = _record(check, engine, latest, number, row)
-        if record is None:
-            continue
-        if record.reference in seen:
-            check.add(
-                number,
-                "reference",
-                f"{record.reference} is also on row {seen[record.reference]}",
-                f"{record.reference} 亦見於第 {seen[record.reference]} 行",
-                record.reference,
-            )
-            continue
-        seen[record.reference] = number
-        records.append(record)
-    stored, ledgers = _stored(session, [r.reference for r in records])
-    companies = match_enterprises(
-        session, [(r.number, r.enterprise) for r in records], enterprises, check
-    )
-    for record in records:
-        _check_stored(check, record, stored.get(record.reference), ledgers, companies)
-    if check.problems:
-        raise ImportRejectedError(source, check.problems)
-    return write_applications(session, records, stored, ledgers, companies, actor, source)
+    with session.begin_nested():
+        chunk: list[ApplicationRecord] = []
+        for number, row in table.rows(check):
+            record = _record(check, engine, latest, number, row)
+            if record is None:
+                continue
+            earlier = seen.setdefault(record.reference, number)
+            if earlier != number:
+                check.add(
+                    number,
+                    "reference",
+                    f"{record.reference} is also on row {earlier}",
+                    f"{record.reference} 亦見於第 {earlier} 行",
+                    record.reference,
+                )
+                continue
+            chunk.append(record)
+            if len(chunk) == CHUNK:
+                _settle(session, check, chunk, plans, writer)
+                chunk = []
+        _settle(session, check, chunk, plans, writer)
+        if check.problems:
+            raise ImportRejectedError(source, check.problems)
+    return writer.report()
+
+
+def _settle(
+    session: Session,
+    check: RowCheck,
+    chunk: list[ApplicationRecord],
+    plans: EnterprisePlans,
+    writer: ApplicationWriter,
+) -> None:
+    """Check a chunk against the database; write it if the file is clean so far."""
+    if not chunk:
+        return
+    stored = stored_applications(session, [r.reference for r in chunk])
+    companies = plans.match(session, [(r.number, r.enterprise) for r in chunk], check)
+    for record in chunk:
+        _check_stored(check, record, stored.get(record.reference), companies)
+    if not check.problems:
+        writer.write(chunk, stored, companies)
 
 
 def _record(
@@ -193,7 +223,9 @@ def _check_money(check: RowCheck, record: ApplicationRecord, row: dict[str, str]
             row.get("committed", ""),
         )
     try:
-        Ledger().apply(record.requested).approve(record.approved).commit(record.committed)
+        record.ledger = (
+            Ledger().apply(record.requested).approve(record.approved).commit(record.committed)
+        )
     except ReindError as exc:  # anything the ledger refuses that the checks above do not name
         check.add(n, "committed", str(exc), f"帳目不一致：{exc}", row.get("committed", ""))
     if record.received and record.approved_on and record.approved_on < record.received:
@@ -249,36 +281,17 @@ def _check_money(check: RowCheck, record: ApplicationRecord, row: dict[str, str]
         )
 
 
-def _stored(
-    session: Session, references: list[str]
-) -> tuple[dict[str, ApplicationRow], dict[str, LedgerRow]]:
-    """The stored applications of these references, by reference, and their ledgers by id."""
-    found: dict[str, ApplicationRow] = {}
-    for start in range(0, len(references), CHUNK):
-        part = references[start : start + CHUNK]
-        rows = session.execute(select(ApplicationRow).where(ApplicationRow.reference.in_(part)))
-        found.update((row.reference, row) for row in rows.scalars())
-    ids = [row.id for row in found.values()]
-    ledgers: dict[str, LedgerRow] = {}
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        held = session.execute(select(LedgerRow).where(LedgerRow.application_id.in_(part)))
-        ledgers.update((row.application_id, row) for row in held.scalars())
-    return found, ledgers
-
-
 def _check_stored(
     check: RowCheck,
     record: ApplicationRecord,
-    stored: ApplicationRow | None,
-    ledgers: dict[str, LedgerRow],
+    stored: StoredApplication | None,
     companies: dict[str, EnterprisePlan],
 ) -> None:
     """A stored application keeps its scheme and enterprise; its ledger must stay whole."""
     if stored is None:
         return
     try:
-        revised_ledger(record, ledgers.get(stored.id))
+        revised_ledger(record, stored.ledger)
     except ReindError as exc:
         check.add(
             record.number,

@@ -67,13 +67,14 @@ def import_claims(
     """Check then write historical claims, keeping every ledger invariant."""
     check = RowCheck(table.problems)
     latest = today or hk_today()
-    apps = _by_reference(session, {row.get("application_reference", "") for _, row in table.rows})
-    keys = _keys(check, table)
+    rows = list(table.rows(check))  # claims files are small; each row is looked at twice
+    apps = _by_reference(session, {row.get("application_reference", "") for _, row in rows})
+    keys = _keys(check, rows)
     stored = _stored(session, list(keys.values()))
     ledgers: dict[str, Ledger] = {}
     records: list[ClaimRecord] = []
     unchanged = 0
-    for number, row in table.rows:
+    for number, row in rows:
         record = _record(check, latest, apps, keys, number, row)
         if record is None:
             continue
@@ -110,12 +111,12 @@ def import_claims(
     return ImportReport("claims", len(records), unchanged)
 
 
-def _keys(check: RowCheck, table: Table) -> dict[int, str]:
+def _keys(check: RowCheck, rows: list[tuple[int, dict[str, str]]]) -> dict[int, str]:
     """Each row's claim key; a reference given twice is a problem."""
     keys: dict[int, str] = {}
     given: dict[str, int] = {}
     seen: Counter[tuple[str, ...]] = Counter()
-    for number, row in table.rows:
+    for number, row in rows:
         reference = row.get("claim_reference", "")
         if reference:
             if reference in given:

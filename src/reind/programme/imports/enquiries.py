@@ -45,10 +45,11 @@ def import_enquiries(
     """Check then write historical enquiries; ones already stored are left alone."""
     check = RowCheck(table.problems)
     latest = today or hk_today()
-    brs = sorted({row.get("br_number", "") for _, row in table.rows} - {""})
+    rows = list(table.rows(check))
+    brs = sorted({row.get("br_number", "") for _, row in rows} - {""})
     companies = _companies(session, brs)
     parsed: list[tuple[Key, str]] = []
-    for number, row in table.rows:
+    for number, row in rows:
         received = check.get(row, number, "received_on", cells.day(latest))
         centre = check.get(row, number, "centre", cells.choice(Centre))
         question = check.get(row, number, "question", cells.text(None, lines=True))

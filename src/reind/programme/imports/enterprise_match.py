@@ -58,16 +58,16 @@ STORED = {
 
 @dataclass(slots=True)
 class EnterprisePlan:
-    """What the import does with one BR number: link, register, or update the stored row."""
+    """What the import does with one BR number: link, register, or update the stored row.
+
+    Only the stored id is kept (not the row), so a file of 20,000 enterprises
+    holds no ORM objects; ``changes`` are the stored facts the file updates,
+    emptied once written.
+    """
 
     facts: EnterpriseFacts
-    row: EnterpriseRow | None
+    id: str | None
     changes: dict[str, tuple[object, object]] = field(default_factory=dict)
-
-    @property
-    def id(self) -> str | None:
-        """The stored enterprise's id (None until registered)."""
-        return self.row.id if self.row is not None else None
 
 
 def differences(facts: EnterpriseFacts, row: EnterpriseRow) -> dict[str, tuple[object, object]]:
@@ -80,39 +80,51 @@ def differences(facts: EnterpriseFacts, row: EnterpriseRow) -> dict[str, tuple[o
     return found
 
 
-def match_enterprises(
-    session: Session,
-    rows: list[tuple[int, EnterpriseFacts]],
-    matching: Matching,
-    check: RowCheck,
-) -> dict[str, EnterprisePlan]:
-    """The plan for each BR number of the file, noting a problem where it may not proceed."""
-    numbers = sorted({facts.br_number for _, facts in rows})
-    stored: dict[str, EnterpriseRow] = {}
-    for start in range(0, len(numbers), CHUNK):
-        part = numbers[start : start + CHUNK]
-        found = session.execute(select(EnterpriseRow).where(EnterpriseRow.br_number.in_(part)))
-        stored.update((row.br_number, row) for row in found.scalars())
-    plans: dict[str, EnterprisePlan] = {}
-    first: dict[str, int] = {}
-    for number, facts in rows:
-        plan = plans.get(facts.br_number)
-        if plan is not None:
-            if plan.facts != facts:
-                _disagree(check, number, first[facts.br_number], plan.facts, facts)
-            continue
-        first[facts.br_number] = number
-        row = stored.get(facts.br_number)
-        plan = EnterprisePlan(facts, row)
-        plans[facts.br_number] = plan
-        if row is None:
-            continue
-        changes = differences(facts, row)
-        if changes and matching == "update":
-            plan.changes = changes
-        elif changes and matching == "refuse":
-            _refuse(check, number, facts.br_number, changes)
-    return plans
+def update_enterprise(session: Session, plan: EnterprisePlan) -> str:
+    """Apply ``plan.changes`` to the stored enterprise; its id."""
+    stored = session.get_one(EnterpriseRow, plan.id)
+    for column, (_, value) in plan.changes.items():
+        setattr(stored, STORED[column], value)
+    return stored.id
+
+
+class EnterprisePlans:
+    """The plan of every BR number met so far in a file, built chunk by chunk."""
+
+    def __init__(self, matching: Matching) -> None:
+        self.matching = matching
+        self.plans: dict[str, EnterprisePlan] = {}
+        self._first: dict[str, int] = {}
+
+    def match(
+        self, session: Session, rows: list[tuple[int, EnterpriseFacts]], check: RowCheck
+    ) -> dict[str, EnterprisePlan]:
+        """Every plan so far by BR number, these rows' included; problems noted in ``check``."""
+        plans = self.plans
+        numbers = sorted({facts.br_number for _, facts in rows} - plans.keys())
+        stored: dict[str, EnterpriseRow] = {}
+        for start in range(0, len(numbers), CHUNK):
+            part = numbers[start : start + CHUNK]
+            found = session.execute(select(EnterpriseRow).where(EnterpriseRow.br_number.in_(part)))
+            stored.update((row.br_number, row) for row in found.scalars())
+        for number, facts in rows:
+            plan = plans.get(facts.br_number)
+            if plan is not None:
+                if plan.facts != facts:
+                    _disagree(check, number, self._first[facts.br_number], plan.facts, facts)
+                continue
+            self._first[facts.br_number] = number
+            row = stored.get(facts.br_number)
+            plan = EnterprisePlan(facts, row.id if row is not None else None)
+            plans[facts.br_number] = plan
+            if row is None:
+                continue
+            changes = differences(facts, row)
+            if changes and self.matching == "update":
+                plan.changes = changes
+            elif changes and self.matching == "refuse":
+                _refuse(check, number, facts.br_number, changes)
+        return plans
 
 
 def _listing(changes: dict[str, tuple[object, object]], zh: bool) -> str:

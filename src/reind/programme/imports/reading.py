@@ -11,14 +11,15 @@ one ``ImportFileError``; problems with headers or cells come back in
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
+from typing import Protocol
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -41,58 +42,60 @@ class Columns:
         return self.required + self.optional
 
 
-@dataclass(slots=True)
+class ProblemSink(Protocol):
+    """Where reading notes a problem with a cell (``cells.RowCheck``)."""
+
+    def note(self, problem: ImportProblem) -> None:
+        """Note ``problem``."""
+
+
+Line = tuple[list[str], frozenset[int]]
+"""A line's cells, and the indexes of its formulas that have no saved value."""
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
-    """The rows of a file: (row number in the file, cells by column), and reading problems."""
+    """A file checked down to its header; its rows are read on demand, never all held.
 
-    rows: list[tuple[int, dict[str, str]]]
-    problems: list[ImportProblem] = field(default_factory=list)
+    ``problems`` are the header's; ``rows`` opens the file again each time it
+    is called and streams it, so a 100,000-row file costs one row of memory
+    (issue 19). Problems with single cells go to the importer's sink as the
+    rows pass.
+    """
 
+    name: str
+    problems: list[ImportProblem]
+    names: list[str | None]
+    refused: frozenset[int]
+    lines: Callable[[], Iterator[Line]]
 
-def read_table(path: Path, columns: Columns, sheet: str | None = None) -> Table:
-    """The rows of ``path`` under ``columns``; ImportFileError if it cannot be read."""
-    name = path.name or str(path)
-    if not path.exists():
-        raise ImportFileError(str(path), Said("no such file", "找不到檔案"))
-    if path.is_dir():
-        raise ImportFileError(str(path), Said("is a folder, not a file", "是資料夾，不是檔案"))
-    suffix = path.suffix.lower()
-    formulas: set[tuple[int, int]] = set()
-    if suffix == ".xlsx":
-        lines, formulas = _xlsx_rows(path, name, sheet)
-    elif suffix == ".csv":
-        if sheet is not None:
+    def rows(self, sink: ProblemSink) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number in the file, cells by column) of each non-blank row after the header."""
+        numbered = enumerate(self.lines(), start=1)
+        for _, (cells, _formulas) in numbered:
+            if any(cells):
+                break  # the header, checked when the table was read
+        found = False
+        for number, (cells, formulas) in numbered:
+            if not any(cells):
+                continue
+            found = True
+            yield number, self._row(sink, number, cells, formulas)
+        if not found:
             raise ImportFileError(
-                name, Said("a CSV file has no sheets (--sheet)", "CSV 檔案沒有工作表（--sheet）")
+                self.name,
+                Said("has a header but no rows: nothing to import", "只有標題列，沒有資料可匯入"),
             )
-        lines = _csv_rows(path, name)
-    else:
-        raise ImportFileError(
-            name, Said("import reads .csv or .xlsx files only", "只可匯入 .csv 或 .xlsx 檔案")
-        )
-    return _table(name, lines, columns, formulas)
 
-
-def _table(
-    name: str, lines: Iterator[list[str]], columns: Columns, formulas: set[tuple[int, int]]
-) -> Table:
-    numbered = enumerate(lines, start=1)
-    header = next((cells for _, cells in numbered if any(cells)), None)
-    if header is None:
-        raise ImportFileError(name, Said("the file is empty", "檔案是空的"))
-    table = Table([])
-    names = _header(header, columns, table.problems)
-    refused = {
-        i for i, (cell, name) in enumerate(zip(header, names, strict=True)) if cell and not name
-    }
-    for number, cells in numbered:
-        if not any(cells):
-            continue
+    def _row(
+        self, sink: ProblemSink, number: int, cells: list[str], formulas: frozenset[int]
+    ) -> dict[str, str]:
         row: dict[str, str] = {}
+        names = self.names
         for index, value in enumerate(cells):
             column = names[index] if index < len(names) else None
-            if (number, index) in formulas:
-                table.problems.append(
+            if index in formulas:
+                sink.note(
                     ImportProblem(
                         number,
                         column or f"#{index + 1}",
@@ -105,8 +108,8 @@ def _table(
                     )
                 )
             if column is None:
-                if value and index not in refused:  # a refused header is named once, on row 1
-                    table.problems.append(
+                if value and index not in self.refused:  # a refused header is named once
+                    sink.note(
                         ImportProblem(
                             number,
                             f"#{index + 1}",
@@ -116,13 +119,46 @@ def _table(
                     )
                 continue
             row[column] = value
-        table.rows.append((number, row))
-    if not table.rows:
+        return row
+
+
+def read_table(path: Path, columns: Columns, sheet: str | None = None) -> Table:
+    """``path`` checked down to its header under ``columns``; ImportFileError if unreadable."""
+    name = path.name or str(path)
+    if not path.exists():
+        raise ImportFileError(str(path), Said("no such file", "找不到檔案"))
+    if path.is_dir():
+        raise ImportFileError(str(path), Said("is a folder, not a file", "是資料夾，不是檔案"))
+    suffix = path.suffix.lower()
+    lines: Callable[[], Iterator[Line]]
+    if suffix == ".xlsx":
+        chosen = _xlsx_sheet(path, name, sheet)
+
+        def lines() -> Iterator[Line]:
+            return _xlsx_lines(path, name, chosen)
+
+    elif suffix == ".csv":
+        if sheet is not None:
+            raise ImportFileError(
+                name, Said("a CSV file has no sheets (--sheet)", "CSV 檔案沒有工作表（--sheet）")
+            )
+
+        def lines() -> Iterator[Line]:
+            return _csv_lines(path, name)
+
+    else:
         raise ImportFileError(
-            name,
-            Said("has a header but no rows: nothing to import", "只有標題列，沒有資料可匯入"),
+            name, Said("import reads .csv or .xlsx files only", "只可匯入 .csv 或 .xlsx 檔案")
         )
-    return table
+    header = next((cells for cells, _ in lines() if any(cells)), None)
+    if header is None:
+        raise ImportFileError(name, Said("the file is empty", "檔案是空的"))
+    problems: list[ImportProblem] = []
+    names = _header(header, columns, problems)
+    refused = frozenset(
+        i for i, (cell, known) in enumerate(zip(header, names, strict=True)) if cell and not known
+    )
+    return Table(name, problems, names, refused, lines)
 
 
 def _header(cells: list[str], columns: Columns, problems: list[ImportProblem]) -> list[str | None]:
@@ -174,33 +210,22 @@ def _header(cells: list[str], columns: Columns, problems: list[ImportProblem]) -
     return names
 
 
-def _csv_rows(path: Path, name: str) -> Iterator[list[str]]:
+def _csv_lines(path: Path, name: str) -> Iterator[Line]:
+    """The file's lines, decoded and split as they are read (never the whole file at once)."""
+    none: frozenset[int] = frozenset()
     try:
-        raw = path.read_bytes()
+        handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise ImportFileError(
             name, Said(f"cannot be read: {exc.strerror}", f"無法讀取：{exc.strerror}")
         ) from None
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ImportFileError(
-            name,
-            Said(
-                f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-                "save it as 'CSV UTF-8' and import again",
-                f"不是 UTF-8 文字（第 {line} 行的位元組 0x{raw[exc.start]:02x}）；"
-                "請另存為「CSV UTF-8」後再匯入",
-            ),
-        ) from None
-    del raw
-    reader = csv.reader(io.StringIO(content, newline=""))
-
-    def lines() -> Iterator[list[str]]:
+    with handle:
+        reader = csv.reader(handle)
         try:
             for cells in reader:
-                yield [c.strip() for c in cells]
+                yield [c.strip() for c in cells], none
+        except UnicodeDecodeError:
+            raise _not_utf8(path, name) from None
         except csv.Error as exc:
             raise ImportFileError(
                 name,
@@ -210,7 +235,30 @@ def _csv_rows(path: Path, name: str) -> Iterator[list[str]]:
                 ),
             ) from None
 
-    return lines()
+
+def _not_utf8(path: Path, name: str) -> ImportFileError:
+    """The error for a file that is not UTF-8, naming the first bad byte and its line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as raw:
+        while block := raw.read(1 << 16):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                bad = block[exc.start]
+                line += block.count(b"\n", 0, exc.start)
+                break
+            line += block.count(b"\n")
+        else:
+            bad, line = 0, line
+    return ImportFileError(
+        name,
+        Said(
+            f"is not UTF-8 text (byte 0x{bad:02x} on line {line}); "
+            "save it as 'CSV UTF-8' and import again",
+            f"不是 UTF-8 文字（第 {line} 行的位元組 0x{bad:02x}）；請另存為「CSV UTF-8」後再匯入",
+        ),
+    )
 
 
 def _cell(value: object) -> str:
@@ -230,41 +278,67 @@ def _cell(value: object) -> str:
 _UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError)
 
 
-def _xlsx_rows(
-    path: Path, name: str, sheet: str | None
-) -> tuple[Iterator[list[str]], set[tuple[int, int]]]:
-    """The rows of the chosen sheet, and the (row, column index) of formulas with no value."""
+def _unreadable(name: str, exc: BaseException) -> ImportFileError:
+    return ImportFileError(
+        name,
+        Said(
+            f"is not a readable .xlsx workbook ({type(exc).__name__})",
+            f"不是可讀取的 .xlsx 活頁簿（{type(exc).__name__}）",
+        ),
+    )
+
+
+def _xlsx_sheet(path: Path, name: str, sheet: str | None) -> str:
+    """The sheet to read: the one named, or the only one with data."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            chosen = _sheet_name(book.sheetnames, name, sheet, book)
-            values = [[_cell(v) for v in r] for r in book[chosen].iter_rows(values_only=True)]
+            return _sheet_name(book.sheetnames, name, sheet, book)
         finally:
             book.close()
-        gaps = any(c == "" for r in values if any(r) for c in r)
-        formulas: set[tuple[int, int]] = set()
-        if gaps:  # an empty cell may be a formula never calculated: look at the formulas
-            raw = load_workbook(path, read_only=True, data_only=False)
-            try:
-                for number, cells in enumerate(raw[chosen].iter_rows(values_only=True), start=1):
-                    for index, cell in enumerate(cells):
-                        if isinstance(cell, str) and cell.startswith("="):
-                            if index < len(values[number - 1]) and not values[number - 1][index]:
-                                values[number - 1][index] = cell
-                                formulas.add((number, index))
-            finally:
+    except _UNREADABLE as exc:
+        raise _unreadable(name, exc) from None
+
+
+def _xlsx_lines(path: Path, name: str, sheet: str) -> Iterator[Line]:
+    """The sheet's rows, streamed (openpyxl's read-only mode), formulas with no value marked.
+
+    An empty cell may be a formula never calculated; only then is the sheet's
+    formula view opened, and walked in step with the values from that row on.
+    """
+    none: frozenset[int] = frozenset()
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+        raw = None
+        try:
+            formulas: Iterator[tuple[object, ...]] | None = None
+            for number, cells in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+                values = [_cell(v) for v in cells]
+                if not any(values) or all(values):
+                    if formulas is not None:
+                        next(formulas, None)
+                    yield values, none
+                    continue
+                if formulas is None:  # catch up to this row once, then keep in step
+                    raw = load_workbook(path, read_only=True, data_only=False)
+                    formulas = raw[sheet].iter_rows(values_only=True)
+                    for _ in range(number - 1):
+                        next(formulas, None)
+                found = set()
+                for index, cell in enumerate(next(formulas, ())):
+                    if isinstance(cell, str) and cell.startswith("="):
+                        if index < len(values) and not values[index]:
+                            values[index] = cell
+                            found.add(index)
+                yield values, frozenset(found)
+        finally:
+            book.close()
+            if raw is not None:
                 raw.close()
     except ImportFileError:
         raise
     except _UNREADABLE as exc:
-        raise ImportFileError(
-            name,
-            Said(
-                f"is not a readable .xlsx workbook ({type(exc).__name__})",
-                f"不是可讀取的 .xlsx 活頁簿（{type(exc).__name__}）",
-            ),
-        ) from None
-    return iter(values), formulas
+        raise _unreadable(name, exc) from None
 
 
 def _sheet_name(names: list[str], file: str, sheet: str | None, book: object) -> str:
