@@ -196,7 +196,8 @@ def trend(request: Request, line_id: str, _actor: PlantActor, range: str = "1h")
         else:
             resolution = resolution_of(range)
             series[tag] = rollup_points(store, line.series_prefix + tag, start, now, resolution)
-    return JSONResponse({"range": range, "series": series})
+    start_ms = int(start.timestamp() * 1000)
+    return JSONResponse({"range": range, "start_ms": start_ms, "series": series})
 
 
 @router.post("/{line_id}/parameter")
