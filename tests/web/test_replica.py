@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from reind.bootstrap import Platform
 from reind.core.db import Database
+from reind.programme.actors import Role
 from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.fixtures.servers import (
@@ -29,7 +31,8 @@ from tests.fixtures.servers import (
     wait_for_port,
 )
 from tests.programme.conftest import _fresh_postgres, postgres_template
-from tests.web.world import FAST_HASHER, PASSWORD, World, make_world
+from tests.web.test_pages_world import Browser
+from tests.web.world import FAST_HASHER, PASSWORD, World, add_person, make_world
 
 __all__ = ["postgres_template"]  # fixtures
 pytestmark = pytest.mark.integration
@@ -114,6 +117,65 @@ def test_the_report_reads_the_replica_and_the_page_shows_its_lag(
             assert report.status_code == 200 and "<html" in report.text
         with replica.engine.connect() as connection:  # what served the report cannot write
             assert connection.execute(text("SELECT pg_is_in_recovery()")).scalar() is True
+    finally:
+        world.client.close()
+        replica.dispose()
+        primary.dispose()
+
+
+def _sign_in(app: FastAPI, world: World, who: str) -> Browser:
+    browser = Browser(app)
+    form = {"email": world.email(who), "password": PASSWORD}
+    assert browser.post("/sign-in", data=form, follow_redirects=False).status_code == 303
+    return browser
+
+
+def _replay(replica: Database, action: str) -> None:
+    with replica.engine.connect() as connection:
+        connection.execute(text(f"SELECT pg_wal_replay_{action}()"))
+
+
+def test_office_lists_read_the_replica_but_whoever_wrote_reads_its_own_write(
+    postgres_server: PostgresServer, postgres_template: str, replica_port: int
+) -> None:
+    """Replay paused on the replica: the officer who records an enquiry sees it on the desk
+    at once (the primary, until the replica has replayed past that write); another officer
+    reads the replica and does not, until replay resumes."""
+    primary_url = _fresh_postgres(postgres_server, postgres_template)
+    primary = Database(primary_url)
+    world: World = make_world(primary)
+    add_person(world, "second_officer", Role.OFFICER)
+    name = primary_url.rsplit("/", 1)[1]
+    replica = Database(f"postgresql+psycopg://postgres@127.0.0.1:{replica_port}/{name}")
+    question = "Is there money for a replica-tested line?"
+    try:
+        _wait_for(replica, name)
+        app = create_app(
+            Platform(primary, default_engine(), replica=replica),
+            secure_cookies=False,
+            password_hasher=FAST_HASHER,
+        )
+        writer, reader = _sign_in(app, world, "officer"), _sign_in(app, world, "second_officer")
+        caught_up = primary.wal_position()
+        assert caught_up is not None
+        deadline = time.monotonic() + 30
+        while not replica.replayed(caught_up) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for browser in (writer, reader):  # each reads the replica again: its sign-in replayed
+            assert browser.page("/desk").status_code == 200
+        _replay(replica, "pause")
+        try:
+            recorded = writer.submit("/desk/enquiries", {"question": question, "channel": "phone"})
+            assert recorded.status_code == 303
+            assert question in writer.get("/desk").text  # its own write, from the primary
+            assert question not in reader.get("/desk").text  # the replica, paused before it
+        finally:
+            _replay(replica, "resume")
+        deadline = time.monotonic() + 30
+        while question not in reader.get("/desk").text and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert question in reader.get("/desk").text
+        assert question in writer.get("/desk").text  # and the writer is back on the replica
     finally:
         world.client.close()
         replica.dispose()

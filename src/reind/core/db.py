@@ -195,3 +195,25 @@ class Database:
                 )
             ).one()
         return None if not standby else float(lag or 0.0)
+
+    def wal_position(self) -> str | None:
+        """Where this primary's write-ahead log ends now (after a commit: past it).
+
+        PostgreSQL only; a replica that has replayed up to here shows that
+        commit (read-your-writes, ADR 0181). None on SQLite.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return None
+        with self.engine.connect() as connection:
+            return str(connection.execute(text("SELECT pg_current_wal_lsn()::text")).scalar_one())
+
+    def replayed(self, position: str) -> bool:
+        """Whether this replica has replayed its primary's log up to ``position``."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        with self.engine.connect() as connection:
+            done = connection.execute(
+                text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:at AS pg_lsn), true)"),
+                {"at": position},
+            ).scalar_one()
+        return bool(done)

@@ -94,6 +94,28 @@ async def unit_of_work(request: Request) -> AsyncIterator[Session]:
         block.__exit__(None, None, None)  # never touched the database: nothing to commit
     else:
         await run_in_threadpool(_commit, block, session)
+        if not reads_only(request):
+            await run_in_threadpool(_remember_write, request)
+
+
+WROTE_AT = "wrote_at"
+"""The browser session's key for the primary's WAL position after its last write."""
+
+
+def _remember_write(request: Request) -> None:
+    """After a browser's write, note where the primary's log ended, for read-your-writes.
+
+    Only with a replica, and only for a signed-in browser (its cookie carries
+    the position back); an API client's reads never go to the replica.
+    """
+    platform = platform_of(request.app)
+    if platform.replica is None or "session" not in request.scope:
+        return
+    if not request.session.get("sid"):
+        return
+    position = platform.database.wal_position()
+    if position is not None:
+        request.session[WROTE_AT] = position
 
 
 def _commit(block: AbstractContextManager[Session], session: Session) -> None:
@@ -122,11 +144,21 @@ async def read_side(request: Request, primary: UnitOfWork) -> AsyncIterator[Sess
     session's work is rolled back at the end, so nothing is ever sent to a
     replica to commit. Without a replica it is the request's own session (a
     second session on SQLite would wait on the first one's lock).
+
+    Read-your-writes: a browser that wrote reads the primary until the
+    replica has replayed past that write (its WAL position, noted after the
+    commit), then the replica again; other users never wait for it.
     """
     replica = platform_of(request.app).replica
     if replica is None:
         yield primary
         return
+    wrote_at = request.session.get(WROTE_AT) if "session" in request.scope else None
+    if wrote_at is not None:
+        if not await run_in_threadpool(replica.replayed, str(wrote_at)):
+            yield primary
+            return
+        del request.session[WROTE_AT]
     with replica.unit_of_work(read_only=True) as session:
         try:
             yield session
@@ -135,7 +167,8 @@ async def read_side(request: Request, primary: UnitOfWork) -> AsyncIterator[Sess
 
 
 ReadSide = Annotated[Session, Depends(read_side, scope="function")]
-"""A read-only session on the replica (or the primary without one): reports, analysts' pages."""
+"""A read-only session on the replica (or the primary without one, or for a browser whose
+last write the replica has not replayed yet): reports, analysts' pages, the office's lists."""
 
 
 class Transaction:

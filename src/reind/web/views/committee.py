@@ -31,7 +31,7 @@ from reind.programme.committee.services import decide, score_application, scores
 from reind.programme.enterprises import views as register
 from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser
-from reind.web.deps import RulesEngine, UnitOfWork, engine_of
+from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal_case import parse_day
@@ -41,7 +41,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/committee")
-def meetings(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+def meetings(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """The meetings of the committees the user sits on (all, for the approver)."""
     actor = need(user, Action.READ_AGENDAS)
     return page(

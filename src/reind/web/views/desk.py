@@ -26,7 +26,7 @@ from reind.programme.desk.services import (
 )
 from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser
-from reind.web.deps import UnitOfWork, engine_of
+from reind.web.deps import ReadSide, UnitOfWork, engine_of
 from reind.web.i18n import negotiate, translations
 from reind.web.views.lists import base_url, day
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -113,7 +113,7 @@ def _desk_page(
 
 
 @router.get("/desk")
-def desk(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+def desk(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """Recent enquiries and the form to record a new one."""
     need(user, Action.RECORD_ENQUIRIES)
     return _desk_page(request, user, session)

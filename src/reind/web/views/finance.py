@@ -33,7 +33,7 @@ from reind.programme.money.claims import (
 from reind.programme.money.lists import list_claims, list_ledgers
 from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser
-from reind.web.deps import RulesEngine, UnitOfWork
+from reind.web.deps import ReadSide, RulesEngine, UnitOfWork
 from reind.web.views.lists import application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 
@@ -83,14 +83,14 @@ def _claims_page(
 
 
 @router.get("/workbench/claims")
-def officer_claims(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+def officer_claims(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """Claims waiting for an officer's check."""
     actor = need(user, Action.APPROVE_CLAIMS)
     return _claims_page(request, user, session, actor)
 
 
 @router.get("/finance")
-def finance_claims(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
+def finance_claims(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """Claims checked by an officer and waiting for finance, and approved claims to pay."""
     actor = need(user, Action.APPROVE_PAYMENTS)
     return _claims_page(request, user, session, actor)
@@ -137,7 +137,7 @@ async def pay_claim(
 
 @router.get("/finance/projects")
 def projects(
-    request: Request, user: CurrentUser, session: UnitOfWork, cursor: str | None = None
+    request: Request, user: CurrentUser, session: ReadSide, cursor: str | None = None
 ) -> Response:
     """One page of the projects with a grant approved, and their balances; searchable."""
     need(user, Action.LIST_CASES)
@@ -156,7 +156,7 @@ def projects(
 
 @router.get("/finance/projects/{application_id}")
 def project_ledger(
-    request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
+    request: Request, application_id: str, user: CurrentUser, session: ReadSide
 ) -> Response:
     """The ledger of one project: balances and every movement."""
     actor = need(user, Action.LIST_CASES)

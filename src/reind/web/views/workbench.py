@@ -29,7 +29,7 @@ from reind.programme.enterprises import views as register
 from reind.programme.money.agreements import sign_agreement
 from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser
-from reind.web.deps import RulesEngine, UnitOfWork, engine_of
+from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -86,7 +86,7 @@ SPECIAL = {"sign_agreement", "support", "not_support"}
 def queues(
     request: Request,
     user: CurrentUser,
-    session: UnitOfWork,
+    session: ReadSide,
     state: str | None = None,
     sort: str = "reference",
     cursor: str | None = None,
