@@ -31,7 +31,11 @@ has received every point sent, then counts what the store kept: loss is
 sent - stored, with its ratio, and the stored rate is printed beside the
 offered one.
 
-    python bench/ingest.py --seconds 60 --nodes 4 [--metrics 100] [--rate 100000]
+The bare and the gateway runs take turns on the same two cores, so other work on
+the machine changes both; ``--rounds 3`` runs three pairs, alternating which side
+goes first, and prints each pair's ratio and the median one.
+
+    python bench/ingest.py --seconds 60 --nodes 4 [--metrics 100] [--rate 100000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -205,6 +209,8 @@ def bare_limit(
     times: list[float] = []
 
     def on_message(_c: Any, _u: Any, message: mqtt.MQTTMessage) -> None:
+        if message.topic.startswith("spBv1.0/STATE/"):  # a gateway's retained JSON STATE
+            return
         if not times:
             times.append(time.perf_counter())
         decoded.extend(decode_points(bytes(message.payload)))
@@ -242,6 +248,7 @@ def gateway_run(
     unique: bool,
     writer: str,
     workdir: Path,
+    writer_niceness: int = GatewayConfig.writer_niceness,
 ) -> tuple[float, int, int, list[int], tuple[float, float]]:
     latencies: list[int] = []
 
@@ -256,7 +263,7 @@ def gateway_run(
     gateway = Gateway(
         GatewayConfig(broker_url=f"mqtt://127.0.0.1:{port}", client_id="bench-gw",
                       store_url=url, alarm_engine=engine, batch_points=100_000,
-                      batch_seconds=0.1),
+                      batch_seconds=0.1, writer_niceness=writer_niceness),
         inline,
     )  # fmt: skip
     gateway.start()
@@ -301,6 +308,21 @@ def main() -> None:
     parser.add_argument("--metrics", type=int, default=METRICS, help="metrics per DDATA message")
     parser.add_argument("--writer", choices=("process", "thread"), default="process")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="pairs of bare and gateway runs, alternating which goes first; the median"
+        " round's ratio is printed (the load other work puts on the machine changes"
+        " between two runs)",
+    )
+    parser.add_argument(
+        "--writer-niceness",
+        type=int,
+        default=GatewayConfig.writer_niceness,
+        help="niceness of the writer process (the service's default favours decoding and"
+        " alarms; on a machine busy with other work a nice writer is starved first)",
+    )
+    parser.add_argument(
         "--timestamps",
         choices=("node", "unique"),
         default="node",
@@ -315,18 +337,38 @@ def main() -> None:
         try:
             unique = args.timestamps == "unique"
             shape = (args.nodes, args.seconds, args.rate, args.metrics, unique)
-            bare, bare_cpu = bare_limit(port, *shape)
-            rate, sent, loss, latencies, (receive_cpu, writer_cpu) = gateway_run(
-                port, *shape, args.writer, Path(tmp)
-            )
+            rounds: list[tuple[float, float, float, int, int, list[int], tuple[float, float]]] = []
+            for k in range(args.rounds):
+                workdir = Path(tmp) / f"round{k}"
+                workdir.mkdir()
+                gateway_first = k % 2 == 1  # alternate, so a change of load hits both sides
+                if gateway_first:
+                    run = gateway_run(port, *shape, args.writer, workdir, args.writer_niceness)
+                bare_round = bare_limit(port, *shape)
+                if not gateway_first:
+                    run = gateway_run(port, *shape, args.writer, workdir, args.writer_niceness)
+                rounds.append((*bare_round, *run))
+                if args.rounds > 1:
+                    print(
+                        f"round {k + 1}: bare {bare_round[0]:,.0f}, gateway stored"
+                        f" {run[0]:,.0f} points/s, ratio {run[0] / bare_round[0]:.2f}"
+                        f" (load {os.getloadavg()[0]:.1f})"
+                    )
         finally:
             broker.kill()
             broker.wait()
     load_after = os.getloadavg()
+    # the median round's figures (one round: that round's)
+    rounds.sort(key=lambda r: r[2] / r[0])
+    bare, bare_cpu, rate, _, _, _, (receive_cpu, writer_cpu) = rounds[len(rounds) // 2]
+    sent = sum(r[3] for r in rounds)
+    loss = sum(r[4] for r in rounds)
+    latencies = [latency for r in rounds for latency in r[5]]
     print(
         f"edge nodes: {args.nodes}, metrics per message: {args.metrics},"
         f" seconds: {args.seconds}, offered rate: {args.rate or 'flat out'},"
-        f" writer: {args.writer}, timestamps: {args.timestamps}, cores: {os.cpu_count()}"
+        f" writer: {args.writer} (nice {args.writer_niceness}), timestamps: {args.timestamps},"
+        f" cores: {os.cpu_count()}"
     )
     print(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f}")
     print(f"bare limit (decode only): {bare:,.0f} points/s, {bare_cpu * 1e6:.2f} CPU µs/point")

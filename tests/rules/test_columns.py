@@ -30,7 +30,9 @@ from reind.rules.columns import (
 from reind.rules.engine import Engine, Evaluation, Scheme, Verdict
 from reind.rules.parameters import ParameterSet, load_parameters
 from reind.schemes.catalogue import PARAMETERS, default_engine
+from reind.schemes.crs import CRS
 from reind.schemes.emf import EMF
+from reind.schemes.ess import ESS
 from reind.schemes.rd_tax import RDTax
 from reind.schemes.rfs import RFS
 from reind.schemes.tvp import TVP
@@ -134,8 +136,37 @@ tvp_cases = st.fixed_dictionaries(
         ),
     },
 )
+# Before and after the first encoded rebate rate (30 Apr 2017).
+crs_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2010, 4, 1), date(2026, 12, 31)).map(date.isoformat),
+        "eligible_spending": amounts,
+    },
+    optional={
+        "project_type": st.sampled_from(["itf_project", "partnership_with_designated_institute",
+                                         "other"]),
+        "ineligible_costs": amounts,
+    },
+)  # fmt: skip
+ess_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2015, 4, 1), date(2026, 12, 31)).map(date.isoformat),
+        "total_cost": amounts,
+    },
+    optional={
+        "ineligible_costs": amounts,
+        "incorporated_under": st.sampled_from(["cap622", "cap310", "other"]),
+        "business_registration": st.booleans(),
+        "government_subvented": st.booleans(),
+        "duration_months": st.integers(min_value=1, max_value=36),
+        "sme_track": st.booleans(),
+        "employees": st.integers(min_value=0, max_value=200),
+    },
+)
 mixed = st.lists(
     st.one_of(
+        ess_cases.map(lambda c: ("ess", c)),
+        crs_cases.map(lambda c: ("crs", c)),
         rfs_cases.map(lambda c: ("RFS", c)),
         rd_cases.map(lambda c: ("rd_tax", c)),
         emf_cases.map(lambda c: ("emf", c)),
@@ -145,7 +176,7 @@ mixed = st.lists(
 )
 COLUMNS_OF = {
     "RFS": RFS.columns_of, "rd_tax": RDTax.columns_of, "emf": EMF.columns_of,
-    "tvp": TVP.columns_of,
+    "tvp": TVP.columns_of, "crs": CRS.columns_of, "ess": ESS.columns_of,
 }  # fmt: skip
 """Every scheme with a formula over columns: the parity tests below run each of them."""
 
@@ -294,6 +325,50 @@ def test_every_tvp_path_matches_decide_under_each_set_of_rules() -> None:
         "substantive_business_unknown", "duration_unknown", "not_duration", "too_many_projects",
         "matching", "cumulative_ceiling", "nothing_to_fund", "initial_payment", "grant",
         "scheme_closed",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_crs_path_matches_decide_before_and_after_the_first_rate() -> None:
+    engine = default_engine()
+    raw = [
+        {"received": received, "project_type": kind, "eligible_spending": spent}
+        for received in ("2015-01-01", "2017-04-30", "2023-05-01")
+        for kind in ("itf_project", "other", None)
+        for spent in ("0.00", "123456.78")
+    ]
+    batch = engine.decide_columns("crs", CRS.columns_of(raw))
+    assert_same_as_decide(engine, "crs", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert codes == {"project_type_unknown", "project_type", "rate_unknown", "rebate"}
+    with pytest.raises(InvalidInputError, match="empty one"):
+        CRS.columns_of([{**raw[0], "project_type": ""}])
+
+
+def test_every_ess_path_matches_decide() -> None:
+    engine = default_engine()
+    raw = [
+        {
+            "received": "2016-05-01", "incorporated_under": incorporated,
+            "business_registration": registered, "government_subvented": subvented,
+            "duration_months": months, "sme_track": track, "employees": employees,
+            "total_cost": cost,
+        }
+        for incorporated in ("cap622", "cap310", None)
+        for registered in (True, False, None)
+        for subvented in (False, True, None)
+        for months in (24, 25, None)
+        for track in (False, True)
+        for employees in (99, 100, None)
+        for cost in ("0.00", "900000.00", "6000000.00", "30000000.00")
+    ]  # fmt: skip
+    batch = engine.decide_columns("ess", ESS.columns_of(raw))
+    assert_same_as_decide(engine, "ess", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "cap622_unknown", "not_cap622", "not_business_registration", "not_subvented_unknown",
+        "not_duration", "sme_track_size_unknown", "not_sme_track_size", "project_cap",
+        "sme_track_cap", "nothing_to_fund", "grant",
     } <= codes  # fmt: skip
     assert set(batch.outcomes.tolist()) == {0, 1, 2}
 

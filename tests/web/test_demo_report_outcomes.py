@@ -105,8 +105,15 @@ def test_the_analyst_reaches_the_beer_lines_measured_gains_in_both_languages(
     assert "Outcomes: RFS-DEMO-0005" in en and "Smart beer line" in en
     assert "Throughput (units per hour) 1,200.0 6,000.0 +400.0% ▲" in en
     assert "the figures the applicant declared" in en
+    # a bottle takes a third of a thousandth of a labour hour: shown, not rounded to 0.000
+    assert "Labour per unit (labour hours per unit) 0.0033 0.00033 -90.0% ▲" in en
     zh = text_of(web.get(f"/projects/{beer}/outcomes?lang=zh-Hant"))
-    assert "成效" in zh and "智能啤酒生產線" in zh and "1,200.0 6,000.0 +400.0% ▲" in zh
+    assert (
+        "成效：RFS-DEMO-0005" in zh
+        and "智能啤酒生產線" in zh
+        and "基線：" in zh
+        and "1,200.0 6,000.0 +400.0% ▲" in zh
+    )
     zh_home = text_of(web.get("/analyst?lang=zh-Hant"))
     assert "獲資助生產線：成效" in zh_home and "智能啤酒生產線 1,200.0 6,000.0 +400.0% ▲" in zh_home
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from reind.factory.control.packml import PackMLState
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
+from reind.factory.monitoring.suppression import HEAT_UP
 from reind.web.plant_alarms import alarm_board, duration_text
 
 PREFIX = "reind/waffle-1/waffle/"
@@ -65,3 +67,22 @@ def test_acknowledged_and_shelved_alarms_leave_the_banner_but_are_counted() -> N
 def test_durations_read_at_a_glance() -> None:
     assert duration_text(7_380_000, "en") == "2 h 03 min"
     assert duration_text(7_380_000, "zh-Hant") == "2 小時 03 分"
+
+
+def test_alarms_suppressed_by_the_units_state_are_counted_but_not_listed() -> None:
+    alarms = AlarmEngine(
+        rules=[
+            LimitRule(
+                "plate too cold",
+                low=150.0,
+                scope=RuleScope(series="*/Temperature"),
+                suppressed_in=HEAT_UP,
+            )  # fmt: skip
+        ],
+        clock=lambda: T0,
+    )
+    alarms.evaluate(PREFIX + "PackML/State", T0, float(PackMLState.RESETTING))
+    alarms.evaluate(PREFIX + "Plate A/Temperature", T0, 40.0)  # heating up from cold
+    board = alarm_board(alarms.alarms(), PREFIX, T0 + 60_000, "en")
+    assert board.suppressed == 1
+    assert board.alarms == () and board.banner == () and board.by_priority[3] == 0

@@ -69,6 +69,7 @@ class Action(StrEnum):
     ADMINISTER_SYSTEM = "administer_system"
     WATCH_PLANT = "watch_plant"
     OPERATE_PLANT = "operate_plant"
+    READ_PLANT_LOG = "read_plant_log"
 
 
 _CASE_READERS = frozenset({APPLICANT, OFFICER, ASSESSOR, MEMBER, APPROVER, FINANCE, ANALYST})
@@ -113,6 +114,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ADMINISTER_SYSTEM: frozenset({ADMINISTRATOR}),
     Action.WATCH_PLANT: frozenset({PLANT_ENGINEER, OFFICER, ANALYST, ADMINISTRATOR}),
     Action.OPERATE_PLANT: frozenset({PLANT_ENGINEER}),
+    Action.READ_PLANT_LOG: frozenset({PLANT_ENGINEER, AUDITOR}),
 }
 """The table: each action and the roles allowed it. An action not listed is allowed to nobody."""
 
@@ -210,6 +212,7 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "(each recorded in the plant's command log)",
         "指令生產線單元、更改設定值、處理警報（每項均記錄於廠房指令記錄）",
     ),
+    Action.READ_PLANT_LOG: ("read the plant's command log", "查閱廠房指令記錄"),
 }
 """Each action in words, English and Chinese: the role guide and the refusals say them."""
 

@@ -16,7 +16,7 @@ import secrets
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -46,6 +46,7 @@ from reind.web.views import desk as desk_views
 from reind.web.views import finance as finance_views
 from reind.web.views import outcomes as outcomes_views
 from reind.web.views import plant as plant_views
+from reind.web.views import plant_log as plant_log_views
 from reind.web.views import portal as portal_views
 from reind.web.views import portal_case as portal_case_views
 from reind.web.views import schemes as schemes_views
@@ -79,6 +80,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(problems.one_value_per_query_parameter)],
     )
     app.state.platform = platform
     app.state.password_hasher = password_hasher
@@ -125,6 +127,7 @@ def create_app(
     app.include_router(finance_views.router)
     app.include_router(desk_views.router)
     app.include_router(analyst_views.router)
+    app.include_router(plant_log_views.router)  # before the dashboard's /plant/{line} routes
     app.include_router(plant_views.router)
     app.include_router(outcomes_views.router)
     app.include_router(audit_views.router)

@@ -108,6 +108,8 @@ def alarm_board(alarms: Iterable[Alarm], series_prefix: str, now_ms: int, lang: 
         shelved += alarm.state is AlarmState.SHELVED
         out_of_service += alarm.state is AlarmState.OUT_OF_SERVICE
         suppressed += alarm.state is AlarmState.SUPPRESSED
+        if alarm.state is AlarmState.SUPPRESSED:
+            continue  # by design (a cold plate while heating up): counted, never listed
         raised_ms, value = _raised(alarm)
         priority = alarm.priority if alarm.priority in counts else 4
         if alarm.state not in HIDDEN:

@@ -84,6 +84,7 @@ def charts_of(line: LineSpec, lang: str, _: Gettext) -> list[Chart]:
             "unit": unit,
             "pv_label": title,
             "sp_label": _("Setpoint"),
+            "time_label": _("Time"),
         }
         out.append(Chart(spec.pv, spec.setpoint, title, unit, json.dumps(described)))
     return out

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reind.core.errors import InternalError, NotFoundError, ReindError
+from reind.core.errors import InternalError, InvalidInputError, NotFoundError, ReindError
 from reind.web.i18n import error_text, negotiate
 from reind.web.templating import render
 
@@ -139,3 +139,21 @@ class ServerErrors:
                 raise
             response = error_response(Request(scope), InternalError(UNEXPECTED))
             await response(scope, receive, send)
+
+
+def one_value_per_query_parameter(request: Request) -> None:
+    """Refuse ``?q=a&q=b`` on the API: every query parameter takes one value (400).
+
+    Starlette would silently keep the last, so a client's mistake (or a
+    filter it meant to repeat) was answered as if it were the document's
+    single string; the document says one value, and now the API holds to it.
+    """
+    if not request.url.path.startswith("/api/"):
+        return
+    keys = [key for key, _ in request.query_params.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise InvalidInputError(
+            "the query parameter {names} is given more than once; give it once",
+            names=", ".join(repeated),
+        )

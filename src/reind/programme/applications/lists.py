@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from reind.core.errors import InvalidInputError
-from reind.core.paging import Page, after, clamp_limit, decode_cursor, like_pattern, page_of
+from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.core.search import Words, hits_join, hits_of
 from reind.programme.applications.store import ApplicationRow
+from reind.programme.enterprises.lists import ENTERPRISE_WORDS
 from reind.programme.enterprises.store import EnterpriseRow
 
 SORTS = {
@@ -81,67 +83,93 @@ _COLUMNS = (
 )
 
 
-def search_terms(q: str) -> Any:
-    """The condition for a search box's text over applications.
+APPLICATION_WORDS = Words(
+    "application_words", "application_id", ApplicationRow.id, (ApplicationRow.title,)
+)
+"""The applications' searched text: the project title (``reind.core.search``)."""
+
+
+def search_ids(session: Session, q: str) -> Any:
+    """A SELECT of the ids of the applications a search box's text finds.
 
     A BR number (eight digits) or a reference matches exactly or by its
     beginning (indexed); anything else also matches inside the title and
-    either name of the enterprise, without regard to case. The enterprise is
-    matched by a sub-select of its ids (one pass over the register) rather
-    than a join per application, which on 120,000 rows is five times faster.
+    either name of the enterprise, without regard to case, through the
+    trigram indexes (``reind.core.search``). Each way of matching is its own
+    indexed SELECT of ids, and their UNION is the answer: an OR of them in
+    one WHERE made both databases read every row (1.1 s for a reference on
+    120,000 applications).
     """
     text = q.strip()
     upper = text.upper()
-    enterprises = [EnterpriseRow.br_number == text]
-    terms = [
-        ApplicationRow.reference == upper,
-        and_(ApplicationRow.reference >= upper, ApplicationRow.reference < upper + "\uffff"),
+    ways: list[Any] = [
+        select(ApplicationRow.id).where(
+            ApplicationRow.reference >= upper, ApplicationRow.reference < upper + "\uffff"
+        )
     ]
+    enterprises: list[Any] = [select(EnterpriseRow.id).where(EnterpriseRow.br_number == text)]
     if not (text.isdigit() and len(text) == 8):
-        pattern = like_pattern(text)
-        terms.append(ApplicationRow.title.ilike(pattern, escape="\\"))
-        enterprises += [
-            EnterpriseRow.name_en.ilike(pattern, escape="\\"),
-            EnterpriseRow.name_zh.like(pattern, escape="\\"),
-        ]
-    terms.append(
-        ApplicationRow.enterprise_id.in_(select(EnterpriseRow.id).where(or_(*enterprises)))
+        ways.append(APPLICATION_WORDS.keys_matching(session, text))
+        enterprises.append(ENTERPRISE_WORDS.keys_matching(session, text))
+    ways.append(
+        select(ApplicationRow.id).where(ApplicationRow.enterprise_id.in_(union(*enterprises)))
     )
-    return or_(*terms)
+    return union(*ways)
 
 
 def application_conditions(filters: ApplicationFilters) -> list[Any]:
-    """The WHERE terms for ``filters`` (over applications joined to enterprises)."""
+    """The WHERE terms for ``filters`` but the search and the industry (``applications_from``)."""
     where: list[Any] = []
     if filters.state:
         where.append(ApplicationRow.state == filters.state)
     if filters.scheme:
         where.append(ApplicationRow.scheme == filters.scheme)
-    if filters.industry:
-        where.append(
-            ApplicationRow.enterprise_id.in_(
-                select(EnterpriseRow.id).where(EnterpriseRow.industry == filters.industry)
-            )
-        )
     if filters.enterprise_id:
         where.append(ApplicationRow.enterprise_id == filters.enterprise_id)
     if filters.received_from:
         where.append(ApplicationRow.received >= filters.received_from)
     if filters.received_to:
         where.append(ApplicationRow.received <= filters.received_to)
-    if filters.q and filters.q.strip():
-        where.append(search_terms(filters.q))
     return where
 
 
-def _joined(statement: Any) -> Any:
-    return statement.join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
+def applications_from(
+    session: Session, filters: ApplicationFilters, count: int | None = None
+) -> Any:
+    """The applications table, joined to what the search finds and the industry's enterprises.
+
+    The search's ids (or else the industry's enterprises) lead the join when
+    few, or when counting (``count`` None); see ``reind.core.search.hits_join``.
+    A list always reads its rows with ``application_conditions`` as well.
+    """
+    narrowing: list[tuple[Any, Any]] = []
+    if filters.q and filters.q.strip():
+        hits = hits_of(session, search_ids(session, filters.q))
+        narrowing.append((hits, ApplicationRow.id == hits.c.id))
+    if filters.industry:
+        industry = (
+            select(EnterpriseRow.id.label("id"))
+            .where(EnterpriseRow.industry == filters.industry)
+            .subquery("industry")
+        )
+        narrowing.append((industry, ApplicationRow.enterprise_id == industry.c.id))
+    joined: Any = ApplicationRow.__table__
+    for n, (subquery, onclause) in enumerate(narrowing):
+        if n == 0:
+            joined = hits_join(subquery, joined, onclause, count)
+        else:
+            joined = joined.join(subquery, onclause)
+    return joined
 
 
 def count_applications(session: Session, filters: ApplicationFilters) -> int:
     """How many applications match ``filters`` in all."""
     where = application_conditions(filters)
-    statement = select(func.count()).select_from(ApplicationRow)
+    if filters.q and filters.q.strip() and not where and not filters.industry:
+        # The search alone: its UNION holds each application's id once.
+        counted = select(func.count()).select_from(search_ids(session, filters.q).subquery())
+        return int(session.execute(counted).scalar_one())
+    statement = select(func.count()).select_from(applications_from(session, filters))
     return int(session.execute(statement.where(*where)).scalar_one())
 
 
@@ -169,14 +197,15 @@ def list_applications(
     if start is not None:
         where.append(after(keys, start, descending))
     order = [k.desc() for k in keys] if descending else list(keys)
+    total = count_applications(session, filters)
     rows = session.execute(
-        _joined(select(*_COLUMNS)).where(*where).order_by(*order).limit(size + 1)
+        select(*_COLUMNS)
+        .select_from(applications_from(session, filters, total))
+        .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
+        .where(*where)
+        .order_by(*order)
+        .limit(size + 1)
     ).all()
     items = [ApplicationItem(*tuple(row)) for row in rows]
     names = SORTS[sort][1]
-    return page_of(
-        items,
-        size,
-        count_applications(session, filters),
-        lambda item: [getattr(item, n) for n in names],
-    )
+    return page_of(items, size, total, lambda item: [getattr(item, n) for n in names])

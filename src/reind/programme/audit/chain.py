@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
+from reind.core.chain import canonical_json as canonical_json  # re-exported: one home, core.chain
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError
 from reind.programme.actors import Actor
@@ -29,11 +30,6 @@ from reind.programme.audit.chain_sql import EventFields, chain_in_postgres
 from reind.programme.audit.store import GENESIS, AuditEventRow, AuditHeadRow
 
 logger = logging.getLogger(__name__)
-
-
-def canonical_json(value: Any) -> str:
-    """JSON with sorted keys, no insignificant spaces, non-ASCII kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def event_hash(

@@ -1,8 +1,8 @@
 """Reads of enquiries for lists: newest first, a page at a time, filtered and searched.
 
 110,000 enquiries are read one keyset page at a time on
-``(received_at, id)`` descending (``reind.core.paging``); search looks in
-the question's words and the enquirer's name.
+``(received_at, id)`` descending (``reind.core.paging``); search finds a
+piece of the question or the enquirer's name (``reind.core.search``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG
-from reind.core.paging import Page, after, clamp_limit, decode_cursor, like_pattern, page_of
+from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.core.search import Words, hits_join, hits_of
 from reind.programme.desk.store import EnquiryRow
 
 
@@ -48,6 +49,12 @@ def _hk_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=HONG_KONG).astimezone(UTC)
 
 
+ENQUIRY_WORDS = Words(
+    "enquiry_words", "enquiry_id", EnquiryRow.id, (EnquiryRow.question, EnquiryRow.enquirer_name)
+)
+"""The enquiries' searched text: the question and the enquirer's name (``reind.core.search``)."""
+
+
 def _where(filters: EnquiryFilters) -> list[Any]:
     where: list[Any] = []
     if filters.state:
@@ -63,15 +70,15 @@ def _where(filters: EnquiryFilters) -> list[Any]:
             EnquiryRow.received_at
             < _hk_start(filters.received_to.fromordinal(filters.received_to.toordinal() + 1))
         )
-    if filters.q and filters.q.strip():
-        pattern = like_pattern(filters.q.strip().lower())
-        where.append(
-            or_(
-                func.lower(EnquiryRow.question).like(pattern, escape="\\"),
-                func.lower(EnquiryRow.enquirer_name).like(pattern, escape="\\"),
-            )
-        )
     return where
+
+
+def _enquiries_from(session: Session, filters: EnquiryFilters, count: int | None = None) -> Any:
+    """The enquiries, joined to what the search finds (leading when few; ``core.search``)."""
+    if not (filters.q and filters.q.strip()):
+        return EnquiryRow.__table__
+    hits = hits_of(session, ENQUIRY_WORDS.keys_matching(session, filters.q))
+    return hits_join(hits, EnquiryRow.__table__, EnquiryRow.id == hits.c.id, count)
 
 
 def list_enquiries(
@@ -84,6 +91,12 @@ def list_enquiries(
     """One page of the enquiries matching ``filters``, newest first, after ``cursor``."""
     size = clamp_limit(limit)
     where = _where(filters)
+    if where or not (filters.q and filters.q.strip()):
+        counted = select(func.count()).select_from(_enquiries_from(session, filters)).where(*where)
+    else:  # the search alone: count its hits without reading the enquiries
+        hits = ENQUIRY_WORDS.keys_matching(session, filters.q).subquery("hits")
+        counted = select(func.count()).select_from(hits)
+    total = session.execute(counted).scalar_one()
     start = decode_cursor(cursor, 2)
     keys = [EnquiryRow.received_at, EnquiryRow.id]
     if start is not None:
@@ -98,13 +111,11 @@ def list_enquiries(
             EnquiryRow.question,
             EnquiryRow.enquirer_name,
         )
+        .select_from(_enquiries_from(session, filters, int(total)))
         .where(*where)
         .order_by(EnquiryRow.received_at.desc(), EnquiryRow.id.desc())
         .limit(size + 1)
     ).all()
-    total = session.execute(
-        select(func.count()).select_from(EnquiryRow).where(*_where(filters))
-    ).scalar_one()
     return page_of(
         [EnquiryItem(*cast(Any, r)) for r in rows],
         size,

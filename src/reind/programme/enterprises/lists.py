@@ -1,7 +1,8 @@
 """Reads of the register for lists: enterprises a page at a time, in BR-number order, searched.
 
 Keyset pages on the unique BR number (``reind.core.paging``); search is a
-BR number (or its beginning) or words of either name.
+BR number (or its beginning) or a piece of either name, through the trigram
+indexes (``reind.core.search``).
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from reind.core.paging import Page, after, clamp_limit, decode_cursor, like_pattern, page_of
+from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.core.search import Words
 from reind.programme.enterprises.store import EnterpriseRow
 
 
@@ -30,18 +32,26 @@ class EnterpriseItem:
     industry: str
 
 
-def _where(q: str | None, industry: str | None) -> list[Any]:
+ENTERPRISE_WORDS = Words(
+    "enterprise_words",
+    "enterprise_id",
+    EnterpriseRow.id,
+    (EnterpriseRow.name_en, EnterpriseRow.name_zh),
+)
+"""The register's searched text: both names (``reind.core.search``)."""
+
+
+def _where(session: Session, q: str | None, industry: str | None) -> list[Any]:
     where: list[Any] = []
     if industry:
         where.append(EnterpriseRow.industry == industry)
     text = (q or "").strip()
     if text:
+        by_number = select(EnterpriseRow.id).where(
+            EnterpriseRow.br_number >= text, EnterpriseRow.br_number < text + "\uffff"
+        )
         where.append(
-            or_(
-                and_(EnterpriseRow.br_number >= text, EnterpriseRow.br_number < text + "\uffff"),
-                func.lower(EnterpriseRow.name_en).like(like_pattern(text.lower()), escape="\\"),
-                EnterpriseRow.name_zh.like(like_pattern(text), escape="\\"),
-            )
+            EnterpriseRow.id.in_(union(by_number, ENTERPRISE_WORDS.keys_matching(session, text)))
         )
     return where
 
@@ -56,7 +66,7 @@ def list_enterprises(
 ) -> Page[EnterpriseItem]:
     """One page of the register in BR-number order, narrowed by ``q`` and ``industry``."""
     size = clamp_limit(limit)
-    where = _where(q, industry)
+    where = _where(session, q, industry)
     start = decode_cursor(cursor, 1)
     if start is not None:
         where.append(after([EnterpriseRow.br_number], start))
@@ -76,7 +86,7 @@ def list_enterprises(
         .limit(size + 1)
     ).all()
     total = session.execute(
-        select(func.count()).select_from(EnterpriseRow).where(*_where(q, industry))
+        select(func.count()).select_from(EnterpriseRow).where(*_where(session, q, industry))
     ).scalar_one()
     items = [EnterpriseItem(*cast(Any, r)) for r in rows]
     return page_of(items, size, int(total), lambda i: [i.br_number])

@@ -44,7 +44,7 @@ from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
 from reind.rules.engine import Engine
 
-CHUNK = 2000
+CHUNK = 500
 """Rows checked, looked up and written at a time."""
 _REFERENCE = cells.column_text(ApplicationRow.reference)
 _STATE = cells.column_text(ApplicationRow.state)

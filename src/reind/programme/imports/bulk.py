@@ -1,12 +1,13 @@
 """Bulk import of historical applications, claims and enquiries (CSV or XLSX).
 
-Two passes: the file is read strictly (``reading``) and every row checked,
-collecting a problem (row, column, value, and what is wrong in English and
-Chinese) for each fault; only if there is none is anything written, all in
-the caller's transaction, each record with its audit event. A failed import
-raises ``ImportRejectedError`` carrying every problem and writes nothing; a
-file that cannot be read raises ``ImportFileError``. Importing the same file
-again changes nothing.
+The file is read strictly (``reading``: the header first, then the rows
+streamed) and every row checked, collecting a problem (row, column, value,
+and what is wrong in English and Chinese) for each fault. Applications are
+written chunk by chunk while the file is clean so far, inside a savepoint
+(ADR 0191); claims and enquiries are written once every row is checked. A
+failed import raises ``ImportRejectedError`` carrying every problem and
+leaves nothing written, audit events included; a file that cannot be read
+raises ``ImportFileError``. Importing the same file again changes nothing.
 """
 
 from __future__ import annotations

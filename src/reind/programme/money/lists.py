@@ -3,7 +3,7 @@
 Finance's "Project ledgers" once sent all 118,384 rows in one 35 MB page;
 here it is one keyset page in reference order (``reind.core.paging``),
 filtered and searched with the applications' own terms
-(``applications.views.application_conditions``) so a search means the same
+(``applications.lists.application_conditions``) so a search means the same
 on every list.
 """
 
@@ -17,7 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
-from reind.programme.applications.lists import ApplicationFilters, application_conditions
+from reind.programme.applications.lists import (
+    ApplicationFilters,
+    application_conditions,
+    applications_from,
+)
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.store import ClaimRow, LedgerRow
@@ -47,6 +51,13 @@ def _ledger_where(filters: ApplicationFilters) -> list[Any]:
     return [LedgerRow.approved_cents > 0, *application_conditions(filters)]
 
 
+def _of_applications(
+    session: Session, filters: ApplicationFilters, table: Any, onclause: Any, count: int | None
+) -> Any:
+    """``table`` joined to the applications ``filters`` narrow to (search and industry lead)."""
+    return applications_from(session, filters, count).join(table, onclause)
+
+
 def list_ledgers(
     session: Session,
     filters: ApplicationFilters,
@@ -60,6 +71,13 @@ def list_ledgers(
     start = decode_cursor(cursor, 1)
     if start is not None:
         where.append(after([ApplicationRow.reference], start))
+    on_ledger = LedgerRow.application_id == ApplicationRow.id
+    if filters == ApplicationFilters():
+        counted = select(func.count()).select_from(LedgerRow)
+    else:
+        joined = _of_applications(session, filters, LedgerRow, on_ledger, None)
+        counted = select(func.count()).select_from(joined)
+    total = session.execute(counted.where(*_ledger_where(filters))).scalar_one()
     rows = session.execute(
         select(
             LedgerRow.application_id,
@@ -73,16 +91,12 @@ def list_ledgers(
             LedgerRow.claimed_cents,
             LedgerRow.disbursed_cents,
         )
-        .join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id)
+        .select_from(_of_applications(session, filters, LedgerRow, on_ledger, int(total)))
         .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
         .where(*where)
         .order_by(ApplicationRow.reference)
         .limit(size + 1)
     ).all()
-    counted = select(func.count()).select_from(LedgerRow)
-    if filters != ApplicationFilters():
-        counted = counted.join(ApplicationRow, ApplicationRow.id == LedgerRow.application_id)
-    total = session.execute(counted.where(*_ledger_where(filters))).scalar_one()
     return page_of([LedgerItem(*tuple(r)) for r in rows], size, int(total), lambda i: [i.reference])
 
 
@@ -122,6 +136,14 @@ def list_claims(
     if states:
         where.append(ClaimRow.state.in_(states))
     keys = [ClaimRow.submitted_on, ClaimRow.id]
+    on_claim = ClaimRow.application_id == ApplicationRow.id
+    if filters == ApplicationFilters():
+        counted = select(func.count()).select_from(ClaimRow)
+    else:
+        counted = select(func.count()).select_from(
+            _of_applications(session, filters, ClaimRow, on_claim, None)
+        )
+    total = session.execute(counted.where(*where)).scalar_one()
     start = decode_cursor(cursor, 2)
     if start is not None:
         where.append(after(keys, [date.fromisoformat(str(start[0])), start[1]]))
@@ -140,17 +162,10 @@ def list_claims(
             EnterpriseRow.name_en,
             EnterpriseRow.name_zh,
         )
-        .join(ApplicationRow, ApplicationRow.id == ClaimRow.application_id)
+        .select_from(_of_applications(session, filters, ClaimRow, on_claim, int(total)))
         .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
     )
     rows = session.execute(joined.where(*where).order_by(*keys).limit(size + 1)).all()
-    count_where = application_conditions(filters)
-    if states:
-        count_where.append(ClaimRow.state.in_(states))
-    counted = select(func.count()).select_from(ClaimRow)
-    if filters != ApplicationFilters():
-        counted = counted.join(ApplicationRow, ApplicationRow.id == ClaimRow.application_id)
-    total = session.execute(counted.where(*count_where)).scalar_one()
     return page_of(
         [ClaimItem(*tuple(r)) for r in rows], size, int(total), lambda i: [i.submitted_on, i.id]
     )

@@ -17,7 +17,7 @@ from reind.programme.applications import views
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises import views as register
 from reind.programme.enterprises.profile import Incorporation, Industry
-from reind.web.api.common import RECEIVED_IS_THE_SYSTEMS, Amount, Schema, money, shown
+from reind.web.api.common import RECEIVED_IS_THE_SYSTEMS, Amount, Count, Schema, money, shown
 
 
 class EnterpriseCreate(Schema):
@@ -27,7 +27,7 @@ class EnterpriseCreate(Schema):
     name_en: str = Field(max_length=200)
     name_zh: str = Field(default="", max_length=200)
     incorporation: Incorporation
-    employees: int = Field(ge=0)
+    employees: Count
     manufacturing: bool
     industry: Industry
     listed: bool = False

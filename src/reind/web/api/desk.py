@@ -12,7 +12,7 @@ from reind.programme import desk
 from reind.programme.actors import Actor
 from reind.programme.desk import views
 from reind.programme.permissions import Action
-from reind.web.api.common import IfMatch, Schema, expect_version, set_etag
+from reind.web.api.common import Count, IfMatch, Schema, expect_version, set_etag
 from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, Transact, UnitOfWork
 
@@ -83,7 +83,7 @@ class SeminarCreate(Schema):
     centre: desk.Centre
     held_on: date
     title: str = Field(max_length=300)
-    attendees: int = Field(ge=0)
+    attendees: Count
 
 
 def _enquiry(row: object, response: Response | None = None) -> EnquiryPublic:

@@ -18,6 +18,8 @@ from reind.web.api.common import (
     Amount,
     IdempotencyKey,
     IfMatch,
+    RowId,
+    RowIdPath,
     Schema,
     expect_version,
     money,
@@ -81,7 +83,7 @@ class ClaimCreate(Schema):
     """
 
     amount: Amount
-    enrolment_id: int | None = None
+    enrolment_id: RowId | None = None
 
     system_owned: ClassVar[dict[str, tuple[str, str]]] = {
         "submitted_on": (
@@ -202,7 +204,7 @@ def get_agreement(application_id: str, actor: CurrentActor, session: UnitOfWork)
 
 @router.post("/milestones/{milestone_id}/achievement")
 def achieve_milestone(
-    milestone_id: int, body: MilestoneAchieved, actor: CurrentActor, session: UnitOfWork
+    milestone_id: RowIdPath, body: MilestoneAchieved, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, object]:
     """Confirm a milestone achieved (officers)."""
     row = agreements.achieve_milestone(session, milestone_id, body.achieved_on, actor)
@@ -226,7 +228,7 @@ class ReportAccepted(Schema):
 
 @router.post("/reports/{report_id}/acceptance")
 def accept_report(
-    report_id: int, body: ReportAccepted, actor: CurrentActor, session: UnitOfWork
+    report_id: RowIdPath, body: ReportAccepted, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, object]:
     """Accept a report (an officer other than who filed it); RFS pays once the final one is."""
     row = payment_conditions.accept_report(session, report_id, actor, accepted_on=body.accepted_on)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
 
 from reind.core.periods import FinancialYear
 from reind.programme import training, ventures
 from reind.programme.actors import Actor
 from reind.programme.permissions import Action
-from reind.web.api.common import Amount, Schema, money, shown
+from reind.web.api.common import Amount, RowId, Schema, money, shown
 from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, UnitOfWork
 
@@ -62,7 +62,7 @@ class CourseCreate(Schema):
 class EnrolmentCreate(Schema):
     """A trainee on a course, under an RTTP application."""
 
-    course_id: int
+    course_id: RowId
     application_id: str
     enterprise_id: str
     name: str = Field(max_length=200)
@@ -72,8 +72,8 @@ class EnrolmentCreate(Schema):
 class AttendanceCreate(Schema):
     """Whether the trainee attended one session."""
 
-    enrolment_id: int
-    session_id: int
+    enrolment_id: RowId
+    session_id: RowId
     present: bool
 
 
@@ -123,7 +123,9 @@ def record_startup(body: StartupCreate, actor: CurrentActor, session: UnitOfWork
 
 
 @router.get("/tsssu/startups/counts")
-def startups_per_university(year: int, _reader: Reader, session: UnitOfWork) -> dict[str, int]:
+def startups_per_university(
+    year: Annotated[int, Query(ge=2000, le=2100)], _reader: Reader, session: UnitOfWork
+) -> dict[str, int]:
     """Start-ups per university in a financial year (2024 = 2024-25)."""
     return ventures.startups_per_university(session, FinancialYear(year))
 

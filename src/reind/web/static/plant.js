@@ -15,6 +15,7 @@
   // number of points stays bounded however long the page is open.
   var BUCKET_MS = { "7d": 3600 * 1000, "30d": 3600 * 1000 };
   var range = "15m";
+  var rangeStart = null;  // where the chosen range begins (s), as the server counted it
   var charts = [];
 
   // The same rule as reind.web.plant_format.number_text: 4 significant figures, <= 2 decimals.
@@ -62,7 +63,7 @@
     var box = fig.querySelector(".chart");
     var chart = { spec: spec, box: box, fig: fig, pv: [], sp: [], plot: null, zoomed: false };
     if (!window.uPlot || !box) { return chart; }
-    var series = [{}, { label: spec.pv_label, stroke: "#30475e", width: 2, spanGaps: true,
+    var series = [{ label: spec.time_label }, { label: spec.pv_label, stroke: "#30475e", width: 2, spanGaps: true,
       value: function (u, v) { return v === null ? "—" : numberText(v) + " " + spec.unit; } }];
     if (spec.setpoint) {
       series.push({ label: spec.sp_label, stroke: "#1f6fb2", width: 2, dash: [6, 4], spanGaps: true,
@@ -109,7 +110,8 @@
     if (!chart.zoomed || rescale) {
       // a steady value publishes nothing new: the live window still ends now
       var end = Math.max(xs.length ? xs[xs.length - 1] : 0, Date.now() / 1000);
-      var start = range === "15m" ? end - LIVE_MS / 1000 : (xs.length ? xs[0] : end - 3600);
+      // the whole range is drawn, so a week with two days of data shows the empty five
+      var start = range === "15m" ? end - LIVE_MS / 1000 : (rangeStart || (xs.length ? xs[0] : end - 3600));
       chart.plot.setScale("x", { min: start, max: end });
     }
   }
@@ -136,6 +138,7 @@
     fetch(trendUrl + "?range=" + encodeURIComponent(key), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (body) {
+        rangeStart = body.start_ms ? body.start_ms / 1000 : null;
         charts.forEach(function (chart) {
           chart.pv = (body.series[chart.spec.pv] || []).slice();
           chart.sp = chart.spec.setpoint ? (body.series[chart.spec.setpoint] || []).slice() : [];

@@ -8,6 +8,8 @@ telemetry store the app's ``Platform`` carries (``reind demo``, and
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -35,6 +37,15 @@ BACK = {
     Role.ADMINISTRATOR: "/workbench/applications/",
 }
 """Where "back to the project" goes for each role (analysts: the project's ledger)."""
+
+
+def per_unit(value: float) -> str:
+    """A per-unit figure at a sensible precision: three decimals, or two significant
+    figures below 0.01 (a bottle takes 0.0003 labour hours, not "0.000")."""
+    if value == 0 or abs(value) >= 0.01:
+        return f"{value:,.3f}"
+    decimals = 1 - math.floor(math.log10(abs(value)))
+    return f"{value:.{decimals}f}"
 
 
 def telemetry_of(request: Request) -> RollupReader | None:
@@ -69,5 +80,6 @@ def outcomes_page(
         telemetry=store is not None,
         metric_keys=list(METRICS),
         ratios=RATIOS,
+        per_unit=per_unit,
         back=BACK.get(actor.role, "/finance/projects/") + app.id,
     )

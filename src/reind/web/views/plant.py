@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -17,9 +18,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from reind.core.clock import utcnow
-from reind.core.errors import InvalidInputError, NotFoundError, ReindError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError, ReindError
+from reind.factory.commands import PlantCommand, record_command
 from reind.programme.actors import Actor
-from reind.programme.audit.chain import record_at_commit
 from reind.programme.permissions import Action, ensure, may
 from reind.web.auth import current_actor
 from reind.web.deps import database_of, platform_of
@@ -34,6 +35,7 @@ from reind.web.plant_words import priority_text, rule_text, tag_text, unit_name
 from reind.web.templating import render, render_fragment
 from reind.web.views.pages import PageRoute
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/plant", route_class=PageRoute)
 
 SHELVE_MINUTES = (15, 60, 480)
@@ -59,12 +61,23 @@ def plant_operator(actor: PlantActor) -> Actor:
 PlantOperator = Annotated[Actor, Depends(plant_operator)]
 
 
-def _audit(
-    request: Request, actor: Actor, kind: str, line_id: str, payload: dict[str, Any]
-) -> None:
-    """Record an operator's action in the append-only audit chain: who, when, what, old, new."""
-    with database_of(request.app).unit_of_work() as session:
-        record_at_commit(session, actor, kind, "plant_line", line_id, payload)
+def _log(request: Request, actor: Actor, kind: str, line_id: str, **what: Any) -> None:
+    """Record an operator's action in the plant's own command log: who, when, what, old, new.
+
+    A racing operator took the same head: the log refuses the fork (a conflict)
+    and this tries again on the new head, a few times.
+    """
+    command = PlantCommand(actor.id, actor.role.value, line_id, kind, **what)
+    for attempt in range(1, 6):
+        try:
+            with database_of(request.app).unit_of_work() as session:
+                record_command(session, command)
+            return
+        except ConflictError:
+            logger.info("plant command log moved on; retrying (attempt %d)", attempt)
+    raise ConflictError(
+        "gave up after {attempts} attempts: too many concurrent changes", attempts=5
+    )
 
 
 def _link(request: Request) -> PlantLink:
@@ -183,7 +196,8 @@ def trend(request: Request, line_id: str, _actor: PlantActor, range: str = "1h")
         else:
             resolution = resolution_of(range)
             series[tag] = rollup_points(store, line.series_prefix + tag, start, now, resolution)
-    return JSONResponse({"range": range, "series": series})
+    start_ms = int(start.timestamp() * 1000)
+    return JSONResponse({"range": range, "start_ms": start_ms, "series": series})
 
 
 @router.post("/{line_id}/parameter")
@@ -225,9 +239,7 @@ def change_parameter(
         return _back(line_id, error=error, tag=tag, typed=value)
     except ReindError as exc:
         return _back(line_id, error=str(exc), tag=tag, typed=value)
-    _audit(
-        request, actor, "plant.setpoint_changed", line_id, {"tag": tag, "old": old, "new": number}
-    )
+    _log(request, actor, "setpoint", line_id, target=tag, action="set", before=old, after=number)
     unit = unit_text(spec.unit, _) if spec is not None else ""
     return _back(line_id, done=f"{name} → {number_text(number)} {unit}".strip())
 
@@ -257,18 +269,16 @@ def command(
     except ReindError as exc:
         return _back(line_id, error=f"{words['unit']}: {exc}")
     if outcome.sent:
-        _audit(
+        _log(
             request,
             actor,
-            "plant.command_sent",
+            "command",
             line_id,
-            {
-                "unit": unit,
-                "command": command,
-                "old": outcome.before,
-                "new": outcome.after,
-                "refusal": outcome.refusal,
-            },
+            target=unit,
+            action=command,
+            before=outcome.before,
+            after=outcome.after,
+            outcome=f"refused: {outcome.refusal}" if outcome.refusal else "sent",
         )
     if not outcome.sent and not outcome.before:
         error = _("%(unit)s has not reported its state yet; %(command)s was not sent.") % words
@@ -333,7 +343,7 @@ def alarm_action(
             return _back(line_id, error=f"unknown alarm action {action!r}")
     except ReindError as exc:
         return _back(line_id, error=str(exc))
-    _audit(request, actor, f"plant.alarm_{action}", line_id, {"alarm": alarm_id})
+    _log(request, actor, "alarm", line_id, target=alarm_id, action=action)
     _ = translations(negotiate(request)).gettext
     series, _bar, rule = alarm_id.rpartition("|")
     tag = series[len(link.line(line_id).series_prefix) :]

@@ -1,0 +1,107 @@
+"""Text search over a list's columns: FTS5 trigrams on SQLite, pg_trgm on PostgreSQL.
+
+The office searches by a piece of a name or title, in English or Chinese
+("foods", "waffle", "食品"). Chinese has no spaces, so word indexes
+(PostgreSQL's tsvector, FTS5's unicode61) see a whole name as one word and
+cannot find a part of it; trigram indexes can, in both languages (ADR 0165).
+The meaning stays what a ``LIKE '%text%'`` without regard to case gives, on
+both databases:
+
+- SQLite: an FTS5 table with the trigram tokenizer beside each searched
+  table (migration ``0016_full_text_search``, kept by triggers); a phrase
+  query of three or more characters finds the substring by the index.
+- PostgreSQL: GIN ``gin_trgm_ops`` indexes on the columns, which serve
+  ``ILIKE '%text%'`` directly.
+
+Text shorter than three characters has no trigram: both read the table
+(still correct; a two-character Chinese word is the usual case).
+
+A list then joins its table to the matching keys (the "hits"). Which side
+leads matters on SQLite, whose planner has no statistics: few hits should
+lead (look each up by key, sort them), many hits should follow (walk the
+list's ordering index, keep the rows that are hits, stop at a page). The
+lists count first, which they must anyway, and choose with ``hits_join``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import column, literal_column, or_, select, table
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
+
+from reind.core.paging import like_pattern
+
+TRIGRAM = 3
+"""The shortest text a trigram index can find."""
+FEW = 2_000
+"""Up to this many hits lead the join; more follow the list's own ordering index."""
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A searched table: its key, its text columns, and the FTS5 table SQLite keeps of them."""
+
+    fts: str
+    """The FTS5 table's name (SQLite)."""
+    fts_key: str
+    """The column of the FTS5 table holding the searched row's key."""
+    key: Any
+    """The searched table's key column (ORM)."""
+    columns: tuple[Any, ...]
+    """The searched columns (ORM)."""
+
+    def keys_matching(self, session: Session, text: str) -> Any:
+        """A SELECT of the keys (as ``id``) of the rows any of whose columns holds ``text``."""
+        text = text.strip()
+        if session.get_bind().dialect.name == "sqlite" and len(text) >= TRIGRAM:
+            fts = table(self.fts, column(self.fts_key))
+            phrase = '"' + text.replace('"', '""') + '"'
+            matched = literal_column(self.fts).op("MATCH")(phrase)
+            return select(fts.c[self.fts_key].label("id")).where(matched)
+        pattern = like_pattern(text)
+        return select(self.key.label("id")).where(
+            or_(*(c.ilike(pattern, escape="\\") for c in self.columns))
+        )
+
+
+class _HitsFirst(Join):
+    """A join SQLite must read left side first (its ``CROSS JOIN``); a plain join elsewhere."""
+
+    inherit_cache = True
+
+
+@compiles(_HitsFirst, "sqlite")
+def _sqlite_hits_first(join: _HitsFirst, compiler: SQLCompiler, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = compiler.process(join.left, **kw)
+    right = compiler.process(join.right, **kw)
+    assert join.onclause is not None
+    return f"{left} CROSS JOIN {right} ON {compiler.process(join.onclause, **kw)}"
+
+
+def hits_of(session: Session, keys: Any) -> Any:
+    """The SELECT of matching keys as a FROM named ``hits``, read once.
+
+    On SQLite a materialized CTE: left a subquery, SQLite folds a single
+    FTS5 match into the join and reads the FTS table's rows again for each
+    (2 s instead of 0.13 s for 39,000 enquiries).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return keys.cte("hits").prefix_with("MATERIALIZED")
+    return keys.subquery("hits")
+
+
+def hits_join(hits: Any, searched: Any, onclause: Any, count: int | None = None) -> Any:
+    """``hits`` joined to the ``searched`` table, the hits leading unless there are many.
+
+    ``count`` is how many rows the list holds in all (None: not known yet, as
+    when counting them: the hits lead).
+    """
+    if count is not None and count > FEW:
+        return searched.join(hits, onclause)
+    return _HitsFirst(hits, searched, onclause)
