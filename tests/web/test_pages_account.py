@@ -58,5 +58,6 @@ def test_sign_out_needs_the_csrf_token(demo: Demo) -> None:
 def test_a_role_is_refused_another_roles_pages_with_a_readable_page(demo: Demo) -> None:
     answer = demo.browser("applicant").get("/finance")
     assert answer.status_code == 403
-    assert "You may not see this page" in answer.text and "finance role" in answer.text
+    assert "You may not see this page" in answer.text
+    assert "second (finance&#39;s) approval" in answer.text  # the action refused, in words
     assert "你無權查看此頁" in demo.browser("applicant").get("/finance?lang=zh-Hant").text

@@ -125,4 +125,4 @@ def test_a_refusal_reads_in_chinese_on_a_chinese_page(demo: Demo) -> None:
     assert "already routed" not in again.text
     forbidden = demo.browser("applicant").get("/desk?lang=zh-Hant")
     assert forbidden.status_code == 403
-    assert "此頁只供" in forbidden.text and "this page is for" not in forbidden.text
+    assert "您的職能不可" in forbidden.text and "your role may not" not in forbidden.text
