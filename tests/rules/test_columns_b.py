@@ -174,7 +174,7 @@ def test_every_itvf_path_matches_decide(tmp_path: Path) -> None:
         "utf-8",
     )
     engines = (default_engine(), Engine([ITVF()], load_parameters(tmp_path)))
-    earlier = (
+    earlier: tuple[list[dict[str, str]], ...] = (
         [],
         [{"amount": "45000000.00", "approved_on": "2017-01-01"}],
         [{"amount": "9000000.00", "approved_on": "2017-01-01"}] * 2,
