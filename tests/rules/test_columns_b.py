@@ -4,7 +4,9 @@ The same checks as ``test_columns.py`` (kept apart so the two sets of
 schemes given formulas over columns at the same time merge cleanly).
 """
 
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,9 @@ from reind.core.errors import InvalidInputError
 from reind.rules.batch import DecisionBatch
 from reind.rules.columns import OUTCOMES, Columns, cents_text
 from reind.rules.engine import Engine
-from reind.schemes.catalogue import default_engine
+from reind.rules.parameters import load_parameters
+from reind.schemes.catalogue import PARAMETERS, default_engine
+from reind.schemes.itvf import ITVF
 from reind.schemes.itvf_enhanced import ITVFEnhanced
 
 cents = st.one_of(
@@ -43,7 +47,34 @@ itvf_es_cases = st.fixed_dictionaries(
         "investee_hk_spend_share": shares,
     },
 )
-COLUMNS_OF = {"itvf_enhanced": ITVFEnhanced.columns_of}
+investments = st.lists(
+    st.fixed_dictionaries(
+        {
+            "amount": st.integers(min_value=0, max_value=10**15 - 1).map(cents_text),
+            # Columns hold earlier investments only (a later one is left out with a
+            # reason the columns do not carry), so every one precedes receipt.
+            "approved_on": st.dates(date(2016, 1, 1), date(2017, 9, 15)).map(date.isoformat),
+        }
+    ),
+    max_size=3,
+)
+itvf_cases = st.fixed_dictionaries(
+    {
+        "received": st.dates(date(2017, 9, 15), date(2026, 12, 31)).map(date.isoformat),
+        "cp_investment": amounts,
+    },
+    optional={
+        "proposer": st.sampled_from(["co_investment_partner", "startup"]),
+        "requested": amounts,
+        "cp_remaining_capital": amounts,
+        "cp_remaining_fund_life_years": st.sampled_from(["4.999", "5", "5.0001", "0", "12.5"]),
+        "cp_place_of_business_in_hk": st.booleans(),
+        "investee_local": st.booleans(),
+        "prior_in_investee": investments,
+        "prior_with_cp": investments,
+    },
+)
+COLUMNS_OF = {"itvf_enhanced": ITVFEnhanced.columns_of, "itvf": ITVF.columns_of}
 """Every scheme of this file with a formula over columns."""
 
 
@@ -77,7 +108,13 @@ def assert_same_as_decide(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(itvf_es_cases.map(lambda c: ("itvf_enhanced", c)), max_size=30),
+    st.lists(
+        st.one_of(
+            itvf_es_cases.map(lambda c: ("itvf_enhanced", c)),
+            itvf_cases.map(lambda c: ("itvf", c)),
+        ),
+        max_size=30,
+    ),
     st.one_of(st.none(), st.dates(date(2024, 12, 19), date(2026, 12, 31))),
 )
 def test_decide_columns_gives_each_case_the_decision_decide_gives_it(
@@ -125,3 +162,48 @@ def test_a_share_past_18_decimal_places_is_left_to_decide() -> None:
         ITVFEnhanced.columns_of([{**case, "hk_company_share": "0.4999999999999999999"}])
     with pytest.raises(InvalidInputError, match="empty one"):
         ITVFEnhanced.columns_of([{**case, "sector": ""}])
+
+
+def test_every_itvf_path_matches_decide(tmp_path: Path) -> None:
+    # Direct applications from start-ups were never taken: a copy of the rules takes them.
+    shutil.copytree(PARAMETERS / "itvf", tmp_path / "itvf")
+    direct = tmp_path / "itvf" / "direct_startup_applications.yaml"
+    direct.write_text(
+        direct.read_text(encoding="utf-8")
+        + "  2020-01-01:\n    value: true\n    source: test\n    confidence: A\n",
+        "utf-8",
+    )
+    engines = (default_engine(), Engine([ITVF()], load_parameters(tmp_path)))
+    earlier: tuple[list[dict[str, str]], ...] = (
+        [],
+        [{"amount": "45000000.00", "approved_on": "2017-01-01"}],
+        [{"amount": "9000000.00", "approved_on": "2017-01-01"}] * 2,
+    )
+    raw = [
+        {
+            "received": received, "proposer": proposer, "cp_investment": invested,
+            "requested": requested, "cp_remaining_capital": capital,
+            "cp_remaining_fund_life_years": life, "cp_place_of_business_in_hk": True,
+            "investee_local": local, "prior_in_investee": investee, "prior_with_cp": fund,
+        }
+        for received in ("2019-01-01", "2021-01-01")
+        for proposer in ("co_investment_partner", "startup")
+        for invested in ("0.00", "8000000.00", "80000000.00")
+        for requested in (None, "1000000.00")
+        for capital in ("120000000.00", "119999999.99", None)
+        for life in ("5", "4.99", None)
+        for local in (True, None, False)
+        for investee in earlier
+        for fund in ([], [{"amount": "399000000.00", "approved_on": "2017-01-01"}])
+    ]  # fmt: skip
+    for engine in engines:
+        batch = engine.decide_columns("itvf", ITVF.columns_of(raw))
+        assert_same_as_decide(engine, "itvf", batch, raw, None)
+        codes = {r.code for decision in batch for r in decision.reasons}
+        assert {
+            "cp_capital_unknown", "not_cp_capital", "cp_fund_life_unknown", "not_cp_fund_life",
+            "local_startup_unknown", "not_local_startup", "matching", "requested", "investee_cap",
+            "cp_fund_cap", "nothing_to_fund", "investment",
+        } <= codes  # fmt: skip
+        assert set(batch.outcomes.tolist()) == {0, 1, 2}
+        assert "startup_direct" in codes
