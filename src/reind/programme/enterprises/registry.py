@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reind.core.bulk import insert_rows
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from reind.core.integrity import problem_for
@@ -82,7 +83,7 @@ def register_enterprises(
     if not rows:
         return []
     try:
-        session.execute(insert(cast(Table, EnterpriseRow.__table__)), rows)
+        insert_rows(session, cast(Table, EnterpriseRow.__table__), rows)
     except IntegrityError as exc:
         raise problem_for(exc, "the enterprise") from exc
     for written, profile in zip(rows, profiles, strict=True):
