@@ -13,14 +13,14 @@ import re
 from reind.programme import accounts
 from reind.programme.actors import SYSTEM
 from reind.programme.audit.views import events_for
-from tests.web.test_pages_world import Demo, demo, demo_template, text_of
+from tests.web.test_pages_world import Browser, Demo, demo, demo_template, text_of
 
 __all__ = ["demo", "demo_template"]  # fixtures
 
 PASSWORD = "first password for Ms Yip"
 
 
-def _add_clerk(demo: Demo) -> tuple[object, str]:
+def _add_clerk(demo: Demo) -> tuple[Browser, str]:
     admin = demo.browser("admin")
     admin.page("/admin/users")
     added = admin.submit(
