@@ -67,7 +67,8 @@ class _Page(HTMLParser):
             self.links.append(str(found["href"]))
         if tag in {"br", "img", "input", "meta", "link", "hr", "col", "source", "wbr"}:
             return
-        skipped = tag in {"script", "style", "svg"} or found.get("translate") == "no"
+        # a page's <title> repeats its heading, which is checked; it may hold a typed name
+        skipped = tag in {"script", "style", "svg", "title"} or found.get("translate") == "no"
         self._open.append(skipped)
 
     def handle_endtag(self, tag: str) -> None:
