@@ -21,6 +21,8 @@ from reind.rules.parameters import load_parameters
 from reind.schemes.catalogue import PARAMETERS, default_engine
 from reind.schemes.itvf import ITVF
 from reind.schemes.itvf_enhanced import ITVFEnhanced
+from reind.schemes.rth import RTH
+from reind.schemes.tsssu import TSSSU
 
 cents = st.one_of(
     st.integers(min_value=0, max_value=10**15 - 1),
@@ -74,16 +76,67 @@ itvf_cases = st.fixed_dictionaries(
         "prior_with_cp": investments,
     },
 )
-COLUMNS_OF = {"itvf_enhanced": ITVFEnhanced.columns_of, "itvf": ITVF.columns_of}
+fy = st.integers(min_value=2014, max_value=2026).map(lambda y: f"{y}-{(y + 1) % 100:02d}")
+tsssu_cases = st.fixed_dictionaries(
+    {"financial_year": fy, "university": st.sampled_from(["hkust", "HKU", "lingnan", ""]),
+     "requested": amounts},
+    optional={
+        "track": st.sampled_from(["o", "plus"]),
+        "company_registered_on": st.dates(date(2010, 1, 1), date(2027, 1, 1)).map(date.isoformat),
+        "application_deadline": st.dates(date(2014, 1, 1), date(2027, 1, 1)).map(date.isoformat),
+        "team_from_university": st.booleans(),
+        "private_investment": amounts,
+        "university_internal_cap": amounts,
+        "startup_funding": st.lists(
+            st.fixed_dictionaries({"financial_year": fy, "amount": amounts}), max_size=4
+        ),
+        "university_approvals": st.lists(
+            st.fixed_dictionaries(
+                {"amount": amounts}, optional={"track": st.sampled_from(["o", "plus"])}
+            ),
+            max_size=4,
+        ),
+    },
+)  # fmt: skip
+talents = st.lists(
+    st.fixed_dictionaries(
+        {"degree": st.sampled_from(["bachelor", "master", "phd"]),
+         "months": st.integers(min_value=1, max_value=60), "monthly_pay": amounts},
+        optional={"non_local_degree": st.booleans(), "top100_institution": st.booleans()},
+    ),
+    min_size=1, max_size=6,
+)  # fmt: skip
+rth_cases = st.fixed_dictionaries(
+    {"received": st.dates(date(2020, 7, 1), date(2026, 12, 31)).map(date.isoformat),
+     "talents": talents},
+    optional={
+        "programme": st.sampled_from(["itf", "nias"]),
+        "talents_already_engaged": st.integers(min_value=0, max_value=6),
+        "host_scheme": st.sampled_from(["ess", "itsp"]),
+        "host_project_months": st.integers(min_value=1, max_value=24),
+    },
+)  # fmt: skip
+COLUMNS_OF = {
+    "itvf_enhanced": ITVFEnhanced.columns_of, "itvf": ITVF.columns_of, "tsssu": TSSSU.columns_of,
+    "rth": RTH.columns_of,
+}  # fmt: skip
 """Every scheme of this file with a formula over columns."""
+STARTED = {
+    "itvf_enhanced": date(2024, 12, 19),
+    "itvf": date(2017, 9, 15),
+    "tsssu": date(2014, 4, 1),
+    "rth": date(2020, 7, 1),
+}
 
 
 def _row(columns: Columns, i: int) -> dict[str, str]:
-    """Row ``i`` as text (NaT equals NaT), leaving out earlier-approval columns holding 0."""
+    """Row ``i`` as text (NaT equals NaT), leaving out earlier-approval columns holding 0
+    and the talent slots the case leaves empty."""
     return {
         name: str(values[i])
         for name, values in columns.items()
         if not (name.startswith("prior_") and values[i] == 0)
+        and not (name.startswith("talent_") and columns[name.split(":")[0] + ":degree"][i] < 0)
     }
 
 
@@ -112,10 +165,12 @@ def assert_same_as_decide(
         st.one_of(
             itvf_es_cases.map(lambda c: ("itvf_enhanced", c)),
             itvf_cases.map(lambda c: ("itvf", c)),
+            tsssu_cases.map(lambda c: ("tsssu", c)),
+            rth_cases.map(lambda c: ("rth", c)),
         ),
         max_size=30,
     ),
-    st.one_of(st.none(), st.dates(date(2024, 12, 19), date(2026, 12, 31))),
+    st.one_of(st.none(), st.dates(date(2014, 4, 1), date(2026, 12, 31))),
 )
 def test_decide_columns_gives_each_case_the_decision_decide_gives_it(
     cases: list[tuple[str, dict[str, Any]]], as_of: date | None
@@ -123,8 +178,9 @@ def test_decide_columns_gives_each_case_the_decision_decide_gives_it(
     engine = default_engine()
     for scheme in COLUMNS_OF:
         raw = [case for name, case in cases if name == scheme]
-        batch = engine.decide_columns(scheme, COLUMNS_OF[scheme](raw), as_of)
-        assert_same_as_decide(engine, scheme, batch, raw, as_of)
+        day = None if as_of is None else max(as_of, STARTED[scheme])  # while it existed
+        batch = engine.decide_columns(scheme, COLUMNS_OF[scheme](raw), day)
+        assert_same_as_decide(engine, scheme, batch, raw, day)
 
 
 def test_every_itvf_enhanced_path_matches_decide() -> None:
@@ -207,3 +263,71 @@ def test_every_itvf_path_matches_decide(tmp_path: Path) -> None:
         } <= codes  # fmt: skip
         assert set(batch.outcomes.tolist()) == {0, 1, 2}
         assert "startup_direct" in codes
+
+
+def test_every_tsssu_path_matches_decide() -> None:
+    engine = default_engine()
+    raw = [
+        {
+            "financial_year": year, "university": university, "track": track,
+            "requested": requested, "company_registered_on": registered,
+            "application_deadline": "2023-02-28", "team_from_university": team,
+            "private_investment": "1000000.00", "university_internal_cap": internal,
+            "startup_funding": funding,
+            "university_approvals": [{"track": "o", "amount": "7000000.00"},
+                                     {"track": "plus", "amount": "7500000.00"}],
+        }
+        for year in ("2018-19", "2022-23", "2023-24")
+        for university in ("HKUST", "lingnan")
+        for track in ("o", "plus")
+        for requested in ("0.00", "900000.00", "1400000.00")
+        for registered in ("2021-02-28", "2020-02-29", "2016-02-29", "2015-01-01", None)
+        for team in (True, None, False)
+        for internal in (None, "500000.00")
+        for funding in ([], [{"financial_year": "2020-21", "amount": "1.00"}],
+                        [{"financial_year": year, "amount": "1000000.00"},
+                         {"financial_year": "2030-31", "amount": "5.00"}])
+    ]  # fmt: skip
+    batch = engine.decide_columns("tsssu", TSSSU.columns_of(raw))
+    assert_same_as_decide(engine, "tsssu", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "not_university", "not_track_open", "company_age_unknown", "not_company_age",
+        "university_team_unknown", "not_university_team", "not_private_match",
+        "funding_years_used", "requested", "startup_cap", "track_ceiling", "university_ceiling",
+        "internal_cap", "nothing_to_fund", "grant",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_rth_path_matches_decide() -> None:
+    engine = default_engine()
+    phd = {"degree": "phd", "months": 40, "monthly_pay": "50000.00"}
+    abroad = {"degree": "master", "months": 12, "monthly_pay": "100.00", "non_local_degree": True}
+    raw = [
+        {
+            "received": received, "programme": programme, "talents": team,
+            "talents_already_engaged": engaged, "host_scheme": host, "host_project_months": 12,
+        }
+        for received in ("2021-02-01", "2023-05-01", "2024-09-01")
+        for programme in ("itf", "nias")
+        for team in (
+            [{"degree": "bachelor", "months": 3, "monthly_pay": "0.00"}],
+            [{"degree": "bachelor", "months": 3, "monthly_pay": "15000.01"}, phd],
+            [phd, {**abroad, "top100_institution": True}, abroad],
+            [{**abroad, "top100_institution": False}],
+            [phd] * 6,
+        )
+        for engaged in (0, 3)
+        for host in ("ess", "itsp", None)
+    ]  # fmt: skip
+    raw[-1]["host_project_months"] = 11
+    raw[-2]["host_project_months"] = None
+    batch = engine.decide_columns("rth", RTH.columns_of(raw))
+    assert_same_as_decide(engine, "rth", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "nias_not_offered", "too_many_talents", "not_non_local_degrees", "top100_unknown",
+        "not_top100", "months_capped", "extra_talent", "talent", "nothing_to_fund", "grant",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}

@@ -62,7 +62,8 @@ def register_enterprises(
     for profile in profiles:
         if profile.br_number in taken:
             raise ConflictError(
-                f"an enterprise with BR number {profile.br_number} is already registered",
+                "an enterprise with BR number {br_number} is already registered",
+                br_number=profile.br_number,
                 enterprise_id=taken[profile.br_number],
             )
         row: dict[str, object] = {
@@ -176,7 +177,7 @@ def add_contact(
     if not name.strip():
         raise InvalidInputError("a contact needs a name")
     if email and "@" not in email:
-        raise InvalidInputError(f"not an e-mail address: {email!r}")
+        raise InvalidInputError("not an e-mail address: “{email}”", email=email)
     row = ContactRow(
         enterprise_id=enterprise_id, name=name.strip(), position=position, email=email, phone=phone
     )
