@@ -405,7 +405,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "role": "officer",
         },
     ),
-    "who am I": Endpoint("GET", "/session", None),
+    "who am I": Endpoint("GET", "/session", Action.OWN_SESSION),
 }
 
 

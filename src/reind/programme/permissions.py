@@ -70,6 +70,7 @@ class Action(StrEnum):
     WATCH_PLANT = "watch_plant"
     OPERATE_PLANT = "operate_plant"
     READ_PLANT_LOG = "read_plant_log"
+    OWN_SESSION = "own_session"
 
 
 _CASE_READERS = frozenset({APPLICANT, OFFICER, ASSESSOR, MEMBER, APPROVER, FINANCE, ANALYST})
@@ -115,6 +116,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WATCH_PLANT: frozenset({PLANT_ENGINEER, OFFICER, ANALYST, ADMINISTRATOR}),
     Action.OPERATE_PLANT: frozenset({PLANT_ENGINEER}),
     Action.READ_PLANT_LOG: frozenset({PLANT_ENGINEER, AUDITOR}),
+    Action.OWN_SESSION: frozenset(Role) - {SYSTEM},
 }
 """The table: each action and the roles allowed it. An action not listed is allowed to nobody."""
 
@@ -213,6 +215,10 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "指令生產線單元、更改設定值、處理警報（每項均記錄於廠房指令記錄）",
     ),
     Action.READ_PLANT_LOG: ("read the plant's command log", "查閱廠房指令記錄"),
+    Action.OWN_SESSION: (
+        "see who one is signed in as, and sign out",
+        "查看自己以何身分登入，以及登出",
+    ),
 }
 """Each action in words, English and Chinese: the role guide and the refusals say them."""
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from argon2 import PasswordHasher
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import Field
 
 from reind.programme import accounts
 from reind.programme.accounts.views import token_view, user_view
 from reind.programme.actors import Role
+from reind.programme.permissions import Action
 from reind.web.api.common import Schema
 from reind.web.auth import (
     CurrentActor,
     CurrentUser,
     end_session,
+    needs,
+    require,
     start_session,
 )
 from reind.web.deps import UnitOfWork
@@ -109,20 +112,31 @@ def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> Sessi
     return SessionPublic(user=_user(user), csrf_token=token)
 
 
-@router.get("/session", response_model=SessionPublic)
+@router.get(
+    "/session", response_model=SessionPublic, dependencies=[Depends(needs(Action.OWN_SESSION))]
+)
 def who_am_i(user: CurrentUser, request: Request) -> SessionPublic:
     """The signed-in user (and, for a browser session, its CSRF token)."""
     return SessionPublic(user=_user(user), csrf_token=str(request.session.get("csrf", "")))
 
 
-@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/session",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(needs(Action.OWN_SESSION))],
+)
 def sign_out(user: CurrentUser, request: Request, session: UnitOfWork) -> Response:
     """Sign out on this browser (needs the CSRF token); the session ends on the server too."""
     end_session(request, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/users",
+    response_model=UserPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def add_user(
     body: UserCreate, request: Request, actor: CurrentActor, session: UnitOfWork
 ) -> UserPublic:
@@ -141,7 +155,11 @@ def add_user(
     return _user(row)
 
 
-@router.post("/users/{user_id}/deactivation", response_model=UserPublic)
+@router.post(
+    "/users/{user_id}/deactivation",
+    response_model=UserPublic,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def deactivate(user_id: str, actor: CurrentActor, session: UnitOfWork) -> UserPublic:
     """Switch an account off: sessions end, tokens are revoked (administrators)."""
     return _user(accounts.deactivate_user(session, user_id, actor))
@@ -154,7 +172,10 @@ def _token(row: object, secret: str | None = None) -> TokenPublic:
 
 
 @router.post(
-    "/users/{user_id}/tokens", response_model=TokenPublic, status_code=status.HTTP_201_CREATED
+    "/users/{user_id}/tokens",
+    response_model=TokenPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
 )
 def issue_token(
     user_id: str, body: TokenCreate, actor: CurrentActor, session: UnitOfWork
@@ -166,13 +187,21 @@ def issue_token(
     return _token(row, secret)
 
 
-@router.get("/users/{user_id}/tokens", response_model=list[TokenPublic])
+@router.get(
+    "/users/{user_id}/tokens",
+    response_model=list[TokenPublic],
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def list_tokens(user_id: str, actor: CurrentActor, session: UnitOfWork) -> list[TokenPublic]:
     """A user's API tokens, revoked ones included, never their secrets (the user or admins)."""
     return [_token(row) for row in accounts.tokens_of(session, user_id, actor)]
 
 
-@router.get("/users/{user_id}/sessions", response_model=list[BrowserSessionPublic])
+@router.get(
+    "/users/{user_id}/sessions",
+    response_model=list[BrowserSessionPublic],
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def list_sessions(
     user_id: str, actor: CurrentActor, session: UnitOfWork
 ) -> list[BrowserSessionPublic]:
@@ -183,14 +212,22 @@ def list_sessions(
     ]
 
 
-@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def revoke_session(session_id: str, actor: CurrentActor, session: UnitOfWork) -> Response:
     """End one browser session at once (the user or an administrator)."""
     accounts.revoke_browser_session(session, session_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.delete("/tokens/{token_id}", response_model=TokenPublic)
+@router.delete(
+    "/tokens/{token_id}",
+    response_model=TokenPublic,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def revoke_token(token_id: str, actor: CurrentActor, session: UnitOfWork) -> TokenPublic:
     """Revoke an API token at once."""
     return _token(accounts.revoke_token(session, token_id, actor))
