@@ -12,7 +12,10 @@ import itself causes is shown too. The re-import must change nothing.
     python bench/imports.py --database postgres    # a private PostgreSQL cluster
 
 The peak memory is the importing process's own; PostgreSQL's server
-processes are not counted.
+processes are not counted. On PostgreSQL the server's CPU time for each step
+is printed too (the CPU of the backends the step's connections ran on, which
+the postmaster collects when they exit): wall time on a shared machine says
+little, the client's and the server's CPU say where the work is.
 """
 
 from __future__ import annotations
@@ -59,6 +62,14 @@ def write_file(path: Path, rows: int) -> None:
             )
 
 
+def reaped_cpu(postmaster: int | None) -> float:
+    """CPU seconds of the postmaster's exited children (its backends), 0 without a cluster."""
+    if postmaster is None:
+        return 0.0
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
+
+
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
     """(wall seconds, CPU seconds, peak RSS in MB, output) of one child process.
 
@@ -91,35 +102,41 @@ def main() -> None:
         folder = stack.enter_context(tempfile.TemporaryDirectory())
         path = Path(folder) / "applications.csv"
         write_file(path, rows)
+        postmaster = None
         if args.database == "postgres":
             cluster = stack.enter_context(private_postgres({"shared_buffers": "256MB"}))
             url = cluster.create_database("imports")
+            postmaster = cluster.postmaster_pid()
         else:
             url = f"sqlite:///{Path(folder) / 'reind.db'}"
         env = {**os.environ, "REIND_DATABASE_URL": url}
         floor_s, _, floor_mb, _ = run(["-c", "import reind.cli"], env)
         run(["-m", "reind", "audit", "verify"], env)  # migrate the empty database first
-        steps = {
-            "import (new)": run(["-m", "reind", "import", "applications", str(path)], env),
-            "import again (unchanged)": run(
-                ["-m", "reind", "import", "applications", str(path)], env
-            ),
-        }
+        steps = {}
+        server = {}
+        for name in ("import (new)", "import again (unchanged)"):
+            before = reaped_cpu(postmaster)
+            steps[name] = run(["-m", "reind", "import", "applications", str(path)], env)
+            server[name] = reaped_cpu(postmaster) - before
+        verified = run(["-m", "reind", "audit", "verify"], env)[3]
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # noqa: T201
     print(  # noqa: T201
         f"{rows:,} rows on {args.database}; targets {TARGET_S:.0f} s and {TARGET_MB:.0f} MB; "
         f"floor (import reind.cli) {floor_s:.2f} s, {floor_mb:.0f} MB"
     )
     print(  # noqa: T201
         f"{'step':<26} {'wall s':>8} {'x target':>9} {'cpu s':>7} {'x target':>9} "
-        f"{'peak MB':>8} {'x target':>9} {'growth MB':>10}  {'rows/s':>8}"
+        f"{'peak MB':>8} {'x target':>9} {'growth MB':>10}  {'rows/s':>8} {'server cpu s':>12}"
     )
     for name, (seconds, cpu, mb, output) in steps.items():
         print(  # noqa: T201
             f"{name:<26} {seconds:>8.1f} {seconds / TARGET_S:>9.2f} {cpu:>7.1f} "
             f"{cpu / TARGET_S:>9.2f} {mb:>8.0f} "
-            f"{mb / TARGET_MB:>9.2f} {mb - floor_mb:>10.0f}  {rows / seconds:>8,.0f}"
+            f"{mb / TARGET_MB:>9.2f} {mb - floor_mb:>10.0f}  {rows / seconds:>8,.0f} "
+            f"{server[name]:>12.1f}"
         )
         print("    " + " ".join(output.split()))  # noqa: T201
+    print("audit verify: " + " / ".join(verified.splitlines()))  # noqa: T201
 
 
 if __name__ == "__main__":

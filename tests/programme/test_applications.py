@@ -31,7 +31,7 @@ from tests.programme.factories import (
 def test_rent_is_refused_with_the_rules_reason(db: Database) -> None:
     with db.unit_of_work() as session:
         app = rfs_application(session)
-        with pytest.raises(InvalidInputError, match="does not fund 'rent'.*Costs the scheme does"):
+        with pytest.raises(InvalidInputError, match="does not fund Rent: Costs the scheme does"):
             add_cost_line(
                 session,
                 app.id,
@@ -92,7 +92,7 @@ def test_an_applicant_cannot_take_an_officers_transition(db: Database) -> None:
     with db.unit_of_work() as session:
         company = enterprise(session)
         app = rfs_application(session, company, state="submitted")
-        with pytest.raises(ForbiddenError, match="may not start_screening"):
+        with pytest.raises(ForbiddenError, match="may not take the step “Start screening”"):
             transition_application(session, app.id, "start_screening", applicant_of(company))
 
 

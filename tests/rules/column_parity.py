@@ -14,7 +14,13 @@ from reind.rules.engine import Engine
 
 
 def _row(columns: Columns, i: int) -> dict[str, str]:
-    return {name: str(values[i]) for name, values in columns.items()}
+    """Row ``i`` as text, leaving out per-category columns (``cost_line:<category>``...)
+    holding nothing (-1: no line; 0: no approval); a batch has one for every category."""
+    return {
+        name: str(values[i])
+        for name, values in columns.items()
+        if values[i] != (-1 if name.startswith("cost_line:") else 0) or ":" not in name
+    }
 
 
 def decided_alike(

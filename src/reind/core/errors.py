@@ -9,7 +9,9 @@ Messages are translatable: a service writes the English as a template whose
 claim_id=...)``), so the same template is the key of the message catalogue
 and the fields fill either language; the web layer hands ``localized`` the
 catalogue's ``gettext`` (core reads no catalogue itself). A message given
-its Chinese inline (``zh=``) keeps it.
+its Chinese inline (``zh=``) keeps it. A field that is a code (a state, a
+role, an action) is given as ``Words``, so each language reads words, never
+the code; an amount reads as Chinese officials write it (``Money.zh_words``).
 
 ::
 
@@ -29,8 +31,49 @@ its Chinese inline (``zh=``) keeps it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from string import Formatter
 from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A code as people read it: English words, and Chinese (given, or from the catalogue).
+
+    A message field that holds a code (``screening``, ``committee_member``)
+    is given as ``Words`` so that neither language shows the code; problem
+    details still carry the ``code`` for machines.
+    """
+
+    code: str
+    en: str
+    zh: str | None = None
+
+    def __format__(self, spec: str) -> str:
+        return format(self.en, spec)
+
+    def __str__(self) -> str:
+        return self.en
+
+    def chinese(self, gettext: Callable[[str], str] | None) -> str:
+        """The Chinese words: given, else the catalogue's translation of the English."""
+        if self.zh:
+            return self.zh
+        return gettext(self.en) if gettext is not None else self.en
+
+
+def in_chinese(value: Any, gettext: Callable[[str], str] | None = None) -> Any:
+    """A field's value as a Chinese message shows it (words for codes, amounts in 港元)."""
+    if isinstance(value, Words):
+        return value.chinese(gettext)
+    if isinstance(value, ReindError):
+        return value.localized("zh-Hant", gettext)
+    zh_words = getattr(value, "zh_words", None)
+    if callable(zh_words):
+        return zh_words()
+    if isinstance(value, list | tuple) and value and isinstance(value[0], Words):
+        return "、".join(v.chinese(gettext) for v in value)
+    return value
 
 
 class ReindError(Exception):
@@ -43,7 +86,7 @@ class ReindError(Exception):
     def __init__(self, message: str, *, zh: str | None = None, **fields: Any) -> None:
         self.template = message
         self.fields = fields
-        self.message = _filled(message, fields)
+        self.message = _filled(message, {name: _in_english(v) for name, v in fields.items()})
         self.message_zh = zh
         super().__init__(self.message)
 
@@ -59,7 +102,8 @@ class ReindError(Exception):
         if gettext is not None:
             translated = gettext(self.template)
             if translated != self.template:
-                return _filled(translated, self.fields)
+                chinese = {name: in_chinese(v, gettext) for name, v in self.fields.items()}
+                return _filled(translated, chinese)
         return self.message
 
     def __str__(self) -> str:
@@ -76,12 +120,24 @@ class ReindError(Exception):
         }
         if self.message_zh:
             body["detail_zh_hant"] = self.message_zh
-        body.update({k: v for k, v in self.fields.items() if _jsonable(v)})
+        for name, value in self.fields.items():
+            if isinstance(value, Words):
+                body[name] = value.code
+            elif isinstance(value, list | tuple) and all(isinstance(v, Words) for v in value):
+                body[name] = [v.code for v in value]
+            elif _jsonable(value):
+                body[name] = value
         return body
 
     def headers(self) -> dict[str, str]:
         """HTTP headers the answer should carry (Retry-After, for instance); none by default."""
         return {}
+
+
+def _in_english(value: Any) -> Any:
+    if isinstance(value, list | tuple) and value and isinstance(value[0], Words):
+        return ", ".join(v.en for v in value)
+    return value
 
 
 def _filled(template: str, fields: dict[str, Any]) -> str:

@@ -54,9 +54,11 @@ class Money:
         try:
             value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
         except InvalidOperation:
-            raise InvalidInputError(f"not an amount of money: {amount!r}") from None
+            raise InvalidInputError(
+                "not an amount of money: “{amount}”", amount=str(amount)
+            ) from None
         if not value.is_finite():
-            raise InvalidInputError(f"not an amount of money: {amount!r}")
+            raise InvalidInputError("not an amount of money: “{amount}”", amount=str(amount))
         scaled = value.scaleb(2)
         whole = int(scaled)
         if whole == scaled:  # already whole cents (validated inputs): exact, nothing to round
@@ -96,6 +98,13 @@ class Money:
         cents = self.cents
         dollars, rest = divmod(-cents if cents < 0 else cents, 100)
         return f"{'-' if cents < 0 else ''}HK${dollars:,}.{rest:02d}"
+
+    def zh_words(self) -> str:
+        """The amount as a Chinese message writes it: 1,500,000港元, 12.50港元."""
+        cents = self.cents
+        dollars, rest = divmod(-cents if cents < 0 else cents, 100)
+        sign = "負" if cents < 0 else ""
+        return f"{sign}{dollars:,}{f'.{rest:02d}' if rest else ''}港元"
 
 
 def HKD(amount: Decimal | int | str) -> Money:  # noqa: N802 - reads like a currency literal

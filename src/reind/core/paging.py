@@ -52,7 +52,9 @@ def clamp_limit(limit: int | None) -> int:
     if limit is None:
         return DEFAULT_LIMIT
     if limit < 1 or limit > MAX_LIMIT:
-        raise InvalidInputError(f"page size must be between 1 and {MAX_LIMIT}, not {limit}")
+        raise InvalidInputError(
+            "page size must be between 1 and {maximum}, not {limit}", maximum=MAX_LIMIT, limit=limit
+        )
     return limit
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from reind.core.errors import InvalidInputError
+from reind.core.errors import InvalidInputError, Words
 
 _FY_START_MONTH = 4
 
@@ -21,7 +21,7 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInputError(f"not a date (expected YYYY-MM-DD): {text!r}") from None
+        raise InvalidInputError("not a date (expected YYYY-MM-DD): “{text}”", text=text) from None
 
 
 def _start_year_of(day: date) -> int:
@@ -84,15 +84,24 @@ class YearOfAssessment(_AprilToMarch):
         return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
 
 
+_SPAN_ZH = {"financial year": "財政年度", "year of assessment": "課稅年度"}
 _SPAN = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
 
 
 def _parse_span(text: str, what: str) -> int:
     match = _SPAN.match(text)
     if match is None:
-        raise InvalidInputError(f"not a {what} (expected e.g. 2019/20): {text!r}")
+        raise InvalidInputError(
+            "not a {what} (expected e.g. 2019/20): “{text}”",
+            what=Words(what, what, _SPAN_ZH.get(what)),
+            text=text,
+        )
     first, second = int(match.group(1)), int(match.group(2))
     follows = second == first + 1 if second >= 100 else second == (first + 1) % 100
     if not follows:
-        raise InvalidInputError(f"{what} must span two consecutive years: {text!r}")
+        raise InvalidInputError(
+            "{what} must span two consecutive years: “{text}”",
+            what=Words(what, what, _SPAN_ZH.get(what)),
+            text=text,
+        )
     return first

@@ -120,7 +120,11 @@ def build_report(
     With a ``telemetry`` store, the Technology section measures the funded lines.
     """
     if lang not in LANGUAGES:
-        raise InvalidInputError(f"the report is written in {' or '.join(LANGUAGES)}, not {lang!r}")
+        raise InvalidInputError(
+            "the report is written in {languages}, not “{lang}”",
+            languages=" or ".join(LANGUAGES),
+            lang=lang,
+        )
     figures, by_year = compute_report(session, as_of)
     context = _context(session, as_of, lang, fmt, figures, by_year, records_dir)
     context["outcomes"] = (

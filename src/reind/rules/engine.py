@@ -27,6 +27,7 @@ from reind.rules.evaluation import (
     dump_case,
 )
 from reind.rules.parameters import DatedValue, Parameter, ParameterSet
+from reind.rules.problems import input_problems
 from reind.rules.scheme import Batch, ColumnFormula, Scheme
 
 if TYPE_CHECKING:  # numpy is imported only where cases are decided as columns
@@ -75,7 +76,9 @@ class Engine:
         code = self._names.get(name.strip().lower())
         if code is None:
             known = ", ".join(s.label for s in self._schemes.values())
-            raise RuleError(f"unknown scheme {name!r}; known schemes: {known}")
+            raise RuleError(
+                "unknown scheme “{name}”; known schemes: {known}", name=name, known=known
+            )
         return self._schemes[code]
 
     def parse_inputs(self, scheme: Scheme[Any], inputs: Mapping[str, Any]) -> BaseModel:
@@ -83,11 +86,9 @@ class Engine:
         try:
             return scheme.inputs.model_validate(dict(inputs))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}"
-                for err in exc.errors()
-            )
-            raise InvalidInputError(f"{scheme.label}: {problems}") from None
+            raise InvalidInputError(
+                "{scheme}: {problems}", scheme=scheme.label, problems=input_problems(exc)
+            ) from None
 
     def decide(
         self, name: str, inputs: Mapping[str, Any] | BaseModel, as_of: date | None = None
@@ -241,8 +242,10 @@ class Engine:
         if operating is None:
             first = self.parameters.get(scheme.code, IN_OPERATION).values[0].effective_from
             raise RuleError(
-                f"{scheme.label} did not exist on {ev.as_at.isoformat()}: "
-                f"it started on {first.isoformat()}"
+                "{scheme} did not exist on {day}: it started on {started}",
+                scheme=scheme.label,
+                day=ev.as_at.isoformat(),
+                started=first.isoformat(),
             )
         if operating.value is not True:
             ev.reason(*closed_wording(scheme.label, ev.as_at, operating.effective_from))
@@ -257,8 +260,7 @@ class Engine:
         """
         if stored.rules_version != self.rules_version:
             raise ConflictError(
-                f"decision was made under rules {stored.rules_version}, "
-                f"current rules are {self.rules_version}",
+                "decision was made under rules {stored}, current rules are {current}",
                 stored=stored.rules_version,
                 current=self.rules_version,
             )

@@ -133,7 +133,10 @@ class Evaluation:
         found = self.lookup(name)
         if found is None or found.value is None:
             raise RuleError(
-                f"{self.scheme.upper()} has no {name} in force on {self.as_at.isoformat()}"
+                "{scheme} has no {name} in force on {day}",
+                scheme=self.scheme.upper(),
+                name=name,
+                day=self.as_at.isoformat(),
             )
         return found.value
 
@@ -225,7 +228,12 @@ T = TypeVar("T")
 
 def _typed(value: ParamValue, kind: type[T], name: str) -> T:
     if kind is int and isinstance(value, bool):
-        raise RuleError(f"parameter {name} is a boolean, not a number")
+        raise RuleError("parameter {name} is a boolean, not a number", name=name)
     if not isinstance(value, kind):
-        raise RuleError(f"parameter {name} is {type(value).__name__}, not {kind.__name__}")
+        raise RuleError(
+            "parameter {name} is {found}, not {wanted}",
+            name=name,
+            found=type(value).__name__,
+            wanted=kind.__name__,
+        )
     return value

@@ -55,5 +55,5 @@ def load_decision(session: Session, decision_id: str) -> StoredDecision:
     """A stored decision by id, or NotFoundError."""
     row = session.get(DecisionRow, decision_id)
     if row is None:
-        raise NotFoundError(f"no stored decision {decision_id}")
+        raise NotFoundError("no stored decision {decision_id}", decision_id=decision_id)
     return StoredDecision.from_json(json.loads(row.document))

@@ -16,6 +16,7 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from reind.core.money import Money
+from reind.rules.branches import ReasonTemplate
 from reind.rules.decision import Outcome
 from reind.rules.engine import Evaluation
 
@@ -138,13 +139,24 @@ def unfunded_lines(
             total = total + Money.of(line.amount)
             names.append(line.category)
     if names:
-        shown = ", ".join(sorted(set(names)))
-        ev.reason(
-            "unfunded_cost_lines",
-            f"Cost lines in categories the scheme does not fund ({shown}) are excluded: {total}.",
-            f"不獲資助類別（{shown}）的開支項目不計算在內：{total}。",
-        )
+        said = UNFUNDED_LINES
+        ev.explain(said.code, said.en, said.zh, shown=", ".join(sorted(set(names))), total=total)
     return total
+
+
+UNFUNDED_LINES = ReasonTemplate(
+    "unfunded_cost_lines",
+    "Cost lines in categories the scheme does not fund ({shown}) are excluded: {total}.",
+    "不獲資助類別（{shown}）的開支項目不計算在內：{total}。",
+)
+"""``unfunded_lines``'s reason: ``shown`` the categories, sorted, joined by ", "."""
+
+
+def cut_template(code: str, en: str, zh: str) -> ReasonTemplate:
+    """The reason ``within_limit`` gives for a limit (``en``/``zh``) that binds, with blanks."""
+    return ReasonTemplate(
+        code, f"{en}: the grant is cut to {{room}}.", f"{zh}：資助額減至 {{room}}。"
+    )
 
 
 def within_limit(
@@ -161,8 +173,8 @@ def within_limit(
     if grant <= room:
         return grant
     if blanks:
-        ev.explain(code, f"{en}: the grant is cut to {{room}}.", f"{zh}：資助額減至 {{room}}。",
-                   blanks, room=room)  # fmt: skip
+        said = cut_template(code, en, zh)
+        ev.explain(said.code, said.en, said.zh, blanks, room=room)
     else:
         ev.reason(code, f"{en}: the grant is cut to {room}.", f"{zh}：資助額減至 {room}。")
     return room

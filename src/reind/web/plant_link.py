@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError, Words
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.sparkplug import (
     DataType,
@@ -111,7 +111,7 @@ class PlantLink:
         try:
             return self.lines[line_id]
         except KeyError:
-            raise NotFoundError(f"no production line {line_id!r}") from None
+            raise NotFoundError("no production line “{line_id}”", line_id=line_id) from None
 
     # ---------------------------------------------------------------- values
     def _on_result(self, _topic: Topic, result: HostResult) -> None:
@@ -169,20 +169,25 @@ class PlantLink:
         if spec is not None:
             if not spec.low <= float(value) <= spec.high:
                 raise InvalidInputError(
-                    f"{tag} must be between {spec.low:g} and {spec.high:g} {spec.unit}, "
-                    f"not {float(value):.6g}",
+                    "{tag} must be between {low:g} and {high:g} {unit}, not {value:.6g}",
+                    tag=tag,
+                    value=float(value),
                     field=tag,
                     low=spec.low,
                     high=spec.high,
                     unit=spec.unit,
                 )
         elif not tag.endswith(("PackML/Command", "PackML/Unit Mode Command")):
-            raise InvalidInputError(f"{tag} cannot be written from the dashboard", field=tag)
+            raise InvalidInputError(
+                "{tag} cannot be written from the dashboard", tag=tag, field=tag
+            )
         datatype = self.datatype(line, tag)
         if datatype is None:
             raise ConflictError(
-                f"{line.title_en} has not announced {tag} yet (no birth certificate); "
-                "try again in a few seconds",
+                "{line} has not announced {tag} yet (no birth certificate); try again in a few "
+                "seconds",
+                line=Words(line.line_id, line.title_en, line.title_zh),
+                tag=tag,
                 field=tag,
             )
         sent: float | int = int(value) if datatype in INTEGER_TYPES else float(value)
@@ -194,7 +199,7 @@ class PlantLink:
         )
         info = self._commands.publish(topic.text, encode_payload(payload), qos=0)
         if info.rc != mqtt.MQTT_ERR_SUCCESS:
-            raise InvalidInputError(f"the broker did not take the command (rc {info.rc})")
+            raise InvalidInputError("the broker did not take the command (rc {rc})", rc=info.rc)
         logger.info("DCMD %s %s=%r (%s)", topic.text, tag, sent, datatype.name)
 
     def now_ms(self) -> int:

@@ -82,7 +82,9 @@ def range_start(name: str, now: datetime) -> datetime:
             return now - timedelta(hours=8)
         shift, began = found
         return datetime.combine(began, shift.start, HONG_KONG)
-    raise InvalidInputError(f"no trend range {name!r} (ranges: {', '.join(RANGES)})")
+    raise InvalidInputError(
+        "no trend range “{name}” (ranges: {ranges})", name=name, ranges=", ".join(RANGES)
+    )
 
 
 def resolution_of(name: str) -> Resolution:

@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from reind.factory.ingest import duckdb_append
 from reind.factory.ingest._reads import ReadQueries, StoreReads
 from reind.factory.ingest._sql import (
     ALARM_COLUMNS,
@@ -41,6 +42,7 @@ from reind.factory.ingest._sql import (
     increase_ordered,
     staged,
 )
+from reind.factory.ingest.duckdb_append import ROLLUP_MERGE, SeriesCodes
 from reind.factory.ingest.points import (
     BUCKET_MS,
     BirthRecord,
@@ -114,15 +116,7 @@ def _rollup_upsert(resolution: Resolution) -> str:
             " sum(total), max(last_ts), arg_max(last, last_key) FROM fresh_minutes GROUP BY"
             " series, h"
         )
-    return (
-        f"INSERT INTO {table} {source}"  # noqa: S608
-        " ON CONFLICT (series, bucket) DO UPDATE SET"
-        " count = count + excluded.count, min = least(min, excluded.min),"
-        " max = greatest(max, excluded.max), sum = sum + excluded.sum,"
-        " last_value = CASE WHEN excluded.last_ts >= last_ts"
-        " THEN excluded.last_value ELSE last_value END,"
-        " last_ts = greatest(last_ts, excluded.last_ts)"
-    )
+    return f"INSERT INTO {table} {source}" + ROLLUP_MERGE  # noqa: S608
 
 
 _ROLLUP_UPSERTS = [_FRESH_MINUTES, _rollup_upsert("minute"), _rollup_upsert("hour")]
@@ -193,6 +187,17 @@ def _boundary_pairs(
     return [(firsts[k][0], lasts[k - 1][1], firsts[k][1]) for k in range(1, len(firsts))]
 
 
+def _numeric(columns: PointColumns) -> dict[str, Any]:
+    """The numeric columns as numpy arrays: DuckDB scans them without copying."""
+    return {
+        "series": np.array(columns.series, dtype=object),
+        "ts": np.array(columns.timestamps, dtype=np.int64),
+        "ord": np.array(columns.ordinals, dtype=np.int64),
+        "datatype": np.array(columns.datatypes, dtype=np.int16),
+        "value": np.array(columns.values, dtype=np.float64),
+    }
+
+
 def _row(point: TelemetryPoint) -> tuple[object, ...]:
     """A point in ``POINT_COLUMNS`` order."""
     return (point.series, point.timestamp_ms, point.ordinal, point.datatype, point.value,
@@ -214,6 +219,7 @@ class DuckDBStore(StoreReads):
     def __init__(self, path: str = ":memory:") -> None:
         self._lock = threading.Lock()
         self._connection = duckdb.connect(path)
+        self._codes = SeriesCodes()
         for statement in _SCHEMA:
             self._connection.execute(statement)
 
@@ -231,19 +237,18 @@ class DuckDBStore(StoreReads):
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
         columns = PointColumns.of(points)
-        # build the numpy columns before taking the lock: DuckDB scans them without copying
-        numeric = {
-            "series": np.array(columns.series, dtype=object),
-            "ts": np.array(columns.timestamps, dtype=np.int64),
-            "ord": np.array(columns.ordinals, dtype=np.int64),
-            "datatype": np.array(columns.datatypes, dtype=np.int16),
-            "value": np.array(columns.values, dtype=np.float64),
-        }
+        # the common batch (live plain numbers) is planned in numpy before taking the lock
+        with self._lock:
+            plan = duckdb_append.plan(columns, self._codes)
+        numeric = {} if plan is not None else _numeric(columns)
         with self._lock:
             con = self._connection
             con.execute("BEGIN TRANSACTION")
             try:
-                inserted = self._write_points(con, numeric, columns) if len(columns) else 0
+                if plan is not None:
+                    inserted = duckdb_append.write(con, plan)
+                else:
+                    inserted = self._write_points(con, numeric, columns) if len(columns) else 0
                 if dead_letters:
                     con.executemany(
                         "INSERT INTO dead_letters (received_ms, topic, reason, payload)"

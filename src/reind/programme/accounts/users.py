@@ -66,14 +66,16 @@ def normalise_email(email: str) -> str:
     """The address trimmed and lower-cased, or InvalidInputError."""
     cleaned = email.strip().lower()
     if not _EMAIL.match(cleaned) or len(cleaned) > 254:
-        raise InvalidInputError(f"not an e-mail address: {email!r}")
+        raise InvalidInputError("not an e-mail address: “{email}”", email=email)
     return cleaned
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInputError(
-            f"a password needs at least {MIN_PASSWORD_LENGTH} characters, not {len(password)}"
+            "a password needs at least {minimum} characters, not {length}",
+            minimum=MIN_PASSWORD_LENGTH,
+            length=len(password),
         )
 
 
@@ -105,7 +107,9 @@ def add_user(
         if session.get(EnterpriseRow, enterprise_id) is None:
             raise InvalidInputError("no enterprise {enterprise_id}", enterprise_id=enterprise_id)
     elif enterprise_id is not None:
-        raise InvalidInputError(f"only applicants belong to an enterprise, not a {role.words}")
+        raise InvalidInputError(
+            "only applicants belong to an enterprise, not a {role}", role=role.as_words
+        )
     address = normalise_email(email)
     if not display_name.strip():
         raise InvalidInputError("a user needs a display name")

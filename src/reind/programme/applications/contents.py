@@ -19,6 +19,7 @@ from reind.programme.applications.access import get_application
 from reind.programme.applications.services import CostLine, check_line, line_row
 from reind.programme.applications.sniffing import content_matches
 from reind.programme.applications.store import CostLineRow, DocumentRow
+from reind.programme.applications.workflow import state_words
 from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.engine import Engine
@@ -50,7 +51,10 @@ def add_cost_line(
     ensure(actor, Action.WRITE_DRAFTS)
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
-        raise ConflictError(f"cost lines can only change on a draft, not when {app.state}")
+        raise ConflictError(
+            "cost lines can only change on a draft (this application: {state})",
+            state=state_words(app.scheme, app.state),
+        )
     check_line(engine, app.scheme, line, app.received or hk_today(clock))
     row = line_row(app.id, line)
     session.add(row)
@@ -99,13 +103,16 @@ def attach_document(
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
         raise ConflictError(
-            f"documents can only be added before submission or when information is asked for, "
-            f"not when {app.state}"
+            "documents can only be added before submission or when information is asked for (this "
+            "application: {state})",
+            state=state_words(app.scheme, app.state),
         )
     if media_type not in DOCUMENT_TYPES:
         raise InvalidInputError(
-            f"{filename}: documents of type {media_type!r} are not accepted "
-            f"(accepted: {', '.join(sorted(DOCUMENT_TYPES))})"
+            "{filename}: documents of type {media_type} are not accepted (accepted: {accepted})",
+            filename=filename,
+            media_type=media_type,
+            accepted=", ".join(sorted(DOCUMENT_TYPES)),
         )
     if not filename.lower().endswith(DOCUMENT_TYPES[media_type]):
         raise InvalidInputError(
@@ -117,7 +124,10 @@ def attach_document(
         raise InvalidInputError("{filename}: the file is empty", filename=filename)
     if len(content) > MAX_DOCUMENT_BYTES:
         raise InvalidInputError(
-            f"{filename}: {len(content)} bytes is over the limit of {MAX_DOCUMENT_BYTES} bytes"
+            "{filename}: {size} bytes is over the limit of {limit} bytes",
+            filename=filename,
+            size=len(content),
+            limit=MAX_DOCUMENT_BYTES,
         )
     if not content_matches(media_type, content):
         raise InvalidInputError(

@@ -176,7 +176,9 @@ def count_applications(session: Session, filters: ApplicationFilters) -> int:
 def sort_keys(sort: str) -> tuple[bool, list[Any]]:
     """(descending, key columns) for a sort name; an unknown one is a 400."""
     if sort not in SORTS:
-        raise InvalidInputError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        raise InvalidInputError(
+            "sort must be one of {sorts}, not “{sort}”", sorts=", ".join(SORTS), sort=sort
+        )
     descending, names = SORTS[sort]
     return descending, [getattr(ApplicationRow, name) for name in names]
 

@@ -25,6 +25,7 @@ from reind.core.errors import (
     InvalidInputError,
     NotFoundError,
     RuleError,
+    Words,
 )
 from reind.core.money import Money
 from reind.programme import audit
@@ -74,6 +75,23 @@ class ApplicationDraft:
         return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
 
+CATEGORY_WORDS = {
+    "machinery_equipment": "Machinery and equipment",
+    "technical_consultancy": "Technical consultancy",
+    "testing": "Testing and certification",
+    "staff_training": "Staff training",
+    "manpower": "Manpower",
+    "equipment": "Equipment",
+    "other_direct_costs": "Other direct costs",
+}
+"""Plain names for cost categories (msgids of their translations); others are spelled out."""
+
+
+def category_words(code: str) -> Words:
+    """A cost category in words (the catalogue gives the Chinese), for a message's field."""
+    return Words(code, CATEGORY_WORDS.get(code, code.replace("_", " ").capitalize()))
+
+
 def check_cost_category(engine: Engine, scheme: str, category: str, day: date) -> None:
     """Refuse a category the scheme does not fund on ``day``, giving the reason."""
     code = engine.scheme(scheme).code
@@ -81,26 +99,36 @@ def check_cost_category(engine: Engine, scheme: str, category: str, day: date) -
     ineligible = _codes(engine, code, "ineligible_cost_categories", day)
     if ineligible is not None and category in ineligible[0]:
         raise InvalidInputError(
-            f"{label} does not fund {category!r}: {ineligible[1]}",
-            category=category,
+            "{label} does not fund {category}: {why}",
+            label=label,
+            category=category_words(category),
+            why=ineligible[1],
         )
     eligible = _codes(engine, code, "eligible_cost_categories", day)
     if eligible is not None and category not in eligible[0]:
         raise InvalidInputError(
-            f"{label} does not fund {category!r}: it is not among the eligible cost "
-            f"categories ({', '.join(eligible[0])})",
-            category=category,
+            "{label} does not fund {category}: it is not among the eligible cost categories "
+            "({eligible})",
+            label=label,
+            category=category_words(category),
+            eligible=[category_words(c) for c in eligible[0]],
         )
 
 
-def _codes(engine: Engine, scheme: str, name: str, day: date) -> tuple[tuple[str, ...], str] | None:
+def _codes(
+    engine: Engine, scheme: str, name: str, day: date
+) -> tuple[tuple[str, ...], Words] | None:
     parameter = optional_parameter(engine, scheme, name)
     if parameter is None:
         return None
     value = parameter.at(day)
     if value is None or not isinstance(value.value, tuple):
         return None
-    why = f"{parameter.description_en} (source: {value.source}, confidence {value.confidence})"
+    why = Words(
+        name,
+        f"{parameter.description_en} (source: {value.source}, confidence {value.confidence})",
+        f"{parameter.description_zh}（資料來源：{value.source}，可信度 {value.confidence}）",
+    )
     return tuple(str(v) for v in value.value), why
 
 
@@ -117,8 +145,10 @@ def _check_facts(engine: Engine, scheme: str, facts: dict[str, Any]) -> None:
     unknown = sorted(set(facts) - known)
     if unknown:
         raise InvalidInputError(
-            f"{engine.scheme(scheme).label} has no input {', '.join(unknown)} "
-            f"(known: {', '.join(sorted(known))})"
+            "{label} has no input {unknown} (known: {known})",
+            label=engine.scheme(scheme).label,
+            unknown=", ".join(unknown),
+            known=", ".join(sorted(known)),
         )
 
 
@@ -215,7 +245,7 @@ def create_application(
             return earlier
     engine.scheme(draft.scheme)  # an unknown scheme is refused before the enterprise is sought
     if session.get(EnterpriseRow, draft.enterprise_id) is None:
-        raise NotFoundError(f"no enterprise {draft.enterprise_id}")
+        raise NotFoundError("no enterprise {enterprise_id}", enterprise_id=draft.enterprise_id)
     new = prepare_application(
         draft, actor, idempotency_key=idempotency_key, engine=engine, clock=clock
     )
@@ -243,7 +273,9 @@ def create_application(
             earlier = _by_key(session, idempotency_key, new.request_hash)
             if earlier is not None:
                 return earlier
-        raise ConflictError(f"application reference {row.reference} already exists") from None
+        raise ConflictError(
+            "application reference {reference} already exists", reference=row.reference
+        ) from None
     for line in new.cost_lines:
         session.add(line_row(row.id, line))
     flush(session, "the application")
@@ -259,7 +291,8 @@ def _by_key(session: Session, key: str, fingerprint: str) -> ApplicationRow | No
     ).scalar_one_or_none()
     if row is not None and row.request_hash != fingerprint:
         raise ConflictError(
-            f"idempotency key {key!r} was already used for a different application",
+            "idempotency key “{key}” was already used for a different application",
+            key=key,
             application_id=row.id,
         )
     return row
@@ -267,7 +300,9 @@ def _by_key(session: Session, key: str, fingerprint: str) -> ApplicationRow | No
 
 def check_line(engine: Engine, scheme: str, line: CostLine, day: date) -> None:
     if line.amount.is_negative() or line.amount.cents == 0:
-        raise InvalidInputError(f"cost line {line.description!r}: the amount must be positive")
+        raise InvalidInputError(
+            "cost line “{description}”: the amount must be positive", description=line.description
+        )
     check_cost_category(engine, scheme, line.category, day)
 
 

@@ -23,7 +23,12 @@ from reind.programme.applications.access import get_application
 from reind.programme.applications.contents import total_cost
 from reind.programme.applications.services import facts_of
 from reind.programme.applications.store import ApplicationRow
-from reind.programme.applications.workflow import Transition, workflow_for
+from reind.programme.applications.workflow import (
+    Transition,
+    action_words,
+    state_words,
+    workflow_for,
+)
 from reind.programme.committee.store import CommitteeDecisionRow
 from reind.programme.enterprises.registry import connected_group
 from reind.programme.enterprises.store import EnterpriseRow
@@ -157,9 +162,13 @@ def correct_received_date(
 def _check_guards(session: Session, app: ApplicationRow, step: Transition) -> None:
     for guard in sorted(step.requires):
         if guard == "screening_decision" and app.screening_decision_id is None:
-            raise ConflictError(f"{step.action}: screen the application first")
+            raise ConflictError(
+                "“{action}”: screen the application first", action=action_words(step.action)
+            )
         if guard == "committee_decision" and _committee_outcome(session, app.id) is None:
-            raise ConflictError(f"{step.action}: the committee has not decided yet")
+            raise ConflictError(
+                "“{action}”: the committee has not decided yet", action=action_words(step.action)
+            )
         if (
             guard == "agreement"
             and session.execute(
@@ -167,7 +176,9 @@ def _check_guards(session: Session, app: ApplicationRow, step: Transition) -> No
             ).first()
             is None
         ):
-            raise ConflictError(f"{step.action}: there is no signed agreement yet")
+            raise ConflictError(
+                "“{action}”: there is no signed agreement yet", action=action_words(step.action)
+            )
         if guard == "milestones_achieved":
             _check_milestones(session, app, step)
 
@@ -208,10 +219,12 @@ def case_inputs(
     scheme = engine.scheme(app.scheme)
     enterprise = session.get(EnterpriseRow, app.enterprise_id)
     if enterprise is None:
-        raise NotFoundError(f"no enterprise {app.enterprise_id}")
+        raise NotFoundError("no enterprise {enterprise_id}", enterprise_id=app.enterprise_id)
     received = app.received or as_at
     if received is None:
-        raise ConflictError(f"application {app.reference} has no received date yet")
+        raise ConflictError(
+            "application {reference} has no received date yet", reference=app.reference
+        )
     known: dict[str, Any] = {
         "received": received.isoformat(),
         "total_cost": str(total_cost(session, app.id).amount),
@@ -277,11 +290,16 @@ def screen_application(
     ensure(actor, Action.SCREEN)
     app = get_application(session, application_id, actor)
     if app.state != "screening":
-        raise ConflictError(f"only an application in screening can be screened, not {app.state}")
+        raise ConflictError(
+            "only an application in screening can be screened (this application: {state})",
+            state=state_words(app.scheme, app.state),
+        )
     try:
         decision = engine.decide(app.scheme, case_inputs(session, app, engine))
     except InvalidInputError as exc:
-        raise InvalidInputError(f"{app.reference} cannot be screened yet: {exc}") from None
+        raise InvalidInputError(
+            "{reference} cannot be screened yet: {problem}", reference=app.reference, problem=exc
+        ) from None
     decision_id = save_decision(session, decision)
     app.screening_decision_id = decision_id
     flush(session, f"application {app.reference}")

@@ -21,7 +21,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reind.core.errors import ForbiddenError, InvalidInputError, ParameterFileError
+from reind.core.errors import ForbiddenError, InvalidInputError, ParameterFileError, Words
 from reind.programme.actors import Role
 
 WORKFLOWS = Path(__file__).resolve().parent / "workflows"
@@ -121,23 +121,70 @@ class Workflow:
         """The transition ``action`` from ``state`` if ``role`` may take it."""
         found = self.transitions.get((state, action))
         if found is None:
-            possible = ", ".join(t.action for t in self.actions(state)) or "none"
             raise InvalidInputError(
-                f"{self.scheme}: cannot {action} an application that is {state} "
-                f"(possible: {possible})"
+                "{scheme}: the step “{action}” cannot be taken on an application that is {state} "
+                "(possible: {possible})",
+                scheme=self.scheme.upper(),
+                action=action_words(action),
+                state=self.state_words(state),
+                possible=[action_words(t.action) for t in self.actions(state)]
+                or [Words("", "none", "沒有")],
             )
         if role not in found.roles:
-            allowed = ", ".join(sorted(r.words for r in found.roles))
             raise ForbiddenError(
-                f"{self.scheme}: the {role.words} role may not {action} (allowed: {allowed})"
+                "{scheme}: the {role} role may not take the step “{action}” (allowed: {allowed})",
+                scheme=self.scheme.upper(),
+                role=role.as_words,
+                action=action_words(action),
+                allowed=[r.as_words for r in sorted(found.roles)],
             )
         return found
+
+    def state_words(self, state: str) -> Words:
+        """``state`` as the office reads it, in both languages, for a message's field."""
+        if state not in self.states:
+            return Words(state, state.replace("_", " "))
+        return Words(state, self.label(state, "staff", "en"), self.label(state, "staff", "zh-Hant"))
 
     def _state(self, state: str) -> StateSpec:
         try:
             return self.states[state]
         except KeyError:
-            raise InvalidInputError(f"{self.scheme}: unknown state {state!r}") from None
+            raise InvalidInputError(
+                "{scheme}: unknown state “{state}”", scheme=self.scheme.upper(), state=state
+            ) from None
+
+
+ACTION_WORDS = {
+    "submit": "Submit",
+    "start_screening": "Start screening",
+    "return_for_information": "Ask the applicant for information",
+    "resubmit": "Resubmit",
+    "pass_screening": "Pass screening",
+    "fail_screening": "Fail screening",
+    "refer_to_committee": "Refer to the vetting committee",
+    "support": "Support",
+    "not_support": "Do not support",
+    "sign_agreement": "Sign the agreement",
+    "start_project": "Start the project",
+    "complete": "Mark the project completed",
+    "begin_monitoring": "Begin post-completion monitoring",
+    "close": "Close",
+    "withdraw": "Withdraw",
+    "approve": "Approve",
+    "reject": "Reject",
+}
+"""Each workflow action as its button reads (msgids of their translations)."""
+
+
+def action_words(action: str) -> Words:
+    """A workflow action in words (the catalogue gives its Chinese), for a message's field."""
+    return Words(action, ACTION_WORDS.get(action, action.replace("_", " ")))
+
+
+def state_words(scheme: str, state: str) -> Words:
+    """An application's state as the office reads it, in both languages, for a message's field."""
+    return workflow_for(scheme).state_words(state)
 
 
 def parse_workflow(text: str, where: str) -> Workflow:

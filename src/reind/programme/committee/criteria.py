@@ -55,7 +55,12 @@ class Criteria:
             if item.code == code:
                 return item
         codes = ", ".join(i.code for i in self.items)
-        raise InvalidInputError(f"{self.scheme}: no criterion {code!r} (criteria: {codes})")
+        raise InvalidInputError(
+            "{scheme}: no criterion “{code}” (criteria: {codes})",
+            scheme=self.scheme.upper(),
+            code=code,
+            codes=codes,
+        )
 
     def weighted(self, scores: Mapping[str, Sequence[int]]) -> Fraction:
         """The weighted score (0-100) from each criterion's scores; unscored counts 0."""

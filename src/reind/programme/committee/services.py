@@ -22,6 +22,7 @@ from reind.programme.actors import Actor
 from reind.programme.applications.access import CONFLICT_ROLES, get_application, is_conflicted
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import transition_application
+from reind.programme.applications.workflow import state_words
 from reind.programme.committee.criteria import MAX_SCORE, criteria_for
 from reind.programme.committee.governance import check_quorum
 from reind.programme.committee.letters import decision_letter
@@ -135,7 +136,11 @@ def schedule_meeting(
     for position, app_id in enumerate(application_ids, start=1):
         app = get_application(session, app_id, actor)
         if app.scheme != committee.scheme:
-            raise InvalidInputError(f"{app.reference} is not a {committee.scheme} application")
+            raise InvalidInputError(
+                "{reference} is not a {scheme} application",
+                reference=app.reference,
+                scheme=committee.scheme.upper(),
+            )
         session.add(AgendaItemRow(meeting_id=meeting.id, application_id=app_id, position=position))
     flush(session, "the agenda")
     audit.record_at_commit(
@@ -210,14 +215,18 @@ def score_application(
         raise ForbiddenError("you declared a conflict of interest with this application")
     criteria_for(app.scheme).get(criterion)
     if not 0 <= score <= MAX_SCORE:
-        raise InvalidInputError(f"a score is 0 to {MAX_SCORE}, not {score}")
+        raise InvalidInputError(
+            "a score is 0 to {max_score}, not {score}", max_score=MAX_SCORE, score=score
+        )
     on_agenda = session.execute(
         select(AgendaItemRow.id)
         .where(AgendaItemRow.meeting_id == meeting_id)
         .where(AgendaItemRow.application_id == app.id)
     ).first()
     if on_agenda is None:
-        raise ConflictError(f"{app.reference} is not on the agenda of this meeting")
+        raise ConflictError(
+            "{reference} is not on the agenda of this meeting", reference=app.reference
+        )
     # The member's row lock queues one member's parallel scores, so they update and never clash.
     session.execute(select(MemberRow.id).where(MemberRow.id == member.id).with_for_update())
     row = session.execute(
@@ -288,12 +297,19 @@ def decide(
     meeting = _meeting(session, meeting_id)
     app = get_application(session, application_id, actor)
     if app.state != "vetting_committee":
-        raise ConflictError(f"{app.reference} is {app.state}, not before the committee")
+        raise ConflictError(
+            "{reference} is {state}, not before the committee",
+            reference=app.reference,
+            state=state_words(app.scheme, app.state),
+        )
     check_quorum(session, meeting, app)
     weighted = criteria_for(app.scheme).weighted(scores_of(session, app.id))
     if supported and grant is None:
         if app.screening_decision_id is None:
-            raise ConflictError(f"{app.reference} has no screening decision to take a grant from")
+            raise ConflictError(
+                "{reference} has no screening decision to take a grant from",
+                reference=app.reference,
+            )
         grant = load_decision(session, app.screening_decision_id).amount
         grant = min(grant, Money(app.amount_requested_cents))  # never more than applied for
     enterprise = session.get(EnterpriseRow, app.enterprise_id)

@@ -136,7 +136,7 @@ def record_enquiry(
         clock=clock,
     )
     if new.enterprise_id is not None and session.get(EnterpriseRow, new.enterprise_id) is None:
-        raise NotFoundError(f"no enterprise {new.enterprise_id}")
+        raise NotFoundError("no enterprise {enterprise_id}", enterprise_id=new.enterprise_id)
     row = EnquiryRow(
         id=new.id,
         received_at=new.received_at,

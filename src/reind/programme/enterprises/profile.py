@@ -33,7 +33,8 @@ def normalise_br_number(text: str) -> str:
     match = _BR.match(cleaned)
     if match is None:
         raise InvalidInputError(
-            f"not a Business Registration number (expected 8 digits, e.g. 12345678): {text!r}"
+            "not a Business Registration number (expected 8 digits, e.g. 12345678): “{text}”",
+            text=text,
         )
     return match.group(1)
 
@@ -98,7 +99,9 @@ class EnterpriseProfile:
         if not self.name_en.strip():
             raise InvalidInputError("an enterprise needs an English name")
         if self.employees < 0:
-            raise InvalidInputError(f"employees cannot be negative: {self.employees}")
+            raise InvalidInputError(
+                "employees cannot be negative: {employees}", employees=self.employees
+            )
 
     @property
     def sme(self) -> bool:
@@ -111,5 +114,9 @@ def parse_choice(kind: type[StrEnum], value: str, what: str) -> StrEnum:
     try:
         return kind(value.strip().lower())
     except ValueError:
-        choices = ", ".join(m.value for m in kind)
-        raise InvalidInputError(f"{what} must be one of {choices}, not {value!r}") from None
+        raise InvalidInputError(
+            "{what} must be one of {choices}, not “{value}”",
+            what=what,
+            choices=", ".join(m.value for m in kind),
+            value=value,
+        ) from None

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reind.core.bulk import insert_rows
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from reind.core.integrity import problem_for
@@ -61,7 +62,8 @@ def register_enterprises(
     for profile in profiles:
         if profile.br_number in taken:
             raise ConflictError(
-                f"an enterprise with BR number {profile.br_number} is already registered",
+                "an enterprise with BR number {br_number} is already registered",
+                br_number=profile.br_number,
                 enterprise_id=taken[profile.br_number],
             )
         row: dict[str, object] = {
@@ -82,7 +84,7 @@ def register_enterprises(
     if not rows:
         return []
     try:
-        session.execute(insert(cast(Table, EnterpriseRow.__table__)), rows)
+        insert_rows(session, cast(Table, EnterpriseRow.__table__), rows)
     except IntegrityError as exc:
         raise problem_for(exc, "the enterprise") from exc
     for written, profile in zip(rows, profiles, strict=True):
@@ -175,7 +177,7 @@ def add_contact(
     if not name.strip():
         raise InvalidInputError("a contact needs a name")
     if email and "@" not in email:
-        raise InvalidInputError(f"not an e-mail address: {email!r}")
+        raise InvalidInputError("not an e-mail address: “{email}”", email=email)
     row = ContactRow(
         enterprise_id=enterprise_id, name=name.strip(), position=position, email=email, phone=phone
     )

@@ -86,11 +86,14 @@ def normalise_prefix(prefix: str) -> str:
     parts = prefix.strip().strip("/").split("/")
     if len(parts) < 3 or any(not part.strip() for part in parts):
         raise InvalidInputError(
-            f"series prefix {prefix!r} must name a Sparkplug group, edge node and device,"
-            " e.g. reind/waffle-1/waffle"
+            "series prefix “{prefix}” must name a Sparkplug group, edge node and device, e.g. "
+            "reind/waffle-1/waffle",
+            prefix=prefix,
         )
     if any(set(part) & _WILDCARDS for part in parts):
-        raise InvalidInputError(f"series prefix {prefix!r} may not contain MQTT wildcards")
+        raise InvalidInputError(
+            "series prefix “{prefix}” may not contain MQTT wildcards", prefix=prefix
+        )
     return "/".join(parts) + "/"
 
 
@@ -135,8 +138,9 @@ def link_line(
     _positive("the number of operators before", operators_before)
     if commissioned_on < agreement.starts_on:
         raise InvalidInputError(
-            f"a line commissioned on {commissioned_on} is before the project started"
-            f" ({agreement.starts_on})"
+            "a line commissioned on {commissioned_on} is before the project started ({starts_on})",
+            commissioned_on=str(commissioned_on),
+            starts_on=str(agreement.starts_on),
         )
     line = FundedLine(
         application_id=app.id,

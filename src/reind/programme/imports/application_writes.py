@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from reind.core.bulk import insert_rows
 from reind.core.clock import HONG_KONG
 from reind.core.money import Money
 from reind.programme import audit
@@ -251,8 +252,8 @@ class _Batch:
             (LedgerEntryRow, self.entries),
         ):
             if rows:
-                # Core's insert of the table: executemany, without the ORM's bulk bookkeeping
-                session.execute(insert(cast(Table, table.__table__)), rows)
+                # COPY or executemany (core.bulk), without the ORM's bulk bookkeeping
+                insert_rows(session, cast(Table, table.__table__), rows)
             rows.clear()
 
 

@@ -225,7 +225,7 @@ def _write(session: Session, record: ClaimRecord, actor: Actor, source: str) -> 
     row = session.get(LedgerRow, record.app.id)
     if row is None:
         raise ReindError(
-            f"{record.app.reference} has no ledger"
+            "{reference} has no ledger", reference=record.app.reference
         )  # checked above: claim() needs one
     amount = record.amount
     ledger = ledger_from(row).claim(amount)

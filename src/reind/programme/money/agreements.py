@@ -157,7 +157,11 @@ def achieve_milestone(
     if row is None:
         raise NotFoundError("no milestone {milestone_id}", milestone_id=milestone_id)
     if row.achieved_on is not None:
-        raise ConflictError(f"milestone {row.title!r} was already achieved on {row.achieved_on}")
+        raise ConflictError(
+            "milestone “{milestone}” was already achieved on {day}",
+            milestone=row.title,
+            day=str(row.achieved_on),
+        )
     row.achieved_on = achieved_on
     agreement = session.get(AgreementRow, row.agreement_id)
     assert agreement is not None
@@ -188,7 +192,9 @@ def submit_report(
     """File a progress, final or post-completion report under the agreement."""
     ensure(actor, Action.FILE_REPORTS)
     if kind not in REPORT_KINDS:
-        raise InvalidInputError(f"report kind must be one of {', '.join(sorted(REPORT_KINDS))}")
+        raise InvalidInputError(
+            "report kind must be one of {kinds}", kinds=", ".join(sorted(REPORT_KINDS))
+        )
     get_application(session, application_id, actor)
     agreement = agreement_of(session, application_id)
     row = ProgressReportRow(

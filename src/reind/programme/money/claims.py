@@ -27,12 +27,14 @@ from reind.core.errors import (
     InvalidInputError,
     NotFoundError,
     RuleError,
+    Words,
 )
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.workflow import state_words
 from reind.programme.audit.chain import canonical_json
 from reind.programme.money.ledger import Ledger, attendance_ok
 from reind.programme.money.ledgers import ledger_from, lock_ledger, write_ledger
@@ -46,11 +48,30 @@ from reind.rules.engine import Engine
 CLAIMABLE = {"agreement_signed", "in_progress", "completed", "post_completion_monitoring"}
 
 
+CLAIM_STATE_WORDS = {
+    "submitted": "Waiting for the officer's check",
+    "officer_approved": "Checked by an officer, waiting for finance",
+    "approved": "Approved, waiting for payment",
+    "paid": "Paid",
+    "rejected": "Not approved",
+}
+"""What each claim state means, in plain words (msgids of their translations)."""
+
+
+def claim_state_words(state: str) -> Words:
+    """A claim's state in words (the catalogue gives the Chinese), for a message's field."""
+    return Words(state, CLAIM_STATE_WORDS.get(state, state.replace("_", " ")))
+
+
 def min_attendance(engine: Engine, day: date) -> Fraction:
     """The least share of sessions an RTTP trainee must attend, from the rules on ``day``."""
     value = engine.parameters.get("rttp", "min_attendance").at(day)
     if value is None or not isinstance(value.value, Fraction):
-        raise RuleError(f"rttp.min_attendance has no value in force on {day.isoformat()}")
+        raise RuleError(
+            "{parameter} has no value in force on {day}",
+            parameter="rttp.min_attendance",
+            day=day.isoformat(),
+        )
     return value.value
 
 
@@ -100,7 +121,8 @@ def submit_claim(
     app = get_application(session, application_id, actor)
     if app.state not in CLAIMABLE:
         raise ConflictError(
-            f"claims are only accepted once an agreement is signed, not {app.state}"
+            "claims are only accepted once an agreement is signed (this application: {state})",
+            state=state_words(app.scheme, app.state),
         )
     require_payment_conditions(session, engine, app)
     if app.scheme == "rttp" and enrolment_id is None:
@@ -110,8 +132,11 @@ def submit_claim(
         minimum = min_attendance(engine, submitted_on)
         if not attendance_ok(attended, sessions, minimum):
             raise ConflictError(
-                f"the trainee attended {attended} of {sessions} sessions; a claim needs at "
-                f"least {minimum.numerator}/{minimum.denominator} attendance (rttp.min_attendance)"
+                "the trainee attended {attended} of {sessions} sessions; a claim needs at least "
+                "{minimum} attendance",
+                attended=attended,
+                sessions=sessions,
+                minimum=f"{minimum.numerator}/{minimum.denominator}",
             )
     row = lock_ledger(session, app.id)
     ledger = ledger_from(row).claim(amount)
@@ -155,7 +180,9 @@ def _claim_by_key(session: Session, key: str, fingerprint: str) -> ClaimRow | No
     ).scalar_one_or_none()
     if row is not None and row.request_hash != fingerprint:
         raise ConflictError(
-            f"idempotency key {key!r} was already used for a different claim", claim_id=row.id
+            "idempotency key “{key}” was already used for a different claim",
+            key=key,
+            claim_id=row.id,
         )
     return row
 
@@ -191,7 +218,11 @@ def approve_claim_as_officer(
     ensure(actor, Action.APPROVE_CLAIMS)
     claim, _ = _locked_claim(session, claim_id, actor)
     if claim.state != "submitted":
-        raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for an officer")
+        raise ConflictError(
+            "claim {claim_id} is {state}, not waiting for an officer",
+            claim_id=claim.id,
+            state=claim_state_words(claim.state),
+        )
     _not_the_submitter(claim, actor)
     claim.state = "officer_approved"
     claim.officer_id = actor.id
@@ -215,7 +246,11 @@ def approve_claim_as_finance(
     ensure(actor, Action.APPROVE_PAYMENTS)
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "officer_approved":
-        raise ConflictError(f"claim {claim.id} is {claim.state}, not waiting for finance")
+        raise ConflictError(
+            "claim {claim_id} is {state}, not waiting for finance",
+            claim_id=claim.id,
+            state=claim_state_words(claim.state),
+        )
     _not_the_submitter(claim, actor)
     if claim.officer_id == actor.id:
         raise ForbiddenError(
@@ -256,7 +291,11 @@ def reject_claim(
         raise InvalidInputError("a rejection needs a reason")
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state not in {"submitted", "officer_approved"}:
-        raise ConflictError(f"claim {claim.id} is {claim.state} and can no longer be rejected")
+        raise ConflictError(
+            "claim {claim_id} is {state} and can no longer be rejected",
+            claim_id=claim.id,
+            state=claim_state_words(claim.state),
+        )
     amount = Money(claim.amount_cents)
     write_ledger(
         session, row, ledger_from(row).drop_claim(amount), "claim_rejected", amount, claim.id, clock
@@ -289,7 +328,11 @@ def disburse(
     ensure(actor, Action.DISBURSE)
     claim, row = _locked_claim(session, claim_id, actor)
     if claim.state != "approved":
-        raise ConflictError(f"claim {claim.id} is {claim.state}; only approved claims are paid")
+        raise ConflictError(
+            "claim {claim_id} is {state}; only approved claims are paid",
+            claim_id=claim.id,
+            state=claim_state_words(claim.state),
+        )
     _not_the_submitter(claim, actor)
     if claim.finance_id == actor.id:
         raise ForbiddenError(

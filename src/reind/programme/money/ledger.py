@@ -14,8 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from reind.core.errors import ConflictError, InvalidInputError
+from reind.core.errors import ConflictError, InvalidInputError, Words
 from reind.core.money import Money
+
+_ZH = {
+    "0": "零",
+    "disbursed": "已付款額",
+    "claims approved": "已批准申領額",
+    "claimed": "已申領額",
+    "committed": "已承擔額",
+    "approved grant": "批出資助額",
+}
+"""Each figure of the ledger's invariant chain in Chinese, for the refusal that names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +62,11 @@ class Ledger:
         for (low_name, low), (high_name, high) in zip(chain, chain[1:], strict=False):
             if low > high:
                 raise ConflictError(
-                    f"{low_name} ({low}) would exceed {high_name} ({high})",
+                    "{low_name} ({low}) would exceed {high_name} ({high})",
+                    low_name=Words(low_name, low_name, _ZH[low_name]),
+                    low=low,
+                    high_name=Words(high_name, high_name, _ZH[high_name]),
+                    high=high,
                     invariant=f"{low_name} <= {high_name}",
                 )
         return self
@@ -77,8 +91,12 @@ class Ledger:
         _positive(amount, "claim")
         if amount > self.available:
             raise ConflictError(
-                f"a claim of {amount} is more than the {self.available} still available "
-                f"(committed {self.committed}, already claimed {self.claimed})",
+                "a claim of {amount} is more than the {available} still available (committed "
+                "{committed}, already claimed {claimed})",
+                amount=amount,
+                available=self.available,
+                committed=self.committed,
+                claimed=self.claimed,
                 invariant="claimed <= committed",
             )
         return replace(self, claimed=self.claimed + amount).check()
@@ -98,7 +116,9 @@ class Ledger:
         _positive(amount, "disbursement")
         if amount > self.payable:
             raise ConflictError(
-                f"paying {amount} is more than the {self.payable} approved and unpaid",
+                "paying {amount} is more than the {payable} approved and unpaid",
+                amount=amount,
+                payable=self.payable,
                 invariant="disbursed <= claims approved",
             )
         return replace(self, disbursed=self.disbursed + amount).check()
@@ -122,8 +142,12 @@ def check_enterprise_cap(others: Money, new: Money, cap: Money | None, scheme: s
         return
     if others + new > cap:
         raise ConflictError(
-            f"{scheme}: committing {new} on top of {others} already committed to the "
-            f"enterprise and its connected enterprises exceeds the cumulative cap of {cap}",
+            "{scheme}: committing {new} on top of {others} already committed to the enterprise "
+            "and its connected enterprises exceeds the cumulative cap of {cap}",
+            scheme=scheme.upper(),
+            new=new,
+            others=others,
+            cap=cap,
             invariant="group commitments <= enterprise cap",
         )
 

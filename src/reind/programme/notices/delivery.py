@@ -38,7 +38,9 @@ def retry_delay(attempts: int) -> timedelta:
 def _server(url: str) -> tuple[str, int, bool, str | None, str | None]:
     parts = urlsplit(url)
     if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise InvalidInputError(f"REIND_SMTP_URL must look like smtp://host:port, not {url!r}")
+        raise InvalidInputError(
+            "REIND_SMTP_URL must look like smtp://host:port, not “{url}”", url=url
+        )
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 25)
     user = unquote(parts.username) if parts.username else None

@@ -41,7 +41,11 @@ def _itvf(engine: Engine, name: str, day: date, kind: type[T]) -> T:
     """The ``itvf`` parameter ``name`` in force on ``day``, which must be a ``kind``."""
     value = engine.parameters.get("itvf", name).at(day)
     if value is None or not isinstance(value.value, kind):
-        raise RuleError(f"itvf.{name} has no value in force on {day.isoformat()}")
+        raise RuleError(
+            "{parameter} has no value in force on {day}",
+            parameter=f"itvf.{name}",
+            day=day.isoformat(),
+        )
     return value.value
 
 
@@ -90,9 +94,12 @@ def record_deal(
     investee_cap = _itvf(engine, "investee_cap", invested_on, Money)
     if government.cents > ratio * partner.cents:
         raise ConflictError(
-            f"the Government's {government} is more than {ratio.numerator}/{ratio.denominator} "
-            f"of the partner's {partner} ({ratio.numerator}:{ratio.denominator} matching, "
-            "itvf.matching_ratio)"
+            "the Government's {government} is more than {ratio} of the partner's {partner} "
+            "({matching} matching)",
+            government=government,
+            ratio=f"{ratio.numerator}/{ratio.denominator}",
+            partner=partner,
+            matching=f"{ratio.numerator}:{ratio.denominator}",
         )
     if government > deal_cap:
         raise ConflictError(
@@ -107,8 +114,9 @@ def record_deal(
     ).scalar_one()
     if Money(int(earlier)) + government > investee_cap:
         raise ConflictError(
-            f"{investee} would receive more than {investee_cap} "
-            "from the Government in total (itvf.investee_cap)"
+            "{investee} would receive more than {investee_cap} from the Government in total",
+            investee=investee,
+            investee_cap=investee_cap,
         )
     row = DealRow(
         partner_id=partner_id,
@@ -156,7 +164,11 @@ def record_startup(
     """Record a TSSSU start-up funded through a university in a financial year."""
     ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if university not in UNIVERSITIES:
-        raise InvalidInputError(f"TSSSU funds {', '.join(UNIVERSITIES)}, not {university!r}")
+        raise InvalidInputError(
+            "TSSSU funds {universities}, not “{university}”",
+            universities=", ".join(UNIVERSITIES),
+            university=university,
+        )
     row = StartupGrantRow(
         university=university,
         startup=startup,

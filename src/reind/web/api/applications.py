@@ -220,7 +220,11 @@ def attach_document(
     limit = service.MAX_DOCUMENT_BYTES
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        raise InvalidInputError(f"{file.filename}: the file is over the limit of {limit} bytes")
+        raise InvalidInputError(
+            "{filename}: the file is over the limit of {limit} bytes",
+            filename=file.filename,
+            limit=limit,
+        )
     row = service.attach_document(
         session,
         application_id,
@@ -302,5 +306,5 @@ def screening_result(
     app = views.application(session, application_id, actor)
     stored = views.screening_decision(session, app)
     if stored is None:
-        raise NotFoundError(f"{app.reference} has not been screened yet")
+        raise NotFoundError("{reference} has not been screened yet", reference=app.reference)
     return {"decision_id": app.screening_decision_id, **stored.document}

@@ -113,7 +113,9 @@ def expect_version(
     if if_match is not None and if_match.strip() != "*":
         text = if_match.strip().removeprefix("W/").strip('"')
         if not text.isdigit():
-            raise InvalidInputError(f'If-Match must be an ETag such as "3", not {if_match!r}')
+            raise InvalidInputError(
+                'If-Match must be an ETag such as "3", not “{if_match}”', if_match=if_match
+            )
         wanted = int(text)
     if wanted is not None and wanted != current:
         raise StaleVersionError(

@@ -143,4 +143,4 @@ def _known(engine: Engine, code: str) -> None:
     try:
         engine.scheme(code)
     except RuleError as exc:
-        raise NotFoundError(str(exc)) from exc
+        raise NotFoundError(exc.template, zh=exc.message_zh, **exc.fields) from exc

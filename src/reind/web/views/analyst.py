@@ -40,7 +40,7 @@ def _as_of(text: str | None) -> date:
     try:
         return parse_date(text)
     except ValueError:
-        raise InvalidInputError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        raise InvalidInputError("not a date: “{text}” (use YYYY-MM-DD)", text=text) from None
 
 
 def _report_lang(request: Request, asked: str | None) -> str:

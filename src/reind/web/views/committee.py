@@ -127,7 +127,9 @@ def _score_page(
     meeting, committee = views.meeting(session, meeting_id)
     app = applications.application(session, application_id, actor)  # refuses a conflicted member
     if not views.on_agenda(session, meeting_id, app.id):
-        raise ConflictError(f"{app.reference} is not on the agenda of this meeting")
+        raise ConflictError(
+            "{reference} is not on the agenda of this meeting", reference=app.reference
+        )
     mine = views.my_scores(session, actor, committee.id, app.id)
     if form is None:
         form = Form()

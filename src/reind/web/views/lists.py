@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-from reind.core.errors import InvalidInputError
+from reind.core.errors import InvalidInputError, Words
 from reind.programme.applications.lists import ApplicationFilters
 
 
@@ -20,6 +20,14 @@ def base_url(request: Request) -> str:
     """This list's URL with its filters but without the page cursor."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor" and v]
     return f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+
+
+_DATE_NAMES = {
+    "from": ("the first date", "開始日期"),
+    "to": ("the last date", "結束日期"),
+    "as_of": ("the date", "日期"),
+}
+"""The date filters in words, for the message that refuses one."""
 
 
 def day(request: Request, name: str) -> date | None:
@@ -30,7 +38,11 @@ def day(request: Request, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError(f"{name} must be a date written YYYY-MM-DD, not {text!r}") from None
+        raise InvalidInputError(
+            "{name} must be a date written YYYY-MM-DD, not “{text}”",
+            name=Words(name, *_DATE_NAMES.get(name, (name, name))),
+            text=text,
+        ) from None
 
 
 def application_filters(request: Request, state: str | None = None) -> ApplicationFilters:

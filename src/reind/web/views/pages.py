@@ -29,6 +29,7 @@ from reind.core.errors import InvalidInputError, ReindError
 from reind.programme.accounts.users import NotAuthenticatedError
 from reind.programme.accounts.views import UserView
 from reind.programme.actors import Actor, Role
+from reind.programme.money.claims import CLAIM_STATE_WORDS
 from reind.programme.permissions import Action, ensure
 from reind.web.i18n import error_text, negotiate
 from reind.web.problems import error_response
@@ -86,13 +87,7 @@ ROLE_NAMES: dict[Role, str] = {
 }
 """Each role's name as people read it."""
 
-CLAIM_STATES = {
-    "submitted": "Waiting for the officer's check",
-    "officer_approved": "Checked by an officer, waiting for finance",
-    "approved": "Approved, waiting for payment",
-    "paid": "Paid",
-    "rejected": "Not approved",
-}
+CLAIM_STATES = CLAIM_STATE_WORDS
 """What each claim state means, in plain words."""
 
 REPORT_LABELS = {

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from reind.programme.applications.services import CATEGORY_WORDS
 from reind.programme.applications.workflow import Workflow
 from reind.rules.engine import Engine
 from reind.rules.parameters import ParameterSet
@@ -23,15 +24,7 @@ from reind.web.i18n import translations
 from reind.web.views.input_words import CHOICE_WORDS, field_answer, input_label
 from reind.web.views.pages import ROLE_NAMES
 
-CATEGORY_LABELS = {
-    "machinery_equipment": "Machinery and equipment",
-    "technical_consultancy": "Technical consultancy",
-    "testing": "Testing and certification",
-    "staff_training": "Staff training",
-    "manpower": "Manpower",
-    "equipment": "Equipment",
-    "other_direct_costs": "Other direct costs",
-}
+CATEGORY_LABELS = CATEGORY_WORDS
 """Plain names for cost categories (translated on the page); others are spelled out."""
 
 

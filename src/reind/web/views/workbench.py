@@ -23,7 +23,13 @@ from reind.programme.actors import Actor
 from reind.programme.applications import views
 from reind.programme.applications.lists import list_applications
 from reind.programme.applications.transitions import screen_application, transition_application
-from reind.programme.applications.workflow import Workflow, all_workflows, workflow_for
+from reind.programme.applications.workflow import (
+    ACTION_WORDS,
+    Workflow,
+    action_words,
+    all_workflows,
+    workflow_for,
+)
 from reind.programme.audit import views as audit_views
 from reind.programme.enterprises import views as register
 from reind.programme.money.agreements import sign_agreement
@@ -57,25 +63,7 @@ QUEUE_ORDER = (
 )
 """Queues in the order the office works them; states not listed come last."""
 
-ACTION_LABELS = {
-    "submit": "Submit",
-    "start_screening": "Start screening",
-    "return_for_information": "Ask the applicant for information",
-    "resubmit": "Resubmit",
-    "pass_screening": "Pass screening",
-    "fail_screening": "Fail screening",
-    "refer_to_committee": "Refer to the vetting committee",
-    "support": "Support",
-    "not_support": "Do not support",
-    "sign_agreement": "Sign the agreement",
-    "start_project": "Start the project",
-    "complete": "Mark the project completed",
-    "begin_monitoring": "Begin post-completion monitoring",
-    "close": "Close",
-    "withdraw": "Withdraw",
-    "approve": "Approve",
-    "reject": "Reject",
-}
+ACTION_LABELS = ACTION_WORDS
 """Button text for each workflow action (msgids of their translations)."""
 
 SPECIAL = {"sign_agreement", "support", "not_support"}
@@ -242,7 +230,10 @@ async def transition(
     app = views.application(session, application_id, actor)
     allowed = {t.action for t in workflow_for(app.scheme).actions(app.state, actor.role)}
     if action not in allowed - SPECIAL:
-        raise ForbiddenError(f"the action {action!r} is not open to you on this application now")
+        raise ForbiddenError(
+            "the step “{action}” is not open to you on this application now",
+            action=action_words(action),
+        )
     if action == "return_for_information" and not note:
         form.fail("note", "Say what information the applicant should send.")
     if form.ok:

@@ -1,0 +1,75 @@
+"""Inserting many rows at once: ``COPY`` on PostgreSQL, one executemany elsewhere.
+
+Why: a bulk import writes hundreds of thousands of rows. Through an
+executemany PostgreSQL still parses, plans and runs one ``INSERT`` per row
+(psycopg pipelines them, but the server's work per statement stays); ``COPY``
+streams them into one command, several times cheaper for the server. On
+SQLite the driver's own executemany runs over one prepared statement in C;
+SQLAlchemy's would first build each row's parameters in Python, a fifth of
+an import's time. Rows go through the column types' bind processors, so a value is stored
+exactly as an ``INSERT`` through SQLAlchemy would store it; a table whose
+Python-side column defaults the rows leave out is inserted through SQLAlchemy,
+which fills them. A constraint broken inside ``COPY`` raises SQLAlchemy's
+``IntegrityError``, as the ``INSERT`` would, so callers handle one error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (each with the same keys) into ``table`` in the session's transaction."""
+    if not rows:
+        return
+    names = list(rows[0])
+    driver = session.connection().connection.driver_connection
+    defaults_missing = any(
+        column.default is not None and column.name not in rows[0] for column in table.columns
+    )
+    if defaults_missing or not isinstance(driver, (psycopg.Connection, sqlite3.Connection)):
+        session.execute(insert(table), rows)
+        return
+    dialect = session.get_bind().dialect
+    processors: list[Callable[[Any], Any] | None] = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    values = (
+        [
+            value if process is None or value is None else process(value)
+            for value, process in zip((row[name] for name in names), processors, strict=True)
+        ]
+        for row in rows
+    )
+    if isinstance(driver, sqlite3.Connection):
+        columns = ", ".join(f'"{name}"' for name in names)
+        marks = ", ".join("?" * len(names))
+        statement = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'  # noqa: S608
+        try:
+            driver.executemany(statement, values)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(statement, None, exc) from exc
+        return
+    _copy(driver, table.name, names, values)
+
+
+def _copy(
+    driver: psycopg.Connection[Any], table: str, names: list[str], values: Iterable[list[Any]]
+) -> None:
+    command = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(n) for n in names)
+    )
+    try:
+        with driver.cursor() as cursor, cursor.copy(command) as copy:
+            for row_values in values:
+                copy.write_row(row_values)
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(command.as_string(driver), None, exc) from exc
