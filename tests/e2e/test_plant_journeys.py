@@ -18,7 +18,7 @@ from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.fixtures.servers import MosquittoBroker
-from tests.web.plant_fixture import RunningPlant, running_plant, wait_until
+from tests.web.plant_fixture import RunningPlant, running_plant, wait_executing, wait_until
 from tests.web.world import FAST_HASHER
 
 pytestmark = pytest.mark.integration
@@ -101,6 +101,7 @@ def test_engineer_acknowledges_from_the_banner_an_alarm_raised_by_an_injected_fa
     line = plant.link.line("waffle-1")
     wait_until(lambda: "Plate A/Temperature" in plant.link.values(line))
     sign_in(page, server, lang)
+    wait_executing(plant.twin)  # a cold plate while heating up is suppressed by design
     plant.twin.inject_fault("heater_degradation", plate=0, health=0.05)
     # no reload: the banner is redrawn live, with the time, priority and state in words
     row = page.locator("#alarm-banner [data-banner-alarm]").first

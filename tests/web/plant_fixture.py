@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from reind.factory.control.packml import PackMLState
 from reind.factory.monitoring.engine import AlarmEngine
-from reind.factory.monitoring.rules import LimitRule, RuleScope
 from reind.factory.twins.base import Twin
 from reind.factory.twins.service import TwinService
+from reind.serve import demo_alarm_rules
 from reind.web.plant_lines import brewery_line, waffle_line
 from reind.web.plant_link import PlantLink
 
@@ -35,6 +36,15 @@ def wait_until(check: Callable[[], object], timeout: float = 20.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+def wait_executing(twin: Twin, timeout: float = 90.0) -> None:
+    """Wait until the waffle machine has heated up and bakes (PackML Execute).
+
+    The product's alarm rules suppress a cold plate while the machine heats up, so a fault
+    injected before Execute raises nothing (ISA-18.2 state-based suppression).
+    """
+    wait_until(lambda: twin.tags["PackML/State"].value == int(PackMLState.EXECUTE), timeout)
+
+
 def running_plant(
     port: int, state_dir: Path, speed: float = 20.0, brewery: bool = False
 ) -> Iterator[RunningPlant]:
@@ -57,11 +67,7 @@ def running_plant(
         lines.append(brewery_line())
     for service in services:
         service.start()
-    alarms = AlarmEngine(
-        rules=[
-            LimitRule("plate A too cold", low=150.0, scope=RuleScope(metric="Plate A/Temperature"))
-        ]
-    )
+    alarms = AlarmEngine(rules=demo_alarm_rules())  # the product's rules: a heat-up raises none
     link = PlantLink("127.0.0.1", port, lines, alarms=alarms, evaluate_alarms=True)
     link.start()
     try:

@@ -143,6 +143,7 @@ _DOCS_PAGE = f"""<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>reind API</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{SWAGGER_UI}/swagger-ui.css">
 </head>
 <body>
