@@ -121,8 +121,26 @@ def main() -> None:
     try:
         app()
     except ReindError as exc:
-        err_console.print(f"reind: {exc}", style="bold red", highlight=False, soft_wrap=True)
+        said = in_language_asked(exc, sys.argv[1:])
+        err_console.print(f"reind: {said}", style="bold red", highlight=False, soft_wrap=True)
         sys.exit(2)
+
+
+def in_language_asked(error: ReindError, argv: list[str]) -> str:
+    """``error`` in the language the command was asked for (``--lang zh-Hant``), else English.
+
+    The message catalogue is read only on this error path, so a command that
+    succeeds never pays for it.
+    """
+    asked = next(
+        (argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--lang"),
+        next((arg.partition("=")[2] for arg in argv if arg.startswith("--lang=")), "en"),
+    )
+    if asked != "zh-Hant":
+        return str(error)
+    from reind.web.i18n import error_text  # the catalogue lives with the pages
+
+    return error_text(error, "zh-Hant")
 
 
 from reind.cli import accounts as _accounts  # noqa: E402, F401  (registers sub-commands)
