@@ -132,6 +132,38 @@ def start_checkpoints(database: Database, settings: Settings) -> Callable[[], No
 
 NOTICE_SECONDS = 15.0
 """How often ``serve`` sends the notices that are due."""
+DUE_SECONDS = 3600.0
+"""How often ``serve`` looks for reports and milestones falling due (``reind notices due``)."""
+
+
+def start_due_notices(database: Database, every: float = DUE_SECONDS) -> Callable[[], None]:
+    """Write due-date notices now and then every ``every`` seconds on a thread; the stopper.
+
+    Each due date is told once however often this runs (``notices.due``), so
+    a restart or a cron job running ``reind notices due`` as well is harmless.
+    """
+    from reind.programme.notices.due import notify_due
+
+    stop = threading.Event()
+
+    def run() -> None:
+        while True:
+            try:
+                with database.unit_of_work() as session:
+                    notify_due(session)
+            except Exception:
+                logger.exception("writing due notices failed; trying again later")
+            if stop.wait(every):
+                return
+
+    thread = threading.Thread(target=run, name="due-notices", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join()
+
+    return halt
 
 
 def start_notices(database: Database, smtp_url: str) -> Callable[[], None]:
@@ -176,6 +208,7 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
         platform.database.migrate()
         if settings.audit_checkpoint_minutes > 0:
             stoppers.append(start_checkpoints(platform.database, settings))
+        stoppers.append(start_due_notices(platform.database))
         if settings.smtp_url:
             stoppers.append(start_notices(platform.database, settings.smtp_url))
         app = create_app(

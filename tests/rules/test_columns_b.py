@@ -21,6 +21,7 @@ from reind.rules.parameters import load_parameters
 from reind.schemes.catalogue import PARAMETERS, default_engine
 from reind.schemes.itvf import ITVF
 from reind.schemes.itvf_enhanced import ITVFEnhanced
+from reind.schemes.rth import RTH
 from reind.schemes.tsssu import TSSSU
 
 cents = st.one_of(
@@ -97,23 +98,45 @@ tsssu_cases = st.fixed_dictionaries(
         ),
     },
 )  # fmt: skip
+talents = st.lists(
+    st.fixed_dictionaries(
+        {"degree": st.sampled_from(["bachelor", "master", "phd"]),
+         "months": st.integers(min_value=1, max_value=60), "monthly_pay": amounts},
+        optional={"non_local_degree": st.booleans(), "top100_institution": st.booleans()},
+    ),
+    min_size=1, max_size=6,
+)  # fmt: skip
+rth_cases = st.fixed_dictionaries(
+    {"received": st.dates(date(2020, 7, 1), date(2026, 12, 31)).map(date.isoformat),
+     "talents": talents},
+    optional={
+        "programme": st.sampled_from(["itf", "nias"]),
+        "talents_already_engaged": st.integers(min_value=0, max_value=6),
+        "host_scheme": st.sampled_from(["ess", "itsp"]),
+        "host_project_months": st.integers(min_value=1, max_value=24),
+    },
+)  # fmt: skip
 COLUMNS_OF = {
     "itvf_enhanced": ITVFEnhanced.columns_of, "itvf": ITVF.columns_of, "tsssu": TSSSU.columns_of,
+    "rth": RTH.columns_of,
 }  # fmt: skip
 """Every scheme of this file with a formula over columns."""
 STARTED = {
     "itvf_enhanced": date(2024, 12, 19),
     "itvf": date(2017, 9, 15),
     "tsssu": date(2014, 4, 1),
+    "rth": date(2020, 7, 1),
 }
 
 
 def _row(columns: Columns, i: int) -> dict[str, str]:
-    """Row ``i`` as text (NaT equals NaT), leaving out earlier-approval columns holding 0."""
+    """Row ``i`` as text (NaT equals NaT), leaving out earlier-approval columns holding 0
+    and the talent slots the case leaves empty."""
     return {
         name: str(values[i])
         for name, values in columns.items()
         if not (name.startswith("prior_") and values[i] == 0)
+        and not (name.startswith("talent_") and columns[name.split(":")[0] + ":degree"][i] < 0)
     }
 
 
@@ -143,6 +166,7 @@ def assert_same_as_decide(
             itvf_es_cases.map(lambda c: ("itvf_enhanced", c)),
             itvf_cases.map(lambda c: ("itvf", c)),
             tsssu_cases.map(lambda c: ("tsssu", c)),
+            rth_cases.map(lambda c: ("rth", c)),
         ),
         max_size=30,
     ),
@@ -272,5 +296,38 @@ def test_every_tsssu_path_matches_decide() -> None:
         "university_team_unknown", "not_university_team", "not_private_match",
         "funding_years_used", "requested", "startup_cap", "track_ceiling", "university_ceiling",
         "internal_cap", "nothing_to_fund", "grant",
+    } <= codes  # fmt: skip
+    assert set(batch.outcomes.tolist()) == {0, 1, 2}
+
+
+def test_every_rth_path_matches_decide() -> None:
+    engine = default_engine()
+    phd = {"degree": "phd", "months": 40, "monthly_pay": "50000.00"}
+    abroad = {"degree": "master", "months": 12, "monthly_pay": "100.00", "non_local_degree": True}
+    raw = [
+        {
+            "received": received, "programme": programme, "talents": team,
+            "talents_already_engaged": engaged, "host_scheme": host, "host_project_months": 12,
+        }
+        for received in ("2021-02-01", "2023-05-01", "2024-09-01")
+        for programme in ("itf", "nias")
+        for team in (
+            [{"degree": "bachelor", "months": 3, "monthly_pay": "0.00"}],
+            [{"degree": "bachelor", "months": 3, "monthly_pay": "15000.01"}, phd],
+            [phd, {**abroad, "top100_institution": True}, abroad],
+            [{**abroad, "top100_institution": False}],
+            [phd] * 6,
+        )
+        for engaged in (0, 3)
+        for host in ("ess", "itsp", None)
+    ]  # fmt: skip
+    raw[-1]["host_project_months"] = 11
+    raw[-2]["host_project_months"] = None
+    batch = engine.decide_columns("rth", RTH.columns_of(raw))
+    assert_same_as_decide(engine, "rth", batch, raw, None)
+    codes = {r.code for decision in batch for r in decision.reasons}
+    assert {
+        "nias_not_offered", "too_many_talents", "not_non_local_degrees", "top100_unknown",
+        "not_top100", "months_capped", "extra_talent", "talent", "nothing_to_fund", "grant",
     } <= codes  # fmt: skip
     assert set(batch.outcomes.tolist()) == {0, 1, 2}

@@ -83,7 +83,7 @@ class Process:
         if self._engine is None:
             from reind.bootstrap import rules_engine
 
-            self._engine = rules_engine()
+            self._engine = rules_engine(lazy=True)  # parse only the schemes used
         return self._engine
 
     def database(self) -> Database:
@@ -130,6 +130,7 @@ from reind.cli import audit as _audit  # noqa: E402, F401  (registers audit veri
 from reind.cli import data as _data  # noqa: E402, F401  (registers data, report, export)
 from reind.cli import fleet as _fleet  # noqa: E402, F401  (registers fleet export, kpi)
 from reind.cli import grant as _grant  # noqa: E402, F401  (registers grant, tax)
+from reind.cli import notices as _notices  # noqa: E402, F401  (registers notices due)
 from reind.cli import programme as _programme  # noqa: E402, F401  (registers sub-commands)
 from reind.cli import rules as _rules  # noqa: E402, F401  (registers rules test)
 from reind.cli import run as _run  # noqa: E402, F401  (registers demo)

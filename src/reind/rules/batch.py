@@ -36,7 +36,7 @@ from reind.rules.columns import (
 )
 from reind.rules.decision import Decision, Reason
 from reind.rules.evaluation import IN_OPERATION, InForce, closed_wording, dump_case
-from reind.rules.parameters import DatedValue
+from reind.rules.parameters import ChosenValue, DatedValue
 
 if TYPE_CHECKING:
     from reind.rules.engine import Engine, Scheme
@@ -326,11 +326,19 @@ def _trace(
     """The trace of a branch: ``in_operation``, then each parameter read that is in force."""
     used = {IN_OPERATION: operating}
     for name in branch.parameters:
-        if read is not None and name not in read:
+        parameter, _, event_day = name.partition("@")  # ``columns.chosen``: another date's
+        if read is not None and parameter not in read:
             raise RuleError(
-                f"{in_force.scheme.upper()}: a branch reads {name}, which the scheme's "
+                f"{in_force.scheme.upper()}: a branch reads {parameter}, which the scheme's "
                 "column_parameters leave out"
             )
+        if event_day:
+            event, _, day = event_day.rpartition("@")
+            when = date.fromisoformat(day)
+            found = in_force.on(when).get(parameter)
+            if found is not None and name not in used:
+                used[name] = ChosenValue.of(found, event, when)
+            continue
         found = in_force.get(name)
         if found is not None and name not in used:
             used[name] = found

@@ -30,7 +30,8 @@ from reind.core.errors import InvalidInputError, RuleError
 from reind.core.money import Money
 from reind.rules.branches import ELIGIBLE, INELIGIBLE, OUTCOMES, TENTATIVE, Branch, ReasonTemplate
 from reind.rules.decision import Reason
-from reind.rules.evaluation import Evaluation, InForce
+from reind.rules.evaluation import IN_OPERATION, Evaluation, InForce
+from reind.rules.parameters import ChosenValue
 from reind.rules.values import ParamValue
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "cents_text",
     "checked_sum",
     "choice_column",
+    "chosen",
     "count_column",
     "date_column",
     "day_of",
@@ -56,6 +58,7 @@ __all__ = [
     "optional_date_column",
     "text_column",
     "input_cents",
+    "literal_branch",
     "refuse_unknown_columns",
     "scaled_down",
 ]
@@ -152,6 +155,46 @@ class ColumnEvaluation:
     def codes(self, name: str) -> tuple[str, ...]:
         """A list-of-identifiers parameter."""
         return self._ev.codes(self._allowed(name))
+
+    def money_on(self, name: str, event: str, day: date) -> Money:
+        """A parameter in HK$ in force on ``day``, the date of ``event`` (``Evaluation.on``).
+
+        A branch that reads it names it ``name@event@day`` (``chosen``), so the
+        case's trace shows the value with the event and date that chose it.
+        """
+        return self._ev.on(event, day).money(self._allowed(name))
+
+    def for_case(self, day: date) -> Evaluation:
+        """A traced ``Evaluation`` of one case dated ``day`` (its own date, in this group).
+
+        For a formula that decides a row case by case because no column holds
+        what it needs (``literal_branch`` makes the result that row's branch).
+        """
+        return Evaluation(self._ev._in_force.on(day))
+
+
+def chosen(name: str, event: str, day: date) -> str:
+    """How a branch names ``name`` read on the date of ``event`` (as ``Evaluation.on`` keys it)."""
+    return f"{name}@{event}@{day.isoformat()}"
+
+
+def literal_branch(ev: Evaluation) -> Branch:
+    """The branch a case decided on its own took: what ``ev`` read and said, as written.
+
+    Reasons are already worded, so their braces are escaped for ``str.format``.
+    """
+    names = tuple(
+        chosen(v.parameter.partition(".")[2], v.event, v.event_date)
+        if isinstance(v, ChosenValue) and v.event_date is not None
+        else v.parameter.partition(".")[2]  # traced as ``scheme.name``
+        for v in ev.trace
+    )
+    said = tuple(ReasonTemplate(r.code, _escaped(r.en), _escaped(r.zh)) for r in ev.reasons)
+    return Branch(tuple(n for n in names if n != IN_OPERATION), said)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 # ------------------------------------------------------------ exact arithmetic

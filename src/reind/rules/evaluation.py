@@ -76,6 +76,10 @@ class InForce:
             self._values[name] = found
             return found
 
+    def on(self, day: date) -> InForce:
+        """The same scheme's parameters in force on ``day``: a case's second governing date."""
+        return InForce(self._parameters, self.scheme, day)
+
     def shared_trace(self, used: dict[str, DatedValue]) -> tuple[DatedValue, ...]:
         """``used.values()`` as a tuple, the same object for every equal trace."""
         names = tuple(used)

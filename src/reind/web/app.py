@@ -39,6 +39,7 @@ from reind.web.limits import BodyLimit
 from reind.web.security_headers import DOCS_CDN, DOCS_PATH, SecurityHeaders
 from reind.web.views import account as account_views
 from reind.web.views import admin as admin_views
+from reind.web.views import admin_accounts as admin_account_views
 from reind.web.views import analyst as analyst_views
 from reind.web.views import audit as audit_views
 from reind.web.views import committee as committee_views
@@ -132,6 +133,7 @@ def create_app(
     app.include_router(outcomes_views.router)
     app.include_router(audit_views.router)
     app.include_router(admin_views.router)
+    app.include_router(admin_account_views.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     openapi.install(app)
     return app

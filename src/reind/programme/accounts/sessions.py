@@ -202,3 +202,27 @@ def revoke_browser_session(
             {"session_id": row.id},
             clock,
         )
+
+
+def end_sessions_of(
+    session: Session, user_id: str, actor: Actor, clock: Clock | None = None
+) -> int:
+    """End every live session of a user at once ("sign out everywhere"); how many ended.
+
+    The user's epoch moves on too, so a session a worker still holds in its
+    credential cache is refused on its next request, and the event is
+    recorded in the audit log (by the user or an administrator).
+    """
+    user = get_user(session, user_id)
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor != actor_of(user):
+        raise ForbiddenError("only the user or an administrator may end a session")
+    now = (clock or SystemClock()).now()
+    live = (BrowserSessionRow.user_id == user.id) & BrowserSessionRow.ended_at.is_(None)
+    ended = len(session.execute(select(BrowserSessionRow.id).where(live)).all())
+    session.execute(update(BrowserSessionRow).where(live).values(ended_at=now))
+    user.session_epoch += 1
+    session.flush()
+    audit.record_at_commit(
+        session, actor, "account.sessions_ended", "user", user.id, {"ended": ended}, clock
+    )
+    return int(ended)

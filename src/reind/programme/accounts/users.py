@@ -30,7 +30,7 @@ from reind.core.errors import (
 )
 from reind.programme import audit
 from reind.programme.accounts import sign_in_limits
-from reind.programme.accounts.store import ApiTokenRow, UserRow
+from reind.programme.accounts.store import ApiTokenRow, BrowserSessionRow, UserRow
 from reind.programme.actors import Actor, Role
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.permissions import Action, ensure, may
@@ -245,8 +245,19 @@ def deactivate_user(
     ensure(actor, Action.MANAGE_ACCOUNTS)
     user = get_user(session, user_id)
     now = (clock or SystemClock()).now()
+    if actor == actor_of(user):
+        raise ForbiddenError(
+            "an administrator may not switch off their own account",
+            zh="管理員不可停用自己的帳戶。",
+        )
     user.active = False
     user.session_epoch += 1
+    session.execute(
+        update(BrowserSessionRow)
+        .where(BrowserSessionRow.user_id == user.id)
+        .where(BrowserSessionRow.ended_at.is_(None))
+        .values(ended_at=now)
+    )
     session.execute(
         update(ApiTokenRow)
         .where(ApiTokenRow.user_id == user.id)
@@ -255,4 +266,71 @@ def deactivate_user(
     )
     flush(session, "the user")
     audit.record_at_commit(session, actor, "account.user_deactivated", "user", user.id, {}, clock)
+    return user
+
+
+def change_role(
+    session: Session,
+    user_id: str,
+    role: Role,
+    reason: str,
+    actor: Actor,
+    *,
+    enterprise_id: str | None = None,
+    clock: Clock | None = None,
+) -> UserRow:
+    """Give an account another role, saying why; the reason goes into the audit log.
+
+    The account's sessions end (it signs in again under its new role), so no
+    page opened under the old role keeps acting under it. An administrator
+    may not change their own role: a second administrator has to.
+    """
+    ensure(actor, Action.MANAGE_ACCOUNTS)
+    user = get_user(session, user_id)
+    why = reason.strip()
+    if not why:
+        raise InvalidInputError(
+            "say why the role changes: the reason is kept in the audit log",
+            zh="請說明更改職能的原因：原因會記入審計記錄。",
+        )
+    if role is Role.SYSTEM:
+        raise InvalidInputError(
+            "the system role is reind's own; give a system another role",
+            zh="系統職能只供 reind 本身使用；請為系統帳戶選擇其他職能。",
+        )
+    if actor == actor_of(user):
+        raise ForbiddenError(
+            "an administrator may not change their own role", zh="管理員不可更改自己的職能。"
+        )
+    old = Role(user.role)
+    if role is old:
+        raise ConflictError("the user already has that role", zh="該使用者已擔任此職能。")
+    if role is Role.APPLICANT:
+        if enterprise_id is None or session.get(EnterpriseRow, enterprise_id) is None:
+            raise InvalidInputError(
+                "an applicant account must name its enterprise", zh="申請人帳戶必須註明所屬企業。"
+            )
+    elif enterprise_id is not None:
+        raise InvalidInputError(
+            "only applicants belong to an enterprise", zh="只有申請人帳戶才屬於企業。"
+        )
+    user.role = role.value
+    user.enterprise_id = enterprise_id
+    user.session_epoch += 1
+    session.execute(
+        update(BrowserSessionRow)
+        .where(BrowserSessionRow.user_id == user.id)
+        .where(BrowserSessionRow.ended_at.is_(None))
+        .values(ended_at=(clock or SystemClock()).now())
+    )
+    flush(session, "the user")
+    audit.record_at_commit(
+        session,
+        actor,
+        "account.role_changed",
+        "user",
+        user.id,
+        {"from": old.value, "to": role.value, "reason": why, "enterprise_id": enterprise_id},
+        clock,
+    )
     return user

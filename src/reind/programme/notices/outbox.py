@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from reind.core.clock import Clock, SystemClock
 from reind.programme.accounts.store import UserRow
 from reind.programme.ids import new_id
+from reind.programme.notices.preferences import wants_email
 from reind.programme.notices.store import OutboxRow
 
 
@@ -49,6 +50,22 @@ NOTICES = {
         "The programme office needs more information on {reference} ({title}):\n\n{note}\n\n"
         "Please answer on the application's page.",
         "計劃辦公室需要你就申請 {reference}（{title}）補充資料：\n\n{note}\n\n請在申請頁面回覆。",
+    ),
+    "report_due": Notice(
+        "A report is due on {reference} by {day}",
+        "項目 {reference} 的報告須於 {day} 或之前提交",
+        "The {what_en} for {reference} ({title}) is due by {day}{late_en}. "
+        "Please file it on the project's page.",
+        "項目 {reference}（{title}）的{what_zh}須於 {day} 或之前提交{late_zh}。請在項目頁面提交。",
+    ),
+    "claim_due": Notice(
+        "A milestone of {reference} is due on {day}",
+        "項目 {reference} 的里程碑於 {day} 到期",
+        'The milestone "{what_en}" of {reference} ({title}) is due on {day}{late_en}. '
+        "Once the programme office confirms it achieved, the claim it allows can be made "
+        "as the scheme's payment conditions say.",
+        "項目 {reference}（{title}）的里程碑「{what_zh}」於 {day} 到期{late_zh}。"
+        "計劃辦公室確認達成後，即可按資助計劃的付款條件提出相關申領。",
     ),
     "decision": Notice(
         "A decision on application {reference}",
@@ -83,7 +100,10 @@ def notify_applicants(
     values: dict[str, str],
     clock: Clock | None = None,
 ) -> int:
-    """Queue notice ``kind`` to each active applicant user of the enterprise; how many."""
+    """Queue notice ``kind`` to each active applicant user of the enterprise; how many.
+
+    A person who turned this kind of notice off (``preferences``) is not written to.
+    """
     notice = NOTICES[kind]
     now = (clock or SystemClock()).now()
     recipients = session.execute(
@@ -91,6 +111,7 @@ def notify_applicants(
         .where(UserRow.enterprise_id == enterprise_id)
         .where(UserRow.role == "applicant")
         .where(UserRow.active.is_(True))
+        .where(wants_email(kind))
         .order_by(UserRow.email)
     ).scalars()
     count = 0

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from argon2 import PasswordHasher
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import Field
 
 from reind.programme import accounts
 from reind.programme.accounts.views import token_view, user_view
-from reind.programme.actors import Role
+from reind.programme.actors import Actor, Role
 from reind.programme.permissions import Action
 from reind.web.api.common import Schema
+from reind.web.api.lists import Cursor, Limit, link_next
 from reind.web.auth import (
     CurrentActor,
     CurrentUser,
@@ -24,6 +26,7 @@ from reind.web.auth import (
 from reind.web.deps import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
+Administrator = Annotated[Actor, Depends(require(Action.MANAGE_ACCOUNTS))]
 
 
 class SessionCreate(Schema):
@@ -62,6 +65,40 @@ class UserCreate(Schema):
     password: str | None = Field(default=None, max_length=1024)
     enterprise_id: str | None = None
     person_id: str | None = Field(default=None, max_length=64)
+
+
+class UserLine(Schema):
+    """One account in the administrator's list."""
+
+    id: str
+    email: str
+    display_name: str
+    role: Role
+    enterprise_id: str | None
+    active: bool
+    created_at: datetime
+
+
+class UserList(Schema):
+    """One page of accounts, by e-mail address."""
+
+    items: list[UserLine]
+    total: int
+    next_cursor: str | None
+
+
+class RoleChange(Schema):
+    """A new role for an account and why; the reason is kept in the audit log."""
+
+    role: Role
+    reason: str = Field(min_length=1, max_length=500)
+    enterprise_id: str | None = None
+
+
+class SessionsEnded(Schema):
+    """How many live sessions were ended."""
+
+    ended: int
 
 
 class TokenCreate(Schema):
@@ -153,6 +190,52 @@ def add_user(
         hasher=_hasher(request),
     )
     return _user(row)
+
+
+@router.get("/users", response_model=UserList)
+def list_users(
+    request: Request,
+    response: Response,
+    actor: Administrator,
+    session: UnitOfWork,
+    q: Annotated[
+        str | None, Query(max_length=200, description="A piece of the e-mail address or name.")
+    ] = None,
+    role: Role | None = None,
+    active: bool | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> UserList:
+    """Accounts by e-mail address, a page at a time: search, by role, active or not."""
+    filters = accounts.UserFilters(q=q, role=role.value if role else None, active=active)
+    page = accounts.list_users(session, actor, filters, cursor=cursor, limit=limit)
+    link_next(request, response, page)
+    return UserList(
+        items=[UserLine.model_validate(u, from_attributes=True) for u in page.items],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post("/users/{user_id}/role", response_model=UserPublic)
+def change_role(
+    user_id: str, body: RoleChange, actor: Administrator, session: UnitOfWork
+) -> UserPublic:
+    """Give an account another role with the reason; its sessions end (administrators)."""
+    row = accounts.change_role(
+        session, user_id, body.role, body.reason, actor, enterprise_id=body.enterprise_id
+    )
+    return _user(row)
+
+
+@router.delete(
+    "/users/{user_id}/sessions",
+    response_model=SessionsEnded,
+    dependencies=[Depends(require(Action.OWN_SESSION))],  # the service: oneself, or an admin
+)
+def end_sessions(user_id: str, actor: CurrentActor, session: UnitOfWork) -> SessionsEnded:
+    """End every live browser session of a user at once (the user or an administrator)."""
+    return SessionsEnded(ended=accounts.end_sessions_of(session, user_id, actor))
 
 
 @router.post(

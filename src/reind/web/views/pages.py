@@ -46,7 +46,7 @@ HOME_OF: dict[Role, str] = {
     Role.FINANCE: "/finance",
     Role.ANALYST: "/analyst",
     Role.AUDITOR: "/analyst",
-    Role.ADMINISTRATOR: "/admin/outbox",
+    Role.ADMINISTRATOR: "/admin/users",
     Role.PLANT_ENGINEER: "/plant",
 }
 """Where each role lands after signing in."""
@@ -59,6 +59,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("/desk", "Enquiries desk"),
     ),
     Role.ADMINISTRATOR: (  # accounts and the system, not cases (docs/roles.md)
+        ("/admin/users", "Users and roles"),
         ("/admin/outbox", "Notices outbox"),
         ("/admin/parameters", "Parameters in force"),
     ),
