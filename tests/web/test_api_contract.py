@@ -2,13 +2,17 @@
 and PostgreSQL, with valid and invalid data: no 500, and every answer as the document says.
 
 Bounded and deterministic: a few examples per operation and mode (``derandomize``), so the
-whole run takes about a minute. A schema-valid request may still be refused by a business
-rule (a scheme that did not exist on that date, a BR number's digits) with a documented 400
-or 422 problem: those statuses count as an accepted answer (ADR 0133); anything undocumented,
-a body that breaks its schema, a 500, or an operation that ignores missing credentials fails.
+whole run takes about a minute. Each operation documents only the statuses it answers
+(``web.openapi.statuses_of``), so any other status fails. A schema-valid request may be
+refused by a rule the schema cannot say (a scheme that did not exist on that date) with a
+documented 422, never with the validation status 400: a 400 on valid data means the schema
+lies (ADR 0133). A body that breaks its schema, a 500, or an operation that ignores missing
+credentials fails too. The counts (operations, cases, failures) are printed.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 import schemathesis
@@ -20,8 +24,28 @@ from tests.web.world import World
 
 EXAMPLES = 4
 """Examples per operation, identity and generation mode."""
-ACCEPTED = ["2xx", "3xx", "400", "401", "403", "404", "409", "422"]
-"""A schema-valid request's acceptable answers: success, or a documented refusal."""
+KNOWN_GAPS = {
+    **{
+        f"POST /api/v1/schemes/{code}/decisions": "a decimal's JSON number may carry more than "
+        "the 15 significant digits the rules take (0.3333333333333333); JSON Schema cannot bound "
+        "significant digits"
+        for code in ("nias", "itvf", "itvf_enhanced", "bud", "ess", "tvp", "crs", "rth", "emf")
+    },
+    "POST /api/v1/schemes/tsssu/decisions": "a financial year's two years must follow each other",
+    "POST /api/v1/schemes/rd_tax/decisions": "a year of assessment's two years must follow",
+}
+"""Operations whose schema-valid data may still meet the validation status 400, and why.
+
+Counted and printed, not failed; any other failure of these operations still fails."""
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422"]
+"""A schema-valid request's acceptable answers: success, or a documented refusal; not 400."""
+
+
+def _only_valid_data_refused_with_400(text: str) -> bool:
+    """Whether every failure in ``text`` is schema-valid data answered with the status 400."""
+    codes = set(re.findall(r"- (ST\d+) ", text))
+    statuses = set(re.findall(r"\[(\d{3})\] ", text))
+    return codes == {"ST202"} and statuses == {"400"}
 
 
 @pytest.mark.parametrize("who", ["officer", "applicant"])
@@ -33,6 +57,7 @@ def test_every_operation_answers_as_documented_and_never_500(shared_world: World
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", world.client.app, config=config)
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     failures: dict[str, str] = {}
+    gaps: list[str] = []
     cases = 0
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         for operation in operations:
@@ -56,6 +81,16 @@ def test_every_operation_answers_as_documented_and_never_500(shared_world: World
             except Unsatisfiable:
                 continue  # nothing invalid to send (an operation without inputs)
             except (AssertionError, BaseExceptionGroup) as found:
-                failures[f"{mode.value} {operation.label}"] = str(found)[:800]
+                text = str(found)
+                if operation.label in KNOWN_GAPS and _only_valid_data_refused_with_400(text):
+                    gaps.append(operation.label)
+                    continue
+                failures[f"{mode.value} {operation.label}"] = text[:1500]
+    print(  # noqa: T201  # the counts go in the closing note
+        f"schemathesis as {who}: {len(operations)} operations, {cases} cases, "
+        f"{len(failures)} failures, {len(gaps)} known gaps met"
+    )
+    for key, text in failures.items():
+        print("FAILED", key, re.findall(r"- (ST\d+ [^\n]*)", text))  # noqa: T201
     assert len(operations) > 70 and cases > 500
     assert not failures, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())
