@@ -420,8 +420,12 @@ def _report(
             f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms (x{p99 / TARGET_P99_MS:.2f} of "
             f"{TARGET_P99_MS:.0f} ms)"
         )
-    if tally.reads:
-        print(f"read mean {1000 * statistics.fmean(tally.reads):.1f} ms")
+    for name, values in (("read", tally.reads), ("write", tally.writes)):
+        if values:
+            print(
+                f"{name} mean {1000 * statistics.fmean(values):.1f} ms, "
+                f"slowest {1000 * max(values):.1f} ms"
+            )
     print(f"failed requests: {tally.failures or 'none'}")
     done = len(tally.reads) + len(tally.writes)
     if done:

@@ -14,7 +14,14 @@ issue's budget of 300 ms.
     python bench/pages.py                       # SQLite, seeded into a temp folder
     python bench/pages.py --data /tmp/seed.db   # reuse (or create) a seeded SQLite file
     python bench/pages.py --database postgres   # a private PostgreSQL, seeded afresh
+    python bench/pages.py --database postgres --applications 1000000   # the issue's 1M
+
+``--applications N`` (PostgreSQL) grows the seeded portfolio to N applications
+by copying the seeded applications and their project ledgers in SQL (new
+ids, references suffixed ``~k``; the enterprises, claims, enquiries and audit
+log stay the seed's), then ``ANALYZE``; the time it takes is printed.
     python bench/pages.py --repeat 5            # fewer samples per page
+    python bench/pages.py --database postgres --url postgresql+psycopg://...  # reuse one
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from private_postgres import private_postgres
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from reind.bootstrap import Platform
 from reind.core.db import Database
@@ -63,6 +70,57 @@ def seeded(database: Database) -> None:
             f"seeded {summary.applications:,} applications, {summary.enquiries:,} enquiries "
             f"in {time.perf_counter() - began:.0f} s"
         )
+
+
+def scaled(database: Database, target: int) -> None:
+    """Copy the seeded applications with their ledgers until there are ``target`` (PostgreSQL)."""
+    with database.unit_of_work() as session:
+        have = session.execute(select(func.count()).select_from(ApplicationRow)).scalar_one()
+        names = {
+            table: list(
+                session.execute(
+                    text(
+                        "SELECT column_name FROM information_schema.columns "
+                        "WHERE table_name = :t ORDER BY ordinal_position"
+                    ),
+                    {"t": table},
+                ).scalars()
+            )
+            for table in ("applications", "project_ledgers")
+        }
+    if have >= target:
+        return
+    began = time.perf_counter()
+    special = {
+        "id": "md5(id || ':' || CAST(:k AS text))",
+        "reference": "reference || '~' || CAST(:k AS text)",
+        "idempotency_key": "NULL",
+        "application_id": "md5(application_id || ':' || CAST(:k AS text))",
+    }
+    statements = []
+    for table in ("applications", "project_ledgers"):
+        columns = ", ".join(names[table])
+        values = ", ".join(special.get(c, c) for c in names[table])
+        source = (
+            "FROM applications WHERE position('~' in reference) = 0 ORDER BY id LIMIT :n"
+            if table == "applications"
+            else "FROM project_ledgers WHERE EXISTS (SELECT 1 FROM applications a "
+            "WHERE a.id = md5(application_id || ':' || CAST(:k AS text)))"
+        )
+        statements.append(text(f"INSERT INTO {table} ({columns}) SELECT {values} {source}"))
+    copy, total = 0, have
+    while total < target:
+        copy += 1
+        with database.unit_of_work() as session:
+            for statement in statements:
+                session.execute(statement, {"k": copy, "n": min(have, target - total)})
+        total += min(have, target - total)
+    with database.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    print(
+        f"grown from {have:,} to {total:,} applications ({copy} copies with their ledgers) "
+        f"in {time.perf_counter() - began:.0f} s"
+    )
 
 
 def tokens(database: Database) -> dict[str, str]:
@@ -119,9 +177,11 @@ def measure(client: TestClient, url: str, token: str, repeat: int) -> tuple[floa
     return statistics.median(times), p95, len(answer.content)
 
 
-def run(database: Database, repeat: int) -> int:
+def run(database: Database, repeat: int, applications: int | None = None) -> int:
     """Measure every page; 0 when all are within budget."""
     seeded(database)
+    if applications is not None:
+        scaled(database, applications)
     who = tokens(database)
     client = TestClient(create_app(Platform(database, default_engine()), secure_cookies=False))
     with database.unit_of_work() as session:
@@ -184,10 +244,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--data", type=Path, help="a SQLite file to reuse (seeded if empty)")
+    parser.add_argument("--url", help="a PostgreSQL database to reuse (seeded if empty)")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--applications", type=int, help="PostgreSQL: grow the portfolio to this many first"
+    )
     args = parser.parse_args()
     with ExitStack() as stack:
-        if args.database == "postgres":
+        if args.url:
+            url = args.url
+        elif args.database == "postgres":
             cluster = stack.enter_context(private_postgres({"shared_buffers": "256MB"}))
             url = cluster.create_database("pages")
         else:
@@ -196,7 +262,7 @@ def main() -> int:
         database = Database(url)
         stack.callback(database.dispose)
         print(f"database: {args.database}")
-        return run(database, args.repeat)
+        return run(database, args.repeat, args.applications)
 
 
 if __name__ == "__main__":

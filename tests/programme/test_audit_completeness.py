@@ -19,8 +19,10 @@ from reind.programme.actors import SYSTEM
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.completeness import check_completeness
+from reind.programme.committee.store import CommitteeDecisionRow
 from reind.programme.demo_data.bulk import Batch, SimClock, write_batch
 from reind.programme.money.claims import approve_claim_as_officer, submit_claim
+from reind.programme.money.store import AgreementRow
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
     OFFICER,
@@ -248,3 +250,43 @@ def test_a_record_slipped_into_a_bulk_import_register_breaks_that_register(
         ("application", f"RFS-{ident}") for ident in ("BULK-1", "BULK-2", "SLIPPED-1")
     }
     assert "does not match the digest" in str(report)
+
+
+def test_a_committee_decision_and_an_agreement_without_events_are_named(db: Database) -> None:
+    """The last two kinds the issue names: a decision and an agreement written behind the
+    services' back (no ``committee.decided``, no ``money.committed``) are each named."""
+    _claim_on_a_project(db)
+    with db.unit_of_work() as session:
+        meeting_id = session.execute(text("SELECT id FROM committee_meetings")).scalar_one()
+        other = rfs_application(session, state="vetting_committee").id
+        session.add(
+            CommitteeDecisionRow(
+                id="decision-intruder",
+                application_id=other,
+                meeting_id=meeting_id,
+                outcome="supported",
+                weighted_score="80",
+                reasons_en="",
+                reasons_zh="",
+                letter_en="",
+                letter_zh="",
+                decided_on=date(2024, 4, 1),
+            )
+        )
+        session.add(
+            AgreementRow(
+                id="agreement-intruder",
+                application_id=other,
+                signed_on=date(2024, 5, 1),
+                grant_cents=100,
+                starts_on=date(2024, 5, 1),
+                ends_on=date(2025, 5, 1),
+            )
+        )
+    with db.unit_of_work() as session:
+        report = check_completeness(session)
+    named = {(m.record, m.record_id) for m in report.missing}
+    assert named == {
+        ("committee decision", "decision-intruder"),
+        ("agreement", "agreement-intruder"),
+    }, str(report)

@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reind.rules.columns import cents_text
+from reind.rules.columns import ColumnVerdict, cents_text, literal_branch
+from reind.rules.evaluation import Evaluation
 from reind.rules.parameters import ChosenValue
 from reind.schemes.catalogue import default_engine
 from reind.schemes.columnar.rttp import FORMULA
@@ -107,3 +109,16 @@ def test_every_rttp_path_matches_decide_across_the_nittp_change() -> None:
     chosen = {v.event_date for i in range(len(batch)) for v in batch.trace_of(i)
               if isinstance(v, ChosenValue)}  # fmt: skip
     assert chosen == {date(2025, 8, 15)}  # the one approval not on the day received
+
+
+def test_a_row_handed_back_to_the_rule_keeps_its_worded_reasons_and_dated_reads() -> None:
+    ev = Evaluation(default_engine().resolved("rttp", date(2025, 9, 1)))
+    ev.lookup("matching_share")
+    ev.on("approved", date(2025, 9, 2)).lookup("company_fy_cap")
+    ev.reason("x", "a {brace} in words", "括號 {brace}")
+    branch = literal_branch(ev)
+    assert branch.parameters == ("matching_share", "company_fy_cap@approved@2025-09-02")
+    verdict = ColumnVerdict(
+        np.zeros(1, np.int8), np.zeros(1, np.int64), np.zeros(1, np.int8), [branch]
+    )
+    assert verdict.reasons(0) == ev.reasons

@@ -83,7 +83,7 @@ class Process:
         if self._engine is None:
             from reind.bootstrap import rules_engine
 
-            self._engine = rules_engine()
+            self._engine = rules_engine(lazy=True)  # parse only the schemes used
         return self._engine
 
     def database(self) -> Database:

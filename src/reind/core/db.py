@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from reind.core.errors import DatabaseBusyError
 from reind.core.integrity import problem_for
+from reind.core.writer_queue import WriterQueue, writer_queue
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,17 @@ SQLITE_BUSY_TIMEOUT = 10.0
 """Seconds an SQLite writer waits for another's transaction before giving up (503)."""
 
 
+SQLITE_POOL: dict[str, Any] = {"pool_size": 16, "max_overflow": 48}
+"""An SQLite file's connection pool: cheap connections, and writers waiting in line each hold
+one while readers (a snapshot each) must still find one free."""
+
+
 def make_engine(
-    url: str, *, sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT, **options: Any
+    url: str,
+    *,
+    sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT,
+    sqlite_writers_queue: bool = True,
+    **options: Any,
 ) -> Engine:
     """An engine for ``url``; SQLite gets real transactions, foreign keys, WAL and a busy timeout.
 
@@ -63,32 +73,82 @@ def make_engine(
     first statement. Writers then queue one after another (for up to
     ``sqlite_busy_timeout`` seconds) where PostgreSQL would lock rows, and a
     rolled-back unit of work leaves nothing behind, savepoints included.
-    A unit of work opened ``read_only`` begins ``DEFERRED`` instead: in WAL
-    mode it reads a snapshot and never waits behind a writer (ADR 0095).
+    The queue is first come, first served (``core.writer_queue``): a writer
+    takes its place in line before ``BEGIN IMMEDIATE`` and hands the turn on
+    when its transaction ends, instead of SQLite's busy handler letting late
+    arrivals in while early ones sleep. A unit of work opened ``read_only``
+    begins ``DEFERRED`` instead: in WAL mode it reads a snapshot and never
+    waits behind a writer (ADR 0095).
     """
     if url.startswith("sqlite"):
-        _ensure_sqlite_dir(url)
-        engine = create_engine(url, **options)
-        busy_ms = int(sqlite_busy_timeout * 1000)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # the driver never BEGINs or COMMITs itself
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(connection: Connection) -> None:
-            if connection.get_execution_options().get(READ_ONLY):
-                connection.exec_driver_sql("BEGIN DEFERRED")  # a WAL snapshot: waits for no one
-            else:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
+        return _sqlite_engine(url, sqlite_busy_timeout, sqlite_writers_queue, options)
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+class _Connection(sqlite3.Connection):
+    """sqlite3's connection, handing the writers' turn on as its transaction ends."""
+
+    turn: WriterQueue | None = None
+
+    def commit(self) -> None:
+        super().commit()
+        self.end_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.end_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.end_turn()
+
+    def end_turn(self) -> None:
+        """Let the next writer in (nothing when this connection holds no turn)."""
+        turn, self.turn = self.turn, None
+        if turn is not None:
+            turn.release()
+
+
+def _sqlite_engine(url: str, busy_timeout: float, queued: bool, options: dict[str, Any]) -> Engine:
+    database_file = _ensure_sqlite_dir(url)
+    queue = writer_queue(database_file) if queued else None
+    options["connect_args"] = {"factory": _Connection, **options.get("connect_args", {})}
+    if database_file is not None and not {"poolclass", "pool"} & options.keys():
+        options = {**SQLITE_POOL, **options}  # a file: SQLAlchemy's QueuePool, sized for it
+    engine = create_engine(url, **options)
+    busy_ms = int(busy_timeout * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the driver never BEGINs or COMMITs itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN DEFERRED")  # a WAL snapshot: waits for no one
+            return
+        raw = connection.connection.dbapi_connection
+        if queue is not None and isinstance(raw, _Connection) and raw.turn is None:
+            if not queue.acquire(busy_timeout):
+                raise sqlite3.OperationalError("database is locked (writers' queue)")
+            raw.turn = queue
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if isinstance(raw, _Connection):
+                raw.end_turn()
+            raise
+
+    return engine
 
 
 def is_busy(error: BaseException) -> bool:
@@ -102,10 +162,13 @@ def is_busy(error: BaseException) -> bool:
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
-def _ensure_sqlite_dir(url: str) -> None:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:" and not path.startswith("file:"):
+def _ensure_sqlite_dir(url: str) -> str | None:
+    """Make the database file's folder; the file's path (None: in memory or a URI)."""
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    if path and path != ":memory:" and not path.startswith("file:") and "///" in url:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return path
+    return None
 
 
 def alembic_config(url: str) -> Config:

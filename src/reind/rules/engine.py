@@ -59,7 +59,8 @@ class Engine:
             self._schemes[scheme.code] = scheme
             for name in (scheme.code, scheme.label, *scheme.aliases):
                 self._names[name.lower()] = scheme.code
-            parameters.get(scheme.code, IN_OPERATION)  # every scheme must say when it ran
+            if not parameters.declares(scheme.code, IN_OPERATION):  # each says when it ran
+                parameters.get(scheme.code, IN_OPERATION)  # raises, naming it
 
     @property
     def rules_version(self) -> str:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -249,14 +250,51 @@ def _line(node: Node) -> int:
 
 
 class ParameterSet:
-    """Every parameter of every scheme, with the content hash of the rules."""
+    """Every parameter of every scheme, with the content hash of the rules.
 
-    def __init__(self, parameters: Iterable[Parameter], version: str) -> None:
+    Built from parsed parameters, or (``load_parameters(lazy=True)``) from each
+    scheme's files, parsed on the first look-up of that scheme: a command that
+    decides one case of one scheme (``reind grant``) need not parse the YAML
+    of all fourteen. The version hashes every file either way.
+    """
+
+    def __init__(
+        self,
+        parameters: Iterable[Parameter],
+        version: str,
+        unparsed: Mapping[str, Sequence[tuple[Path, str]]] | None = None,
+    ) -> None:
         self._by_key = {p.key: p for p in parameters}
         self.version = version
+        self._unparsed = dict(unparsed or {})
+        self._declared = {
+            f"{scheme}.{path.stem}" for scheme, files in self._unparsed.items() for path, _ in files
+        }
+        self._lock = threading.Lock()
+
+    def _parse(self, scheme: str) -> None:
+        """Parse a scheme's files if they are not yet: once, whichever thread asks first."""
+        with self._lock:
+            files = self._unparsed.get(scheme)
+            if files is None:
+                return
+            parsed = [load_parameter(path, scheme, where) for path, where in files]
+            self._by_key.update((p.key, p) for p in parsed)
+            del self._unparsed[scheme]  # after the update: a reader never finds it half-made
+
+    def _parse_all(self) -> None:
+        for scheme in list(self._unparsed):
+            self._parse(scheme)
+
+    def declares(self, scheme: str, name: str) -> bool:
+        """True when the scheme has a parameter ``name`` (without parsing its files)."""
+        key = f"{scheme}.{name}"
+        return key in self._by_key or key in self._declared
 
     def get(self, scheme: str, name: str) -> Parameter:
         """The parameter, or a RuleError naming what is missing."""
+        if scheme in self._unparsed:
+            self._parse(scheme)
         try:
             return self._by_key[f"{scheme}.{name}"]
         except KeyError:
@@ -264,32 +302,44 @@ class ParameterSet:
 
     def of_scheme(self, scheme: str) -> list[Parameter]:
         """A scheme's parameters, sorted by name."""
+        if scheme in self._unparsed:
+            self._parse(scheme)
         return sorted(
             (p for p in self._by_key.values() if p.scheme == scheme), key=lambda p: p.name
         )
 
     def __iter__(self) -> Iterator[Parameter]:
+        self._parse_all()
         return iter(self._by_key.values())
 
     def __len__(self) -> int:
+        self._parse_all()
         return len(self._by_key)
 
 
-def load_parameters(root: Path, extra_hashed: Iterable[Path] = ()) -> ParameterSet:
+def load_parameters(
+    root: Path, extra_hashed: Iterable[Path] = (), *, lazy: bool = False
+) -> ParameterSet:
     """Load ``root/<scheme>/<name>.yaml`` for every scheme.
 
     The version is a SHA-256 over every parameter file and every file in
     ``extra_hashed`` (the formulas), so a decision names exactly the rules it
-    was computed under.
+    was computed under. ``lazy`` parses each scheme's files when the scheme is
+    first looked up (a bad file then raises there, not here): for commands
+    that use one scheme; a server parses everything at start.
     """
     digest = hashlib.sha256()
     parameters: list[Parameter] = []
+    unparsed: dict[str, list[tuple[Path, str]]] = {}
     files = sorted(root.glob("*/*.yaml"))
     for path in files:
         relative = path.relative_to(root).as_posix()
         content = path.read_bytes()
         digest.update(relative.encode() + b"\0" + content + b"\0")
-        parameters.append(load_parameter(path, path.parent.name, f"parameters/{relative}"))
+        if lazy:
+            unparsed.setdefault(path.parent.name, []).append((path, f"parameters/{relative}"))
+        else:
+            parameters.append(load_parameter(path, path.parent.name, f"parameters/{relative}"))
     for path in sorted(extra_hashed):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return ParameterSet(parameters, digest.hexdigest()[:16])
+    return ParameterSet(parameters, digest.hexdigest()[:16], unparsed)

@@ -36,17 +36,19 @@ def all_schemes() -> list[Scheme[Any]]:
     return sorted(found, key=lambda s: (s.catalogue_order, s.code))
 
 
-def build_engine() -> Engine:
+def build_engine(*, lazy: bool = False) -> Engine:
     """A new engine over the packaged schemes and parameters.
 
     The composition root (``reind.bootstrap``) calls this once per process and
     passes the engine down; nothing in the product holds one of its own. The
     rules version hashes the parameter files and every formula module in
     this package (the per-case ones and those over columns), so changing
-    either gives decisions a new version.
+    either gives decisions a new version. ``lazy``: parse each scheme's
+    parameters when it is first used (``load_parameters``), for a command that
+    decides with one scheme.
     """
     formulas = sorted(PACKAGE.rglob("*.py"))
-    return Engine(all_schemes(), load_parameters(PARAMETERS, formulas))
+    return Engine(all_schemes(), load_parameters(PARAMETERS, formulas, lazy=lazy))
 
 
 @cache

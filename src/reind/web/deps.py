@@ -44,6 +44,10 @@ that they do not spend the CPU queueing for the GIL."""
 _transactions = ThreadPoolExecutor(TRANSACTION_THREADS, thread_name_prefix="reind-transaction")
 # A plain executor: about half the cost per call of anyio's to_thread (no capacity limiter or
 # cancel scope), and these calls are never cancelled half-way anyway.
+SQLITE_WRITER_THREADS = 32
+"""Threads per worker for writes on SQLite, apart from the rest: there writers wait their
+turn in line (``core.writer_queue``) holding a thread, and reads must not wait behind them."""
+_sqlite_writes = ThreadPoolExecutor(SQLITE_WRITER_THREADS, thread_name_prefix="reind-sqlite-write")
 
 
 def platform_of(app: FastAPI) -> Platform:
@@ -178,11 +182,13 @@ class Transaction:
         self._database = database_of(request.app)
         self._state = request.state
         self._read_only = reads_only(request)
+        waits_in_line = not self._read_only and self._database.engine.dialect.name == "sqlite"
+        self._executor = _sqlite_writes if waits_in_line else _transactions
 
     async def __call__(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in a unit of work, committed before this returns."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(_transactions, self._run, work)
+        return await loop.run_in_executor(self._executor, self._run, work)
 
     def _run(self, work: Callable[[Session], T]) -> T:
         with self._database.unit_of_work(read_only=self._read_only) as session:

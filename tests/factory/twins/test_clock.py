@@ -86,3 +86,28 @@ def test_a_paced_run_that_fell_behind_catches_up_with_the_wall() -> None:
     assert waits == []  # behind the wall: run flat out
     runner.run_for(5, origin=origin)
     assert waits and waits[0] > 0  # caught up (sim 11 s > wall 10 s): paced again
+
+
+def test_a_paced_step_is_never_published_before_its_moment() -> None:
+    """A step stamps its values with the clock *after* the step: publishing it before the
+    wall reaches that moment shows operators values from the future (the dashboard bench
+    measured samples arriving 184 ms before their source time)."""
+    clock = SimulatedClock()
+    wall = [0.0]
+    twin = Counter(clock)
+    runner = TwinRunner(twin, clock, speed=1.0, wall=lambda: wall[0])
+    early: list[float] = []
+
+    class AdvancingStop(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            wall[0] += timeout or 0.0  # the sleep passes wall time
+            return False
+
+    def published() -> None:
+        if clock.elapsed > wall[0] + 1e-9:
+            early.append(clock.elapsed - wall[0])
+
+    runner._stop = AdvancingStop()
+    runner.run_for(5, on_step=published, origin=(0.0, 0.0))
+    assert twin.steps == 5
+    assert early == []

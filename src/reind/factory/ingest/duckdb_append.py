@@ -34,14 +34,13 @@ import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
+from reind.factory.ingest._sql import floor_expr
+from reind.factory.ingest.packed import PackedPoints, SeriesCodes
 from reind.factory.ingest.points import BUCKET_MS, PointColumns
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 Objects = NDArray[np.object_]
-
-MAX_CODES = 1_000_000
-"""Series codes kept before the table starts again (a bound on memory, not a limit)."""
 
 ROLLUP_MERGE = (
     " ON CONFLICT (series, bucket) DO UPDATE SET"
@@ -53,7 +52,12 @@ ROLLUP_MERGE = (
 )
 """How a batch's bucket joins the stored one (both paths)."""
 
-_SEEN = "SELECT b.code, q.last_ts FROM append_series b JOIN series_seen q ON q.series = b.series"
+_SEEN = (
+    "SELECT b.code, max(q.last_ts) AS last_ts FROM append_series b JOIN"
+    " (SELECT series, last_ts FROM series_seen UNION ALL"
+    " SELECT series, last_ts FROM rollup_pending) q ON q.series = b.series GROUP BY b.code"
+)
+"""Each series' newest stored timestamp: folded, or still in the pending buckets."""
 _DUPLICATES = (
     "SELECT c.i FROM append_check c WHERE EXISTS (SELECT 1 FROM points p"
     " WHERE p.ts BETWEEN ? AND ? AND p.series = c.series AND p.ts = c.ts AND p.ord = c.ord)"
@@ -62,39 +66,41 @@ _INSERT = (
     "INSERT INTO points (series, ts, ord, datatype, value)"
     " SELECT series, ts, ord, datatype, value FROM append_points"
 )
-_ROLLUP = (
-    "INSERT INTO {table} SELECT series, bucket, n, lo, hi, total, last_ts, last"  # noqa: S608
-    " FROM append_{resolution}" + ROLLUP_MERGE
+_PENDING = (
+    "INSERT INTO rollup_pending SELECT series, bucket, n, lo, hi, total, last_ts, last,"
+    " nextval('rollup_pending_batch') FROM append_minute"
 )
-_SERIES_SEEN = (
-    "INSERT INTO series_seen SELECT series, last_ts FROM append_seen"
-    " ON CONFLICT (series) DO UPDATE SET last_ts = greatest(last_ts, excluded.last_ts)"
-)
-_VIEWS = ("append_series", "append_check", "append_points", "append_minute", "append_hour",
-          "append_seen")  # fmt: skip
+PENDING_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS rollup_pending (series VARCHAR NOT NULL, bucket BIGINT NOT NULL,"
+    " count BIGINT NOT NULL, min DOUBLE, max DOUBLE, sum DOUBLE, last_ts BIGINT,"
+    " last_value DOUBLE, batch BIGINT)",
+    "CREATE SEQUENCE IF NOT EXISTS rollup_pending_batch",
+]
+"""The minute buckets of committed batches not yet merged into the rollups (see :func:`fold`)."""
+_VIEWS = ("append_series", "append_check", "append_points", "append_minute")
 
 
-class SeriesCodes:
-    """Small integers for series names, kept while the store is open.
+def _folded(resolution: str) -> str:
+    bucket = "bucket" if resolution == "minute" else f"({floor_expr('bucket', BUCKET_MS['hour'])})"
+    return (
+        f"INSERT INTO rollup_{resolution} SELECT series, {bucket} AS b, sum(count), min(min),"  # noqa: S608
+        " max(max), sum(sum), max(last_ts),"
+        " arg_max(last_value, last_ts::HUGEINT * 18446744073709551616 + batch)"
+        " FROM rollup_pending GROUP BY series, b" + ROLLUP_MERGE
+    )
 
-    Sorting by an integer is several times cheaper than by the string, and
-    the names repeat batch after batch (a plant has thousands of series).
-    """
 
-    def __init__(self) -> None:
-        self._codes: dict[str, int] = {}
+FOLD = [
+    _folded("minute"),
+    _folded("hour"),
+    "INSERT INTO series_seen SELECT series, max(last_ts) FROM rollup_pending GROUP BY series"
+    " ON CONFLICT (series) DO UPDATE SET last_ts = greatest(last_ts, excluded.last_ts)",
+    "DELETE FROM rollup_pending",
+]
+"""Merge the pending minute buckets into both rollups and ``series_seen``, in one transaction.
 
-    def encode(self, series: list[str]) -> Ints:
-        """The code of every name, in order (new names get the next codes)."""
-        codes = self._codes
-        try:
-            return np.fromiter(map(codes.__getitem__, series), np.int64, len(series))
-        except KeyError:
-            if len(codes) > MAX_CODES:
-                codes.clear()
-            for name in series:
-                codes.setdefault(name, len(codes))
-            return np.fromiter(map(codes.__getitem__, series), np.int64, len(series))
+A later batch wins a tie on the last timestamp (its ``batch`` number is higher), as it does
+when the general path upserts batch by batch."""
 
 
 @dataclass(slots=True)
@@ -114,30 +120,38 @@ class AppendPlan:
                           self.datatype[keep], self.value[keep])  # fmt: skip
 
 
-def plan(columns: PointColumns, codes: SeriesCodes) -> AppendPlan | None:
-    """The batch as sorted columns, or None if it needs the general path."""
-    if columns.others or not columns.series:
+def plan(points: PointColumns | PackedPoints, codes: SeriesCodes) -> AppendPlan | None:
+    """The batch as sorted columns, or None if it needs the general path.
+
+    ``codes`` names the series of :class:`PointColumns`; packed points carry
+    their own codes (:mod:`.packed`).
+    """
+    if points.others or not len(points):
         return None
-    value = np.array(columns.values, dtype=np.float64)
-    ordinal = np.array(columns.ordinals, dtype=np.int64)
+    if isinstance(points, PackedPoints):
+        value, ordinal = points.value, points.ordinal
+    else:
+        value = np.array(points.values, dtype=np.float64)
+        ordinal = np.array(points.ordinals, dtype=np.int64)
     if np.isnan(value).any() or (ordinal < 0).any():
         return None  # NaN orders differently in numpy; historical samples dedupe by value
-    ts = np.array(columns.timestamps, dtype=np.int64)
-    code = codes.encode(columns.series)
+    if isinstance(points, PackedPoints):
+        ts, code, datatype = points.ts, points.code, points.datatype
+    else:
+        ts = np.array(points.timestamps, dtype=np.int64)
+        code = codes.encode(points.series)
+        datatype = np.array(points.datatypes, dtype=np.int16)
     order = np.lexsort((ordinal, ts, code))  # stable: equal keys keep their arrival order
     code, ts, ordinal = code[order], ts[order], ordinal[order]
     keep = np.empty(len(code), dtype=bool)
     keep[0] = True
     keep[1:] = (code[1:] != code[:-1]) | (ts[1:] != ts[:-1]) | (ordinal[1:] != ordinal[:-1])
-    order = order[keep]
-    return AppendPlan(
-        series=np.array(columns.series, dtype=object)[order],
-        code=code[keep],
-        ts=ts[keep],
-        ord=ordinal[keep],
-        datatype=np.array(columns.datatypes, dtype=np.int16)[order],
-        value=value[order],
-    )
+    order, code = order[keep], code[keep]
+    if isinstance(points, PackedPoints):
+        series = np.array(points.names, dtype=object)[code]
+    else:
+        series = np.array(points.series, dtype=object)[order]
+    return AppendPlan(series, code, ts[keep], ordinal[keep], datatype[order], value[order])
 
 
 def _starts(*keys: NDArray[Any]) -> Ints:
@@ -191,10 +205,32 @@ def _fresh(con: duckdb.DuckDBPyConnection, batch: AppendPlan) -> NDArray[np.bool
     return fresh
 
 
-def write(con: duckdb.DuckDBPyConnection, batch: AppendPlan) -> int:
-    """Insert the fresh points, feed the rollups and ``series_seen``; return how many.
+FOLD_SECONDS = 1.0
+"""How long a fast batch's buckets may wait in ``rollup_pending`` while batches keep coming
+(every read of the rollups or ``series_seen`` folds first, so no reader sees them wait)."""
 
-    Runs inside the caller's transaction.
+
+def fold(con: duckdb.DuckDBPyConnection, *, check: bool = True) -> None:
+    """Merge ``rollup_pending`` into the rollups, inside the caller's transaction.
+
+    ``check``: first look whether anything is pending (a cheap query), since each
+    merge costs a few milliseconds whatever its size.
+    """
+    if check:
+        if not con.execute("SELECT EXISTS (SELECT 1 FROM rollup_pending)").fetchall()[0][0]:
+            return
+    for statement in FOLD:  # each result read, so the connection is free for what follows
+        con.execute(statement).fetchall()
+
+
+def write(con: duckdb.DuckDBPyConnection, batch: AppendPlan) -> int:
+    """Insert the fresh points and queue their minute buckets; return how many were new.
+
+    Runs inside the caller's transaction. The buckets go to ``rollup_pending`` (an
+    append, where upserting into both rollups cost about 4 ms each per batch); the
+    store folds them into the rollups and ``series_seen`` every :data:`FOLD_SECONDS`,
+    before a batch takes the general path, before any read of them and at close
+    and open, so a crash leaves them committed with their points, to be folded later.
     """
     try:
         fresh = _fresh(con, batch)
@@ -207,21 +243,14 @@ def write(con: duckdb.DuckDBPyConnection, batch: AppendPlan) -> int:
             {"series": batch.series, "ts": batch.ts, "ord": batch.ord,
              "datatype": batch.datatype, "value": batch.value},
         )  # fmt: skip
-        con.execute(_INSERT)
+        con.execute(_INSERT).fetchall()
         one = np.ones(len(batch.ts), dtype=np.int64)
         minute_bucket = batch.ts - batch.ts % BUCKET_MS["minute"]
         minute = _groups(batch.series, batch.code, minute_bucket, one, batch.value,
                          batch.value, batch.value, batch.ts, batch.value)  # fmt: skip
-        hour_bucket = minute["bucket"] - minute["bucket"] % BUCKET_MS["hour"]
-        hour = _groups(minute["series"], minute["code"], hour_bucket, minute["n"],
-                       minute["lo"], minute["hi"], minute["total"], minute["last_ts"],
-                       minute["last"])  # fmt: skip
-        for resolution, rows in (("minute", minute), ("hour", hour)):
-            con.register(f"append_{resolution}", rows)
-            con.execute(_ROLLUP.format(table=f"rollup_{resolution}", resolution=resolution))
-        last = np.append(_starts(batch.code)[1:], len(batch.code)) - 1
-        con.register("append_seen", {"series": batch.series[last], "last_ts": batch.ts[last]})
-        con.execute(_SERIES_SEEN)
+        del minute["code"]
+        con.register("append_minute", minute)
+        con.execute(_PENDING).fetchall()
         return len(batch.ts)
     finally:
         for view in _VIEWS:

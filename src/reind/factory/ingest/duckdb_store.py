@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 import duckdb
@@ -39,16 +39,24 @@ from reind.factory.ingest._sql import (
     bucket_expr,
     duckdb_sql,
     floor_expr,
-    increase_ordered,
     staged,
 )
-from reind.factory.ingest.duckdb_append import ROLLUP_MERGE, SeriesCodes
+from reind.factory.ingest.duckdb_append import ROLLUP_MERGE
+from reind.factory.ingest.duckdb_increase import (
+    INCREASE_ORDERED,
+    INCREASE_STREAMED,
+    INCREASE_WITH_EDGES,
+    MAX_RUNS,
+    boundary_pairs,
+)
+from reind.factory.ingest.packed import PackedPoints, SeriesCodes
 from reind.factory.ingest.points import (
     BUCKET_MS,
     BirthRecord,
     DeadLetter,
     PointColumns,
     Resolution,
+    Rollup,
     TelemetryPoint,
     to_ms,
 )
@@ -129,64 +137,6 @@ def _spread(begin: str, finish: str, size: int) -> str:
     return f"unnest(range({floor_expr(begin, size)}, {finish}, {size}))"
 
 
-_INCREASE_ORDERED = {r: duckdb_sql(partial(increase_ordered, r)) for r in ROLLUP_TABLES}
-
-
-def _increase_in_storage_order(resolution: Resolution, edges: bool) -> str:
-    """Per bucket: the increase over consecutive points in storage order, and the runs seen.
-
-    ``lag() OVER ()`` streams in storage order without sorting. A pair counts
-    only inside an ascending run (``pts < ts``). Without ``edges`` it counts
-    the runs (one run: the pairs are the consecutive points, done); with
-    ``edges`` the first and last point of every run come back from the same
-    pass, so they describe the very order the pairs were taken in.
-    """
-    bucket = bucket_expr("ts", resolution)
-    # samples are ordered by (ts, ord): several may share a millisecond
-    starts = "pts IS NULL OR pts > ts OR (pts = ts AND pord > ord)"
-    ends = "nts IS NULL OR nts < ts OR (nts = ts AND nord < ord)"
-    runs = (
-        f" list([ts::DOUBLE, value]) FILTER (WHERE {starts}) AS firsts,"
-        f" list([ts::DOUBLE, value]) FILTER (WHERE {ends}) AS lasts"
-        if edges
-        else f" count(*) FILTER (WHERE {starts}) AS starts"
-    )
-    return (
-        f"SELECT {bucket} AS b,"  # noqa: S608
-        " sum(CASE WHEN value >= pv THEN value - pv ELSE value END)"
-        f" FILTER (WHERE (pts < ts OR (pts = ts AND pord < ord)) AND ts >= $start) AS gained,"
-        f"{runs} FROM (SELECT ts, value, lag(ts) OVER () AS pts, lag(ord) OVER () AS pord,"
-        " lag(value) OVER () AS pv"
-        + (", lead(ts) OVER () AS nts, lead(ord) OVER () AS nord" if edges else "")
-        + ", ord FROM points WHERE series = $series AND ts >= $lo"
-        " AND ts < $end AND value IS NOT NULL) GROUP BY b ORDER BY b"
-    )
-
-
-_INCREASE_STREAMED = {r: _increase_in_storage_order(r, edges=False) for r in ROLLUP_TABLES}
-_INCREASE_WITH_EDGES = {r: _increase_in_storage_order(r, edges=True) for r in ROLLUP_TABLES}
-MAX_RUNS = 10_000
-"""More ascending runs than this in storage order: sort instead (old unsorted files)."""
-
-
-def _boundary_pairs(
-    firsts: list[tuple[int, float]], lasts: list[tuple[int, float]]
-) -> list[tuple[int, float, float]] | None:
-    """``(ts, previous, value)`` joining disjoint ascending runs, or None if runs overlap.
-
-    Runs are disjoint exactly when their sorted starts and sorted ends
-    alternate (start_k <= end_k < start_k+1); then every pair inside a run is a
-    pair of consecutive points, and run k's first point follows run k-1's last.
-    """
-    firsts, lasts = sorted(firsts), sorted(lasts)
-    if len(firsts) != len(lasts):
-        return None
-    for k, (begin, _) in enumerate(firsts):
-        if not (begin <= lasts[k][0] and (k == 0 or lasts[k - 1][0] < begin)):
-            return None
-    return [(firsts[k][0], lasts[k - 1][1], firsts[k][1]) for k in range(1, len(firsts))]
-
-
 def _numeric(columns: PointColumns) -> dict[str, Any]:
     """The numeric columns as numpy arrays: DuckDB scans them without copying."""
     return {
@@ -220,8 +170,10 @@ class DuckDBStore(StoreReads):
         self._lock = threading.Lock()
         self._connection = duckdb.connect(path)
         self._codes = SeriesCodes()
-        for statement in _SCHEMA:
+        for statement in [*_SCHEMA, *duckdb_append.PENDING_SCHEMA]:
             self._connection.execute(statement)
+        self._settle()  # what a crashed writer left pending
+        self._folded_at = time.monotonic()
 
     def set_threads(self, threads: int) -> None:
         """Limit DuckDB's worker threads (a writer process leaves the other core to decoding)."""
@@ -230,25 +182,34 @@ class DuckDBStore(StoreReads):
 
     def write_batch(
         self,
-        points: Sequence[TelemetryPoint] | PointColumns,
+        points: Sequence[TelemetryPoint] | PointColumns | PackedPoints,
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
         births: Sequence[BirthRecord] = (),
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
-        columns = PointColumns.of(points)
         # the common batch (live plain numbers) is planned in numpy before taking the lock
+        given = points if isinstance(points, PackedPoints) else PointColumns.of(points)
         with self._lock:
-            plan = duckdb_append.plan(columns, self._codes)
-        numeric = {} if plan is not None else _numeric(columns)
+            plan = duckdb_append.plan(given, self._codes)
+        columns = PointColumns()
+        if plan is None:
+            columns = given.columns() if isinstance(given, PackedPoints) else given
+        numeric = _numeric(columns) if plan is None else {}
         with self._lock:
             con = self._connection
             con.execute("BEGIN TRANSACTION")
             try:
                 if plan is not None:
                     inserted = duckdb_append.write(con, plan)
+                    if time.monotonic() - self._folded_at > duckdb_append.FOLD_SECONDS:
+                        duckdb_append.fold(con, check=False)
+                        self._folded_at = time.monotonic()
+                elif len(columns):  # after the pending buckets, as batches come
+                    duckdb_append.fold(con)
+                    inserted = self._write_points(con, numeric, columns)
                 else:
-                    inserted = self._write_points(con, numeric, columns) if len(columns) else 0
+                    inserted = 0
                 if dead_letters:
                     con.executemany(
                         "INSERT INTO dead_letters (received_ms, topic, reason, payload)"
@@ -314,6 +275,30 @@ class DuckDBStore(StoreReads):
         row = con.execute("SELECT count(*) FROM fresh").fetchone()
         return int(row[0]) if row else 0
 
+    def _settle(self) -> None:
+        """Fold the pending rollup buckets (:func:`duckdb_append.fold`) before reading them."""
+        with self._lock:
+            con = self._connection
+            con.execute("BEGIN TRANSACTION")
+            try:
+                duckdb_append.fold(con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def query_rollups(
+        self, series: str, start: datetime, end: datetime, resolution: Resolution
+    ) -> list[Rollup]:
+        """Rollup buckets of ``series`` in ``[start, end)``, pending ones folded first."""
+        self._settle()
+        return super().query_rollups(series, start, end, resolution)
+
+    def last_seen(self) -> dict[str, int]:
+        """The newest timestamp of every series, pending batches folded first."""
+        self._settle()
+        return super().last_seen()
+
     def _fetch(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> list[tuple[Any, ...]]:
@@ -329,6 +314,7 @@ class DuckDBStore(StoreReads):
         names = list(series)
         if not names:
             return RollupColumns.from_rows(names, [])
+        self._settle()
         marks = ", ".join("?" * len(names))
         sql = (
             "SELECT list_position(?::VARCHAR[], series) - 1 AS i, bucket, count, min, max,"  # noqa: S608
@@ -351,21 +337,21 @@ class DuckDBStore(StoreReads):
         return {str(name): int(ts) for name, ts in rows}
 
     def _increase(self, params: dict[str, Any], resolution: Resolution) -> dict[int, float]:
-        streamed = self._fetch(_INCREASE_STREAMED[resolution], params)
+        streamed = self._fetch(INCREASE_STREAMED[resolution], params)
         gains = {int(b): float(g) for b, g, _ in streamed if g is not None}
         runs = sum(int(starts) for _, _, starts in streamed)
         if runs <= 1:
             return gains  # one ascending run: every pair was a pair of consecutive points
         pairs = None
         if runs <= MAX_RUNS:
-            streamed = self._fetch(_INCREASE_WITH_EDGES[resolution], params)
+            streamed = self._fetch(INCREASE_WITH_EDGES[resolution], params)
             gains = {int(b): float(g) for b, g, _, _ in streamed if g is not None}
             firsts = [(int(t), float(v)) for _, _, ends, _ in streamed for t, v in ends or ()]
             lasts = [(int(t), float(v)) for _, _, _, ends in streamed for t, v in ends or ()]
-            pairs = _boundary_pairs(firsts, lasts)
+            pairs = boundary_pairs(firsts, lasts)
         if pairs is None:
             logger.info("%s: %d overlapping runs in storage order, sorting", params["series"], runs)
-            ordered = self._fetch(_INCREASE_ORDERED[resolution], params)
+            ordered = self._fetch(INCREASE_ORDERED[resolution], params)
             return {int(b): float(g) for b, g in ordered}
         size = BUCKET_MS[resolution]
         for ts, previous, value in pairs:
@@ -377,6 +363,7 @@ class DuckDBStore(StoreReads):
         return gains
 
     def close(self) -> None:
-        """Close the database."""
+        """Fold what is pending and close the database."""
+        self._settle()
         with self._lock:
             self._connection.close()

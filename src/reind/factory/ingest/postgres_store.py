@@ -42,6 +42,7 @@ from reind.factory.ingest._sql import (
     psycopg_sql,
     staged,
 )
+from reind.factory.ingest.packed import PackedPoints
 from reind.factory.ingest.points import (
     BirthRecord,
     DeadLetter,
@@ -278,14 +279,14 @@ class PostgresStore(StoreReads):
 
     def write_batch(
         self,
-        points: Sequence[TelemetryPoint] | PointColumns,
+        points: Sequence[TelemetryPoint] | PointColumns | PackedPoints,
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
         births: Sequence[BirthRecord] = (),
     ) -> int:
         """Write everything in one transaction; return how many points were new."""
         inserted = 0
-        columns = PointColumns.of(points)
+        columns = points.columns() if isinstance(points, PackedPoints) else PointColumns.of(points)
         # numpy work before the lock: a series id per point, the COPY buffer in one piece
         names: dict[str, int] = {}
         ids = [names.setdefault(name, len(names)) for name in columns.series]

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reind.core.errors import InvalidInputError
+from reind.factory.ingest.packed import PackedPoints
 from reind.factory.ingest.points import (
     BirthRecord,
     DeadLetter,
@@ -152,7 +153,7 @@ class TelemetryStore(Protocol):
 
     def write_batch(
         self,
-        points: Sequence[TelemetryPoint] | PointColumns,
+        points: Sequence[TelemetryPoint] | PointColumns | PackedPoints,
         dead_letters: Sequence[DeadLetter] = (),
         alarm_events: Sequence[AlarmEvent] = (),
         births: Sequence[BirthRecord] = (),

@@ -19,7 +19,6 @@ from reind.core.errors import InvalidInputError
 logger = logging.getLogger(__name__)
 
 DEFAULT_EPOCH = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
-PACING_SLACK = 0.005  # s a paced run may run ahead of the wall before it sleeps
 
 
 class SimulatedClock:
@@ -87,17 +86,19 @@ class TwinRunner:
         steps = round(seconds / self.twin.dt)
         wall_start, sim_start = origin or (self._wall(), self.clock.elapsed)
         for _ in range(steps):
+            if self.speed is not None:
+                # wait for the moment the step *ends*: it stamps its values with that time,
+                # and a value published before its source time is a value from the future
+                due = wall_start + (self.clock.elapsed + self.twin.dt - sim_start) / self.speed
+                delay = due - self._wall()
+                if delay > 0:
+                    self._stop.wait(delay)
             if self._stop.is_set():
                 break
             with self.lock:
                 self.twin.step()
             if on_step is not None:
                 on_step()
-            if self.speed is not None:
-                due = wall_start + (self.clock.elapsed - sim_start) / self.speed
-                delay = due - self._wall()
-                if delay > PACING_SLACK:  # sleep in slices, not per step: waits are coarse
-                    self._stop.wait(delay)
 
     def run_forever(self) -> None:
         """Run until ``stop()``; a failing step is logged and the run carries on."""

@@ -15,8 +15,10 @@ from reind.programme.notices import outbox_page
 from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser
 from reind.web.deps import UnitOfWork, engine_of
+from reind.web.i18n import negotiate
 from reind.web.views.lists import day
 from reind.web.views.pages import PageRoute, need, page
+from reind.web.views.words import words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -58,4 +60,5 @@ def parameters(request: Request, user: CurrentUser) -> Response:
         schemes=schemes,
         day=on,
         rules_version=engine.rules_version,
+        **words_for(engine, negotiate(request)),
     )

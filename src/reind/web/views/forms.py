@@ -18,6 +18,37 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from reind.web.views.input_words import choice_label, input_label
+from reind.web.views.words import CODE_WORDS
+
+CODED_TEXT = {
+    "industry": (
+        "life_health_technology",
+        "ai_data_science",
+        "advanced_manufacturing_new_energy",
+        "other",
+    ),
+    "university": ("hku", "cuhk", "cityu", "hkust", "hkbu", "polyu"),
+    "activity": (
+        "exhibition_outside_hk",
+        "exhibition_in_hk_for_outside_markets",
+        "business_mission",
+        "online_business_mission",
+        "trade_publication_advertisement",
+        "eplatform_promotion",
+        "corporate_website_or_app",
+        "exhibition_in_hk_local_market",
+        "online_exhibition",
+    ),
+    "project_type": ("itf_project", "partnership_with_designated_institute"),
+    "applicant_status": (
+        "hkstp_incubatee",
+        "hkstp_graduate",
+        "cyberport_incubatee",
+        "cyberport_graduate",
+        "other",
+    ),
+}
+"""Text inputs that take a code: offered as a choice of words, so no one types a code."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +64,7 @@ class FormField:
 
     def choice_items(self) -> list[tuple[str, str]]:
         """Each choice as (code, the msgid naming it), for a select's options."""
-        return [(code, choice_label(code)) for code in self.choices]
+        return [(code, CODE_WORDS.get(code) or choice_label(code)) for code in self.choices]
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -70,6 +101,8 @@ def form_fields(model: type[BaseModel]) -> list[FormField]:
     out = []
     for name, info in model.model_fields.items():
         kind, choices = _kind(info.annotation)
+        if kind == "text" and name in CODED_TEXT:
+            kind, choices = "choice", CODED_TEXT[name]
         out.append(
             FormField(
                 name=name,

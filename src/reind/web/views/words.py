@@ -30,7 +30,8 @@ CATEGORY_LABELS = CATEGORY_WORDS
 
 def category_label(code: str) -> str:
     """The plain English name of a cost category (the msgid of its translation)."""
-    return CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
+    known = CATEGORY_LABELS.get(code) or CODE_WORDS.get(code)
+    return known or code.replace("_", " ").capitalize()
 
 
 EVENT_WORDS = {
@@ -133,6 +134,7 @@ CODE_WORDS = {
     "legal_accounting": "Legal and accounting fees",
     "research_development": "Research and development",
     "promotion_marketing": "Promotion and marketing",
+    "other": "Other",
     "hku": "The University of Hong Kong",
     "cuhk": "The Chinese University of Hong Kong",
     "cityu": "City University of Hong Kong",
@@ -143,6 +145,24 @@ CODE_WORDS = {
 """Codes that appear in rule values, in words (msgids)."""
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
+_WHOLE_VALUES = {
+    "yes": "Yes",
+    "no": "No",
+    "(ended)": "No longer in force",
+    "pilot": "A pilot programme",
+    "regular": "A regular programme",
+    **{
+        name: name
+        for name in (
+            "New Industrialisation Acceleration Scheme (NIAS)",
+            "Re-industrialisation Funding Scheme (RFS)",
+            "New Industrialisation Funding Scheme (NIFS)",
+            "Re-industrialisation and Technology Training Programme (RTTP)",
+            "New Industrialisation and Technology Training Programme (NITTP)",
+        )
+    },
+}
+"""Values ``show_value`` writes in English words, read whole (msgids)."""
 
 ROLE_WORDS = {role.value: name for role, name in ROLE_NAMES.items()}
 """Each role's value in words (msgids)."""
@@ -219,6 +239,8 @@ def value_words(text: object, gettext: Callable[[str], str]) -> str:
     "Companies Ordinance (Cap. 622)".
     """
     plain = str(text)
+    if plain in _WHOLE_VALUES:
+        return gettext(_WHOLE_VALUES[plain])
     if plain.startswith("(") and plain.endswith(")") and "'" in plain:
         plain = ", ".join(part.strip(" '") for part in plain[1:-1].split(",") if part.strip(" '"))
     known = {**CHOICE_WORDS, **CATEGORY_LABELS, **CODE_WORDS}
