@@ -111,7 +111,7 @@ def _rth(rng: random.Random) -> Case:
         for _ in range(rng.randrange(1, 5))
     ]
     return {
-        "received": _day(rng, date(2018, 8, 1), date(2026, 6, 30)),
+        "received": _day(rng, date(2020, 7, 1), date(2026, 6, 30)),
         "programme": "nias" if rng.random() < 0.1 else "itf",
         "talents": talents,
         "talents_already_engaged": rng.randrange(3),

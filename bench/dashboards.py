@@ -13,7 +13,8 @@ ratio to the budget:
 * first paint: Chromium's ``first-contentful-paint`` of ``/plant/<line>``,
   over ``--loads`` navigations;
 * live latency: in the page, the moment plant.js has drawn an SSE message
-  minus the source timestamp of each new trend sample in it (Date.now() in
+  minus the source timestamp of each new trend sample in it, while plate A follows a
+  ``--step`` change of its setpoint (put back afterwards) (Date.now() in
   the browser; the demo, the browser and the twins share one clock);
 * 50 dashboards: ``--streams`` SSE connections held at once; for each
   message, its age (receive time minus the newest sample's source time),
@@ -35,6 +36,7 @@ from playwright.sync_api import Page, sync_playwright
 FIRST_PAINT_MS = 500.0
 LIVE_P99_MS = 1000.0
 STREAMS = 50
+SETPOINT_TAG = "Recipe/baking_side_a/plate_setpoint"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -87,9 +89,33 @@ LISTEN = """async ([path, seconds]) => {
 }"""
 
 
-def live_lags(page: Page, url: str, line: str, seconds: int) -> list[float]:
+def set_parameter(page: Page, tag: str, value: float) -> None:
+    """Change a recipe setpoint from the dashboard, as the engineer does."""
+    field = page.locator(f'input[data-param="{tag}"]')
+    field.fill(f"{value:g}")
+    field.press("Enter")
+    shown = page.locator(f'[data-tag="{tag}"]').first
+    deadline = time.monotonic() + 20
+    while shown.inner_text().strip() != f"{value:g}" and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+
+
+def live_lags(page: Page, url: str, line: str, seconds: int, step: float) -> list[float]:
+    """Lags of every new trend sample the page draws while the plate follows a setpoint step.
+
+    Trends are reported by exception: a plate holding its setpoint sends a sample only when
+    it moves past its deadband (three in 30 s at rest). A step of ``step`` degrees makes
+    the plate move for the whole window, as it does after every recipe change; the old
+    setpoint is put back afterwards.
+    """
     page.goto(f"{url}/plant/{line}")
-    lags: list[float] = page.evaluate(LISTEN, [f"/plant/{line}/events", seconds])
+    tag = SETPOINT_TAG
+    before = float(page.locator(f'[data-tag="{tag}"]').first.inner_text())
+    set_parameter(page, tag, before + step)
+    try:
+        lags: list[float] = page.evaluate(LISTEN, [f"/plant/{line}/events", seconds])
+    finally:
+        set_parameter(page, tag, before)
     return lags
 
 
@@ -132,6 +158,9 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--streams", type=int, default=STREAMS)
+    parser.add_argument(
+        "--step", type=float, default=15.0, help="setpoint step (°C) while live values are timed"
+    )
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -141,7 +170,7 @@ def main() -> None:
         page = context.new_page()
         sign_in(page, args.url, args.email, args.password)
         paints, first_bytes = first_paints(page, args.url, args.line, args.loads)
-        lags = live_lags(page, args.url, args.line, args.seconds)
+        lags = live_lags(page, args.url, args.line, args.seconds, args.step)
         cookies = {c["name"]: c["value"] for c in context.cookies()}
         browser.close()
     p50, p95 = statistics.median(paints), percentile(paints, 0.95)

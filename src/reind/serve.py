@@ -100,8 +100,8 @@ class Server(uvicorn.Server):
 
 
 def start_checkpoints(database: Database, settings: Settings) -> Callable[[], None]:
-    """Checkpoint the audit chain a minute from now, then every ``audit_checkpoint_minutes``
-    (ADR 0120); returns the stop.
+    """Checkpoint the audit chain and the plant's command log a minute from now, then every
+    ``audit_checkpoint_minutes`` (ADR 0120); returns the stop.
 
     The signing key and the checkpoint file are outside the database, so a
     chain cut back or rewritten with its head is still caught by ``reind
@@ -116,9 +116,14 @@ def start_checkpoints(database: Database, settings: Settings) -> Callable[[], No
     key = load_or_create_key(settings.effective_audit_key)
     log = settings.effective_audit_checkpoints
 
+    from reind.factory.commands.checkpoints import write_command_checkpoint
+
     def once() -> object:
         with database.unit_of_work() as session:
-            return write_checkpoint(session, key, log)
+            written = write_checkpoint(session, key, log)
+        with database.unit_of_work() as session:  # the plant's log: the same mechanism and key
+            write_command_checkpoint(session, key, settings.effective_plant_checkpoints)
+        return written
 
     schedule = CheckpointSchedule(once, settings.audit_checkpoint_minutes * 60, first_after=60)
     schedule.start()

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         return self.audit_checkpoints or self.data_dir / "audit-checkpoints.jsonl"
 
     @property
+    def effective_plant_checkpoints(self) -> Path:
+        """The plant's command log checkpoints: beside the audit's, signed with the same key."""
+        return self.effective_audit_checkpoints.with_name("plant-command-checkpoints.jsonl")
+
+    @property
     def effective_database_url(self) -> str:
         """The database URL, defaulting to ``data_dir/reind.db`` (SQLite)."""
         return self.database_url or f"sqlite:///{self.data_dir / 'reind.db'}"

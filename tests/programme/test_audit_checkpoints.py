@@ -184,7 +184,7 @@ def test_the_schedule_checkpoints_at_once_and_carries_on_after_a_failure(
     finally:
         schedule.stop()
     assert len(read_checkpoints(log)) == 1
-    assert "writing an audit checkpoint failed" in caplog.text
+    assert "writing a checkpoint failed" in caplog.text
 
 
 def test_a_checkpoint_walks_only_what_came_since_the_last_and_still_refuses_damage(

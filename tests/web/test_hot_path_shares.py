@@ -33,7 +33,9 @@ def test_one_visibility_rule_serves_both_paths(role: Role) -> None:
     own, other = sight(actor, "ent-1"), sight(actor, "ent-2")
     if role is Role.APPLICANT:
         assert (own, other) == (Sight.SEEN, Sight.NOT_THEIRS)
-    elif role in {Role.COMMITTEE_MEMBER, Role.ASSESSOR}:
+    elif role is Role.COMMITTEE_MEMBER:  # the agenda rule: the ORM path decides
+        assert own is other is Sight.ON_AGENDA
+    elif role is Role.ASSESSOR:
         assert own is other is Sight.UNLESS_CONFLICTED
     elif role in {Role.PLANT_ENGINEER, Role.ADMINISTRATOR}:  # lines / accounts, not cases
         assert own is other is Sight.NO_CASES

@@ -7,13 +7,25 @@ against a running twin in ``test_plant_duties``.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select, text
 
+from reind.core import checkpoints as core_checkpoints
+from reind.core.chain import GENESIS, link_hash
+from reind.core.checkpoints import HashChain, load_or_create_key, read_checkpoints
 from reind.core.clock import FixedClock
 from reind.core.errors import ConflictError
 from reind.factory.commands import PlantCommand, command_log, record_command, verify_command_log
+from reind.factory.commands.checkpoints import (
+    COMMAND_LOG,
+    check_command_log,
+    write_command_checkpoint,
+)
+from reind.factory.commands.log import PlantCommandRow, _document
+from reind.programme.audit.checkpoints import AUDIT_CHAIN
 from tests.web.world import World
 
 AT = FixedClock(datetime(2026, 12, 6, 2, 30, tzinfo=UTC))
@@ -77,3 +89,59 @@ def test_the_engineer_and_auditors_read_the_log_page_others_may_not(world: World
     for who in ("officer", "analyst", "administrator", "applicant"):
         refused = world.client.get("/plant/waffle-9/commands", headers=world.auth(who))
         assert refused.status_code == 403, who
+
+
+def _anchored(world: World, tmp_path: Path) -> tuple[Path, Ed25519PrivateKey, int]:
+    """Three entries, a signed checkpoint of the head outside the database, two more entries."""
+    key = load_or_create_key(tmp_path / "keys" / "audit-key.pem")
+    log = tmp_path / "plant-command-checkpoints.jsonl"
+    _three(world, "line-anchor")
+    with world.db.unit_of_work() as session:
+        written = write_command_checkpoint(session, key, log)
+    assert written is not None
+    _three(world, "line-anchor")
+    return log, key, written.seq
+
+
+def _against(world: World, log: Path, key: Ed25519PrivateKey) -> str:
+    with world.db.unit_of_work() as session:
+        assert verify_command_log(session) is None  # the log alone cannot tell
+        return str(check_command_log(session, read_checkpoints(log), key.public_key()))
+
+
+def test_an_untouched_log_agrees_with_its_checkpoint(any_world: World, tmp_path: Path) -> None:
+    log, key, _ = _anchored(any_world, tmp_path)
+    assert _against(any_world, log, key).startswith("OK: 1 signed checkpoint")
+
+
+def test_a_cut_back_command_log_is_caught_by_its_checkpoint(
+    any_world: World, tmp_path: Path
+) -> None:
+    log, key, seq = _anchored(any_world, tmp_path)
+    with any_world.db.unit_of_work() as session:
+        session.execute(text("DELETE FROM plant_command_log WHERE seq >= :s"), {"s": seq - 1})
+    report = _against(any_world, log, key)
+    assert f"but this checkpoint vouched for event {seq}: the newest events were deleted" in report
+
+
+def test_a_rewritten_and_recomputed_command_log_is_caught_by_its_checkpoint(
+    any_world: World, tmp_path: Path
+) -> None:
+    log, key, seq = _anchored(any_world, tmp_path)
+    with any_world.db.unit_of_work() as session:  # edit entry 2, then recompute every hash after
+        rows = session.execute(select(PlantCommandRow).order_by(PlantCommandRow.seq)).scalars()
+        prev = GENESIS
+        for row in rows:
+            if row.seq == 2:
+                row.after = "999.0"
+            row.prev_hash, row.hash = prev, link_hash(prev, _document(row))
+            prev = row.hash
+            session.flush()
+    report = _against(any_world, log, key)
+    assert f"event {seq} has another hash than the one signed" in report
+
+
+def test_the_plant_log_and_the_audit_chain_share_one_checkpoint_mechanism() -> None:
+    """Not a copy: both adapters hand their chain to ``core.checkpoints``."""
+    assert isinstance(COMMAND_LOG, HashChain) and isinstance(AUDIT_CHAIN, HashChain)
+    assert core_checkpoints.write_checkpoint.__module__ == "reind.core.checkpoints"

@@ -3,7 +3,8 @@
 Each cell prepares its own fresh subject through the services, so an
 allowed request that changes something never spoils the next cell. The
 applicant of enterprise B reading enterprise A's application by id, and a
-committee member who declared a conflict of interest, are among the refused.
+committee member who declared a conflict of interest, and a committee member on
+whose agenda the case is not (the agenda rule), are among the refused.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from reind.programme.actors import Role
 from reind.programme.applications.access import CONFLICT_ROLES
 from reind.programme.applications.contents import attach_document
 from reind.programme.applications.workflow import all_workflows, workflow_for
-from reind.programme.committee.services import decide
+from reind.programme.committee.services import appoint_member, create_committee, decide
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.claims import (
     approve_claim_as_finance,
@@ -43,14 +44,18 @@ from tests.programme.factories import (
     rfs_application,
     score_fully,
 )
-from tests.web.world import PASSWORD, PERSON_IDS, ROLES, World, committee_meeting
+from tests.web.world import PASSWORD, PERSON_IDS, ROLES, World, add_person, committee_meeting
 
-EVERYONE = frozenset(ROLES)
-OTHERS = frozenset({"other_applicant", "conflicted_member"})
-"""The object rules on enterprise A's case: the other enterprise's applicant, and member-2,
-who declared a conflict with it (``applications.access``)."""
+OFF_AGENDA = "off_agenda_member"
+"""A committee member (``member-3``) who sits on another committee: no case of A is on
+their agenda (``applications.access``, the agenda rule)."""
+IDENTITIES = {**ROLES, OFF_AGENDA: Role.COMMITTEE_MEMBER}
+EVERYONE = frozenset(IDENTITIES)
+OTHERS = frozenset({"other_applicant", "conflicted_member", OFF_AGENDA})
+"""The object rules on enterprise A's case: the other enterprise's applicant, member-2,
+who declared a conflict with it, and member-3, on whose agenda it is not."""
 OFF_COMMITTEE = frozenset(
-    who for who, role in ROLES.items() if role in CONFLICT_ROLES and who not in PERSON_IDS
+    who for who, role in IDENTITIES.items() if role in CONFLICT_ROLES and who not in PERSON_IDS
 )
 """Assessors and members who sit on no committee of the meeting: no agenda for them."""
 
@@ -59,14 +64,15 @@ def allowed_by_table(action: Action | None, *, spared: frozenset[str] = OTHERS) 
     """Who the permission table allows ``action``, less those its object rules refuse."""
     if action is None:
         return EVERYONE
-    return frozenset(who for who, role in ROLES.items() if role in PERMISSIONS[action]) - spared
+    allowed = (who for who, role in IDENTITIES.items() if role in PERMISSIONS[action])
+    return frozenset(allowed) - spared
 
 
 def workflow_roles(action: str) -> frozenset[str]:
     """Who the RFS workflow lets take ``action`` (it narrows ``MOVE_CASES``, never widens it)."""
     steps = workflow_for("rfs").transitions.values()
     roles = {role for t in steps if t.action == action for role in t.roles}
-    return frozenset(who for who, role in ROLES.items() if role in roles)
+    return frozenset(who for who, role in IDENTITIES.items() if role in roles)
 
 
 _serial = itertools.count(1)
@@ -405,8 +411,30 @@ ENDPOINTS: dict[str, Endpoint] = {
             "role": "officer",
         },
     ),
-    "who am I": Endpoint("GET", "/session", None),
+    "who am I": Endpoint("GET", "/session", Action.OWN_SESSION, spared=frozenset()),
 }
+
+
+def _with_off_agenda_member(world: World) -> World:
+    """The world, with member-3 on a second RFS committee whose agendas hold none of A's cases."""
+    if OFF_AGENDA in world.tokens:
+        return world
+    add_person(world, OFF_AGENDA, Role.COMMITTEE_MEMBER, person_id="member-3")
+    with world.db.unit_of_work() as session:
+        panel = create_committee(
+            session, "rfs", "RFS Second Panel", "第二審核委員會", OFFICER, engine=default_engine()
+        )
+        appoint_member(
+            session,
+            panel.id,
+            OFFICER,
+            person_id="member-3",
+            name="member-3",
+            capacity="member",
+            term_from=date(2024, 1, 1),
+            term_to=date(2026, 12, 31),
+        )
+    return world
 
 
 def _prepare(world: World, endpoint: Endpoint) -> Ids:
@@ -430,7 +458,7 @@ def _call(world: World, endpoint: Endpoint, who: str | None, ids: Ids) -> tuple[
 
 @pytest.mark.parametrize("name", list(ENDPOINTS))
 def test_each_role_is_allowed_or_refused_as_the_rules_say(shared_world: World, name: str) -> None:
-    world = shared_world
+    world = _with_off_agenda_member(shared_world)
     endpoint = ENDPOINTS[name]
     wrong: list[str] = []
     # Refused calls change nothing, so they share one subject; a read shares it too.
@@ -520,3 +548,20 @@ def test_every_link_a_role_is_shown_and_its_home_open_to_it(world: World, role: 
         # this world has no plant connected, so /plant is not mounted (404), never refused
         assert status == 200 or (status == 404 and link == "/plant"), (link, status)
     browser.cookies.clear()
+
+
+def test_a_member_off_the_agenda_is_refused_in_both_languages(world: World) -> None:
+    """The agenda rule's refusal says why, in English and Chinese, and names no role id."""
+    world = _with_off_agenda_member(world)
+    with world.db.unit_of_work() as session:
+        ids = before_committee(session, world)
+    for path, english, chinese in (
+        (f"/applications/{ids['app']}", "not on the agenda", "不在您所屬委員會會議的議程上"),
+        (f"/enterprises/{world.enterprise_a}/contacts", "no application", "沒有申請"),
+    ):
+        answer = world.client.get("/api/v1" + path, headers=world.auth(OFF_AGENDA))
+        assert answer.status_code == 403, answer.text
+        assert english in answer.json()["detail"]
+        assert chinese in answer.json()["detail_zh_hant"]
+        member = world.client.get("/api/v1" + path, headers=world.auth("member"))
+        assert member.status_code == 200, member.text

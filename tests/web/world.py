@@ -101,7 +101,7 @@ def make_world(db: Database) -> World:
     return world
 
 
-def add_person(world: World, who: str, role: Role) -> None:
+def add_person(world: World, who: str, role: Role, person_id: str | None = None) -> None:
     """One more user ``who`` in ``role`` with an API token (e.g. a second finance officer)."""
     with world.db.unit_of_work() as session:
         user = add_user(
@@ -111,6 +111,7 @@ def add_person(world: World, who: str, role: Role) -> None:
             display_name=who.replace("_", " ").title(),
             role=role,
             password=PASSWORD,
+            person_id=person_id,
             hasher=FAST_HASHER,
         )
         _, world.tokens[who] = issue_token(session, user.id, "tests", SYSTEM)

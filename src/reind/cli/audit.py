@@ -4,13 +4,15 @@
 (nothing edited, inserted or cut inside it), completeness (every record has
 the events its state implies) and the signed checkpoints kept outside the
 database (the chain was not cut back or rewritten with its head; ADR 0120).
+The plant's command log is anchored by the same mechanism and key
+(``core.checkpoints``): ``checkpoint`` signs both heads, ``verify`` checks both.
 """
 
 from __future__ import annotations
 
 import typer
 
-from reind.cli import app, console, err_console, process_of
+from reind.cli import Process, app, console, err_console, process_of
 
 audit_app = typer.Typer(help="The audit log: verify it, anchor it.")
 app.add_typer(audit_app, name="audit")
@@ -43,6 +45,7 @@ def verify(ctx: typer.Context) -> None:
         (chain.ok, str(chain)),
         (complete.ok, str(complete)),
         (anchored is None or anchored.ok, str(anchored) if anchored else "NO CHECKPOINTS yet"),
+        _plant_log(process),
     ):
         if ok:
             console.print(text, highlight=False)
@@ -65,9 +68,38 @@ def checkpoint(ctx: typer.Context) -> None:
         written = write_checkpoint(session, key, settings.effective_audit_checkpoints)
     if written is None:
         console.print("the head has not moved since the last checkpoint; nothing written")
-        return
-    console.print(
-        f"checkpoint at event {written.seq} ({written.hash[:16]}...) "
-        f"appended to {settings.effective_audit_checkpoints}",
-        highlight=False,
-    )
+    else:
+        console.print(
+            f"checkpoint at event {written.seq} ({written.hash[:16]}...) "
+            f"appended to {settings.effective_audit_checkpoints}",
+            highlight=False,
+        )
+    from reind.factory.commands.checkpoints import write_command_checkpoint
+
+    with process.database().unit_of_work() as session:
+        plant = write_command_checkpoint(session, key, settings.effective_plant_checkpoints)
+    if plant is not None:
+        console.print(
+            f"plant command log checkpoint at entry {plant.seq} "
+            f"appended to {settings.effective_plant_checkpoints}",
+            highlight=False,
+        )
+
+
+def _plant_log(process: Process) -> tuple[bool, str]:
+    """The plant's command log: its chain, and against its signed checkpoints."""
+    from reind.factory.commands import verify_command_log
+    from reind.factory.commands.checkpoints import check_command_log
+    from reind.programme.audit.checkpoints import load_public_key, public_path, read_checkpoints
+
+    settings = process.settings
+    checkpoints = read_checkpoints(settings.effective_plant_checkpoints)
+    with process.database().unit_of_work() as session:
+        broken_at = verify_command_log(session)
+        if broken_at is not None:
+            return False, f"PLANT COMMAND LOG BROKEN at entry {broken_at}"
+        if not checkpoints:
+            return True, "plant command log: OK, NO CHECKPOINTS yet"
+        public = load_public_key(public_path(settings.effective_audit_key))
+        anchored = check_command_log(session, checkpoints, public)
+    return anchored.ok, f"plant command log: {anchored}"

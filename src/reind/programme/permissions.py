@@ -1,17 +1,19 @@
 """Who may do what in the programme office and on the plant: one table of role x action.
 
 A programme office that pays public money separates duties: applicants act on
-their own enterprise only, officers run cases, committee members see the
-cases they are not conflicted on, finance sees money, auditors read and change
-nothing, the plant engineer operates lines and reads nothing of the
+their own enterprise only, officers run cases, committee members see the cases
+on their agenda they are not conflicted on, finance sees money, auditors read
+and change nothing, the plant engineer operates lines and reads nothing of the
 programme, administrators manage accounts and not cases. Every service and
 every route names the action it performs and asks ``ensure`` (deny by
 default: an action not in the table is allowed to nobody); no role set is
-written anywhere else. The object rules (own enterprise, not conflicted) are
-applied on top of this table by ``applications.access``; the workflow's
-transitions (``applications/workflows/*.yaml``) may only narrow
-``MOVE_CASES``, never widen it (a test holds them to it). ``docs/roles.md``
-is generated from this table (``role_guide``) and a test keeps it equal.
+written anywhere else. The object rules (own enterprise, not conflicted, on
+the member's agenda) are applied on top of this table by
+``applications.access``; the workflow's transitions
+(``applications/workflows/*.yaml``) may only narrow ``MOVE_CASES``, never
+widen it (a test holds them to it). ``docs/roles.md`` is generated from this
+table (``role_guide``) and a test keeps it equal; a route census
+(``tests/web/test_route_census.py``) holds every route to naming its action.
 
 Plain values: imports only ``actors`` and ``core``.
 """
@@ -70,6 +72,7 @@ class Action(StrEnum):
     WATCH_PLANT = "watch_plant"
     OPERATE_PLANT = "operate_plant"
     READ_PLANT_LOG = "read_plant_log"
+    OWN_SESSION = "own_session"
 
 
 _CASE_READERS = frozenset({APPLICANT, OFFICER, ASSESSOR, MEMBER, APPROVER, FINANCE, ANALYST})
@@ -115,6 +118,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WATCH_PLANT: frozenset({PLANT_ENGINEER, OFFICER, ANALYST, ADMINISTRATOR}),
     Action.OPERATE_PLANT: frozenset({PLANT_ENGINEER}),
     Action.READ_PLANT_LOG: frozenset({PLANT_ENGINEER, AUDITOR}),
+    Action.OWN_SESSION: frozenset(Role) - {SYSTEM},
 }
 """The table: each action and the roles allowed it. An action not listed is allowed to nobody."""
 
@@ -213,6 +217,10 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "指令生產線單元、更改設定值、處理警報（每項均記錄於廠房指令記錄）",
     ),
     Action.READ_PLANT_LOG: ("read the plant's command log", "查閱廠房指令記錄"),
+    Action.OWN_SESSION: (
+        "see who one is signed in as, and sign out",
+        "查看自己以何身分登入，以及登出",
+    ),
 }
 """Each action in words, English and Chinese: the role guide and the refusals say them."""
 
@@ -248,7 +256,7 @@ ROLE_WORDS = {
     Role.APPLICANT: "Applicant (own enterprise only)",
     Role.OFFICER: "Programme officer",
     Role.ASSESSOR: "Assessor (not where conflicted)",
-    Role.COMMITTEE_MEMBER: "Committee member (not where conflicted)",
+    Role.COMMITTEE_MEMBER: "Committee member (own agenda only, not where conflicted)",
     Role.APPROVER: "Approver (committee chair)",
     Role.FINANCE: "Finance",
     Role.ANALYST: "Analyst",
@@ -277,7 +285,9 @@ def role_guide() -> str:
         "endpoint against it. Deny by default: an action not listed is allowed to nobody.",
         "On top of the table, the object rules: an applicant acts on its own enterprise",
         "only; an assessor or committee member does not see an application it declared a",
-        "conflict with, nor that enterprise and its contacts. Administrators manage",
+        "conflict with, nor that enterprise and its contacts; a committee member sees only",
+        "the cases on the agenda of a meeting of a committee it sits on (within its term),",
+        "and only the enterprises (and their contacts) of those cases. Administrators manage",
         "accounts, not cases; the plant engineer operates lines and reads nothing of the",
         "programme; auditors read and change nothing.",
         "",

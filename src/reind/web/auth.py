@@ -206,3 +206,20 @@ def require(action: Action) -> Callable[..., Any]:
 
     check.reind_action = action  # type: ignore[attr-defined]  # read by the route census test
     return check
+
+
+def needs(action: Action) -> Callable[..., Any]:
+    """A page's route dependency: refuse a signed-in user whose role may not ``action``.
+
+    Pages read their user by ``CurrentUser``, which FastAPI resolves once per
+    request, so the gate costs no query. Declared on the route
+    (``dependencies=[Depends(needs(Action.X))]``) so the route census reads
+    it; the page's body may ask ``need(user, Action.X)`` again for its Actor.
+    """
+
+    def check(user: CurrentUser) -> UserView:
+        ensure(user.actor(), action)
+        return user
+
+    check.reind_action = action  # type: ignore[attr-defined]  # read by the route census test
+    return check

@@ -71,6 +71,9 @@ class TwinRunner:
         self.lock = threading.Lock()
         self._stop = threading.Event()
         self._wall = wall
+        # the clock's moment when the runner was made: paced runs keep to it, so the time
+        # an edge node takes to connect before the first step is not kept as a lag
+        self._origin = (wall(), clock.elapsed)
 
     def run_for(
         self,
@@ -80,11 +83,12 @@ class TwinRunner:
     ) -> None:
         """Run ``seconds`` of simulated time (paced if a speed is set).
 
-        ``origin`` (wall time, simulated elapsed) paces against a fixed start, so
-        time lost while the machine was busy is caught up rather than kept.
+        ``origin`` (wall time, simulated elapsed) paces against a fixed start, by default
+        the runner's making, so time lost while the machine was busy (or connecting) is
+        caught up rather than kept.
         """
         steps = round(seconds / self.twin.dt)
-        wall_start, sim_start = origin or (self._wall(), self.clock.elapsed)
+        wall_start, sim_start = origin or self._origin
         for _ in range(steps):
             if self.speed is not None:
                 # wait for the moment the step *ends*: it stamps its values with that time,
@@ -102,12 +106,11 @@ class TwinRunner:
 
     def run_forever(self) -> None:
         """Run until ``stop()``; a failing step is logged and the run carries on."""
-        # one origin for the whole run: a twin starved of CPU for a while catches up with the
-        # wall instead of stamping every later point late (the dashboard showed values 6 s old)
-        origin = (self._wall(), self.clock.elapsed)
+        # one origin for the whole run (the runner's): a twin starved of CPU for a while
+        # catches up with the wall instead of stamping every later point late
         while not self._stop.is_set():
             try:
-                self.run_for(self.twin.dt * 100, origin=origin)
+                self.run_for(self.twin.dt * 100)
             except Exception:
                 logger.exception("twin step failed; carrying on")
 

@@ -1,10 +1,18 @@
-"""Who may see an application: applicants their own, members not where conflicted."""
+"""Who may see an application: the object rules on top of the permission table.
+
+Applicants see their own enterprise's; a committee member sees only the
+cases on the agenda of a meeting of a committee they sit on (within their
+term) and not those they declared a conflict with, and of enterprises only
+those with such a case; an assessor sees cases unless conflicted. Services,
+the API (both its paths) and the pages all decide by ``sight`` and
+``ensure_may_see``/``ensure_may_see_enterprise`` here, nowhere else.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from reind.core.errors import (
@@ -13,7 +21,7 @@ from reind.core.errors import (
 )
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.store import ApplicationRow
-from reind.programme.committee.store import ConflictRow, MemberRow
+from reind.programme.committee.store import AgendaItemRow, ConflictRow, MeetingRow, MemberRow
 from reind.programme.permissions import Action, ensure, may, sees_enterprise
 
 
@@ -40,7 +48,9 @@ class Sight(Enum):
     NOT_THEIRS = "not_theirs"
     """An applicant asking for another enterprise's application."""
     UNLESS_CONFLICTED = "unless_conflicted"
-    """A committee member or assessor: seen unless they declared a conflict with it."""
+    """An assessor: seen unless they declared a conflict with it."""
+    ON_AGENDA = "on_agenda"
+    """A committee member: seen only on their committee's agenda, and not if conflicted."""
 
 
 CONFLICT_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.ASSESSOR})
@@ -58,6 +68,8 @@ def sight(actor: Actor, enterprise_id: str) -> Sight:
         return Sight.NO_CASES
     if not sees_enterprise(actor, enterprise_id):
         return Sight.NOT_THEIRS
+    if actor.role is Role.COMMITTEE_MEMBER:
+        return Sight.ON_AGENDA
     if actor.role in CONFLICT_ROLES:
         return Sight.UNLESS_CONFLICTED
     return Sight.SEEN
@@ -70,10 +82,35 @@ def ensure_may_see(session: Session, actor: Actor, row: ApplicationRow) -> None:
         ensure(actor, Action.READ_CASES)
     if seen is Sight.NOT_THEIRS:
         raise ForbiddenError("you may only see your own enterprise's applications")
-    if seen is Sight.UNLESS_CONFLICTED and is_conflicted(session, actor.id, row.id):
+    if seen in (Sight.UNLESS_CONFLICTED, Sight.ON_AGENDA) and is_conflicted(
+        session, actor.id, row.id
+    ):
         raise ForbiddenError(
             "you declared a conflict of interest with this application, so you may not see it"
         )
+    if seen is Sight.ON_AGENDA and not on_their_agenda(session, actor.id, row.id):
+        raise ForbiddenError(NOT_ON_AGENDA)
+
+
+NOT_ON_AGENDA = "this application is not on the agenda of a meeting of your committee"
+
+
+def _agendas_of(person_id: str) -> Select[str]:
+    """The ids of the applications on the agendas of meetings the person sits in, within term."""
+    return (
+        select(AgendaItemRow.application_id)
+        .join(MeetingRow, MeetingRow.id == AgendaItemRow.meeting_id)
+        .join(MemberRow, MemberRow.committee_id == MeetingRow.committee_id)
+        .where(MemberRow.person_id == person_id)
+        .where(MemberRow.term_from <= MeetingRow.held_on)
+        .where(MeetingRow.held_on <= MemberRow.term_to)
+    )
+
+
+def on_their_agenda(session: Session, person_id: str, application_id: str) -> bool:
+    """True when the application is on the agenda of a meeting of the person's committee."""
+    query = _agendas_of(person_id).where(AgendaItemRow.application_id == application_id)
+    return session.execute(select(query.exists())).scalar() is True
 
 
 def is_conflicted(session: Session, person_id: str, application_id: str) -> bool:
@@ -92,7 +129,8 @@ def ensure_may_see_enterprise(session: Session, actor: Actor, enterprise_id: str
 
     Beyond ``sees_enterprise`` (applicants their own; only roles that read cases): an
     assessor or committee member who declared a conflict with any of the
-    enterprise's applications does not see the enterprise either.
+    enterprise's applications does not see the enterprise either, and a
+    committee member sees only an enterprise with a case on their agenda.
     """
     ensure(actor, Action.READ_CASES)
     if not sees_enterprise(actor, enterprise_id):
@@ -111,3 +149,13 @@ def ensure_may_see_enterprise(session: Session, actor: Actor, enterprise_id: str
             "you declared a conflict of interest with this enterprise's application, "
             "so you may not see the enterprise"
         )
+    if actor.role is Role.COMMITTEE_MEMBER:
+        theirs = select(
+            exists()
+            .where(ApplicationRow.enterprise_id == enterprise_id)
+            .where(ApplicationRow.id.in_(_agendas_of(actor.id)))
+        )
+        if not session.execute(theirs).scalar():
+            raise ForbiddenError(
+                "no application of this enterprise is on the agenda of a meeting of your committee"
+            )

@@ -244,7 +244,7 @@ class RTHColumns:
             [stage, nias, host_ess & screened, any_non_local & screened, *states, priced,
              nothing, *slot_parts], axis=1,
         ).astype(np.int8)  # fmt: skip
-        paths, branch = np.unique(rows, axis=0, return_inverse=True)
+        paths, branch = _distinct_rows(rows)
         return ColumnVerdict(
             outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
             amount_cents=grant * ~failed,
@@ -316,6 +316,25 @@ class RTHColumns:
             )
             columns[name] = np.array(column, dtype=np.int8 if small else np.int64)
         return columns
+
+
+def _distinct_rows(rows: NDArray[np.int8]) -> tuple[NDArray[np.int8], NDArray[np.intp]]:
+    """The distinct rows (sorted) and each row's index among them.
+
+    Each row is packed into one integer (its states as digits) when that fits
+    in 62 bits: sorting integers is many times faster than sorting rows.
+    """
+    if not len(rows):
+        return rows, np.zeros(0, dtype=np.intp)
+    radices = rows.max(axis=0).astype(np.int64) + 1
+    if float(np.prod(radices.astype(np.float64))) >= 2.0**62:
+        paths, branch = np.unique(rows, axis=0, return_inverse=True)
+        return paths, branch.reshape(len(rows))
+    key = np.zeros(len(rows), dtype=np.int64)
+    for column, radix in enumerate(radices.tolist()):
+        key = key * radix + rows[:, column]
+    _, first, branch = np.unique(key, return_index=True, return_inverse=True)
+    return rows[first], branch.reshape(len(rows))
 
 
 def _branch(row: list[int], slots: int) -> Branch:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
 from reind.core.errors import InvalidInputError, NotFoundError
@@ -24,6 +24,7 @@ from reind.programme.applications.transitions import (
 from reind.programme.enterprises import registry
 from reind.programme.enterprises import views as register
 from reind.programme.enterprises.profile import EnterpriseProfile
+from reind.programme.permissions import Action
 from reind.web.api.application_schemas import (
     ApplicationCreate,
     ApplicationPublic,
@@ -48,13 +49,18 @@ from reind.web.api.common import (
     money,
     set_etag,
 )
-from reind.web.auth import CurrentActor
+from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, Transact, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 
 
-@router.post("/enterprises", response_model=EnterprisePublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/enterprises",
+    response_model=EnterprisePublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.REGISTER_ENTERPRISES))],
+)
 def register_enterprise(
     body: EnterpriseCreate, actor: CurrentActor, session: UnitOfWork
 ) -> EnterprisePublic:
@@ -65,7 +71,11 @@ def register_enterprise(
     )
 
 
-@router.get("/enterprises/{enterprise_id}", response_model=EnterprisePublic)
+@router.get(
+    "/enterprises/{enterprise_id}",
+    response_model=EnterprisePublic,
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 async def get_enterprise(
     enterprise_id: str, actor: CurrentActor, transact: Transact, response: Response
 ) -> EnterprisePublic:
@@ -84,6 +94,7 @@ async def get_enterprise(
     "/enterprises/{enterprise_id}/contacts",
     response_model=ContactPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.EDIT_CONTACTS))],
 )
 def add_contact(
     enterprise_id: str, body: ContactCreate, actor: CurrentActor, session: UnitOfWork
@@ -94,7 +105,11 @@ def add_contact(
     return ContactPublic.model_validate(register.contact_view(row))
 
 
-@router.get("/enterprises/{enterprise_id}/contacts", response_model=list[ContactPublic])
+@router.get(
+    "/enterprises/{enterprise_id}/contacts",
+    response_model=list[ContactPublic],
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 def list_contacts(
     enterprise_id: str, actor: CurrentActor, session: UnitOfWork
 ) -> list[ContactPublic]:
@@ -105,7 +120,12 @@ def list_contacts(
     ]
 
 
-@router.post("/applications", response_model=ApplicationPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/applications",
+    response_model=ApplicationPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.WRITE_DRAFTS))],
+)
 async def create_application(
     body: ApplicationCreate,
     actor: CurrentActor,
@@ -128,7 +148,11 @@ async def create_application(
     return await transact(create)
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationPublic)
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationPublic,
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 async def get_application(
     application_id: str, actor: CurrentActor, transact: Transact, response: Response
 ) -> ApplicationPublic:
@@ -142,7 +166,11 @@ async def get_application(
     return await transact(read)
 
 
-@router.get("/applications/{application_id}/cost-lines", response_model=list[CostLinePublic])
+@router.get(
+    "/applications/{application_id}/cost-lines",
+    response_model=list[CostLinePublic],
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 async def list_cost_lines(
     application_id: str, actor: CurrentActor, transact: Transact
 ) -> list[CostLinePublic]:
@@ -159,6 +187,7 @@ async def list_cost_lines(
     "/applications/{application_id}/cost-lines",
     response_model=CostLinePublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.WRITE_DRAFTS))],
 )
 def add_cost_line(
     application_id: str,
@@ -179,6 +208,7 @@ def add_cost_line(
     "/applications/{application_id}/documents",
     response_model=DocumentPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.WRITE_DRAFTS))],
 )
 def attach_document(
     application_id: str,
@@ -206,7 +236,11 @@ def attach_document(
     return DocumentPublic.model_validate(views.document_view(row))
 
 
-@router.post("/applications/{application_id}/transitions", response_model=ApplicationPublic)
+@router.post(
+    "/applications/{application_id}/transitions",
+    response_model=ApplicationPublic,
+    dependencies=[Depends(require(Action.MOVE_CASES))],
+)
 def transition(
     application_id: str,
     body: TransitionCreate,
@@ -223,7 +257,11 @@ def transition(
     return application_public(views.application_view(row), actor)
 
 
-@router.post("/applications/{application_id}/received-date", response_model=ApplicationPublic)
+@router.post(
+    "/applications/{application_id}/received-date",
+    response_model=ApplicationPublic,
+    dependencies=[Depends(require(Action.CORRECT_RECEIVED_DATES))],
+)
 def correct_received(
     application_id: str,
     body: ReceivedCorrection,
@@ -240,7 +278,9 @@ def correct_received(
     return application_public(views.application_view(row), actor)
 
 
-@router.post("/applications/{application_id}/screening")
+@router.post(
+    "/applications/{application_id}/screening", dependencies=[Depends(require(Action.SCREEN))]
+)
 def screen(
     application_id: str,
     actor: CurrentActor,
@@ -256,7 +296,9 @@ def screen(
     return {"decision_id": screened.screening_decision_id, **decision.to_json()}
 
 
-@router.get("/applications/{application_id}/screening")
+@router.get(
+    "/applications/{application_id}/screening", dependencies=[Depends(require(Action.READ_CASES))]
+)
 def screening_result(
     application_id: str, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, Any]:

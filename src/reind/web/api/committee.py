@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 from pydantic import Field
 
 from reind.programme.committee import agenda as agenda_service
 from reind.programme.committee import governance, views
 from reind.programme.committee import services as service
+from reind.programme.permissions import Action
 from reind.web.api.application_schemas import ApplicationPublic, application_public
 from reind.web.api.common import Amount, Schema, money
-from reind.web.auth import CurrentActor
+from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["committee"])
@@ -126,7 +127,12 @@ class LetterPublic(Schema):
     zh_hant: str = Field(serialization_alias="zh-Hant")
 
 
-@router.post("/committees", response_model=CommitteePublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/committees",
+    response_model=CommitteePublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RUN_COMMITTEES))],
+)
 def create_committee(
     body: CommitteeCreate, actor: CurrentActor, session: UnitOfWork, engine: RulesEngine
 ) -> CommitteePublic:
@@ -141,6 +147,7 @@ def create_committee(
     "/committees/{committee_id}/members",
     response_model=MemberPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RUN_COMMITTEES))],
 )
 def appoint_member(
     committee_id: str, body: MemberCreate, actor: CurrentActor, session: UnitOfWork
@@ -154,6 +161,7 @@ def appoint_member(
     "/committees/{committee_id}/meetings",
     response_model=MeetingPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RUN_COMMITTEES))],
 )
 def schedule_meeting(
     committee_id: str, body: MeetingCreate, actor: CurrentActor, session: UnitOfWork
@@ -163,7 +171,11 @@ def schedule_meeting(
     return MeetingPublic.model_validate(row)
 
 
-@router.post("/conflicts", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/conflicts",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RUN_COMMITTEES))],
+)
 def declare_conflict(
     body: ConflictCreate, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, str]:
@@ -192,6 +204,7 @@ class AgendaItemPublic(Schema):
     "/meetings/{meeting_id}/agenda",
     response_model=AgendaItemPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RUN_COMMITTEES))],
 )
 def place_on_agenda(
     meeting_id: str, body: AgendaItemCreate, actor: CurrentActor, session: UnitOfWork
@@ -201,7 +214,11 @@ def place_on_agenda(
     return AgendaItemPublic.model_validate(item)
 
 
-@router.get("/committee/referrals", response_model=list[ApplicationPublic])
+@router.get(
+    "/committee/referrals",
+    response_model=list[ApplicationPublic],
+    dependencies=[Depends(require(Action.READ_REFERRALS))],
+)
 def referrals(actor: CurrentActor, session: UnitOfWork) -> list[ApplicationPublic]:
     """Cases referred to the committee that are on no meeting's agenda yet."""
     return [
@@ -209,7 +226,11 @@ def referrals(actor: CurrentActor, session: UnitOfWork) -> list[ApplicationPubli
     ]
 
 
-@router.get("/meetings/{meeting_id}/agenda", response_model=list[ApplicationPublic])
+@router.get(
+    "/meetings/{meeting_id}/agenda",
+    response_model=list[ApplicationPublic],
+    dependencies=[Depends(require(Action.READ_AGENDAS))],
+)
 def agenda(meeting_id: str, actor: CurrentActor, session: UnitOfWork) -> list[ApplicationPublic]:
     """The meeting's agenda; a member never sees applications they are conflicted on."""
     return [application_public(app, actor) for app in views.agenda(session, meeting_id, actor)]
@@ -219,6 +240,7 @@ def agenda(meeting_id: str, actor: CurrentActor, session: UnitOfWork) -> list[Ap
     "/meetings/{meeting_id}/applications/{application_id}/scores",
     response_model=ScorePublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.SCORE))],
 )
 def score(
     meeting_id: str,
@@ -244,6 +266,7 @@ def score(
     "/meetings/{meeting_id}/applications/{application_id}/decision",
     response_model=DecisionPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.DECIDE))],
 )
 def decide(
     meeting_id: str,
@@ -269,7 +292,11 @@ def decide(
     return DecisionPublic.model_validate(views.decision_view(row))
 
 
-@router.get("/applications/{application_id}/letter", response_model=LetterPublic)
+@router.get(
+    "/applications/{application_id}/letter",
+    response_model=LetterPublic,
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 def letter(application_id: str, actor: CurrentActor, session: UnitOfWork) -> LetterPublic:
     """The committee's decision letter, in both languages."""
     row = views.decision_of(session, application_id, actor)

@@ -93,7 +93,12 @@ def _enquiry(row: object, response: Response | None = None) -> EnquiryPublic:
     return EnquiryPublic.model_validate(view)
 
 
-@router.post("/enquiries", response_model=EnquiryPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/enquiries",
+    response_model=EnquiryPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_ENQUIRIES))],
+)
 async def record_enquiry(
     body: EnquiryCreate, actor: CurrentActor, transact: Transact, response: Response
 ) -> EnquiryPublic:
@@ -104,7 +109,11 @@ async def record_enquiry(
     )
 
 
-@router.post("/enquiries/{enquiry_id}/routing", response_model=EnquiryPublic)
+@router.post(
+    "/enquiries/{enquiry_id}/routing",
+    response_model=EnquiryPublic,
+    dependencies=[Depends(require(Action.RECORD_ENQUIRIES))],
+)
 def route(
     enquiry_id: str,
     body: Routing,
@@ -120,7 +129,11 @@ def route(
     return _enquiry(desk.route_enquiry(session, enquiry_id, body.centre, actor), response)
 
 
-@router.post("/enquiries/{enquiry_id}/answer", response_model=AnswerPublic)
+@router.post(
+    "/enquiries/{enquiry_id}/answer",
+    response_model=AnswerPublic,
+    dependencies=[Depends(require(Action.RECORD_ENQUIRIES))],
+)
 def answer(
     enquiry_id: str,
     body: AnswerCreate,
@@ -151,7 +164,11 @@ def answer(
     )
 
 
-@router.post("/seminars", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/seminars",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_ENQUIRIES))],
+)
 def record_seminar(body: SeminarCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, int]:
     """Record a seminar held by a centre."""
     row = desk.record_seminar(session, body.centre, body.held_on, body.title, body.attendees, actor)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from pydantic import Field
 
 from reind.programme.money import agreements, claims, payment_conditions, views
+from reind.programme.permissions import Action
 from reind.web.api.common import (
     Amount,
     IdempotencyKey,
@@ -26,7 +27,7 @@ from reind.web.api.common import (
     set_etag,
     shown,
 )
-from reind.web.auth import CurrentActor
+from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["agreements and claims"])
@@ -173,6 +174,7 @@ def _claim(row: views.ClaimView, response: Response | None = None) -> ClaimPubli
     "/applications/{application_id}/agreement",
     response_model=AgreementPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.SIGN_AGREEMENTS))],
 )
 def sign_agreement(
     application_id: str,
@@ -196,13 +198,20 @@ def sign_agreement(
     return _agreement(views.agreement_view(row))
 
 
-@router.get("/applications/{application_id}/agreement", response_model=AgreementPublic)
+@router.get(
+    "/applications/{application_id}/agreement",
+    response_model=AgreementPublic,
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 def get_agreement(application_id: str, actor: CurrentActor, session: UnitOfWork) -> AgreementPublic:
     """The application's agreement."""
     return _agreement(views.agreement_of(session, application_id, actor))
 
 
-@router.post("/milestones/{milestone_id}/achievement")
+@router.post(
+    "/milestones/{milestone_id}/achievement",
+    dependencies=[Depends(require(Action.CONFIRM_MILESTONES))],
+)
 def achieve_milestone(
     milestone_id: RowIdPath, body: MilestoneAchieved, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, object]:
@@ -211,7 +220,11 @@ def achieve_milestone(
     return {"id": row.id, "title": row.title, "achieved_on": row.achieved_on}
 
 
-@router.post("/applications/{application_id}/reports", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/applications/{application_id}/reports",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.FILE_REPORTS))],
+)
 def submit_report(
     application_id: str, body: ReportCreate, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, object]:
@@ -226,7 +239,9 @@ class ReportAccepted(Schema):
     accepted_on: date | None = None
 
 
-@router.post("/reports/{report_id}/acceptance")
+@router.post(
+    "/reports/{report_id}/acceptance", dependencies=[Depends(require(Action.ACCEPT_REPORTS))]
+)
 def accept_report(
     report_id: RowIdPath, body: ReportAccepted, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, object]:
@@ -239,6 +254,7 @@ def accept_report(
     "/applications/{application_id}/claims",
     response_model=ClaimPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.SUBMIT_CLAIMS))],
 )
 def submit_claim(
     application_id: str,
@@ -263,7 +279,11 @@ def submit_claim(
     return _claim(views.claim_view(row), response)
 
 
-@router.get("/claims/{claim_id}", response_model=ClaimPublic)
+@router.get(
+    "/claims/{claim_id}",
+    response_model=ClaimPublic,
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 def get_claim(
     claim_id: str, actor: CurrentActor, session: UnitOfWork, response: Response
 ) -> ClaimPublic:
@@ -271,7 +291,11 @@ def get_claim(
     return _claim(views.claim(session, claim_id, actor), response)
 
 
-@router.post("/claims/{claim_id}/officer-approval", response_model=ClaimPublic)
+@router.post(
+    "/claims/{claim_id}/officer-approval",
+    response_model=ClaimPublic,
+    dependencies=[Depends(require(Action.APPROVE_CLAIMS))],
+)
 def officer_approval(
     claim_id: str,
     actor: CurrentActor,
@@ -286,7 +310,11 @@ def officer_approval(
     )
 
 
-@router.post("/claims/{claim_id}/finance-approval", response_model=ClaimPublic)
+@router.post(
+    "/claims/{claim_id}/finance-approval",
+    response_model=ClaimPublic,
+    dependencies=[Depends(require(Action.APPROVE_PAYMENTS))],
+)
 def finance_approval(
     claim_id: str,
     actor: CurrentActor,
@@ -301,7 +329,11 @@ def finance_approval(
     )
 
 
-@router.post("/claims/{claim_id}/rejection", response_model=ClaimPublic)
+@router.post(
+    "/claims/{claim_id}/rejection",
+    response_model=ClaimPublic,
+    dependencies=[Depends(require(Action.REJECT_CLAIMS))],
+)
 def reject(
     claim_id: str,
     body: ClaimRejection,
@@ -321,6 +353,7 @@ def reject(
     "/claims/{claim_id}/disbursement",
     response_model=DisbursementPublic,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.DISBURSE))],
 )
 def disburse(
     claim_id: str,
@@ -344,7 +377,11 @@ def disburse(
     )
 
 
-@router.get("/applications/{application_id}/ledger", response_model=LedgerPublic)
+@router.get(
+    "/applications/{application_id}/ledger",
+    response_model=LedgerPublic,
+    dependencies=[Depends(require(Action.READ_CASES))],
+)
 def ledger(application_id: str, actor: CurrentActor, session: UnitOfWork) -> LedgerPublic:
     """Applied, approved, committed, claimed, approved claims, disbursed and available."""
     position = claims.ledger_of(session, application_id, actor)

@@ -19,6 +19,7 @@ from reind.web.auth import (
     CurrentActor,
     CurrentUser,
     end_session,
+    needs,
     require,
     start_session,
 )
@@ -148,20 +149,31 @@ def sign_in(body: SessionCreate, request: Request, session: UnitOfWork) -> Sessi
     return SessionPublic(user=_user(user), csrf_token=token)
 
 
-@router.get("/session", response_model=SessionPublic)
+@router.get(
+    "/session", response_model=SessionPublic, dependencies=[Depends(needs(Action.OWN_SESSION))]
+)
 def who_am_i(user: CurrentUser, request: Request) -> SessionPublic:
     """The signed-in user (and, for a browser session, its CSRF token)."""
     return SessionPublic(user=_user(user), csrf_token=str(request.session.get("csrf", "")))
 
 
-@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/session",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(needs(Action.OWN_SESSION))],
+)
 def sign_out(user: CurrentUser, request: Request, session: UnitOfWork) -> Response:
     """Sign out on this browser (needs the CSRF token); the session ends on the server too."""
     end_session(request, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/users",
+    response_model=UserPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def add_user(
     body: UserCreate, request: Request, actor: CurrentActor, session: UnitOfWork
 ) -> UserPublic:
@@ -216,13 +228,21 @@ def change_role(
     return _user(row)
 
 
-@router.delete("/users/{user_id}/sessions", response_model=SessionsEnded)
+@router.delete(
+    "/users/{user_id}/sessions",
+    response_model=SessionsEnded,
+    dependencies=[Depends(require(Action.OWN_SESSION))],  # the service: oneself, or an admin
+)
 def end_sessions(user_id: str, actor: CurrentActor, session: UnitOfWork) -> SessionsEnded:
     """End every live browser session of a user at once (the user or an administrator)."""
     return SessionsEnded(ended=accounts.end_sessions_of(session, user_id, actor))
 
 
-@router.post("/users/{user_id}/deactivation", response_model=UserPublic)
+@router.post(
+    "/users/{user_id}/deactivation",
+    response_model=UserPublic,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def deactivate(user_id: str, actor: CurrentActor, session: UnitOfWork) -> UserPublic:
     """Switch an account off: sessions end, tokens are revoked (administrators)."""
     return _user(accounts.deactivate_user(session, user_id, actor))
@@ -235,7 +255,10 @@ def _token(row: object, secret: str | None = None) -> TokenPublic:
 
 
 @router.post(
-    "/users/{user_id}/tokens", response_model=TokenPublic, status_code=status.HTTP_201_CREATED
+    "/users/{user_id}/tokens",
+    response_model=TokenPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
 )
 def issue_token(
     user_id: str, body: TokenCreate, actor: CurrentActor, session: UnitOfWork
@@ -247,13 +270,21 @@ def issue_token(
     return _token(row, secret)
 
 
-@router.get("/users/{user_id}/tokens", response_model=list[TokenPublic])
+@router.get(
+    "/users/{user_id}/tokens",
+    response_model=list[TokenPublic],
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def list_tokens(user_id: str, actor: CurrentActor, session: UnitOfWork) -> list[TokenPublic]:
     """A user's API tokens, revoked ones included, never their secrets (the user or admins)."""
     return [_token(row) for row in accounts.tokens_of(session, user_id, actor)]
 
 
-@router.get("/users/{user_id}/sessions", response_model=list[BrowserSessionPublic])
+@router.get(
+    "/users/{user_id}/sessions",
+    response_model=list[BrowserSessionPublic],
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def list_sessions(
     user_id: str, actor: CurrentActor, session: UnitOfWork
 ) -> list[BrowserSessionPublic]:
@@ -264,14 +295,22 @@ def list_sessions(
     ]
 
 
-@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def revoke_session(session_id: str, actor: CurrentActor, session: UnitOfWork) -> Response:
     """End one browser session at once (the user or an administrator)."""
     accounts.revoke_browser_session(session, session_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.delete("/tokens/{token_id}", response_model=TokenPublic)
+@router.delete(
+    "/tokens/{token_id}",
+    response_model=TokenPublic,
+    dependencies=[Depends(require(Action.MANAGE_ACCOUNTS))],
+)
 def revoke_token(token_id: str, actor: CurrentActor, session: UnitOfWork) -> TokenPublic:
     """Revoke an API token at once."""
     return _token(accounts.revoke_token(session, token_id, actor))

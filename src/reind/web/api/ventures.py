@@ -77,13 +77,21 @@ class AttendanceCreate(Schema):
     present: bool
 
 
-@router.post("/itvf/partners", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/itvf/partners",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_PROGRAMME_RECORDS))],
+)
 def add_partner(body: PartnerCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, str]:
     """Register a co-investment partner."""
     return {"id": ventures.add_partner(session, body.name, body.signed_on, actor).id}
 
 
-@router.post("/itvf/deals", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/itvf/deals",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_PROGRAMME_RECORDS))],
+)
 def record_deal(
     body: DealCreate, actor: CurrentActor, session: UnitOfWork, engine: RulesEngine
 ) -> dict[str, str]:
@@ -108,7 +116,11 @@ def itvf_totals(_reader: Reader, session: UnitOfWork) -> dict[str, str]:
     return {"government": str(government.amount), "private": str(private.amount)}
 
 
-@router.post("/tsssu/startups", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/tsssu/startups",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_PROGRAMME_RECORDS))],
+)
 def record_startup(body: StartupCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, Any]:
     """Record a TSSSU start-up."""
     row = ventures.record_startup(
@@ -130,7 +142,11 @@ def startups_per_university(
     return ventures.startups_per_university(session, FinancialYear(year))
 
 
-@router.post("/rttp/courses", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/rttp/courses",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_PROGRAMME_RECORDS))],
+)
 def add_course(body: CourseCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, Any]:
     """Register an RTTP course and its sessions."""
     row = training.add_course(
@@ -139,14 +155,22 @@ def add_course(body: CourseCreate, actor: CurrentActor, session: UnitOfWork) -> 
     return {"id": row.id}
 
 
-@router.post("/rttp/enrolments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/rttp/enrolments",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_PROGRAMME_RECORDS))],
+)
 def enrol(body: EnrolmentCreate, actor: CurrentActor, session: UnitOfWork) -> dict[str, Any]:
     """Enrol a trainee on a course."""
     row = training.enrol(session, actor=actor, **body.model_dump())
     return {"id": row.id}
 
 
-@router.post("/rttp/attendance", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/rttp/attendance",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require(Action.RECORD_PROGRAMME_RECORDS))],
+)
 def mark_attendance(
     body: AttendanceCreate, actor: CurrentActor, session: UnitOfWork
 ) -> dict[str, Any]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 
 from argon2 import PasswordHasher
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from reind.programme.accounts.sign_in_limits import TooManySignInsError
 from reind.programme.accounts.users import NotAuthenticatedError, authenticate
 from reind.programme.actors import Role
-from reind.web.auth import CurrentUser, end_session, start_session
+from reind.programme.permissions import Action
+from reind.web.auth import CurrentUser, end_session, needs, start_session
 from reind.web.deps import UnitOfWork
 from reind.web.templating import render
 from reind.web.views.pages import HOME_OF, PageRoute, back_to, read_form
@@ -74,14 +75,14 @@ async def sign_in(request: Request, session: UnitOfWork) -> Response:
     return back_to(target or HOME_OF.get(Role(user.role), "/"))
 
 
-@router.post("/sign-out")
+@router.post("/sign-out", dependencies=[Depends(needs(Action.OWN_SESSION))])
 def sign_out(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """End the session on this browser and on the server (needs the CSRF token)."""
     end_session(request, session)
     return back_to("/sign-in?signed_out=1")
 
 
-@router.get("/me")
+@router.get("/me", dependencies=[Depends(needs(Action.OWN_SESSION))])
 def my_pages(user: CurrentUser) -> Response:
     """Where the signed-in user's work starts."""
     return back_to(HOME_OF.get(Role(user.role), "/"))

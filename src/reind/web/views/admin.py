@@ -7,13 +7,13 @@ server it shows what is waiting, what was sent and what failed, and why.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.programme.notices import outbox_page
 from reind.programme.permissions import Action
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.lists import day
@@ -26,7 +26,7 @@ OUTBOX_STATES = {"pending": "Waiting to be sent", "sent": "Sent", "failed": "Giv
 """Each outbox state in words (msgids)."""
 
 
-@router.get("/admin/outbox")
+@router.get("/admin/outbox", dependencies=[Depends(needs(Action.ADMINISTER_SYSTEM))])
 def outbox(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The newest 100 notices, optionally only those in one state."""
     need(user, Action.ADMINISTER_SYSTEM)
@@ -41,7 +41,7 @@ def outbox(request: Request, user: CurrentUser, session: UnitOfWork) -> Response
     )
 
 
-@router.get("/admin/parameters")
+@router.get("/admin/parameters", dependencies=[Depends(needs(Action.ADMINISTER_SYSTEM))])
 def parameters(request: Request, user: CurrentUser) -> Response:
     """Every scheme's parameters in force on a day, with their full sources (read-only).
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from argon2 import PasswordHasher
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -26,7 +26,7 @@ from reind.programme.actors import Actor, Role
 from reind.programme.audit.views import events_for
 from reind.programme.enterprises.registry import find_enterprise
 from reind.programme.permissions import Action
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork
 from reind.web.views.lists import base_url
 from reind.web.views.pages import (
@@ -116,13 +116,13 @@ def _users_page(
     )
 
 
-@router.get("/admin/users")
+@router.get("/admin/users", dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))])
 def users(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """Every account, a page at a time: search by name or e-mail, by role, active or not."""
     return _users_page(request, user, session)
 
 
-@router.post("/admin/users")
+@router.post("/admin/users", dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))])
 async def add_user(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """Add an account with a first password (the person changes it after signing in)."""
     actor = need(user, Action.MANAGE_ACCOUNTS)
@@ -204,7 +204,7 @@ def _user_page(
     )
 
 
-@router.get("/admin/users/{user_id}")
+@router.get("/admin/users/{user_id}", dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))])
 def user_detail(request: Request, user_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
     """One account: its role and why it changed, its live sessions, its API tokens."""
     return _user_page(request, user, session, user_id)
@@ -235,7 +235,7 @@ async def _act_on(
     return _user_page(request, user, session, user_id, form, 400)
 
 
-@router.post("/admin/users/{user_id}/role")
+@router.post("/admin/users/{user_id}/role", dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))])
 async def change_role(
     request: Request, user_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -243,7 +243,9 @@ async def change_role(
     return await _act_on(request, user, session, user_id, "role")
 
 
-@router.post("/admin/users/{user_id}/deactivation")
+@router.post(
+    "/admin/users/{user_id}/deactivation", dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))]
+)
 async def deactivate(
     request: Request, user_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -251,7 +253,9 @@ async def deactivate(
     return await _act_on(request, user, session, user_id, "deactivation")
 
 
-@router.post("/admin/users/{user_id}/sessions/end")
+@router.post(
+    "/admin/users/{user_id}/sessions/end", dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))]
+)
 async def end_sessions(
     request: Request, user_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -259,7 +263,10 @@ async def end_sessions(
     return await _act_on(request, user, session, user_id, "sessions")
 
 
-@router.post("/admin/users/{user_id}/sessions/{session_id}/end")
+@router.post(
+    "/admin/users/{user_id}/sessions/{session_id}/end",
+    dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))],
+)
 async def end_one_session(
     request: Request, user_id: str, session_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -270,7 +277,10 @@ async def end_one_session(
     return back_to(f"/admin/users/{user_id}")
 
 
-@router.post("/admin/users/{user_id}/tokens/{token_id}/revoke")
+@router.post(
+    "/admin/users/{user_id}/tokens/{token_id}/revoke",
+    dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))],
+)
 async def revoke_token(
     request: Request, user_id: str, token_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:

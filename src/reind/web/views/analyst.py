@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from reind.core.clock import SystemClock, hk_today
@@ -25,7 +25,7 @@ from reind.programme.funded_lines.services import LinkedProject, linked_projects
 from reind.programme.permissions import Action, may
 from reind.reporting.outcomes import LineOutcome, measure_line
 from reind.reporting.progress import LANGUAGES, build_report, companion_name, provenance_csv
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, platform_of
 from reind.web.i18n import negotiate
 from reind.web.views.outcomes import telemetry_of
@@ -59,7 +59,7 @@ def _funded_lines(
     ]
 
 
-@router.get("/analyst")
+@router.get("/analyst", dependencies=[Depends(needs(Action.READ_PROGRAMME_FIGURES))])
 def analyst_home(
     request: Request,
     user: CurrentUser,
@@ -87,7 +87,7 @@ def analyst_home(
     )
 
 
-@router.get("/analyst/report.html")
+@router.get("/analyst/report.html", dependencies=[Depends(needs(Action.READ_PROGRAMME_FIGURES))])
 def report_preview(
     request: Request,
     user: CurrentUser,
@@ -102,7 +102,7 @@ def report_preview(
     return Response(built.content, media_type="text/html; charset=utf-8")
 
 
-@router.get("/analyst/report.pdf")
+@router.get("/analyst/report.pdf", dependencies=[Depends(needs(Action.READ_PROGRAMME_FIGURES))])
 def report_pdf(
     request: Request,
     user: CurrentUser,
@@ -123,7 +123,9 @@ def report_pdf(
     )
 
 
-@router.get("/analyst/report-provenance.csv")
+@router.get(
+    "/analyst/report-provenance.csv", dependencies=[Depends(needs(Action.READ_PROGRAMME_FIGURES))]
+)
 def report_provenance_csv(
     request: Request,
     user: CurrentUser,

@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -22,7 +22,7 @@ from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
 from reind.programme.audit.lists import AuditFilters, list_audit_events
 from reind.programme.permissions import Action
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork, platform_of
 from reind.web.i18n import negotiate, translations
 from reind.web.views.lists import base_url, day
@@ -59,7 +59,7 @@ def _filters(request: Request) -> AuditFilters:
     )
 
 
-@router.get("/audit")
+@router.get("/audit", dependencies=[Depends(needs(Action.READ_AUDIT_TRAIL))])
 def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The audit log, newest first, a page at a time; the chain checked on request."""
     need(user, Action.READ_AUDIT_TRAIL)
@@ -110,7 +110,7 @@ def _csv_rows(session: Session, filters: AuditFilters, lang: str) -> Iterator[st
         cursor = chunk.next_cursor
 
 
-@router.get("/audit/events.csv")
+@router.get("/audit/events.csv", dependencies=[Depends(needs(Action.READ_AUDIT_TRAIL))])
 def export(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The audit events the filters select, newest first, as CSV (UTF-8 with a BOM for Excel)."""
     need(user, Action.READ_AUDIT_TRAIL)

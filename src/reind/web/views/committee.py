@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -31,7 +31,7 @@ from reind.programme.committee.governance import full_scorers
 from reind.programme.committee.services import decide, score_application, scores_of
 from reind.programme.enterprises import views as register
 from reind.programme.permissions import Action, may
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -41,7 +41,7 @@ from reind.web.views.words import category_label, history, words_for
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-@router.get("/committee")
+@router.get("/committee", dependencies=[Depends(needs(Action.READ_AGENDAS))])
 def meetings(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """The meetings of the committees the user sits on (all, for the approver)."""
     actor = need(user, Action.READ_AGENDAS)
@@ -111,7 +111,7 @@ def _meeting_page(
     )
 
 
-@router.get("/committee/meetings/{meeting_id}")
+@router.get("/committee/meetings/{meeting_id}", dependencies=[Depends(needs(Action.READ_AGENDAS))])
 def meeting_page(
     request: Request, meeting_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -173,7 +173,10 @@ def _score_page(
     )
 
 
-@router.get("/committee/meetings/{meeting_id}/applications/{application_id}")
+@router.get(
+    "/committee/meetings/{meeting_id}/applications/{application_id}",
+    dependencies=[Depends(needs(Action.READ_AGENDAS))],
+)
 def score_form(
     request: Request,
     meeting_id: str,
@@ -186,7 +189,10 @@ def score_form(
     return _score_page(request, user, session, actor, meeting_id, application_id)
 
 
-@router.post("/committee/meetings/{meeting_id}/applications/{application_id}")
+@router.post(
+    "/committee/meetings/{meeting_id}/applications/{application_id}",
+    dependencies=[Depends(needs(Action.SCORE))],
+)
 async def save_scores(
     request: Request,
     meeting_id: str,
@@ -222,7 +228,10 @@ async def save_scores(
     return _score_page(request, user, session, actor, meeting_id, application_id, form, 400)
 
 
-@router.post("/committee/meetings/{meeting_id}/applications/{application_id}/decision")
+@router.post(
+    "/committee/meetings/{meeting_id}/applications/{application_id}/decision",
+    dependencies=[Depends(needs(Action.DECIDE))],
+)
 async def record_decision(
     request: Request,
     meeting_id: str,

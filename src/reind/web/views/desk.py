@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -25,7 +25,7 @@ from reind.programme.desk.services import (
     route_enquiry,
 )
 from reind.programme.permissions import Action
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, UnitOfWork, engine_of
 from reind.web.i18n import negotiate, translations
 from reind.web.views.lists import base_url, day
@@ -112,14 +112,14 @@ def _desk_page(
     )
 
 
-@router.get("/desk")
+@router.get("/desk", dependencies=[Depends(needs(Action.RECORD_ENQUIRIES))])
 def desk(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """Recent enquiries and the form to record a new one."""
     need(user, Action.RECORD_ENQUIRIES)
     return _desk_page(request, user, session)
 
 
-@router.post("/desk/enquiries")
+@router.post("/desk/enquiries", dependencies=[Depends(needs(Action.RECORD_ENQUIRIES))])
 async def record(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """Record an enquiry as it arrives."""
     actor = need(user, Action.RECORD_ENQUIRIES)
@@ -175,7 +175,7 @@ def _enquiry_page(
     )
 
 
-@router.get("/desk/enquiries/{enquiry_id}")
+@router.get("/desk/enquiries/{enquiry_id}", dependencies=[Depends(needs(Action.RECORD_ENQUIRIES))])
 def enquiry(request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
     """One enquiry: route it, answer it."""
     need(user, Action.RECORD_ENQUIRIES)
@@ -208,7 +208,9 @@ async def _act(
     return _enquiry_page(request, user, session, enquiry_id, form, 400)
 
 
-@router.post("/desk/enquiries/{enquiry_id}/routing")
+@router.post(
+    "/desk/enquiries/{enquiry_id}/routing", dependencies=[Depends(needs(Action.RECORD_ENQUIRIES))]
+)
 async def route(
     request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -217,7 +219,9 @@ async def route(
     return await _act(request, user, session, enquiry_id, "route", actor)
 
 
-@router.post("/desk/enquiries/{enquiry_id}/answer")
+@router.post(
+    "/desk/enquiries/{enquiry_id}/answer", dependencies=[Depends(needs(Action.RECORD_ENQUIRIES))]
+)
 async def answer(
     request: Request, enquiry_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:

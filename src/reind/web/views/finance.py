@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -32,7 +32,7 @@ from reind.programme.money.claims import (
 )
 from reind.programme.money.lists import list_claims, list_ledgers
 from reind.programme.permissions import Action, may
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork
 from reind.web.views.lists import application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -82,21 +82,21 @@ def _claims_page(
     )
 
 
-@router.get("/workbench/claims")
+@router.get("/workbench/claims", dependencies=[Depends(needs(Action.APPROVE_CLAIMS))])
 def officer_claims(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """Claims waiting for an officer's check."""
     actor = need(user, Action.APPROVE_CLAIMS)
     return _claims_page(request, user, session, actor)
 
 
-@router.get("/finance")
+@router.get("/finance", dependencies=[Depends(needs(Action.APPROVE_PAYMENTS))])
 def finance_claims(request: Request, user: CurrentUser, session: ReadSide) -> Response:
     """Claims checked by an officer and waiting for finance, and approved claims to pay."""
     actor = need(user, Action.APPROVE_PAYMENTS)
     return _claims_page(request, user, session, actor)
 
 
-@router.post("/claims/{claim_id}/decision")
+@router.post("/claims/{claim_id}/decision", dependencies=[Depends(needs(Action.REJECT_CLAIMS))])
 async def decide_claim(
     request: Request, claim_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -121,7 +121,7 @@ async def decide_claim(
     return _claims_page(request, user, session, actor, form, 400)
 
 
-@router.post("/claims/{claim_id}/payment")
+@router.post("/claims/{claim_id}/payment", dependencies=[Depends(needs(Action.DISBURSE))])
 async def pay_claim(
     request: Request, claim_id: str, user: CurrentUser, session: UnitOfWork, engine: RulesEngine
 ) -> Response:
@@ -135,7 +135,7 @@ async def pay_claim(
     return _claims_page(request, user, session, actor, form, 400)
 
 
-@router.get("/finance/projects")
+@router.get("/finance/projects", dependencies=[Depends(needs(Action.LIST_CASES))])
 def projects(
     request: Request, user: CurrentUser, session: ReadSide, cursor: str | None = None
 ) -> Response:
@@ -154,7 +154,7 @@ def projects(
     )
 
 
-@router.get("/finance/projects/{application_id}")
+@router.get("/finance/projects/{application_id}", dependencies=[Depends(needs(Action.LIST_CASES))])
 def project_ledger(
     request: Request, application_id: str, user: CurrentUser, session: ReadSide
 ) -> Response:

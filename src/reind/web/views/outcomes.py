@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from reind.core.clock import SystemClock
@@ -25,7 +25,7 @@ from reind.programme.funded_lines.services import (
 from reind.programme.money import views as money
 from reind.programme.permissions import Action
 from reind.reporting.outcomes import METRICS, RATIOS, measure_line
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork, platform_of
 from reind.web.views.pages import PageRoute, need, page
 
@@ -53,7 +53,9 @@ def telemetry_of(request: Request) -> RollupReader | None:
     return platform_of(request.app).telemetry
 
 
-@router.get("/projects/{application_id}/outcomes")
+@router.get(
+    "/projects/{application_id}/outcomes", dependencies=[Depends(needs(Action.READ_OUTCOMES))]
+)
 def outcomes_page(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:

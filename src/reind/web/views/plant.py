@@ -49,6 +49,7 @@ def plant_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     return actor
 
 
+plant_actor.reind_action = Action.WATCH_PLANT  # type: ignore[attr-defined]  # route census
 PlantActor = Annotated[Actor, Depends(plant_actor)]
 
 
@@ -56,6 +57,9 @@ def plant_operator(actor: PlantActor) -> Actor:
     """Only the plant engineer operates a line: separation of duties (docs/roles.md)."""
     ensure(actor, Action.OPERATE_PLANT)
     return actor
+
+
+plant_operator.reind_action = Action.OPERATE_PLANT  # type: ignore[attr-defined]  # route census
 
 
 PlantOperator = Annotated[Actor, Depends(plant_operator)]

@@ -30,6 +30,9 @@ def log_reader(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     return actor
 
 
+log_reader.reind_action = Action.READ_PLANT_LOG  # type: ignore[attr-defined]  # route census
+
+
 @router.get("/{line_id}/commands")
 def commands(
     request: Request,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -35,7 +35,7 @@ from reind.programme.enterprises import views as register
 from reind.programme.enterprises.fits import judge_schemes, profile_of
 from reind.programme.permissions import Action
 from reind.rules.engine import Engine
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.forms import FormField, form_fields, parse_form
@@ -94,7 +94,7 @@ def questions(engine: Engine, scheme: str) -> list[FormField]:
     return [f for f in form_fields(model) if f.name not in KNOWN_FROM_RECORDS and f.kind != "json"]
 
 
-@router.get("/portal")
+@router.get("/portal", dependencies=[Depends(needs(Action.USE_PORTAL))])
 def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The enterprise's applications and where each stands (the applicant's labels)."""
     actor = need(user, Action.USE_PORTAL)
@@ -105,7 +105,7 @@ def my_applications(request: Request, user: CurrentUser, session: UnitOfWork) ->
     return page(request, "portal/home.html", user, enterprise=enterprise, apps=apps)
 
 
-@router.get("/portal/schemes")
+@router.get("/portal/schemes", dependencies=[Depends(needs(Action.USE_PORTAL))])
 def schemes_for_me(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The catalogue as the rules see this enterprise: fits first.
 
@@ -161,7 +161,7 @@ def _apply_page(
     )
 
 
-@router.get("/portal/apply/{scheme}")
+@router.get("/portal/apply/{scheme}", dependencies=[Depends(needs(Action.USE_PORTAL))])
 def application_form(request: Request, scheme: str, user: CurrentUser) -> Response:
     """A blank application form for the scheme."""
     need(user, Action.USE_PORTAL)
@@ -216,7 +216,7 @@ def _read_draft(
     )
 
 
-@router.post("/portal/apply/{scheme}")
+@router.post("/portal/apply/{scheme}", dependencies=[Depends(needs(Action.USE_PORTAL))])
 async def save_draft(
     request: Request, scheme: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -254,7 +254,9 @@ def _typed_back(app: views.ApplicationView, lines: list[views.CostLineView]) -> 
     return values
 
 
-@router.get("/portal/applications/{application_id}/edit")
+@router.get(
+    "/portal/applications/{application_id}/edit", dependencies=[Depends(needs(Action.USE_PORTAL))]
+)
 def edit_form(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -265,7 +267,9 @@ def edit_form(
     return _apply_page(request, user, app.scheme, form, editing=app)
 
 
-@router.post("/portal/applications/{application_id}/edit")
+@router.post(
+    "/portal/applications/{application_id}/edit", dependencies=[Depends(needs(Action.USE_PORTAL))]
+)
 async def save_edit(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:

@@ -13,7 +13,7 @@ import json
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -32,7 +32,7 @@ from reind.programme.money import views as money_views
 from reind.programme.money.agreements import REPORT_KINDS, submit_report
 from reind.programme.money.claims import CLAIMABLE, submit_claim
 from reind.programme.permissions import Action
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
@@ -154,7 +154,9 @@ def _case_page(
     )
 
 
-@router.get("/portal/applications/{application_id}")
+@router.get(
+    "/portal/applications/{application_id}", dependencies=[Depends(needs(Action.USE_PORTAL))]
+)
 def application_page(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -163,7 +165,10 @@ def application_page(
     return _case_page(request, user, session, actor, application_id)
 
 
-@router.post("/portal/applications/{application_id}/documents")
+@router.post(
+    "/portal/applications/{application_id}/documents",
+    dependencies=[Depends(needs(Action.USE_PORTAL))],
+)
 async def upload(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -193,7 +198,10 @@ async def upload(
     return _case_page(request, user, session, actor, application_id, form, 400)
 
 
-@router.post("/portal/applications/{application_id}/submission")
+@router.post(
+    "/portal/applications/{application_id}/submission",
+    dependencies=[Depends(needs(Action.USE_PORTAL))],
+)
 async def submit(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -211,7 +219,9 @@ async def submit(
     return _case_page(request, user, session, actor, application_id, form, 400)
 
 
-@router.post("/portal/applications/{application_id}/claims")
+@router.post(
+    "/portal/applications/{application_id}/claims", dependencies=[Depends(needs(Action.USE_PORTAL))]
+)
 async def claim(
     request: Request,
     application_id: str,
@@ -233,7 +243,10 @@ async def claim(
     return _case_page(request, user, session, actor, application_id, form, 400)
 
 
-@router.post("/portal/applications/{application_id}/reports")
+@router.post(
+    "/portal/applications/{application_id}/reports",
+    dependencies=[Depends(needs(Action.USE_PORTAL))],
+)
 async def report(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:

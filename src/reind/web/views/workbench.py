@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -34,7 +34,7 @@ from reind.programme.audit import views as audit_views
 from reind.programme.enterprises import views as register
 from reind.programme.money.agreements import sign_agreement
 from reind.programme.permissions import Action, may
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
@@ -70,7 +70,7 @@ SPECIAL = {"sign_agreement", "support", "not_support"}
 """Actions taken through their own forms (agreement; committee decision), not a button."""
 
 
-@router.get("/workbench")
+@router.get("/workbench", dependencies=[Depends(needs(Action.SCREEN))])
 def queues(
     request: Request,
     user: CurrentUser,
@@ -183,7 +183,9 @@ def _case(
     )
 
 
-@router.get("/workbench/applications/{application_id}")
+@router.get(
+    "/workbench/applications/{application_id}", dependencies=[Depends(needs(Action.SCREEN))]
+)
 def case_page(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -192,7 +194,10 @@ def case_page(
     return _case(request, user, session, actor, application_id)
 
 
-@router.post("/workbench/applications/{application_id}/screening")
+@router.post(
+    "/workbench/applications/{application_id}/screening",
+    dependencies=[Depends(needs(Action.SCREEN))],
+)
 async def screen(
     request: Request,
     application_id: str,
@@ -210,7 +215,10 @@ async def screen(
     return _case(request, user, session, actor, application_id, form, 400)
 
 
-@router.post("/workbench/applications/{application_id}/transitions")
+@router.post(
+    "/workbench/applications/{application_id}/transitions",
+    dependencies=[Depends(needs(Action.SCREEN))],
+)
 async def transition(
     request: Request, application_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:
@@ -236,7 +244,10 @@ async def transition(
     return _case(request, user, session, actor, application_id, form, 400)
 
 
-@router.post("/workbench/applications/{application_id}/agreement")
+@router.post(
+    "/workbench/applications/{application_id}/agreement",
+    dependencies=[Depends(needs(Action.SIGN_AGREEMENTS))],
+)
 async def agreement(
     request: Request,
     application_id: str,
@@ -268,7 +279,7 @@ async def agreement(
     return _case(request, user, session, actor, application_id, form, 400)
 
 
-@router.get("/documents/{document_id}")
+@router.get("/documents/{document_id}", dependencies=[Depends(needs(Action.READ_DOCUMENTS))])
 def document(document_id: str, user: CurrentUser, session: UnitOfWork) -> Response:
     """A supporting document, for whoever may see its application."""
     actor = need(user, Action.READ_DOCUMENTS)

@@ -1,0 +1,39 @@
+"""Chinese labels keep whole on the officer's workbench at a laptop's width (Chromium).
+
+Chinese text may break between any two characters, so a label that reached
+the end of a line split mid-word ("收件日" / "期至") in the workbench's
+filter form at 1280 px. Each label of the form must lay out on one line.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_office_journeys import Office, office
+
+__all__ = ["office"]  # the module's live server with the demo portfolio
+
+pytestmark = pytest.mark.integration
+
+_LINES_OF_EACH_LABEL = """() => [...document.querySelectorAll('form.search label')].map(label => {
+    const range = document.createRange();
+    range.selectNodeContents(label);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return [label.textContent.trim(), tops.size];
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_workbench_filter_labels_do_not_wrap_mid_word_in_chinese(
+    page: Page, office: Office, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    office.sign_in(page, "officer")
+    page.goto(f"{office.url}/workbench?state=screening&lang=zh-Hant")
+    lines = page.evaluate(_LINES_OF_EACH_LABEL)
+    assert len(lines) >= 5
+    assert [text for text, count in lines if count != 1] == []
+    assert "收件日期至" in [text for text, _ in lines]
+    screenshot(page, f"workbench-filters-zh-{width}")
