@@ -82,6 +82,7 @@ class PlantLink:
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         self._lock = threading.Lock()
         self._latest: dict[str, Sample] = {}
+        self._received = 0
         self._history: dict[str, deque[Sample]] = {}
         self._host = HostApplication(
             f"reind-web-{uuid.uuid4().hex[:8]}",
@@ -118,6 +119,7 @@ class PlantLink:
         if not result.points:
             return
         with self._lock:
+            self._received += 1
             for point in result.points:
                 sample = Sample(point.timestamp_ms, point.value)
                 current = self._latest.get(point.series)
@@ -132,6 +134,11 @@ class PlantLink:
                 value = point.value
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     self.alarms.evaluate(point.series, point.timestamp_ms, float(value))
+
+    def received(self) -> int:
+        """How many messages with values the link has taken in: a live page sends when it
+        changes, rather than on a fixed tick."""
+        return self._received
 
     def values(self, line: LineSpec) -> dict[str, object]:
         """Every tag of ``line`` with its latest value, by tag name."""

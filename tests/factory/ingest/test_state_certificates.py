@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.ingest.store import TelemetryStore, open_store
@@ -90,6 +91,60 @@ def test_each_connect_dates_its_will_and_birth_and_a_clean_stop_dates_its_death(
         assert wait_until(lambda: watcher.seen()[-1][0] is False)
         death = watcher.seen()[-1]
         assert isinstance(death[1], int) and death[1] >= leaving
+    finally:
+        watcher.close()
+        gateway.stop()
+
+
+class WireWatcher:
+    """Every STATE message as published: QoS and retain flag included.
+
+    MQTT 5, subscribed at QoS 2 with Retain As Published: a subscriber receives
+    min(published QoS, its own), so at 2 it sees the QoS the message was published
+    with, and the retain flag of a live message is the publisher's.
+    """
+
+    def __init__(self, port: int, topic: str) -> None:
+        self.messages: list[tuple[bool, int, bool]] = []
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id="wire-watcher", protocol=mqtt.MQTTv5
+        )
+        self.client.on_message = self._on_message
+        self.client.connect("127.0.0.1", port)
+        options = SubscribeOptions(qos=2, retainAsPublished=True)
+        self.client.subscribe(topic, options=options)
+        self.client.loop_start()
+
+    def _on_message(self, _c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
+        online = bool(json.loads(message.payload)["online"])
+        self.messages.append((online, message.qos, bool(message.retain)))
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+def test_the_online_state_and_the_will_are_published_at_qos_1_and_retained(
+    mosquitto: MosquittoBroker, duck: TelemetryStore
+) -> None:
+    """tck-id-host-topic-phid-birth-qos, tck-id-host-topic-phid-birth-retain,
+    tck-id-operational-behavior-host-application-connect-birth-qos, -retained,
+    tck-id-host-topic-phid-death-qos, tck-id-host-topic-phid-death-retain,
+    tck-id-operational-behavior-host-application-connect-will-qos, -retained,
+    tck-id-payloads-state-will-message-qos, -retain: read off the wire by a plain paho
+    client, not by reind's host."""
+    gateway = Gateway(GatewayConfig(broker_url=mosquitto.url, client_id="gw-qos"), duck)
+    gateway.start()
+    assert gateway.wait_connected()
+    watcher = WireWatcher(mosquitto.port, gateway.state_topic)
+    try:
+        assert wait_until(lambda: (True, 1, True) in watcher.messages)  # online, as retained
+        sock = gateway._client.socket()  # the connection drops: the broker publishes the Will
+        assert isinstance(sock, socket.socket)
+        sock.shutdown(socket.SHUT_RDWR)
+        assert wait_until(lambda: (False, 1, True) in watcher.messages)
+        assert {qos for _, qos, _ in watcher.messages} == {1}
+        assert all(retain for _, _, retain in watcher.messages)
     finally:
         watcher.close()
         gateway.stop()
