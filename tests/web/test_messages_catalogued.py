@@ -52,7 +52,15 @@ messages in the language asked (``say(lang, en, zh)``).
 def _raised(path: Path) -> list[tuple[int, str | None, bool]]:
     """(line, template or None if not a plain string, whether Chinese is given inline)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {  # a message kept in a module-level constant is a template too
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         func = node.func
@@ -62,6 +70,8 @@ def _raised(path: Path) -> list[tuple[int, str | None, bool]]:
         first = node.args[0]
         inline = any(k.arg == "zh" for k in node.keywords)
         plain = first.value if isinstance(first, ast.Constant) else None
+        if isinstance(first, ast.Name):
+            plain = constants.get(first.id)
         found.append((node.lineno, plain if isinstance(plain, str) else None, inline))
     return found
 

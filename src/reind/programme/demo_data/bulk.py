@@ -3,7 +3,9 @@
 Per-record services append one audit event per change, which is right for
 live work and far too slow for 110,000 historic EMF applications. A bulk
 import instead computes every record first (amounts decided by the rules
-engine), inserts the rows with executemany in chunks, and appends *one*
+engine), inserts them with one driver executemany per table
+(``core.bulk.insert_rows``: the values an ``INSERT`` through SQLAlchemy would
+store, without building each row's parameters in Python), appends *one*
 ``import.bulk_historic`` event whose payload holds the row counts per table,
 the rules version and a SHA-256 digest over the canonical JSON of every row
 in insertion order; ``bulk_imports`` keeps the same facts with the event's
@@ -26,17 +28,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from reind.core.bulk import insert_rows
 from reind.core.clock import HONG_KONG
 from reind.programme import audit
 from reind.programme.actors import SYSTEM, Actor
 from reind.programme.audit.completeness import REGISTERED_TABLES, register_digest
 from reind.programme.imports.store import BulkImportRecordRow, BulkImportRow
-
-CHUNK = 5000
-"""Rows per executemany call."""
 
 
 class SimClock:
@@ -111,8 +111,7 @@ def write_batch(
     """Insert every row of ``batch`` and record it as one audited bulk-import event."""
     digest = digest_rows(batch.tables)
     for table, rows in batch.tables:
-        for start in range(0, len(rows), CHUNK):
-            session.execute(table.insert(), rows[start : start + CHUNK])
+        insert_rows(session, table, rows)
     counts: dict[str, int] = {}
     for table, rows in batch.tables:
         counts[table.name] = counts.get(table.name, 0) + len(rows)
@@ -156,6 +155,5 @@ def write_batch(
         for table, ids in register.items()
         for record_id in ids
     ]
-    for start in range(0, len(listed), CHUNK):
-        session.execute(insert(BulkImportRecordRow), listed[start : start + CHUNK])
+    insert_rows(session, BulkImportRecordRow.__table__, listed)  # type: ignore[arg-type]
     return row

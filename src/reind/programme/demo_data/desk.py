@@ -75,7 +75,9 @@ def generate(
     session: Session, rng: random.Random, clock: SimClock, engine: Engine, count: int = 112_400
 ) -> int:
     """Enquiries from October 2019 (``count`` by 31 August 2021, more after) and seminars."""
-    answers: dict[tuple[int, str], list[str]] = {}
+    # What a kind of enquirer is told in a month, worked out once (fits, stored texts).
+    answers: dict[tuple[int, str], tuple[str, str, str]] = {}
+    profiles = [json.dumps(profile, sort_keys=True) for _, profile in _PROFILES]
     centres = list(Centre)
     rows: list[dict[str, Any]] = []
     later = count // 25
@@ -87,13 +89,18 @@ def generate(
         )
         kind = rng.randrange(len(_PROFILES))
         month = f"{day:%Y-%m}"
-        fits = answers.get((kind, month))
-        if fits is None:
+        answer = answers.get((kind, month))
+        if answer is None:
             found = schemes_that_fit(_PROFILES[kind][1], day.replace(day=1), engine)
-            fits = answers[(kind, month)] = [f.scheme for f in found]
-        question, profile = _PROFILES[kind]
-        names = ", ".join(engine.scheme(code).label for code in fits) or "none"
-        names_zh = "、".join(engine.scheme(code).label for code in fits) or "暫無"
+            fits = [f.scheme for f in found]
+            names = ", ".join(engine.scheme(code).label for code in fits) or "none"
+            names_zh = "、".join(engine.scheme(code).label for code in fits) or "暫無"
+            answer = answers[(kind, month)] = (
+                json.dumps(fits),
+                f"Schemes that may fit: {names}.",
+                f"可能適合的資助計劃：{names_zh}。",
+            )
+        suggested, answer_en, answer_zh = answer
         rows.append(
             {
                 "id": seeded_id(rng),
@@ -102,11 +109,11 @@ def generate(
                 "centre": rng.choice(centres).value,
                 "state": "answered",
                 "enterprise_id": None,
-                "question": question,
-                "profile": json.dumps(profile, sort_keys=True),
-                "suggested_schemes": json.dumps(fits),
-                "answer_en": f"Schemes that may fit: {names}.",
-                "answer_zh": f"可能適合的資助計劃：{names_zh}。",
+                "question": _PROFILES[kind][0],
+                "profile": profiles[kind],
+                "suggested_schemes": suggested,
+                "answer_en": answer_en,
+                "answer_zh": answer_zh,
                 "version": 1,
             }
         )

@@ -24,6 +24,7 @@ from reind.core.errors import ConflictError
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.demo_data import desk, research, rfs, trade, training, ventures
 from reind.programme.demo_data.bulk import SimClock, hk_moment
+from reind.programme.demo_data.sqlite_load import bulk_load
 from reind.rules.engine import Engine
 
 logger = logging.getLogger(__name__)
@@ -68,50 +69,65 @@ def _generate(database: Database, seed: int, engine: Engine) -> tuple[int, int, 
             raise ConflictError(
                 "the database already holds applications: seed a fresh, empty database"
             )
-        clock = SimClock(hk_moment(date(2017, 6, 1)))
-        rng = random.Random(seed)
-        step = _Steps()
-        apps = step(
-            "RFS", rfs.generate, session, random.Random(rng.random()), clock, engine, 10_000_001
-        )
-        step("ITVF", ventures.generate_itvf, session, random.Random(rng.random()), clock, engine)
-        step("TSSSU", ventures.generate_tsssu, session, random.Random(rng.random()), clock, engine)
-        apps += step(
-            "RTTP",
-            training.generate,
-            session,
-            random.Random(rng.random()),
-            clock,
-            engine,
-            20_000_001,
-        )
-        apps += step(
-            "BUD",
-            trade.generate_bud,
-            session,
-            random.Random(rng.random()),
-            clock,
-            engine,
-            30_000_001,
-        )
-        apps += step(
-            "EMF",
-            trade.generate_emf,
-            session,
-            random.Random(rng.random()),
-            clock,
-            engine,
-            40_000_001,
-        )
-        enquiries = step(
-            "enquiries", desk.generate, session, random.Random(rng.random()), clock, engine
-        )
-        claims = step(
-            "R&D tax", research.generate_tax, session, random.Random(rng.random()), clock, engine
-        )
-        projects = step(
-            "ITF", research.generate_itf, session, random.Random(rng.random()), clock, engine
-        )
+        with bulk_load(session):
+            clock = SimClock(hk_moment(date(2017, 6, 1)))
+            rng = random.Random(seed)
+            step = _Steps()
+            apps = step(
+                "RFS", rfs.generate, session, random.Random(rng.random()), clock, engine, 10_000_001
+            )
+            step(
+                "ITVF", ventures.generate_itvf, session, random.Random(rng.random()), clock, engine
+            )
+            step(
+                "TSSSU",
+                ventures.generate_tsssu,
+                session,
+                random.Random(rng.random()),
+                clock,
+                engine,
+            )
+            apps += step(
+                "RTTP",
+                training.generate,
+                session,
+                random.Random(rng.random()),
+                clock,
+                engine,
+                20_000_001,
+            )
+            apps += step(
+                "BUD",
+                trade.generate_bud,
+                session,
+                random.Random(rng.random()),
+                clock,
+                engine,
+                30_000_001,
+            )
+            apps += step(
+                "EMF",
+                trade.generate_emf,
+                session,
+                random.Random(rng.random()),
+                clock,
+                engine,
+                40_000_001,
+            )
+            enquiries = step(
+                "enquiries", desk.generate, session, random.Random(rng.random()), clock, engine
+            )
+            claims = step(
+                "R&D tax",
+                research.generate_tax,
+                session,
+                random.Random(rng.random()),
+                clock,
+                engine,
+            )
+            projects = step(
+                "ITF", research.generate_itf, session, random.Random(rng.random()), clock, engine
+            )
     return apps, enquiries, claims, projects
 
 

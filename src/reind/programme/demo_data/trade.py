@@ -4,9 +4,13 @@ Each enterprise's applications are decided in date order with its earlier
 approvals as the rules' ``prior_approvals`` (so every cumulative ceiling in
 force on the received date is applied). To decide 110,000 EMF cases at
 engine speed, round *k* decides every enterprise's *k*-th application in
-one ``decide_many`` call. EMF reads only the sum of earlier grants and the
-sum of earlier website grants, so the priors are passed as those two sums.
-Written as two audited bulk imports.
+one call of the scheme's columnar formula (``Engine.decide_columns``, the
+same rule over numpy arrays, held to ``decide`` by a property test): only
+each case's outcome and grant are needed, so no ``Decision`` with its trace
+and inputs is built for 117,000 cases that are stored as facts and amounts.
+EMF reads only the sum of earlier grants and the sum of earlier website
+grants, so the priors are passed as those two sums. Written as two audited
+bulk imports.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from reind.programme.demo_data.records import HistoricRows
 from reind.programme.enterprises.profile import Industry
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.money.store import LedgerEntryRow, LedgerRow
-from reind.rules.decision import Decision, Outcome
+from reind.rules.columns import OUTCOMES
+from reind.rules.decision import Outcome
 from reind.rules.engine import Engine
 
 TERM_START, AS_AT, HORIZON = date(2017, 7, 1), date(2021, 8, 31), date(2021, 12, 31)
@@ -53,16 +58,18 @@ _EMF_ACTIVITIES = (
 _SPECIAL = ("online_exhibition", "exhibition_in_hk_local_market")
 _WEBSITE = {"corporate_website_or_app"}
 Case = dict[str, Any]
+Decided = tuple[Outcome, Money]
+"""A case's outcome and grant: all the history keeps of a decision."""
 
 
 def _by_rounds(
     engine: Engine,
     scheme: str,
     cases: list[tuple[str, Case]],
-    with_priors: Callable[[Case, list[tuple[Case, Decision]]], Case],
-) -> list[Decision]:
+    with_priors: Callable[[Case, list[tuple[Case, Decided]]], Case],
+) -> list[Decided]:
     """Decide (enterprise, case) pairs in date order, each with its earlier decisions."""
-    history: dict[str, list[tuple[Case, Decision]]] = {}
+    history: dict[str, list[tuple[Case, Decided]]] = {}
     order = sorted(range(len(cases)), key=lambda i: cases[i][1]["received"])
     rank: dict[int, int] = {}
     seen: dict[str, int] = {}
@@ -70,28 +77,34 @@ def _by_rounds(
         enterprise = cases[index][0]
         rank[index] = seen.get(enterprise, 0)
         seen[enterprise] = rank[index] + 1
-    decisions: list[Decision | None] = [None] * len(cases)
+    decisions: list[Decided | None] = [None] * len(cases)
+    rule = engine.scheme(scheme)
     for level in range(max(seen.values(), default=0)):
         members = [i for i in order if rank[i] == level]
         full = [with_priors(cases[i][1], history.get(cases[i][0], [])) for i in members]
-        for index, case, decision in zip(
-            members, full, engine.decide_many(scheme, full), strict=True
-        ):
+        batch = engine.decide_columns(scheme, rule.columns_of(full))
+        decided = [
+            (OUTCOMES[code], Money(cents))
+            for code, cents in zip(
+                batch.outcomes.tolist(), batch.amount_cents.tolist(), strict=True
+            )
+        ]
+        for index, case, decision in zip(members, full, decided, strict=True):
             decisions[index] = decision
             cases[index] = (cases[index][0], case)
             history.setdefault(cases[index][0], []).append((case, decision))
     return [d for d in decisions if d is not None]
 
 
-def _emf_priors(case: Case, earlier: list[tuple[Case, Decision]]) -> Case:
-    approved = [(c, d) for c, d in earlier if d.outcome is Outcome.ELIGIBLE and d.amount.cents]
+def _emf_priors(case: Case, earlier: list[tuple[Case, Decided]]) -> Case:
+    approved = [(c, d) for c, d in earlier if d[0] is Outcome.ELIGIBLE and d[1].cents]
     if not approved:
         return case
     priors = []
     for website in (False, True):
         group = [(c, d) for c, d in approved if (c["activity"] in _WEBSITE) == website]
         if group:
-            total = sum((d.amount for _, d in group), Money.zero())
+            total = sum((d[1] for _, d in group), Money.zero())
             priors.append(
                 {
                     "amount": str(total.amount),
@@ -102,10 +115,10 @@ def _emf_priors(case: Case, earlier: list[tuple[Case, Decision]]) -> Case:
     return {**case, "prior_approvals": priors}
 
 
-def _bud_priors(case: Case, earlier: list[tuple[Case, Decision]]) -> Case:
+def _bud_priors(case: Case, earlier: list[tuple[Case, Decided]]) -> Case:
     priors = [
         {
-            "amount": str(d.amount.amount),
+            "amount": str(grant.amount),
             "approved_on": c["received"],
             "market": c["market"],
             "programme": c["programme"],
@@ -113,8 +126,8 @@ def _bud_priors(case: Case, earlier: list[tuple[Case, Decision]]) -> Case:
             "ongoing": date.fromisoformat(c["received"]) + timedelta(days=540)
             > date.fromisoformat(case["received"]),
         }
-        for c, d in earlier
-        if d.outcome is Outcome.ELIGIBLE and d.amount.cents
+        for c, (outcome, grant) in earlier
+        if outcome is Outcome.ELIGIBLE and grant.cents
     ]
     return {**case, "prior_approvals": priors} if priors else case
 
@@ -176,10 +189,10 @@ def generate_emf(
         case["employees_in_hk"], case["manufacturing"] = employees[company_id]
     decisions = _by_rounds(engine, "emf", cases, _emf_priors)
     rows = HistoricRows()
-    for n, ((company_id, case), decision) in enumerate(zip(cases, decisions, strict=True)):
+    for n, ((company_id, case), (outcome, grant)) in enumerate(zip(cases, decisions, strict=True)):
         received = date.fromisoformat(case["received"])
         approved = received + timedelta(days=rng.randrange(14, 40))
-        ok = decision.outcome is Outcome.ELIGIBLE and decision.amount.cents > 0
+        ok = outcome is Outcome.ELIGIBLE and grant.cents > 0
         paid = approved + timedelta(days=rng.randrange(20, 60))
         rows.add(
             rng,
@@ -190,7 +203,7 @@ def generate_emf(
             received=received,
             requested=Money.of(Decimal(case["approved_expenditure"]) / 2),
             facts=case,
-            grant=decision.amount,
+            grant=grant,
             approved_on=approved if ok else None,
             paid_on=paid if ok and paid <= HORIZON else None,
             state=("closed" if paid <= HORIZON else "approved") if ok else "rejected",
@@ -249,10 +262,10 @@ def generate_bud(
         )
     decisions = _by_rounds(engine, "bud", cases, _bud_priors)
     rows = HistoricRows()
-    for n, ((company_id, case), decision) in enumerate(zip(cases, decisions, strict=True)):
+    for n, ((company_id, case), (outcome, grant)) in enumerate(zip(cases, decisions, strict=True)):
         received = date.fromisoformat(case["received"])
         approved = received + timedelta(days=rng.randrange(50, 100))
-        ok = decision.outcome is Outcome.ELIGIBLE and decision.amount.cents > 0
+        ok = outcome is Outcome.ELIGIBLE and grant.cents > 0
         paid = approved + timedelta(days=30 * case["duration_months"] + 60)
         rows.add(
             rng,
@@ -263,7 +276,7 @@ def generate_bud(
             received=received,
             requested=Money.of(Decimal(case["total_cost"]) / 2),
             facts=case,
-            grant=decision.amount,
+            grant=grant,
             approved_on=approved if ok else None,
             paid_on=paid if ok and paid <= HORIZON else None,
             state=("completed" if paid <= HORIZON else "in_progress") if ok else "rejected",

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import Field
 
 from reind.core.paging import MAX_LIMIT, Page
 from reind.programme.actors import Actor, Role
@@ -65,7 +66,10 @@ class ApplicationList(Schema):
     """One page of applications."""
 
     items: list[ApplicationLine]
-    total: int
+    total: int = Field(description="How many match, counted up to 10,000 (see total_capped).")
+    total_capped: bool = Field(
+        default=False, description="True when more than `total` (10,000) match: not counted."
+    )
     next_cursor: str | None
 
 
@@ -154,6 +158,8 @@ def link_next(request: Request, response: Response, page: Page[Any]) -> None:
         url = request.url.include_query_params(cursor=page.next_cursor)
         response.headers["Link"] = f'<{url}>; rel="next"'
     response.headers["X-Total-Count"] = str(page.total)
+    if page.capped:  # counted up to COUNT_CAP only: the true total is larger
+        response.headers["X-Total-Count-Capped"] = "true"
 
 
 @router.get("/applications", response_model=ApplicationList)
@@ -205,6 +211,7 @@ def applications(
             for i in page.items
         ],
         total=page.total,
+        total_capped=page.capped,
         next_cursor=page.next_cursor,
     )
 

@@ -40,6 +40,9 @@ from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page,
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 MOVEMENTS = {
+    "applied": "Application started",
+    "approved": "Grant approved",
+    "committed": "Grant committed by agreement",
     "claimed": "Claim submitted",
     "claim_approved": "Claim approved",
     "claim_rejected": "Claim not approved",
