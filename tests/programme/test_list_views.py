@@ -7,14 +7,16 @@ from dataclasses import replace
 import pytest
 from sqlalchemy.orm import Session
 
+from reind.core import paging
 from reind.core.db import Database
-from reind.core.errors import InvalidInputError
+from reind.core.errors import InvalidInputError, RuleError
 from reind.core.paging import encode_cursor
 from reind.programme.applications.lists import (
     ApplicationFilters,
     list_applications,
 )
 from reind.programme.applications.services import create_application
+from reind.programme.applications.views import queue_counts
 from reind.programme.audit.lists import AuditFilters, list_audit_events
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import record_enquiry
@@ -79,8 +81,10 @@ def test_filters_and_search_narrow_the_list_and_its_count(db: Database) -> None:
 def test_a_cursor_that_was_not_given_out_is_refused(db: Database) -> None:
     with db.unit_of_work() as session:
         _drafts(session, 2)
-        for bad in ("not-a-cursor!", encode_cursor([1, 2, 3]), encode_cursor([True])):
-            with pytest.raises(InvalidInputError):
+        with pytest.raises(InvalidInputError):  # not base64url: the document's pattern, a 400
+            list_applications(session, ApplicationFilters(), cursor="not-a-cursor!")
+        for bad in (encode_cursor([1, 2, 3]), encode_cursor([True]), "bm90anNvbg"):
+            with pytest.raises(RuleError):  # well-formed, never given out: a 422
                 list_applications(session, ApplicationFilters(), cursor=bad)
         with pytest.raises(InvalidInputError):
             list_applications(session, ApplicationFilters(), sort="title")
@@ -112,3 +116,26 @@ def test_enquiries_and_audit_events_page_newest_first(db: Database) -> None:
             session, AuditFilters(kind="enquiry.recorded"), cursor=events.next_cursor, limit=5
         )
         assert len(rest.items) == 2 and not rest.more
+
+
+def test_a_long_list_is_counted_up_to_the_cap_and_says_more(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting every match cost 350 ms a page at 1M applications (issue 16): it stops at a cap."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    with db.unit_of_work() as session:
+        _drafts(session, 12)
+        many = list_applications(session, ApplicationFilters(state="draft"), limit=4)
+        assert (many.total, many.capped, len(many.items), many.more) == (5, True, 4, True)
+        searched = list_applications(session, ApplicationFilters(q="waffle works"))
+        assert (searched.total, searched.capped) == (5, True)
+        few = list_applications(session, ApplicationFilters(industry="electronics"))
+        assert (few.total, few.capped) == (3, False)
+        exact = list_applications(session, ApplicationFilters(q="rfs-t-001"))
+        assert (exact.total, exact.capped) == (2, False)
+        assert queue_counts(session) == {"draft": (5, True)}
+    monkeypatch.setattr(paging, "COUNT_CAP", 12)
+    with db.unit_of_work() as session:
+        whole = list_applications(session, ApplicationFilters(state="draft"))
+        assert (whole.total, whole.capped) == (12, False)
+        assert queue_counts(session) == {"draft": (12, False)}

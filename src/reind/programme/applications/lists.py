@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from reind.core.errors import InvalidInputError
-from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.core.paging import Page, after, capped_count, clamp_limit, decode_cursor, page_of
 from reind.core.search import Words, hits_join, hits_of
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.lists import ENTERPRISE_WORDS
@@ -162,15 +162,14 @@ def applications_from(
     return joined
 
 
-def count_applications(session: Session, filters: ApplicationFilters) -> int:
-    """How many applications match ``filters`` in all."""
+def count_applications(session: Session, filters: ApplicationFilters) -> tuple[int, bool]:
+    """How many applications match ``filters``, up to ``COUNT_CAP``; whether more do."""
     where = application_conditions(filters)
     if filters.q and filters.q.strip() and not where and not filters.industry:
         # The search alone: its UNION holds each application's id once.
-        counted = select(func.count()).select_from(search_ids(session, filters.q).subquery())
-        return int(session.execute(counted).scalar_one())
-    statement = select(func.count()).select_from(applications_from(session, filters))
-    return int(session.execute(statement.where(*where)).scalar_one())
+        return capped_count(session, select(search_ids(session, filters.q).subquery().c.id))
+    statement = select(ApplicationRow.id).select_from(applications_from(session, filters))
+    return capped_count(session, statement.where(*where))
 
 
 def sort_keys(sort: str) -> tuple[bool, list[Any]]:
@@ -199,7 +198,7 @@ def list_applications(
     if start is not None:
         where.append(after(keys, start, descending))
     order = [k.desc() for k in keys] if descending else list(keys)
-    total = count_applications(session, filters)
+    total, capped = count_applications(session, filters)
     rows = session.execute(
         select(*_COLUMNS)
         .select_from(applications_from(session, filters, total))
@@ -210,4 +209,6 @@ def list_applications(
     ).all()
     items = [ApplicationItem(*tuple(row)) for row in rows]
     names = SORTS[sort][1]
-    return page_of(items, size, total, lambda item: [getattr(item, n) for n in names])
+    return page_of(
+        items, size, total, lambda item: [getattr(item, n) for n in names], capped=capped
+    )

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from reind.core.errors import ForbiddenError, InvalidInputError
 from reind.core.money import Money
+from reind.core.paging import capped_count
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.services import facts_of
@@ -174,12 +175,31 @@ def screening_decision(session: Session, app: ApplicationView) -> StoredDecision
     return load_decision(session, app.screening_decision_id)
 
 
-def queue_counts(session: Session) -> dict[str, int]:
-    """How many applications are in each workflow state."""
-    rows = session.execute(
-        select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)
-    ).all()
-    return {state: int(n) for state, n in rows}
+def queue_counts(session: Session) -> dict[str, tuple[int, bool]]:
+    """How many applications are in each workflow state: (count up to the cap, whether more).
+
+    A ``GROUP BY`` over every application read 1,000,000 rows on each visit
+    to the workbench (issue 16). The states present are found by skipping
+    through the state index (a recursive ``min``: one probe per state), and
+    each is counted up to ``paging.COUNT_CAP`` (``capped_count``).
+    """
+    states = session.execute(_STATES).scalars().all()
+    return {
+        state: capped_count(session, select(ApplicationRow.id).where(ApplicationRow.state == state))
+        for state in states
+        if state is not None
+    }
+
+
+_STATES = text(
+    "WITH RECURSIVE present(state) AS ("
+    " SELECT min(state) FROM applications"
+    " UNION ALL"
+    " SELECT (SELECT min(a.state) FROM applications a WHERE a.state > present.state)"
+    " FROM present WHERE present.state IS NOT NULL)"
+    " SELECT state FROM present WHERE state IS NOT NULL"
+)
+"""Each state present once, by index probes (a loose index scan, which neither database does)."""
 
 
 def of_enterprise(session: Session, enterprise_id: str) -> list[ApplicationView]:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.core.paging import Page, after, capped_count, clamp_limit, decode_cursor, page_of
 from reind.programme.applications.lists import (
     ApplicationFilters,
     application_conditions,
@@ -73,11 +73,11 @@ def list_ledgers(
         where.append(after([ApplicationRow.reference], start))
     on_ledger = LedgerRow.application_id == ApplicationRow.id
     if filters == ApplicationFilters():
-        counted = select(func.count()).select_from(LedgerRow)
+        counted = select(LedgerRow.application_id)
     else:
         joined = _of_applications(session, filters, LedgerRow, on_ledger, None)
-        counted = select(func.count()).select_from(joined)
-    total = session.execute(counted.where(*_ledger_where(filters))).scalar_one()
+        counted = select(LedgerRow.application_id).select_from(joined)
+    total, capped = capped_count(session, counted.where(*_ledger_where(filters)))
     rows = session.execute(
         select(
             LedgerRow.application_id,
@@ -97,7 +97,9 @@ def list_ledgers(
         .order_by(ApplicationRow.reference)
         .limit(size + 1)
     ).all()
-    return page_of([LedgerItem(*tuple(r)) for r in rows], size, int(total), lambda i: [i.reference])
+    return page_of(
+        [LedgerItem(*tuple(r)) for r in rows], size, total, lambda i: [i.reference], capped=capped
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import Field
 
 from reind.core.paging import MAX_LIMIT, Page
 from reind.programme.actors import Actor, Role
@@ -35,7 +36,12 @@ Desk = Annotated[Actor, Depends(require(Action.RECORD_ENQUIRIES))]
 Auditor = Annotated[Actor, Depends(require(Action.READ_AUDIT_TRAIL))]
 
 Cursor = Annotated[
-    str | None, Query(description="The `next_cursor` of the page before (absent: first page).")
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z0-9_-]*$",
+        max_length=2000,
+        description="The `next_cursor` of the page before (absent: first page).",
+    ),
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
 Search = Annotated[
@@ -65,7 +71,10 @@ class ApplicationList(Schema):
     """One page of applications."""
 
     items: list[ApplicationLine]
-    total: int
+    total: int = Field(description="How many match, counted up to 10,000 (see total_capped).")
+    total_capped: bool = Field(
+        default=False, description="True when more than `total` (10,000) match: not counted."
+    )
     next_cursor: str | None
 
 
@@ -154,6 +163,8 @@ def link_next(request: Request, response: Response, page: Page[Any]) -> None:
         url = request.url.include_query_params(cursor=page.next_cursor)
         response.headers["Link"] = f'<{url}>; rel="next"'
     response.headers["X-Total-Count"] = str(page.total)
+    if page.capped:  # counted up to COUNT_CAP only: the true total is larger
+        response.headers["X-Total-Count-Capped"] = "true"
 
 
 @router.get("/applications", response_model=ApplicationList)
@@ -168,7 +179,13 @@ def applications(
     received_from: date | None = None,
     received_to: date | None = None,
     q: Search = None,
-    sort: Annotated[str, Query(description=f"One of {', '.join(SORTS)}.")] = "reference",
+    sort: Annotated[
+        str,
+        Query(
+            pattern="^(" + "|".join(SORTS) + ")$",
+            description=f"One of {', '.join(SORTS)}.",
+        ),
+    ] = "reference",
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> ApplicationList:
@@ -205,6 +222,7 @@ def applications(
             for i in page.items
         ],
         total=page.total,
+        total_capped=page.capped,
         next_cursor=page.next_cursor,
     )
 
