@@ -12,7 +12,9 @@ Start-up is part of the interface: ``reind grant`` must answer in a
 fraction of a second, so this package and every command module import at
 their top only typer, rich and what the command line itself needs; each
 command imports its services (the database, the web app, the demo, the
-plant) in its body. ``tests/cli/test_startup.py`` holds that line.
+plant) in its body. ``tests/cli/test_startup.py`` holds that line. The
+command modules themselves are imported on demand (``reind.cli.lazy``):
+``reind grant`` neither imports nor builds the other commands.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from rich.console import Console
 
+from reind.cli.lazy import LazyGroup
 from reind.core.errors import ReindError
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ app = typer.Typer(
     help="Hong Kong re-industrialisation: funding schemes, programme office, smart lines.",
     no_args_is_help=True,
     add_completion=False,
+    cls=LazyGroup,  # a command's module is imported only when that command runs
     pretty_exceptions_enable=False,
 )
 console = Console()
@@ -124,17 +128,5 @@ def main() -> None:
         err_console.print(f"reind: {exc}", style="bold red", highlight=False, soft_wrap=True)
         sys.exit(2)
 
-
-from reind.cli import accounts as _accounts  # noqa: E402, F401  (registers sub-commands)
-from reind.cli import audit as _audit  # noqa: E402, F401  (registers audit verify, checkpoint)
-from reind.cli import data as _data  # noqa: E402, F401  (registers data, report, export)
-from reind.cli import fleet as _fleet  # noqa: E402, F401  (registers fleet export, kpi)
-from reind.cli import grant as _grant  # noqa: E402, F401  (registers grant, tax)
-from reind.cli import notices as _notices  # noqa: E402, F401  (registers notices due)
-from reind.cli import programme as _programme  # noqa: E402, F401  (registers sub-commands)
-from reind.cli import rules as _rules  # noqa: E402, F401  (registers rules test)
-from reind.cli import run as _run  # noqa: E402, F401  (registers demo)
-from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
-from reind.cli import twins as _twins  # noqa: E402, F401  (registers sub-commands)
 
 __all__ = ["Process", "app", "console", "err_console", "main", "process_of"]
