@@ -90,6 +90,19 @@ class Process:
             self._engine = rules_engine(lazy=True)  # parse only the schemes used
         return self._engine
 
+    def engine_for(self, scheme: str) -> Engine:
+        """An engine for a command that decides with ``scheme`` alone.
+
+        Given a scheme's code, only that scheme's module is imported (the
+        catalogue of every scheme costs a tenth of ``reind grant``); given a
+        label or alias, or once the platform or full engine is built, the full engine.
+        """
+        if self._platform is not None or self._engine is not None:
+            return self.engine
+        from reind.bootstrap import rules_engine
+
+        return rules_engine(lazy=True, only=scheme)
+
     def database(self) -> Database:
         """The database, migrated to the latest schema."""
         database = self.platform.database
