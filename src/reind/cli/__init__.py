@@ -90,6 +90,19 @@ class Process:
             self._engine = rules_engine(lazy=True)  # parse only the schemes used
         return self._engine
 
+    def engine_for(self, scheme: str) -> Engine:
+        """An engine for a command that decides with ``scheme`` alone.
+
+        Given a scheme's code, only that scheme's module is imported (the
+        catalogue of every scheme costs a tenth of ``reind grant``); given a
+        label or alias, or once the platform or full engine is built, the full engine.
+        """
+        if self._platform is not None or self._engine is not None:
+            return self.engine
+        from reind.bootstrap import rules_engine
+
+        return rules_engine(lazy=True, only=scheme)
+
     def database(self) -> Database:
         """The database, migrated to the latest schema."""
         database = self.platform.database
@@ -125,8 +138,26 @@ def main() -> None:
     try:
         app()
     except ReindError as exc:
-        err_console.print(f"reind: {exc}", style="bold red", highlight=False, soft_wrap=True)
+        said = in_language_asked(exc, sys.argv[1:])
+        err_console.print(f"reind: {said}", style="bold red", highlight=False, soft_wrap=True)
         sys.exit(2)
+
+
+def in_language_asked(error: ReindError, argv: list[str]) -> str:
+    """``error`` in the language the command was asked for (``--lang zh-Hant``), else English.
+
+    The message catalogue is read only on this error path, so a command that
+    succeeds never pays for it.
+    """
+    asked = next(
+        (argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--lang"),
+        next((arg.partition("=")[2] for arg in argv if arg.startswith("--lang=")), "en"),
+    )
+    if asked != "zh-Hant":
+        return str(error)
+    from reind.web.i18n import error_text  # the catalogue lives with the pages
+
+    return error_text(error, "zh-Hant")
 
 
 __all__ = ["Process", "app", "console", "err_console", "main", "process_of"]
