@@ -61,3 +61,11 @@ def test_reind_help_lists_every_command_in_table_order() -> None:
     )
     listed = [line.split()[1] for line in ran.stdout.splitlines() if line.startswith("│ ")]
     assert [name for name in listed if name in COMMANDS] == list(COMMANDS)
+
+
+def test_a_mistyped_command_is_offered_the_close_ones() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "reind", "grnat"], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 2
+    assert "Did you mean 'grant'?" in ran.stderr

@@ -13,9 +13,11 @@ help, so the two cannot drift.
 from __future__ import annotations
 
 import importlib
+from difflib import get_close_matches
 from typing import Any, NamedTuple
 
 from typer import _click as click  # typer 0.29 vendors click: its own Command types
+from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
 
 
@@ -86,6 +88,19 @@ class LazyGroup(TyperGroup):
         command = load(cmd_name)
         self.commands[cmd_name] = command
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As typer's, with "Did you mean" drawn from the table (commands not yet loaded too)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches and "Did you mean" not in exc.message:
+                suggestions = ", ".join(f"{m!r}" for m in matches)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """``reind --help``: the table's help lines, no command module imported."""
