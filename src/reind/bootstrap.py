@@ -86,17 +86,18 @@ def stop_all(stoppers: list[Callable[[], None]], what: str) -> None:
             logger.exception("failed while stopping %s; carrying on", what)
 
 
-def rules_engine(*, lazy: bool = False) -> Engine:
+def rules_engine(*, lazy: bool = False, only: str | None = None) -> Engine:
     """A rules engine over the packaged schemes and parameters, built for this process.
 
     Built here, once per platform (or once per rules command, which needs
     nothing else), and handed down: no module below keeps an engine of its own.
     A rules command asks for it ``lazy`` (each scheme's parameters parsed when
     first used); a platform parses them all at start, so a bad file stops it there.
+    ``only``: a scheme's code, for a command that decides with that scheme alone.
     """
     from reind.schemes.catalogue import build_engine
 
-    return build_engine(lazy=lazy)
+    return build_engine(lazy=lazy, only=only)
 
 
 def build_platform(

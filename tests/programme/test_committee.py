@@ -22,11 +22,12 @@ from reind.programme.committee.services import (
     score_application,
 )
 from reind.programme.committee.store import MemberRow
+from reind.programme.committee.views import meetings_for
 from reind.programme.money.agreements import approve_grant
 from reind.programme.money.store import LedgerRow
 from reind.schemes.catalogue import default_engine
 from reind.web.views.words import history
-from tests.programme.factories import APPROVER, OFFICER, meeting, rfs_application
+from tests.programme.factories import APPROVER, FINANCE, OFFICER, meeting, rfs_application
 
 MEMBER = Actor("member-1", Role.COMMITTEE_MEMBER)
 
@@ -132,3 +133,11 @@ def test_a_grant_is_never_more_than_the_amount_applied_for(db: Database) -> None
         assert ledger is not None and ledger.approved_cents == 90_000_000
         with pytest.raises(ConflictError, match="more than the HK\\$900,000.00 applied for"):
             approve_grant(session, app.id, HKD("900000.01"), APPROVER)
+
+
+def test_the_meetings_list_is_only_for_those_who_read_agendas(db: Database) -> None:
+    """The service names its action too, not only the page in front of it."""
+    with db.unit_of_work() as session:
+        assert meetings_for(session, OFFICER) == []
+        with pytest.raises(ForbiddenError):
+            meetings_for(session, FINANCE)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from reind.core import paging
 from reind.core.db import Database
-from reind.core.errors import InvalidInputError
+from reind.core.errors import InvalidInputError, RuleError
 from reind.core.paging import encode_cursor
 from reind.programme.applications.lists import (
     ApplicationFilters,
@@ -81,8 +81,10 @@ def test_filters_and_search_narrow_the_list_and_its_count(db: Database) -> None:
 def test_a_cursor_that_was_not_given_out_is_refused(db: Database) -> None:
     with db.unit_of_work() as session:
         _drafts(session, 2)
-        for bad in ("not-a-cursor!", encode_cursor([1, 2, 3]), encode_cursor([True])):
-            with pytest.raises(InvalidInputError):
+        with pytest.raises(InvalidInputError):  # not base64url: the document's pattern, a 400
+            list_applications(session, ApplicationFilters(), cursor="not-a-cursor!")
+        for bad in (encode_cursor([1, 2, 3]), encode_cursor([True]), "bm90anNvbg"):
+            with pytest.raises(RuleError):  # well-formed, never given out: a 422
                 list_applications(session, ApplicationFilters(), cursor=bad)
         with pytest.raises(InvalidInputError):
             list_applications(session, ApplicationFilters(), sort="title")

@@ -124,7 +124,7 @@ def test_an_ineligible_cost_category_is_refused_with_the_rules_reason(world: Wor
     }
     answer = world.client.post("/api/v1/applications", json=body, headers=world.auth("officer"))
     assert answer.status_code == 400
-    assert "land" in answer.json()["detail"]
+    assert "Land" in answer.json()["detail"]  # the category in words, not its code
 
 
 def test_documents_of_the_wrong_type_or_too_large_are_refused(world: World) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reind.web.openapi import statuses_of
 from tests.web.world import World
-
-PROBLEMS = {"400", "401", "403", "404", "409"}
 
 
 def _document(world: World) -> dict[str, Any]:
@@ -16,22 +15,38 @@ def _document(world: World) -> dict[str, Any]:
     return document
 
 
-def test_every_operation_documents_its_problem_statuses_and_no_422_validation(
+def test_every_operation_documents_the_problem_statuses_it_answers_and_no_422_validation(
     world: World,
 ) -> None:
     document = _document(world)
-    missing = []
+    schemas = document["components"]["schemas"]
+    wrong = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             responses = operation["responses"]
-            for status in PROBLEMS:
-                content = responses.get(status, {}).get("content", {})
-                if "application/problem+json" not in content:
-                    missing.append(f"{method.upper()} {path} {status}")
+            expected = statuses_of(path, method, operation, schemas)
+            problems = {s for s in responses if s[0] in "45"}
+            if problems != expected:
+                wrong.append(f"{method.upper()} {path}: {sorted(problems)} != {sorted(expected)}")
+            for status in expected:
+                if "application/problem+json" not in responses[status].get("content", {}):
+                    wrong.append(f"{method.upper()} {path} {status}: not problem+json")
             if "HTTPValidationError" in str(responses):
-                missing.append(f"{method.upper()} {path}: FastAPI's 422 validation error")
-    assert not missing, "\n".join(missing)
+                wrong.append(f"{method.upper()} {path}: FastAPI's 422 validation error")
+    assert not wrong, "\n".join(wrong)
     assert len(document["paths"]) > 50
+
+
+def test_an_operation_documents_only_what_it_can_answer(world: World) -> None:
+    """No blanket list: a public read names no 401/403, a list no 404, a read no 409/413."""
+    paths = _document(world)["paths"]
+    schemes = set(paths["/api/v1/schemes"]["get"]["responses"])
+    assert not schemes & {"401", "403", "404", "409", "413"}
+    listing = set(paths["/api/v1/applications"]["get"]["responses"])
+    assert {"400", "401", "403", "422"} <= listing and not listing & {"404", "409", "413"}
+    change = set(paths["/api/v1/applications/{application_id}/transitions"]["post"]["responses"])
+    assert {"400", "401", "403", "404", "409", "413", "422"} <= change
+    assert {"401", "429"} <= set(paths["/api/v1/session"]["post"]["responses"])
 
 
 def test_a_validation_error_is_sent_as_the_documented_400(world: World) -> None:

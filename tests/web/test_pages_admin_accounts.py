@@ -117,3 +117,19 @@ def test_the_account_screens_are_for_administrators_only(demo: Demo) -> None:
     (mine,) = page.items
     text = text_of(admin.get(f"/admin/users/{mine.id}"))
     assert "This is your own account" in text and "Change the role" not in text
+
+
+def test_a_token_issued_from_the_screen_is_shown_once_and_works(demo: Demo) -> None:
+    admin, user_id = _add_clerk(demo)
+    admin.page(f"/admin/users/{user_id}")
+    blank = admin.submit(f"/admin/users/{user_id}/tokens", {"token_name": " "})
+    assert blank.status_code == 400 and "Please fill this in." in text_of(blank)
+    issued = admin.submit(f"/admin/users/{user_id}/tokens", {"token_name": "ledger export"})
+    assert issued.status_code == 201 and issued.headers["cache-control"] == "no-store"
+    found = re.search(r'<code id="token-secret">(reind_[^<]+)</code>', issued.text)
+    assert found is not None
+    secret = found.group(1)
+    me = demo.browser().get("/api/v1/session", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == 200 and me.json()["user"]["id"] == user_id
+    again = admin.get(f"/admin/users/{user_id}").text
+    assert secret not in again and "ledger export" in again

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,6 +90,16 @@ class Browser(TestClient):
         """POST a form with the CSRF token, without following the redirect."""
         return self.post(
             url, data={**data, "csrf_token": self.token}, files=files, follow_redirects=False
+        )
+
+    def submit_many(self, url: str, pairs: list[tuple[str, str]]) -> Response:
+        """POST a form whose fields repeat (ticked boxes), with the CSRF token."""
+        body = urlencode([*pairs, ("csrf_token", self.token)])
+        return self.post(
+            url,
+            content=body,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+            follow_redirects=False,
         )
 
 

@@ -55,7 +55,7 @@ def test_a_scheme_route_refuses_an_input_the_scheme_does_not_take() -> None:
 def test_a_received_date_after_today_is_refused_unless_as_of_is_given() -> None:
     future = {**RFS, "received": "9999-12-31"}
     refused = decide("rfs", future)
-    assert refused.status_code == 400
+    assert refused.status_code == 422  # well-formed, refused by a rule (not the validation 400)
     assert "received 9999-12-31 is after today" in refused.json()["detail"]
     chinese = decide("rfs", future, headers={"Accept-Language": "zh-HK"})
     assert "在今天" in chinese.json()["detail"]

@@ -12,7 +12,9 @@ Start-up is part of the interface: ``reind grant`` must answer in a
 fraction of a second, so this package and every command module import at
 their top only typer, rich and what the command line itself needs; each
 command imports its services (the database, the web app, the demo, the
-plant) in its body. ``tests/cli/test_startup.py`` holds that line.
+plant) in its body. ``tests/cli/test_startup.py`` holds that line. The
+command modules themselves are imported on demand (``reind.cli.lazy``):
+``reind grant`` neither imports nor builds the other commands.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from rich.console import Console
 
+from reind.cli.lazy import LazyGroup
 from reind.core.errors import ReindError
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ app = typer.Typer(
     help="Hong Kong re-industrialisation: funding schemes, programme office, smart lines.",
     no_args_is_help=True,
     add_completion=False,
+    cls=LazyGroup,  # a command's module is imported only when that command runs
     pretty_exceptions_enable=False,
 )
 console = Console()
@@ -86,6 +90,19 @@ class Process:
             self._engine = rules_engine(lazy=True)  # parse only the schemes used
         return self._engine
 
+    def engine_for(self, scheme: str) -> Engine:
+        """An engine for a command that decides with ``scheme`` alone.
+
+        Given a scheme's code, only that scheme's module is imported (the
+        catalogue of every scheme costs a tenth of ``reind grant``); given a
+        label or alias, or once the platform or full engine is built, the full engine.
+        """
+        if self._platform is not None or self._engine is not None:
+            return self.engine
+        from reind.bootstrap import rules_engine
+
+        return rules_engine(lazy=True, only=scheme)
+
     def database(self) -> Database:
         """The database, migrated to the latest schema."""
         database = self.platform.database
@@ -121,20 +138,26 @@ def main() -> None:
     try:
         app()
     except ReindError as exc:
-        err_console.print(f"reind: {exc}", style="bold red", highlight=False, soft_wrap=True)
+        said = in_language_asked(exc, sys.argv[1:])
+        err_console.print(f"reind: {said}", style="bold red", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
-from reind.cli import accounts as _accounts  # noqa: E402, F401  (registers sub-commands)
-from reind.cli import audit as _audit  # noqa: E402, F401  (registers audit verify, checkpoint)
-from reind.cli import data as _data  # noqa: E402, F401  (registers data, report, export)
-from reind.cli import fleet as _fleet  # noqa: E402, F401  (registers fleet export, kpi)
-from reind.cli import grant as _grant  # noqa: E402, F401  (registers grant, tax)
-from reind.cli import notices as _notices  # noqa: E402, F401  (registers notices due)
-from reind.cli import programme as _programme  # noqa: E402, F401  (registers sub-commands)
-from reind.cli import rules as _rules  # noqa: E402, F401  (registers rules test)
-from reind.cli import run as _run  # noqa: E402, F401  (registers demo)
-from reind.cli import schemes as _schemes  # noqa: E402, F401  (registers sub-commands)
-from reind.cli import twins as _twins  # noqa: E402, F401  (registers sub-commands)
+def in_language_asked(error: ReindError, argv: list[str]) -> str:
+    """``error`` in the language the command was asked for (``--lang zh-Hant``), else English.
+
+    The message catalogue is read only on this error path, so a command that
+    succeeds never pays for it.
+    """
+    asked = next(
+        (argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--lang"),
+        next((arg.partition("=")[2] for arg in argv if arg.startswith("--lang=")), "en"),
+    )
+    if asked != "zh-Hant":
+        return str(error)
+    from reind.web.i18n import error_text  # the catalogue lives with the pages
+
+    return error_text(error, "zh-Hant")
+
 
 __all__ = ["Process", "app", "console", "err_console", "main", "process_of"]

@@ -41,10 +41,11 @@ def _lang(value: str) -> str:
     return value
 
 
-def _engine(ctx: typer.Context) -> Engine:
+def _engine(ctx: typer.Context, scheme: str) -> Engine:
+    """The engine for one scheme: its module alone when named by code."""
     from reind.cli import process_of
 
-    return process_of(ctx).engine
+    return process_of(ctx).engine_for(scheme)
 
 
 def print_inputs(scheme: Scheme[Any], lang: str) -> None:
@@ -106,12 +107,12 @@ def grant(
     if show_help or scheme is None:
         typer.echo(ctx.get_help())
         if scheme is not None:
-            print_inputs(_engine(ctx).scheme(scheme), lang)
+            print_inputs(_engine(ctx, scheme).scheme(scheme), lang)
         return
     from reind.core.clock import hk_today
     from reind.core.periods import parse_date
 
-    engine = _engine(ctx)
+    engine = _engine(ctx, scheme)
     found = engine.scheme(scheme)
     named: dict[str, tuple[str, Any]] = {}
     if cost is not None:
@@ -173,7 +174,7 @@ def tax_rd(
             say(lang, f"--year {year.strip()} has not begun (the current year of assessment is "
                 f"{current})", f"--year {year.strip()} 尚未開始（本課稅年度為 {current}）")
         )  # fmt: skip
-    engine = _engine(ctx)
+    engine = _engine(ctx, "rd_tax")
     first = engine.parameters.get("rd_tax", "in_operation").values[0].effective_from
     if parsed.end < first:
         raise InvalidInputError(

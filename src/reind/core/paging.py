@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from reind.core.errors import InvalidInputError
+from reind.core.errors import InvalidInputError, RuleError
 
 T = TypeVar("T")
 
@@ -70,21 +71,31 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def decode_cursor(cursor: str | None, width: int) -> list[Key] | None:
-    """The key values in ``cursor`` (None for the first page); a bad cursor is a 400."""
+    """The key values in ``cursor`` (None for the first page).
+
+    Text that is not base64url is a 400 (the document's pattern says so); a
+    well-formed cursor this list never gave out is a 422: the document cannot
+    tell the one from the other.
+    """
     if not cursor:
         return None
+    if not _BASE64URL.fullmatch(cursor):
+        raise InvalidInputError("the page cursor is not one this list gave out")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInputError("the page cursor is not one this list gave out") from None
+        raise RuleError("the page cursor is not one this list gave out") from None
     if (
         not isinstance(values, list)
         or len(values) != width
         or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values)
     ):
-        raise InvalidInputError("the page cursor is not one this list gave out")
+        raise RuleError("the page cursor is not one this list gave out")
     return values
 
 

@@ -64,4 +64,4 @@ def input_problems(exc: ValidationError) -> list[Words]:
 
 
 def _context(ctx: Any) -> dict[str, str]:
-    return {k: str(v) for k, v in (ctx or {}).items()}
+    return {k: str(v).replace(" or ", " 或 ") for k, v in (ctx or {}).items()}

@@ -23,8 +23,26 @@ CASES = PACKAGE / "cases"
 """One YAML file of rules tests per scheme (``reind rules test``; ``reind.rules.casefile``)."""
 
 
-def all_schemes() -> list[Scheme[Any]]:
-    """One instance of every scheme, in catalogue order."""
+def scheme_codes() -> list[str]:
+    """Every scheme's code, read from the parameters folders without importing a formula.
+
+    A scheme's code names both its module and its parameters folder (the
+    engine refuses a scheme without one); ``tests/schemes/test_catalogue_codes.py``
+    holds the three equal, so a command can find one scheme's module by code.
+    """
+    return sorted(entry.name for entry in PARAMETERS.iterdir() if entry.is_dir())
+
+
+def all_schemes(only: str | None = None) -> list[Scheme[Any]]:
+    """One instance of every scheme, in catalogue order.
+
+    ``only``: a scheme's code (any case) imports that scheme's module alone, for
+    a command that decides with one scheme; a label or alias, or None, imports all.
+    """
+    code = (only or "").strip().lower()
+    if code in scheme_codes():
+        loaded = importlib.import_module(f"reind.schemes.{code}")
+        return [loaded.SCHEME]
     found: list[Scheme[Any]] = []
     for module in pkgutil.iter_modules([str(PACKAGE)]):
         if module.ispkg:  # ``columnar``: the fast paths, imported only when used
@@ -36,7 +54,7 @@ def all_schemes() -> list[Scheme[Any]]:
     return sorted(found, key=lambda s: (s.catalogue_order, s.code))
 
 
-def build_engine(*, lazy: bool = False) -> Engine:
+def build_engine(*, lazy: bool = False, only: str | None = None) -> Engine:
     """A new engine over the packaged schemes and parameters.
 
     The composition root (``reind.bootstrap``) calls this once per process and
@@ -45,10 +63,11 @@ def build_engine(*, lazy: bool = False) -> Engine:
     this package (the per-case ones and those over columns), so changing
     either gives decisions a new version. ``lazy``: parse each scheme's
     parameters when it is first used (``load_parameters``), for a command that
-    decides with one scheme.
+    decides with one scheme; ``only``: that scheme's code, to import its module
+    alone (``all_schemes``). The rules version is the same either way.
     """
     formulas = sorted(PACKAGE.rglob("*.py"))
-    return Engine(all_schemes(), load_parameters(PARAMETERS, formulas, lazy=lazy))
+    return Engine(all_schemes(only), load_parameters(PARAMETERS, formulas, lazy=lazy))
 
 
 @cache

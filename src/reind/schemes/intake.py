@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from reind.core.errors import InvalidInputError
+from reind.core.errors import InvalidInputError, RuleError
 
 if TYPE_CHECKING:
     from reind.rules.decision import Decision
@@ -77,7 +77,7 @@ def refuse_future_received(case: BaseModel, today: date, lang: str, option: str)
     """A received date after today is a plan, not a case: refused unless as-of is given."""
     received = getattr(case, "received", None)
     if isinstance(received, date) and received > today:
-        raise InvalidInputError(
+        raise RuleError(
             say(lang, f"{option} {received.isoformat()} is after today ({today.isoformat()}); "
                 "give an as-of date (--as-of, as_of) to plan ahead",
                 f"{option} {received.isoformat()} 在今天（{today.isoformat()}）之後；"

@@ -40,11 +40,13 @@ from reind.web.security_headers import DOCS_CDN, DOCS_PATH, SecurityHeaders
 from reind.web.views import account as account_views
 from reind.web.views import admin as admin_views
 from reind.web.views import admin_accounts as admin_account_views
+from reind.web.views import agenda as agenda_views
 from reind.web.views import analyst as analyst_views
 from reind.web.views import audit as audit_views
 from reind.web.views import committee as committee_views
 from reind.web.views import desk as desk_views
 from reind.web.views import finance as finance_views
+from reind.web.views import notice_settings as notice_settings_views
 from reind.web.views import outcomes as outcomes_views
 from reind.web.views import plant as plant_views
 from reind.web.views import plant_log as plant_log_views
@@ -123,6 +125,8 @@ def create_app(
     app.include_router(account_views.router)
     app.include_router(portal_views.router)
     app.include_router(portal_case_views.router)
+    app.include_router(notice_settings_views.router)
+    app.include_router(agenda_views.router)  # before /workbench/applications/{id}
     app.include_router(workbench_views.router)
     app.include_router(committee_views.router)
     app.include_router(finance_views.router)

@@ -7,9 +7,10 @@ this module is the one place that turns them into responses.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -141,6 +142,24 @@ class ServerErrors:
             await response(scope, receive, send)
 
 
+def _lists_of(request: Request) -> set[str]:
+    """The query parameters the route takes as a list (documented as arrays: repeat them)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return set()
+    return {
+        field.alias for field in get_flat_params(dependant) if _is_list(field.field_info.annotation)
+    }
+
+
+def _is_list(annotation: Any) -> bool:
+    """``list[str]``, ``list[str] | None`` ...: a parameter that may be given more than once."""
+    if get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_is_list(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
 def one_value_per_query_parameter(request: Request) -> None:
     """Refuse ``?q=a&q=b`` on the API: every query parameter takes one value (400).
 
@@ -151,7 +170,7 @@ def one_value_per_query_parameter(request: Request) -> None:
     if not request.url.path.startswith("/api/"):
         return
     keys = [key for key, _ in request.query_params.multi_items()]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    repeated = sorted({key for key in keys if keys.count(key) > 1} - _lists_of(request))
     if repeated:
         raise InvalidInputError(
             "the query parameter {names} is given more than once; give it once",

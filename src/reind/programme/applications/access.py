@@ -89,10 +89,7 @@ def ensure_may_see(session: Session, actor: Actor, row: ApplicationRow) -> None:
             "you declared a conflict of interest with this application, so you may not see it"
         )
     if seen is Sight.ON_AGENDA and not on_their_agenda(session, actor.id, row.id):
-        raise ForbiddenError(NOT_ON_AGENDA)
-
-
-NOT_ON_AGENDA = "this application is not on the agenda of a meeting of your committee"
+        raise ForbiddenError("this application is not on the agenda of a meeting of your committee")
 
 
 def _agendas_of(person_id: str) -> Select[str]:

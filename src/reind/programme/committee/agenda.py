@@ -8,6 +8,9 @@ because the only way onto one was to name it when the meeting was scheduled.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -23,9 +26,11 @@ from reind.programme.committee.store import (
     AgendaItemRow,
     CommitteeDecisionRow,
     CommitteeRow,
+    ConflictRow,
     MeetingRow,
+    MemberRow,
 )
-from reind.programme.permissions import Action, ensure
+from reind.programme.permissions import Action, ensure, may
 from reind.programme.uow import flush
 
 REFERRED = "vetting_committee"
@@ -103,3 +108,38 @@ def awaiting_agenda(session: Session, actor: Actor) -> list[ApplicationView]:
         .order_by(ApplicationRow.received, ApplicationRow.reference)
     ).scalars()
     return [application_view(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredConflict:
+    """A member's declared conflict of interest on an application on the agenda."""
+
+    member: str
+    reference: str
+    nature: str
+    declared_at: datetime
+
+
+def declared_conflicts(session: Session, meeting_id: str, actor: Actor) -> list[DeclaredConflict]:
+    """The conflicts declared by the committee's members on this meeting's agenda.
+
+    For the chair (who decides) and the secretariat (who runs the committee):
+    they must know who may not score what. Members never see the list.
+    """
+    if not (may(actor, Action.DECIDE) or may(actor, Action.RUN_COMMITTEES)):
+        ensure(actor, Action.DECIDE)  # the refusal, in words
+    meeting = session.get(MeetingRow, meeting_id)
+    if meeting is None:
+        raise NotFoundError("no meeting {meeting_id}", meeting_id=meeting_id)
+    rows = session.execute(
+        select(
+            MemberRow.name, ApplicationRow.reference, ConflictRow.nature, ConflictRow.declared_at
+        )
+        .join(MemberRow, MemberRow.id == ConflictRow.member_id)
+        .join(ApplicationRow, ApplicationRow.id == ConflictRow.application_id)
+        .join(AgendaItemRow, AgendaItemRow.application_id == ConflictRow.application_id)
+        .where(AgendaItemRow.meeting_id == meeting.id)
+        .where(MemberRow.committee_id == meeting.committee_id)
+        .order_by(AgendaItemRow.position, MemberRow.name)
+    ).all()
+    return [DeclaredConflict(*row) for row in rows]

@@ -27,6 +27,7 @@ from reind.programme.committee.store import (
     MemberRow,
     ScoreRow,
 )
+from reind.programme.permissions import Action, ensure
 from reind.programme.views import view_of
 
 MEMBERS = CONFLICT_ROLES
@@ -95,6 +96,7 @@ def score_view(row: object) -> ScoreView:
 
 def meetings_for(session: Session, actor: Actor) -> list[tuple[MeetingView, CommitteeView]]:
     """The meetings ``actor`` may open, newest first (a member: their committees' only)."""
+    ensure(actor, Action.READ_AGENDAS)
     query = (
         select(MeetingRow, CommitteeRow)
         .join(CommitteeRow, CommitteeRow.id == MeetingRow.committee_id)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock
-from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
+from reind.core.errors import ConflictError, InvalidInputError, NotFoundError, RuleError
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor
@@ -87,7 +87,7 @@ def sign_agreement(
     """Sign the funding agreement: commit ``grant`` and move the application on."""
     ensure(actor, Action.SIGN_AGREEMENTS)
     if ends_on < starts_on:
-        raise InvalidInputError("an agreement cannot end before it starts")
+        raise RuleError("an agreement cannot end before it starts")
     app = get_application(session, application_id, actor)
     group = sorted(connected_group(session, app.enterprise_id))
     # Lock the whole group (in id order, so two signings cannot deadlock) before summing it.

@@ -40,6 +40,7 @@ from reind.programme.money.ledger import Ledger, attendance_ok
 from reind.programme.money.ledgers import ledger_from, lock_ledger, write_ledger
 from reind.programme.money.payment_conditions import require_payment_conditions
 from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
+from reind.programme.notices.outbox import notify_applicants
 from reind.programme.permissions import Action, ensure
 from reind.programme.training.store import AttendanceRow, CourseSessionRow, EnrolmentRow
 from reind.programme.uow import flush
@@ -270,6 +271,7 @@ def approve_claim_as_finance(
     claim.state = "approved"
     claim.finance_id = actor.id
     flush(session, f"claim {claim.id}")
+    _tell(session, claim, "claim_approved", hk_today(clock), clock)
     audit.record_at_commit(
         session,
         actor,
@@ -357,6 +359,7 @@ def disburse(
     )
     session.add(payment)
     flush(session, f"claim {claim.id}")
+    _tell(session, claim, "claim_paid", paid_on, clock)
     audit.record_at_commit(
         session,
         actor,
@@ -367,6 +370,18 @@ def disburse(
         clock,
     )
     return payment
+
+
+def _tell(session: Session, claim: ClaimRow, kind: str, day: date, clock: Clock | None) -> None:
+    """Queue the applicant's notice of this claim step, in this transaction (ADR 0160)."""
+    app = session.get_one(ApplicationRow, claim.application_id)
+    values = {
+        "reference": app.reference,
+        "title": app.title,
+        "amount": str(Money(claim.amount_cents)),
+        "day": day.isoformat(),
+    }
+    notify_applicants(session, kind, app.enterprise_id, ("claim", claim.id), values, clock)
 
 
 def ledger_of(session: Session, application_id: str, actor: Actor) -> Ledger:

@@ -67,6 +67,20 @@ NOTICES = {
         "項目 {reference}（{title}）的里程碑「{what_zh}」於 {day} 到期{late_zh}。"
         "計劃辦公室確認達成後，即可按資助計劃的付款條件提出相關申領。",
     ),
+    "claim_approved": Notice(
+        "Your claim of {amount} on {reference} is approved",
+        "你就 {reference} 提出的 {amount} 申領已獲批核",
+        "Your claim of {amount} on {reference} ({title}) was approved on {day}. "
+        "It will now be paid; we will tell you when it is.",
+        "你就 {reference}（{title}）提出的 {amount} 申領已於 {day} 獲批核，"
+        "款項將會發放，屆時會再通知你。",
+    ),
+    "claim_paid": Notice(
+        "Your claim of {amount} on {reference} is paid",
+        "你就 {reference} 提出的 {amount} 申領已付款",
+        "Your claim of {amount} on {reference} ({title}) was paid on {day}.",
+        "你就 {reference}（{title}）提出的 {amount} 申領已於 {day} 付款。",
+    ),
     "decision": Notice(
         "A decision on application {reference}",
         "申請 {reference} 的決定",

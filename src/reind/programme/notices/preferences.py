@@ -22,6 +22,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "received": ("Your application was received", "已收到你的申請"),
     "information_requested": ("Information is requested on your application", "申請需要補充資料"),
     "decision": ("A decision was made on your application", "申請已有決定"),
+    "claim_approved": ("A claim of yours is approved", "你的申領已獲批核"),
+    "claim_paid": ("A claim of yours is paid", "你的申領已付款"),
     "report_due": ("A project report is due", "項目報告即將到期或已逾期"),
     "claim_due": ("A milestone (and its claim) is due", "里程碑（及其申領）即將到期或已逾期"),
 }

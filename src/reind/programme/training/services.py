@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.errors import InvalidInputError, NotFoundError
+from reind.core.errors import InvalidInputError, NotFoundError, RuleError
 from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
@@ -55,7 +55,7 @@ def enrol(
     """Enrol a trainee (who must be a Hong Kong permanent resident) on a course."""
     ensure(actor, Action.RECORD_PROGRAMME_RECORDS)
     if not permanent_resident:
-        raise InvalidInputError("RTTP trainees must be Hong Kong permanent residents")
+        raise RuleError("RTTP trainees must be Hong Kong permanent residents")
     if session.get(CourseRow, course_id) is None:
         raise NotFoundError(f"no course {course_id}", zh=f"沒有課程 {course_id}")
     get_application(session, application_id, actor)  # NotFoundError for "" or an unknown one

@@ -23,8 +23,8 @@ from reind.web.api.common import RECEIVED_IS_THE_SYSTEMS, Amount, Count, Schema,
 class EnterpriseCreate(Schema):
     """An enterprise to register."""
 
-    br_number: str = Field(examples=["12345678"])
-    name_en: str = Field(max_length=200)
+    br_number: str = Field(pattern=r"^[0-9]{8}$", examples=["12345678"])
+    name_en: str = Field(max_length=200, pattern=r"\S")
     name_zh: str = Field(default="", max_length=200)
     incorporation: Incorporation
     employees: Count

@@ -36,7 +36,12 @@ Desk = Annotated[Actor, Depends(require(Action.RECORD_ENQUIRIES))]
 Auditor = Annotated[Actor, Depends(require(Action.READ_AUDIT_TRAIL))]
 
 Cursor = Annotated[
-    str | None, Query(description="The `next_cursor` of the page before (absent: first page).")
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z0-9_-]*$",
+        max_length=2000,
+        description="The `next_cursor` of the page before (absent: first page).",
+    ),
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
 Search = Annotated[
@@ -174,7 +179,13 @@ def applications(
     received_from: date | None = None,
     received_to: date | None = None,
     q: Search = None,
-    sort: Annotated[str, Query(description=f"One of {', '.join(SORTS)}.")] = "reference",
+    sort: Annotated[
+        str,
+        Query(
+            pattern="^(" + "|".join(SORTS) + ")$",
+            description=f"One of {', '.join(SORTS)}.",
+        ),
+    ] = "reference",
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> ApplicationList:

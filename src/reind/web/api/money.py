@@ -8,7 +8,7 @@ changed after they read it.
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import Field
@@ -71,7 +71,7 @@ class MilestoneAchieved(Schema):
 class ReportCreate(Schema):
     """A progress, final or post-completion report."""
 
-    kind: str = Field(examples=["progress", "final", "post_completion"])
+    kind: Literal["progress", "final", "post_completion"]
     period_end: date
     submitted_on: date
     summary: str = Field(max_length=20000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
@@ -43,7 +43,7 @@ class DealCreate(Schema):
 class StartupCreate(Schema):
     """A TSSSU start-up funded through a university (``year``: first year of the FY)."""
 
-    university: str = Field(max_length=10)
+    university: Literal["HKU", "CUHK", "CityU", "HKUST", "HKBU", "PolyU"]
     startup: str = Field(max_length=200)
     year: int = Field(ge=2000, le=2100, description="2024 means the financial year 2024-25")
     amount: Amount

@@ -179,6 +179,7 @@ def _user_page(
     user_id: str,
     form: Form | None = None,
     status: int = 200,
+    secret: str | None = None,
 ) -> Response:
     actor = need(user, Action.MANAGE_ACCOUNTS)
     shown = user_view(accounts.get_user(session, user_id))
@@ -194,6 +195,7 @@ def _user_page(
         live_count=sum(1 for s in live if s.active),
         tokens=[token_view(t) for t in accounts.tokens_of(session, user_id, actor)],
         history=_history(session, actor, user_id),
+        secret=secret,
         roles=[(r.value, ROLE_NAMES[r]) for r in ROLES if r.value != shown.role],
         role_names={r.value: ROLE_NAMES[r] for r in Role},
         hk=hk,
@@ -287,3 +289,23 @@ async def revoke_token(
     await read_form(request)
     accounts.revoke_token(session, token_id, actor)
     return back_to(f"/admin/users/{user_id}")
+
+
+@router.post("/admin/users/{user_id}/tokens")
+async def issue_token(
+    request: Request, user_id: str, user: CurrentUser, session: UnitOfWork
+) -> Response:
+    """Issue an API token; its secret is shown on this answer once and kept nowhere."""
+    actor = need(user, Action.MANAGE_ACCOUNTS)
+    form = await read_form(request)
+    name = form.text("token_name")
+    issued: list[str] = []
+    if form.ok:
+        with attempt(session, form, "token_name"):
+            _row, secret = accounts.issue_token(session, user_id, name, actor)
+            issued.append(secret)
+    if issued:  # not a redirect: the secret must not travel in a URL or be shown again
+        response = _user_page(request, user, session, user_id, secret=issued[0], status=201)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return _user_page(request, user, session, user_id, form, 400)

@@ -25,6 +25,7 @@ from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
 from reind.programme.committee import views
+from reind.programme.committee.agenda import declared_conflicts
 from reind.programme.committee.criteria import MAX_SCORE, criteria_for
 from reind.programme.committee.governance import full_scorers
 from reind.programme.committee.services import decide, score_application, scores_of
@@ -99,6 +100,11 @@ def _meeting_page(
         items=items,
         may_score=may(actor, Action.SCORE),
         may_decide=may(actor, Action.DECIDE),
+        conflicts=(
+            declared_conflicts(session, meeting_id, actor)
+            if may(actor, Action.DECIDE) or may(actor, Action.RUN_COMMITTEES)
+            else []
+        ),
         today=hk_today(),
         values=form.values,
         errors=form.errors,

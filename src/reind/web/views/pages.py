@@ -52,10 +52,15 @@ HOME_OF: dict[Role, str] = {
 """Where each role lands after signing in."""
 
 NAV: dict[Role, tuple[tuple[str, str], ...]] = {
-    Role.APPLICANT: (("/portal", "My applications"), ("/portal/schemes", "Schemes for you")),
+    Role.APPLICANT: (
+        ("/portal", "My applications"),
+        ("/portal/schemes", "Schemes for you"),
+        ("/portal/notices", "E-mail notices"),
+    ),
     Role.OFFICER: (
         ("/workbench", "Applications"),
         ("/workbench/claims", "Claims to check"),
+        ("/workbench/agenda", "Committee agendas"),
         ("/desk", "Enquiries desk"),
     ),
     Role.ADMINISTRATOR: (  # accounts and the system, not cases (docs/roles.md)

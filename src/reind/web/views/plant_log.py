@@ -17,7 +17,8 @@ from reind.factory.commands import command_log, verify_command_log
 from reind.programme.actors import Actor
 from reind.programme.permissions import Action, ensure
 from reind.web.auth import current_actor
-from reind.web.deps import UnitOfWork
+from reind.web.deps import UnitOfWork, platform_of
+from reind.web.i18n import negotiate
 from reind.web.templating import render
 from reind.web.views.pages import PageRoute
 
@@ -45,7 +46,16 @@ def commands(
         request,
         "plant/commands.html",
         line_id=line_id,
+        line_title=_title(request, line_id),
         entries=command_log(session, line_id),
         broken_at=verify_command_log(session),
         hk=HONG_KONG,
     )
+
+
+def _title(request: Request, line_id: str) -> str:
+    """The line's name in the reader's language; its id when no plant is connected."""
+    link = platform_of(request.app).plant
+    if link is None or line_id not in link.lines:
+        return line_id
+    return link.lines[line_id].title(negotiate(request))
