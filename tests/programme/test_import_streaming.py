@@ -9,16 +9,18 @@ enterprise described two ways) still see rows of earlier chunks.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from reind.core.db import Database
 from reind.programme.actors import SYSTEM
 from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.store import AuditHeadRow
 from reind.programme.enterprises.store import EnterpriseRow
-from reind.programme.imports import applications
+from reind.programme.imports import applications, bulk
 from reind.programme.imports.bulk import ImportRejectedError, import_file
 from reind.programme.money.store import LedgerEntryRow
 from reind.schemes.catalogue import default_engine
@@ -117,3 +119,25 @@ def test_an_import_plans_each_lookup_afresh_on_postgresql_for_its_transaction_on
         with db.unit_of_work() as session:
             assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
     assert counts(db)[0] == 5
+
+
+def test_an_import_on_sqlite_writes_with_a_larger_page_cache_and_gives_it_back(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With SQLite's 2 MB default a 100,000-row import spilled pages: 40 s of CPU, not 31."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cache")
+    seen: list[int] = []
+    real = applications.import_applications
+
+    def spy(session: Session, *args: Any, **kwargs: Any) -> Any:
+        seen.append(session.execute(text("PRAGMA cache_size")).scalar_one())
+        return real(session, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_applications", spy)
+    path = write(tmp_path, "a.csv", COLUMNS, *(_row(n) for n in range(3)))
+    with db.unit_of_work() as session:
+        before = session.execute(text("PRAGMA cache_size")).scalar_one()
+        import_file(session, "applications", path, SYSTEM, engine=default_engine())
+        after = session.execute(text("PRAGMA cache_size")).scalar_one()
+    assert seen == [-bulk.SQLITE_CACHE_KIB] and after == before != seen[0]

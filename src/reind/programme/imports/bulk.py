@@ -46,6 +46,16 @@ __all__ = [
 ]
 
 
+SQLITE_CACHE_KIB = 32_768
+"""SQLite's page cache (KiB) while an import writes; restored after.
+
+With SQLite's default 2 MB the indexes of a 100,000-row import no longer fit
+and every insert reads and spills pages: 40.0 s of CPU (executemany 32 s)
+against 30.7 s with 32 MB, and a peak of 177 MB (64 MB gave 214 MB, over the
+200 MB target).
+"""
+
+
 def custom_plans(session: Session) -> None:
     """On PostgreSQL, plan each of the import's statements afresh, for this transaction only.
 
@@ -84,10 +94,18 @@ def import_file(
     table = read_table(path, COLUMNS[kind], sheet)
     name = path.name
     custom_plans(session)
-    if kind == "applications":
-        return import_applications(
-            session, table, actor, name, engine=engine, enterprises=enterprises, today=today
-        )
-    if kind == "claims":
-        return import_claims(session, table, actor, name, today=today)
-    return import_enquiries(session, table, actor, name, today=today)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    cache = session.execute(text("PRAGMA cache_size")).scalar_one() if sqlite else None
+    if sqlite:
+        session.execute(text(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
+    try:
+        if kind == "applications":
+            return import_applications(
+                session, table, actor, name, engine=engine, enterprises=enterprises, today=today
+            )
+        if kind == "claims":
+            return import_claims(session, table, actor, name, today=today)
+        return import_enquiries(session, table, actor, name, today=today)
+    finally:
+        if cache is not None:
+            session.execute(text(f"PRAGMA cache_size = {int(cache)}"))
