@@ -92,6 +92,32 @@ class ColumnVerdict:
     blanks: Mapping[str, Blank] = field(default_factory=dict)
     constants: Mapping[str, object] = field(default_factory=dict)
 
+    @classmethod
+    def from_paths(
+        cls,
+        key: NDArray[np.int64],
+        branch_of: Callable[[int], Branch],
+        *,
+        failed: NDArray[np.bool_],
+        unknown: NDArray[np.bool_],
+        amount: NDArray[np.int64],
+        blanks: Mapping[str, Blank] | None = None,
+        constants: Mapping[str, object] | None = None,
+    ) -> ColumnVerdict:
+        """The verdict of cases whose path through the rule is one integer each (``key``):
+        refused where ``failed``, else tentative where ``unknown``; ``amount`` unless refused;
+        each distinct path's branch built once by ``branch_of``. One place for the outcome
+        codes, shared by every formula that packs its paths."""
+        paths, branch = np.unique(key, return_inverse=True)
+        return cls(
+            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
+            amount_cents=amount * ~failed,
+            branch=branch.reshape(len(key)),
+            branches=[branch_of(int(k)) for k in paths],
+            blanks=blanks or {},
+            constants=constants or {},
+        )
+
     def reasons(self, row: int) -> tuple[Reason, ...]:
         """The reasons of case ``row``, formatted lazily like ``Evaluation.explain``'s."""
         values = dict(self.constants)

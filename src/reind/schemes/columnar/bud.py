@@ -234,16 +234,16 @@ class BUDColumns:
                 *(priced & cut for cut in cuts), nothing)  # fmt: skip
         for radix, part in zip(_RADICES, ours, strict=True):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
         initial = ev.ratio("initial_payment_share") if (priced & ~nothing).any() else Fraction(0)
         absorbs = bool(ev.flag("absorbs_emf")) if (priced & ~nothing).any() else False
         with_audit = isinstance(audit_cap, Money)
         lists = (words.market_blanks(markets), words.market_blanks(ecommerce_markets))
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=grant * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k), with_audit, absorbs) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            lambda k: _branch(k, with_audit, absorbs),
+            failed=failed,
+            unknown=unknown,
+            amount=grant,
             blanks={
                 "name_en": (programme, lambda p: words.PROGRAMME_NAMES[PROGRAMMES[p]][0]),
                 "name_zh": (programme, lambda p: words.PROGRAMME_NAMES[PROGRAMMES[p]][1]),

@@ -189,18 +189,18 @@ class EMFColumns:
         key = np.zeros(size, dtype=np.int64)
         for radix, part in zip(_RADICES, parts, strict=True):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
         initial = ev.flag("initial_payment_available")
         constants: dict[str, object] = {
             "deadline": deadline, "roles": roles, "manufacturing": limits[0], "other": limits[1],
             "ratio": fmt_ratio(ratio), "cap": cap, "ceiling": ceiling,
             "web_share": fmt_ratio(web_share), "web_cap": web_cap,
         }  # fmt: skip
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=grant * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k), non_sme, initial) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            lambda k: _branch(k, non_sme, initial),
+            failed=failed,
+            unknown=unknown,
+            amount=grant,
             blanks={
                 "activity": (activity, str),
                 "day": (ev.as_at, date.isoformat),

@@ -142,13 +142,13 @@ class ESSColumns:
             _RADICES, (priced, track, *states, capped, track_capped, nothing), strict=True
         ):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
         constants.update(ratio=fmt_ratio(ratio), cap=cap)
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=grant * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k)) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            _branch,
+            failed=failed,
+            unknown=unknown,
+            amount=grant,
             blanks={"cost": (cost, Money), "matched": (matched, Money), "grant": (grant, Money)},
             constants=constants,
         )

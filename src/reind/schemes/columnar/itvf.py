@@ -175,12 +175,12 @@ class ITVFColumns:
         key = np.zeros(size, dtype=np.int64)
         for radix, part in zip(_RADICES, parts, strict=True):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=amount * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k)) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            _branch,
+            failed=failed,
+            unknown=unknown,
+            amount=amount,
             blanks=blanks,
             constants=constants,
         )

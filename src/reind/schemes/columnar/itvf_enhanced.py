@@ -140,14 +140,14 @@ class ITVFEnhancedColumns:
         key = np.zeros(size, dtype=np.int64)
         for radix, part in zip(_RADICES, (*states, priced, small), strict=True):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
         constants = condition_blanks(sectors, *least_shares)
         constants.update(ratio=str(ratio), least=least, most=most)
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=commitment * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k)) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            _branch,
+            failed=failed,
+            unknown=unknown,
+            amount=commitment,
             blanks={
                 "raised": (raised, Money),
                 "matched": (matched, Money),

@@ -160,16 +160,16 @@ class NIASColumns:
         key = np.zeros(size, dtype=np.int64)
         for radix, part in zip(_RADICES, (stage, *states, cut, nothing), strict=True):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
         constants: dict[str, object] = {
             **industry_blanks(industries), "minimum": minimum, "most": most,
             "ratio": fmt_ratio(ratio), "cap": cap, "total_cap": total_cap, "least": least,
         }  # fmt: skip
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=grant * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k)) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            _branch,
+            failed=failed,
+            unknown=unknown,
+            amount=grant,
             blanks={
                 "cost": (cost, Money),
                 "counted": (counted, int),

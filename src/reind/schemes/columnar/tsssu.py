@@ -214,12 +214,12 @@ class TSSSUColumns:
         key = np.zeros(size, dtype=np.int64)
         for radix, part in zip(_RADICES, parts, strict=True):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=grant * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k)) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            _branch,
+            failed=failed,
+            unknown=unknown,
+            amount=grant,
             blanks=blanks,
             constants=constants,
         )

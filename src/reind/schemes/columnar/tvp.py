@@ -159,17 +159,17 @@ class TVPColumns:
             _RADICES, (stage, *states, cut, nothing, priced & ~nothing & paid_first), strict=True
         ):
             key = key * radix + part
-        paths, branch = np.unique(key, return_inverse=True)
         constants: dict[str, object] = {
             "longest": longest, "most": most, "ratio": fmt_ratio(ratio), "ceiling": ceiling,
             **WHOSE[aggregated],
             "initial": fmt_ratio(initial) if isinstance(initial, Fraction) else None,
         }  # fmt: skip
-        return ColumnVerdict(
-            outcomes=failed.view(np.int8) + ((unknown & ~failed).view(np.int8) << 1),
-            amount_cents=grant * ~failed,
-            branch=branch.reshape(size),
-            branches=[_branch(int(k)) for k in paths],
+        return ColumnVerdict.from_paths(
+            key,
+            _branch,
+            failed=failed,
+            unknown=unknown,
+            amount=grant,
             blanks={
                 "counted": (counted, int),
                 "cost": (cost, Money),
