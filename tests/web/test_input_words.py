@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from reind.schemes.catalogue import all_schemes
 from reind.web.i18n import translations
 from reind.web.views.forms import form_fields
-from reind.web.views.input_words import CHOICE_WORDS, INPUT_LABELS, field_answer
+from reind.web.views.input_words import INPUT_LABELS, field_answer
 
 
 def _models(annotation: Any, found: set[type[BaseModel]]) -> None:
@@ -33,8 +33,17 @@ def test_every_scheme_input_and_every_field_of_its_lists_has_a_label() -> None:
 
 
 def test_every_choice_of_every_form_has_words() -> None:
-    choices = {code for s in all_schemes() for f in form_fields(s.inputs) for code in f.choices}
-    assert sorted(choices - CHOICE_WORDS.keys()) == []
+    """Read through the form's own labelling (input choices, then rule-value codes), and in
+    both languages: a choice shown as its code, or words with no Chinese, fails."""
+    chinese = translations("zh-Hant").gettext
+    unnamed = {
+        code
+        for s in all_schemes()
+        for f in form_fields(s.inputs)
+        for code, msgid in f.choice_items()
+        if msgid == code or (chinese(msgid) == msgid and msgid != msgid.upper())
+    }  # a name in capitals (TSSSU+) reads the same in Chinese
+    assert sorted(unnamed) == []
 
 
 def test_a_stored_answer_reads_as_words_in_both_languages() -> None:

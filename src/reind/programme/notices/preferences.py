@@ -72,7 +72,9 @@ def set_preferences(session: Session, user_id: str, wanted: dict[str, bool], act
     unknown = set(wanted) - set(KINDS)
     if unknown:
         raise InvalidInputError(
-            "no such kind of notice: {kinds}", kinds=", ".join(sorted(unknown)), zh="沒有此類通知。"
+            "no such kind of notice: {kinds}",
+            kinds=", ".join(sorted(unknown)),
+            zh="沒有此類通知：{kinds}",
         )
     for kind, email in wanted.items():
         row = session.get(NoticePreferenceRow, (user_id, kind))

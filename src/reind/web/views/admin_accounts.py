@@ -291,7 +291,7 @@ async def revoke_token(
     return back_to(f"/admin/users/{user_id}")
 
 
-@router.post("/admin/users/{user_id}/tokens")
+@router.post("/admin/users/{user_id}/tokens", dependencies=[Depends(needs(Action.MANAGE_ACCOUNTS))])
 async def issue_token(
     request: Request, user_id: str, user: CurrentUser, session: UnitOfWork
 ) -> Response:

@@ -11,7 +11,7 @@ named with the reason and nothing of that submission is kept.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -21,7 +21,7 @@ from reind.programme.accounts.views import UserView
 from reind.programme.committee import views as committee_views
 from reind.programme.committee.agenda import awaiting_agenda, place_on_agenda
 from reind.programme.permissions import Action
-from reind.web.auth import CurrentUser
+from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork
 from reind.web.i18n import error_text
 from reind.web.views.pages import Form, PageRoute, back_to, need, page, read_form
@@ -62,13 +62,13 @@ def _agenda_page(
     )
 
 
-@router.get("/workbench/agenda")
+@router.get("/workbench/agenda", dependencies=[Depends(needs(Action.RUN_COMMITTEES))])
 def agenda(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The referred cases waiting for an agenda, and the meetings they can go to."""
     return _agenda_page(request, user, session)
 
 
-@router.post("/workbench/agenda")
+@router.post("/workbench/agenda", dependencies=[Depends(needs(Action.RUN_COMMITTEES))])
 async def schedule(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """Put every ticked case on the chosen meeting's agenda, in the order listed: all or none."""
     actor = need(user, Action.RUN_COMMITTEES)
