@@ -60,15 +60,22 @@ def first_paints(page: Page, url: str, line: str, loads: int) -> tuple[list[floa
     paints, first_bytes = [], []
     for _ in range(loads):
         page.goto(f"{url}/plant/{line}", wait_until="load")
-        fcp = page.evaluate(
-            "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime"
-        )
+        fcp = page.evaluate(FIRST_PAINT)
         ttfb = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseStart")
         if fcp is not None:
             paints.append(float(fcp))
             first_bytes.append(float(ttfb))
     return paints, first_bytes
 
+
+FIRST_PAINT = """() => new Promise((resolve) => {
+  // the paint entry may come after the load event: wait for it (5 s at most)
+  new PerformanceObserver((list) => {
+    const entry = list.getEntriesByName('first-contentful-paint')[0];
+    if (entry) resolve(entry.startTime);
+  }).observe({type: 'paint', buffered: true});
+  setTimeout(() => resolve(null), 5000);
+})"""
 
 LISTEN = """async ([path, seconds]) => {
   const lags = [];
