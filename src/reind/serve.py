@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -26,6 +25,7 @@ from rich.console import Console
 
 from reind.bootstrap import build_platform, session_secret, stop_all
 from reind.core.db import Database
+from reind.core.periodic import Periodic
 from reind.factory.control.packml import PackMLState
 from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
@@ -144,26 +144,13 @@ def start_due_notices(database: Database, every: float = DUE_SECONDS) -> Callabl
     """
     from reind.programme.notices.due import notify_due
 
-    stop = threading.Event()
+    def once() -> None:
+        with database.unit_of_work() as session:
+            notify_due(session)
 
-    def run() -> None:
-        while True:
-            try:
-                with database.unit_of_work() as session:
-                    notify_due(session)
-            except Exception:
-                logger.exception("writing due notices failed; trying again later")
-            if stop.wait(every):
-                return
-
-    thread = threading.Thread(target=run, name="due-notices", daemon=True)
-    thread.start()
-
-    def halt() -> None:
-        stop.set()
-        thread.join()
-
-    return halt
+    rounds = Periodic("due-notices", "writing due notices failed", once, every)
+    rounds.start()
+    return rounds.stop
 
 
 def start_notices(database: Database, smtp_url: str) -> Callable[[], None]:
@@ -174,23 +161,12 @@ def start_notices(database: Database, smtp_url: str) -> Callable[[], None]:
     """
     from reind.programme.notices import deliver_due
 
-    stop = threading.Event()
+    def once() -> None:
+        deliver_due(database, smtp_url)
 
-    def run() -> None:
-        while not stop.wait(NOTICE_SECONDS):
-            try:
-                deliver_due(database, smtp_url)
-            except Exception:
-                logger.exception("sending notices failed; trying again later")
-
-    thread = threading.Thread(target=run, name="notices", daemon=True)
-    thread.start()
-
-    def halt() -> None:
-        stop.set()
-        thread.join()
-
-    return halt
+    rounds = Periodic("notices", "sending notices failed", once, NOTICE_SECONDS, NOTICE_SECONDS)
+    rounds.start()
+    return rounds.stop
 
 
 def run_serve(settings: Settings, host: str, port: int, console: Console) -> None:

@@ -30,7 +30,6 @@ import hashlib
 import json
 import logging
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +46,7 @@ from sqlalchemy.orm import Session
 from reind.core.chain import canonical_json
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError, InvalidInputError
+from reind.core.periodic import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -299,40 +299,12 @@ def _genuine(checkpoint: Checkpoint, public: Ed25519PublicKey) -> bool:
     return True
 
 
-class CheckpointSchedule:
+class CheckpointSchedule(Periodic):
     """Writes a checkpoint every ``every`` seconds on a thread until stopped.
 
     The first waits ``first_after`` seconds, so a starting server is not
     slowed by a walk of the whole chain while it opens its port.
-
-    A failing round is logged and the schedule carries on (a long-running
-    loop, STYLE.md); ``write`` is the one round, given by the caller, so the
-    thread knows nothing of databases or keys.
     """
 
     def __init__(self, write: Callable[[], object], every: float, first_after: float = 0) -> None:
-        self._write = write
-        self._every = every
-        self._first_after = first_after
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
-
-    def start(self) -> None:
-        """Start writing checkpoints (the first one after ``first_after`` seconds)."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop after the round under way, if any."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
-
-    def _run(self) -> None:
-        if self._stop.wait(self._first_after):
-            return
-        while not self._stop.is_set():
-            try:
-                self._write()
-            except Exception:
-                logger.exception("writing a checkpoint failed; trying again later")
-            self._stop.wait(self._every)
+        super().__init__("checkpoints", "writing a checkpoint failed", write, every, first_after)
