@@ -19,6 +19,7 @@ from reind.core.clock import hk_today
 from reind.core.errors import ReindError
 from reind.core.money import Money
 from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises.profile import Incorporation, Industry
@@ -93,6 +94,7 @@ def import_applications(
     is still checked, so the refusal names every problem, and the savepoint
     is rolled back, so a refused file changes nothing, audit log included.
     """
+    ensure(actor, Action.IMPORT_RECORDS)
     check = RowCheck(table.problems)
     latest = today or hk_today()
     plans = EnterprisePlans(enterprises)

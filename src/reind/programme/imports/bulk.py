@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.programme.imports.applications import import_applications
 from reind.programme.imports.claims import import_claims
 from reind.programme.imports.enquiries import import_enquiries
@@ -83,6 +84,7 @@ def import_file(
     today: date | None = None,
 ) -> ImportReport:
     """Import ``kind`` (applications, claims or enquiries) from ``path``."""
+    ensure(actor, Action.IMPORT_RECORDS)
     if kind not in COLUMNS:
         raise ImportFileError(
             path.name,

@@ -25,6 +25,7 @@ from reind.core.errors import ReindError
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.ids import new_id
 from reind.programme.imports import cells
@@ -65,6 +66,7 @@ def import_claims(
     today: date | None = None,
 ) -> ImportReport:
     """Check then write historical claims, keeping every ledger invariant."""
+    ensure(actor, Action.IMPORT_RECORDS)
     check = RowCheck(table.problems)
     latest = today or hk_today()
     rows = list(table.rows(check))  # claims files are small; each row is looked at twice

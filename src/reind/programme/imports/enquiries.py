@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from reind.core.clock import hk_today
 from reind.programme import audit
 from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.programme.desk.services import Centre
 from reind.programme.desk.store import EnquiryRow
 from reind.programme.enterprises.store import EnterpriseRow
@@ -43,6 +44,7 @@ def import_enquiries(
     today: date | None = None,
 ) -> ImportReport:
     """Check then write historical enquiries; ones already stored are left alone."""
+    ensure(actor, Action.IMPORT_RECORDS)
     check = RowCheck(table.problems)
     latest = today or hk_today()
     rows = list(table.rows(check))

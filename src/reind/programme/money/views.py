@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
 from reind.programme.actors import Actor
+from reind.programme.permissions import Action, ensure
 from reind.programme.applications.access import get_application
 from reind.programme.money.store import (
     AgreementRow,
@@ -194,6 +195,7 @@ def claims_of(session: Session, application_id: str) -> list[ClaimView]:
 
 def claim(session: Session, claim_id: str, actor: Actor) -> ClaimView:
     """A claim, if ``actor`` may see its application (NotFoundError, ForbiddenError)."""
+    ensure(actor, Action.READ_CASES)
     row = session.get(ClaimRow, claim_id)
     if row is None:
         raise NotFoundError("no claim {claim_id}", claim_id=claim_id)
