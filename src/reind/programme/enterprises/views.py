@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
 from reind.programme.actors import Actor
-from reind.programme.permissions import Action, ensure
 from reind.programme.enterprises import registry
 from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.views import view_of
 
 

@@ -19,7 +19,6 @@ from reind.core.clock import hk_today
 from reind.core.errors import ReindError
 from reind.core.money import Money
 from reind.programme.actors import Actor
-from reind.programme.permissions import Action, ensure
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.enterprises.profile import Incorporation, Industry
@@ -43,6 +42,7 @@ from reind.programme.imports.problems import ImportRejectedError
 from reind.programme.imports.reading import Table
 from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
+from reind.programme.permissions import Action, ensure
 from reind.rules.engine import Engine
 
 CHUNK = 500

@@ -19,7 +19,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from reind.programme.actors import Actor
-from reind.programme.permissions import Action, ensure
 from reind.programme.imports.applications import import_applications
 from reind.programme.imports.claims import import_claims
 from reind.programme.imports.enquiries import import_enquiries
@@ -33,6 +32,7 @@ from reind.programme.imports.problems import (
 )
 from reind.programme.imports.reading import read_table
 from reind.programme.imports.rows import COLUMNS, ImportReport
+from reind.programme.permissions import Action, ensure
 from reind.rules.engine import Engine
 
 __all__ = [

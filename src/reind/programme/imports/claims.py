@@ -25,7 +25,6 @@ from reind.core.errors import ReindError
 from reind.core.money import Money
 from reind.programme import audit
 from reind.programme.actors import Actor
-from reind.programme.permissions import Action, ensure
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.ids import new_id
 from reind.programme.imports import cells
@@ -37,6 +36,7 @@ from reind.programme.imports.rows import CLAIM_STATES, ImportReport
 from reind.programme.money.ledger import Ledger
 from reind.programme.money.ledgers import ledger_from, write_ledger
 from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
 CHUNK = 500

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from reind.core.clock import hk_today
 from reind.programme import audit
 from reind.programme.actors import Actor
-from reind.programme.permissions import Action, ensure
 from reind.programme.desk.services import Centre
 from reind.programme.desk.store import EnquiryRow
 from reind.programme.enterprises.store import EnterpriseRow
@@ -29,6 +28,7 @@ from reind.programme.imports.cells import RowCheck
 from reind.programme.imports.problems import ImportRejectedError
 from reind.programme.imports.reading import Table
 from reind.programme.imports.rows import CHANNELS, ImportReport
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
 CHUNK = 500

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
 from reind.programme.actors import Actor
-from reind.programme.permissions import Action, ensure
 from reind.programme.applications.access import get_application
 from reind.programme.money.store import (
     AgreementRow,
@@ -25,6 +24,7 @@ from reind.programme.money.store import (
     MilestoneRow,
     ProgressReportRow,
 )
+from reind.programme.permissions import Action, ensure
 from reind.programme.views import view_of
 
 
