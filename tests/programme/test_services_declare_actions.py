@@ -115,13 +115,17 @@ def _guard(node: ast.AST, actors: set[str]) -> bool:
     return False
 
 
+def _at(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
 def undeclared(service: Service) -> str | None:
     """Why ``service`` does not declare its action, or None when it does."""
     actors = _actor_params(service.node)
     guards = [n for s in service.node.body for n in ast.walk(s) if _guard(n, actors)]
     if not guards:
         return f"{service.name}: asks no ensure(actor, Action.X) nor an object rule"
-    first = min(guards, key=lambda n: (n.lineno, n.col_offset))
+    first = min(guards, key=_at)
     inside = {id(n) for n in ast.walk(first)}
     touches = [
         n
@@ -130,9 +134,9 @@ def undeclared(service: Service) -> str | None:
         if isinstance(n, ast.Name) and n.id == "session" and id(n) not in inside
     ]
     if touches and not isinstance(first, ast.If):
-        touch = min(touches, key=lambda n: (n.lineno, n.col_offset))
-        if (touch.lineno, touch.col_offset) < (first.lineno, first.col_offset):
-            return f"{service.name}: reads the session (line {touch.lineno}) before its guard"
+        touch = min(touches, key=_at)
+        if _at(touch) < _at(first):
+            return f"{service.name}: reads the session (line {_at(touch)[0]}) before its guard"
     return None
 
 
