@@ -45,7 +45,7 @@ EVENT_WORDS = {
     "committee.decided": "Committee decided",
     "committee.scored": "Committee member scored",
     "committee.conflict_declared": "Conflict of interest declared",
-    "committee.meeting_scheduled": "Put on a meeting's agenda",
+    "committee.meeting_scheduled": "Meeting scheduled",
     "money.approved": "Grant approved",
     "money.committed": "Grant committed by agreement",
     "money.claimed": "Claim submitted",

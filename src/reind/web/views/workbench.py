@@ -103,7 +103,7 @@ def queues(
         filters=filters,
         sort=sort,
         sorts=SORT_LABELS,
-        schemes=sorted({w.scheme for w in _workflows()}),
+        schemes=sorted((s.label, s.code) for s in engine_of(request).schemes),
         industries=INDUSTRY_LABELS,
         base=base_url(request),
         labels=staff_labels(states, negotiate(request)),
