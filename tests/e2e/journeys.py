@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -79,6 +79,13 @@ class Office:
     def t(self, msgid: str) -> str:
         """``msgid`` as the page in this language shows it (the catalogue's translation)."""
         return translations(self.lang).gettext(msgid)
+
+    def new_page(self, browser: Browser) -> Page:
+        """A page in a browser of its own, set to this language as its reader's would be."""
+        locale = "en-HK" if self.lang == "en" else "zh-HK"  # date inputs follow the browser
+        return browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale=locale
+        ).new_page()
 
     def sign_in(self, page: Page, who: str) -> None:
         """Sign in as demo user ``who`` with this language chosen."""
@@ -172,3 +179,11 @@ def office(
         yield made
     database.dispose()
     knob.undo()
+
+
+@pytest.fixture
+def page(browser: Browser, office: Office) -> Iterator[Page]:
+    """A fresh page whose browser reads the office's language."""
+    opened = office.new_page(browser)
+    yield opened
+    opened.context.close()

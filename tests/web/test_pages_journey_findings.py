@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from reind.web.views.words import EVENT_WORDS
+from reind.web.i18n import translations
+from reind.web.views.words import EVENT_WORDS, value_words
 from tests.web.test_pages_world import Demo, demo, demo_template, text_of
 
 __all__ = ["demo", "demo_template"]  # fixtures
@@ -44,3 +45,9 @@ def test_a_completed_project_whose_final_report_is_in_is_not_asked_for_it_again(
     assert "Your final report is in" in shown
     chinese = text_of(web.get(f"/portal/applications/{app_id}?lang=zh-Hant"))
     assert "請提交總結報告" not in chinese and "你已提交總結報告" in chinese
+
+
+def test_a_traced_true_or_false_reads_yes_or_no_in_either_language() -> None:
+    english, chinese = translations("en").gettext, translations("zh-Hant").gettext
+    assert [value_words(v, english) for v in (True, False)] == ["Yes", "No"]
+    assert [value_words(v, chinese) for v in (True, False)] == ["是", "否"]

@@ -148,6 +148,8 @@ _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _WHOLE_VALUES = {
     "yes": "Yes",
     "no": "No",
+    "True": "Yes",  # a live estimate's trace holds the rule's own booleans
+    "False": "No",
     "(ended)": "No longer in force",
     "pilot": "A pilot programme",
     "regular": "A regular programme",
