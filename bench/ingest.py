@@ -186,7 +186,9 @@ def main() -> None:
         try:
             unique = args.timestamps == "unique"
             shape = (args.nodes, args.seconds, args.rate, args.metrics, unique)
-            rounds: list[tuple[float, float, float, int, int, list[int], tuple[float, float]]] = []
+            rounds: list[
+                tuple[float, float, float, int, int, list[tuple[int, int]], tuple[float, float]]
+            ] = []
             for k in range(args.rounds):
                 workdir = Path(tmp) / f"round{k}"
                 workdir.mkdir()
