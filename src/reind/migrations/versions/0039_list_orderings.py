@@ -1,7 +1,7 @@
 """Indexes for the orderings the office's lists offer: ledgers by grant, the register by name.
 
 Revision ID: 0039_list_orderings
-Revises: 0026_notice_preferences
+Revises: 0036_case_assignment
 Create Date: 2026-12-07
 
 Kept by hand, like 0010: a migration is history and never imports the models.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision: str = "0039_list_orderings"
-down_revision: str | None = "0026_notice_preferences"
+down_revision: str | None = "0036_case_assignment"
 branch_labels = None
 depends_on = None
 
