@@ -29,12 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, column, literal_column, or_, select, table, union
+from sqlalchemy import Select, column, func, literal_column, or_, select, table, union
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import Join
 
+from reind.core import paging
 from reind.core.paging import like_pattern
 
 TRIGRAM = 3
@@ -117,6 +118,28 @@ def first_of_each(ways: Sequence[Any], rows: Select[Any], order: Sequence[Any], 
             part = part.order_by(*order)
         parts.append(select(part.limit(count).subquery()))
     return union(*parts)
+
+
+def count_of_each(session: Session, ways: Sequence[Any], rows: Select[Any]) -> tuple[int, bool]:
+    """(How many rows ``rows`` selects under any of ``ways``, up to the cap; whether more).
+
+    The cap is ``paging.COUNT_CAP`` (read when called).
+
+    ``rows`` selects one column, the list's key, labelled ``key``. A way
+    that alone finds more than ``cap`` decides it (counted without reading
+    the keys: an index-only count); else the UNION of the ways' keys, each
+    fewer than ``cap``, is counted once each.
+    """
+    cap = paging.COUNT_CAP
+    for way in ways:
+        limited = rows.where(way).limit(cap + 1).subquery()
+        found = int(session.execute(select(func.count()).select_from(limited)).scalar_one())
+        if found > cap:
+            return cap, True
+    keys = first_of_each(ways, rows, (), cap + 1).subquery()
+    limited = select(keys.c.key).limit(cap + 1).subquery()
+    found = int(session.execute(select(func.count()).select_from(limited)).scalar_one())
+    return min(found, cap), found > cap
 
 
 def hits_of(session: Session, keys: Any) -> Any:

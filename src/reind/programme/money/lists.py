@@ -9,18 +9,29 @@ on every list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.paging import Page, both_ways, capped_count, clamp_limit, page_of, sort_named
+from reind.core.paging import (
+    Page,
+    Sort,
+    both_ways,
+    capped_count,
+    clamp_limit,
+    page_of,
+    sort_named,
+)
 from reind.programme.applications.lists import (
     ApplicationFilters,
     application_conditions,
     applications_from,
+    search_count,
+    search_first,
+    walks_each_way,
 )
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.store import EnterpriseRow
@@ -71,6 +82,47 @@ def _of_applications(
     return applications_from(session, filters, count).join(table, onclause)
 
 
+def _page_from(
+    session: Session,
+    filters: ApplicationFilters,
+    table: Any,
+    onclause: Any,
+    key: Any,
+    ordering: Sort,
+    where: list[Any],
+    size: int,
+    total: int,
+) -> tuple[Any, list[Any]]:
+    """The FROM and WHERE of a page of ``table`` (claims, ledgers) under ``filters``.
+
+    On PostgreSQL a search reads to the page one way of matching at a time
+    (``applications.lists.search_first``) and the page keeps those keys.
+    """
+    if not walks_each_way(session, filters):
+        return _of_applications(session, filters, table, onclause, total), where
+    assert filters.q is not None
+    base = _of_applications(session, replace(filters, q=None), table, onclause, None)
+    keyed = select(key.label("key"), *ordering.keys).select_from(base).where(*where)
+    first = search_first(session, filters.q, keyed, ordering.order(), size + 1)
+    joined = ApplicationRow.__table__.join(table, onclause)
+    return joined, [key.in_(select(first.subquery().c.key))]
+
+
+def _counted(
+    session: Session, filters: ApplicationFilters, table: Any, onclause: Any, key: Any, where: Any
+) -> tuple[int, bool]:
+    """How many of ``table`` match ``filters`` and ``where``, up to ``COUNT_CAP``."""
+    if walks_each_way(session, filters):
+        assert filters.q is not None
+        base = _of_applications(session, replace(filters, q=None), table, onclause, None)
+        rows = select(key.label("key")).select_from(base).where(*where)
+        return search_count(session, filters.q, rows)
+    counted = select(key)
+    if filters != ApplicationFilters():
+        counted = counted.select_from(_of_applications(session, filters, table, onclause, None))
+    return capped_count(session, counted.where(*where))
+
+
 def list_ledgers(
     session: Session,
     filters: ApplicationFilters,
@@ -87,12 +139,11 @@ def list_ledgers(
     if start is not None:
         where.append(start)
     on_ledger = LedgerRow.application_id == ApplicationRow.id
-    if filters == ApplicationFilters():
-        counted = select(LedgerRow.application_id)
-    else:
-        joined = _of_applications(session, filters, LedgerRow, on_ledger, None)
-        counted = select(LedgerRow.application_id).select_from(joined)
-    total, capped = capped_count(session, counted.where(*_ledger_where(filters)))
+    key = LedgerRow.application_id
+    total, capped = _counted(session, filters, LedgerRow, on_ledger, key, _ledger_where(filters))
+    joined, narrowed = _page_from(
+        session, filters, LedgerRow, on_ledger, key, ordering, where, size, total
+    )
     rows = session.execute(
         select(
             LedgerRow.application_id,
@@ -106,9 +157,9 @@ def list_ledgers(
             LedgerRow.claimed_cents,
             LedgerRow.disbursed_cents,
         )
-        .select_from(_of_applications(session, filters, LedgerRow, on_ledger, int(total)))
+        .select_from(joined)
         .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
-        .where(*where)
+        .where(*narrowed)
         .order_by(*ordering.order())
         .limit(size + 1)
     ).all()
@@ -157,17 +208,14 @@ def list_claims(
     if states:
         where.append(ClaimRow.state.in_(states))
     on_claim = ClaimRow.application_id == ApplicationRow.id
-    if filters == ApplicationFilters():
-        counted = select(ClaimRow.id)
-    else:
-        counted = select(ClaimRow.id).select_from(
-            _of_applications(session, filters, ClaimRow, on_claim, None)
-        )
-    total, capped = capped_count(session, counted.where(*where))
+    total, capped = _counted(session, filters, ClaimRow, on_claim, ClaimRow.id, where)
     start = ordering.after_cursor(cursor)
     if start is not None:
         where.append(start)
-    joined = (
+    joined, narrowed = _page_from(
+        session, filters, ClaimRow, on_claim, ClaimRow.id, ordering, where, size, total
+    )
+    query = (
         select(
             ClaimRow.id,
             ClaimRow.application_id,
@@ -182,9 +230,10 @@ def list_claims(
             EnterpriseRow.name_en,
             EnterpriseRow.name_zh,
         )
-        .select_from(_of_applications(session, filters, ClaimRow, on_claim, total))
+        .select_from(joined)
         .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
+        .where(*narrowed)
     )
-    rows = session.execute(joined.where(*where).order_by(*ordering.order()).limit(size + 1)).all()
+    rows = session.execute(query.order_by(*ordering.order()).limit(size + 1)).all()
     items = [ClaimItem(*tuple(r)) for r in rows]
     return page_of(items, size, total, ordering.cursor_of, capped=capped)
