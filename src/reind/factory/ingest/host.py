@@ -9,7 +9,9 @@ for reordering and every alias known with its BIRTH datatype. That path
 reads the same :class:`NodeRecord` the state machine keeps and advances its
 ``expected_seq`` exactly as the state machine would; on anything unusual it
 changes nothing and hands the message to :meth:`HostState.handle`, so the
-rules live in one place (docs/decisions/0024).
+rules live in one place (docs/decisions/0024). A payload of a layout already
+seen on its topic skips even the per-metric reading: its values are read
+from their bytes as arrays (:mod:`.layouts`, docs/decisions/0143).
 
 Host events worth keeping are recorded as points in the ``$host`` series
 of the edge node or device: ``online`` (1 at BIRTH, 0 at DEATH) and
