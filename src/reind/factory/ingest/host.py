@@ -307,9 +307,10 @@ class IngestHost:
         value fields were checked against the BIRTH when the layout was learnt.
         """
         entry = self._layouts.get(text, len(data))
-        if entry is None or self._series.get(topic.node_key) is not entry.known:
+        key = topic.node_key
+        if entry is None or self._series.get(key) is not entry.known:
             return False
-        node = self.state.nodes.get(topic.node_key)
+        node = self.state.nodes.get(key)
         if node is None or not node.online or node.held:
             return False
         device_id = topic.device_id
@@ -321,8 +322,8 @@ class IngestHost:
         if columns is None or columns.seq is None:
             return False
         seq = columns.seq
-        if topic.node_key in self._rebase and seq <= 255:
-            self._rebase.discard(topic.node_key)
+        if key in self._rebase and seq <= 255:
+            self._rebase.discard(key)
             node.expected_seq = seq
         if seq != node.expected_seq:
             return False
