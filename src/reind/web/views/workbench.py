@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.errors import ForbiddenError
-from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications import views
 from reind.programme.applications.lists import list_applications
@@ -108,7 +107,6 @@ def queues(
         base=base_url(request),
         labels=staff_labels(states, negotiate(request)),
         engine=engine_of(request),
-        Money=Money,
     )
 
 
@@ -179,7 +177,6 @@ def _case(
         **words_for(engine_of(request), negotiate(request)),
         values=form.values,
         errors=form.errors,
-        Money=Money,
     )
 
 
