@@ -23,7 +23,7 @@ CELLS = re.compile(r'<td class="num">([^<]*)</td>')
 
 def _filtered(name: str, lang: str, cents: int) -> str:
     env: Environment = templates.env
-    return env.from_string("{{ x|%s }}" % name).render(lang=lang, x=cents)
+    return env.from_string("{{ x|" + name + " }}").render(lang=lang, x=cents)
 
 
 def test_the_office_writes_amounts_in_chinese_as_the_report_does() -> None:
@@ -67,9 +67,7 @@ def test_claim_and_payment_screens_keep_the_exact_amount_in_chinese(demo: Demo) 
     claims = finance.get("/finance?lang=zh-Hant").text
     assert "1,500,000港元" in _amounts(claims)
     assert "HK$" not in claims.replace("（HK$）", "")
-    ledger = finance.get(
-        f"/finance/projects/{demo.app_id('RFS-DEMO-0004')}?lang=zh-Hant"
-    ).text
+    ledger = finance.get(f"/finance/projects/{demo.app_id('RFS-DEMO-0004')}?lang=zh-Hant").text
     assert _amounts(ledger) and all(re.fullmatch(r"負?[\d,.]+港元", c) for c in _amounts(ledger))
     english = finance.get("/finance?lang=en").text
     assert "HK$1,500,000.00" in english
