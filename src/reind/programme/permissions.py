@@ -64,6 +64,7 @@ class Action(StrEnum):
     READ_OUTCOMES = "read_outcomes"
     RECORD_ENQUIRIES = "record_enquiries"
     RECORD_PROGRAMME_RECORDS = "record_programme_records"
+    IMPORT_RECORDS = "import_records"
     READ_PROGRAMME_FIGURES = "read_programme_figures"
     READ_AUDIT_TRAIL = "read_audit_trail"
     VERIFY_AUDIT_CHAIN = "verify_audit_chain"
@@ -110,6 +111,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_OUTCOMES: frozenset({APPLICANT, OFFICER, ANALYST, AUDITOR, SYSTEM}),
     Action.RECORD_ENQUIRIES: frozenset({OFFICER, SYSTEM}),
     Action.RECORD_PROGRAMME_RECORDS: frozenset({OFFICER, SYSTEM}),
+    Action.IMPORT_RECORDS: frozenset({OFFICER, SYSTEM}),
     Action.READ_PROGRAMME_FIGURES: frozenset({OFFICER, ANALYST, AUDITOR}),
     Action.READ_AUDIT_TRAIL: frozenset({AUDITOR}),
     Action.VERIFY_AUDIT_CHAIN: frozenset({AUDITOR, ADMINISTRATOR}),
@@ -195,6 +197,10 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
     Action.RECORD_PROGRAMME_RECORDS: (
         "record ITVF, TSSSU and RTTP records",
         "記錄創科創投基金、大學科技初創企業資助計劃及再工業化及科技培訓計劃的紀錄",
+    ),
+    Action.IMPORT_RECORDS: (
+        "import applications, claims and enquiries from files",
+        "從檔案匯入申請、申領及查詢",
     ),
     Action.READ_PROGRAMME_FIGURES: (
         "read the programme's figures and analyses",

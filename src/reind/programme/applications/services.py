@@ -239,6 +239,7 @@ def create_application(
     clock: Clock | None = None,
 ) -> ApplicationRow:
     """Create a draft application; a retry with the same key returns the first one."""
+    ensure(actor, Action.WRITE_DRAFTS)
     if idempotency_key is not None:
         earlier = _by_key(session, idempotency_key, draft.fingerprint())
         if earlier is not None:

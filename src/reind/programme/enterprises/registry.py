@@ -32,6 +32,7 @@ def register_enterprise(
     session: Session, profile: EnterpriseProfile, actor: Actor, clock: Clock | None = None
 ) -> EnterpriseRow:
     """Add an enterprise to the register (one per BR number; officers and administrators)."""
+    ensure(actor, Action.REGISTER_ENTERPRISES)
     (registered,) = register_enterprises(session, [profile], actor, clock)
     return session.get_one(EnterpriseRow, registered)
 
@@ -191,6 +192,7 @@ def add_contact(
 
 def contacts(session: Session, enterprise_id: str, actor: Actor) -> list[ContactRow]:
     """The enterprise's contacts."""
+    ensure(actor, Action.READ_CASES)
     get_enterprise(session, enterprise_id, actor)
     return list(
         session.execute(

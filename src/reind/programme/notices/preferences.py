@@ -41,20 +41,18 @@ def wants_email(kind: str) -> Any:
     )
 
 
-def _own_or_admin(actor: Actor, user: UserRow) -> None:
-    if may(actor, Action.MANAGE_ACCOUNTS):
-        return
-    if actor.id not in {user.id, user.person_id}:
-        raise ForbiddenError(
-            "only the person or an administrator may change their notices",
-            zh="只有當事人或管理員才可更改其通知設定。",
-        )
+def _not_theirs() -> ForbiddenError:
+    return ForbiddenError(
+        "only the person or an administrator may change their notices",
+        zh="只有當事人或管理員才可更改其通知設定。",
+    )
 
 
 def preferences_of(session: Session, user_id: str, actor: Actor) -> dict[str, bool]:
     """Each kind of notice and whether the person gets it by e-mail (the person or an admin)."""
     user = session.get_one(UserRow, user_id)
-    _own_or_admin(actor, user)
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor.id not in {user.id, user.person_id}:
+        raise _not_theirs()
     off = set(
         session.execute(
             select(NoticePreferenceRow.kind)
@@ -68,7 +66,8 @@ def preferences_of(session: Session, user_id: str, actor: Actor) -> dict[str, bo
 def set_preferences(session: Session, user_id: str, wanted: dict[str, bool], actor: Actor) -> None:
     """Turn kinds of notice on or off for a person (the person or an administrator)."""
     user = session.get_one(UserRow, user_id)
-    _own_or_admin(actor, user)
+    if not may(actor, Action.MANAGE_ACCOUNTS) and actor.id not in {user.id, user.person_id}:
+        raise _not_theirs()
     unknown = set(wanted) - set(KINDS)
     if unknown:
         raise InvalidInputError(
