@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
-from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
@@ -101,7 +100,6 @@ def _claims_page(
         today=hk_today(),
         values=form.values,
         errors=form.errors,
-        Money=Money,
     )
 
 
@@ -176,7 +174,6 @@ def projects(
         sort=sort,
         sorts=LEDGER_SORT_LABELS,
         base=base_url(request),
-        Money=Money,
     )
 
 
@@ -202,6 +199,5 @@ def project_ledger(
         ledger=ledger,
         entries=list(entries),
         movements=MOVEMENTS,
-        Money=Money,
         outcomes=outcomes,
     )
