@@ -34,6 +34,7 @@ from reind.bootstrap import Platform
 from reind.core import paging
 from reind.core.clock import hk_today
 from reind.core.db import Database
+from reind.core.money import Money
 from reind.demo.users import DemoPortfolio, create_demo_portfolio
 from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.users import actor_of
@@ -44,6 +45,7 @@ from reind.programme.committee.agenda import place_on_agenda
 from reind.programme.committee.criteria import criteria_for
 from reind.programme.committee.services import schedule_meeting, score_application
 from reind.programme.committee.store import CommitteeRow
+from reind.reporting.figures import format_money
 from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from reind.web.i18n import translations
@@ -79,6 +81,16 @@ class Office:
     def t(self, msgid: str) -> str:
         """``msgid`` as the page in this language shows it (the catalogue's translation)."""
         return translations(self.lang).gettext(msgid)
+
+    def money(self, amount: str) -> str:
+        """``amount`` as lists and cases show it (templating's ``money``: 150萬港元)."""
+        value = Money.of(amount)
+        return str(value) if self.lang == "en" else format_money(value, "zh-Hant")
+
+    def exact(self, amount: str) -> str:
+        """``amount`` to the cent, as claims and ledgers show it (templating's ``exact_money``)."""
+        value = Money.of(amount)
+        return str(value) if self.lang == "en" else value.zh_words()
 
     def new_page(self, browser: Browser) -> Page:
         """A page in a browser of its own, set to this language as its reader's would be."""

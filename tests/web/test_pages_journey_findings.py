@@ -51,3 +51,10 @@ def test_a_traced_true_or_false_reads_yes_or_no_in_either_language() -> None:
     english, chinese = translations("en").gettext, translations("zh-Hant").gettext
     assert [value_words(v, english) for v in (True, False)] == ["Yes", "No"]
     assert [value_words(v, chinese) for v in (True, False)] == ["是", "否"]
+
+
+def test_the_audit_log_names_people_and_cases_as_the_auditor_knows_them(demo: Demo) -> None:
+    funded = demo.app_id("RFS-DEMO-0004")
+    shown = text_of(demo.browser("auditor").get(f"/audit?subject={funded}&lang=zh-Hant"))
+    assert "Chan Siu Ming" in shown  # the officer, by name, not an id
+    assert "申請 RFS-DEMO-0004" in shown and funded[:8] not in shown
