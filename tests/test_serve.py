@@ -28,7 +28,6 @@ def test_serve_runs_on_postgresql_with_an_external_broker(
         "REIND_DATABASE_URL": url,
         "REIND_TELEMETRY_URL": url,
         "REIND_MQTT_URL": mosquitto.url,
-        "REIND_SECURE_COOKIES": "false",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "reind", "serve", "--port", str(port)],

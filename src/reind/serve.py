@@ -23,7 +23,7 @@ from contextlib import contextmanager
 import uvicorn
 from rich.console import Console
 
-from reind.bootstrap import build_platform, session_secret, stop_all
+from reind.bootstrap import build_platform, stop_all
 from reind.core.db import Database
 from reind.core.periodic import Periodic
 from reind.factory.control.packml import PackMLState
@@ -32,7 +32,7 @@ from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.monitoring.rules import LimitRule, RuleScope
 from reind.factory.monitoring.suppression import AT_REST, HEAT_UP
 from reind.settings import Settings
-from reind.web.app import create_app
+from reind.web.asgi import served_app
 
 logger = logging.getLogger(__name__)
 
@@ -187,11 +187,7 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
         stoppers.append(start_due_notices(platform.database))
         if settings.smtp_url:
             stoppers.append(start_notices(platform.database, settings.smtp_url))
-        app = create_app(
-            platform,
-            session_secret=session_secret(settings),
-            secure_cookies=settings.secure_cookies,
-        )
+        app = served_app(platform, settings)
         if settings.mqtt_url and platform.telemetry is not None and platform.plant is not None:
             # connected to a plant (REIND_MQTT_URL): ingest its data, show it on the dashboard
             config = GatewayConfig(

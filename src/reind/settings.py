@@ -34,9 +34,6 @@ class Settings(BaseSettings):
     session_secret: str | None = Field(
         default=None, description="Signs session cookies; give every server the same one."
     )
-    secure_cookies: bool = Field(
-        default=True, description="Send cookies over HTTPS only; switch off only for local http."
-    )
     api_hot_path: bool = Field(
         default=True,
         description="On PostgreSQL, serve the busiest API requests in one statement each.",

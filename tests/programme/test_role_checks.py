@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reind.core.db import Database
@@ -13,6 +15,7 @@ from reind.programme.applications.services import CostLine
 from reind.programme.committee.services import agenda_for
 from reind.programme.enterprises.profile import EnterpriseProfile, Incorporation, Industry
 from reind.programme.enterprises.registry import register_enterprise
+from reind.programme.imports.bulk import import_file
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import (
     FINANCE,
@@ -22,6 +25,7 @@ from tests.programme.factories import (
     meeting,
     rfs_application,
 )
+from tests.programme.import_files import CLAIMS, ENQUIRIES, write
 
 ANALYST = Actor("analyst-yip", Role.ANALYST)
 LINE = CostLine("machinery_equipment", "Second filler", HKD("100000"))
@@ -84,3 +88,15 @@ def test_finance_and_analysts_may_not_read_a_meetings_agenda(db: Database, role:
         with pytest.raises(ForbiddenError, match="agendas"):
             agenda_for(session, held.id, applicant_of(company))
         assert [row.id for row in agenda_for(session, held.id, OFFICER)] == [app.id]
+
+
+@pytest.mark.parametrize("kind", ["applications", "claims", "enquiries"])
+def test_only_officers_and_the_system_import_records(
+    db: Database, tmp_path: Path, kind: str
+) -> None:
+    """An import writes history in bulk: the importers ask the table (``IMPORT_RECORDS``)."""
+    path = write(tmp_path, f"{kind}.csv", {"claims": CLAIMS, "enquiries": ENQUIRIES}.get(kind, "a"))
+    with db.unit_of_work() as session:
+        for who in (ANALYST, FINANCE, applicant_of(enterprise(session))):
+            with pytest.raises(ForbiddenError, match="import applications, claims and enquiries"):
+                import_file(session, kind, path, who, engine=default_engine())

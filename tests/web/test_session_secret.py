@@ -21,6 +21,7 @@ def test_the_configured_secret_wins_and_the_kept_one_is_shared(tmp_path: Path) -
 
 
 def test_every_entry_point_takes_the_secret_from_the_composition_root() -> None:
-    for module in (serve, run, asgi):
+    for module in (run, asgi):
         source = inspect.getsource(module)
         assert "session_secret=session_secret(settings)" in source, module.__name__
+    assert "served_app(platform, settings)" in inspect.getsource(serve)  # asgi's wiring

@@ -15,6 +15,9 @@ from reind.cli import app, console, process_of
 def demo(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Web port (a free one if taken).")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Web address; off loopback the cookies stay Secure (https).")
+    ] = "127.0.0.1",
     mqtt_port: Annotated[int, typer.Option(help="MQTT port (a free one if taken).")] = 1883,
     speed: Annotated[
         float, typer.Option(help="Twin speed: simulated seconds per wall second.")
@@ -29,7 +32,11 @@ def demo(
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = process_of(ctx).settings
     options = DemoOptions(
-        data_dir=data_dir or settings.data_dir, web_port=port, mqtt_port=mqtt_port, speed=speed
+        data_dir=data_dir or settings.data_dir,
+        web_port=port,
+        mqtt_port=mqtt_port,
+        speed=speed,
+        host=host,
     )
     run_demo(options, console)
 

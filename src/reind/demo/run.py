@@ -17,6 +17,7 @@ and no twins.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import threading
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import uvicorn
 from amqtt.broker import Broker
+from fastapi import FastAPI
 from rich.console import Console
 from sqlalchemy import func, select
 
@@ -107,6 +109,8 @@ class DemoOptions:
     mqtt_port: int = 1883
     speed: float = 1.0
     seed: int = 2021
+    host: str = "127.0.0.1"
+    """Where the web app listens: on a loopback address its cookies go over plain http."""
 
 
 def ensure_demo_users(platform: Platform) -> None:
@@ -141,7 +145,25 @@ def demo_settings(options: DemoOptions, mqtt_port: int) -> Settings:
         audit_key=None,
         audit_checkpoints=None,
         mqtt_url=f"mqtt://127.0.0.1:{mqtt_port}",
-        secure_cookies=False,
+    )
+
+
+def on_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address (127.0.0.0/8, ::1): no one else can listen in."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name (even "localhost") may resolve to anything
+
+
+def demo_app(platform: Platform, settings: Settings, host: str) -> FastAPI:
+    """The demo's web app: cookies over plain http only when bound to loopback (ADR 0134).
+
+    A demo started on another address can be reached over a network, so it
+    keeps ``Secure`` like every real server (the browser then needs https).
+    """
+    return create_app(
+        platform, session_secret=session_secret(settings), secure_cookies=not on_loopback(host)
     )
 
 
@@ -196,10 +218,17 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             twin.start()
             stoppers.append(twin.stop)
 
-        app = create_app(platform, session_secret=session_secret(settings), secure_cookies=False)
+        app = demo_app(platform, settings, options.host)
         web_port = port_or_free(options.web_port)
-        server = Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
-        url = f"http://127.0.0.1:{web_port}"
+        server = Server(uvicorn.Config(app, host=options.host, port=web_port, log_level="warning"))
+        shown = f"[{options.host}]" if ":" in options.host else options.host
+        url = f"http://{shown}:{web_port}"
+        if not on_loopback(options.host):
+            console.print(
+                f"{options.host} is not a loopback address: cookies stay Secure, so sign in "
+                f"through an https proxy in front of this port / {options.host} 不是本機回送位址："
+                "Cookie 只經 HTTPS 傳送，請經 HTTPS 代理伺服器登入"
+            )
         server.listen_for_stop()
         _print_ready(console, url, mqtt_port)
         server.run()  # returns on Ctrl-C / SIGTERM (our handlers, see reind.serve.Server)

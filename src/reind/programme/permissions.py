@@ -8,8 +8,8 @@ programme, administrators manage accounts and not cases. Every service and
 every route names the action it performs and asks ``ensure`` (deny by
 default: an action not in the table is allowed to nobody); no role set is
 written anywhere else. The object rules (own enterprise, not conflicted, on
-the member's agenda) are applied on top of this table by
-``applications.access``; the workflow's transitions
+the member's agenda, assigned to the assessor) are applied on top of this
+table by ``applications.access``, all of them there; the workflow's transitions
 (``applications/workflows/*.yaml``) may only narrow ``MOVE_CASES``, never
 widen it (a test holds them to it). ``docs/roles.md`` is generated from this
 table (``role_guide``) and a test keeps it equal; a route census
@@ -41,6 +41,7 @@ class Action(StrEnum):
     MOVE_CASES = "move_cases"
     CORRECT_RECEIVED_DATES = "correct_received_dates"
     SCREEN = "screen"
+    ASSIGN_CASES = "assign_cases"
     REGISTER_ENTERPRISES = "register_enterprises"
     EDIT_CONTACTS = "edit_contacts"
     READ_DOCUMENTS = "read_documents"
@@ -64,6 +65,7 @@ class Action(StrEnum):
     READ_OUTCOMES = "read_outcomes"
     RECORD_ENQUIRIES = "record_enquiries"
     RECORD_PROGRAMME_RECORDS = "record_programme_records"
+    IMPORT_RECORDS = "import_records"
     READ_PROGRAMME_FIGURES = "read_programme_figures"
     READ_AUDIT_TRAIL = "read_audit_trail"
     VERIFY_AUDIT_CHAIN = "verify_audit_chain"
@@ -85,6 +87,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MOVE_CASES: frozenset({APPLICANT, OFFICER, APPROVER}),
     Action.CORRECT_RECEIVED_DATES: frozenset({OFFICER}),
     Action.SCREEN: frozenset({OFFICER}),
+    Action.ASSIGN_CASES: frozenset({OFFICER}),
     Action.REGISTER_ENTERPRISES: frozenset({OFFICER, SYSTEM}),
     Action.EDIT_CONTACTS: frozenset({APPLICANT, OFFICER, SYSTEM}),
     Action.READ_DOCUMENTS: frozenset(
@@ -110,6 +113,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_OUTCOMES: frozenset({APPLICANT, OFFICER, ANALYST, AUDITOR, SYSTEM}),
     Action.RECORD_ENQUIRIES: frozenset({OFFICER, SYSTEM}),
     Action.RECORD_PROGRAMME_RECORDS: frozenset({OFFICER, SYSTEM}),
+    Action.IMPORT_RECORDS: frozenset({OFFICER, SYSTEM}),
     Action.READ_PROGRAMME_FIGURES: frozenset({OFFICER, ANALYST, AUDITOR}),
     Action.READ_AUDIT_TRAIL: frozenset({AUDITOR}),
     Action.VERIFY_AUDIT_CHAIN: frozenset({AUDITOR, ADMINISTRATOR}),
@@ -148,6 +152,10 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
     Action.SCREEN: (
         "work the officers' queue: screen applications against the scheme's rules",
         "處理計劃人員的工作列：按計劃規則審查申請",
+    ),
+    Action.ASSIGN_CASES: (
+        "assign a case to an officer and to assessors, and reassign it, saying why",
+        "將個案分派給計劃主任及評審員，或重新分派，並說明原因",
     ),
     Action.REGISTER_ENTERPRISES: ("register enterprises", "登記企業"),
     Action.EDIT_CONTACTS: ("add a contact person to an enterprise", "為企業新增聯絡人"),
@@ -196,6 +204,10 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "record ITVF, TSSSU and RTTP records",
         "記錄創科創投基金、大學科技初創企業資助計劃及再工業化及科技培訓計劃的紀錄",
     ),
+    Action.IMPORT_RECORDS: (
+        "import applications, claims and enquiries from files",
+        "從檔案匯入申請、申領及查詢",
+    ),
     Action.READ_PROGRAMME_FIGURES: (
         "read the programme's figures and analyses",
         "查閱計劃的數字及分析",
@@ -241,21 +253,10 @@ def ensure(actor: Actor, action: Action) -> None:
         )
 
 
-def sees_enterprise(actor: Actor, enterprise_id: str | None) -> bool:
-    """Whether ``actor`` may see the records of ``enterprise_id``: applicants only their own.
-
-    Roles without ``READ_CASES`` (the plant engineer, the administrator) see no
-    enterprise at all.
-    """
-    if not may(actor, Action.READ_CASES):
-        return False
-    return actor.role is not Role.APPLICANT or actor.enterprise_id == enterprise_id
-
-
 ROLE_WORDS = {
     Role.APPLICANT: "Applicant (own enterprise only)",
     Role.OFFICER: "Programme officer",
-    Role.ASSESSOR: "Assessor (not where conflicted)",
+    Role.ASSESSOR: "Assessor (assigned cases only, not where conflicted)",
     Role.COMMITTEE_MEMBER: "Committee member (own agenda only, not where conflicted)",
     Role.APPROVER: "Approver (committee chair)",
     Role.FINANCE: "Finance",
@@ -285,7 +286,8 @@ def role_guide() -> str:
         "endpoint against it. Deny by default: an action not listed is allowed to nobody.",
         "On top of the table, the object rules: an applicant acts on its own enterprise",
         "only; an assessor or committee member does not see an application it declared a",
-        "conflict with, nor that enterprise and its contacts; a committee member sees only",
+        "conflict with, nor that enterprise and its contacts; an assessor sees only the cases",
+        "assigned to it (and only the enterprises of those); a committee member sees only",
         "the cases on the agenda of a meeting of a committee it sits on (within its term),",
         "and only the enterprises (and their contacts) of those cases. Administrators manage",
         "accounts, not cases; the plant engineer operates lines and reads nothing of the",

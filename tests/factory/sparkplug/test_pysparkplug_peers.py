@@ -75,12 +75,13 @@ def stored(store: TelemetryStore, series: str) -> list[tuple[int, object]]:
 
 
 def test_values_from_a_pysparkplug_edge_node_are_stored_with_their_timestamps(
-    mosquitto: MosquittoBroker, duck: TelemetryStore
+    mosquitto: MosquittoBroker, telemetry: TelemetryStore
 ) -> None:
     """tck-id-topics-ndata-timestamp, tck-id-payloads-name-requirement (named metrics),
     tck-id-payloads-metric-datatype-value: every basic datatype pysparkplug sends
-    comes back with the value and metric timestamp it was sent with."""
-    gateway = start_gateway(mosquitto, duck, client_id="gw-values")
+    comes back with the value and metric timestamp it was sent with, on DuckDB and PostgreSQL;
+    pysparkplug's narrow Int8 -1 (0xFF) and Int16 -2 (0xFFFE) read as -1 and -2."""
+    gateway = start_gateway(mosquitto, telemetry, client_id="gw-values")
     spec = [[name, kind, birth] for name, kind, birth, _ in METRICS]
     edge = Peer(mosquitto.port, role="edge", group="peer", node="fryer", metrics=spec,
                 updates=updates())  # fmt: skip
@@ -93,9 +94,9 @@ def test_values_from_a_pysparkplug_edge_node_are_stored_with_their_timestamps(
             ]
             for name, _, _, values in METRICS
         }
-        assert wait_until(lambda: all(len(stored(duck, s)) == 3 for s in expected))
-        assert {s: stored(duck, s) for s in expected} == expected
-        assert duck.dead_letters() == []
+        assert wait_until(lambda: all(len(stored(telemetry, s)) == 3 for s in expected))
+        assert {s: stored(telemetry, s) for s in expected} == expected
+        assert telemetry.dead_letters() == []
         assert gateway.host.connected_nodes == 1
     finally:
         edge.close("disconnect")

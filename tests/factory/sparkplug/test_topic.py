@@ -53,3 +53,15 @@ def test_host_state_topic_carries_the_host_id() -> None:
 def test_bad_topics_are_refused_with_a_reason(text: str, reason: str) -> None:
     with pytest.raises(SparkplugError, match=reason):
         parse_topic(text)
+
+
+@pytest.mark.parametrize("char", ["+", "#", "/"])
+@pytest.mark.parametrize("field", ["group_id", "edge_node_id", "device_id"])
+def test_an_id_holding_a_reserved_character_is_refused(field: str, char: str) -> None:
+    """tck-id-topic-structure-namespace-valid-group-id, -valid-edge-node-id, -valid-device-id,
+    tck-id-intro-group-id-chars, tck-id-intro-edge-node-id-chars, tck-id-intro-device-id-chars:
+    + / # never reach a topic level, whether reind builds the topic or reads it."""
+    ids = {"group_id": "G", "edge_node_id": "N", "device_id": "D"}
+    ids[field] = f"a{char}b"
+    with pytest.raises(SparkplugError, match="must not contain"):
+        Topic(ids["group_id"], MessageType.DDATA, ids["edge_node_id"], ids["device_id"])

@@ -177,6 +177,8 @@ class NewApplication:
     audit_payload: dict[str, Any]
     screening_decision_id: None = None
     version: int = 1
+    assigned_officer: None = None
+    """A new draft is no one's case yet (``assignment``)."""
 
 
 def prepare_application(
@@ -239,6 +241,7 @@ def create_application(
     clock: Clock | None = None,
 ) -> ApplicationRow:
     """Create a draft application; a retry with the same key returns the first one."""
+    ensure(actor, Action.WRITE_DRAFTS)
     if idempotency_key is not None:
         earlier = _by_key(session, idempotency_key, draft.fingerprint())
         if earlier is not None:

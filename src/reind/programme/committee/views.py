@@ -126,6 +126,7 @@ def meeting(session: Session, meeting_id: str) -> tuple[MeetingView, CommitteeVi
 
 def agenda(session: Session, meeting_id: str, actor: Actor) -> list[ApplicationView]:
     """The meeting's applications ``actor`` may see, in agenda order."""
+    ensure(actor, Action.READ_AGENDAS)
     return [application_view(row) for row in agenda_for(session, meeting_id, actor)]
 
 
@@ -143,6 +144,7 @@ def my_scores(
     session: Session, actor: Actor, committee_id: str, application_id: str
 ) -> dict[str, ScoreView]:
     """The scores ``actor`` gave the application as a member of the committee, by criterion."""
+    ensure(actor, Action.READ_AGENDAS)
     rows = session.execute(
         select(ScoreRow)
         .join(MemberRow, MemberRow.id == ScoreRow.member_id)

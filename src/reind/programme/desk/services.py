@@ -124,6 +124,7 @@ def record_enquiry(
     clock: Clock | None = None,
 ) -> EnquiryRow:
     """Record an enquiry as it arrives at the desk."""
+    ensure(actor, Action.RECORD_ENQUIRIES)
     new = prepare_enquiry(
         actor,
         question=question,

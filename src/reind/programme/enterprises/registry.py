@@ -19,10 +19,11 @@ from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, 
 from reind.core.integrity import problem_for
 from reind.programme import audit
 from reind.programme.actors import Actor
+from reind.programme.applications.access import sees_enterprise
 from reind.programme.enterprises.profile import EnterpriseProfile, normalise_br_number
 from reind.programme.enterprises.store import ContactRow, EnterpriseLinkRow, EnterpriseRow
 from reind.programme.ids import new_id
-from reind.programme.permissions import Action, ensure, sees_enterprise
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
 _CHUNK = 500
@@ -32,6 +33,7 @@ def register_enterprise(
     session: Session, profile: EnterpriseProfile, actor: Actor, clock: Clock | None = None
 ) -> EnterpriseRow:
     """Add an enterprise to the register (one per BR number; officers and administrators)."""
+    ensure(actor, Action.REGISTER_ENTERPRISES)
     (registered,) = register_enterprises(session, [profile], actor, clock)
     return session.get_one(EnterpriseRow, registered)
 
@@ -191,6 +193,7 @@ def add_contact(
 
 def contacts(session: Session, enterprise_id: str, actor: Actor) -> list[ContactRow]:
     """The enterprise's contacts."""
+    ensure(actor, Action.READ_CASES)
     get_enterprise(session, enterprise_id, actor)
     return list(
         session.execute(

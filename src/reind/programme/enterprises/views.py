@@ -18,6 +18,7 @@ from reind.core.errors import NotFoundError
 from reind.programme.actors import Actor
 from reind.programme.enterprises import registry
 from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.views import view_of
 
 
@@ -61,11 +62,13 @@ def contact_view(row: object) -> ContactView:
 
 def enterprise(session: Session, enterprise_id: str, actor: Actor) -> EnterpriseView:
     """An enterprise by id (NotFoundError; ForbiddenError for another's applicant)."""
+    ensure(actor, Action.READ_CASES)
     return enterprise_view(registry.get_enterprise(session, enterprise_id, actor))
 
 
 def own_enterprise(session: Session, actor: Actor) -> EnterpriseView:
     """The applicant's own enterprise (NotFoundError when the account has none)."""
+    ensure(actor, Action.USE_PORTAL)
     row = session.get(EnterpriseRow, actor.enterprise_id) if actor.enterprise_id else None
     if row is None:
         raise NotFoundError("your account is not linked to an enterprise")
@@ -74,6 +77,7 @@ def own_enterprise(session: Session, actor: Actor) -> EnterpriseView:
 
 def contacts(session: Session, enterprise_id: str, actor: Actor) -> list[ContactView]:
     """The enterprise's contact people, if ``actor`` may see the enterprise."""
+    ensure(actor, Action.READ_CASES)
     return [contact_view(row) for row in registry.contacts(session, enterprise_id, actor)]
 
 

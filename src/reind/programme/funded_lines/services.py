@@ -284,6 +284,7 @@ def declared_baseline_of(
 
 def linked_project(session: Session, application_id: str, actor: Actor) -> LinkedProject:
     """One project with its line and declared baseline; NotFoundError when not linked."""
+    ensure(actor, Action.READ_OUTCOMES)
     line = funded_line_of(session, application_id, actor)
     if line is None:
         raise NotFoundError(

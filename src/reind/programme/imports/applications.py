@@ -45,6 +45,7 @@ from reind.programme.imports.problems import ImportRejectedError
 from reind.programme.imports.reading import Table
 from reind.programme.imports.rows import ImportReport
 from reind.programme.money.ledger import Ledger
+from reind.programme.permissions import Action, ensure
 from reind.rules.engine import Engine
 
 CHUNK = 500
@@ -137,6 +138,7 @@ def import_applications(
     is still checked, so the refusal names every problem, and the savepoint
     is rolled back, so a refused file changes nothing, audit log included.
     """
+    ensure(actor, Action.IMPORT_RECORDS)
     check = RowCheck(table.problems)
     parsers = _Cells.of(engine, today or hk_today())
     plans = EnterprisePlans(enterprises)

@@ -35,6 +35,7 @@ from reind.programme.imports.problems import (
 )
 from reind.programme.imports.reading import read_table
 from reind.programme.imports.rows import COLUMNS, ImportReport
+from reind.programme.permissions import Action, ensure
 from reind.rules.engine import Engine
 
 __all__ = [
@@ -99,6 +100,7 @@ def import_file(
     today: date | None = None,
 ) -> ImportReport:
     """Import ``kind`` (applications, claims or enquiries) from ``path``."""
+    ensure(actor, Action.IMPORT_RECORDS)
     if kind not in COLUMNS:
         raise ImportFileError(
             path.name,

@@ -36,6 +36,7 @@ from reind.programme.imports.rows import CLAIM_STATES, ImportReport
 from reind.programme.money.ledger import Ledger
 from reind.programme.money.ledgers import ledger_from, write_ledger
 from reind.programme.money.store import ClaimRow, DisbursementRow, LedgerRow
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
 CHUNK = 500
@@ -65,6 +66,7 @@ def import_claims(
     today: date | None = None,
 ) -> ImportReport:
     """Check then write historical claims, keeping every ledger invariant."""
+    ensure(actor, Action.IMPORT_RECORDS)
     check = RowCheck(table.problems)
     latest = today or hk_today()
     rows = list(table.rows(check))  # claims files are small; each row is looked at twice

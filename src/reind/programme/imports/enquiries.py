@@ -28,6 +28,7 @@ from reind.programme.imports.cells import RowCheck
 from reind.programme.imports.problems import ImportRejectedError
 from reind.programme.imports.reading import Table
 from reind.programme.imports.rows import CHANNELS, ImportReport
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
 CHUNK = 500
@@ -43,6 +44,7 @@ def import_enquiries(
     today: date | None = None,
 ) -> ImportReport:
     """Check then write historical enquiries; ones already stored are left alone."""
+    ensure(actor, Action.IMPORT_RECORDS)
     check = RowCheck(table.problems)
     latest = today or hk_today()
     rows = list(table.rows(check))

@@ -24,6 +24,7 @@ from reind.programme.money.store import (
     MilestoneRow,
     ProgressReportRow,
 )
+from reind.programme.permissions import Action, ensure
 from reind.programme.views import view_of
 
 
@@ -194,6 +195,7 @@ def claims_of(session: Session, application_id: str) -> list[ClaimView]:
 
 def claim(session: Session, claim_id: str, actor: Actor) -> ClaimView:
     """A claim, if ``actor`` may see its application (NotFoundError, ForbiddenError)."""
+    ensure(actor, Action.READ_CASES)
     row = session.get(ClaimRow, claim_id)
     if row is None:
         raise NotFoundError("no claim {claim_id}", claim_id=claim_id)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
-from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
@@ -81,7 +80,6 @@ def _claims_page(
         today=hk_today(),
         values=form.values,
         errors=form.errors,
-        Money=Money,
     )
 
 
@@ -153,7 +151,6 @@ def projects(
         rows=rows,
         filters=filters,
         base=base_url(request),
-        Money=Money,
     )
 
 
@@ -179,6 +176,5 @@ def project_ledger(
         ledger=ledger,
         entries=list(entries),
         movements=MOVEMENTS,
-        Money=Money,
         outcomes=outcomes,
     )
