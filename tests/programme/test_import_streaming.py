@@ -21,6 +21,7 @@ from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.store import AuditHeadRow
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.imports import applications, bulk
+from reind.programme.imports.application_writes import stored_applications
 from reind.programme.imports.bulk import ImportRejectedError, import_file
 from reind.programme.money.store import LedgerEntryRow
 from reind.schemes.catalogue import default_engine
@@ -113,10 +114,10 @@ def test_an_import_plans_each_lookup_afresh_on_postgresql_but_not_the_foreign_ke
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's plan cache")
     seen: list[tuple[object, str, int]] = []
-    real = applications.stored_applications
 
     def spy(session: Session, references: list[str]) -> Any:
         driver = session.connection().connection.driver_connection
+        assert driver is not None
         mode = session.execute(text("SHOW plan_cache_mode")).scalar_one()
         prepared = session.execute(
             text(
@@ -125,13 +126,15 @@ def test_an_import_plans_each_lookup_afresh_on_postgresql_but_not_the_foreign_ke
             )
         )
         seen.append((driver.prepare_threshold, mode, prepared.scalar_one()))
-        return real(session, references)
+        return stored_applications(session, references)
 
     monkeypatch.setattr(applications, "stored_applications", spy)
     path = write(tmp_path, "a.csv", COLUMNS, *(_row(n) for n in range(14)))
     with db.unit_of_work() as session:
         import_file(session, "applications", path, SYSTEM, engine=default_engine())
-        threshold = session.connection().connection.driver_connection.prepare_threshold
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        threshold = driver.prepare_threshold
     assert seen == [(None, "auto", 0)] * 7  # seven chunks of two, none prepared
     assert threshold == 5  # the connection's own again
     assert counts(db)[0] == 14
