@@ -87,7 +87,8 @@ class ReindError(Exception):
         self.template = message
         self.fields = fields
         self.message = _filled(message, {name: _in_english(v) for name, v in fields.items()})
-        self.message_zh = zh
+        # inline Chinese is a template too: its fields were shown raw ("{kinds}") before
+        self.message_zh = _filled(zh, {n: in_chinese(v) for n, v in fields.items()}) if zh else None
         super().__init__(self.message)
 
     def localized(self, lang: str, gettext: Callable[[str], str] | None = None) -> str:
