@@ -39,6 +39,7 @@ from reind.core.money import Money
 from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.users import actor_of, add_user
 from reind.programme.actors import SYSTEM, Actor, Role
+from reind.programme.applications.assignment import assign_case
 from reind.programme.applications.services import ApplicationDraft, CostLine, create_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import screen_application, transition_application
@@ -249,6 +250,12 @@ def _add_missing_users(
     return len(missing)
 
 
+def _assign(session: Session, application_id: str, officer: Actor, assessor: Actor) -> None:
+    """The demo officer runs every case and the demo assessor assesses it (else nothing to see)."""
+    for who, duty in ((officer, "officer"), (assessor, "assessor")):
+        assign_case(session, application_id, who.id, officer, reason="Demo caseload", duty=duty)
+
+
 def _cases(
     session: Session,
     made: DemoPortfolio,
@@ -273,6 +280,7 @@ def _cases(
             session, app.id, "submit", actors[who], clock=FixedClock.on(received)
         )
         transition_application(session, app.id, "start_screening", officer)
+        _assign(session, app.id, officer, actors["assessor"])
         if reference == "RFS-DEMO-0001":
             continue
         screen_application(session, app.id, officer, engine=engine)
