@@ -37,3 +37,36 @@ def test_the_workbench_filter_labels_do_not_wrap_mid_word_in_chinese(
     assert [text for text, count in lines if count != 1] == []
     assert "收件日期至" in [text for text, _ in lines]
     screenshot(page, f"workbench-filters-zh-{width}")
+
+
+_WRAPPED_TOKENS = r"""() => {
+    const token = /^([A-Z]+-[A-Z0-9]+-[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2})$/;
+    const wrapped = [];
+    for (const el of document.querySelectorAll('main td, main td a')) {
+        const text = el.textContent.trim();
+        if (!token.test(text)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) wrapped.push(text);
+    }
+    return wrapped;
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 600])
+def test_references_and_dates_keep_whole_in_the_office_lists(
+    page: Page, office: Office, width: int
+) -> None:
+    """A narrow column broke "EMF-1706-000678" and "2017-06-28" at their hyphens."""
+    page.set_viewport_size({"width": width, "height": 900})
+    office.sign_in(page, "officer")
+    page.goto(f"{office.url}/workbench?lang=zh-Hant")
+    tabs = page.eval_on_selector_all(".queues a", "links => links.map(a => a.href)")
+    assert tabs
+    seen = 0
+    for href in tabs:
+        page.goto(href)
+        seen += page.locator("main td").count()
+        assert page.evaluate(_WRAPPED_TOKENS) == [], href
+    assert seen > 0

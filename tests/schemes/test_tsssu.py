@@ -260,3 +260,9 @@ def test_stored_decision_reproduces_exactly() -> None:
     stored = StoredDecision.from_json(json.loads(decision.dumps()))
     assert decision.amount == Money.of("1499995")
     assert engine.reproduce(stored).same_result_as(decision)
+
+
+def test_a_company_age_limit_past_the_calendar_end_is_decided_not_raised() -> None:
+    """Registered in 9998, a 2-year limit: the anniversary passes year 9999 (was a ValueError)."""
+    young = decide(case(company_registered_on="9998-06-01", application_deadline="9999-05-31"))
+    assert "not_company_age" not in codes(young)

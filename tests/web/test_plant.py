@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import paho.mqtt.client as mqtt
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from reind.bootstrap import Platform
 from reind.core.db import Database
 from reind.factory.monitoring.events import AlarmState
+from reind.factory.sparkplug.sparkplug_b_pb2 import Payload as WirePayload
 from reind.programme.accounts.tokens import issue_token
 from reind.programme.accounts.users import add_user
 from reind.programme.actors import SYSTEM, Role
@@ -78,21 +83,64 @@ def test_dashboard_shows_the_running_machine(
     assert "190" in page.text or "180" in page.text  # plate setpoint range is shown
 
 
+class DcmdWatcher:
+    """Every DCMD as published (QoS, retain), read by a bare MQTT 5 paho client.
+
+    Subscribed at QoS 2 with Retain As Published, it receives each message at the QoS it was
+    published with and with the publisher's retain flag; the payload is read with protobuf's
+    generated classes for the Sparkplug ``.proto``.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.seen: list[tuple[str, int, bool, WirePayload]] = []
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id="dcmd-watcher", protocol=mqtt.MQTTv5
+        )
+        subscribed = threading.Event()
+        self.client.on_message = self._on_message
+        self.client.on_subscribe = lambda *_args: subscribed.set()
+        self.client.connect("127.0.0.1", port)
+        options = SubscribeOptions(qos=2, retainAsPublished=True)
+        self.client.subscribe("spBv1.0/+/DCMD/#", options=options)
+        self.client.loop_start()
+        assert subscribed.wait(10), "the broker never acknowledged the subscription"
+
+    def _on_message(self, _c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
+        payload = WirePayload()
+        payload.ParseFromString(bytes(message.payload))
+        self.seen.append((message.topic, message.qos, bool(message.retain), payload))
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
 def test_a_setpoint_within_limits_reaches_the_machine_as_a_dcmd(
-    plant: RunningPlant, web: tuple[TestClient, dict[str, str]]
+    plant: RunningPlant, web: tuple[TestClient, dict[str, str]], mosquitto: MosquittoBroker
 ) -> None:
+    """The DCMD goes out as Sparkplug 3.0 asks of a host: tck-id-topics-dcmd-mqtt,
+    tck-id-payloads-dcmd-qos, -retain (QoS 0, not retained), tck-id-topics-dcmd-timestamp,
+    tck-id-payloads-dcmd-timestamp, tck-id-payloads-dcmd-seq (dated, no seq)."""
     client, tokens = web
     line = plant.link.line("waffle-1")
     wait_until(lambda: "Recipe/baking_side_a/plate_setpoint" in plant.link.values(line))
-    response = client.post(
-        "/plant/waffle-1/parameter",
-        data={"tag": "Recipe/baking_side_a/plate_setpoint", "value": "195"},
-        headers=auth(tokens),
-        follow_redirects=False,
-    )
-    assert response.status_code == 303 and "done=" in response.headers["location"]
-    wait_until(lambda: plant.twin.tags["Recipe/baking_side_a/plate_setpoint"].value == 195.0)
-    wait_until(lambda: plant.link.values(line)["Plate A/Setpoint"] == 195.0)
+    watcher = DcmdWatcher(mosquitto.port)
+    try:
+        response = client.post(
+            "/plant/waffle-1/parameter",
+            data={"tag": "Recipe/baking_side_a/plate_setpoint", "value": "195"},
+            headers=auth(tokens),
+            follow_redirects=False,
+        )
+        assert response.status_code == 303 and "done=" in response.headers["location"]
+        wait_until(lambda: plant.twin.tags["Recipe/baking_side_a/plate_setpoint"].value == 195.0)
+        wait_until(lambda: plant.link.values(line)["Plate A/Setpoint"] == 195.0)
+        wait_until(lambda: watcher.seen)
+        ((_topic, qos, retain, payload),) = watcher.seen
+        assert (qos, retain) == (0, False)
+        assert payload.HasField("timestamp") and not payload.HasField("seq")
+    finally:
+        watcher.close()
 
 
 def test_an_out_of_limit_setpoint_is_refused_and_the_typed_value_kept(

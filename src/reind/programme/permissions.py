@@ -41,6 +41,7 @@ class Action(StrEnum):
     MOVE_CASES = "move_cases"
     CORRECT_RECEIVED_DATES = "correct_received_dates"
     SCREEN = "screen"
+    ASSIGN_CASES = "assign_cases"
     REGISTER_ENTERPRISES = "register_enterprises"
     EDIT_CONTACTS = "edit_contacts"
     READ_DOCUMENTS = "read_documents"
@@ -86,6 +87,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MOVE_CASES: frozenset({APPLICANT, OFFICER, APPROVER}),
     Action.CORRECT_RECEIVED_DATES: frozenset({OFFICER}),
     Action.SCREEN: frozenset({OFFICER}),
+    Action.ASSIGN_CASES: frozenset({OFFICER}),
     Action.REGISTER_ENTERPRISES: frozenset({OFFICER, SYSTEM}),
     Action.EDIT_CONTACTS: frozenset({APPLICANT, OFFICER, SYSTEM}),
     Action.READ_DOCUMENTS: frozenset(
@@ -150,6 +152,10 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
     Action.SCREEN: (
         "work the officers' queue: screen applications against the scheme's rules",
         "處理計劃人員的工作列：按計劃規則審查申請",
+    ),
+    Action.ASSIGN_CASES: (
+        "assign a case to an officer and to assessors, and reassign it, saying why",
+        "將個案分派給計劃主任及評審員，或重新分派，並說明原因",
     ),
     Action.REGISTER_ENTERPRISES: ("register enterprises", "登記企業"),
     Action.EDIT_CONTACTS: ("add a contact person to an enterprise", "為企業新增聯絡人"),

@@ -33,7 +33,14 @@ from reind.reporting.queries import (
     Rows,
     approvals_by_year_sql,
 )
-from reind.reporting.records import RecordIds, fetch_ids, fetch_rows, from_joined, joined_columns
+from reind.reporting.records import (
+    RecordIds,
+    count_ids,
+    fetch_ids,
+    fetch_rows,
+    from_joined,
+    joined_columns,
+)
 
 TERM_START = date(2017, 7, 1)
 """The current-term Government took office on 1 July 2017."""
@@ -116,20 +123,26 @@ def compute(
     query: FigureQuery,
     params: Mapping[str, Any],
     listed: dict[str, RecordIds] | None = None,
+    *,
+    ids: bool = True,
 ) -> Figure:
-    """Run one figure's value and records statements.
+    """Run one figure's value and records statements (only counting the records unless ``ids``).
 
     ``listed`` remembers record lists already fetched by the same statement
     (several figures share one: funding and count of the same approvals).
     """
     used = _used(params, query.value, query.records)
     value = session.execute(statement(query.value), used).scalar_one()
-    ids = None if listed is None else listed.get(query.records)
-    if ids is None:
-        ids = fetch_ids(session, query.records, used, statement)
+    found = None if listed is None else listed.get(query.records)
+    if found is None:
+        found = (
+            fetch_ids(session, query.records, used, statement)
+            if ids
+            else count_ids(session, query.records, used, statement)
+        )
         if listed is not None:
-            listed[query.records] = ids
-    return Figure(query.key, query.unit, int(value or 0), query.value, query.records, used, ids)
+            listed[query.records] = found
+    return Figure(query.key, query.unit, int(value or 0), query.value, query.records, used, found)
 
 
 ApprovalsByYear = dict[tuple[str, str], int]
@@ -137,13 +150,20 @@ ApprovalsByYear = dict[tuple[str, str], int]
 
 
 def compute_all(session: Session, as_of: date) -> dict[str, Figure]:
-    """Every figure of the report, keyed by its name."""
-    return _compute(session, parameters(session, as_of), chart=False)[0]
+    """Every figure of the report with every record id behind it, keyed by its name."""
+    return _compute(session, parameters(session, as_of), chart=False, ids=True)[0]
 
 
-def compute_report(session: Session, as_of: date) -> tuple[dict[str, Figure], ApprovalsByYear]:
-    """Every figure of the report, and the BUD, EMF and RTTP approvals by financial year."""
-    return _compute(session, parameters(session, as_of), chart=True)
+def compute_report(
+    session: Session, as_of: date, *, ids: bool = True
+) -> tuple[dict[str, Figure], ApprovalsByYear]:
+    """Every figure of the report, and the BUD, EMF and RTTP approvals by financial year.
+
+    Without ``ids`` each figure's records are counted, not fetched: a page
+    that shows the report reads 253,000 ids at 1M applications (3 to 6 s,
+    issue 16) that only the provenance download lists.
+    """
+    return _compute(session, parameters(session, as_of), chart=True, ids=ids)
 
 
 def approvals_by_financial_year(session: Session, params: Mapping[str, Any]) -> ApprovalsByYear:
@@ -162,7 +182,7 @@ def approvals_by_financial_year(session: Session, params: Mapping[str, Any]) -> 
 
 
 def _compute(
-    session: Session, params: Mapping[str, Any], *, chart: bool
+    session: Session, params: Mapping[str, Any], *, chart: bool, ids: bool
 ) -> tuple[dict[str, Figure], ApprovalsByYear]:
     """The figures (and the chart's approvals by year, if asked), on either database.
 
@@ -179,7 +199,7 @@ def _compute(
                 groups[query.rows].append(query)
         charted = {rows: scheme for scheme, (rows, _) in APPROVALS_CHART.items()} if chart else {}
         for rows, queries in groups.items():
-            found, sums = _one_statement(session, rows, queries, params, charted.get(rows))
+            found, sums = _one_statement(session, rows, queries, params, charted.get(rows), ids=ids)
             figures.update(found)
             by_year.update(sums)
         assert not set(charted) - set(groups), "each scheme of the chart rides on figures' rows"
@@ -188,7 +208,7 @@ def _compute(
     listed: dict[str, RecordIds] = {}
     for query in QUERIES:
         if query.key not in figures:
-            figures[query.key] = compute(session, query, params, listed)
+            figures[query.key] = compute(session, query, params, listed, ids=ids)
     return {q.key: figures[q.key] for q in QUERIES}, by_year
 
 
@@ -198,14 +218,18 @@ def _one_statement(
     queries: list[FigureQuery],
     params: Mapping[str, Any],
     scheme: str | None,
+    *,
+    ids: bool,
 ) -> tuple[dict[str, Figure], ApprovalsByYear]:
     """The figures over ``rows`` (and ``scheme``'s sums by year) from one pass (PostgreSQL).
 
     Each figure's value is its own aggregate over the rows, and its records
     the rows' ids in its records statement's order: what its two statements
-    give, read from the joined ledger once instead of once for each.
+    give, read from the joined ledger once instead of once for each. Without
+    ``ids`` the rows are counted only (the same three columns, no ids joined).
     """
-    columns = [str(q.aggregate) for q in queries] + [joined_columns(rows.record)]
+    listing = joined_columns(rows.record) if ids else "COUNT(*), COUNT(*), NULL"
+    columns = [str(q.aggregate) for q in queries] + [listing]
     bounds: dict[str, datetime] = {}
     years: list[int] = []
     if scheme is not None:
@@ -224,13 +248,16 @@ def _one_statement(
             columns.append(f"SUM(le.amount_cents) FILTER (WHERE {where})")
     sql = f"SELECT {', '.join(columns)} {rows.base}"  # noqa: S608 - the report's own constant SQL
     row = session.execute(statement(sql, tuple(bounds)), {**_used(params, sql), **bounds}).one()
-    values, (count, ids, lines), sums = (
+    values, (count, listed, lines), sums = (
         row[: len(queries)],
         row[len(queries) : len(queries) + 3],
         row[len(queries) + 3 :],
     )
-    found = from_joined(count, ids, lines)
     used = _used(params, rows.base)
+    if not ids:
+        found: RecordIds | None = RecordIds.counted(int(count))
+    else:
+        found = from_joined(count, listed, lines)
     if found is None:
         found = fetch_rows(session, statement(rows.records()), used)
     figures = {

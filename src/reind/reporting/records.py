@@ -56,6 +56,16 @@ class RecordIds(Sequence[str]):
         return cls(ids=tuple(ids))
 
     @classmethod
+    def counted(cls, count: int) -> RecordIds:
+        """Only how many there are: the ids were not fetched (a page showing the report)."""
+        return cls(count=count)
+
+    @property
+    def fetched(self) -> bool:
+        """Whether the ids themselves are held (not only their count)."""
+        return self._text is not None or self._ids is not None
+
+    @classmethod
     def joined(cls, lines: str, count: int) -> RecordIds:
         """From ``count`` ids joined by newlines (none of them holding one)."""
         return cls(lines=lines, count=count)
@@ -70,7 +80,7 @@ class RecordIds(Sequence[str]):
     def __getitem__(self, index: slice) -> tuple[str, ...]: ...
 
     def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
-        if isinstance(index, slice) and self._ids is None:
+        if isinstance(index, slice) and self._ids is None and self._text is not None:
             start, stop, step = index.indices(self._count)
             if start == 0 and step == 1:
                 return self._head(stop)  # the page shows a few: split off only those
@@ -105,7 +115,8 @@ class RecordIds(Sequence[str]):
 
     def _all(self) -> tuple[str, ...]:
         if self._ids is None:
-            assert self._text is not None
+            if self._text is None:
+                raise LookupError("only the records' count was fetched, not their ids")
             self._ids = tuple(self._text.split("\n")) if self._count else ()
         return self._ids
 
@@ -181,6 +192,17 @@ def fetch_ids(
         if found is not None:
             return found
     return fetch_rows(session, prepare(sql), params)
+
+
+def count_ids(
+    session: Session,
+    sql: str,
+    params: Mapping[str, Any],
+    prepare: Callable[[str], TextClause] = text,
+) -> RecordIds:
+    """How many ids a records statement gives, without fetching them (``RecordIds.counted``)."""
+    counted = prepare(f"SELECT COUNT(*) FROM ({sql}) AS r")  # noqa: S608 - the report's own constant SQL
+    return RecordIds.counted(int(session.execute(counted, dict(params)).scalar_one()))
 
 
 def fetch_rows(session: Session, clause: TextClause, params: Mapping[str, Any]) -> RecordIds:

@@ -144,7 +144,13 @@ class TSSSUInputs(CaseInputs):
 
 
 def _years_after(day: date, years: int) -> date:
-    """The same day ``years`` later (28 Feb for 29 Feb in a common year)."""
+    """The same day ``years`` later (28 Feb for 29 Feb in a common year).
+
+    Past the calendar's last year the anniversary is later than any date,
+    so ``date.max`` stands for it (a registration in 9998 is young for ever).
+    """
+    if day.year + years > date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:

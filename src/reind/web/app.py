@@ -26,6 +26,7 @@ from reind.bootstrap import Platform
 from reind.web import openapi, problems
 from reind.web.api import applications as applications_api
 from reind.web.api import audit as audit_api
+from reind.web.api import casework as casework_api
 from reind.web.api import committee as committee_api
 from reind.web.api import desk as desk_api
 from reind.web.api import evidence as evidence_api
@@ -44,6 +45,7 @@ from reind.web.views import admin_accounts as admin_account_views
 from reind.web.views import agenda as agenda_views
 from reind.web.views import analyst as analyst_views
 from reind.web.views import audit as audit_views
+from reind.web.views import casework as casework_views
 from reind.web.views import committee as committee_views
 from reind.web.views import desk as desk_views
 from reind.web.views import finance as finance_views
@@ -114,6 +116,7 @@ def create_app(
     for router in (
         session_api.router,
         applications_api.router,
+        casework_api.router,
         committee_api.router,
         money_api.router,
         desk_api.router,
@@ -129,6 +132,7 @@ def create_app(
     app.include_router(portal_case_views.router)
     app.include_router(notice_settings_views.router)
     app.include_router(agenda_views.router)  # before /workbench/applications/{id}
+    app.include_router(casework_views.router)
     app.include_router(workbench_views.router)
     app.include_router(committee_views.router)
     app.include_router(finance_views.router)

@@ -143,6 +143,14 @@ def test_the_online_state_and_the_will_are_published_at_qos_1_and_retained(
         assert isinstance(sock, socket.socket)
         sock.shutdown(socket.SHUT_RDWR)
         assert wait_until(lambda: (False, 1, True) in watcher.messages)
+        will_at = watcher.messages.index((False, 1, True))
+        # back online in a new session (paho may first re-send the old online, its PUBACK lost)
+        assert wait_until(lambda: gateway.generation >= 2 and gateway.wait_connected(0))
+        assert wait_until(lambda: (True, 1, True) in watcher.messages[will_at:])
+        # tck-id-operational-behavior-host-application-death-qos, -death-retained: the offline
+        # STATE of a clean stop, published by the gateway itself, not the broker's Will
+        gateway.stop()
+        assert wait_until(lambda: (False, 1, True) in watcher.messages[will_at + 1 :])
         assert {qos for _, qos, _ in watcher.messages} == {1}
         assert all(retain for _, _, retain in watcher.messages)
     finally:

@@ -10,6 +10,7 @@ missing ``seq``, shows as missing). The assertion ids each check answers are in
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -196,3 +197,59 @@ def test_the_gateways_rebirth_request_is_an_ncmd_at_qos_0_dated_and_without_seq(
     (metric,) = ncmd.payload.metrics
     assert metric.name == "Node Control/Rebirth" and metric.datatype == DataType.Boolean
     assert metric.boolean_value is True
+
+
+def _command(name: str, datatype: DataType, value: object) -> bytes:
+    """An NCMD/DCMD payload built with the generated protobuf classes, by name."""
+    payload = WirePayload(timestamp=1_767_225_600_000)
+    metric = payload.metrics.add(name=name, datatype=datatype, timestamp=payload.timestamp)
+    if isinstance(value, bool):
+        metric.boolean_value = value
+    else:
+        assert isinstance(value, float)
+        metric.float_value = value
+    return payload.SerializeToString()
+
+
+def _state(online: bool, timestamp: int) -> bytes:
+    return json.dumps({"online": online, "timestamp": timestamp}).encode()
+
+
+def test_an_older_offline_state_is_ignored_and_a_rebirth_keeps_the_bdseq(
+    mosquitto: MosquittoBroker, wire: WireLog, tmp_path: Path
+) -> None:
+    """tck-id-operational-behavior-edge-node-termination-host-offline-timestamp,
+    tck-id-message-flow-edge-node-birth-publish-phid-wait-timestamp (an offline STATE older than
+    the online one is not the host going away), tck-id-operational-behavior-data-commands-
+    rebirth-action-3 (an NCMD Rebirth's NBIRTH keeps this CONNECT's bdSeq). The STATE and the
+    commands come from a bare paho client, in order on one connection, so the DCMD write the
+    edge node applies shows it has already read the STATE sent before it."""
+    writes: list[object] = []
+    edge = EdgeNode(
+        GROUP, NODE, broker_port=mosquitto.port, state_dir=tmp_path / "edge",
+        primary_host_id="scada",
+    )  # fmt: skip
+    edge.define_metric("Speed", DataType.Float, 1.0, device_id=DEVICE, on_write=writes.append)
+    state_topic, node = "spBv1.0/STATE/scada", f"{GROUP}/NCMD/{NODE}"
+    edge.start()
+    try:
+        wire.client.publish(state_topic, _state(True, 2_000), 1, True).wait_for_publish()
+        _wait(lambda: len(wire.of("DBIRTH")) == 1 and edge.online.is_set(), "births")
+        wire.client.publish(state_topic, _state(False, 1_000), 1).wait_for_publish()
+        dcmd = _command("Speed", DataType.Float, 2.5)
+        wire.client.publish(f"spBv1.0/{GROUP}/DCMD/{NODE}/{DEVICE}", dcmd, 1).wait_for_publish()
+        _wait(lambda: writes == [2.5], "the DCMD write, after the older offline STATE")
+        assert edge.online.is_set() and wire.of("NDEATH") == []
+
+        rebirth = _command("Node Control/Rebirth", DataType.Boolean, True)
+        wire.client.publish(f"spBv1.0/{node}", rebirth, 1).wait_for_publish()
+        _wait(lambda: len(wire.of("NBIRTH")) == 2, "the NBIRTH the Rebirth asked for")
+        first, again = wire.of("NBIRTH")
+        assert again.payload.seq == 0 and _bdseq(again.payload) == _bdseq(first.payload)
+
+        wire.client.publish(state_topic, _state(False, 3_000), 1, True).wait_for_publish()
+        _wait(lambda: len(wire.of("NDEATH")) == 1, "a newer offline STATE is the host leaving")
+        assert _bdseq(wire.of("NDEATH")[0].payload) == _bdseq(first.payload)
+    finally:
+        edge.stop()
+        wire.client.publish(state_topic, b"", 1, True).wait_for_publish()

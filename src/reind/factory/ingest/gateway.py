@@ -219,8 +219,8 @@ class Gateway:
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.metrics.points_received.inc(len(batch.points))
         self.metrics.points_stored.inc(stored)
-        if batch.points.timestamps:
-            newest = max(batch.points.timestamps)
+        newest = batch.points.newest()
+        if newest is not None:
             self.metrics.lag_seconds.set((wall_clock_ms() - newest) / 1000)
         generation = self._generation
         # a message from an older connection is redelivered by the broker instead

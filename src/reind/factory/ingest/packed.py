@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from reind.factory.ingest.points import PointColumns, TelemetryPoint
+from reind.factory.ingest.points import Block, PointColumns, TelemetryPoint
 
 MAX_CODES = 1_000_000
 """Series codes kept before the table starts again (a bound on memory, not a limit)."""
@@ -33,6 +33,18 @@ class SeriesCodes:
     def __init__(self) -> None:
         self._codes: dict[str, int] = {}
         self.names: list[str] = []
+        self._lists: dict[int, tuple[list[str], NDArray[np.int64]]] = {}
+
+    def encode_list(self, series: list[str]) -> NDArray[np.int64]:
+        """:meth:`encode` of a list that never changes (a layout's), kept by identity."""
+        known = self._lists.get(id(series))
+        if known is not None and known[0] is series:
+            return known[1]
+        if len(self._lists) >= 10_000:
+            self._lists.clear()
+        coded = self.encode(series)
+        self._lists[id(series)] = (series, coded)  # holding it keeps its id unique
+        return coded
 
     def encode(self, series: list[str]) -> NDArray[np.int64]:
         """The code of every name, in order (new names get the next codes)."""
@@ -43,6 +55,7 @@ class SeriesCodes:
             if len(codes) > MAX_CODES:
                 codes.clear()
                 self.names.clear()
+                self._lists.clear()
             for name in series:
                 if name not in codes:
                     codes[name] = len(self.names)
@@ -67,10 +80,30 @@ class PackedPoints:
 
     @classmethod
     def pack(cls, columns: PointColumns, codes: SeriesCodes) -> PackedPoints:
-        """``columns`` packed, with codes local to this batch (0 .. distinct series - 1)."""
-        if not columns.series:
+        """``columns`` packed, with codes local to this batch (0 .. distinct series - 1).
+
+        The blocks' arrays are joined as they are; their series are coded once per
+        layout (:meth:`SeriesCodes.encode_list`), so they cost no work per point here.
+        """
+        if not len(columns) - len(columns.others):
             return cls(others=list(columns.others))
-        wide = codes.encode(columns.series)
+        parts = [codes.encode(columns.series)] if columns.series else []
+        stamps = [np.array(columns.timestamps, dtype=np.int64)]
+        values = [np.array(columns.values, dtype=np.float64)]
+        datatypes = [np.array(columns.datatypes, dtype=np.int16)]
+        ordinals = [np.array(columns.ordinals, dtype=np.int64)]
+        blocks = columns.blocks
+        if blocks:
+            parts.extend(codes.encode_list(block.names) for block in blocks)
+            stamps.append(_block_stamps(blocks))
+            values.extend(block.values for block in blocks)
+            datatypes.extend(block.datatypes for block in blocks)
+            sizes = np.array([len(block) for block in blocks], np.int64)
+            firsts = np.array([block.ordinal for block in blocks], np.int64)
+            starts = np.cumsum(sizes) - sizes  # each block's first row
+            ordinals.append(np.arange(int(sizes.sum()), dtype=np.int64)
+                            + np.repeat(firsts - starts, sizes))  # fmt: skip
+        wide = np.concatenate(parts)
         used = np.zeros(len(codes.names), dtype=bool)
         used[wide] = True
         present = np.flatnonzero(used)
@@ -79,10 +112,10 @@ class PackedPoints:
         return cls(
             names=[names[k] for k in present],
             code=local[wide],
-            ts=np.array(columns.timestamps, dtype=np.int64),
-            value=np.array(columns.values, dtype=np.float64),
-            datatype=np.array(columns.datatypes, dtype=np.int16),
-            ordinal=np.array(columns.ordinals, dtype=np.int64),
+            ts=np.concatenate(stamps),
+            value=np.concatenate(values),
+            datatype=np.concatenate(datatypes),
+            ordinal=np.concatenate(ordinals),
             others=list(columns.others),
         )
 
@@ -97,3 +130,11 @@ class PackedPoints:
             ordinals=self.ordinal.tolist(),
             others=list(self.others),
         )
+
+
+def _block_stamps(blocks: list[Block]) -> NDArray[np.int64]:
+    """Every block's timestamps in one array (one repeat for the common single stamp)."""
+    if all(isinstance(block.timestamps, int) for block in blocks):
+        sizes = [len(block) for block in blocks]
+        return np.repeat(np.array([block.timestamps for block in blocks], np.int64), sizes)
+    return np.concatenate([block.stamps() for block in blocks])

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, NamedTuple
 
+import numpy as np
+from numpy.typing import NDArray
+
 from reind.core.errors import InvalidInputError
 from reind.factory.ingest.typed import StoredForm, UnstorableError, exact_value, stored_form
 
@@ -63,6 +66,41 @@ def message_ordinal(
     return -identity - 1 if historical else identity
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One DATA payload's plain numbers as arrays, read by its layout (ADR 0143).
+
+    ``names`` and ``datatypes`` belong to the payload's layout and are shared by
+    every block of it (never changed), so the writer's side can code the series
+    once per layout rather than once per point.
+    """
+
+    names: list[str]
+    datatypes: NDArray[np.int16]
+    timestamps: NDArray[np.int64] | int
+    """Each point's timestamp, or one for all of them."""
+    values: NDArray[np.float64]
+    ordinal: int
+    """The first point's ordinal; the others follow one by one, as in the payload."""
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def stamps(self) -> NDArray[np.int64]:
+        """Each point's timestamp."""
+        if isinstance(self.timestamps, int):
+            return np.full(len(self.names), self.timestamps, np.int64)
+        return self.timestamps
+
+    def __iter__(self) -> Iterator[TelemetryPoint]:
+        stamps = self.stamps().tolist()
+        for k, (series, value, datatype) in enumerate(
+            zip(self.names, self.values.tolist(), self.datatypes.tolist(), strict=True)
+        ):
+            yield TelemetryPoint(series, stamps[k], value, None, None, None, datatype,
+                                 self.ordinal + k)  # fmt: skip
+
+
 @dataclass(slots=True)
 class PointColumns:
     """Points as parallel lists: plain numbers in columns, the rest as TelemetryPoint.
@@ -79,16 +117,53 @@ class PointColumns:
     ordinals: list[int] = field(default_factory=list)
     others: list[TelemetryPoint] = field(default_factory=list)
     """Text, null, wide-integer, bytes and array points, rare enough to be objects."""
+    blocks: list[Block] = field(default_factory=list)
+    """Whole payloads of plain numbers as arrays (the gateway's layout path), after the
+    columns; a store that reads the columns directly gets :meth:`flat` instead."""
+    block_points: int = 0
 
     def __len__(self) -> int:
-        return len(self.series) + len(self.others)
+        return len(self.series) + len(self.others) + self.block_points
 
     def __iter__(self) -> Iterator[TelemetryPoint]:
         for series, timestamp, value, datatype, ordinal in zip(
             self.series, self.timestamps, self.values, self.datatypes, self.ordinals, strict=True
         ):
             yield TelemetryPoint(series, timestamp, value, None, None, None, datatype, ordinal)
+        for block in self.blocks:
+            yield from block
         yield from self.others
+
+    def add_block(self, block: Block) -> None:
+        """Add one payload's points as arrays."""
+        self.blocks.append(block)
+        self.block_points += len(block)
+
+    def flat(self) -> PointColumns:
+        """The same points with the blocks' moved into the columns (for the stores)."""
+        if not self.blocks:
+            return self
+        columns = PointColumns(
+            *(list(self.series), list(self.timestamps), list(self.values)),
+            *(list(self.datatypes), list(self.ordinals), list(self.others)),
+        )
+        for block in self.blocks:
+            count = len(block)
+            columns.series.extend(block.names)
+            columns.timestamps.extend(block.stamps().tolist())
+            columns.values.extend(block.values.tolist())
+            columns.datatypes.extend(block.datatypes.tolist())
+            columns.ordinals.extend(range(block.ordinal, block.ordinal + count))
+        return columns
+
+    def newest(self) -> int | None:
+        """The latest timestamp of a numeric point (None without one)."""
+        stamps = [max(self.timestamps)] if self.timestamps else []
+        stamps.extend(
+            b.timestamps if isinstance(b.timestamps, int) else int(b.timestamps.max())
+            for b in self.blocks
+        )
+        return max(stamps) if stamps else None
 
     def add(
         self, series: str, timestamp_ms: int, value: object, datatype: int = 0, ordinal: int = 0
@@ -124,6 +199,8 @@ class PointColumns:
         self.datatypes.extend(other.datatypes)
         self.ordinals.extend(other.ordinals)
         self.others.extend(other.others)
+        self.blocks.extend(other.blocks)
+        self.block_points += other.block_points
 
     @classmethod
     def of(cls, points: Iterable[TelemetryPoint]) -> PointColumns:

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from reind.factory.ingest.batches import Ack, BatchQueue
 from reind.factory.ingest.host import IngestHost, Outcome
 from reind.factory.ingest.metrics import GatewayMetrics
-from reind.factory.ingest.points import BirthRecord, DeadLetter
+from reind.factory.ingest.points import BirthRecord, Block, DeadLetter
 from reind.factory.ingest.sharing import ROSTER_ROOT, Heard, Share
 from reind.factory.monitoring.engine import AlarmEngine, wall_clock_ms
+from reind.factory.monitoring.events import AlarmEvent
 from reind.factory.sparkplug import MessageType, Topic
 from reind.factory.sparkplug.host import StateCertificates
 from reind.factory.sparkplug.host_state import state_is_online
@@ -73,6 +74,8 @@ class ReceivePath:
         self._leaving = leaving
         self._connected = connected
         self._host_lock = threading.Lock()
+        self._watched: dict[int, tuple[list[str], list[int]]] = {}
+        """Per layout's series list (by identity, kept alive here): indices with rules."""
 
     def on_message(self, topic: str, payload: bytes, received: int, ack: Ack | None) -> None:
         """One message from the broker."""
@@ -166,11 +169,13 @@ class ReceivePath:
     def _act(self, outcome: Outcome) -> None:
         """Evaluate alarms on the points, publish Rebirths and STATE as the host asks."""
         points = outcome.points
-        if points.series:
+        if points.series or points.blocks:
             try:
                 events = self.engine.evaluate_columns(
                     points.series, points.timestamps, points.values
                 )
+                for block in points.blocks:
+                    events.extend(self._evaluate_block(block))
                 if events:
                     self.metrics.alarm_events.inc(len(events))
             except Exception:
@@ -182,6 +187,30 @@ class ReceivePath:
             self._publish(request.topic.text, request.payload(now), 0, False)
         if outcome.republish_state and not self._leaving.is_set():
             self._publish(self.state_topic, self._stamps.birth(), 1, True)
+
+    def _evaluate_block(self, block: Block) -> list[AlarmEvent]:
+        """Alarms on one payload read by its layout: only its series that have rules.
+
+        Which of a layout's series have rules is asked once, after the engine has seen
+        them all (the first block evaluates every point), so a block without rules
+        costs one dict look-up rather than one a point.
+        """
+        names = block.names
+        watched = self._watched.get(id(names))
+        if watched is None or watched[0] is not names:
+            stamps, values = block.stamps().tolist(), block.values.tolist()
+            events = self.engine.evaluate_columns(names, stamps, values)
+            if len(self._watched) >= 10_000:
+                self._watched.clear()
+            self._watched[id(names)] = (names, self.engine.watched(names))
+            return events
+        events = []
+        if watched[1]:
+            stamps, values = block.stamps(), block.values
+            evaluate = self.engine.evaluate
+            for k in watched[1]:
+                events.extend(evaluate(names[k], int(stamps[k]), float(values[k])))
+        return events
 
     def tick(self) -> None:
         """Expire reorder timers; release the acks of messages no longer held."""

@@ -85,9 +85,10 @@ class InlineWriter:
 
     def write(self, batch: Batch) -> int:
         """Commit ``batch`` in this thread."""
-        return self.store.write_batch(
-            batch.points, batch.dead_letters, batch.alarm_events, batch.births
-        )
+        points = batch.points
+        if isinstance(points, PointColumns):
+            points = points.flat()  # the stores read the columns; blocks are the pipe's form
+        return self.store.write_batch(points, batch.dead_letters, batch.alarm_events, batch.births)
 
     def close(self) -> None:
         """Nothing to release: the store belongs to the caller."""

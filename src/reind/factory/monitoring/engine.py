@@ -221,6 +221,15 @@ class AlarmEngine:
                 events.extend(self.evaluate(name, timestamps[index], values[index]))
         return events
 
+    def watched(self, series: Sequence[str]) -> list[int]:
+        """Indices of the series that have rules, SPC or a unit state, or are not seen yet.
+
+        Rules are fixed once the engine is built, so a caller may keep the answer
+        for series already seen (:meth:`evaluate` has met them).
+        """
+        watches = self._watches
+        return [k for k, name in enumerate(series) if watches.get(name, False) is not None]
+
     def check_timers(self, now_ms: int | None = None) -> list[AlarmEvent]:
         """Raise stale-data alarms and expire shelves; call every second or so."""
         with self._lock:

@@ -43,6 +43,8 @@ class ApplicationFilters:
     received_to: date | None = None
     q: str | None = None
     enterprise_id: str | None = None
+    assigned_officer: str | None = None
+    """The actor id of the officer the cases are assigned to ("My cases")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class ApplicationItem:
     name_en: str
     name_zh: str
     industry: str
+    assigned_officer: str | None = None
 
     def enterprise_name(self, lang: str) -> str:
         """The enterprise's name in ``lang`` (English where no Chinese name is held)."""
@@ -80,6 +83,7 @@ _COLUMNS = (
     EnterpriseRow.name_en,
     EnterpriseRow.name_zh,
     EnterpriseRow.industry,
+    ApplicationRow.assigned_officer,
 )
 
 
@@ -126,6 +130,8 @@ def application_conditions(filters: ApplicationFilters) -> list[Any]:
         where.append(ApplicationRow.scheme == filters.scheme)
     if filters.enterprise_id:
         where.append(ApplicationRow.enterprise_id == filters.enterprise_id)
+    if filters.assigned_officer:  # indexed with the reference: ix_applications_assigned_officer
+        where.append(ApplicationRow.assigned_officer == filters.assigned_officer)
     if filters.received_from:
         where.append(ApplicationRow.received >= filters.received_from)
     if filters.received_to:

@@ -177,6 +177,8 @@ class NewApplication:
     audit_payload: dict[str, Any]
     screening_decision_id: None = None
     version: int = 1
+    assigned_officer: None = None
+    """A new draft is no one's case yet (``assignment``)."""
 
 
 def prepare_application(

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -46,8 +47,22 @@ class ApplicationRow(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    assigned_officer: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The actor id of the officer the case is assigned to (``applications.assignment``)."""
 
     __mapper_args__ = {"version_id_col": version}
+    # "My cases" pages by reference within one officer's cases: one index range, any size.
+    __table_args__ = (Index("ix_applications_assigned_officer", "assigned_officer", "reference"),)
+
+
+class CaseAssessorRow(Base):
+    """An assessor assigned to a case: the only cases an assessor reads (``access``)."""
+
+    __tablename__ = "case_assessors"
+
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class CostLineRow(Base):

@@ -55,6 +55,7 @@ class ApplicationView:
     screening_decision_id: str | None
     created_at: datetime
     version: int
+    assigned_officer: str | None
 
     @property
     def requested(self) -> Money:

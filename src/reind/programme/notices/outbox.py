@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock, SystemClock
@@ -88,6 +88,14 @@ NOTICES = {
         "The reasons are on the application's page.",
         "申請 {reference}（{title}）已有決定：{state_zh}。理由載於申請頁面。",
     ),
+    "case_assigned": Notice(
+        "Case {reference} is assigned to you",
+        "個案 {reference} 已分派給你",
+        "{by_en} assigned case {reference} ({title}) to you as its {duty_en} on {day}.\n\n"
+        "Reason: {reason}\n\nIt is under My cases on your workbench.",
+        "{by_zh}已於 {day} 將個案 {reference}（{title}）分派給你擔任{duty_zh}。\n\n"
+        "原因：{reason}\n\n個案列於工作台的「我的個案」。",
+    ),
 }
 """Every notice the programme sends, by kind."""
 
@@ -118,8 +126,6 @@ def notify_applicants(
 
     A person who turned this kind of notice off (``preferences``) is not written to.
     """
-    notice = NOTICES[kind]
-    now = (clock or SystemClock()).now()
     recipients = session.execute(
         select(UserRow.email)
         .where(UserRow.enterprise_id == enterprise_id)
@@ -128,6 +134,42 @@ def notify_applicants(
         .where(wants_email(kind))
         .order_by(UserRow.email)
     ).scalars()
+    return _queue(session, kind, list(recipients), about, values, clock)
+
+
+def notify_person(
+    session: Session,
+    kind: str,
+    actor_id: str,
+    about: tuple[str, str],
+    values: dict[str, str],
+    clock: Clock | None = None,
+) -> int:
+    """Queue notice ``kind`` to the active person acting as ``actor_id`` (a member of staff).
+
+    Nothing is written if they turned this kind off (``preferences``); how many (0 or 1).
+    """
+    recipients = session.execute(
+        select(UserRow.email)
+        .where(or_(UserRow.person_id == actor_id, UserRow.id == actor_id))
+        .where(UserRow.active.is_(True))
+        .where(wants_email(kind))
+        .limit(1)
+    ).scalars()
+    return _queue(session, kind, list(recipients), about, values, clock)
+
+
+def _queue(
+    session: Session,
+    kind: str,
+    recipients: list[str],
+    about: tuple[str, str],
+    values: dict[str, str],
+    clock: Clock | None,
+) -> int:
+    """Add one outbox row of notice ``kind`` per address, in the caller's transaction."""
+    notice = NOTICES[kind]
+    now = (clock or SystemClock()).now()
     count = 0
     for email in recipients:
         session.add(

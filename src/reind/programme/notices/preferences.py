@@ -18,7 +18,7 @@ from reind.programme.actors import Actor
 from reind.programme.notices.store import NoticePreferenceRow
 from reind.programme.permissions import Action, may
 
-KINDS: dict[str, tuple[str, str]] = {
+APPLICANT_KINDS: dict[str, tuple[str, str]] = {
     "received": ("Your application was received", "已收到你的申請"),
     "information_requested": ("Information is requested on your application", "申請需要補充資料"),
     "decision": ("A decision was made on your application", "申請已有決定"),
@@ -27,7 +27,18 @@ KINDS: dict[str, tuple[str, str]] = {
     "report_due": ("A project report is due", "項目報告即將到期或已逾期"),
     "claim_due": ("A milestone (and its claim) is due", "里程碑（及其申領）即將到期或已逾期"),
 }
-"""Every kind of notice a person may turn off, in words (English, Chinese)."""
+"""The notices an applicant gets, in words (English, Chinese)."""
+STAFF_KINDS: dict[str, tuple[str, str]] = {
+    "case_assigned": ("A case is assigned to me", "有個案分派給我"),
+}
+"""The notices the office's staff get (``applications.assignment``), in words."""
+KINDS = {**APPLICANT_KINDS, **STAFF_KINDS}
+"""Every kind of notice a person may turn off."""
+
+
+def kinds_for(role: str) -> dict[str, tuple[str, str]]:
+    """The kinds of notice a person in ``role`` can get, so their settings offer only those."""
+    return APPLICANT_KINDS if role == "applicant" else STAFF_KINDS
 
 
 def wants_email(kind: str) -> Any:
@@ -60,7 +71,7 @@ def preferences_of(session: Session, user_id: str, actor: Actor) -> dict[str, bo
             .where(NoticePreferenceRow.email.is_(False))
         ).scalars()
     )
-    return {kind: kind not in off for kind in KINDS}
+    return {kind: kind not in off for kind in kinds_for(user.role)}
 
 
 def set_preferences(session: Session, user_id: str, wanted: dict[str, bool], actor: Actor) -> None:

@@ -105,6 +105,9 @@ class ApplicationPublic(Schema):
     screening_decision_id: str | None
     created_at: datetime
     version: int
+    assigned_officer: str | None = Field(
+        default=None, description="The actor id of the officer the case is assigned to."
+    )
 
 
 class TransitionCreate(Schema):
@@ -161,6 +164,7 @@ def application_public(
         screening_decision_id=row.screening_decision_id,
         created_at=row.created_at,
         version=row.version,
+        assigned_officer=getattr(row, "assigned_officer", None),
     )
 
 

@@ -65,6 +65,9 @@ class ApplicationLine(Schema):
     enterprise_name_zh: str
     br_number: str
     industry: str
+    assigned_officer: str | None = Field(
+        default=None, description="The actor id of the officer the case is assigned to."
+    )
 
 
 class ApplicationList(Schema):
@@ -179,6 +182,13 @@ def applications(
     received_from: date | None = None,
     received_to: date | None = None,
     q: Search = None,
+    assigned_officer: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Only the cases assigned to this officer (an actor id; `me`: the caller)",
+        ),
+    ] = None,
     sort: Annotated[
         str,
         Query(
@@ -189,7 +199,7 @@ def applications(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> ApplicationList:
-    """Applications, a page at a time: filter by state, scheme, industry, dates; search."""
+    """Applications, a page at a time: filter by state, scheme, industry, dates, officer; search."""
     if actor.role is not Role.APPLICANT:  # an applicant lists its own enterprise's only
         ensure(actor, Action.LIST_CASES)
     filters = ApplicationFilters(
@@ -200,6 +210,7 @@ def applications(
         received_to=received_to,
         q=q,
         enterprise_id=actor.enterprise_id if actor.role is Role.APPLICANT else None,
+        assigned_officer=actor.id if assigned_officer == "me" else assigned_officer,
     )
     page = list_applications(session, filters, sort=sort, cursor=cursor, limit=limit)
     link_next(request, response, page)
@@ -218,6 +229,7 @@ def applications(
                 enterprise_name_zh=i.name_zh,
                 br_number=i.br_number,
                 industry=i.industry,
+                assigned_officer=i.assigned_officer,
             )
             for i in page.items
         ],

@@ -14,6 +14,7 @@ project's outcomes page, so an analyst reaches a line's figures in one click.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -23,6 +24,7 @@ from reind.core.errors import InvalidInputError
 from reind.core.periods import parse_date
 from reind.programme.funded_lines.services import LinkedProject, linked_projects
 from reind.programme.permissions import Action, may
+from reind.reporting.figures import compute_all
 from reind.reporting.outcomes import LineOutcome, measure_line
 from reind.reporting.progress import LANGUAGES, build_report, companion_name, provenance_csv
 from reind.web.auth import CurrentUser, needs
@@ -97,9 +99,18 @@ def report_preview(
 ) -> Response:
     """The report as HTML, every figure linked to the query and records behind it."""
     need(user, Action.READ_PROGRAMME_FIGURES)
+    day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
-    built = build_report(session, _as_of(as_of), lang=lang, telemetry=telemetry_of(request))
+    built = build_report(
+        session, day, lang=lang, telemetry=telemetry_of(request), provenance=_csv(day, lang)
+    )
     return Response(built.content, media_type="text/html; charset=utf-8")
+
+
+def _csv(day: date, lang: str) -> str:
+    """The provenance download's URL: the page links there for the record ids it only counts."""
+    query = urlencode({"as_of": day.isoformat(), "report_lang": lang})
+    return f"/analyst/report-provenance.csv?{query}"
 
 
 @router.get("/analyst/report.pdf", dependencies=[Depends(needs(Action.READ_PROGRAMME_FIGURES))])
@@ -114,7 +125,14 @@ def report_pdf(
     need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
-    built = build_report(session, day, lang=lang, fmt="pdf", telemetry=telemetry_of(request))
+    built = build_report(
+        session,
+        day,
+        lang=lang,
+        fmt="pdf",
+        telemetry=telemetry_of(request),
+        provenance=_csv(day, lang),
+    )
     name = f"reind-progress-report-{day.isoformat()}-{lang}.pdf"
     return Response(
         built.content,
@@ -136,14 +154,14 @@ def report_provenance_csv(
     """The PDF's companion: every figure's query, parameters and record ids, as CSV.
 
     (The companion HTML is the HTML report itself, whose appendix carries the same.)
+    Only the figures are computed, with their records; not the report around them.
     """
     need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
-    built = build_report(session, day, lang=lang)
     name = f"{companion_name(day, lang)}.csv"
     return Response(
-        provenance_csv(built.figures, lang),
+        provenance_csv(compute_all(session, day), lang),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

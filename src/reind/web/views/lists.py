@@ -45,9 +45,15 @@ def day(request: Request, name: str) -> date | None:
         ) from None
 
 
-def application_filters(request: Request, state: str | None = None) -> ApplicationFilters:
-    """The filters of a list of applications from its query string."""
+def application_filters(
+    request: Request, state: str | None = None, me: str | None = None
+) -> ApplicationFilters:
+    """The filters of a list of applications from its query string.
+
+    ``officer`` narrows to one officer's cases; ``officer=me`` to the reader's own (``me``).
+    """
     params = request.query_params
+    officer = params.get("officer") or None
     return ApplicationFilters(
         state=state,
         scheme=params.get("scheme") or None,
@@ -55,6 +61,7 @@ def application_filters(request: Request, state: str | None = None) -> Applicati
         received_from=day(request, "from"),
         received_to=day(request, "to"),
         q=(params.get("q") or "").strip() or None,
+        assigned_officer=me if officer == "me" else officer,
     )
 
 

@@ -85,8 +85,12 @@ EVENT_WORDS = {
     "money.itvf_invested": "Co-investment made",
     "money.tsssu_granted": "Start-up grant made",
     "seminar.recorded": "Seminar recorded",
+    "application.assigned": "Case assigned",
+    "application.assessor_released": "Assessor taken off the case",
 }
 """Each audit event kind in words (msgids)."""
+DUTY_WORDS = {"officer": "case officer", "assessor": "assessor"}
+"""The duty a case is assigned with, in words (msgids)."""
 
 CODE_WORDS = {
     **{code: CHOICE_WORDS[code] for code in ("cap622", "cap310", "cap32")},
@@ -214,6 +218,13 @@ def history(events: Sequence[RecordedEvent], workflow: Workflow, lang: str) -> l
                 )
                 what = f"{was} → {now}"
             note = str(payload.get("note") or "")
+        elif event.kind == "application.assigned" and isinstance(payload, dict):
+            gettext = translations(lang).gettext
+            what = gettext("Case assigned to %(name)s as %(duty)s") % {
+                "name": payload.get("name") or payload.get("to") or "",
+                "duty": gettext(DUTY_WORDS.get(str(payload.get("duty")), "case officer")),
+            }
+            note = str(payload.get("reason") or "")
         elif event.kind == "committee.decided" and isinstance(payload, dict):
             note = str(payload.get("reasons_zh" if lang.startswith("zh") else "reasons_en") or "")
         elif isinstance(payload, dict) and payload.get("reason"):

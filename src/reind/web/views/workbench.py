@@ -19,8 +19,10 @@ from starlette.responses import Response
 
 from reind.core.errors import ForbiddenError
 from reind.core.money import Money
-from reind.programme.actors import Actor
+from reind.programme.accounts.staff import staff_in
+from reind.programme.actors import Actor, Role
 from reind.programme.applications import views
+from reind.programme.applications.assignment import assignment_of
 from reind.programme.applications.lists import list_applications
 from reind.programme.applications.transitions import screen_application, transition_application
 from reind.programme.applications.workflow import (
@@ -88,7 +90,7 @@ def queues(
     counts = views.queue_counts(session)
     states = sorted(counts, key=lambda s: (QUEUE_ORDER.index(s) if s in QUEUE_ORDER else 99, s))
     chosen = state if state in counts else next(iter(states), None)
-    filters = application_filters(request, chosen)
+    filters = application_filters(request, chosen, me=user.actor().id)
     rows = None
     if chosen is not None:
         rows = list_applications(session, filters, sort=sort, cursor=cursor)
@@ -105,6 +107,7 @@ def queues(
         sorts=SORT_LABELS,
         schemes=sorted({w.scheme for w in _workflows()}),
         industries=INDUSTRY_LABELS,
+        officers=staff_in(session, Role.OFFICER),
         base=base_url(request),
         labels=staff_labels(states, negotiate(request)),
         engine=engine_of(request),
@@ -139,7 +142,7 @@ def staff_labels(states: list[str], lang: str) -> dict[str, str]:
     return labels
 
 
-def _case(
+def render_case(
     request: Request,
     user: Any,
     session: Session,
@@ -176,6 +179,10 @@ def _case(
             audit_views.events_for(session, "application", app.id), workflow, negotiate(request)
         ),
         gap=(decision.amount - app.requested) if decision is not None else None,
+        assignment=assignment_of(session, app),
+        may_assign=may(actor, Action.ASSIGN_CASES),
+        officers=staff_in(session, Role.OFFICER),
+        assessors=staff_in(session, Role.ASSESSOR),
         **words_for(engine_of(request), negotiate(request)),
         values=form.values,
         errors=form.errors,
@@ -191,7 +198,7 @@ def case_page(
 ) -> Response:
     """One application as the office sees it."""
     actor = need(user, Action.SCREEN)
-    return _case(request, user, session, actor, application_id)
+    return render_case(request, user, session, actor, application_id)
 
 
 @router.post(
@@ -212,7 +219,7 @@ async def screen(
         screen_application(session, application_id, actor, engine=engine)
     if form.ok:
         return back_to(f"/workbench/applications/{application_id}#screening")
-    return _case(request, user, session, actor, application_id, form, 400)
+    return render_case(request, user, session, actor, application_id, form, 400)
 
 
 @router.post(
@@ -241,7 +248,7 @@ async def transition(
             transition_application(session, app.id, action, actor, note=note)
     if form.ok:
         return back_to(f"/workbench/applications/{application_id}?done={action}")
-    return _case(request, user, session, actor, application_id, form, 400)
+    return render_case(request, user, session, actor, application_id, form, 400)
 
 
 @router.post(
@@ -276,7 +283,7 @@ async def agreement(
             )
     if form.ok:
         return back_to(f"/workbench/applications/{application_id}?done=sign_agreement")
-    return _case(request, user, session, actor, application_id, form, 400)
+    return render_case(request, user, session, actor, application_id, form, 400)
 
 
 @router.get("/documents/{document_id}", dependencies=[Depends(needs(Action.READ_DOCUMENTS))])
