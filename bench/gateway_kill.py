@@ -35,7 +35,7 @@ from reind.factory.sparkplug.datatypes import DataType
 from reind.factory.sparkplug.edge import EdgeNode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import free_port, start_broker  # noqa: E402 - the other bench's broker helpers
+from ingest_peers import free_port, start_broker  # noqa: E402 - the other bench's broker helpers
 
 GATEWAY = "kill-gw"
 START, END = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)

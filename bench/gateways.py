@@ -40,7 +40,7 @@ from reind.factory.ingest.sharing import owner_of
 from reind.factory.ingest.store import TelemetryStore, open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import METRICS, cpu_seconds, free_port, run_publishers, start_broker  # noqa: E402
+from ingest_peers import METRICS, cpu_seconds, free_port, run_publishers, start_broker  # noqa: E402
 from private_postgres import PrivatePostgres, private_postgres  # noqa: E402
 
 EVER = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
