@@ -17,7 +17,7 @@ from reind.programme import audit
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.contents import store_document
-from reind.programme.applications.store import DocumentRow
+from reind.programme.applications.views import DocumentView, document_view
 from reind.programme.money.store import AgreementRow, ClaimRow, ProgressReportRow
 from reind.programme.permissions import Action, ensure
 
@@ -31,7 +31,7 @@ def attach_claim_document(
     media_type: str,
     content: bytes,
     clock: Clock | None = None,
-) -> DocumentRow:
+) -> DocumentView:
     """Evidence for a claim (an invoice, a receipt) while it waits for the officer's check."""
     ensure(actor, Action.SUBMIT_CLAIMS)
     claim = session.get(ClaimRow, claim_id)
@@ -61,7 +61,7 @@ def attach_claim_document(
             {"filename": filename, "sha256": row.sha256, "size": row.size},
             clock,
         )
-    return row
+    return document_view(row)
 
 
 def attach_report_document(
@@ -73,7 +73,7 @@ def attach_report_document(
     media_type: str,
     content: bytes,
     clock: Clock | None = None,
-) -> DocumentRow:
+) -> DocumentView:
     """An attachment of a progress, final or post-completion report until it is accepted."""
     ensure(actor, Action.FILE_REPORTS)
     report = session.get(ProgressReportRow, report_id)
@@ -102,4 +102,4 @@ def attach_report_document(
             {"report": report.id, "filename": filename, "sha256": row.sha256},
             clock,
         )
-    return row
+    return document_view(row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, UploadFile, status
 
 from reind.core.errors import TooLargeError
-from reind.programme.applications import contents, views
+from reind.programme.applications import contents
 from reind.programme.money import evidence
 from reind.programme.permissions import Action
 from reind.web.api.application_schemas import DocumentPublic
@@ -45,7 +45,7 @@ def attach_claim_document(
     claim_id: str, file: UploadFile, actor: CurrentActor, session: UnitOfWork
 ) -> DocumentPublic:
     """Add evidence to a claim waiting for the officer's check (PDF, images, CSV, XLSX, DOCX)."""
-    row = evidence.attach_claim_document(
+    view = evidence.attach_claim_document(
         session,
         claim_id,
         actor,
@@ -53,7 +53,7 @@ def attach_claim_document(
         media_type=file.content_type or "",
         content=read_upload(file),
     )
-    return DocumentPublic.model_validate(views.document_view(row))
+    return DocumentPublic.model_validate(view)
 
 
 @router.post(
@@ -66,7 +66,7 @@ def attach_report_document(
     report_id: RowIdPath, file: UploadFile, actor: CurrentActor, session: UnitOfWork
 ) -> DocumentPublic:
     """Attach a document to a report not yet accepted (PDF, images, CSV, XLSX, DOCX)."""
-    row = evidence.attach_report_document(
+    view = evidence.attach_report_document(
         session,
         report_id,
         actor,
@@ -74,4 +74,4 @@ def attach_report_document(
         media_type=file.content_type or "",
         content=read_upload(file),
     )
-    return DocumentPublic.model_validate(views.document_view(row))
+    return DocumentPublic.model_validate(view)
