@@ -10,6 +10,7 @@ answers are named in ``docs/sparkplug-conformance.md``.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,7 +38,8 @@ class LoggedBroker(MosquittoBroker):
 
     def start(self) -> None:
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(["mosquitto", "-c", str(self.config)], stderr=out)
+            binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+            self.process = subprocess.Popen([binary, "-c", str(self.config)], stderr=out)
         wait_for_port(self.port)
 
     def lines(self, client_id: str) -> list[str]:
