@@ -21,6 +21,7 @@ by copying the seeded applications and their project ledgers in SQL (new
 ids, references suffixed ``~k``; the enterprises, claims, enquiries and audit
 log stay the seed's), then ``ANALYZE``; the time it takes is printed.
     python bench/pages.py --repeat 5            # fewer samples per page
+    python bench/pages.py --only desk,audit     # only the pages whose URL holds one of these
     python bench/pages.py --database postgres --url postgresql+psycopg://...  # reuse one
 """
 
@@ -124,7 +125,7 @@ def scaled(database: Database, target: int) -> None:
 
 
 def tokens(database: Database) -> dict[str, str]:
-    """An API token for an officer, finance, an auditor, an administrator (new users each run)."""
+    """An API token for each role measured (new users each run)."""
     out: dict[str, str] = {}
     stamp = int(time.time() * 1000)
     with database.unit_of_work() as session:
@@ -132,6 +133,7 @@ def tokens(database: Database) -> dict[str, str]:
             ("officer", Role.OFFICER),
             ("finance", Role.FINANCE),
             ("auditor", Role.AUDITOR),
+            ("analyst", Role.ANALYST),
             ("admin", Role.ADMINISTRATOR),
         ):
             user = add_user(
@@ -177,7 +179,9 @@ def measure(client: TestClient, url: str, token: str, repeat: int) -> tuple[floa
     return statistics.median(times), p95, len(answer.content)
 
 
-def run(database: Database, repeat: int, applications: int | None = None) -> int:
+def run(
+    database: Database, repeat: int, applications: int | None = None, only: tuple[str, ...] = ()
+) -> int:
     """Measure every page; 0 when all are within budget."""
     seeded(database)
     if applications is not None:
@@ -219,7 +223,32 @@ def run(database: Database, repeat: int, applications: int | None = None) -> int
         ("auditor", "/audit?kind=application.transitioned"),
         ("auditor", "/audit?from=2020-01-01&to=2020-01-31"),
         ("admin", "/admin/outbox"),
+        # Issue 16, second round: search with filters and sort on every list at 1M.
+        ("officer", "/workbench?state=closed&q=food&sort=-amount"),
+        ("officer", "/workbench?state=closed&q=zzqx"),
+        ("officer", "/workbench?state=screening&q=food"),
+        ("officer", "/workbench?state=closed&q=food&industry=food_manufacturing"),
+        ("officer", "/workbench/claims?sort=-amount"),
+        ("officer", "/workbench/claims?q=food&sort=-submitted"),
+        ("finance", "/finance?sort=-amount&q=waffle"),
+        ("finance", "/api/v1/claims?sort=-amount&q=food"),
+        ("officer", "/desk?sort=received"),
+        ("officer", "/desk?state=answered&q=funding"),
+        ("officer", "/desk?via=phone&q=smart+production&sort=received"),
+        ("officer", "/api/v1/enquiries?sort=received&q=funding&channel=phone"),
+        ("auditor", "/audit?sort=seq"),
+        ("auditor", "/api/v1/audit/events?sort=seq&kind=application.transitioned"),
+        ("officer", "/api/v1/enterprises"),
+        ("officer", "/api/v1/enterprises?sort=name"),
+        ("officer", "/api/v1/enterprises?sort=-employees&industry=electronics"),
+        ("officer", "/api/v1/enterprises?q=foods&sort=-name"),
+        ("finance", "/finance/projects?sort=-approved"),
+        ("finance", "/finance/projects?sort=-approved&q=food"),
+        ("finance", "/finance/projects?scheme=bud&sort=approved"),
+        ("analyst", "/analyst/report.html"),
     ]
+    if only:
+        pages = [(role, url) for role, url in pages if any(piece in url for piece in only)]
     print(f"{'page':72} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'p95/300ms':>9}")
     over = 0
     for role, url in pages:
@@ -246,6 +275,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, help="a SQLite file to reuse (seeded if empty)")
     parser.add_argument("--url", help="a PostgreSQL database to reuse (seeded if empty)")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--only", help="comma-separated pieces of URL: measure those pages only")
     parser.add_argument(
         "--applications", type=int, help="PostgreSQL: grow the portfolio to this many first"
     )
@@ -262,7 +292,8 @@ def main() -> int:
         database = Database(url)
         stack.callback(database.dispose)
         print(f"database: {args.database}")
-        return run(database, args.repeat, args.applications)
+        only = tuple(args.only.split(",")) if args.only else ()
+        return run(database, args.repeat, args.applications, only)
 
 
 if __name__ == "__main__":

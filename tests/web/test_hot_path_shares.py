@@ -36,7 +36,7 @@ def test_one_visibility_rule_serves_both_paths(role: Role) -> None:
     elif role is Role.COMMITTEE_MEMBER:  # the agenda rule: the ORM path decides
         assert own is other is Sight.ON_AGENDA
     elif role is Role.ASSESSOR:
-        assert own is other is Sight.UNLESS_CONFLICTED
+        assert own is other is Sight.ASSIGNED  # the assignment rule: the ORM path decides
     elif role in {Role.PLANT_ENGINEER, Role.ADMINISTRATOR}:  # lines / accounts, not cases
         assert own is other is Sight.NO_CASES
     else:

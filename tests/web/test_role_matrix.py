@@ -23,6 +23,7 @@ from reind.core.clock import FixedClock
 from reind.core.money import HKD
 from reind.programme.actors import Role
 from reind.programme.applications.access import CONFLICT_ROLES
+from reind.programme.applications.assignment import assign_case
 from reind.programme.applications.contents import attach_document
 from reind.programme.applications.workflow import all_workflows, workflow_for
 from reind.programme.committee.services import appoint_member, create_committee, decide
@@ -50,11 +51,15 @@ from tests.web.world import PASSWORD, PERSON_IDS, ROLES, World, add_person, comm
 OFF_AGENDA = "off_agenda_member"
 """A committee member (``member-3``) who sits on another committee: no case of A is on
 their agenda (``applications.access``, the agenda rule)."""
-IDENTITIES = {**ROLES, OFF_AGENDA: Role.COMMITTEE_MEMBER}
+UNASSIGNED = "unassigned_assessor"
+"""An assessor to whom no case of A is assigned (``applications.access``, the assignment rule);
+the world's ``assessor`` is assigned every case of A each cell prepares."""
+IDENTITIES = {**ROLES, OFF_AGENDA: Role.COMMITTEE_MEMBER, UNASSIGNED: Role.ASSESSOR}
 EVERYONE = frozenset(IDENTITIES)
-OTHERS = frozenset({"other_applicant", "conflicted_member", OFF_AGENDA})
+OTHERS = frozenset({"other_applicant", "conflicted_member", OFF_AGENDA, UNASSIGNED})
 """The object rules on enterprise A's case: the other enterprise's applicant, member-2,
-who declared a conflict with it, and member-3, on whose agenda it is not."""
+who declared a conflict with it, member-3, on whose agenda it is not, and the assessor
+it is not assigned to."""
 OFF_COMMITTEE = frozenset(
     who for who, role in IDENTITIES.items() if role in CONFLICT_ROLES and who not in PERSON_IDS
 )
@@ -87,6 +92,14 @@ def _a(session: Session, world: World) -> EnterpriseRow:
     return session.get_one(EnterpriseRow, world.enterprise_a)
 
 
+def _to_the_assessor(session: Session, world: World, app_id: str) -> str:
+    """Assign the case to the world's ``assessor`` (never to ``unassigned_assessor``)."""
+    assign_case(
+        session, app_id, world.user_ids["assessor"], OFFICER, reason="Matrix", duty="assessor"
+    )
+    return app_id
+
+
 def nothing(session: Session, world: World) -> Ids:
     """No subject needed."""
     return {"enterprise": world.enterprise_a}
@@ -96,7 +109,7 @@ def draft(session: Session, world: World) -> Ids:
     """A draft of enterprise A that ``member-2`` is conflicted on."""
     app = rfs_application(session, _a(session, world))
     committee_meeting(session, world, [app.id], conflicted=[app.id])
-    return {"app": app.id}
+    return {"app": _to_the_assessor(session, world, app.id)}
 
 
 def enterprise_of_draft(session: Session, world: World) -> Ids:
@@ -120,14 +133,15 @@ def with_document(session: Session, world: World) -> Ids:
 
 def in_screening(session: Session, world: World) -> Ids:
     """An application of A waiting to be screened."""
-    return {"app": rfs_application(session, _a(session, world), state="screening").id}
+    app = rfs_application(session, _a(session, world), state="screening")
+    return {"app": _to_the_assessor(session, world, app.id)}
 
 
 def screened(session: Session, world: World) -> Ids:
     """A screened application of A (conflicted for ``member-2``)."""
     app = rfs_application(session, _a(session, world), state="assessment")
     committee_meeting(session, world, [app.id], conflicted=[app.id])
-    return {"app": app.id}
+    return {"app": _to_the_assessor(session, world, app.id)}
 
 
 def before_committee(session: Session, world: World) -> Ids:
@@ -137,7 +151,7 @@ def before_committee(session: Session, world: World) -> Ids:
         session, session.get_one(EnterpriseRow, world.enterprise_b), state="vetting_committee"
     )
     held = committee_meeting(session, world, [app.id, other.id], conflicted=[app.id])
-    return {"app": app.id, "meeting": held.id}
+    return {"app": _to_the_assessor(session, world, app.id), "meeting": held.id}
 
 
 def scored(session: Session, world: World) -> Ids:
@@ -169,7 +183,7 @@ def completed(session: Session, world: World) -> Ids:
     """A completed RFS project of A (grant HK$100,000); member-2 conflicted on it."""
     app = funded_rfs_project(session, _a(session, world), grant=HKD("100000"), completed=True)
     committee_meeting(session, world, [app.id], conflicted=[app.id])
-    return {"app": app.id}
+    return {"app": _to_the_assessor(session, world, app.id)}
 
 
 def claim(session: Session, world: World, stage: int = 0) -> Ids:
@@ -438,10 +452,12 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 
 def _with_off_agenda_member(world: World) -> World:
-    """The world, with member-3 on a second RFS committee whose agendas hold none of A's cases."""
+    """The world, with member-3 on a second RFS committee whose agendas hold none of A's cases,
+    and an assessor to whom none of A's cases is assigned."""
     if OFF_AGENDA in world.tokens:
         return world
     add_person(world, OFF_AGENDA, Role.COMMITTEE_MEMBER, person_id="member-3")
+    add_person(world, UNASSIGNED, Role.ASSESSOR)
     with world.db.unit_of_work() as session:
         panel = create_committee(
             session, "rfs", "RFS Second Panel", "第二審核委員會", OFFICER, engine=default_engine()
@@ -587,3 +603,24 @@ def test_a_member_off_the_agenda_is_refused_in_both_languages(world: World) -> N
         assert chinese in answer.json()["detail_zh_hant"]
         member = world.client.get("/api/v1" + path, headers=world.auth("member"))
         assert member.status_code == 200, member.text
+
+
+def test_an_assessor_reads_only_the_cases_assigned_to_them_in_both_languages(world: World) -> None:
+    """The assignment rule's refusal says why in English and Chinese; once assigned, it reads."""
+    world = _with_off_agenda_member(world)
+    with world.db.unit_of_work() as session:
+        app = rfs_application(session, _a(session, world), state="screening")
+    for path, english, chinese in (
+        (f"/applications/{app.id}", "not assigned to you", "並未分派給您"),
+        (f"/enterprises/{world.enterprise_a}/contacts", "is assigned to you", "沒有申請分派給您"),
+    ):
+        answer = world.client.get("/api/v1" + path, headers=world.auth(UNASSIGNED))
+        assert answer.status_code == 403, answer.text
+        assert english in answer.json()["detail"]
+        assert chinese in answer.json()["detail_zh_hant"]
+    with world.db.unit_of_work() as session:
+        assign_case(
+            session, app.id, world.user_ids[UNASSIGNED], OFFICER, reason="Yours", duty="assessor"
+        )
+    answer = world.client.get(f"/api/v1/applications/{app.id}", headers=world.auth(UNASSIGNED))
+    assert answer.status_code == 200, answer.text

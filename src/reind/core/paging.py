@@ -15,7 +15,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -142,3 +142,68 @@ def like_pattern(text: str) -> str:
     """``%text%`` for LIKE, with the wildcard characters in ``text`` escaped (ESCAPE '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    """One ordering a list offers: its key columns, the last unique, ascending or descending.
+
+    A row's cursor is its values of the keys, read from the listed item's
+    attribute of each key's name (``column.key``), so a list's items carry
+    those names. Every key is NOT NULL: ``after`` cannot step past a NULL.
+    """
+
+    keys: tuple[Any, ...]
+    descending: bool = False
+
+    def order(self) -> list[Any]:
+        """The ORDER BY terms."""
+        return [k.desc() for k in self.keys] if self.descending else list(self.keys)
+
+    def after_cursor(self, cursor: str | None) -> Any | None:
+        """The WHERE term that starts a page after ``cursor`` (None for the first page)."""
+        start = decode_cursor(cursor, len(self.keys))
+        if start is None:
+            return None
+        return after(self.keys, [_typed(k, v) for k, v in zip(self.keys, start, strict=True)],
+                     self.descending)  # fmt: skip
+
+    def cursor_of(self, item: Any) -> list[Any]:
+        """An item's values of the keys (its cursor, encoded by ``page_of``)."""
+        return [getattr(item, k.key) for k in self.keys]
+
+
+def _typed(column: Any, value: Key) -> Any:
+    """A cursor's value as the column's type holds it (dates travel as ISO text)."""
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    try:
+        if kind is datetime:
+            return datetime.fromisoformat(str(value))
+        if kind is date:
+            return date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleError("the page cursor is not one this list gave out") from None
+    if kind is int and not isinstance(value, int):
+        raise RuleError("the page cursor is not one this list gave out")
+    return value
+
+
+def sort_named(sorts: Mapping[str, Sort], name: str) -> Sort:
+    """The ordering called ``name``; an unknown one is a 400 naming those there are."""
+    if name not in sorts:
+        raise InvalidInputError(
+            "sort must be one of {sorts}, not “{sort}”", sorts=", ".join(sorts), sort=name
+        )
+    return sorts[name]
+
+
+def both_ways(**ascending: tuple[Any, ...]) -> dict[str, Sort]:
+    """Each named key ascending as ``name`` and descending as ``-name``."""
+    sorts: dict[str, Sort] = {}
+    for name, keys in ascending.items():
+        sorts[name] = Sort(keys)
+        sorts[f"-{name}"] = Sort(keys, descending=True)
+    return sorts

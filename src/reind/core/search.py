@@ -25,15 +25,17 @@ lists count first, which they must anyway, and choose with ``hits_join``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import column, literal_column, or_, select, table
+from sqlalchemy import Select, column, func, literal_column, or_, select, table, union
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import Join
 
+from reind.core import paging
 from reind.core.paging import like_pattern
 
 TRIGRAM = 3
@@ -68,6 +70,18 @@ class Words:
             or_(*(c.ilike(pattern, escape="\\") for c in self.columns))
         )
 
+    def holds(self, session: Session, text: str) -> Any:
+        """A WHERE term on the searched table: the row's columns hold ``text``.
+
+        The rows ``keys_matching`` selects, as a term a list's query can walk
+        its ordering index with (``first_of_each``).
+        """
+        text = text.strip()
+        if session.get_bind().dialect.name == "sqlite" and len(text) >= TRIGRAM:
+            return self.key.in_(self.keys_matching(session, text))
+        pattern = like_pattern(text)
+        return or_(*(c.ilike(pattern, escape="\\") for c in self.columns))
+
 
 class _HitsFirst(Join):
     """A join SQLite must read left side first (its ``CROSS JOIN``); a plain join elsewhere."""
@@ -82,6 +96,50 @@ def _sqlite_hits_first(join: _HitsFirst, compiler: SQLCompiler, **kw: Any) -> st
     right = compiler.process(join.right, **kw)
     assert join.onclause is not None
     return f"{left} CROSS JOIN {right} ON {compiler.process(join.onclause, **kw)}"
+
+
+def first_of_each(ways: Sequence[Any], rows: Select[Any], order: Sequence[Any], count: int) -> Any:
+    """The UNION of the first ``count`` rows ``rows`` selects under each of ``ways``, in ``order``.
+
+    ``rows`` selects a list's key and ordering columns under its filters;
+    each way of matching a search (a reference's beginning, a title's
+    words, an enterprise's name) is a WHERE term. Each part is one indexed
+    query that stops at ``count`` rows: PostgreSQL reads a way with many
+    matches along the list's ordering index and one with few by its own
+    index, as its statistics tell it. A page is then the first ``count`` of
+    the UNION. Collecting every match first and filtering it after took 4.7 s
+    for closed applications holding "food" at 1M applications (issue 16).
+    Without an ``order`` (a count), each part stops at ``count`` rows found.
+    """
+    parts = []
+    for way in ways:
+        part = rows.where(way)
+        if order:
+            part = part.order_by(*order)
+        parts.append(select(part.limit(count).subquery()))
+    return union(*parts)
+
+
+def count_of_each(session: Session, ways: Sequence[Any], rows: Select[Any]) -> tuple[int, bool]:
+    """(How many rows ``rows`` selects under any of ``ways``, up to the cap; whether more).
+
+    The cap is ``paging.COUNT_CAP`` (read when called).
+
+    ``rows`` selects one column, the list's key, labelled ``key``. A way
+    that alone finds more than ``cap`` decides it (counted without reading
+    the keys: an index-only count); else the UNION of the ways' keys, each
+    fewer than ``cap``, is counted once each.
+    """
+    cap = paging.COUNT_CAP
+    for way in ways:
+        limited = rows.where(way).limit(cap + 1).subquery()
+        found = int(session.execute(select(func.count()).select_from(limited)).scalar_one())
+        if found > cap:
+            return cap, True
+    keys = first_of_each(ways, rows, (), cap + 1).subquery()
+    limited = select(keys.c.key).limit(cap + 1).subquery()
+    found = int(session.execute(select(func.count()).select_from(limited)).scalar_one())
+    return min(found, cap), found > cap
 
 
 def hits_of(session: Session, keys: Any) -> Any:

@@ -8,8 +8,8 @@ programme, administrators manage accounts and not cases. Every service and
 every route names the action it performs and asks ``ensure`` (deny by
 default: an action not in the table is allowed to nobody); no role set is
 written anywhere else. The object rules (own enterprise, not conflicted, on
-the member's agenda) are applied on top of this table by
-``applications.access``; the workflow's transitions
+the member's agenda, assigned to the assessor) are applied on top of this
+table by ``applications.access``, all of them there; the workflow's transitions
 (``applications/workflows/*.yaml``) may only narrow ``MOVE_CASES``, never
 widen it (a test holds them to it). ``docs/roles.md`` is generated from this
 table (``role_guide``) and a test keeps it equal; a route census
@@ -253,21 +253,10 @@ def ensure(actor: Actor, action: Action) -> None:
         )
 
 
-def sees_enterprise(actor: Actor, enterprise_id: str | None) -> bool:
-    """Whether ``actor`` may see the records of ``enterprise_id``: applicants only their own.
-
-    Roles without ``READ_CASES`` (the plant engineer, the administrator) see no
-    enterprise at all.
-    """
-    if not may(actor, Action.READ_CASES):
-        return False
-    return actor.role is not Role.APPLICANT or actor.enterprise_id == enterprise_id
-
-
 ROLE_WORDS = {
     Role.APPLICANT: "Applicant (own enterprise only)",
     Role.OFFICER: "Programme officer",
-    Role.ASSESSOR: "Assessor (not where conflicted)",
+    Role.ASSESSOR: "Assessor (assigned cases only, not where conflicted)",
     Role.COMMITTEE_MEMBER: "Committee member (own agenda only, not where conflicted)",
     Role.APPROVER: "Approver (committee chair)",
     Role.FINANCE: "Finance",
@@ -297,7 +286,8 @@ def role_guide() -> str:
         "endpoint against it. Deny by default: an action not listed is allowed to nobody.",
         "On top of the table, the object rules: an applicant acts on its own enterprise",
         "only; an assessor or committee member does not see an application it declared a",
-        "conflict with, nor that enterprise and its contacts; a committee member sees only",
+        "conflict with, nor that enterprise and its contacts; an assessor sees only the cases",
+        "assigned to it (and only the enterprises of those); a committee member sees only",
         "the cases on the agenda of a meeting of a committee it sits on (within its term),",
         "and only the enterprises (and their contacts) of those cases. Administrators manage",
         "accounts, not cases; the plant engineer operates lines and reads nothing of the",

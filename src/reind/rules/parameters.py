@@ -11,7 +11,9 @@ A parameter file looks like this::
         value: 1/3
         source: news.gov.hk "Re-industrialisation subsidy opens", 27 Jul 2020
         confidence: A
-        note: optional free text
+        note:                  # optional; when given, in both languages
+          en: The effective date is a guess; verify.
+          zh-Hant: 生效日期是推測；有待核實。
 
 Values are keyed by the date they take effect, in ascending order; a value
 of ``null`` ends the parameter from that date. Any unknown key, a missing
@@ -55,11 +57,16 @@ class DatedValue:
     source: str
     confidence: str
     note: str | None = None
+    note_zh: str | None = None
 
     @property
     def shown(self) -> str:
         """The value as a person reads it."""
         return show_value(self.value)
+
+    def note_in(self, lang: str) -> str | None:
+        """The note in ``lang`` ("en" or "zh-Hant"); the loader holds every note to both."""
+        return self.note_zh if lang == "zh-Hant" else self.note
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,7 @@ class ChosenValue(DatedValue):
             value.source,
             value.confidence,
             value.note,
+            value.note_zh,
             event,
             day,
         )
@@ -200,8 +208,12 @@ def _dated_value(key: Node, entry: Node, where: str, unit: str, parameter: str) 
             _line(fields["confidence"]),
             f"confidence must be one of {sorted(CONFIDENCE)}, got {confidence!r}",
         )
-    note = _text(fields["note"], where, "note") if "note" in fields else None
-    return DatedValue(parameter, effective, value, source, confidence, note)
+    note: dict[str, str | None] = {"en": None, "zh-Hant": None}
+    if "note" in fields:
+        # a note a Chinese reader cannot read is half a note (issue 16): both languages or none
+        given = _mapping(fields["note"], where, _LANGS, required=_LANGS)
+        note = {lang: _text(node, where, f"note.{lang}") for lang, node in given.items()}
+    return DatedValue(parameter, effective, value, source, confidence, note["en"], note["zh-Hant"])
 
 
 def _mapping(node: Node, where: str, allowed: set[str], required: set[str]) -> dict[str, Node]:

@@ -75,7 +75,7 @@ def changed_engine(engine: Engine, changes: Mapping[str, str], lang: str = "en")
             ) from None  # fmt: skip
         values = tuple(
             v if v.value is None else dataclasses.replace(
-                v, value=value, source="what-if", confidence="what-if", note=None
+                v, value=value, source="what-if", confidence="what-if", note=None, note_zh=None
             )
             for v in parameter.values
         )  # fmt: skip

@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from reind.core.money import Money
+from reind.reporting.figures import format_money
 from reind.web.i18n import LANGUAGES, error_text, negotiate, translations
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -35,6 +38,43 @@ def typed(value: object) -> Markup:
 
 
 _env.filters["typed"] = typed
+
+
+def _amount(value: Money | int) -> Money:
+    return value if isinstance(value, Money) else Money(int(value))
+
+
+@pass_context
+def money(context: Context, value: Money | int) -> str:
+    """An amount a person reads in a list or a case (a Money or integer cents).
+
+    In Chinese as officials write them, by the progress report's own
+    ``format_money`` (5,143萬港元, 32.29億港元; a sum owed is written 負...),
+    so the office and the report read alike; in English to the cent, as the
+    office has always shown them. Where money is entered or paid, pages use
+    ``exact_money`` instead (ADR 0163).
+    """
+    amount = _amount(value)
+    if context.get("lang") != "zh-Hant":
+        return str(amount)
+    written = format_money(-amount if amount.is_negative() else amount, "zh-Hant")
+    return f"負{written}" if amount.is_negative() else written
+
+
+@pass_context
+def exact_money(context: Context, value: Money | int) -> str:
+    """An amount to the cent, where money is claimed or paid (1,500,000港元, 12.50港元).
+
+    The claim and payment screens and a ledger's movements: a figure finance
+    reconciles with a bank statement, or an applicant with an invoice, must
+    not be rounded to 萬 (ADR 0163).
+    """
+    amount = _amount(value)
+    return amount.zh_words() if context.get("lang") == "zh-Hant" else str(amount)
+
+
+_env.filters["money"] = money
+_env.filters["exact_money"] = exact_money
 templates = Jinja2Templates(env=_env)
 
 

@@ -9,7 +9,9 @@ for reordering and every alias known with its BIRTH datatype. That path
 reads the same :class:`NodeRecord` the state machine keeps and advances its
 ``expected_seq`` exactly as the state machine would; on anything unusual it
 changes nothing and hands the message to :meth:`HostState.handle`, so the
-rules live in one place (docs/decisions/0024).
+rules live in one place (docs/decisions/0024). A payload of a layout already
+seen on its topic skips even the per-metric reading: its values are read
+from their bytes as arrays (:mod:`.layouts`, docs/decisions/0143).
 
 Host events worth keeping are recorded as points in the ``$host`` series
 of the edge node or device: ``online`` (1 at BIRTH, 0 at DEATH) and
@@ -305,9 +307,10 @@ class IngestHost:
         value fields were checked against the BIRTH when the layout was learnt.
         """
         entry = self._layouts.get(text, len(data))
-        if entry is None or self._series.get(topic.node_key) is not entry.known:
+        key = topic.node_key
+        if entry is None or self._series.get(key) is not entry.known:
             return False
-        node = self.state.nodes.get(topic.node_key)
+        node = self.state.nodes.get(key)
         if node is None or not node.online or node.held:
             return False
         device_id = topic.device_id
@@ -319,8 +322,8 @@ class IngestHost:
         if columns is None or columns.seq is None:
             return False
         seq = columns.seq
-        if topic.node_key in self._rebase and seq <= 255:
-            self._rebase.discard(topic.node_key)
+        if key in self._rebase and seq <= 255:
+            self._rebase.discard(key)
             node.expected_seq = seq
         if seq != node.expected_seq:
             return False

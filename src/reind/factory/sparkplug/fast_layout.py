@@ -75,7 +75,7 @@ class Layout:
     """Where the variable bytes of one payload shape are; see the module docstring."""
 
     __slots__ = (
-        *("_expected", "_mask", "_stamps", "_top", "_values"),
+        *("_expected", "_mask", "_seq_at", "_stamps", "_timestamp_at", "_values"),
         *("aliases", "datatypes", "kinds", "size"),
     )
 
@@ -121,7 +121,8 @@ class Layout:
         self.size = len(data)
         self._mask = mask
         self._expected = (np.frombuffer(data, np.uint8) & mask).tobytes()
-        self._top = top
+        self._timestamp_at = top.get(1)
+        self._seq_at = top.get(3)
         self.aliases = tuple(aliases)
         self.datatypes = tuple(datatypes)
         """Each metric's datatype on the wire (0 when it gives none)."""
@@ -179,15 +180,22 @@ class Layout:
         raw = np.frombuffer(data, np.uint8)
         if (raw & self._mask).tobytes() != self._expected:
             return None
-        top = {number: _read_varint(data, start, length)
-               for number, (start, length) in self._top.items()}  # fmt: skip
-        return Columns(top.get(1), top.get(3), self._values(raw), self._stamps(raw))
+        at, seq_at = self._timestamp_at, self._seq_at
+        return Columns(
+            None if at is None else _read_varint(data, *at),
+            None if seq_at is None else _read_varint(data, *seq_at),
+            self._values(raw),
+            self._stamps(raw),
+        )
 
 
 def _read_varint(data: bytes, start: int, length: int) -> int:
+    """The varint of ``length`` bytes at ``start`` (its length is the layout's)."""
+    if length == 1:
+        return data[start]
     value = 0
-    for shift, byte in enumerate(data[start : start + length]):
-        value |= (byte & 0x7F) << (7 * shift)
+    for byte in reversed(data[start : start + length]):
+        value = value << 7 | byte & 0x7F
     return value
 
 

@@ -1,11 +1,14 @@
-"""Who may see an application: the object rules on top of the permission table.
+"""Who may see an application: every object rule on top of the permission table, in one place.
 
-Applicants see their own enterprise's; a committee member sees only the
-cases on the agenda of a meeting of a committee they sit on (within their
-term) and not those they declared a conflict with, and of enterprises only
-those with such a case; an assessor sees cases unless conflicted. Services,
-the API (both its paths) and the pages all decide by ``sight`` and
-``ensure_may_see``/``ensure_may_see_enterprise`` here, nowhere else.
+Applicants see their own enterprise's (``sees_enterprise``); a committee
+member sees only the cases on the agenda of a meeting of a committee they
+sit on (within their term) and not those they declared a conflict with, and
+of enterprises only those with such a case; an assessor sees only the cases
+assigned to them (``applications.assignment``, issue 13) and not those they
+declared a conflict with, and of enterprises only those with such a case.
+Services, the API (both its paths) and the pages all decide by ``sight``,
+``sees_enterprise`` and ``ensure_may_see``/``ensure_may_see_enterprise``
+here, nowhere else.
 """
 
 from __future__ import annotations
@@ -20,9 +23,21 @@ from reind.core.errors import (
     NotFoundError,
 )
 from reind.programme.actors import Actor, Role
-from reind.programme.applications.store import ApplicationRow
+from reind.programme.applications.store import ApplicationRow, CaseAssessorRow
 from reind.programme.committee.store import AgendaItemRow, ConflictRow, MeetingRow, MemberRow
-from reind.programme.permissions import Action, ensure, may, sees_enterprise
+from reind.programme.permissions import Action, ensure, may
+
+
+def sees_enterprise(actor: Actor, enterprise_id: str | None) -> bool:
+    """Whether ``actor`` may see the records of ``enterprise_id``: applicants only their own.
+
+    Roles without ``READ_CASES`` (the plant engineer, the administrator) see no
+    enterprise at all. The first object rule, and the only one that needs no
+    query (so the hot path asks it too).
+    """
+    if not may(actor, Action.READ_CASES):
+        return False
+    return actor.role is not Role.APPLICANT or actor.enterprise_id == enterprise_id
 
 
 def get_application(session: Session, application_id: str, actor: Actor) -> ApplicationRow:
@@ -47,8 +62,8 @@ class Sight(Enum):
     """A role that reads no case at all (``Action.READ_CASES``): the administrator, the plant."""
     NOT_THEIRS = "not_theirs"
     """An applicant asking for another enterprise's application."""
-    UNLESS_CONFLICTED = "unless_conflicted"
-    """An assessor: seen unless they declared a conflict with it."""
+    ASSIGNED = "assigned"
+    """An assessor: seen only when the case is assigned to them, and not if conflicted."""
     ON_AGENDA = "on_agenda"
     """A committee member: seen only on their committee's agenda, and not if conflicted."""
 
@@ -70,8 +85,8 @@ def sight(actor: Actor, enterprise_id: str) -> Sight:
         return Sight.NOT_THEIRS
     if actor.role is Role.COMMITTEE_MEMBER:
         return Sight.ON_AGENDA
-    if actor.role in CONFLICT_ROLES:
-        return Sight.UNLESS_CONFLICTED
+    if actor.role is Role.ASSESSOR:
+        return Sight.ASSIGNED
     return Sight.SEEN
 
 
@@ -82,14 +97,20 @@ def ensure_may_see(session: Session, actor: Actor, row: ApplicationRow) -> None:
         ensure(actor, Action.READ_CASES)
     if seen is Sight.NOT_THEIRS:
         raise ForbiddenError("you may only see your own enterprise's applications")
-    if seen in (Sight.UNLESS_CONFLICTED, Sight.ON_AGENDA) and is_conflicted(
-        session, actor.id, row.id
-    ):
+    if seen in (Sight.ASSIGNED, Sight.ON_AGENDA) and is_conflicted(session, actor.id, row.id):
         raise ForbiddenError(
             "you declared a conflict of interest with this application, so you may not see it"
         )
     if seen is Sight.ON_AGENDA and not on_their_agenda(session, actor.id, row.id):
         raise ForbiddenError("this application is not on the agenda of a meeting of your committee")
+    if seen is Sight.ASSIGNED and not is_assigned(session, actor.id, row.id):
+        raise ForbiddenError("this application is not assigned to you", zh="此申請並未分派給您。")
+
+
+def is_assigned(session: Session, person_id: str, application_id: str) -> bool:
+    """True when the person is one of the application's assessors (``assignment``)."""
+    row = session.get(CaseAssessorRow, (application_id, person_id))
+    return row is not None
 
 
 def _agendas_of(person_id: str) -> Select[str]:
@@ -126,8 +147,9 @@ def ensure_may_see_enterprise(session: Session, actor: Actor, enterprise_id: str
 
     Beyond ``sees_enterprise`` (applicants their own; only roles that read cases): an
     assessor or committee member who declared a conflict with any of the
-    enterprise's applications does not see the enterprise either, and a
-    committee member sees only an enterprise with a case on their agenda.
+    enterprise's applications does not see the enterprise either; an assessor
+    sees only an enterprise with a case assigned to them, and a committee
+    member only one with a case on their agenda.
     """
     ensure(actor, Action.READ_CASES)
     if not sees_enterprise(actor, enterprise_id):
@@ -146,6 +168,18 @@ def ensure_may_see_enterprise(session: Session, actor: Actor, enterprise_id: str
             "you declared a conflict of interest with this enterprise's application, "
             "so you may not see the enterprise"
         )
+    if actor.role is Role.ASSESSOR:
+        assigned = select(
+            exists()
+            .where(CaseAssessorRow.person_id == actor.id)
+            .where(CaseAssessorRow.application_id == ApplicationRow.id)
+            .where(ApplicationRow.enterprise_id == enterprise_id)
+        )
+        if not session.execute(assigned).scalar():
+            raise ForbiddenError(
+                "no application of this enterprise is assigned to you",
+                zh="此企業沒有申請分派給您。",
+            )
     if actor.role is Role.COMMITTEE_MEMBER:
         theirs = select(
             exists()

@@ -1,7 +1,8 @@
 """Reads of the audit log for lists: newest first, a page at a time, filtered.
 
 The auditor searches by subject, actor, kind and date; the chain's order
-(``seq``) is the key, so each page is an index range (``reind.core.paging``).
+(``seq``), newest or oldest first, is the key, so each page is an index range
+(``reind.core.paging``).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.core.paging import Page, Sort, capped_count, clamp_limit, page_of, sort_named
 from reind.programme.audit.store import AuditEventRow
 
 
@@ -42,6 +43,13 @@ class AuditItem:
     payload: str
 
 
+SORTS = {
+    "-seq": Sort((AuditEventRow.seq,), descending=True),
+    "seq": Sort((AuditEventRow.seq,)),
+}
+"""The log's orderings: newest first (the default) or oldest first, by the chain's order."""
+
+
 def _where(filters: AuditFilters) -> list[Any]:
     where: list[Any] = []
     if filters.kind:
@@ -61,15 +69,20 @@ def list_audit_events(
     session: Session,
     filters: AuditFilters,
     *,
+    sort: str = "-seq",
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page[AuditItem]:
-    """One page of audit events matching ``filters``, newest first, after ``cursor``."""
+    """One page of audit events matching ``filters`` in ``sort`` order, after ``cursor``.
+
+    Counted up to ``COUNT_CAP`` ("more than 10,000").
+    """
     size = clamp_limit(limit)
+    ordering = sort_named(SORTS, sort)
     where = _where(filters)
-    start = decode_cursor(cursor, 1)
+    start = ordering.after_cursor(cursor)
     if start is not None:
-        where.append(after([AuditEventRow.seq], start, True))
+        where.append(start)
     rows = session.execute(
         select(
             AuditEventRow.seq,
@@ -82,10 +95,9 @@ def list_audit_events(
             AuditEventRow.payload,
         )
         .where(*where)
-        .order_by(AuditEventRow.seq.desc())
+        .order_by(*ordering.order())
         .limit(size + 1)
     ).all()
-    total = session.execute(
-        select(func.count()).select_from(AuditEventRow).where(*_where(filters))
-    ).scalar_one()
-    return page_of([AuditItem(*cast(Any, r)) for r in rows], size, int(total), lambda i: [i.seq])
+    total, capped = capped_count(session, select(AuditEventRow.seq).where(*_where(filters)))
+    items = [AuditItem(*cast(Any, r)) for r in rows]
+    return page_of(items, size, total, ordering.cursor_of, capped=capped)

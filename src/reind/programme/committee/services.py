@@ -18,8 +18,13 @@ from reind.core.clock import Clock
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from reind.core.money import Money
 from reind.programme import audit
-from reind.programme.actors import Actor
-from reind.programme.applications.access import CONFLICT_ROLES, get_application, is_conflicted
+from reind.programme.actors import Actor, Role
+from reind.programme.applications.access import (
+    CONFLICT_ROLES,
+    get_application,
+    is_assigned,
+    is_conflicted,
+)
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.transitions import transition_application
 from reind.programme.applications.workflow import state_words
@@ -175,7 +180,8 @@ def _meeting(session: Session, meeting_id: str) -> MeetingRow:
 
 
 def agenda_for(session: Session, meeting_id: str, actor: Actor) -> list[ApplicationRow]:
-    """The meeting's applications that ``actor`` may see (conflicted ones left out).
+    """The meeting's applications that ``actor`` may see (conflicted ones left out; an
+    assessor sees only those assigned to them).
 
     Staff, approvers, auditors and the committee's own members; applicants,
     finance and analysts may not read agendas.
@@ -192,7 +198,12 @@ def agenda_for(session: Session, meeting_id: str, actor: Actor) -> list[Applicat
     ).scalars()
     if actor.role not in CONFLICT_ROLES:
         return list(rows)
-    return [row for row in rows if not is_conflicted(session, actor.id, row.id)]
+    return [
+        row
+        for row in rows
+        if not is_conflicted(session, actor.id, row.id)
+        and (actor.role is not Role.ASSESSOR or is_assigned(session, actor.id, row.id))
+    ]
 
 
 def score_application(

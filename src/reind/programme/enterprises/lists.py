@@ -1,6 +1,7 @@
-"""Reads of the register for lists: enterprises a page at a time, in BR-number order, searched.
+"""Reads of the register for lists: enterprises a page at a time, sorted, searched.
 
-Keyset pages on the unique BR number (``reind.core.paging``); search is a
+Keyset pages on the unique BR number, or on a name or size with the BR
+number to break ties (``reind.core.paging``); search is a
 BR number (or its beginning) or a piece of either name, through the trigram
 indexes (``reind.core.search``).
 """
@@ -10,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import func, select, union
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from reind.core.paging import Page, after, clamp_limit, decode_cursor, page_of
+from reind.core.paging import Page, both_ways, capped_count, clamp_limit, page_of, sort_named
 from reind.core.search import Words
 from reind.programme.enterprises.store import EnterpriseRow
 
@@ -41,6 +42,14 @@ ENTERPRISE_WORDS = Words(
 """The register's searched text: both names (``reind.core.search``)."""
 
 
+SORTS = {
+    **both_ways(br_number=(EnterpriseRow.br_number,)),
+    **both_ways(name=(EnterpriseRow.name_en, EnterpriseRow.br_number)),
+    **both_ways(employees=(EnterpriseRow.employees, EnterpriseRow.br_number)),
+}
+"""The register's orderings: by BR number (the default), English name or size, either way."""
+
+
 def _where(session: Session, q: str | None, industry: str | None) -> list[Any]:
     where: list[Any] = []
     if industry:
@@ -61,15 +70,20 @@ def list_enterprises(
     *,
     q: str | None = None,
     industry: str | None = None,
+    sort: str = "br_number",
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page[EnterpriseItem]:
-    """One page of the register in BR-number order, narrowed by ``q`` and ``industry``."""
+    """One page of the register in ``sort`` order, narrowed by ``q`` and ``industry``.
+
+    Counted up to ``COUNT_CAP`` ("more than 10,000").
+    """
     size = clamp_limit(limit)
+    ordering = sort_named(SORTS, sort)
     where = _where(session, q, industry)
-    start = decode_cursor(cursor, 1)
+    start = ordering.after_cursor(cursor)
     if start is not None:
-        where.append(after([EnterpriseRow.br_number], start))
+        where.append(start)
     rows = session.execute(
         select(
             EnterpriseRow.id,
@@ -82,11 +96,10 @@ def list_enterprises(
             EnterpriseRow.industry,
         )
         .where(*where)
-        .order_by(EnterpriseRow.br_number)
+        .order_by(*ordering.order())
         .limit(size + 1)
     ).all()
-    total = session.execute(
-        select(func.count()).select_from(EnterpriseRow).where(*_where(session, q, industry))
-    ).scalar_one()
+    counted = select(EnterpriseRow.id).where(*_where(session, q, industry))
+    total, capped = capped_count(session, counted)
     items = [EnterpriseItem(*cast(Any, r)) for r in rows]
-    return page_of(items, size, int(total), lambda i: [i.br_number])
+    return page_of(items, size, total, ordering.cursor_of, capped=capped)

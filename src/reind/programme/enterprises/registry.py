@@ -19,10 +19,11 @@ from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError, 
 from reind.core.integrity import problem_for
 from reind.programme import audit
 from reind.programme.actors import Actor
+from reind.programme.applications.access import sees_enterprise
 from reind.programme.enterprises.profile import EnterpriseProfile, normalise_br_number
 from reind.programme.enterprises.store import ContactRow, EnterpriseLinkRow, EnterpriseRow
 from reind.programme.ids import new_id
-from reind.programme.permissions import Action, ensure, sees_enterprise
+from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 
 _CHUNK = 500

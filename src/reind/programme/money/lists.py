@@ -1,7 +1,7 @@
 """Reads of money for lists: project ledgers and claims, a page at a time.
 
 Finance's "Project ledgers" once sent all 118,384 rows in one 35 MB page;
-here it is one keyset page in reference order (``reind.core.paging``),
+here it is one keyset page in the order chosen (``reind.core.paging``),
 filtered and searched with the applications' own terms
 (``applications.lists.application_conditions``) so a search means the same
 on every list.
@@ -9,18 +9,29 @@ on every list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core.paging import Page, after, capped_count, clamp_limit, decode_cursor, page_of
+from reind.core.paging import (
+    Page,
+    Sort,
+    both_ways,
+    capped_count,
+    clamp_limit,
+    page_of,
+    sort_named,
+)
 from reind.programme.applications.lists import (
     ApplicationFilters,
     application_conditions,
     applications_from,
+    search_count,
+    search_first,
+    walks_each_way,
 )
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.store import EnterpriseRow
@@ -47,6 +58,19 @@ class LedgerItem:
         return self.name_zh if lang == "zh-Hant" and self.name_zh else self.name_en
 
 
+LEDGER_SORTS = {
+    **both_ways(reference=(ApplicationRow.reference,)),
+    **both_ways(approved=(LedgerRow.approved_cents, LedgerRow.application_id)),
+}
+"""The ledgers' orderings: by reference, or by the grant approved (either way round)."""
+
+CLAIM_SORTS = {
+    **both_ways(submitted=(ClaimRow.submitted_on, ClaimRow.id)),
+    **both_ways(amount=(ClaimRow.amount_cents, ClaimRow.id)),
+}
+"""The claims' orderings: by the day submitted (oldest first by default), or by amount."""
+
+
 def _ledger_where(filters: ApplicationFilters) -> list[Any]:
     return [LedgerRow.approved_cents > 0, *application_conditions(filters)]
 
@@ -58,26 +82,68 @@ def _of_applications(
     return applications_from(session, filters, count).join(table, onclause)
 
 
+def _page_from(
+    session: Session,
+    filters: ApplicationFilters,
+    table: Any,
+    onclause: Any,
+    key: Any,
+    ordering: Sort,
+    where: list[Any],
+    size: int,
+    total: int,
+) -> tuple[Any, list[Any]]:
+    """The FROM and WHERE of a page of ``table`` (claims, ledgers) under ``filters``.
+
+    On PostgreSQL a search reads to the page one way of matching at a time
+    (``applications.lists.search_first``) and the page keeps those keys.
+    """
+    if not walks_each_way(session, filters):
+        return _of_applications(session, filters, table, onclause, total), where
+    assert filters.q is not None
+    base = _of_applications(session, replace(filters, q=None), table, onclause, None)
+    keyed = select(key.label("key"), *ordering.keys).select_from(base).where(*where)
+    first = search_first(session, filters.q, keyed, ordering.order(), size + 1)
+    joined = ApplicationRow.__table__.join(table, onclause)
+    return joined, [key.in_(select(first.subquery().c.key))]
+
+
+def _counted(
+    session: Session, filters: ApplicationFilters, table: Any, onclause: Any, key: Any, where: Any
+) -> tuple[int, bool]:
+    """How many of ``table`` match ``filters`` and ``where``, up to ``COUNT_CAP``."""
+    if walks_each_way(session, filters):
+        assert filters.q is not None
+        base = _of_applications(session, replace(filters, q=None), table, onclause, None)
+        rows = select(key.label("key")).select_from(base).where(*where)
+        return search_count(session, filters.q, rows)
+    counted = select(key)
+    if filters != ApplicationFilters():
+        counted = counted.select_from(_of_applications(session, filters, table, onclause, None))
+    return capped_count(session, counted.where(*where))
+
+
 def list_ledgers(
     session: Session,
     filters: ApplicationFilters,
     *,
+    sort: str = "reference",
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page[LedgerItem]:
-    """One page of the projects with a grant approved, in reference order, after ``cursor``."""
+    """One page of the projects with a grant approved, in ``sort`` order, after ``cursor``."""
     size = clamp_limit(limit)
+    ordering = sort_named(LEDGER_SORTS, sort)
     where = _ledger_where(filters)
-    start = decode_cursor(cursor, 1)
+    start = ordering.after_cursor(cursor)
     if start is not None:
-        where.append(after([ApplicationRow.reference], start))
+        where.append(start)
     on_ledger = LedgerRow.application_id == ApplicationRow.id
-    if filters == ApplicationFilters():
-        counted = select(LedgerRow.application_id)
-    else:
-        joined = _of_applications(session, filters, LedgerRow, on_ledger, None)
-        counted = select(LedgerRow.application_id).select_from(joined)
-    total, capped = capped_count(session, counted.where(*_ledger_where(filters)))
+    key = LedgerRow.application_id
+    total, capped = _counted(session, filters, LedgerRow, on_ledger, key, _ledger_where(filters))
+    joined, narrowed = _page_from(
+        session, filters, LedgerRow, on_ledger, key, ordering, where, size, total
+    )
     rows = session.execute(
         select(
             LedgerRow.application_id,
@@ -91,15 +157,14 @@ def list_ledgers(
             LedgerRow.claimed_cents,
             LedgerRow.disbursed_cents,
         )
-        .select_from(_of_applications(session, filters, LedgerRow, on_ledger, int(total)))
+        .select_from(joined)
         .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
-        .where(*where)
-        .order_by(ApplicationRow.reference)
+        .where(*narrowed)
+        .order_by(*ordering.order())
         .limit(size + 1)
     ).all()
-    return page_of(
-        [LedgerItem(*tuple(r)) for r in rows], size, total, lambda i: [i.reference], capped=capped
-    )
+    items = [LedgerItem(*tuple(r)) for r in rows]
+    return page_of(items, size, total, ordering.cursor_of, capped=capped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,27 +194,28 @@ def list_claims(
     states: tuple[str, ...],
     filters: ApplicationFilters,
     *,
+    sort: str = "submitted",
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page[ClaimItem]:
-    """One page of the claims in ``states`` (all when empty), oldest first, after ``cursor``."""
+    """One page of the claims in ``states`` (all when empty), in ``sort`` order, after ``cursor``.
+
+    Counted up to ``COUNT_CAP`` ("more than 10,000").
+    """
     size = clamp_limit(limit)
+    ordering = sort_named(CLAIM_SORTS, sort)
     where = application_conditions(filters)
     if states:
         where.append(ClaimRow.state.in_(states))
-    keys = [ClaimRow.submitted_on, ClaimRow.id]
     on_claim = ClaimRow.application_id == ApplicationRow.id
-    if filters == ApplicationFilters():
-        counted = select(func.count()).select_from(ClaimRow)
-    else:
-        counted = select(func.count()).select_from(
-            _of_applications(session, filters, ClaimRow, on_claim, None)
-        )
-    total = session.execute(counted.where(*where)).scalar_one()
-    start = decode_cursor(cursor, 2)
+    total, capped = _counted(session, filters, ClaimRow, on_claim, ClaimRow.id, where)
+    start = ordering.after_cursor(cursor)
     if start is not None:
-        where.append(after(keys, [date.fromisoformat(str(start[0])), start[1]]))
-    joined = (
+        where.append(start)
+    joined, narrowed = _page_from(
+        session, filters, ClaimRow, on_claim, ClaimRow.id, ordering, where, size, total
+    )
+    query = (
         select(
             ClaimRow.id,
             ClaimRow.application_id,
@@ -164,10 +230,10 @@ def list_claims(
             EnterpriseRow.name_en,
             EnterpriseRow.name_zh,
         )
-        .select_from(_of_applications(session, filters, ClaimRow, on_claim, int(total)))
+        .select_from(joined)
         .join(EnterpriseRow, EnterpriseRow.id == ApplicationRow.enterprise_id)
+        .where(*narrowed)
     )
-    rows = session.execute(joined.where(*where).order_by(*keys).limit(size + 1)).all()
-    return page_of(
-        [ClaimItem(*tuple(r)) for r in rows], size, int(total), lambda i: [i.submitted_on, i.id]
-    )
+    rows = session.execute(query.order_by(*ordering.order()).limit(size + 1)).all()
+    items = [ClaimItem(*tuple(r)) for r in rows]
+    return page_of(items, size, total, ordering.cursor_of, capped=capped)

@@ -1,7 +1,8 @@
 """``GET /api/v1/{applications,claims,enquiries,enterprises,audit/events}``: the lists, paged.
 
 Each answers one keyset page (``reind.core.paging``) as
-``{"items": [...], "total": n, "next_cursor": "..."}`` and, when there is
+``{"items": [...], "total": n, "next_cursor": "..."}`` in the order its
+``sort`` names (documented per list; a leading ``-`` reverses it) and, when there is
 more, a ``Link: <...>; rel="next"`` header carrying the same filters; a
 client follows it until it is absent. The filters and search are the pages'
 own (``programme.<aggregate>.lists``). An applicant listing applications
@@ -10,6 +11,7 @@ sees its own enterprise's only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -19,10 +21,13 @@ from pydantic import Field
 from reind.core.paging import MAX_LIMIT, Page
 from reind.programme.actors import Actor, Role
 from reind.programme.applications.lists import SORTS, ApplicationFilters, list_applications
+from reind.programme.audit.lists import SORTS as AUDIT_SORTS
 from reind.programme.audit.lists import AuditFilters, list_audit_events
+from reind.programme.desk.lists import SORTS as ENQUIRY_SORTS
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
+from reind.programme.enterprises.lists import SORTS as ENTERPRISE_SORTS
 from reind.programme.enterprises.lists import list_enterprises
-from reind.programme.money.lists import list_claims
+from reind.programme.money.lists import CLAIM_SORTS, list_claims
 from reind.programme.permissions import Action, ensure
 from reind.web.api.common import Schema, shown
 from reind.web.auth import require
@@ -44,6 +49,17 @@ Cursor = Annotated[
     ),
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
+
+
+def ordered(sorts: Mapping[str, Any], default: str) -> Any:
+    """The ``sort`` parameter of a list: one of its orderings (``-name``: the reverse)."""
+    return Query(
+        pattern="^(" + "|".join(sorts) + ")$",
+        description=f"The order: one of {', '.join(sorts)} (a leading `-` reverses it); "
+        f"default {default}. Each page follows the last, whatever the order (keyset).",
+    )
+
+
 Search = Annotated[
     str | None,
     Query(max_length=200, description="Reference, BR number, or words of a title or name."),
@@ -96,7 +112,8 @@ class ClaimList(Schema):
     """One page of claims."""
 
     items: list[ClaimLine]
-    total: int
+    total: int = Field(description="How many match, counted up to 10,000 (see total_capped).")
+    total_capped: bool = Field(default=False, description="True when more than `total` match.")
     next_cursor: str | None
 
 
@@ -115,7 +132,8 @@ class EnquiryList(Schema):
     """One page of enquiries."""
 
     items: list[EnquiryLine]
-    total: int
+    total: int = Field(description="How many match, counted up to 10,000 (see total_capped).")
+    total_capped: bool = Field(default=False, description="True when more than `total` match.")
     next_cursor: str | None
 
 
@@ -136,7 +154,8 @@ class EnterpriseList(Schema):
     """One page of the register."""
 
     items: list[EnterpriseLine]
-    total: int
+    total: int = Field(description="How many match, counted up to 10,000 (see total_capped).")
+    total_capped: bool = Field(default=False, description="True when more than `total` match.")
     next_cursor: str | None
 
 
@@ -153,10 +172,11 @@ class AuditLine(Schema):
 
 
 class AuditList(Schema):
-    """One page of the audit log, newest first."""
+    """One page of the audit log, newest first unless sorted otherwise."""
 
     items: list[AuditLine]
-    total: int
+    total: int = Field(description="How many match, counted up to 10,000 (see total_capped).")
+    total_capped: bool = Field(default=False, description="True when more than `total` match.")
     next_cursor: str | None
 
 
@@ -189,13 +209,7 @@ def applications(
             description="Only the cases assigned to this officer (an actor id; `me`: the caller)",
         ),
     ] = None,
-    sort: Annotated[
-        str,
-        Query(
-            pattern="^(" + "|".join(SORTS) + ")$",
-            description=f"One of {', '.join(SORTS)}.",
-        ),
-    ] = "reference",
+    sort: Annotated[str, ordered(SORTS, "reference")] = "reference",
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> ApplicationList:
@@ -248,14 +262,16 @@ def claims(
     state: Annotated[list[str] | None, Query(description="Claim states (repeat).")] = None,
     scheme: str | None = None,
     q: Search = None,
+    sort: Annotated[str, ordered(CLAIM_SORTS, "submitted")] = "submitted",
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> ClaimList:
-    """Claims, oldest first, a page at a time: by state and scheme; search by project."""
+    """Claims, oldest first unless sorted, a page at a time: by state and scheme; search."""
     page = list_claims(
         session,
         tuple(state or ()),
         ApplicationFilters(scheme=scheme, q=q),
+        sort=sort,
         cursor=cursor,
         limit=limit,
     )
@@ -273,6 +289,7 @@ def claims(
             for c in page.items
         ],
         total=page.total,
+        total_capped=page.capped,
         next_cursor=page.next_cursor,
     )
 
@@ -289,12 +306,14 @@ def enquiries(
     received_from: date | None = None,
     received_to: date | None = None,
     q: Search = None,
+    sort: Annotated[str, ordered(ENQUIRY_SORTS, "-received")] = "-received",
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> EnquiryList:
-    """Enquiries, newest first, a page at a time: by state, centre, channel, dates; search."""
+    """Enquiries, newest first unless sorted, a page at a time: by state, centre, channel,
+    dates; search."""
     filters = EnquiryFilters(state, centre, channel, received_from, received_to, q)
-    page = list_enquiries(session, filters, cursor=cursor, limit=limit)
+    page = list_enquiries(session, filters, sort=sort, cursor=cursor, limit=limit)
     link_next(request, response, page)
     return EnquiryList(
         items=[
@@ -309,6 +328,7 @@ def enquiries(
             for e in page.items
         ],
         total=page.total,
+        total_capped=page.capped,
         next_cursor=page.next_cursor,
     )
 
@@ -321,15 +341,18 @@ def enterprises(
     session: UnitOfWork,
     industry: str | None = None,
     q: Search = None,
+    sort: Annotated[str, ordered(ENTERPRISE_SORTS, "br_number")] = "br_number",
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> EnterpriseList:
-    """The register in BR-number order, a page at a time; search by BR number or name."""
-    page = list_enterprises(session, q=q, industry=industry, cursor=cursor, limit=limit)
+    """The register in BR-number order unless sorted, a page at a time; search by BR number
+    or name."""
+    page = list_enterprises(session, q=q, industry=industry, sort=sort, cursor=cursor, limit=limit)
     link_next(request, response, page)
     return EnterpriseList(
         items=[EnterpriseLine.model_validate(e) for e in page.items],
         total=page.total,
+        total_capped=page.capped,
         next_cursor=page.next_cursor,
     )
 
@@ -345,12 +368,14 @@ def audit_events(
     subject_id: str | None = None,
     recorded_from: date | None = None,
     recorded_to: date | None = None,
+    sort: Annotated[str, ordered(AUDIT_SORTS, "-seq")] = "-seq",
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> AuditList:
-    """The audit log, newest first, a page at a time: by kind, actor, subject and date."""
+    """The audit log, newest first unless sorted, a page at a time: by kind, actor, subject
+    and date."""
     filters = AuditFilters(kind, actor, subject_id, recorded_from, recorded_to)
-    page = list_audit_events(session, filters, cursor=cursor, limit=limit)
+    page = list_audit_events(session, filters, sort=sort, cursor=cursor, limit=limit)
     link_next(request, response, page)
     return AuditList(
         items=[
@@ -366,5 +391,6 @@ def audit_events(
             for e in page.items
         ],
         total=page.total,
+        total_capped=page.capped,
         next_cursor=page.next_cursor,
     )

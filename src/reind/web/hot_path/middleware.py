@@ -40,11 +40,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reind.core.errors import ReindError
 from reind.programme.accounts.tokens import Holder, token_digest
-from reind.programme.applications.access import CONFLICT_ROLES, Sight, sight
+from reind.programme.applications.access import CONFLICT_ROLES, Sight, sees_enterprise, sight
 from reind.programme.applications.services import prepare_application
 from reind.programme.audit.chain import event_fields
 from reind.programme.desk.services import prepare_enquiry
-from reind.programme.permissions import sees_enterprise
 from reind.rules.engine import Engine
 from reind.web.api.application_schemas import (
     ApplicationCreate,

@@ -25,7 +25,7 @@ from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork, platform_of
 from reind.web.i18n import negotiate, translations
-from reind.web.views.lists import base_url, day
+from reind.web.views.lists import base_url, day, sort_of
 from reind.web.views.pages import PageRoute, need, page
 from reind.web.views.words import EVENT_WORDS, history
 
@@ -59,12 +59,18 @@ def _filters(request: Request) -> AuditFilters:
     )
 
 
+SORT_LABELS = {"-seq": "Newest first", "seq": "Oldest first"}
+"""The log's orderings (``audit.lists.SORTS``) in words (msgids of their translations)."""
+
+
 @router.get("/audit", dependencies=[Depends(needs(Action.READ_AUDIT_TRAIL))])
 def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The audit log, newest first, a page at a time; the chain checked on request."""
     need(user, Action.READ_AUDIT_TRAIL)
     filters = _filters(request)
-    events = list_audit_events(session, filters, cursor=request.query_params.get("cursor"))
+    sort = sort_of(request, "-seq")
+    cursor = request.query_params.get("cursor")
+    events = list_audit_events(session, filters, sort=sort, cursor=cursor)
     lang = negotiate(request)
     lines = history(events.items, workflow_for("rfs"), lang)
     state = None
@@ -80,6 +86,8 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         events=events,
         rows=list(zip(events.items, lines, strict=True)),
         filters=filters,
+        sort=sort,
+        sorts=SORT_LABELS,
         kinds=EVENT_WORDS,
         base=base_url(request),
         export=f"/audit/events.csv?{query}" if query else "/audit/events.csv",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from reind.core.money import Money
 from reind.programme.applications.assignment import assign_case
 from reind.programme.applications.lists import ApplicationFilters, list_applications
 from reind.programme.permissions import Action
@@ -47,7 +46,6 @@ def my_cases(
         sorts=SORT_LABELS,
         base=base_url(request),
         labels=staff_labels(list(QUEUE_ORDER), negotiate(request)),
-        Money=Money,
     )
 
 

@@ -19,7 +19,6 @@ from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.core.errors import ConflictError
-from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
@@ -169,7 +168,6 @@ def _score_page(
         scored=bool(mine),
         values=form.values,
         errors=form.errors,
-        Money=Money,
     )
 
 

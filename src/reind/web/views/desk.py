@@ -28,7 +28,7 @@ from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, UnitOfWork, engine_of
 from reind.web.i18n import negotiate, translations
-from reind.web.views.lists import base_url, day
+from reind.web.views.lists import base_url, day, sort_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
 from reind.web.views.words import value_words
@@ -82,6 +82,10 @@ def _profile(form: Form) -> dict[str, Any]:
     return profile
 
 
+SORT_LABELS = {"-received": "Newest first", "received": "Oldest first"}
+"""The enquiries' orderings (``desk.lists.SORTS``) in words (msgids of their translations)."""
+
+
 def _desk_page(
     request: Request, user: Any, session: Session, form: Form | None = None, status: int = 200
 ) -> Response:
@@ -94,7 +98,8 @@ def _desk_page(
         received_to=day(request, "to"),
         q=(params.get("q") or "").strip() or None,
     )
-    rows = list_enquiries(session, filters, cursor=params.get("cursor"))
+    sort = sort_of(request, "-received")
+    rows = list_enquiries(session, filters, sort=sort, cursor=params.get("cursor"))
     form = form or Form()
     return page(
         request,
@@ -103,6 +108,8 @@ def _desk_page(
         status_code=status,
         enquiries=rows,
         filters=filters,
+        sort=sort,
+        sorts=SORT_LABELS,
         centres=CENTRE_NAMES,
         base=base_url(request),
         channels=CHANNELS,

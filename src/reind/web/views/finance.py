@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
-from reind.core.money import Money
 from reind.programme.actors import Actor
 from reind.programme.applications import views as applications
 from reind.programme.applications.workflow import workflow_for
@@ -34,7 +33,7 @@ from reind.programme.money.lists import list_claims, list_ledgers
 from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork
-from reind.web.views.lists import application_filters, base_url
+from reind.web.views.lists import application_filters, base_url, sort_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -50,6 +49,22 @@ MOVEMENTS = {
 }
 """Ledger movements in plain words."""
 
+CLAIM_SORT_LABELS = {
+    "submitted": "Submitted, oldest first",
+    "-submitted": "Submitted, newest first",
+    "amount": "Amount claimed, smallest first",
+    "-amount": "Amount claimed, largest first",
+}
+"""The claims' orderings (``money.lists.CLAIM_SORTS``) in words (msgids of their translations)."""
+
+LEDGER_SORT_LABELS = {
+    "reference": "Reference",
+    "-reference": "Reference, last first",
+    "approved": "Grant approved, smallest first",
+    "-approved": "Grant approved, largest first",
+}
+"""The ledgers' orderings (``money.lists.LEDGER_SORTS``) in words (msgids of their translations)."""
+
 
 def _claims_page(
     request: Request,
@@ -62,12 +77,14 @@ def _claims_page(
     form = form or Form()
     filters = application_filters(request)
     params = request.query_params
+    sort = sort_of(request, "submitted")
+    first = "officer_approved" if may(actor, Action.APPROVE_PAYMENTS) else "submitted"
+    waiting = list_claims(session, (first,), filters, sort=sort, cursor=params.get("cursor"))
+    payable = None
     if may(actor, Action.APPROVE_PAYMENTS):
-        waiting = list_claims(session, ("officer_approved",), filters, cursor=params.get("cursor"))
-        payable = list_claims(session, ("approved",), filters, cursor=params.get("paying"))
-    else:
-        waiting = list_claims(session, ("submitted",), filters, cursor=params.get("cursor"))
-        payable = None
+        payable = list_claims(
+            session, ("approved",), filters, sort=sort, cursor=params.get("paying")
+        )
     return page(
         request,
         "finance/claims.html",
@@ -77,11 +94,12 @@ def _claims_page(
         payable=payable,
         stage="finance" if may(actor, Action.APPROVE_PAYMENTS) else "officer",
         filters=filters,
+        sort=sort,
+        sorts=CLAIM_SORT_LABELS,
         base=base_url(request),
         today=hk_today(),
         values=form.values,
         errors=form.errors,
-        Money=Money,
     )
 
 
@@ -145,15 +163,17 @@ def projects(
     """One page of the projects with a grant approved, and their balances; searchable."""
     need(user, Action.LIST_CASES)
     filters = application_filters(request)
-    rows = list_ledgers(session, filters, cursor=cursor)
+    sort = sort_of(request, "reference")
+    rows = list_ledgers(session, filters, sort=sort, cursor=cursor)
     return page(
         request,
         "finance/projects.html",
         user,
         rows=rows,
         filters=filters,
+        sort=sort,
+        sorts=LEDGER_SORT_LABELS,
         base=base_url(request),
-        Money=Money,
     )
 
 
@@ -179,6 +199,5 @@ def project_ledger(
         ledger=ledger,
         entries=list(entries),
         movements=MOVEMENTS,
-        Money=Money,
         outcomes=outcomes,
     )

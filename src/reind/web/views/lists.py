@@ -45,6 +45,14 @@ def day(request: Request, name: str) -> date | None:
         ) from None
 
 
+def sort_of(request: Request, default: str) -> str:
+    """The list's order named in the query string (``sort``), its default when absent.
+
+    A name the list does not offer is refused by the list itself (a 400).
+    """
+    return request.query_params.get("sort") or default
+
+
 def application_filters(
     request: Request, state: str | None = None, me: str | None = None
 ) -> ApplicationFilters:

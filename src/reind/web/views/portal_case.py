@@ -19,7 +19,6 @@ from starlette.responses import Response
 
 from reind.core.clock import hk_today
 from reind.core.errors import InvalidInputError
-from reind.core.money import Money
 from reind.core.periods import parse_date
 from reind.programme.actors import Actor
 from reind.programme.applications import views
@@ -149,7 +148,6 @@ def _case_page(
         values=form.values,
         errors=form.errors,
         today=hk_today(),
-        Money=Money,
         **words_for(engine, negotiate(request)),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fastapi import APIRouter, Request
@@ -33,20 +34,30 @@ def catalogue(request: Request) -> Response:
     return render(request, "schemes.html", schemes=engine.schemes, version=engine.rules_version)
 
 
-UNOFFICIAL = ("third-party", "unsourced", "recollection", "bastillepost", "blog")
-"""Words that mark a parameter's source as not an official one."""
+OFFICIAL = re.compile(
+    r"^(?:[\w-]+\.)*(?:gov\.hk|hkpc\.org|vtc\.edu\.hk)\b"  # a government or its bodies' site
+    r"|^LCQ\d*\b|^Inland Revenue \(Amendment\)|^Easy BUD Guidance Notes"  # LegCo, law, guides
+)
+"""How an official part of a parameter's source begins (its sources are ``;``-separated)."""
+_RELAYED = re.compile(r"\s*\((?:via |[^)]*reproducing)[^)]*\)")
+"""Who relayed an official text to the team ("(via charlesmok.hk)"): not cited either."""
 
 
 def public_source(confidence: str, source: str) -> str | None:
-    """The source a public page may cite, or None ("to be confirmed").
+    """The official part of a value's source, the only part a public page cites; or None.
 
-    A [C] value is unconfirmed whatever its note says, and a source that is a
-    recollection or a third party's summary is never cited to the public:
-    the team keeps it in the YAML to know what to check.
+    A [C] value is unconfirmed whatever its source says ("to be confirmed"). A
+    source names every place the team read, official or not ("bud.hkpc.org;
+    techland.com.hk 14 Jan 2020"); the public is shown only the official ones
+    (issue 16), and a value with none is "to be confirmed with the
+    administering office". The YAML keeps the rest, for the team to know what
+    to check.
     """
-    if confidence == "C" or any(word in source.lower() for word in UNOFFICIAL):
+    if confidence == "C":
         return None
-    return source
+    parts = (_RELAYED.sub("", part).strip() for part in source.split(";"))
+    cited = [part for part in parts if OFFICIAL.match(part)]
+    return "; ".join(cited) or None
 
 
 @router.get("/schemes/{code}")

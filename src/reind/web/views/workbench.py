@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.errors import ForbiddenError
-from reind.core.money import Money
 from reind.programme.accounts.staff import staff_in
 from reind.programme.actors import Actor, Role
 from reind.programme.applications import views
@@ -111,7 +110,6 @@ def queues(
         base=base_url(request),
         labels=staff_labels(states, negotiate(request)),
         engine=engine_of(request),
-        Money=Money,
     )
 
 
@@ -186,7 +184,6 @@ def render_case(
         **words_for(engine_of(request), negotiate(request)),
         values=form.values,
         errors=form.errors,
-        Money=Money,
     )
 
 
