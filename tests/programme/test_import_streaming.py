@@ -21,6 +21,7 @@ from reind.programme.audit.chain import verify_chain
 from reind.programme.audit.store import AuditHeadRow
 from reind.programme.enterprises.store import EnterpriseRow
 from reind.programme.imports import applications, bulk
+from reind.programme.imports.application_writes import stored_applications
 from reind.programme.imports.bulk import ImportRejectedError, import_file
 from reind.programme.money.store import LedgerEntryRow
 from reind.schemes.catalogue import default_engine
@@ -98,27 +99,45 @@ def test_an_enterprise_described_otherwise_chunks_later_is_refused(
     assert counts(db)[0] == 0
 
 
-def test_an_import_plans_each_lookup_afresh_on_postgresql_for_its_transaction_only(
-    db: Database, tmp_path: Path
+def test_an_import_plans_each_lookup_afresh_on_postgresql_but_not_the_foreign_key_checks(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A generic plan kept from when the filling tables looked empty scanned every row per chunk.
 
     PostgreSQL's plan cache may keep a prepared lookup's generic plan, made
     while the tables being filled in this transaction looked empty (2.8 s a
-    chunk by the 40,000th row); the import asks for custom plans, and only
-    inside its own transaction.
+    chunk by the 40,000th row); the import's statements are therefore not
+    prepared while it runs. It must not get there with ``plan_cache_mode =
+    force_custom_plan``: that re-planned every row's foreign-key checks too
+    (61 s of planning on the server for 100,000 applications).
     """
-    path = write(tmp_path, "a.csv", COLUMNS, *(_row(n) for n in range(5)))
-    postgres = db.engine.dialect.name == "postgresql"
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    seen: list[tuple[object, str, int]] = []
+
+    def spy(session: Session, references: list[str]) -> Any:
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        mode = session.execute(text("SHOW plan_cache_mode")).scalar_one()
+        prepared = session.execute(
+            text(
+                "SELECT count(*) FROM pg_prepared_statements "
+                "WHERE statement LIKE '%WHERE applications.reference IN%'"
+            )
+        )
+        seen.append((driver.prepare_threshold, mode, prepared.scalar_one()))
+        return stored_applications(session, references)
+
+    monkeypatch.setattr(applications, "stored_applications", spy)
+    path = write(tmp_path, "a.csv", COLUMNS, *(_row(n) for n in range(14)))
     with db.unit_of_work() as session:
         import_file(session, "applications", path, SYSTEM, engine=default_engine())
-        if postgres:
-            mode = session.execute(text("SHOW plan_cache_mode")).scalar_one()
-            assert mode == "force_custom_plan"
-    if postgres:
-        with db.unit_of_work() as session:
-            assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
-    assert counts(db)[0] == 5
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        threshold = driver.prepare_threshold
+    assert seen == [(None, "auto", 0)] * 7  # seven chunks of two, none prepared
+    assert threshold == 5  # the connection's own again
+    assert counts(db)[0] == 14
 
 
 def test_an_import_on_sqlite_writes_with_a_larger_page_cache_and_gives_it_back(

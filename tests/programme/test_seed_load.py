@@ -1,4 +1,4 @@
-"""The seed's one-go load (``demo_data.sqlite_load.bulk_load``): the office still finds it all.
+"""The seed's one-go load (``core.sqlite_load.bulk_load``): the office still finds it all.
 
 On SQLite the search index's insert triggers are out while the portfolio is
 written and the new rows are indexed once at the end; these tests hold that
@@ -16,10 +16,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from reind.core.db import Database
+from reind.core.sqlite_load import bulk_load
 from reind.programme.applications.drafts import edit_draft
 from reind.programme.applications.lists import ApplicationFilters, list_applications
 from reind.programme.applications.services import create_application
-from reind.programme.demo_data.sqlite_load import bulk_load
+from reind.programme.demo_data.portfolio import CACHE_KIB
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import record_enquiry
 from reind.programme.enterprises.lists import list_enterprises
@@ -50,7 +51,7 @@ def test_rows_written_during_the_load_are_found_once_afterwards(db: Database) ->
         create_application(
             session, replace(rfs_draft(early), reference="RFS-L-0001"), OFFICER, engine=engine
         )
-        with bulk_load(session):
+        with bulk_load(session, cache_kib=CACHE_KIB):
             company = enterprise(session, name="Tsuen Wan Tofu Works Ltd")
             draft = replace(rfs_draft(company), reference="RFS-L-0002", title="Soy milk line")
             made = create_application(session, draft, OFFICER, engine=engine)
@@ -82,7 +83,11 @@ def test_rows_written_during_the_load_are_found_once_afterwards(db: Database) ->
 def test_a_failed_load_leaves_the_triggers_as_migrated(db: Database) -> None:
     with db.unit_of_work() as session:
         before = _triggers(session)
-    with pytest.raises(RuntimeError), db.unit_of_work() as session, bulk_load(session):
+    with (
+        pytest.raises(RuntimeError),
+        db.unit_of_work() as session,
+        bulk_load(session, cache_kib=CACHE_KIB),
+    ):
         enterprise(session, name="Half Written Ltd")
         raise RuntimeError("the load stops")
     with db.unit_of_work() as session:

@@ -12,12 +12,15 @@ raises ``ImportFileError``. Importing the same file again changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import text
+import psycopg
 from sqlalchemy.orm import Session
 
+from reind.core.sqlite_load import bulk_load
 from reind.programme.actors import Actor
 from reind.programme.imports.applications import import_applications
 from reind.programme.imports.claims import import_claims
@@ -48,7 +51,7 @@ __all__ = [
 
 
 SQLITE_CACHE_KIB = 32_768
-"""SQLite's page cache (KiB) while an import writes; restored after.
+"""SQLite's page cache (KiB) while an import writes; restored after (``core.sqlite_load``).
 
 With SQLite's default 2 MB the indexes of a 100,000-row import no longer fit
 and every insert reads and spills pages: 40.0 s of CPU (executemany 32 s)
@@ -57,19 +60,32 @@ against 30.7 s with 32 MB, and a peak of 177 MB (64 MB gave 214 MB, over the
 """
 
 
-def custom_plans(session: Session) -> None:
-    """On PostgreSQL, plan each of the import's statements afresh, for this transaction only.
+@contextmanager
+def planned_afresh(session: Session) -> Iterator[None]:
+    """On PostgreSQL, the import's own statements are not prepared: each is planned with its values.
 
     The import looks up each chunk's references and BR numbers with the same
     statement, which psycopg prepares after five runs; PostgreSQL may then
     keep a generic plan made while the tables (filling inside this very
     transaction, so without statistics) looked empty: a sequential scan
     comparing every row with 500 parameters, 2.8 s per chunk by the 40,000th
-    row and most of a 100,000-row import's time. A custom plan sees the
-    tables' size and the unique indexes each time.
+    row. Unprepared, each lookup is planned for its values, seeing the
+    tables' size and the unique indexes. This is done on the connection, not
+    with ``plan_cache_mode = force_custom_plan`` for the transaction, because
+    that setting also re-plans the foreign-key checks PostgreSQL runs for
+    every row written (its own cached ``SELECT ... FOR KEY SHARE``): 450,000
+    plans for 100,000 applications, most of the server's time (issue 19).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    driver = session.connection().connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        yield
+        return
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def import_file(
@@ -95,12 +111,13 @@ def import_file(
         )
     table = read_table(path, COLUMNS[kind], sheet)
     name = path.name
-    custom_plans(session)
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    cache = session.execute(text("PRAGMA cache_size")).scalar_one() if sqlite else None
-    if sqlite:
-        session.execute(text(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
-    try:
+    # In a savepoint of its own: a refused or failed import rolls back to it, and
+    # SQLite's search triggers, taken out while the rows go in, come back with it.
+    with (
+        planned_afresh(session),
+        session.begin_nested(),
+        bulk_load(session, cache_kib=SQLITE_CACHE_KIB),
+    ):
         if kind == "applications":
             return import_applications(
                 session, table, actor, name, engine=engine, enterprises=enterprises, today=today
@@ -108,6 +125,3 @@ def import_file(
         if kind == "claims":
             return import_claims(session, table, actor, name, today=today)
         return import_enquiries(session, table, actor, name, today=today)
-    finally:
-        if cache is not None:
-            session.execute(text(f"PRAGMA cache_size = {int(cache)}"))
