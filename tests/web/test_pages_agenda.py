@@ -61,7 +61,17 @@ def test_one_case_that_cannot_go_keeps_the_whole_batch_off_with_its_reason(demo:
         [("meeting_id", meeting_id), ("application_id", ids[0]), ("application_id", early)],
     )
     assert refused.status_code == 400
-    assert "only a case referred to the committee goes on an agenda" in text_of(refused)
+    shown = text_of(refused)
+    assert "only a case referred to the committee goes on an agenda" in shown
+    # the state in words in both languages, not its code (issue 16: "is screening")
+    assert "is Screening: only" in shown and "is screening" not in shown
+    web.page("/workbench/agenda?lang=zh-Hant")
+    chinese = web.submit_many(
+        "/workbench/agenda",
+        [("meeting_id", meeting_id), ("application_id", ids[0]), ("application_id", early)],
+    )
+    assert "現為「初步審查」：只有已轉介委員會的個案可列入議程" in text_of(chinese)
+    assert "screening" not in text_of(chinese)
     with demo.db.unit_of_work() as session:
         assert (
             session.execute(

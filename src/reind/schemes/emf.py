@@ -51,6 +51,23 @@ class EMFPriorApproval(PriorApproval):
     )
 
 
+ACTIVITY_WORDS: dict[str, str] = {
+    "exhibition_outside_hk": "Exhibitions outside Hong Kong",
+    "exhibition_in_hk_for_outside_markets": (
+        "Exhibitions in Hong Kong for markets outside Hong Kong"
+    ),
+    "business_mission": "Business missions",
+    "online_business_mission": "Online business missions",
+    "trade_publication_advertisement": "Advertisements in trade publications",
+    "eplatform_promotion": "Promotion on e-commerce platforms",
+    "exhibition_in_hk_local_market": "Large exhibitions in Hong Kong for the local market",
+    "online_exhibition": "Online exhibitions",
+    "corporate_website_or_app": "A company website or mobile app",
+}
+"""Each EMF activity code in words (English; the web catalogue holds the Chinese), for
+the pages' labels and the demo's application titles alike."""
+
+
 class EMFInputs(CaseInputs):
     """One EMF application as the formula needs it."""
 

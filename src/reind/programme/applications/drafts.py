@@ -25,6 +25,7 @@ from reind.programme.applications.services import (
 )
 from reind.programme.applications.store import ApplicationRow, CostLineRow
 from reind.programme.applications.transitions import case_inputs
+from reind.programme.applications.workflow import state_words
 from reind.programme.permissions import Action, ensure
 from reind.programme.uow import flush
 from reind.rules.decision import Decision
@@ -48,8 +49,8 @@ def edit_draft(
     app = get_application(session, application_id, actor)
     if app.state not in EDITABLE:
         raise ConflictError(
-            f"only a draft can be changed, not an application that is {app.state}",
-            zh="申請一經遞交便不能再修改。",
+            "only a draft can be changed, not an application that is {state}",
+            state=state_words(app.scheme, app.state),
         )
     if draft.enterprise_id != app.enterprise_id or draft.scheme != app.scheme:
         raise InvalidInputError("a draft keeps its scheme and enterprise")

@@ -133,9 +133,10 @@ def correct_received_date(
     app = get_application(session, application_id, actor)
     if app.received is None or app.state not in CORRECTABLE:
         raise ConflictError(
-            f"the received date of {app.reference} can be corrected only after submission "
-            f"and before screening passes; it is {app.state}",
-            zh=f"{app.reference} 的收件日期只可在提交後、通過審查前更正；現時狀態為 {app.state}",
+            "the received date of {reference} can be corrected only after submission "
+            "and before screening passes; it is {state}",
+            reference=app.reference,
+            state=state_words(app.scheme, app.state),
         )
     before = app.received
     set_aside = app.screening_decision_id

@@ -22,6 +22,7 @@ from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.applications.views import ApplicationView, application_view
+from reind.programme.applications.workflow import state_words
 from reind.programme.committee.store import (
     AgendaItemRow,
     CommitteeDecisionRow,
@@ -61,9 +62,9 @@ def place_on_agenda(
         )
     if app.state != REFERRED:
         raise ConflictError(
-            f"{app.reference} is {app.state}: only a case referred to the committee goes on "
-            "an agenda",
-            zh=f"{app.reference} 的狀態為 {app.state}：只有已轉介委員會的個案可列入議程",
+            "{reference} is {state}: only a case referred to the committee goes on an agenda",
+            reference=app.reference,
+            state=state_words(app.scheme, app.state),
         )
     already = session.execute(
         select(AgendaItemRow.id)

@@ -33,6 +33,7 @@ from reind.programme.money.store import LedgerEntryRow, LedgerRow
 from reind.rules.columns import OUTCOMES
 from reind.rules.decision import Outcome
 from reind.rules.engine import Engine
+from reind.schemes.emf import ACTIVITY_WORDS
 
 TERM_START, AS_AT, HORIZON = date(2017, 7, 1), date(2021, 8, 31), date(2021, 12, 31)
 _MAKERS = (
@@ -58,6 +59,17 @@ _EMF_ACTIVITIES = (
 _SPECIAL = ("online_exhibition", "exhibition_in_hk_local_market")
 _WEBSITE = {"corporate_website_or_app"}
 Case = dict[str, Any]
+
+
+def emf_title(activity: str) -> str:
+    """A seeded EMF application's title, in the applicant's words (English, as seeded).
+
+    It was written from the activity code ("Export marketing: business_mission"),
+    which the office's lists showed raw in both languages.
+    """
+    return f"Export marketing: {ACTIVITY_WORDS[activity]}"
+
+
 Decided = tuple[Outcome, Money]
 """A case's outcome and grant: all the history keeps of a decision."""
 
@@ -199,7 +211,7 @@ def generate_emf(
             reference=f"EMF-{received:%y%m}-{n + 1:06d}",
             scheme="emf",
             enterprise_id=company_id,
-            title=f"Export marketing: {case['activity']}",
+            title=emf_title(case["activity"]),
             received=received,
             requested=Money.of(Decimal(case["approved_expenditure"]) / 2),
             facts=case,

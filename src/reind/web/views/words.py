@@ -20,6 +20,7 @@ from reind.programme.applications.services import CATEGORY_WORDS
 from reind.programme.applications.workflow import Workflow
 from reind.rules.engine import Engine
 from reind.rules.parameters import ParameterSet
+from reind.schemes.emf import ACTIVITY_WORDS
 from reind.web.i18n import translations
 from reind.web.views.input_words import CHOICE_WORDS, field_answer, input_label
 from reind.web.views.pages import ROLE_NAMES
@@ -110,17 +111,7 @@ CODE_WORDS = {
     "additional_items_2020": "Items added in 2020",
     "new_entity_professional_fees": "Professional fees for a new business entity",
     "green_transformation": "Green transformation",
-    "exhibition_outside_hk": "Exhibitions outside Hong Kong",
-    "exhibition_in_hk_for_outside_markets": (
-        "Exhibitions in Hong Kong for markets outside Hong Kong"
-    ),
-    "business_mission": "Business missions",
-    "online_business_mission": "Online business missions",
-    "trade_publication_advertisement": "Advertisements in trade publications",
-    "eplatform_promotion": "Promotion on e-commerce platforms",
-    "exhibition_in_hk_local_market": "Large exhibitions in Hong Kong for the local market",
-    "online_exhibition": "Online exhibitions",
-    "corporate_website_or_app": "A company website or mobile app",
+    **ACTIVITY_WORDS,
     "organiser": "Organiser",
     "co_organiser": "Co-organiser",
     "service_provider": "Service provider",
