@@ -105,6 +105,20 @@ def test_every_list_pages_each_of_its_orderings_once_and_in_order(db: Database) 
             ),
         )
         assert ledgers == 3
+        for scheme, held in (("rfs", 3), ("bud", 0)):  # a scheme is read on the ledger's own copy
+            assert (
+                _each_way(
+                    LEDGER_SORTS,
+                    lambda sort, cursor, scheme=scheme: list_ledgers(  # type: ignore[misc]
+                        session,
+                        ApplicationFilters(scheme=scheme),
+                        sort=sort,
+                        cursor=cursor,
+                        limit=2,
+                    ),
+                )
+                == held
+            )
         assert (
             _each_way(
                 ENQUIRY_SORTS,

@@ -200,8 +200,16 @@ def count_ids(
     params: Mapping[str, Any],
     prepare: Callable[[str], TextClause] = text,
 ) -> RecordIds:
-    """How many ids a records statement gives, without fetching them (``RecordIds.counted``)."""
-    counted = prepare(f"SELECT COUNT(*) FROM ({sql}) AS r")  # noqa: S608 - the report's own constant SQL
+    """How many ids a records statement gives, without fetching them (``RecordIds.counted``).
+
+    The statement's closing ``ORDER BY 1`` is left off: the order does not
+    change a count, and PostgreSQL would still sort (117,000 enquiry ids: 1 s
+    of the report page's build at load 13).
+    """
+    unordered = sql.rstrip()
+    if unordered.upper().endswith("ORDER BY 1"):
+        unordered = unordered[: -len("ORDER BY 1")]
+    counted = prepare(f"SELECT COUNT(*) FROM ({unordered}) AS r")  # noqa: S608 - the report's own constant SQL
     return RecordIds.counted(int(session.execute(counted, dict(params)).scalar_one()))
 
 

@@ -72,7 +72,16 @@ CLAIM_SORTS = {
 
 
 def _ledger_where(filters: ApplicationFilters) -> list[Any]:
-    return [LedgerRow.approved_cents > 0, *application_conditions(filters)]
+    """The ledgers with a grant under ``filters``; a scheme also on the ledger's own copy.
+
+    The ledger's ``scheme`` lets a page by grant start at the scheme
+    (``ix_project_ledgers_scheme_approved``): walked from all ledgers by grant,
+    BUD's came after nearly all of EMF's smaller grants (47 s at 1M applications).
+    """
+    where = [LedgerRow.approved_cents > 0, *application_conditions(filters)]
+    if filters.scheme:
+        where.append(LedgerRow.scheme == filters.scheme)
+    return where
 
 
 def _of_applications(
