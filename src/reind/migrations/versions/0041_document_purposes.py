@@ -1,7 +1,7 @@
 """A document may be a claim's evidence or a progress report's attachment (issue 13).
 
 Revision ID: 0041_document_purposes
-Revises: 0039_list_orderings
+Revises: 0039_ledgers_by_scheme
 Create Date: 2026-12-07
 
 After submission, documents come only through the paths that need them: an
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0041_document_purposes"
-down_revision: str | None = "0039_list_orderings"
+down_revision: str | None = "0039_ledgers_by_scheme"
 branch_labels = None
 depends_on = None
 
