@@ -98,6 +98,7 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     rows = args.rows
+    load_before = os.getloadavg()  # the machine is shared: a figure means little without it
     with ExitStack() as stack:
         folder = stack.enter_context(tempfile.TemporaryDirectory())
         path = Path(folder) / "applications.csv"
@@ -119,7 +120,11 @@ def main() -> None:
             steps[name] = run(["-m", "reind", "import", "applications", str(path)], env)
             server[name] = reaped_cpu(postmaster) - before
         verified = run(["-m", "reind", "audit", "verify"], env)[3]
-    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # noqa: T201
+    loads = (load_before, os.getloadavg())
+    print(  # noqa: T201
+        "load average (1, 5, 15 min) at start "
+        + " / at end ".join(" ".join(f"{x:.1f}" for x in load) for load in loads)
+    )
     print(  # noqa: T201
         f"{rows:,} rows on {args.database}; targets {TARGET_S:.0f} s and {TARGET_MB:.0f} MB; "
         f"floor (import reind.cli) {floor_s:.2f} s, {floor_mb:.0f} MB"

@@ -45,6 +45,7 @@ from reind.web.views import admin_accounts as admin_account_views
 from reind.web.views import agenda as agenda_views
 from reind.web.views import analyst as analyst_views
 from reind.web.views import audit as audit_views
+from reind.web.views import bulk as bulk_views
 from reind.web.views import casework as casework_views
 from reind.web.views import committee as committee_views
 from reind.web.views import desk as desk_views
@@ -133,6 +134,7 @@ def create_app(
     app.include_router(notice_settings_views.router)
     app.include_router(agenda_views.router)  # before /workbench/applications/{id}
     app.include_router(casework_views.router)
+    app.include_router(bulk_views.router)
     app.include_router(workbench_views.router)
     app.include_router(committee_views.router)
     app.include_router(finance_views.router)

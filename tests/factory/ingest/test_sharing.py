@@ -49,6 +49,33 @@ def test_a_gateway_owns_nothing_until_it_hears_its_own_state_online_after_its_en
     assert share.owns(("g", "n"))
 
 
+def test_every_member_counts_a_joiner_live_at_the_same_message_whichever_comes_last() -> None:
+    """The joiner's STATE online (its first message, Sparkplug's
+    tck-id-host-topic-phid-birth-message) and its roster entry, in either order (a crashed
+    member's entry is still retained): the joiner and a running member agree on the
+    members after every message of the one stream, and both add it at the later one."""
+    nodes = [("g", f"n{i}") for i in range(30)]
+    for own in (["state", "entry"], ["entry", "state"]):
+        joiner, running = Share("fleet", "a", window_ms=1000), Share("fleet", "b", window_ms=1000)
+        settle(running)
+        running.reassign(nodes)
+        joiner.roster.heard_announcement("b", True)  # b's retained entry and STATE
+        joiner.roster.heard_state("b", True)
+        for step, message in enumerate(own):
+            for share in (joiner, running):
+                if message == "state":
+                    share.roster.heard_state("a", True)
+                else:
+                    share.roster.heard_announcement("a", True)
+                share.reassign(nodes)
+            expected = {"a", "b"} if step == len(own) - 1 else {"b"}
+            assert running.members == expected, (own, step)
+            assert joiner.roster.settled == (step == len(own) - 1), (own, step)
+            if joiner.roster.settled:
+                assert joiner.members == expected
+                assert all(joiner.owns(n) != running.owns(n) for n in nodes)
+
+
 def test_a_dead_members_nodes_are_replayed_births_first_but_a_joiners_are_not() -> None:
     nodes = [("g", f"n{i}") for i in range(30)]
     share = Share("fleet", "a", window_ms=1000)

@@ -109,10 +109,9 @@ def test_the_gateway_connects_clean_subscribes_then_births_and_leaves_after_its_
     tck-id-host-topic-phid-birth-sub-required, tck-id-payloads-state-subscribe,
     tck-id-message-flow-phid-sparkplug-subscription (subscribed, its own STATE included,
     before it publishes), tck-id-host-topic-phid-birth-message (its first PUBLISH is the
-    online STATE), tck-id-operational-behavior-host-application-disconnect-intentional (the
-    offline STATE, then DISCONNECT). A gateway of a share group (the default, ADR 0182)
-    announces itself on the roster first: the one PUBLISH before its birth, a known deviation
-    (docs/sparkplug-conformance.md)."""
+    online STATE, a share group's roster announcement after it: ADR 0182),
+    tck-id-operational-behavior-host-application-disconnect-intentional (the offline STATE,
+    then DISCONNECT)."""
     store = open_store("duckdb::memory:")
     client_id = f"gw-log-{protocol}-{share_group}"
     config = GatewayConfig(
@@ -137,9 +136,9 @@ def test_the_gateway_connects_clean_subscribes_then_births_and_leaves_after_its_
     assert any(topic_matches_sub(f, "spBv1.0/g/NDATA/n") for f in plain), subscribed
     assert _first(lines, "Received SUBSCRIBE") < _first(lines, "Received PUBLISH")
     published = _published(lines)
-    births = published.index((gateway.state_topic, 1, True))
+    assert published[0] == (gateway.state_topic, 1, True)
     roster = [] if share_group is None else [(f"reind/gateways/{share_group}/{client_id}", 1, True)]
-    assert published[:births] == roster
+    assert published[1 : 1 + len(roster)] == roster  # a member announces itself right after
     # the clean stop: the offline STATE (and a group member's roster goodbye), then DISCONNECT
     leaving = published[-1 - len(roster) :]
     assert leaving[0] == (gateway.state_topic, 1, True)

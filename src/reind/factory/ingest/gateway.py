@@ -139,7 +139,7 @@ class Gateway:
         self._generation += 1
         no_delay(client)
         if self.share is not None:
-            self.share.reset()  # own nothing until our STATE online comes back
+            self.share.reset()  # own nothing until our STATE online and entry come back
         client.subscribe([(topic, 1) for topic in self.config.subscriptions])
         logger.info(
             "connected to %s (session present: %s)", self.config.broker_url, flags.session_present
@@ -149,9 +149,11 @@ class Gateway:
         # online only once subscribed, so edge nodes waiting for us birth into our session
         if self._leaving.is_set():
             return
-        if self.share is not None:  # announced first: our STATE online then settles the roster
-            client.publish(roster_topic(self.share.roster.group, self.host_id), b"1", 1, True)
+        # tck-id-host-topic-phid-birth-message: the STATE online is our first message; a
+        # share group's announcement follows, and the later of the two settles the roster
         client.publish(self.state_topic, self._stamps.birth(), 1, True)
+        if self.share is not None:
+            client.publish(roster_topic(self.share.roster.group, self.host_id), b"1", 1, True)
         offline_since, self._offline_since = self._offline_since, None
         if offline_since is not None:  # record the outage as a point of the host's own series
             outage = PointColumns()

@@ -7,8 +7,9 @@ gateways of a group (``GatewayConfig.share_group``) each subscribe to every
 message and each *resolves* only the edge nodes it owns:
 
 - **Roster.** A gateway announces itself with a retained message on
-  ``reind/gateways/<group>/<host id>`` and is alive while its Sparkplug STATE
-  (retained, with the broker-published Will) says online. Every member hears
+  ``reind/gateways/<group>/<host id>`` (right after its STATE online, its
+  first message) and is alive while its Sparkplug STATE (retained, with the
+  broker-published Will) says online. Every member hears
   the same roster, in the broker's one order of messages.
 - **Owner.** Rendezvous hashing (highest random weight) of ``group/edge node``
   over the live members: each member computes the same owner, and a member
@@ -73,10 +74,13 @@ def owner_of(node: NodeKey, members: Iterable[str]) -> str | None:
 class Roster:
     """The live members of one group as one gateway hears them.
 
-    ``settled`` turns true when the gateway hears its own STATE online back,
-    which it publishes after its announcement: every retained announcement and
-    STATE came before it, and the other members hear it join at that same
-    point of the broker's order (until it disconnects: :meth:`reset`).
+    A member is live from the later of its announcement and its STATE online,
+    whichever order they come in (its STATE online goes first, as Sparkplug
+    requires of a host's first message; a crashed member's announcement is
+    still retained when it comes back). ``settled`` turns true at that same
+    point of the broker's order for the gateway's own two messages: every
+    retained announcement and STATE came before them, and every other member
+    counts it live at that very message too (until it disconnects: :meth:`reset`).
     """
 
     group: str
@@ -102,6 +106,7 @@ class Roster:
         """A retained roster entry (``present``) or its removal (a clean stop)."""
         if present:
             self.announced.add(host_id)
+            self._settle(host_id)
         else:
             self.announced.discard(host_id)
 
@@ -109,10 +114,14 @@ class Roster:
         """A host's Sparkplug STATE: its liveness (the Will says offline on a crash)."""
         if online:
             self.online.add(host_id)
-            if host_id == self.me and host_id in self.announced:
-                self.settled = True
+            self._settle(host_id)
         else:
             self.online.discard(host_id)
+
+    def _settle(self, host_id: str) -> None:
+        """Settled once our own announcement and STATE online have both been heard."""
+        if host_id == self.me and host_id in self.announced and host_id in self.online:
+            self.settled = True
 
 
 @dataclass(frozen=True, slots=True)

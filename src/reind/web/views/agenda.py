@@ -4,7 +4,8 @@ A case referred to the vetting committee reaches a decision only once it is
 on a meeting's agenda. The officer sees every referred case no agenda holds
 yet (``committee.agenda.awaiting_agenda``), ticks the ones to take, chooses
 a meeting of their scheme's committee on or after today, and puts them all
-on it in one go (each through ``place_on_agenda``, with its audit event).
+on it in one go (each through ``place_on_agenda``, with its audit event, in the loop every
+bulk action shares: ``applications.bulk.each_case``).
 A case that cannot go (another scheme's committee, no longer referred) is
 named with the reason and nothing of that submission is kept.
 """
@@ -16,8 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import hk_today
-from reind.core.errors import ConflictError, InvalidInputError, NotFoundError
 from reind.programme.accounts.views import UserView
+from reind.programme.applications.bulk import each_case
 from reind.programme.committee import views as committee_views
 from reind.programme.committee.agenda import awaiting_agenda, place_on_agenda
 from reind.programme.permissions import Action
@@ -27,8 +28,6 @@ from reind.web.i18n import error_text
 from reind.web.views.pages import Form, PageRoute, back_to, need, page, read_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-REFUSALS = (InvalidInputError, ConflictError, NotFoundError)
-"""What ``place_on_agenda`` refuses a case with: named on the form, not an error page."""
 
 
 def _agenda_page(
@@ -79,17 +78,11 @@ async def schedule(request: Request, user: CurrentUser, session: UnitOfWork) -> 
     if not ids:
         form.fail("application_id", "Tick at least one case.")
     if form.ok:
-        failed: list[str] = []
-        with session.begin_nested() as nested:
-            for application_id in ids:
-                try:
-                    with session.begin_nested():
-                        place_on_agenda(session, meeting_id, application_id, actor)
-                except REFUSALS as exc:
-                    failed.append(error_text(exc, form.lang))
-            if failed:
-                nested.rollback()
-        if not failed:
+        batch = each_case(
+            session, ids, lambda case: place_on_agenda(session, meeting_id, case, actor)
+        )
+        if batch.kept:
             return back_to(f"/workbench/agenda?placed={len(ids)}")
+        failed = [error_text(r.refusal, form.lang) for r in batch.refused if r.refusal]
         form.fail("application_id", "; ".join(failed))
     return _agenda_page(request, user, session, form, 400, tuple(ids))

@@ -38,6 +38,7 @@ from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
+from reind.web.views.bulk import bulk_steps
 from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
@@ -107,6 +108,7 @@ def queues(
         schemes=sorted({w.scheme for w in _workflows()}),
         industries=INDUSTRY_LABELS,
         officers=staff_in(session, Role.OFFICER),
+        steps=bulk_steps(chosen) if chosen else (),
         base=base_url(request),
         labels=staff_labels(states, negotiate(request)),
         engine=engine_of(request),
