@@ -190,3 +190,13 @@ def test_a_submitted_application_can_no_longer_be_edited(demo: Demo) -> None:
     web.page(f"/portal/applications/{app_id}/edit")
     refused = web.submit(f"/portal/applications/{app_id}/edit", GOOD)
     assert refused.status_code == 400 and "only a draft can be changed" in refused.text
+
+
+def test_a_cost_line_left_without_a_description_stores_none_in_english(demo: Demo) -> None:
+    web = demo.browser("applicant")
+    web.page("/portal/apply/rfs?lang=zh-Hant")
+    typed = {**GOOD, "desc_machinery_equipment": "", "title": "雞蛋仔生產線"}
+    saved = web.submit("/portal/apply/rfs", typed)
+    app_id = saved.headers["location"].split("/portal/applications/")[1].split("?")[0]
+    shown = text_of(web.get(f"/portal/applications/{app_id}?lang=zh-Hant"))
+    assert "機器及設備" in shown and "Machinery and equipment" not in shown

@@ -81,6 +81,7 @@ def _python_messages() -> set[str]:
     ):
         found.update(table.values())
     found.add(account.LOCKED)
+    found.add(portal_case.FINAL_REPORT_IN)
     for scheme in all_schemes():
         found.update(f.description for f in scheme.inputs.model_fields.values() if f.description)
     return found

@@ -125,7 +125,7 @@ def test_the_case_reads_in_words_and_flags_the_gap_between_asked_and_computed(de
         assert raw not in shown
     assert "Screening rules run" in shown and "Programme officer" in shown
     zh = text_of(web.get(f"/workbench/applications/{app_id}?lang=zh-Hant"))
-    assert "《公司條例》（第 622 章）" in zh and "少於申請額" in zh
+    assert "《公司條例》（第 622 章）" in zh and "較申請額少 50萬港元" in zh
     for raw in ("rfs.matching_share", "application.transitioned", "cap622", "Screening rules run"):
         assert raw not in zh
 

@@ -43,7 +43,8 @@ PAGES_PER_ROLE = 45
 LATIN = frozenset(
     """reind HK HKD RFS NIFS NIAS RTTP NITTP ITVF ITVF-ES TSSSU BUD EMF ESS TVP CRS PSTS RTH
     ITF ITC HKPC TID HKTDC HKSTP HKSTPC VTC OEE ISO ISA PackML OPC UA MQTT Sparkplug PDF CSV
-    API SME kWh degC ml pcs BR LegCo GBA ASEAN FTA IPPA RCEP YYYY-MM-DD English TecONE""".split()
+    API SME kWh degC ml pcs BR LegCo GBA ASEAN FTA IPPA RCEP YYYY-MM-DD English TecONE
+    Excel Word""".split()
 )
 """Latin words a zh-Hant reader expects (as in ``shared/tools/crawl``)."""
 

@@ -119,6 +119,18 @@ def application(session: Session, application_id: str, actor: Actor) -> Applicat
     return application_view(get_application(session, application_id, actor))
 
 
+def references_of(session: Session, application_ids: set[str]) -> dict[str, str]:
+    """The reference of each of ``application_ids`` (the audit log names a case by it)."""
+    if not application_ids:
+        return {}
+    rows = session.execute(
+        select(ApplicationRow.id, ApplicationRow.reference).where(
+            ApplicationRow.id.in_(application_ids)
+        )
+    ).all()
+    return {row.id: row.reference for row in rows}
+
+
 def cost_lines(session: Session, app: ApplicationView) -> list[CostLineView]:
     """The application's budget lines in the order they were entered."""
     rows = session.execute(

@@ -18,6 +18,8 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from reind.programme.accounts.staff import names_of
+from reind.programme.applications import views as application_views
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
 from reind.programme.audit.lists import AuditFilters, list_audit_events
@@ -93,6 +95,11 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         export=f"/audit/events.csv?{query}" if query else "/audit/events.csv",
         state=state,
         subject_words=SUBJECT_WORDS,
+        # who and what, as the auditor knows them: people by name, cases by reference
+        names=names_of(session, {e.actor for e in events.items}),
+        references=application_views.references_of(
+            session, {e.subject_id for e in events.items if e.subject_type == "application"}
+        ),
     )
 
 

@@ -175,7 +175,9 @@ def _cost_lines(form: Form, categories: tuple[str, ...]) -> list[CostLine]:
         amount = parse_money(form, f"cost_{category}", required=False)
         if amount is None or amount.cents == 0:
             continue
-        description = form.values.get(f"desc_{category}", "").strip() or category_label(category)
+        # left blank, it stays blank: the kind of cost beside it already says it in the reader's
+        # language (an English label stored here read as typed data on Chinese pages)
+        description = form.values.get(f"desc_{category}", "").strip()
         lines.append(CostLine(category, description, amount))
     return lines
 

@@ -74,6 +74,18 @@ NEXT_STEPS = {
     "post_completion_monitoring": "File your reports after completion as the agreement says.",
 }
 """What the applicant does or waits for next, by state (msgids)."""
+FINAL_REPORT_IN = (
+    "Your final report is in. Claim the grant under the agreement; "
+    "reports after completion are due as the agreement says."
+)
+"""The next step of a completed project once its final report is filed (msgid)."""
+
+
+def next_step(state: str, reports: list[money_views.ReportView]) -> str | None:
+    """What the applicant does next (not the final report again once it is filed)."""
+    if state == "completed" and any(r.kind == "final" for r in reports):
+        return FINAL_REPORT_IN
+    return NEXT_STEPS.get(state)
 
 
 def information_requested(session: Session, app: views.ApplicationView) -> str | None:
@@ -135,7 +147,7 @@ def _case_page(
         requested=app.requested,
         facts=app.answers(),
         estimate=estimate,
-        next_steps=NEXT_STEPS.get(app.state),
+        next_steps=next_step(app.state, reports),
         documents=views.documents(session, app),
         note=information_requested(session, app),
         agreement=agreement,

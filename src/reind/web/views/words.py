@@ -46,7 +46,7 @@ EVENT_WORDS = {
     "committee.decided": "Committee decided",
     "committee.scored": "Committee member scored",
     "committee.conflict_declared": "Conflict of interest declared",
-    "committee.meeting_scheduled": "Put on a meeting's agenda",
+    "committee.meeting_scheduled": "Meeting scheduled",
     "money.approved": "Grant approved",
     "money.committed": "Grant committed by agreement",
     "money.claimed": "Claim submitted",
@@ -143,6 +143,8 @@ _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _WHOLE_VALUES = {
     "yes": "Yes",
     "no": "No",
+    "True": "Yes",  # a live estimate's trace holds the rule's own booleans
+    "False": "No",
     "(ended)": "No longer in force",
     "pilot": "A pilot programme",
     "regular": "A regular programme",

@@ -105,7 +105,7 @@ def queues(
         filters=filters,
         sort=sort,
         sorts=SORT_LABELS,
-        schemes=sorted({w.scheme for w in _workflows()}),
+        schemes=sorted((s.label, s.code) for s in engine_of(request).schemes),
         industries=INDUSTRY_LABELS,
         officers=staff_in(session, Role.OFFICER),
         steps=bulk_steps(chosen) if chosen else (),
