@@ -28,6 +28,7 @@ from reind.programme.applications.contents import attach_document
 from reind.programme.applications.workflow import all_workflows, workflow_for
 from reind.programme.committee.services import appoint_member, create_committee, decide
 from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.agreements import submit_report
 from reind.programme.money.claims import (
     approve_claim_as_finance,
     approve_claim_as_officer,
@@ -201,6 +202,21 @@ def claim(session: Session, world: World, stage: int = 0) -> Ids:
     if stage >= 2:
         approve_claim_as_finance(session, row.id, FINANCE)
     return {**ids, "claim": row.id}
+
+
+def report_filed(session: Session, world: World) -> Ids:
+    """A progress report on a completed project of A, not yet accepted."""
+    ids = completed(session, world)
+    row = submit_report(
+        session,
+        ids["app"],
+        SECOND_OFFICER,
+        kind="progress",
+        period_end=date(2024, 12, 31),
+        submitted_on=date(2025, 1, 15),
+        summary="On track.",
+    )
+    return {**ids, "report": str(row.id)}
 
 
 @dataclass(frozen=True)
@@ -385,6 +401,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         Action.DISBURSE,
         lambda s, w: claim(s, w, stage=2),
         lambda w, i: {"paid_on": "2024-10-01"},
+    ),
+    "add claim evidence": Endpoint(
+        "POST", "/claims/{claim}/documents", Action.SUBMIT_CLAIMS, claim, files=True
+    ),
+    "attach report document": Endpoint(
+        "POST", "/reports/{report}/documents", Action.FILE_REPORTS, report_filed, files=True
     ),
     "read ledger": Endpoint("GET", "/applications/{app}/ledger", Action.READ_CASES, completed),
     "record enquiry": Endpoint(

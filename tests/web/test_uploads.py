@@ -1,16 +1,31 @@
-"""Uploads: the bytes must be what they claim, oversize is 413 however sent, drafts only."""
+"""Uploads: the bytes must be what they claim, oversize is 413 however sent; after submission
+only through the paths that need them (an information request, a claim, a report), each
+checking the bytes, the size and its case's state, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
 
 import openpyxl
 import pytest
 
+from reind.core.clock import FixedClock
 from reind.core.money import HKD
+from reind.programme.applications.transitions import transition_application
 from reind.programme.enterprises.store import EnterpriseRow
-from tests.programme.factories import funded_rfs_project, rfs_application
+from reind.programme.money.agreements import submit_report
+from reind.programme.money.claims import approve_claim_as_officer, submit_claim
+from reind.programme.money.payment_conditions import accept_report
+from reind.schemes.catalogue import default_engine
+from tests.programme.factories import (
+    OFFICER,
+    SECOND_OFFICER,
+    applicant_of,
+    funded_rfs_project,
+    rfs_application,
+)
 from tests.web.world import World
 
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
@@ -108,5 +123,117 @@ def test_an_oversized_chunked_upload_is_413(world: World) -> None:
         },
     )
     assert "content-length" not in answer.request.headers
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["code"] == "body_too_large"
+
+
+# After submission: the three paths that need documents, each checked as the draft's path is.
+
+
+def _information_request(world: World, late: bool) -> str:
+    """An application an officer asked for information on (late: already back in screening)."""
+    app = _draft(world, "screening")
+    if not late:
+        with world.db.unit_of_work() as session:
+            transition_application(session, app, "return_for_information", OFFICER)
+    return f"/api/v1/applications/{app}/documents"
+
+
+def _claim(world: World, late: bool) -> str:
+    """A claim waiting for the officer's check (late: already checked by an officer)."""
+    app = _draft(world, "completed")
+    with world.db.unit_of_work() as session:
+        row = submit_claim(
+            session,
+            app,
+            HKD("1000"),
+            SECOND_OFFICER,
+            clock=FixedClock.on(date(2024, 9, 1)),
+            engine=default_engine(),
+        )
+        if late:
+            approve_claim_as_officer(session, row.id, OFFICER)
+        return f"/api/v1/claims/{row.id}/documents"
+
+
+def _report(world: World, late: bool) -> str:
+    """A progress report not yet accepted (late: accepted by another officer)."""
+    app = _draft(world, "completed")
+    with world.db.unit_of_work() as session:
+        row = submit_report(
+            session,
+            app,
+            applicant_of(session.get_one(EnterpriseRow, world.enterprise_a)),
+            kind="progress",
+            period_end=date(2024, 12, 31),
+            submitted_on=date(2025, 1, 15),
+            summary="On track.",
+        )
+        if late:
+            accept_report(session, row.id, SECOND_OFFICER, accepted_on=date(2025, 2, 1))
+        return f"/api/v1/reports/{row.id}/documents"
+
+
+PATHS = {"information request": _information_request, "claim": _claim, "report": _report}
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+def test_documents_after_submission_come_through_the_paths_that_need_them(
+    shared_world: World, path: str
+) -> None:
+    world = shared_world
+    url = PATHS[path](world, False)
+    good = {"file": ("invoice.pdf", b"%PDF-1.4\n%" + url.encode(), "application/pdf")}
+    answer = world.client.post(url, files=good, headers=world.auth("applicant"))
+    assert answer.status_code == 201, answer.text
+    other = world.client.post(url, files=good, headers=world.auth("other_applicant"))
+    assert other.status_code == 403, other.text
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+def test_each_path_sniffs_the_bytes(shared_world: World, path: str) -> None:
+    world = shared_world
+    url = PATHS[path](world, False)
+    html = {"file": ("invoice.pdf", HTML, "application/pdf")}
+    answer = world.client.post(url, files=html, headers=world.auth("applicant"))
+    assert answer.status_code == 400, answer.text
+    assert "content is not" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+def test_each_path_refuses_once_its_case_has_moved_on(shared_world: World, path: str) -> None:
+    world = shared_world
+    url = PATHS[path](world, True)
+    pdf = {"file": ("late.pdf", b"%PDF-1.4 late " + url.encode(), "application/pdf")}
+    answer = world.client.post(url, files=pdf, headers=world.auth("officer"))
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["detail_zh_hant"]
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+@pytest.mark.parametrize("chunked", [True, False])
+def test_each_path_answers_413_to_an_oversize_upload(
+    shared_world: World, path: str, chunked: bool
+) -> None:
+    world = shared_world
+    url = PATHS[path](world, False)
+    boundary = "reindboundary"
+    parts = [
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            'filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 '
+        ).encode(),
+        *(b"0" * (1024 * 1024) for _ in range(22)),
+        f"\r\n--{boundary}--\r\n".encode(),
+    ]
+    answer = world.client.post(
+        url,
+        content=iter(parts) if chunked else b"".join(parts),
+        headers={
+            **world.auth("applicant"),
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    assert ("content-length" in answer.request.headers) is not chunked
     assert answer.status_code == 413, answer.text
     assert answer.json()["code"] == "body_too_large"

@@ -18,7 +18,9 @@ the code; an amount reads as Chinese officials write it (``Money.zh_words``).
     ReindError
      ├── InvalidInputError      400  bad input from a person or a file
      │    ├── ParameterFileError     a rules parameter file is malformed
-     │    └── SystemOwnedFieldError  422  a field only the system may set was sent
+     │    ├── SystemOwnedFieldError  422  a field only the system may set was sent
+     │    ├── RefusedInputError      422  well-formed as documented, refused by a rule
+     │    └── TooLargeError          413  a file (an upload's part) over its limit
      ├── RuleError              422  a rule cannot be applied to this case
      ├── ForbiddenError         403  the caller may not do this
      ├── NotFoundError          404  no such thing
@@ -197,6 +199,28 @@ class SystemOwnedFieldError(InvalidInputError):
             zh=f"{field} 由系統設定，不可在請求中提供：{why_zh}",
             field=field,
         )
+
+
+class RefusedInputError(InvalidInputError):
+    """Input in the documented form that a rule still refuses (422, not the schema's 400).
+
+    A span of years "2019/21" matches the pattern of a year span but is not two
+    consecutive years; a JSON number 0.333 is a number as documented but an amount
+    in HK$ has at most two decimal places. Still an ``InvalidInputError``, so the
+    forms and imports that catch bad input catch it too.
+    """
+
+    code = "refused_input"
+    status = 422
+    title = "Refused by a rule"
+
+
+class TooLargeError(InvalidInputError):
+    """A file over its limit: 413 as the body limit answers, whichever way it was sent."""
+
+    code = "body_too_large"
+    status = 413
+    title = "Too large"
 
 
 class RuleError(ReindError):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from reind.core.errors import InvalidInputError, Words
+from reind.core.errors import InvalidInputError, RefusedInputError, Words
 
 _FY_START_MONTH = 4
 
@@ -85,7 +85,9 @@ class YearOfAssessment(_AprilToMarch):
 
 
 _SPAN_ZH = {"financial year": "財政年度", "year of assessment": "課稅年度"}
-_SPAN = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
+SPAN_PATTERN = r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$"
+"""A span of years as written ("2019/20", "2019-20", "2019/2020"): the API documents it too."""
+_SPAN = re.compile(SPAN_PATTERN)
 
 
 def _parse_span(text: str, what: str) -> int:
@@ -98,8 +100,8 @@ def _parse_span(text: str, what: str) -> int:
         )
     first, second = int(match.group(1)), int(match.group(2))
     follows = second == first + 1 if second >= 100 else second == (first + 1) % 100
-    if not follows:
-        raise InvalidInputError(
+    if not follows:  # the documented form, but not a span of years: a rule's refusal (422)
+        raise RefusedInputError(
             "{what} must span two consecutive years: “{text}”",
             what=Words(what, what, _SPAN_ZH.get(what)),
             text=text,

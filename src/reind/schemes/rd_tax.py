@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import Field, field_validator, model_validator
 
 from reind.core.money import Money
-from reind.core.periods import YearOfAssessment
+from reind.core.periods import SPAN_PATTERN, YearOfAssessment
 from reind.rules.decision import Outcome, Reason
 from reind.rules.engine import Batch, Evaluation, Scheme, Verdict
 from reind.schemes.common import CaseInputs, HKDAmount
@@ -50,7 +50,10 @@ def _year_start(text: str) -> date:
 class RDTaxInputs(CaseInputs):
     """One taxpayer's R&D expenditure for one year of assessment."""
 
-    year_of_assessment: str = Field(description='Year of assessment, e.g. "2019/20".')
+    year_of_assessment: str = Field(
+        description='Year of assessment, e.g. "2019/20" (two consecutive years).',
+        pattern=SPAN_PATTERN,
+    )
     type_a: HKDAmount = Field(default=Decimal(0), description="Type A expenditure, HK$.")
     type_b: HKDAmount = Field(default=Decimal(0), description="Type B expenditure, HK$.")
     incurred: list[RDSpending] = Field(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, field_validator
 
 from reind.core.money import Money
-from reind.core.periods import FinancialYear
+from reind.core.periods import SPAN_PATTERN, FinancialYear
 from reind.rules.branches import ReasonTemplate
 from reind.rules.decision import Outcome
 from reind.rules.engine import Evaluation, Scheme, Verdict
@@ -93,7 +93,9 @@ def _year(text: str) -> str:
 class StartupFunding(CaseInputs):
     """Funding the start-up was approved in an earlier (or the same) financial year."""
 
-    financial_year: str = Field(description='Financial year, e.g. "2022-23".')
+    financial_year: str = Field(
+        description='Financial year, e.g. "2022-23" (two consecutive years).', pattern=SPAN_PATTERN
+    )
     amount: HKDAmount
 
     _known_year = field_validator("financial_year")(_year)
@@ -109,7 +111,9 @@ class UniversityApproval(CaseInputs):
 class TSSSUInputs(CaseInputs):
     """One start-up a university recommends for one financial year."""
 
-    financial_year: str = Field(description='Financial year, e.g. "2023-24".')
+    financial_year: str = Field(
+        description='Financial year, e.g. "2023-24" (two consecutive years).', pattern=SPAN_PATTERN
+    )
     university: str = Field(description="University code, e.g. hkust.")
     track: Track = "o"
     requested: HKDAmount = Field(description="Amount the start-up applies for this year, HK$.")

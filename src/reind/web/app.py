@@ -29,6 +29,7 @@ from reind.web.api import audit as audit_api
 from reind.web.api import casework as casework_api
 from reind.web.api import committee as committee_api
 from reind.web.api import desk as desk_api
+from reind.web.api import evidence as evidence_api
 from reind.web.api import lists as lists_api
 from reind.web.api import money as money_api
 from reind.web.api import schemes as schemes_api
@@ -123,6 +124,7 @@ def create_app(
         ventures_api.router,
         audit_api.router,
         lists_api.router,
+        evidence_api.router,
     ):
         app.include_router(router)
     app.include_router(schemes_views.router)

@@ -110,6 +110,10 @@ LARGEST = 10**13 - 1
 """The largest whole amount a decimal field takes (15 digits, two of them after the point)."""
 
 
+SHARE = r"^(0(\.[0-9]+)?|1(\.0+)?)$"
+"""A share's string form, 0 to 1 at any precision (``Share`` has no limit of places)."""
+
+
 def _no_null_parameters(operation: dict[str, Any]) -> None:
     """A query or header parameter is present or absent, never JSON ``null``: drop that branch."""
     for parameter in operation.get("parameters", []):
@@ -141,6 +145,9 @@ def _decimal_strings(node: Any) -> None:
                 number.setdefault("maximum", LARGEST)
                 number.setdefault("minimum", -LARGEST)
                 sign = "" if number.get("minimum", -1) >= 0 else "-?"
+                if number["maximum"] == 1 and number["minimum"] == 0:  # a share, any places
+                    branch["pattern"] = SHARE
+                    continue
                 digits = len(str(int(number["maximum"]))) - 1 if "maximum" in number else 13
                 branch["pattern"] = f"^{sign}[0-9]{{1,{digits}}}(\\.[0-9]{{1,2}})?$"
     for value in node.values():

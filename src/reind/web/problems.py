@@ -17,7 +17,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reind.core.errors import InternalError, InvalidInputError, NotFoundError, ReindError
+from reind.core.errors import (
+    InternalError,
+    InvalidInputError,
+    NotFoundError,
+    RefusedInputError,
+    ReindError,
+)
 from reind.web.i18n import error_text, negotiate
 from reind.web.templating import render
 
@@ -31,6 +37,40 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
     return JSONResponse(body, status_code=int(body["status"]), media_type=PROBLEM, headers=headers)
 
 
+PLACES = frozenset({"decimal_max_places", "decimal_max_digits", "decimal_whole_digits"})
+"""Pydantic's refusals of a decimal's digits: the document cannot bound a JSON number's."""
+
+
+def refused_number(errors: Any) -> RefusedInputError | None:
+    """A rule's refusal (422) when every error is a JSON number with too many digits, else None.
+
+    The document allows any JSON number within an amount's bounds (JSON Schema
+    cannot count a number's decimal places: ``multipleOf: 0.01`` fails on
+    binary floating point), so a number such as 0.3333333333333333 is
+    well-formed; an amount in HK$ still has at most two decimal places, so it
+    is refused as a rule refuses, in both languages, and never with the
+    validation status. A decimal *string* has its pattern in the document and
+    stays a validation error.
+    """
+    found = list(errors)
+    numbers = [
+        e
+        for e in found
+        if e.get("type") in PLACES
+        and isinstance(e.get("input"), int | float)
+        and not isinstance(e.get("input"), bool)
+    ]
+    if not found or len(numbers) != len(found):
+        return None
+    first = numbers[0]
+    return RefusedInputError(
+        "{field}: an amount in HK$ has at most two decimal places and 13 digits before the "
+        "point, not {value}",
+        field=".".join(str(p) for p in first["loc"][1:]) or "body",
+        value=repr(first["input"]),
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the exception handlers on ``app``."""
 
@@ -40,6 +80,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        refused = refused_number(exc.errors())
+        if refused is not None:
+            return problem_of(request, refused)
         errors = [
             {"field": ".".join(str(p) for p in err["loc"][1:]) or "body", "message": err["msg"]}
             for err in exc.errors()

@@ -11,6 +11,7 @@ from reind.core.clock import Clock, SystemClock, hk_today
 from reind.core.errors import (
     ConflictError,
     InvalidInputError,
+    TooLargeError,
 )
 from reind.core.money import Money
 from reind.programme import audit
@@ -98,7 +99,7 @@ def attach_document(
     content: bytes,
     clock: Clock | None = None,
 ) -> DocumentRow:
-    """Store a supporting document with its SHA-256; type and size are limited."""
+    """Store a supporting document of a draft, or one an officer asked for; checked as any."""
     ensure(actor, Action.WRITE_DRAFTS)
     app = get_application(session, application_id, actor)
     if app.state not in {"draft", "returned_for_information"}:
@@ -107,6 +108,40 @@ def attach_document(
             "application: {state})",
             state=state_words(app.scheme, app.state),
         )
+    row, new = store_document(
+        session, app.id, filename=filename, media_type=media_type, content=content, clock=clock
+    )
+    if new:
+        audit.record_at_commit(
+            session,
+            actor,
+            "application.document_attached",
+            "application",
+            app.id,
+            {"filename": filename, "sha256": row.sha256, "size": row.size},
+            clock,
+        )
+    return row
+
+
+def store_document(
+    session: Session,
+    application_id: str,
+    *,
+    filename: str,
+    media_type: str,
+    content: bytes,
+    clock: Clock | None = None,
+    claim_id: str | None = None,
+    report_id: int | None = None,
+) -> tuple[DocumentRow, bool]:
+    """The checks every upload path shares, then the row (and whether it is new).
+
+    The type must be one accepted, the name must end as that type's, the size
+    within ``MAX_DOCUMENT_BYTES`` (413) and the bytes must be that type
+    (``sniffing``); the same content is kept once per application. The caller
+    has checked the actor and the case's state, and records the audit event.
+    """
     if media_type not in DOCUMENT_TYPES:
         raise InvalidInputError(
             "{filename}: documents of type {media_type} are not accepted (accepted: {accepted})",
@@ -123,7 +158,7 @@ def attach_document(
     if len(content) == 0:
         raise InvalidInputError("{filename}: the file is empty", filename=filename)
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise InvalidInputError(
+        raise TooLargeError(
             "{filename}: {size} bytes is over the limit of {limit} bytes",
             filename=filename,
             size=len(content),
@@ -138,13 +173,15 @@ def attach_document(
     digest = hashlib.sha256(content).hexdigest()
     same = session.execute(
         select(DocumentRow)
-        .where(DocumentRow.application_id == app.id)
+        .where(DocumentRow.application_id == application_id)
         .where(DocumentRow.sha256 == digest)
     ).scalar_one_or_none()
     if same is not None:
-        return same
+        return same, False
     row = DocumentRow(
-        application_id=app.id,
+        application_id=application_id,
+        claim_id=claim_id,
+        report_id=report_id,
         filename=filename,
         media_type=media_type,
         size=len(content),
@@ -154,13 +191,4 @@ def attach_document(
     )
     session.add(row)
     flush(session, "the document")
-    audit.record_at_commit(
-        session,
-        actor,
-        "application.document_attached",
-        "application",
-        app.id,
-        {"filename": filename, "sha256": digest, "size": len(content)},
-        clock,
-    )
-    return row
+    return row, True

@@ -85,6 +85,10 @@ class DocumentRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    claim_id: Mapped[str | None] = mapped_column(ForeignKey("claims.id"), nullable=True)
+    """Evidence for this claim (None: a document of the application itself)."""
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"), nullable=True)
+    """Attached to this progress report."""
     filename: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)

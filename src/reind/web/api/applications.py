@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
-from reind.core.errors import InvalidInputError, NotFoundError
+from reind.core.errors import NotFoundError
 from reind.programme import applications as service
 from reind.programme.applications import views
 from reind.programme.applications.access import ensure_may_see_enterprise
@@ -49,6 +49,7 @@ from reind.web.api.common import (
     money,
     set_etag,
 )
+from reind.web.api.evidence import read_upload
 from reind.web.auth import CurrentActor, require
 from reind.web.deps import RulesEngine, Transact, UnitOfWork
 
@@ -217,14 +218,7 @@ def attach_document(
     session: UnitOfWork,
 ) -> DocumentPublic:
     """Upload a supporting document (PDF, PNG, JPEG, CSV, XLSX, DOCX; at most 20 MiB)."""
-    limit = service.MAX_DOCUMENT_BYTES
-    content = file.file.read(limit + 1)
-    if len(content) > limit:
-        raise InvalidInputError(
-            "{filename}: the file is over the limit of {limit} bytes",
-            filename=file.filename,
-            limit=limit,
-        )
+    content = read_upload(file)
     row = service.attach_document(
         session,
         application_id,
