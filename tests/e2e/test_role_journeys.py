@@ -130,7 +130,7 @@ def test_committee_member_reads_the_pre_read_scores_blind_and_the_chair_sees_quo
     other = office.new_page(chair)
     office.sign_in(other, "approver")
     other.goto(meeting)
-    quorum = t("Scored in full by %(scored)s of the %(quorum)s members the quorum needs.")
+    quorum = t("Scored in full by %(scored)s member(s); the quorum is %(quorum)s.")
     expect(other.locator(f"#item-{case_id} .quorum")).to_contain_text(
         quorum % {"scored": 2, "quorum": 1}
     )
