@@ -13,6 +13,7 @@ from reind.programme import accounts
 from reind.programme.accounts.staff import staff_in
 from reind.programme.actors import SYSTEM, Role
 from reind.programme.notices.preferences import preferences_of
+from tests.programme.factories import enterprise, rfs_application
 from tests.web.test_pages_world import Demo, demo, demo_template, text_of
 
 __all__ = ["demo", "demo_template"]  # fixtures
@@ -29,7 +30,9 @@ def _officer_id(demo: Demo) -> str:
 
 
 def test_the_officer_assigns_a_case_to_themself_and_finds_it_under_my_cases(demo: Demo) -> None:
-    app_id = demo.app_id("RFS-DEMO-0002")
+    with demo.db.unit_of_work() as session:  # a new case: the demo's own are assigned already
+        case_row = rfs_application(session, enterprise(session), state="submitted")
+        app_id, reference = case_row.id, case_row.reference
     me = _officer_id(demo)
     web = demo.browser("officer")
     case = web.page(f"/workbench/applications/{app_id}")
@@ -51,12 +54,12 @@ def test_the_officer_assigns_a_case_to_themself_and_finds_it_under_my_cases(demo
     assert "個案已分派給 Chan Siu Ming 擔任個案主任" in zh and "個案主任" in zh
     mine = web.page("/workbench/mine")
     assert 'href="/workbench/mine"' in mine.text and app_id in mine.text
-    assert "RFS-DEMO-0002" in text_of(mine)
+    assert reference in text_of(mine)
     assert "我的個案" in text_of(web.get("/workbench/mine?lang=zh-Hant"))
     with demo.db.unit_of_work() as session:
         state = session.execute(STATE_OF, {"id": app_id}).scalar_one()
     queue = text_of(web.get(f"/workbench?state={state}&officer=me&lang=en"))
-    assert "RFS-DEMO-0002" in queue and "Showing 1 of 1" in queue
+    assert reference in queue and "Showing 1 of 1" in queue
 
 
 def test_staff_turn_the_case_assigned_notice_off_on_their_own_settings(demo: Demo) -> None:

@@ -161,3 +161,17 @@ def test_a_screening_on_verified_facts_is_not_marked_provisional(demo: Demo) -> 
     shown = text_of(web.get(f"/workbench/applications/{app_id}?lang=en"))
     assert "Screening result: eligible" in shown
     assert "provisional" not in shown.lower()
+
+
+def test_the_case_history_names_the_person_who_acted_not_only_the_role(demo: Demo) -> None:
+    """The history said "Programme officer" for every officer; officers need to know who."""
+    with demo.db.unit_of_work() as session:
+        app_id = rfs_application(session, enterprise(session), state="screening").id
+    web = demo.browser("officer")
+    web.page(f"/workbench/applications/{app_id}")
+    web.submit(f"/workbench/applications/{app_id}/screening", {})
+    name = demo.portfolio.user("officer").display_name
+    for lang in ("en", "zh-Hant"):
+        page = web.get(f"/workbench/applications/{app_id}?lang={lang}").text
+        history = page[page.index('class="history"') :]
+        assert f'<span translate="no">{name}</span>' in history, lang

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from markupsafe import Markup, escape
 
 from reind.programme.applications.services import CATEGORY_WORDS
 from reind.programme.applications.workflow import Workflow
@@ -173,6 +175,7 @@ class HistoryLine:
     what: str
     who: str
     note: str
+    name: str = ""  # the person's name, where the reader may know it (staff pages)
 
 
 class RecordedEvent(Protocol):
@@ -186,10 +189,20 @@ class RecordedEvent(Protocol):
     def kind(self) -> str: ...
     @property
     def payload(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
 
 
-def history(events: Sequence[RecordedEvent], workflow: Workflow, lang: str) -> list[HistoryLine]:
-    """The events about a case as lines: what happened, by whom (role), with any note.
+def history(
+    events: Sequence[RecordedEvent],
+    workflow: Workflow,
+    lang: str,
+    names: Mapping[str, str] | None = None,
+) -> list[HistoryLine]:
+    """The events about a case as lines: what happened, by whom (name and role), with any note.
+
+    ``names`` (actor id to display name) is given where the reader may see who
+    acted; without it a line names the role only.
 
     ``what`` and ``who`` are msgids (or a transition's labels, already in
     ``lang``): the template translates them.
@@ -213,8 +226,9 @@ def history(events: Sequence[RecordedEvent], workflow: Workflow, lang: str) -> l
             note = str(payload.get("note") or "")
         elif event.kind == "application.assigned" and isinstance(payload, dict):
             gettext = translations(lang).gettext
-            what = gettext("Case assigned to %(name)s as %(duty)s") % {
-                "name": payload.get("name") or payload.get("to") or "",
+            person = str(payload.get("name") or payload.get("to") or "")
+            what = escape(gettext("Case assigned to %(name)s as %(duty)s")) % {
+                "name": Markup('<span translate="no">%s</span>') % person,  # a name, typed data
                 "duty": gettext(DUTY_WORDS.get(str(payload.get("duty")), "case officer")),
             }
             note = str(payload.get("reason") or "")
@@ -223,7 +237,8 @@ def history(events: Sequence[RecordedEvent], workflow: Workflow, lang: str) -> l
         elif isinstance(payload, dict) and payload.get("reason"):
             note = str(payload["reason"])
         who = ROLE_WORDS.get(event.role, event.role)
-        lines.append(HistoryLine(event.recorded_at[:16].replace("T", " "), what, who, note))
+        name = (names or {}).get(event.actor, "")
+        lines.append(HistoryLine(event.recorded_at[:16].replace("T", " "), what, who, note, name))
     return lines
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.errors import ForbiddenError
-from reind.programme.accounts.staff import staff_in
+from reind.programme.accounts.staff import names_of, staff_in
 from reind.programme.actors import Actor, Role
 from reind.programme.applications import views
 from reind.programme.applications.assignment import assignment_of
@@ -156,6 +156,8 @@ def render_case(
     decision = views.screening_decision(session, app)
     actions = [t for t in workflow.actions(app.state, actor.role) if t.action not in SPECIAL]
     lines = views.cost_lines(session, app)
+    events = audit_views.events_for(session, "application", app.id)
+    actors = {e.actor for e in events}
     form = form or Form()
     return page(
         request,
@@ -175,9 +177,7 @@ def render_case(
         actions=actions,
         action_labels=ACTION_LABELS,
         may_sign=app.state == "supported_in_principle" and may(actor, Action.SIGN_AGREEMENTS),
-        history=history(
-            audit_views.events_for(session, "application", app.id), workflow, negotiate(request)
-        ),
+        history=history(events, workflow, negotiate(request), names_of(session, actors)),
         gap=(decision.amount - app.requested) if decision is not None else None,
         assignment=assignment_of(session, app),
         may_assign=may(actor, Action.ASSIGN_CASES),
