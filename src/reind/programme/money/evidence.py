@@ -42,16 +42,26 @@ def attach_claim_document(
         raise ConflictError(
             "evidence can be added to a claim only while it waits for the officer's check"
         )
-    return _stored(
+    row, new = store_document(
         session,
-        actor,
         claim.application_id,
-        (filename, media_type, content),
-        clock,
-        event=("claim.document_attached", "claim", claim.id),
-        facts={},
+        filename=filename,
+        media_type=media_type,
+        content=content,
+        clock=clock,
         claim_id=claim.id,
     )
+    if new:
+        audit.record_at_commit(
+            session,
+            actor,
+            "claim.document_attached",
+            "claim",
+            claim.id,
+            {"filename": filename, "sha256": row.sha256, "size": row.size},
+            clock,
+        )
+    return document_view(row)
 
 
 def attach_report_document(
@@ -73,44 +83,23 @@ def attach_report_document(
     get_application(session, agreement.application_id, actor)
     if report.accepted_on is not None:
         raise ConflictError("documents can be added to a report only until it is accepted")
-    return _stored(
-        session,
-        actor,
-        agreement.application_id,
-        (filename, media_type, content),
-        clock,
-        event=("agreement.report_document_attached", "application", agreement.application_id),
-        facts={"report": report.id},
-        report_id=report.id,
-    )
-
-
-def _stored(
-    session: Session,
-    actor: Actor,
-    application_id: str,
-    upload: tuple[str, str, bytes],
-    clock: Clock | None,
-    *,
-    event: tuple[str, str, str],
-    facts: dict[str, object],
-    claim_id: str | None = None,
-    report_id: int | None = None,
-) -> DocumentView:
-    """Store the checked bytes linked to the claim or report; record it once (not on a repeat)."""
-    filename, media_type, content = upload
     row, new = store_document(
         session,
-        application_id,
+        agreement.application_id,
         filename=filename,
         media_type=media_type,
         content=content,
         clock=clock,
-        claim_id=claim_id,
-        report_id=report_id,
+        report_id=report.id,
     )
     if new:
-        kind, subject_type, subject_id = event
-        details = {**facts, "filename": filename, "sha256": row.sha256, "size": row.size}
-        audit.record_at_commit(session, actor, kind, subject_type, subject_id, details, clock)
+        audit.record_at_commit(
+            session,
+            actor,
+            "agreement.report_document_attached",
+            "application",
+            agreement.application_id,
+            {"report": report.id, "filename": filename, "sha256": row.sha256},
+            clock,
+        )
     return document_view(row)
