@@ -42,6 +42,8 @@ EVENT_WORDS = {
     "application.updated": "Application changed",
     "application.cost_line_added": "Cost line added",
     "application.document_attached": "Document attached",
+    "claim.document_attached": "Evidence attached to a claim",
+    "agreement.report_document_attached": "Document attached to a report",
     "application.screened": "Screening rules run",
     "application.transitioned": "Moved on",
     "application.imported": "Imported from the old system",
