@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reind.core.paging import Page, after, clamp_limit, decode_cursor, like_pattern, page_of
+from reind.programme.accounts import staff
 from reind.programme.accounts.store import UserRow
 from reind.programme.actors import Actor
 from reind.programme.permissions import Action, ensure
@@ -90,16 +91,9 @@ def list_users(
 
 
 def names_of(session: Session, actor: Actor, actor_ids: set[str]) -> dict[str, str]:
-    """The display names of the accounts acting under ``actor_ids`` (an audit event's actor).
+    """The display names of the accounts acting under ``actor_ids``, for an administrator.
 
-    An account acts under its person id when it has one, else its own id.
+    The look-up is ``accounts.staff.names_of``; this adds the duty check.
     """
     ensure(actor, Action.MANAGE_ACCOUNTS)
-    if not actor_ids:
-        return {}
-    rows = session.execute(
-        select(UserRow.id, UserRow.person_id, UserRow.display_name).where(
-            UserRow.id.in_(actor_ids) | UserRow.person_id.in_(actor_ids)
-        )
-    ).all()
-    return {(person or user_id): name for user_id, person, name in rows}
+    return staff.names_of(session, actor_ids)
