@@ -78,12 +78,28 @@ _env.filters["exact_money"] = exact_money
 templates = Jinja2Templates(env=_env)
 
 
+def punctuation(lang: str) -> dict[str, Any]:
+    """The colon and brackets a label takes in ``lang``: ``colon``, ``bracketed``.
+
+    Chinese text writes them full width (狀況：已遞交, （申請人看到：已收到）); a
+    template that wrote ``{{ _("Status") }}: `` put an English colon on every
+    Chinese page. Templates write ``{{ _("Status") }}{{ colon }}`` instead.
+    """
+    chinese = lang == "zh-Hant"
+
+    def bracketed(text: object) -> Markup:
+        return Markup("（{}）" if chinese else "({})").format(text)
+
+    return {"colon": "：" if chinese else ": ", "bracketed": bracketed}
+
+
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     """Render ``name`` in the request's language; remember an explicit choice."""
     lang = negotiate(request)
     env = templates.env
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     context.update(lang=lang, languages=LANGUAGES, other_lang="en" if lang != "en" else "zh-Hant")
+    context.update(punctuation(lang))
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
@@ -94,4 +110,4 @@ def render_fragment(name: str, lang: str, **context: Any) -> str:
     """Render a partial template to text in ``lang`` (for live updates pushed over SSE)."""
     env = templates.env
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    return env.get_template(name).render(lang=lang, **context)
+    return env.get_template(name).render(lang=lang, **punctuation(lang), **context)
