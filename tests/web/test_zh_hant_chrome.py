@@ -151,7 +151,7 @@ def test_the_chrome_of_every_page_reads_chinese_for_every_role(demo: Demo) -> No
 
 
 def test_a_chinese_label_takes_the_full_width_colon() -> None:
-    assert ascii_colons("狀況: 已遞交 · 個案主任：陳") == ["狀況: 已遞交"]
+    assert ascii_colons("狀況: 已遞交 · 個案主任：陳") == ["狀況: 已遞交 ·"]
     assert ascii_colons("出處 https://www.itf.gov.hk · Note: x") == []
 
 

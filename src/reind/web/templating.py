@@ -73,6 +73,16 @@ def exact_money(context: Context, value: Money | int) -> str:
     return amount.zh_words() if context.get("lang") == "zh-Hant" else str(amount)
 
 
+def file_size(size: int) -> str:
+    """A document's size as people read it: 512 B, 12.5 KB, 3.2 MB (a small file is not "0.0 KB")."""
+    if size < 1024:
+        return f"{size:,} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+_env.filters["file_size"] = file_size
 _env.filters["money"] = money
 _env.filters["exact_money"] = exact_money
 templates = Jinja2Templates(env=_env)
