@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select, union
 from sqlalchemy.orm import Session
 
-from reind.core import search
+from reind.core import paging, search
 from reind.core.paging import (
     Page,
     both_ways,
@@ -259,9 +259,9 @@ def applications_from(
 
 
 def _unsearched(session: Session, filters: ApplicationFilters, where: list[Any]) -> Select[Any]:
-    """The ids of the applications ``filters`` but the search select (under ``where``)."""
+    """The ids (as ``key``) of the applications ``filters`` but the search select (``where``)."""
     joined = applications_from(session, replace(filters, q=None))
-    return select(ApplicationRow.id).select_from(joined).where(*where)
+    return select(ApplicationRow.id.label("key")).select_from(joined).where(*where)
 
 
 def count_applications(
@@ -290,6 +290,10 @@ def count_applications(
         walk = walks_the_list(session, filters, unsearched)
     if walk:
         return capped_count(session, unsearched.where(search_holds(session, filters.q)), cap)
+    if cap < paging.COUNT_CAP:
+        # A quick count: each way of matching stops at the cap (``count_of_each``),
+        # where gathering every hit first cost 300 ms for "food" among closed ones.
+        return search_count(session, filters.q, unsearched, cap)
     if not where and not filters.industry:
         # The search alone: its UNION holds each application's id once.
         ids = select(search_ids(session, filters.q).subquery().c.id)

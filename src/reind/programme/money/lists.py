@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core import search
+from reind.core import paging, search
 from reind.core.paging import (
     Page,
     Sort,
@@ -153,7 +153,8 @@ def _counted(
 ) -> tuple[int, bool]:
     """How many of ``table`` match ``filters`` and ``where``, up to the cap (``cap_for``)."""
     cap = cap_for(bool(filters.q and filters.q.strip()), quick)
-    if walks_each_way(session, filters):
+    # On SQLite too, a quick count goes one way at a time, each stopping at the cap.
+    if walks_each_way(session, filters) or (filters.q and not walk and cap < paging.COUNT_CAP):
         assert filters.q is not None
         base = _of_applications(session, replace(filters, q=None), table, onclause, None)
         rows = select(key.label("key")).select_from(base).where(*where)
