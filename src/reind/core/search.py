@@ -142,6 +142,18 @@ def count_of_each(session: Session, ways: Sequence[Any], rows: Select[Any]) -> t
     return min(found, cap), found > cap
 
 
+def few(session: Session, rows: Select[Any]) -> bool:
+    """Whether ``rows`` selects at most ``FEW`` rows (counted no further than one past).
+
+    A list whose own rows, under its filters but not its search, are few
+    checks each of them against the search (SQLite): for five applications in
+    screening that is five look-ups, where gathering the 11,000 applications
+    holding "food" first took 230 ms (issue 16).
+    """
+    limited = rows.limit(FEW + 1).subquery()
+    return int(session.execute(select(func.count()).select_from(limited)).scalar_one()) <= FEW
+
+
 def hits_of(session: Session, keys: Any) -> Any:
     """The SELECT of matching keys as a FROM named ``hits``, read once.
 
