@@ -39,7 +39,7 @@ from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.bulk import bulk_steps
-from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
+from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url, quick
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
 from reind.web.views.portal_case import parse_day
@@ -93,7 +93,7 @@ def queues(
     filters = application_filters(request, chosen, me=user.actor().id)
     rows = None
     if chosen is not None:
-        rows = list_applications(session, filters, sort=sort, cursor=cursor)
+        rows = list_applications(session, filters, sort=sort, cursor=cursor, quick=quick(request))
     return page(
         request,
         "workbench/queues.html",
