@@ -23,11 +23,12 @@ __all__ = ["demo", "demo_template"]  # fixtures
 def test_a_step_done_reads_with_the_full_width_colon_on_a_chinese_case_page(demo: Demo) -> None:
     case = demo.app_id("RFS-DEMO-0001")
     officer = demo.browser("officer")
-    chinese = text_of(officer.get(f"/workbench/applications/{case}?done=pass_screening&lang=zh-Hant"))
+    page = f"/workbench/applications/{case}?done=pass_screening"
+    chinese = text_of(officer.get(f"{page}&lang=zh-Hant"))
     assert "已完成：通過初步審查" in chinese
     assert "狀況：" in chinese and "（申請人看到：" in chinese
     assert ascii_colons(chinese) == []
-    english = text_of(officer.get(f"/workbench/applications/{case}?done=pass_screening&lang=en"))
+    english = text_of(officer.get(f"{page}&lang=en"))
     assert "Done: Pass screening" in english and "(the applicant sees: " in english
 
 

@@ -74,7 +74,7 @@ def exact_money(context: Context, value: Money | int) -> str:
 
 
 def file_size(size: int) -> str:
-    """A document's size as people read it: 512 B, 12.5 KB, 3.2 MB (a small file is not "0.0 KB")."""
+    """A document's size as people read it: 512 B, 12.5 KB, 3.2 MB (never "0.0 KB")."""
     if size < 1024:
         return f"{size:,} B"
     if size < 1024 * 1024:
@@ -98,7 +98,7 @@ def punctuation(lang: str) -> dict[str, Any]:
     chinese = lang == "zh-Hant"
 
     def bracketed(text: object) -> Markup:
-        return Markup("（{}）" if chinese else "({})").format(text)
+        return Markup("（{}）").format(text) if chinese else Markup("({})").format(text)
 
     return {"colon": "：" if chinese else ": ", "bracketed": bracketed}
 
