@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from reind.core import search
+from reind.core import paging, search
 from reind.core.clock import FixedClock
 from reind.core.db import Database
 from reind.core.errors import InvalidInputError
@@ -130,6 +130,13 @@ def test_every_list_pages_each_of_its_orderings_once_and_in_order(
                 == 3
             )
             assert list_ledgers(session, ApplicationFilters(q="works 2")).total == 1
+            monkeypatch.setattr(paging, "QUICK_CAP", 2)  # an office page counts a search quickly
+            for quick, shown in (
+                (list_ledgers(session, ApplicationFilters(q="sorted"), quick=True), 3),
+                (list_claims(session, (), ApplicationFilters(q="sorted"), quick=True), 6),
+            ):
+                assert (quick.total, quick.capped, len(quick.items)) == (2, True, shown)
+            monkeypatch.setattr(paging, "QUICK_CAP", 1_000)
         for scheme, held in (("rfs", 3), ("bud", 0)):  # a scheme is read on the ledger's own copy
             assert (
                 _each_way(

@@ -16,16 +16,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core import search
+from reind.core import paging, search
 from reind.core.paging import (
     Page,
     Sort,
     both_ways,
+    cap_for,
     capped_count,
     clamp_limit,
     page_of,
     sort_named,
 )
+from reind.core.search import planned
 from reind.programme.applications.lists import (
     ApplicationFilters,
     application_conditions,
@@ -116,6 +118,8 @@ def _page_from(
 ) -> tuple[Any, list[Any]]:
     """The FROM and WHERE of a page of ``table`` (claims, ledgers) under ``filters``.
 
+    ``total``: the count the plan is chosen by (``core.search.planned``).
+
     On PostgreSQL a search reads to the page one way of matching at a time
     (``applications.lists.search_first``) and the page keeps those keys. On
     SQLite it is a term on the list's rows when they are few (``walk``) or
@@ -145,22 +149,25 @@ def _counted(
     key: Any,
     where: Any,
     walk: bool,
+    quick: bool,
 ) -> tuple[int, bool]:
-    """How many of ``table`` match ``filters`` and ``where``, up to ``COUNT_CAP``."""
-    if walks_each_way(session, filters):
+    """How many of ``table`` match ``filters`` and ``where``, up to the cap (``cap_for``)."""
+    cap = cap_for(bool(filters.q and filters.q.strip()), quick)
+    # On SQLite too, a quick count goes one way at a time, each stopping at the cap.
+    if walks_each_way(session, filters) or (filters.q and not walk and cap < paging.COUNT_CAP):
         assert filters.q is not None
         base = _of_applications(session, replace(filters, q=None), table, onclause, None)
         rows = select(key.label("key")).select_from(base).where(*where)
-        return search_count(session, filters.q, rows)
+        return search_count(session, filters.q, rows, cap)
     if walk:
         assert filters.q is not None
         base = _of_applications(session, replace(filters, q=None), table, onclause, None)
         rows = select(key).select_from(base).where(*where, search_holds(session, filters.q))
-        return capped_count(session, rows)
+        return capped_count(session, rows, cap)
     counted = select(key)
     if filters != ApplicationFilters():
         counted = counted.select_from(_of_applications(session, filters, table, onclause, None))
-    return capped_count(session, counted.where(*where))
+    return capped_count(session, counted.where(*where), cap)
 
 
 def list_ledgers(
@@ -170,8 +177,12 @@ def list_ledgers(
     sort: str = "reference",
     cursor: str | None = None,
     limit: int | None = None,
+    quick: bool = False,
 ) -> Page[LedgerItem]:
-    """One page of the projects with a grant approved, in ``sort`` order, after ``cursor``."""
+    """One page of the projects with a grant approved, in ``sort`` order, after ``cursor``.
+
+    ``quick`` (an office page): a search is counted to ``QUICK_CAP`` only.
+    """
     size = clamp_limit(limit)
     ordering = sort_named(LEDGER_SORTS, sort)
     where = _ledger_where(filters)
@@ -182,10 +193,19 @@ def list_ledgers(
     key = LedgerRow.application_id
     walk = _walks(session, filters, LedgerRow, on_ledger, key, _ledger_where(filters))
     total, capped = _counted(
-        session, filters, LedgerRow, on_ledger, key, _ledger_where(filters), walk
+        session, filters, LedgerRow, on_ledger, key, _ledger_where(filters), walk, quick
     )
     joined, narrowed = _page_from(
-        session, filters, LedgerRow, on_ledger, key, ordering, where, size, total, walk
+        session,
+        filters,
+        LedgerRow,
+        on_ledger,
+        key,
+        ordering,
+        where,
+        size,
+        planned(total, capped),
+        walk,
     )
     rows = session.execute(
         select(
@@ -240,10 +260,12 @@ def list_claims(
     sort: str = "submitted",
     cursor: str | None = None,
     limit: int | None = None,
+    quick: bool = False,
 ) -> Page[ClaimItem]:
     """One page of the claims in ``states`` (all when empty), in ``sort`` order, after ``cursor``.
 
-    Counted up to ``COUNT_CAP`` ("more than 10,000").
+    Counted up to ``COUNT_CAP`` ("more than 10,000"); with ``quick`` (an office
+    page) a search only to ``QUICK_CAP``.
     """
     size = clamp_limit(limit)
     ordering = sort_named(CLAIM_SORTS, sort)
@@ -252,12 +274,21 @@ def list_claims(
         where.append(ClaimRow.state.in_(states))
     on_claim = ClaimRow.application_id == ApplicationRow.id
     walk = _walks(session, filters, ClaimRow, on_claim, ClaimRow.id, where)
-    total, capped = _counted(session, filters, ClaimRow, on_claim, ClaimRow.id, where, walk)
+    total, capped = _counted(session, filters, ClaimRow, on_claim, ClaimRow.id, where, walk, quick)
     start = ordering.after_cursor(cursor)
     if start is not None:
         where.append(start)
     joined, narrowed = _page_from(
-        session, filters, ClaimRow, on_claim, ClaimRow.id, ordering, where, size, total, walk
+        session,
+        filters,
+        ClaimRow,
+        on_claim,
+        ClaimRow.id,
+        ordering,
+        where,
+        size,
+        planned(total, capped),
+        walk,
     )
     query = (
         select(
