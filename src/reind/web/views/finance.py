@@ -107,6 +107,7 @@ def _claims_page(
         today=hk_today(),
         values=form.values,
         errors=form.errors,
+        row_errors={k: v for k, v in form.errors.items() if not k.startswith("pay_")},
     )
 
 

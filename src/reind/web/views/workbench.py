@@ -43,7 +43,7 @@ from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
 from reind.web.views.portal_case import parse_day
-from reind.web.views.words import category_label, history, words_for
+from reind.web.views.words import case_history, category_label, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -177,7 +177,7 @@ def render_case(
         actions=actions,
         action_labels=ACTION_LABELS,
         may_sign=app.state == "supported_in_principle" and may(actor, Action.SIGN_AGREEMENTS),
-        history=history(events, workflow, negotiate(request), names_of(session, actors)),
+        history=case_history(events, workflow, negotiate(request), names_of(session, actors)),
         gap=(decision.amount - app.requested) if decision is not None else None,
         assignment=assignment_of(session, app),
         may_assign=may(actor, Action.ASSIGN_CASES),
