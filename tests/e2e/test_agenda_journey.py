@@ -35,7 +35,7 @@ WORDS = {
     "en": (
         "Committee agendas",
         "Put the ticked cases on the agenda",
-        "2 case(s) put on the agenda.",
+        "Cases put on the agenda: 2.",
     ),
     "zh-Hant": ("委員會議程", "將已勾選的個案列入議程", "已將 2 宗個案列入議程。"),
 }

@@ -47,7 +47,7 @@ WORDS = {
     "zh-Hant": {
         "mine": "我的個案",
         "assign": "分派",
-        "officer": "個案主任: Chan Siu Ming",
+        "officer": "個案主任：Chan Siu Ming",
         "step": "對已勾選的個案執行此步驟",
         "screen": "執行審查規則",
         "pass": "通過初步審查",

@@ -88,7 +88,7 @@ def test_officer_finds_a_case_sees_the_gap_and_puts_it_on_an_agenda(
     page.locator("#f-meeting_id").select_option(office.next_meeting)
     page.get_by_role("button", name=t("Put the ticked cases on the agenda")).click()
     expect(page.get_by_role("status")).to_contain_text(
-        t("%(count)s case(s) put on the agenda.") % {"count": 1}
+        t("Cases put on the agenda: %(count)s.") % {"count": 1}
     )
     expect(page.locator("main")).not_to_contain_text(reference)
     expect_chinese(page, office)
@@ -130,7 +130,7 @@ def test_committee_member_reads_the_pre_read_scores_blind_and_the_chair_sees_quo
     other = office.new_page(chair)
     office.sign_in(other, "approver")
     other.goto(meeting)
-    quorum = t("Scored in full by %(scored)s member(s); the quorum is %(quorum)s.")
+    quorum = t("Members who have scored in full: %(scored)s; the quorum is %(quorum)s.")
     expect(other.locator(f"#item-{case_id} .quorum")).to_contain_text(
         quorum % {"scored": 2, "quorum": 1}
     )

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from reind.core import paging, search
 from reind.core.clock import FixedClock
 from reind.core.db import Database
 from reind.core.errors import InvalidInputError
@@ -70,7 +71,9 @@ def _each_way(sorts: Mapping[str, Sort], read: Callable[[str, str | None], Page[
     return len(seen[0])
 
 
-def test_every_list_pages_each_of_its_orderings_once_and_in_order(db: Database) -> None:
+def test_every_list_pages_each_of_its_orderings_once_and_in_order(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with db.unit_of_work() as session:
         companies = [
             enterprise(session, name=f"Sorted Works {n} Ltd", employees=10 + n % 2)
@@ -105,6 +108,35 @@ def test_every_list_pages_each_of_its_orderings_once_and_in_order(db: Database) 
             ),
         )
         assert ledgers == 3
+        for few in (1, search.FEW):  # SQLite: the same rows whichever side leads a search
+            monkeypatch.setattr(search, "FEW", few)
+            searched = ApplicationFilters(q="works 1")
+            assert (
+                _each_way(
+                    CLAIM_SORTS,
+                    lambda sort, cursor, q=searched: list_claims(  # type: ignore[misc]
+                        session, (), q, sort=sort, cursor=cursor, limit=1
+                    ),
+                )
+                == 2
+            )
+            assert (
+                _each_way(
+                    LEDGER_SORTS,
+                    lambda sort, cursor: list_ledgers(
+                        session, ApplicationFilters(q="sorted"), sort=sort, cursor=cursor, limit=2
+                    ),
+                )
+                == 3
+            )
+            assert list_ledgers(session, ApplicationFilters(q="works 2")).total == 1
+            monkeypatch.setattr(paging, "QUICK_CAP", 2)  # an office page counts a search quickly
+            for quick, shown in (
+                (list_ledgers(session, ApplicationFilters(q="sorted"), quick=True), 3),
+                (list_claims(session, (), ApplicationFilters(q="sorted"), quick=True), 6),
+            ):
+                assert (quick.total, quick.capped, len(quick.items)) == (2, True, shown)
+            monkeypatch.setattr(paging, "QUICK_CAP", 1_000)
         for scheme, held in (("rfs", 3), ("bud", 0)):  # a scheme is read on the ledger's own copy
             assert (
                 _each_way(
@@ -159,9 +191,16 @@ def _case(session: Session, reference: str, name: str, title: str, industry: Ind
     create_application(session, draft, OFFICER, engine=default_engine())
 
 
-def test_a_search_with_filters_pages_its_matches_once_in_each_order(db: Database) -> None:
+@pytest.mark.parametrize("few", [2, search.FEW])
+def test_a_search_with_filters_pages_its_matches_once_in_each_order(
+    db: Database, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Matches by title, by the enterprise's name, by both, and by reference, narrowed by
-    industry: each once, in order, counted (on PostgreSQL: one query per way, each to a page)."""
+    industry: each once, in order, counted (on PostgreSQL: one query per way, each to a page).
+
+    On SQLite the same whichever side leads (``core.search.FEW``): the list's few rows
+    checked against the search, the hits joined to many, or the ordering walked."""
+    monkeypatch.setattr(search, "FEW", few)
     food, electronics = Industry.FOOD_MANUFACTURING, Industry.ELECTRONICS
     with db.unit_of_work() as session:
         _case(session, "RFS-S-00", "Crispy Foods Ltd", "Wafer line", food)  # name

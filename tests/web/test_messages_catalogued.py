@@ -133,7 +133,7 @@ def test_a_refusal_reads_chinese_with_codes_as_words_and_amounts_as_officials_wr
         lambda: workflow_for("rfs").transition("submitted", "start_screening", Role.APPLICANT)
     )
     zh = error_text(forbidden, "zh-Hant")  # type: ignore[arg-type]
-    assert zh == "RFS：申請者不可進行「開始初步審查」（可進行的職能：計劃主任）"
+    assert zh == "RFS：申請者不可進行「開始初步審查」（可進行的職能：計劃人員）"
     assert forbidden.problem()["role"] == "applicant"  # type: ignore[attr-defined]
     over = _refusal(
         lambda: Ledger(approved=HKD(900_000), committed=HKD(900_000)).claim(HKD(1_000_000))

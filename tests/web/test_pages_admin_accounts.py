@@ -67,14 +67,14 @@ def test_ending_a_session_from_the_admin_screen_signs_the_person_out_at_once(
     )
     assert signed_in.status_code == 200 and person.get("/workbench").status_code == 200
     page = admin.page(f"/admin/users/{user_id}")
-    assert "Signed in on 1 browser(s) now." in text_of(page)
+    assert "Browsers signed in now: 1." in text_of(page)
     session_id = re.search(rf"/admin/users/{user_id}/sessions/([^/]+)/end", page.text)
     assert session_id is not None
     ended = admin.submit(f"/admin/users/{user_id}/sessions/{session_id.group(1)}/end", {})
     assert ended.status_code == 303
     after = person.get("/workbench", follow_redirects=False)
     assert after.status_code == 303 and after.headers["location"].startswith("/sign-in")
-    assert "Signed in on 0 browser(s) now." in text_of(admin.get(f"/admin/users/{user_id}"))
+    assert "Browsers signed in now: 0." in text_of(admin.get(f"/admin/users/{user_id}"))
 
 
 def test_tokens_are_listed_without_their_secret_and_revoked_from_the_screen(demo: Demo) -> None:

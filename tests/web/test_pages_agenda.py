@@ -40,7 +40,7 @@ def test_the_officer_puts_two_referred_cases_on_next_weeks_agenda_in_one_go(demo
         "/workbench/agenda", [("meeting_id", meeting_id), *(("application_id", i) for i in ids)]
     )
     assert done.status_code == 303, text_of(done)
-    assert "2 case(s) put on the agenda." in text_of(web.get(done.headers["location"]))
+    assert "Cases put on the agenda: 2." in text_of(web.get(done.headers["location"]))
     with demo.db.unit_of_work() as session:
         placed = session.execute(
             select(AgendaItemRow.application_id, AgendaItemRow.position)

@@ -128,5 +128,5 @@ def test_the_administrator_reads_every_parameter_in_force_with_its_recorded_sour
     zh = text_of(admin.get("/admin/parameters?lang=zh-Hant"))
     assert "現行參數" in zh
     # each note in Chinese (issue 16: they were labelled 附註（只有英文）)
-    assert "附註（只有英文）" not in zh and "備註: 理解為該企業所有獲批資助的累計總額" in zh
+    assert "附註（只有英文）" not in zh and "備註： 理解為該企業所有獲批資助的累計總額" in zh
     assert demo.browser("officer").get("/admin/parameters").status_code == 403

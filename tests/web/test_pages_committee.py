@@ -123,7 +123,7 @@ def test_the_chair_sees_the_quorum_and_scores_voided_by_a_later_conflict(demo: D
     assert lam.submit(scoring, zeros).status_code == 303
     chair = demo.browser("approver")
     before = text_of(chair.get(f"/committee/meetings/{meeting}"))
-    assert "Scored in full by 1 member(s); the quorum is 1." in before
+    assert "Members who have scored in full: 1; the quorum is 1." in before
     assert "Weighted score so far 0.0 / 100" in before
     with demo.db.unit_of_work() as session:
         lam_member = session.execute(
@@ -131,7 +131,7 @@ def test_the_chair_sees_the_quorum_and_scores_voided_by_a_later_conflict(demo: D
         ).scalar_one()
         declare_conflict(session, lam_member, app_id, "Shareholding", SECRETARIAT_OFFICER)
     after = text_of(chair.get(f"/committee/meetings/{meeting}"))
-    assert "Scored in full by 0 member(s); the quorum is 1." in after
+    assert "Members who have scored in full: 0; the quorum is 1." in after
     assert "5 score(s) voided: the member declared a conflict of interest after scoring." in after
     chinese = chair.get(f"/committee/meetings/{meeting}?lang=zh-Hant").text
     assert "5 項評分已作廢" in chinese

@@ -38,6 +38,9 @@ def test_the_finance_officer_who_approved_a_claim_may_not_pay_it(demo: Demo) -> 
     refused = web.submit(f"/claims/{claim}/payment", {})
     assert refused.status_code == 400
     assert "another finance officer must pay it (two-person rule)" in refused.text
+    # said once, in the claim's row: not again in a summary, nor by the row's standing note
+    assert refused.text.count("two-person rule") == 1
+    assert "You approved it: another finance officer pays it." not in text_of(refused)
     chinese = web.get("/finance?lang=zh-Hant").text
     assert "你已批核此申領：須由另一名財務人員付款。" in chinese
     with demo.db.unit_of_work() as session:

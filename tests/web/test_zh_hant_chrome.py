@@ -86,6 +86,18 @@ def english_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w not in LATIN and not w.isupper()]
 
 
+_ASCII_COLON = re.compile(r"[\u3400-\u9fff）」]\s*:(?!//)")
+
+
+def ascii_colons(text: str) -> list[str]:
+    """Chinese labels followed by an English colon (狀況: 已遞交), with a little context.
+
+    Chinese text writes the full-width colon (狀況：已遞交); templates write
+    ``{{ colon }}``, which is the right one for the reader's language.
+    """
+    return [text[max(0, m.start() - 6) : m.end() + 6] for m in _ASCII_COLON.finditer(text)]
+
+
 def pattern(path: str) -> str:
     """A route pattern: ids and references as ``*``, the query's keys without values."""
     parts = urlsplit(path)
@@ -97,7 +109,7 @@ def pattern(path: str) -> str:
 
 
 def walk(browser: Browser) -> dict[str, list[str]]:
-    """Each page reached (one per route pattern) and the English words on it."""
+    """Each page reached (one per route pattern) and the English words (or colons) on it."""
     todo: deque[str] = deque(["/"])
     seen: set[str] = set()
     found: dict[str, list[str]] = {}
@@ -111,7 +123,8 @@ def walk(browser: Browser) -> dict[str, list[str]]:
             continue
         page = _Page()
         page.feed(answer.text)
-        found[path] = english_words(" ".join(page.text))
+        text = " ".join(page.text)
+        found[path] = english_words(text) + ascii_colons(text)
         for href in page.links:
             link = urlsplit(href)
             if link.netloc or not link.path.startswith("/") or _SKIP.search(link.path):
@@ -135,6 +148,11 @@ def test_the_chrome_of_every_page_reads_chinese_for_every_role(demo: Demo) -> No
                 english[f"{role} {path}"] = sorted(set(words))
     assert walked > 60
     assert english == {}
+
+
+def test_a_chinese_label_takes_the_full_width_colon() -> None:
+    assert ascii_colons("狀況: 已遞交 · 個案主任：陳") == ["狀況: 已遞交 ·"]
+    assert ascii_colons("出處 https://www.itf.gov.hk · Note: x") == []
 
 
 def test_user_data_is_left_out_only_where_marked() -> None:

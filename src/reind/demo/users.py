@@ -14,14 +14,19 @@ production would write):
 
 Finance has two people: ``finance`` approves the claim and ``finance.chow``
 pays it, since whoever approved a stage may not do the next (the two-person
-rule, ADR 0121).
+rule, ADR 0121). The office has two officers too: ``officer`` (Chan Siu
+Ming) runs the demo's cases, and ``officer.lee`` (Lee Ka Wai, password
+``demo-officer-pass``) is there to take cases over, so assignment between
+officers and the two-person rules between them (an officer may not accept a
+report they filed; one checks a claim, another may not) can be shown.
 
 The passwords are for the demo and tests only: anyone reading this file
 knows them. ``reind demo`` prints them; a real deployment adds its users
 with ``reind user add``. Calling it again on a database that already has
 the demo finds what is there and changes nothing, however much the demo was
 used since (more claims, more agendas), except to add a demo sign-in a later
-version introduced (a demo made before the second finance officer gets it).
+version introduced (a demo made before the second finance officer, or the
+second officer, gets it).
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("applicant", Role.APPLICANT, "Wong Ka Yan (Golden Egg)", "demo-applicant-pass", "a"),
     DemoUser("applicant.b", Role.APPLICANT, "Lee Chi Ming (Harbour)", "demo-applicant-pass", "b"),
     DemoUser("officer", Role.OFFICER, "Chan Siu Ming", "demo-officer-pass"),
+    DemoUser("officer.lee", Role.OFFICER, "Lee Ka Wai", "demo-officer-pass"),
     DemoUser("assessor", Role.ASSESSOR, "Ho Wing Sze", "demo-assessor-pass"),
     DemoUser(
         "member", Role.COMMITTEE_MEMBER, "Dr Cheung", "demo-member-pass", None, "member-cheung"

@@ -39,7 +39,7 @@ class Role(StrEnum):
 
 _ROLE_ZH = {
     "applicant": "申請者",
-    "officer": "計劃主任",
+    "officer": "計劃人員",
     "assessor": "評審員",
     "committee_member": "委員會委員",
     "approver": "審批人員",

@@ -155,7 +155,7 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
     ),
     Action.ASSIGN_CASES: (
         "assign a case to an officer and to assessors, and reassign it, saying why",
-        "將個案分派給計劃主任及評審員，或重新分派，並說明原因",
+        "將個案分派給個案主任及評審員，或重新分派，並說明原因",
     ),
     Action.REGISTER_ENTERPRISES: ("register enterprises", "登記企業"),
     Action.EDIT_CONTACTS: ("add a contact person to an enterprise", "為企業新增聯絡人"),

@@ -73,9 +73,34 @@ def exact_money(context: Context, value: Money | int) -> str:
     return amount.zh_words() if context.get("lang") == "zh-Hant" else str(amount)
 
 
+def file_size(size: int) -> str:
+    """A document's size as people read it: 512 B, 12.5 KB, 3.2 MB (never "0.0 KB")."""
+    if size < 1024:
+        return f"{size:,} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+_env.filters["file_size"] = file_size
 _env.filters["money"] = money
 _env.filters["exact_money"] = exact_money
 templates = Jinja2Templates(env=_env)
+
+
+def punctuation(lang: str) -> dict[str, Any]:
+    """The colon and brackets a label takes in ``lang``: ``colon``, ``bracketed``.
+
+    Chinese text writes them full width (狀況：已遞交, （申請人看到：已收到）); a
+    template that wrote ``{{ _("Status") }}: `` put an English colon on every
+    Chinese page. Templates write ``{{ _("Status") }}{{ colon }}`` instead.
+    """
+    chinese = lang == "zh-Hant"
+
+    def bracketed(text: object) -> Markup:
+        return Markup("（{}）").format(text) if chinese else Markup("({})").format(text)
+
+    return {"colon": "：" if chinese else ": ", "bracketed": bracketed}
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
@@ -84,6 +109,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     env = templates.env
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     context.update(lang=lang, languages=LANGUAGES, other_lang="en" if lang != "en" else "zh-Hant")
+    context.update(punctuation(lang))
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
@@ -94,4 +120,4 @@ def render_fragment(name: str, lang: str, **context: Any) -> str:
     """Render a partial template to text in ``lang`` (for live updates pushed over SSE)."""
     env = templates.env
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    return env.get_template(name).render(lang=lang, **context)
+    return env.get_template(name).render(lang=lang, **punctuation(lang), **context)

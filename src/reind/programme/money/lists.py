@@ -16,22 +16,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reind.core import paging, search
 from reind.core.paging import (
     Page,
     Sort,
     both_ways,
+    cap_for,
     capped_count,
     clamp_limit,
     page_of,
     sort_named,
 )
+from reind.core.search import planned
 from reind.programme.applications.lists import (
     ApplicationFilters,
     application_conditions,
     applications_from,
+    checked,
     search_count,
     search_first,
+    search_holds,
     walks_each_way,
+    walks_the_list,
 )
 from reind.programme.applications.store import ApplicationRow
 from reind.programme.enterprises.store import EnterpriseRow
@@ -91,6 +97,14 @@ def _of_applications(
     return applications_from(session, filters, count).join(table, onclause)
 
 
+def _walks(
+    session: Session, filters: ApplicationFilters, table: Any, onclause: Any, key: Any, where: Any
+) -> bool:
+    """Whether the search is a term on the list's own rows (SQLite: ``walks_the_list``)."""
+    base = _of_applications(session, replace(filters, q=None), table, onclause, None)
+    return walks_the_list(session, filters, select(key).select_from(base).where(*where))
+
+
 def _page_from(
     session: Session,
     filters: ApplicationFilters,
@@ -101,12 +115,23 @@ def _page_from(
     where: list[Any],
     size: int,
     total: int,
+    walk: bool,
 ) -> tuple[Any, list[Any]]:
     """The FROM and WHERE of a page of ``table`` (claims, ledgers) under ``filters``.
 
+    ``total``: the count the plan is chosen by (``core.search.planned``).
+
     On PostgreSQL a search reads to the page one way of matching at a time
-    (``applications.lists.search_first``) and the page keeps those keys.
+    (``applications.lists.search_first``) and the page keeps those keys. On
+    SQLite it is a term on the list's rows when they are few (``walk``) or
+    the search finds many (as ``applications.lists.list_applications``).
     """
+    searched = bool(filters.q and filters.q.strip())
+    if searched and not walks_each_way(session, filters) and (walk or total > search.FEW):
+        assert filters.q is not None
+        unsearched = replace(filters, q=None)
+        joined = _of_applications(session, unsearched, table, onclause, None if walk else total)
+        return joined, [*where, search_holds(session, filters.q)]
     if not walks_each_way(session, filters):
         return _of_applications(session, filters, table, onclause, total), where
     assert filters.q is not None
@@ -118,18 +143,36 @@ def _page_from(
 
 
 def _counted(
-    session: Session, filters: ApplicationFilters, table: Any, onclause: Any, key: Any, where: Any
+    session: Session,
+    filters: ApplicationFilters,
+    table: Any,
+    onclause: Any,
+    key: Any,
+    where: Any,
+    walk: bool,
+    quick: bool,
 ) -> tuple[int, bool]:
-    """How many of ``table`` match ``filters`` and ``where``, up to ``COUNT_CAP``."""
+    """How many of ``table`` match ``filters`` and ``where``, up to the cap (``cap_for``)."""
+    cap = cap_for(bool(filters.q and filters.q.strip()), quick)
     if walks_each_way(session, filters):
         assert filters.q is not None
         base = _of_applications(session, replace(filters, q=None), table, onclause, None)
         rows = select(key.label("key")).select_from(base).where(*where)
-        return search_count(session, filters.q, rows)
+        return search_count(session, filters.q, rows, cap)
+    if filters.q and not walk and cap < paging.COUNT_CAP:
+        # SQLite's quick count: each way by its own index (``applications.lists.checked``).
+        joined = ApplicationRow.__table__.join(table, onclause)
+        rows = select(key.label("key")).select_from(joined).where(*checked(filters, where))
+        return search_count(session, filters.q, rows, cap)
+    if walk:
+        assert filters.q is not None
+        base = _of_applications(session, replace(filters, q=None), table, onclause, None)
+        rows = select(key).select_from(base).where(*where, search_holds(session, filters.q))
+        return capped_count(session, rows, cap)
     counted = select(key)
     if filters != ApplicationFilters():
         counted = counted.select_from(_of_applications(session, filters, table, onclause, None))
-    return capped_count(session, counted.where(*where))
+    return capped_count(session, counted.where(*where), cap)
 
 
 def list_ledgers(
@@ -139,8 +182,12 @@ def list_ledgers(
     sort: str = "reference",
     cursor: str | None = None,
     limit: int | None = None,
+    quick: bool = False,
 ) -> Page[LedgerItem]:
-    """One page of the projects with a grant approved, in ``sort`` order, after ``cursor``."""
+    """One page of the projects with a grant approved, in ``sort`` order, after ``cursor``.
+
+    ``quick`` (an office page): a search is counted to ``QUICK_CAP`` only.
+    """
     size = clamp_limit(limit)
     ordering = sort_named(LEDGER_SORTS, sort)
     where = _ledger_where(filters)
@@ -149,9 +196,21 @@ def list_ledgers(
         where.append(start)
     on_ledger = LedgerRow.application_id == ApplicationRow.id
     key = LedgerRow.application_id
-    total, capped = _counted(session, filters, LedgerRow, on_ledger, key, _ledger_where(filters))
+    walk = _walks(session, filters, LedgerRow, on_ledger, key, _ledger_where(filters))
+    total, capped = _counted(
+        session, filters, LedgerRow, on_ledger, key, _ledger_where(filters), walk, quick
+    )
     joined, narrowed = _page_from(
-        session, filters, LedgerRow, on_ledger, key, ordering, where, size, total
+        session,
+        filters,
+        LedgerRow,
+        on_ledger,
+        key,
+        ordering,
+        where,
+        size,
+        planned(total, capped),
+        walk,
     )
     rows = session.execute(
         select(
@@ -206,10 +265,12 @@ def list_claims(
     sort: str = "submitted",
     cursor: str | None = None,
     limit: int | None = None,
+    quick: bool = False,
 ) -> Page[ClaimItem]:
     """One page of the claims in ``states`` (all when empty), in ``sort`` order, after ``cursor``.
 
-    Counted up to ``COUNT_CAP`` ("more than 10,000").
+    Counted up to ``COUNT_CAP`` ("more than 10,000"); with ``quick`` (an office
+    page) a search only to ``QUICK_CAP``.
     """
     size = clamp_limit(limit)
     ordering = sort_named(CLAIM_SORTS, sort)
@@ -217,12 +278,22 @@ def list_claims(
     if states:
         where.append(ClaimRow.state.in_(states))
     on_claim = ClaimRow.application_id == ApplicationRow.id
-    total, capped = _counted(session, filters, ClaimRow, on_claim, ClaimRow.id, where)
+    walk = _walks(session, filters, ClaimRow, on_claim, ClaimRow.id, where)
+    total, capped = _counted(session, filters, ClaimRow, on_claim, ClaimRow.id, where, walk, quick)
     start = ordering.after_cursor(cursor)
     if start is not None:
         where.append(start)
     joined, narrowed = _page_from(
-        session, filters, ClaimRow, on_claim, ClaimRow.id, ordering, where, size, total
+        session,
+        filters,
+        ClaimRow,
+        on_claim,
+        ClaimRow.id,
+        ordering,
+        where,
+        size,
+        planned(total, capped),
+        walk,
     )
     query = (
         select(

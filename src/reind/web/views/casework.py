@@ -16,7 +16,7 @@ from reind.programme.permissions import Action
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, UnitOfWork
 from reind.web.i18n import negotiate
-from reind.web.views.lists import base_url
+from reind.web.views.lists import base_url, quick
 from reind.web.views.pages import PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.workbench import QUEUE_ORDER, SORT_LABELS, render_case, staff_labels
 
@@ -35,7 +35,7 @@ def my_cases(
     actor = need(user, Action.SCREEN)
     q = (request.query_params.get("q") or "").strip() or None
     filters = ApplicationFilters(assigned_officer=actor.id, q=q)
-    rows = list_applications(session, filters, sort=sort, cursor=cursor)
+    rows = list_applications(session, filters, sort=sort, cursor=cursor, quick=quick(request))
     return page(
         request,
         "workbench/mine.html",

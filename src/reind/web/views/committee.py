@@ -35,7 +35,7 @@ from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal_case import parse_day
-from reind.web.views.words import category_label, history, words_for
+from reind.web.views.words import case_history, category_label, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -145,7 +145,7 @@ def _score_page(
     lines = applications.cost_lines(session, app)
     lang = negotiate(request)
     events = audit_views.events_for(session, "application", app.id)
-    notes = [line for line in history(events, workflow_for(app.scheme), lang) if line.note]
+    notes = [line for line in case_history(events, workflow_for(app.scheme), lang) if line.note]
     return page(
         request,
         "committee/score.html",

@@ -33,7 +33,7 @@ from reind.programme.money.lists import list_claims, list_ledgers
 from reind.programme.permissions import Action, may
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork
-from reind.web.views.lists import application_filters, base_url, sort_of
+from reind.web.views.lists import application_filters, base_url, quick, sort_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -79,11 +79,18 @@ def _claims_page(
     params = request.query_params
     sort = sort_of(request, "submitted")
     first = "officer_approved" if may(actor, Action.APPROVE_PAYMENTS) else "submitted"
-    waiting = list_claims(session, (first,), filters, sort=sort, cursor=params.get("cursor"))
+    waiting = list_claims(
+        session, (first,), filters, sort=sort, cursor=params.get("cursor"), quick=quick(request)
+    )
     payable = None
     if may(actor, Action.APPROVE_PAYMENTS):
         payable = list_claims(
-            session, ("approved",), filters, sort=sort, cursor=params.get("paying")
+            session,
+            ("approved",),
+            filters,
+            sort=sort,
+            cursor=params.get("paying"),
+            quick=quick(request),
         )
     return page(
         request,
@@ -100,6 +107,7 @@ def _claims_page(
         today=hk_today(),
         values=form.values,
         errors=form.errors,
+        row_errors={k: v for k, v in form.errors.items() if not k.startswith("pay_")},
     )
 
 
@@ -164,7 +172,7 @@ def projects(
     need(user, Action.LIST_CASES)
     filters = application_filters(request)
     sort = sort_of(request, "reference")
-    rows = list_ledgers(session, filters, sort=sort, cursor=cursor)
+    rows = list_ledgers(session, filters, sort=sort, cursor=cursor, quick=quick(request))
     return page(
         request,
         "finance/projects.html",

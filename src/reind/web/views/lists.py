@@ -45,6 +45,15 @@ def day(request: Request, name: str) -> date | None:
         ) from None
 
 
+def quick(request: Request) -> bool:
+    """Whether a list counts a search's matches quickly (to ``QUICK_CAP``): unless ``count=all``.
+
+    The page says "more than 1,000" and links to the same list with
+    ``count=all``, which counts on to ``COUNT_CAP`` (``core.paging.cap_for``).
+    """
+    return request.query_params.get("count") != "all"
+
+
 def sort_of(request: Request, default: str) -> str:
     """The list's order named in the query string (``sort``), its default when absent.
 

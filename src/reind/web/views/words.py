@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Protocol
 
 from markupsafe import Markup, escape
 
+from reind.core.clock import to_hk
 from reind.programme.applications.services import CATEGORY_WORDS
 from reind.programme.applications.workflow import Workflow
 from reind.rules.engine import Engine
@@ -242,6 +244,35 @@ def history(
         name = (names or {}).get(event.actor, "")
         lines.append(HistoryLine(event.recorded_at[:16].replace("T", " "), what, who, note, name))
     return lines
+
+
+def _moment(recorded_at: str) -> datetime:
+    moment = datetime.fromisoformat(recorded_at)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def case_history(
+    events: Sequence[RecordedEvent],
+    workflow: Workflow,
+    lang: str,
+    names: Mapping[str, str] | None = None,
+) -> list[HistoryLine]:
+    """A case's history as the people on the case read it: in the order things happened.
+
+    The chain keeps events in the order they were recorded, and a submission
+    entered later with the date it was received (back-dated) sits after
+    events that happened after it; read in that order the history said the
+    case was screened before it was submitted. Here each line takes its
+    place by its date (events of the same moment keep the chain's order),
+    and its time is Hong Kong time, as the page says. The audit log keeps
+    the chain's order and UTC (``history``).
+    """
+    ordered = sorted(events, key=lambda event: _moment(event.recorded_at))
+    lines = history(ordered, workflow, lang, names)
+    return [
+        replace(line, when=to_hk(_moment(event.recorded_at)).strftime("%Y-%m-%d %H:%M"))
+        for event, line in zip(ordered, lines, strict=True)
+    ]
 
 
 def parameter_words(parameters: ParameterSet, key: str, lang: str) -> str:

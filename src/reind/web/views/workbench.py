@@ -39,11 +39,11 @@ from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, RulesEngine, UnitOfWork, engine_of
 from reind.web.i18n import negotiate
 from reind.web.views.bulk import bulk_steps
-from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url
+from reind.web.views.lists import INDUSTRY_LABELS, application_filters, base_url, quick
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
 from reind.web.views.portal_case import parse_day
-from reind.web.views.words import category_label, history, words_for
+from reind.web.views.words import case_history, category_label, words_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -93,7 +93,7 @@ def queues(
     filters = application_filters(request, chosen, me=user.actor().id)
     rows = None
     if chosen is not None:
-        rows = list_applications(session, filters, sort=sort, cursor=cursor)
+        rows = list_applications(session, filters, sort=sort, cursor=cursor, quick=quick(request))
     return page(
         request,
         "workbench/queues.html",
@@ -177,7 +177,7 @@ def render_case(
         actions=actions,
         action_labels=ACTION_LABELS,
         may_sign=app.state == "supported_in_principle" and may(actor, Action.SIGN_AGREEMENTS),
-        history=history(events, workflow, negotiate(request), names_of(session, actors)),
+        history=case_history(events, workflow, negotiate(request), names_of(session, actors)),
         gap=(decision.amount - app.requested) if decision is not None else None,
         assignment=assignment_of(session, app),
         may_assign=may(actor, Action.ASSIGN_CASES),
