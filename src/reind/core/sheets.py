@@ -19,9 +19,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?\Z")
@@ -65,6 +62,9 @@ def write_xlsx(
     path: Path, header: Sequence[Plain], rows: Iterable[Sequence[Plain]], title: str = "Sheet1"
 ) -> None:
     """Write ``header`` and ``rows`` to the workbook ``path``, text kept as text."""
+    from openpyxl import Workbook  # here: openpyxl loads numpy, which a CSV never needs
+    from openpyxl.cell import WriteOnlyCell
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     for row in (header, *rows):

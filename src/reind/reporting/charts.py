@@ -4,7 +4,11 @@ matplotlib with the Agg backend (no display), CJK-capable fonts first so
 Chinese labels render, and nothing random: the same figures draw the same
 chart. Each chart is drawn only in the picture format the document needs:
 drawing both cost the HTML report a second for pictures it threw away
-(docs/decisions/0076-report-benchmark.md).
+(docs/decisions/0076-report-benchmark.md). A chart drawn is kept, keyed by
+everything it is drawn from (titles, categories, values, format): the same
+inputs give the same picture, so a kept one can never show other figures,
+and the report page stops spending half a second a view in matplotlib
+(issue 16).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 import matplotlib
@@ -36,6 +41,20 @@ def bar_chart(
     picture: Picture,
 ) -> str:
     """A grouped bar chart as inline SVG text or as a PNG data URI."""
+    frozen = tuple((name, tuple(values)) for name, values in series)
+    return _drawn(title, tuple(categories), frozen, ylabel, fmt, picture)
+
+
+@lru_cache(maxsize=64)
+def _drawn(
+    title: str,
+    categories: tuple[str, ...],
+    series: tuple[tuple[str, tuple[float, ...]], ...],
+    ylabel: str,
+    fmt: str,
+    picture: Picture,
+) -> str:
+    """The chart ``bar_chart`` describes, drawn once for each distinct set of inputs."""
     fig, ax = plt.subplots(figsize=(7.0, 3.2), dpi=110)
     width = 0.8 / max(len(series), 1)
     for index, (name, values) in enumerate(series):

@@ -186,13 +186,16 @@ def _compute(
 ) -> tuple[dict[str, Figure], ApprovalsByYear]:
     """The figures (and the chart's approvals by year, if asked), on either database.
 
-    On PostgreSQL the figures over the same ``Rows`` come from one statement
-    with the chart's sums for their scheme; on SQLite each figure runs its own
-    two statements and the chart its grouped one.
+    The figures over the same ``Rows`` come from one statement with the
+    chart's sums for their scheme: on PostgreSQL always, on SQLite when the
+    records are only counted (SQLite has no ordered ``string_agg`` to join
+    the ids, so listing them there runs each figure's own two statements and
+    the chart its grouped one). One pass over the joined ledger for EMF
+    instead of six took the SQLite page from 6.6 s of SQL to under 1 s (issue 16).
     """
     figures: dict[str, Figure] = {}
     by_year: ApprovalsByYear = {}
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql" or not ids:
         groups: dict[Rows, list[FigureQuery]] = defaultdict(list)
         for query in QUERIES:
             if query.rows is not None:
@@ -221,7 +224,7 @@ def _one_statement(
     *,
     ids: bool,
 ) -> tuple[dict[str, Figure], ApprovalsByYear]:
-    """The figures over ``rows`` (and ``scheme``'s sums by year) from one pass (PostgreSQL).
+    """The figures over ``rows`` (and ``scheme``'s sums by year) from one pass.
 
     Each figure's value is its own aggregate over the rows, and its records
     the rows' ids in its records statement's order: what its two statements

@@ -16,12 +16,12 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from reind.core.clock import HONG_KONG, utcnow
@@ -31,15 +31,8 @@ from reind.core.periods import FinancialYear, YearOfAssessment
 from reind.factory.kpi.rollups import RollupReader
 from reind.reporting import outcomes
 from reind.reporting.charts import Picture, bar_chart
-from reind.reporting.figures import (
-    ApprovalsByYear,
-    Figure,
-    compute_report,
-    format_money,
-    parameters,
-    statement,
-)
-from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR
+from reind.reporting.figures import ApprovalsByYear, Figure, format_money
+from reind.reporting.kept import ReportData, gather
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +123,9 @@ def build_report(
             languages=" or ".join(LANGUAGES),
             lang=lang,
         )
-    figures, by_year = compute_report(session, as_of, ids=provenance is None)
-    context = _context(session, as_of, lang, fmt, figures, by_year, records_dir)
+    data = gather(session, as_of, ids=provenance is None)
+    figures = data.figures
+    context = _context(data, as_of, lang, fmt, records_dir)
     context["provenance"] = provenance
     context["provenance_words"] = (
         "每個數字的全部紀錄編號載於出處檔案（CSV）"
@@ -143,7 +137,8 @@ def build_report(
         if telemetry is not None
         else None
     )
-    env = _environment(templates or TEMPLATES, lang, figures, records_dir, fmt)
+    context.update(_helpers(lang, figures, records_dir, fmt))
+    env = _environment(templates or TEMPLATES, lang)
     html = env.get_template(f"progress.{lang}.html").render(**context)
     if fmt == "html":
         return Report(lang, fmt, html.encode("utf-8"), figures)
@@ -187,9 +182,15 @@ def write_records(figures: dict[str, Figure], directory: Path) -> None:
             figure.record_ids.write_csv(out)
 
 
-def _environment(
-    folder: Path, lang: str, figures: dict[str, Figure], records_dir: str | None, fmt: Format
-) -> Environment:
+@lru_cache(maxsize=16)
+def _environment(folder: Path, lang: str) -> Environment:
+    """The templates of ``folder`` (then the built-in ones) for ``lang``, compiled once.
+
+    Kept per folder and language: compiling the report's templates cost each
+    page view a third of a second (issue 16). Jinja still reloads a template
+    whose file an officer has edited (``auto_reload``). What depends on the
+    figures goes into each render's context (``_helpers``), not in here.
+    """
     env = Environment(
         loader=FileSystemLoader([str(folder), str(TEMPLATES)]),
         autoescape=select_autoescape(["html"]),
@@ -197,6 +198,17 @@ def _environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["money"] = lambda cents: format_money(Money(int(cents)), lang)
+    env.filters["sqlparams"] = lambda params: escape(
+        ", ".join(f"{k} = {_param(v)}" for k, v in sorted(params.items()))
+    )
+    return env
+
+
+def _helpers(
+    lang: str, figures: dict[str, Figure], records_dir: str | None, fmt: Format
+) -> dict[str, Any]:
+    """The names the templates call that depend on this report's figures and format."""
 
     def fig(key: str) -> Markup:
         figure = figures[key]
@@ -204,15 +216,15 @@ def _environment(
             return Markup('<span class="fig">{}</span>').format(figure.display(lang))
         return Markup('<a class="fig" href="#prov-{}">{}</a>').format(key, figure.display(lang))
 
-    env.globals["fig"] = fig
-    env.globals["label"] = lambda key: LABELS[key][1 if lang == "zh-Hant" else 0]
-    env.globals["records_dir"] = records_dir
-    env.globals["inline_ids"] = INLINE_IDS if fmt == "html" else 12
-    env.filters["money"] = lambda cents: format_money(Money(int(cents)), lang)
-    env.filters["sqlparams"] = lambda params: escape(
-        ", ".join(f"{k} = {_param(v)}" for k, v in sorted(params.items()))
-    )
-    return env
+    def label(key: str) -> str:
+        return LABELS[key][1 if lang == "zh-Hant" else 0]
+
+    return {
+        "fig": fig,
+        "label": label,
+        "records_dir": records_dir,
+        "inline_ids": INLINE_IDS if fmt == "html" else 12,
+    }
 
 
 def _param(value: Any) -> str:
@@ -222,16 +234,10 @@ def _param(value: Any) -> str:
 
 
 def _context(
-    session: Session,
-    as_of: date,
-    lang: str,
-    fmt: Format,
-    figures: dict[str, Figure],
-    by_year: ApprovalsByYear,
-    records_dir: str | None,
+    data: ReportData, as_of: date, lang: str, fmt: Format, records_dir: str | None
 ) -> dict[str, Any]:
     zh = lang == "zh-Hant"
-    params = parameters(session, as_of)
+    figures, params = data.figures, data.params
     industries = [
         {
             "name": INDUSTRIES.get(row[0], (row[0], row[0]))[1 if zh else 0],
@@ -241,7 +247,7 @@ def _context(
             "funding": int(row[4] or 0),
             "expenditure": int(row[5] or 0),
         }
-        for row in session.execute(statement(RFS_BY_INDUSTRY), {"as_of": as_of})
+        for row in data.industries
     ]
     tax = [
         {
@@ -250,7 +256,7 @@ def _context(
             "claims": int(row[2]),
             "deduction": int(row[3]),
         }
-        for row in session.execute(text(TAX_BY_YEAR), {"as_of": as_of})
+        for row in data.tax
     ]
     return {
         "as_of": as_of,
@@ -260,7 +266,7 @@ def _context(
         "f": figures,
         "industries": industries,
         "tax": tax,
-        "charts": _charts(figures, industries, tax, by_year, lang, fmt),
+        "charts": _charts(figures, industries, tax, data.by_year, lang, fmt),
         "pdf": fmt == "pdf",
         "records_dir": records_dir,
         "companion": companion_name(as_of, lang),

@@ -258,6 +258,21 @@ def applications_from(
     return joined
 
 
+def checked(filters: ApplicationFilters, where: Sequence[Any]) -> list[Any]:
+    """``where`` and the industry as terms SQLite checks on each row, never walks an index by.
+
+    For a quick count one way of matching at a time (``count_of_each``): each
+    way then reads by its own index and stops at the cap. Left indexable,
+    SQLite (no statistics) walked all 112,000 closed applications by the
+    state's index for a title matching nothing (75 ms; issue 16).
+    """
+    terms = [term.is_(True) for term in where]
+    if filters.industry:
+        industry = select(EnterpriseRow.id).where(EnterpriseRow.industry == filters.industry)
+        terms.append(ApplicationRow.enterprise_id.in_(industry).is_(True))
+    return terms
+
+
 def _unsearched(session: Session, filters: ApplicationFilters, where: list[Any]) -> Select[Any]:
     """The ids (as ``key``) of the applications ``filters`` but the search select (``where``)."""
     joined = applications_from(session, replace(filters, q=None))
@@ -291,9 +306,11 @@ def count_applications(
     if walk:
         return capped_count(session, unsearched.where(search_holds(session, filters.q)), cap)
     if cap < paging.COUNT_CAP:
-        # A quick count: each way of matching stops at the cap (``count_of_each``),
-        # where gathering every hit first cost 300 ms for "food" among closed ones.
-        return search_count(session, filters.q, unsearched, cap)
+        # A quick count: each way of matching by its own index, stopping at the cap
+        # (``count_of_each``): gathering every hit first cost 300 ms for "food" among
+        # closed applications.
+        by_ways = select(ApplicationRow.id.label("key")).where(*checked(filters, where))
+        return search_count(session, filters.q, by_ways, cap)
     if not where and not filters.industry:
         # The search alone: its UNION holds each application's id once.
         ids = select(search_ids(session, filters.q).subquery().c.id)

@@ -27,7 +27,7 @@ from reind.core.chain import canonical_json as canonical_json  # re-exported: on
 from reind.core.clock import Clock, SystemClock
 from reind.core.errors import ConflictError
 from reind.programme.actors import Actor
-from reind.programme.audit.chain_sql import EventFields, chain_in_postgres
+from reind.programme.audit.chain_sql import EventFields, chain_in_postgres, event_document
 from reind.programme.audit.store import GENESIS, AuditEventRow, AuditHeadRow
 
 logger = logging.getLogger(__name__)
@@ -45,19 +45,22 @@ def event_hash(
     subject_id: str,
     payload: str,
 ) -> str:
-    """SHA-256 (hex) of the canonical JSON of one event and its predecessor's hash."""
-    document = {
-        "seq": seq,
-        "prev_hash": prev_hash,
-        "recorded_at": recorded_at,
-        "actor": actor,
-        "role": role,
-        "kind": kind,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "payload": json.loads(payload),
-    }
-    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the canonical JSON of one event and its predecessor's hash.
+
+    ``payload`` is canonical JSON text, as ``event_fields`` makes it: it goes
+    into the document as it is (``chain_sql.event_document``), so chaining a
+    bulk import's events does not parse each payload to write it again. The
+    bytes hashed are ``canonical_json`` of the event with its payload as a
+    value; ``verify_chain`` puts a stored payload in canonical form first.
+    """
+    event = EventFields(recorded_at, actor, role, kind, subject_type, subject_id, payload)
+    return link(event, seq, prev_hash)
+
+
+def link(event: EventFields, seq: int, prev_hash: str) -> str:
+    """``event_hash`` of ``event`` as number ``seq`` after ``prev_hash``."""
+    document = event_document(event, seq=canonical_json(seq), prev_hash=canonical_json(prev_hash))
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 def _stamp(moment: datetime) -> str:
@@ -198,19 +201,22 @@ def chain_pending(session: Session, *, committing: bool = False) -> list[dict[st
     rows: list[dict[str, Any]] = []
     for item in events:
         seq += 1
-        fields: dict[str, Any] = {
-            "seq": seq,
-            "prev_hash": prev,
-            "recorded_at": item.recorded_at,
-            "actor": item.actor,
-            "role": item.role,
-            "kind": item.kind,
-            "subject_type": item.subject_type,
-            "subject_id": item.subject_id,
-            "payload": item.payload,
-        }
-        prev = event_hash(**fields)
-        rows.append({**fields, "hash": prev})
+        chained = link(item, seq, prev)
+        rows.append(
+            {
+                "seq": seq,
+                "prev_hash": prev,
+                "hash": chained,
+                "recorded_at": item.recorded_at,
+                "actor": item.actor,
+                "role": item.role,
+                "kind": item.kind,
+                "subject_type": item.subject_type,
+                "subject_id": item.subject_id,
+                "payload": item.payload,
+            }
+        )
+        prev = chained
     # one COPY or executemany (core.bulk): a bulk import chains thousands at once
     insert_rows(session, cast(Table, AuditEventRow.__table__), rows)
     session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=seq, hash=prev))
@@ -340,7 +346,7 @@ def _walk(
             kind=row.kind,
             subject_type=row.subject_type,
             subject_id=row.subject_id,
-            payload=row.payload,
+            payload=canonical_json(json.loads(row.payload)),  # as stored, in canonical form
         )
         if recomputed != row.hash:
             return ChainReport(checked, row.seq, "its content does not match its hash (edited)")

@@ -11,12 +11,12 @@ inserts the events and moves the head; only the commit follows.
 Python prepares each event's canonical JSON in three byte strings around
 the two values only the database knows, the previous hash and the seq (the
 canonical document's keys are sorted, so they always sit at the same
-places); ``hash_parts`` and ``event_hash`` are tested to agree.
+places); ``hash_parts`` cuts the one document ``event_document`` builds,
+and ``event_hash`` hashes it whole; they are tested to agree.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -25,12 +25,13 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from reind.core.chain import canonical_json, canonical_object
 from reind.core.errors import ConflictError
 
 
 @dataclass(frozen=True, slots=True)
 class EventFields:
-    """An event's own fields: everything but its seq and hashes."""
+    """An event's own fields: everything but its seq and hashes (``payload`` as canonical JSON)."""
 
     recorded_at: str
     actor: str
@@ -41,8 +42,31 @@ class EventFields:
     payload: str
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def event_document(event: EventFields, *, seq: str, prev_hash: str) -> str:
+    """The canonical JSON an event's hash covers; ``seq`` and ``prev_hash`` given as JSON text.
+
+    The one builder of the chain's document: ``audit.event_hash`` hashes it
+    and ``hash_parts`` cuts it around the two values only the database knows.
+    ``event.payload`` is canonical JSON text already (``audit.event_fields``).
+    """
+    return canonical_object(
+        {
+            "seq": seq,
+            "prev_hash": prev_hash,
+            "recorded_at": canonical_json(event.recorded_at),
+            "actor": canonical_json(event.actor),
+            "role": canonical_json(event.role),
+            "kind": canonical_json(event.kind),
+            "subject_type": canonical_json(event.subject_type),
+            "subject_id": canonical_json(event.subject_id),
+            "payload": event.payload,
+        }
+    )
+
+
+_CUT = "\0"
+"""Stands for the seq and the previous hash in ``hash_parts``: canonical JSON never holds a
+raw NUL (it writes one as ``\\u0000``), so the cuts fall exactly there."""
 
 
 def hash_parts(event: EventFields) -> tuple[bytes, bytes, bytes]:
@@ -50,12 +74,7 @@ def hash_parts(event: EventFields) -> tuple[bytes, bytes, bytes]:
 
     ``sha256(front + prev_hash + middle + str(seq) + back)`` is ``audit.event_hash``.
     """
-    front = (
-        f'{{"actor":{_json(event.actor)},"kind":{_json(event.kind)},'
-        f'"payload":{_json(json.loads(event.payload))},"prev_hash":"'
-    )
-    middle = f'","recorded_at":{_json(event.recorded_at)},"role":{_json(event.role)},"seq":'
-    back = f',"subject_id":{_json(event.subject_id)},"subject_type":{_json(event.subject_type)}}}'
+    front, middle, back = event_document(event, seq=_CUT, prev_hash=f'"{_CUT}"').split(_CUT)
     return front.encode(), middle.encode(), back.encode()
 
 

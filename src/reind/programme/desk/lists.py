@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.core import search
+from reind.core import paging, search
 from reind.core.clock import HONG_KONG
 from reind.core.paging import Page, Sort, capped_count, clamp_limit, page_of, sort_named
 from reind.core.search import (
@@ -123,26 +123,32 @@ def list_enquiries(
     - few hits in SQLite's text index (``core.search.FEW``): the hits lead,
       each looked up by key, then sorted;
     - else the rows are tested for the text themselves
-      (``core.search.row_holds``; PostgreSQL always). SQLite counts them
-      reading the table in its own order (or a range of dates, when
-      asked), since states, centres and channels are few and each keeps
-      many rows; then walks the ordering index to the page (the state's
-      index when narrowed to one), or, when few match in all, reads them as
-      it counted and sorts them.
+      (``core.search.row_holds``; PostgreSQL always). On SQLite the text
+      index counts a search with no other filter (its hits, to the cap);
+      with one, the table is read in its own order (or a range of dates,
+      when asked), since states, centres and channels are few and each
+      keeps many rows. The page is then walked along the ordering index (the
+      state's, when narrowed to one), or, when few match in all, read as
+      counted and sorted.
     """
     size = clamp_limit(limit)
     order = sort_named(SORTS, sort)
     text = (filters.q or "").strip()
-    hits = hits_counted(session, ENQUIRY_WORDS, text, search.FEW) if text else None
+    where = _where(filters)
+    # the text alone: its index counts the list (to the cap); else only whether few
+    cap = search.FEW if where else paging.COUNT_CAP
+    hits = hits_counted(session, ENQUIRY_WORDS, text, cap) if text else None
     if hits is not None and hits <= search.FEW:
         return _hits_first(session, filters, order, cursor, size, hits)
-    where = _where(filters)
     if text:
         where.append(row_holds(session, ENQUIRY_WORDS, text))
     dated = filters.received_from is not None or filters.received_to is not None
     scanned = TESTED_ON_ROWS if dated else TESTED_ON_ROWS + ORDERING
-    counted = select(EnquiryRow.id).where(*_off_indexes(session, where, scanned))
-    total, capped = capped_count(session, counted)
+    if hits is not None and cap == paging.COUNT_CAP:
+        total, capped = min(hits, cap), hits > cap
+    else:
+        counted = select(EnquiryRow.id).where(*_off_indexes(session, where, scanned))
+        total, capped = capped_count(session, counted)
     start = order.after_cursor(cursor)
     if total == 0:  # nothing to read again (a search finding nothing read every row once)
         return page_of([], size, total, order.cursor_of)

@@ -19,10 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Protocol
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from typing import Any, Protocol
 
 from reind.programme.imports.problems import ImportFileError, ImportProblem, Said
 
@@ -275,7 +272,20 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError)
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError)
+"""What a broken workbook raises, besides openpyxl's own ``InvalidFileException``."""
+
+
+def _openpyxl() -> tuple[Callable[..., Any], tuple[type[BaseException], ...]]:
+    """openpyxl's ``load_workbook`` and what a broken workbook raises, imported on first use.
+
+    openpyxl loads numpy with it: 0.4 s of CPU that a CSV import never needs
+    (issue 19), so only a workbook pays for it.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return load_workbook, (*_UNREADABLE, InvalidFileException)
 
 
 def _unreadable(name: str, exc: BaseException) -> ImportFileError:
@@ -290,13 +300,14 @@ def _unreadable(name: str, exc: BaseException) -> ImportFileError:
 
 def _xlsx_sheet(path: Path, name: str, sheet: str | None) -> str:
     """The sheet to read: the one named, or the only one with data."""
+    load_workbook, unreadable = _openpyxl()
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
             return _sheet_name(book.sheetnames, name, sheet, book)
         finally:
             book.close()
-    except _UNREADABLE as exc:
+    except unreadable as exc:
         raise _unreadable(name, exc) from None
 
 
@@ -307,6 +318,7 @@ def _xlsx_lines(path: Path, name: str, sheet: str) -> Iterator[Line]:
     formula view opened, and walked in step with the values from that row on.
     """
     none: frozenset[int] = frozenset()
+    load_workbook, unreadable = _openpyxl()
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         raw = None
@@ -337,7 +349,7 @@ def _xlsx_lines(path: Path, name: str, sheet: str) -> Iterator[Line]:
                 raw.close()
     except ImportFileError:
         raise
-    except _UNREADABLE as exc:
+    except unreadable as exc:
         raise _unreadable(name, exc) from None
 
 

@@ -32,6 +32,7 @@ from reind.programme.applications.lists import (
     ApplicationFilters,
     application_conditions,
     applications_from,
+    checked,
     search_count,
     search_first,
     search_holds,
@@ -99,9 +100,16 @@ def _of_applications(
 def _walks(
     session: Session, filters: ApplicationFilters, table: Any, onclause: Any, key: Any, where: Any
 ) -> bool:
-    """Whether the search is a term on the list's own rows (SQLite: ``walks_the_list``)."""
-    base = _of_applications(session, replace(filters, q=None), table, onclause, None)
-    return walks_the_list(session, filters, select(key).select_from(base).where(*where))
+    """Whether the search is a term on the list's own rows (SQLite: ``walks_the_list``).
+
+    Narrowed by nothing but the search, the list's rows are its own table's:
+    counted without the join to the applications (27 ms for the ledgers).
+    """
+    rows = select(key)
+    if replace(filters, q=None) != ApplicationFilters():
+        base = _of_applications(session, replace(filters, q=None), table, onclause, None)
+        rows = rows.select_from(base)
+    return walks_the_list(session, filters, rows.where(*where))
 
 
 def _page_from(
@@ -153,11 +161,15 @@ def _counted(
 ) -> tuple[int, bool]:
     """How many of ``table`` match ``filters`` and ``where``, up to the cap (``cap_for``)."""
     cap = cap_for(bool(filters.q and filters.q.strip()), quick)
-    # On SQLite too, a quick count goes one way at a time, each stopping at the cap.
-    if walks_each_way(session, filters) or (filters.q and not walk and cap < paging.COUNT_CAP):
+    if walks_each_way(session, filters):
         assert filters.q is not None
         base = _of_applications(session, replace(filters, q=None), table, onclause, None)
         rows = select(key.label("key")).select_from(base).where(*where)
+        return search_count(session, filters.q, rows, cap)
+    if filters.q and not walk and cap < paging.COUNT_CAP:
+        # SQLite's quick count: each way by its own index (``applications.lists.checked``).
+        joined = ApplicationRow.__table__.join(table, onclause)
+        rows = select(key.label("key")).select_from(joined).where(*checked(filters, where))
         return search_count(session, filters.q, rows, cap)
     if walk:
         assert filters.q is not None
