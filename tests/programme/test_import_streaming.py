@@ -109,11 +109,16 @@ def test_an_import_plans_each_lookup_afresh_on_postgresql_but_not_the_foreign_ke
     chunk by the 40,000th row); the import's statements are therefore not
     prepared while it runs. It must not get there with ``plan_cache_mode =
     force_custom_plan``: that re-planned every row's foreign-key checks too
-    (61 s of planning on the server for 100,000 applications).
+    (61 s of planning on the server for 100,000 applications). Its lookups
+    are costed with cached random pages (``random_page_cost`` 1.1, set for
+    its savepoint), or PostgreSQL read the whole table for each chunk's 500
+    references rather than probe the unique index (19 ms a chunk at 100,000
+    rows, against 1 ms); the setting is given back after, also when the file
+    is refused.
     """
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's plan cache")
-    seen: list[tuple[object, str, int]] = []
+    seen: list[tuple[object, str, int, str]] = []
 
     def spy(session: Session, references: list[str]) -> Any:
         driver = session.connection().connection.driver_connection
@@ -125,18 +130,25 @@ def test_an_import_plans_each_lookup_afresh_on_postgresql_but_not_the_foreign_ke
                 "WHERE statement LIKE '%WHERE applications.reference IN%'"
             )
         )
-        seen.append((driver.prepare_threshold, mode, prepared.scalar_one()))
+        cost = session.execute(text("SHOW random_page_cost")).scalar_one()
+        seen.append((driver.prepare_threshold, mode, prepared.scalar_one(), cost))
         return stored_applications(session, references)
 
     monkeypatch.setattr(applications, "stored_applications", spy)
     path = write(tmp_path, "a.csv", COLUMNS, *(_row(n) for n in range(14)))
+    refused = write(tmp_path, "b.csv", COLUMNS, _row(20), _row(21).replace(",20,", ",-1,"))
     with db.unit_of_work() as session:
         import_file(session, "applications", path, SYSTEM, engine=default_engine())
         driver = session.connection().connection.driver_connection
         assert driver is not None
         threshold = driver.prepare_threshold
-    assert seen == [(None, "auto", 0)] * 7  # seven chunks of two, none prepared
+        costs = [session.execute(text("SHOW random_page_cost")).scalar_one()]
+        with pytest.raises(ImportRejectedError):
+            import_file(session, "applications", refused, SYSTEM, engine=default_engine())
+        costs.append(session.execute(text("SHOW random_page_cost")).scalar_one())
+    assert seen[:7] == [(None, "auto", 0, bulk.RANDOM_PAGE_COST)] * 7  # 7 chunks, none prepared
     assert threshold == 5  # the connection's own again
+    assert costs == ["4", "4"]  # PostgreSQL's default again, after success and after refusal
     assert counts(db)[0] == 14
 
 
