@@ -41,7 +41,7 @@ WORDS = {
         "step": "Take the step on the ticked cases",
         "screen": "Run the screening rules",
         "pass": "Pass screening",
-        "done": "2 case(s) done.",
+        "done": "Cases done: 2.",
         "history": "Case assigned to Chan Siu Ming as case officer",
     },
     "zh-Hant": {
@@ -95,7 +95,9 @@ def test_the_officer_assigns_a_case_and_screens_two_in_bulk(
     page.locator("#f-officer").select_option(label="Chan Siu Ming")
     page.locator("#f-reason").fill("Food cases this quarter" if lang == "en" else "本季食品個案")
     page.get_by_role("button", name=words["assign"], exact=True).click()
-    expect(page.locator("main")).to_contain_text(words["officer"].split(": ")[1])
+    expect(page.locator("main")).to_contain_text(
+        words["officer"].replace("：", ": ").split(": ")[1]
+    )
     expect(page.locator("main")).to_contain_text(words["history"])
     screenshot(page, f"journey-officer-assigned{zh}")
     page.get_by_role("link", name=words["mine"], exact=True).click()

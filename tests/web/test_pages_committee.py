@@ -106,7 +106,8 @@ def test_a_member_scores_blind_and_reads_the_pre_read_first(demo: Demo) -> None:
     assert "Weighted score so far" not in item
     assert "scores are shown once you have scored." in item
     approver = demo.browser("approver").get(f"/committee/meetings/{meeting}").text
-    assert "Weighted score so far" in approver.split(f'id="item-{app_id}"')[1].split("</li>")[0]
+    chair_item = approver.split(f'id="item-{app_id}"')[1].split("</li>")[0]
+    assert "shown once you have scored" not in chair_item and "Not scored yet" in chair_item
     pre_read = text_of(member.get(f"/committee/meetings/{meeting}/applications/{app_id}"))
     assert "Pre-read" in pre_read and "The officer's assessment" in pre_read
     assert "Screening result" in pre_read and "Rules used" in pre_read

@@ -64,3 +64,11 @@ def test_the_demo_has_two_officers_so_a_case_can_change_hands(demo: Demo) -> Non
     choices = re.search(r'<select id="f-officer".*?</select>', page.text, re.S)
     assert choices is not None
     assert "Chan Siu Ming" in choices.group(0) and "Lee Ka Wai" in choices.group(0)
+
+
+def test_the_chair_reads_not_scored_yet_rather_than_a_score_of_nought(demo: Demo) -> None:
+    meeting = demo.portfolio.meeting_id
+    english = text_of(demo.browser("approver").get(f"/committee/meetings/{meeting}?lang=en"))
+    assert "Not scored yet (pass mark 60)" in english and "0.0 / 100" not in english
+    chinese = text_of(demo.browser("approver").get(f"/committee/meetings/{meeting}?lang=zh-Hant"))
+    assert "尚未評分（合格分數 60）" in chinese

@@ -95,6 +95,9 @@ def test_the_calculator_names_each_rule_in_words() -> None:
     }
     page = client().post("/schemes/rfs/calculate", data=form).text
     assert "rfs.matching_share" not in page
+    # the values too (the calculator's screenshot showed "cap622" and "yes")
+    assert "<td>cap622</td>" not in page and "Companies Ordinance (Cap. 622)</td>" in page
+    assert "<td>yes</td>" not in page
 
 
 def test_every_code_a_rule_value_holds_is_in_words_in_both_languages() -> None:

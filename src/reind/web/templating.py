@@ -91,14 +91,15 @@ templates = Jinja2Templates(env=_env)
 def punctuation(lang: str) -> dict[str, Any]:
     """The colon and brackets a label takes in ``lang``: ``colon``, ``bracketed``.
 
-    Chinese text writes them full width (狀況：已遞交, （申請人看到：已收到）); a
+    Chinese text writes them full width (狀況：已遞交, 審核中（申請人看到：已收到）); a
     template that wrote ``{{ _("Status") }}: `` put an English colon on every
     Chinese page. Templates write ``{{ _("Status") }}{{ colon }}`` instead.
     """
     chinese = lang == "zh-Hant"
 
     def bracketed(text: object) -> Markup:
-        return Markup("（{}）").format(text) if chinese else Markup("({})").format(text)
+        # an aside after the text it qualifies: "score (pass mark 60)", "評分（合格分數 60）"
+        return Markup("（{}）").format(text) if chinese else Markup(" ({})").format(text)
 
     return {"colon": "：" if chinese else ": ", "bracketed": bracketed}
 
