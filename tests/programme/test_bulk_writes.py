@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Table, event, insert, select
+from sqlalchemy import Table, event, insert, select, text
 
 from reind.core.bulk import insert_rows
+from reind.core.clock import HONG_KONG
 from reind.core.db import Database
 from reind.core.integrity import DuplicateError
 from reind.programme import audit
@@ -137,3 +138,27 @@ def test_insert_rows_raises_the_integrity_error_an_insert_raises(
     twin = {**_enterprise(1, created), "id": "E-other"}
     with pytest.raises(DuplicateError, match="br_number"), db.unit_of_work() as session:
         insert_rows(session, table, [twin])  # the unit of work names it as for an INSERT
+
+
+def test_insert_rows_stores_one_moment_given_in_two_zones_as_an_insert_does(
+    db: Database, created: datetime
+) -> None:
+    """Converted dates are remembered per call, but never across zones (equal as moments)."""
+    table = cast(Table, EnterpriseRow.__table__)
+    hong_kong = created.astimezone(HONG_KONG)
+    assert hong_kong == created
+    with db.unit_of_work() as session:
+        insert_rows(
+            session,
+            table,
+            [{**_enterprise(n, at), "id": f"E-{n}"} for n, at in enumerate([created, hong_kong])],
+        )
+        session.execute(
+            insert(table),
+            [{**_enterprise(n, at), "id": f"E-{n}"} for n, at in [(2, created), (3, hong_kong)]],
+        )
+    with db.unit_of_work() as session:
+        stored = (
+            session.execute(text("SELECT created_at FROM enterprises ORDER BY id")).scalars().all()
+        )
+    assert stored[:2] == stored[2:]

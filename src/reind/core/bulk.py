@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -52,6 +53,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     _copy(driver, table.name, names, values)
 
 
+_DAYS = (date, datetime)
+"""The types whose converted values ``_bound`` remembers (exactly these, not subclasses)."""
+
+
 def _bound(
     session: Session, table: Table, names: list[str], rows: Sequence[dict[str, Any]]
 ) -> Iterator[Sequence[Any]]:
@@ -59,27 +64,37 @@ def _bound(
 
     Only the columns that have a processor (on SQLite: dates and times) are
     touched (issue 19: passing every value of every row through a generic
-    loop was a fifth of the inserts' time). Values are not remembered across
-    rows: equal datetimes in different zones are stored differently.
+    loop was a fifth of the inserts' time), and a date or time converted
+    once per call: an import's days repeat down the file. It is remembered
+    with its zone, as equal moments in two zones are written differently;
+    other values (``Decimal("1.0") == Decimal("1.00")``) are never remembered.
     """
     dialect = session.get_bind().dialect
     take: Callable[[dict[str, Any]], Sequence[Any]] = (
         itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     )  # itemgetter of one name gives the value, not a tuple
-    converted: list[tuple[int, Callable[[Any], Any]]] = []
+    converted: list[tuple[int, Callable[[Any], Any], dict[tuple[Any, Any], Any]]] = []
     for index, name in enumerate(names):
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
-            converted.append((index, processor))
+            converted.append((index, processor, {}))
     if not converted:
         yield from map(take, rows)
         return
     for row in rows:
         bound = list(take(row))
-        for index, convert in converted:
+        for index, convert, done in converted:
             value = bound[index]
-            if value is not None:
+            if value is None:
+                continue
+            if type(value) not in _DAYS:
                 bound[index] = convert(value)
+                continue
+            key = (value, value.tzinfo if type(value) is datetime else None)
+            try:
+                bound[index] = done[key]
+            except KeyError:
+                bound[index] = done[key] = convert(value)
         yield bound
 
 

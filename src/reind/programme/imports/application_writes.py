@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, select
@@ -56,7 +57,13 @@ class AtDay:
 
     def now(self) -> datetime:
         """Noon on ``day`` in Hong Kong, as UTC."""
-        return datetime.combine(self.day, NOON, tzinfo=HONG_KONG).astimezone(UTC)
+        return _in_utc(self.day, NOON)
+
+
+@lru_cache(maxsize=8192)
+def _in_utc(day: date, hour: time) -> datetime:
+    """``hour`` (Hong Kong) on ``day``, as UTC; remembered, as a file's days repeat down it."""
+    return datetime.combine(day, hour, tzinfo=HONG_KONG).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,9 +285,7 @@ def _add(
             "received": record.received,
             "amount_requested_cents": record.requested.cents,
             "facts": "{}",
-            "created_at": datetime.combine(record.received, time(), tzinfo=HONG_KONG).astimezone(
-                UTC
-            ),
+            "created_at": _in_utc(record.received, time()),
             "version": 1,
         }
     )
