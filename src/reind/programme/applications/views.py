@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from reind.core import paging
 from reind.core.errors import ForbiddenError, InvalidInputError
 from reind.core.money import Money
-from reind.core import paging
 from reind.core.paging import capped_count
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
@@ -219,11 +219,9 @@ def queue_counts(
     grouped = session.execute(
         select(ApplicationRow.state, func.count()).where(*where).group_by(ApplicationRow.state)
     ).all()
-    found: dict[str, int] = {state: count for state, count in grouped}
+    found: dict[str, int] = dict(grouped)
     cap = paging.COUNT_CAP
-    return {
-        state: (min(found.get(state, 0), cap), found.get(state, 0) > cap) for state in states
-    }
+    return {state: (min(found.get(state, 0), cap), found.get(state, 0) > cap) for state in states}
 
 
 _STATES = text(
