@@ -7,6 +7,8 @@ own notice settings offer "a case is assigned to me" and keep the choice.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 
 from reind.programme import accounts
@@ -75,3 +77,33 @@ def test_staff_turn_the_case_assigned_notice_off_on_their_own_settings(demo: Dem
         assert preferences_of(session, me.id, SYSTEM) == {"case_assigned": False}
     zh = text_of(web.get("/account/notices?lang=zh-Hant"))
     assert "有個案分派給我" in zh and "A case is assigned" not in zh
+
+
+def test_the_queue_tabs_count_only_my_cases_when_the_list_shows_only_mine(demo: Demo) -> None:
+    """A tab said 12 while "Assigned to: Me" listed 3 (issue 16): both count the same cases."""
+    me = _officer_id(demo)
+    with demo.db.unit_of_work() as session:  # someone else's case (nobody's yet)
+        rfs_application(session, enterprise(session), state="submitted")
+    with demo.db.unit_of_work() as session:
+        mine = dict(
+            session.execute(
+                text(
+                    "SELECT state, count(*) FROM applications"
+                    " WHERE assigned_officer = :me GROUP BY state"
+                ),
+                {"me": me},
+            ).all()
+        )
+        everyone = dict(
+            session.execute(text("SELECT state, count(*) FROM applications GROUP BY state")).all()
+        )
+    state = "submitted"
+    assert mine.get(state, 0) < everyone[state]
+    page = demo.browser("officer").page(f"/workbench?state={state}&officer=me&lang=en")
+    tab = re.search(
+        rf'<a href="/workbench\?state={state}&amp;officer=me" aria-current="page">'
+        r'[^<]*<span class="count">([^<]+)</span>',
+        page.text,
+    )
+    assert tab is not None, page.text
+    assert tab.group(1) == f"{mine.get(state, 0):,}"

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from reind.core import paging
 from reind.core.errors import ForbiddenError, InvalidInputError
 from reind.core.money import Money
 from reind.core.paging import capped_count
 from reind.programme.actors import Actor
 from reind.programme.applications.access import get_application
+from reind.programme.applications.lists import ApplicationFilters, application_conditions
 from reind.programme.applications.services import facts_of
 from reind.programme.applications.store import ApplicationRow, CostLineRow, DocumentRow
 from reind.programme.permissions import Action, ensure
@@ -195,20 +197,38 @@ def screening_decision(session: Session, app: ApplicationView) -> StoredDecision
     return load_decision(session, app.screening_decision_id)
 
 
-def queue_counts(session: Session) -> dict[str, tuple[int, bool]]:
+def queue_counts(
+    session: Session, assigned_officer: str | None = None
+) -> dict[str, tuple[int, bool]]:
     """How many applications are in each workflow state: (count up to the cap, whether more).
 
     A ``GROUP BY`` over every application read 1,000,000 rows on each visit
     to the workbench (issue 16). The states present are found by skipping
     through the state index (a recursive ``min``: one probe per state), and
     each is counted up to ``paging.COUNT_CAP`` (``capped_count``).
+
+    ``assigned_officer``: only that officer's cases are counted, under the
+    same terms as the list (``lists.application_conditions``), so a tab
+    says what the list under "Assigned to" shows (a tab said 12 where the
+    list held 3). They are read once by the officer's index and grouped by
+    state: counted a state at a time, SQLite (no statistics) walked each
+    state's index instead, 130 ms for the 112,000 closed cases.
     """
-    states = session.execute(_STATES).scalars().all()
-    return {
-        state: capped_count(session, select(ApplicationRow.id).where(ApplicationRow.state == state))
-        for state in states
-        if state is not None
-    }
+    states = [state for state in session.execute(_STATES).scalars().all() if state is not None]
+    if assigned_officer is None:
+        return {
+            state: capped_count(
+                session, select(ApplicationRow.id).where(ApplicationRow.state == state)
+            )
+            for state in states
+        }
+    where = application_conditions(ApplicationFilters(assigned_officer=assigned_officer))
+    grouped = session.execute(
+        select(ApplicationRow.state, func.count()).where(*where).group_by(ApplicationRow.state)
+    ).all()
+    found: dict[str, int] = dict(grouped)
+    cap = paging.COUNT_CAP
+    return {state: (min(found.get(state, 0), cap), found.get(state, 0) > cap) for state in states}
 
 
 _STATES = text(

@@ -10,6 +10,7 @@ a forged post of any other is refused by the same workflow check.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -87,10 +88,11 @@ def queues(
     narrowed by scheme, industry, dates received and a search.
     """
     need(user, Action.SCREEN)
-    counts = views.queue_counts(session)
+    filters = application_filters(request, me=user.actor().id)
+    counts = views.queue_counts(session, filters.assigned_officer)
     states = sorted(counts, key=lambda s: (QUEUE_ORDER.index(s) if s in QUEUE_ORDER else 99, s))
     chosen = state if state in counts else next(iter(states), None)
-    filters = application_filters(request, chosen, me=user.actor().id)
+    filters = replace(filters, state=chosen)
     rows = None
     if chosen is not None:
         rows = list_applications(session, filters, sort=sort, cursor=cursor, quick=quick(request))
@@ -110,6 +112,7 @@ def queues(
         officers=staff_in(session, Role.OFFICER),
         steps=bulk_steps(chosen) if chosen else (),
         base=base_url(request),
+        officer=request.query_params.get("officer") or None,
         labels=staff_labels(states, negotiate(request)),
         engine=engine_of(request),
     )
