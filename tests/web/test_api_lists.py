@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from reind.programme.audit.chain import record
 from reind.programme.desk.services import record_enquiry
 from reind.programme.enterprises.store import EnterpriseRow
 from tests.programme.factories import OFFICER, rfs_application
@@ -73,6 +74,25 @@ def test_enquiries_enterprises_claims_and_the_audit_log_are_listed(world: World)
     )
     assert world.client.get("/api/v1/enquiries", headers=world.auth("applicant")).status_code == 403
     assert world.client.get("/api/v1/claims", headers=world.auth("applicant")).status_code == 403
+
+
+def test_the_audit_log_is_searched_by_a_cases_reference_and_an_unknown_one_is_named(
+    shared_world: World,
+) -> None:
+    world = shared_world  # on SQLite and PostgreSQL
+    with world.db.unit_of_work() as session:
+        app = rfs_application(session, session.get_one(EnterpriseRow, world.enterprise_a))
+        record(session, OFFICER, "application.created", "application", app.id, {})
+        reference, app_id = app.reference, app.id
+    by_reference, _ = _follow(world, "auditor", f"/api/v1/audit/events?subject_id={reference}")
+    by_id, _ = _follow(world, "auditor", f"/api/v1/audit/events?subject_id={app_id}")
+    assert {e["subject_id"] for e in by_reference} == {app_id} and by_id == by_reference
+    unknown = world.client.get(
+        "/api/v1/audit/events?subject_id=BUD-1905-99999", headers=world.auth("auditor")
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "No record with reference BUD-1905-99999"
+    assert unknown.json()["detail_zh_hant"] == "沒有參考編號為 BUD-1905-99999 的記錄"
 
 
 def test_the_lists_and_their_filters_are_in_the_openapi_document(world: World) -> None:

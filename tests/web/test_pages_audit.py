@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from sqlalchemy import update
@@ -44,6 +45,25 @@ def test_the_auditor_searches_the_log_by_subject_and_reads_each_event_in_words(
     assert "Claim submitted" in kinds and "Milestone achieved" not in kinds
     zh = text_of(web.get(f"/audit?subject={app_id}&lang=zh-Hant"))
     assert "審計記錄" in zh and "Application started" not in zh
+
+
+def test_the_auditor_searches_by_reference_sees_claims_by_reference_and_hears_of_unknown_ones(
+    demo: Demo,
+) -> None:
+    web = _auditor(demo)
+    app_id = demo.app_id("RFS-DEMO-0004")
+    by_id = web.get(f"/audit?subject={app_id}").text.split("<tbody>")[1]
+    by_reference = web.get("/audit?subject=rfs-demo-0004").text.split("<tbody>")[1]
+    assert "Milestone achieved" in by_reference and by_id.count("<tr>") <= by_reference.count(
+        "<tr>"
+    )
+    claims = web.get("/audit?kind=money.claimed").text.split("<tbody>")[1]
+    assert "Claim RFS-DEMO-" in " ".join(re.sub(r"<[^>]+>", " ", claims).split())  # not an id
+    unknown = web.get("/audit?subject=BUD-1905-99999")
+    assert "No record with reference BUD-1905-99999" in text_of(unknown)
+    assert "No event matches." not in text_of(unknown)
+    zh = text_of(web.get("/audit?subject=BUD-1905-99999&lang=zh-Hant"))
+    assert "沒有參考編號為 BUD-1905-99999 的記錄" in zh
 
 
 def test_the_chain_is_checked_on_request_and_a_tampered_event_is_named(demo: Demo) -> None:
@@ -102,8 +122,6 @@ def test_the_administrator_reads_the_notices_the_demo_kept_in_its_outbox(demo: D
 
 
 def test_every_event_kind_the_programme_records_has_words() -> None:
-    import re
-
     from reind.web.views.words import EVENT_WORDS
 
     source = Path(__file__).resolve().parents[2] / "src" / "reind" / "programme"

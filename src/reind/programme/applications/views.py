@@ -133,6 +133,13 @@ def references_of(session: Session, application_ids: set[str]) -> dict[str, str]
     return {row.id: row.reference for row in rows}
 
 
+def id_of_reference(session: Session, reference: str) -> str | None:
+    """The id of the application with ``reference`` (the auditor searches by it), or None."""
+    return session.execute(
+        select(ApplicationRow.id).where(ApplicationRow.reference == reference.strip().upper())
+    ).scalar_one_or_none()
+
+
 def cost_lines(session: Session, app: ApplicationView) -> list[CostLineView]:
     """The application's budget lines in the order they were entered."""
     rows = session.execute(

@@ -24,7 +24,8 @@ class AuditFilters:
 
     kind: str | None = None
     actor: str | None = None
-    subject_id: str | None = None
+    subject_ids: tuple[str, ...] = ()
+    """The records the events are about (a case's reference finds the case and its claims)."""
     recorded_from: date | None = None
     recorded_to: date | None = None
 
@@ -56,13 +57,19 @@ def _where(filters: AuditFilters) -> list[Any]:
         where.append(AuditEventRow.kind == filters.kind)
     if filters.actor:
         where.append(AuditEventRow.actor == filters.actor)
-    if filters.subject_id:
-        where.append(AuditEventRow.subject_id == filters.subject_id)
+    if filters.subject_ids:
+        where.append(AuditEventRow.subject_id.in_(filters.subject_ids))
     if filters.recorded_from:
         where.append(AuditEventRow.recorded_at >= filters.recorded_from.isoformat())
     if filters.recorded_to:
         where.append(AuditEventRow.recorded_at < f"{filters.recorded_to.isoformat()}~")
     return where
+
+
+def has_subject(session: Session, subject_id: str) -> bool:
+    """Whether any event is about ``subject_id`` (an id the auditor typed names a record)."""
+    query = select(AuditEventRow.seq).where(AuditEventRow.subject_id == subject_id).limit(1)
+    return session.execute(query).first() is not None
 
 
 def list_audit_events(

@@ -88,3 +88,10 @@ def by_ids(session: Session, ids: Iterable[str]) -> dict[str, EnterpriseView]:
         return {}
     rows = session.execute(select(EnterpriseRow).where(EnterpriseRow.id.in_(wanted))).scalars()
     return {row.id: enterprise_view(row) for row in rows}
+
+
+def id_of_br_number(session: Session, br_number: str) -> str | None:
+    """The id of the enterprise with this BR number (the auditor searches by it), or None."""
+    return session.execute(
+        select(EnterpriseRow.id).where(EnterpriseRow.br_number == br_number.strip())
+    ).scalar_one_or_none()

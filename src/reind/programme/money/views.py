@@ -193,6 +193,21 @@ def claims_of(session: Session, application_id: str) -> list[ClaimView]:
     return [claim_view(row) for row in rows]
 
 
+def claim_ids_of(session: Session, application_id: str) -> list[str]:
+    """The ids of an application's claims (the audit log finds a case's claims by them)."""
+    query = select(ClaimRow.id).where(ClaimRow.application_id == application_id)
+    return list(session.execute(query).scalars())
+
+
+def applications_of_claims(session: Session, claim_ids: set[str]) -> dict[str, str]:
+    """The application each of ``claim_ids`` is for, by claim id (a claim is named by its
+    application's reference)."""
+    if not claim_ids:
+        return {}
+    query = select(ClaimRow.id, ClaimRow.application_id).where(ClaimRow.id.in_(claim_ids))
+    return {row.id: row.application_id for row in session.execute(query)}
+
+
 def claim(session: Session, claim_id: str, actor: Actor) -> ClaimView:
     """A claim, if ``actor`` may see its application (NotFoundError, ForbiddenError)."""
     ensure(actor, Action.READ_CASES)

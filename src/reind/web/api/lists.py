@@ -30,6 +30,7 @@ from reind.programme.enterprises.lists import list_enterprises
 from reind.programme.money.lists import CLAIM_SORTS, list_claims
 from reind.programme.permissions import Action, ensure
 from reind.web.api.common import Schema, shown
+from reind.web.audit_subjects import subject_ids
 from reind.web.auth import require
 from reind.web.deps import UnitOfWork
 
@@ -365,7 +366,14 @@ def audit_events(
     session: UnitOfWork,
     kind: str | None = None,
     actor: str | None = None,
-    subject_id: str | None = None,
+    subject_id: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="What the events are about: an application's reference (the case and "
+            "its claims), an enterprise's BR number, or a record's id; 404 when it names none.",
+        ),
+    ] = None,
     recorded_from: date | None = None,
     recorded_to: date | None = None,
     sort: Annotated[str, ordered(AUDIT_SORTS, "-seq")] = "-seq",
@@ -374,7 +382,8 @@ def audit_events(
 ) -> AuditList:
     """The audit log, newest first unless sorted, a page at a time: by kind, actor, subject
     and date."""
-    filters = AuditFilters(kind, actor, subject_id, recorded_from, recorded_to)
+    subjects = subject_ids(session, subject_id) if subject_id and subject_id.strip() else ()
+    filters = AuditFilters(kind, actor, subjects, recorded_from, recorded_to)
     page = list_audit_events(session, filters, sort=sort, cursor=cursor, limit=limit)
     link_next(request, response, page)
     return AuditList(

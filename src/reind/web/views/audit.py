@@ -18,12 +18,14 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from reind.core.errors import NotFoundError
+from reind.core.paging import Page
 from reind.programme.accounts.staff import names_of
-from reind.programme.applications import views as application_views
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
-from reind.programme.audit.lists import AuditFilters, list_audit_events
+from reind.programme.audit.lists import AuditFilters, AuditItem, list_audit_events
 from reind.programme.permissions import Action
+from reind.web.audit_subjects import references_of, subject_ids
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork, platform_of
 from reind.web.i18n import negotiate, translations
@@ -50,12 +52,14 @@ EXPORT_PAGE = 200
 """Events read per query while exporting."""
 
 
-def _filters(request: Request) -> AuditFilters:
+def _filters(request: Request, session: Session) -> AuditFilters:
+    """The filters asked for; NotFoundError when the subject names no record."""
     params = request.query_params
+    subject = (params.get("subject") or "").strip()
     return AuditFilters(
         kind=params.get("kind") or None,
         actor=(params.get("actor") or "").strip() or None,
-        subject_id=(params.get("subject") or "").strip() or None,
+        subject_ids=subject_ids(session, subject) if subject else (),
         recorded_from=day(request, "from"),
         recorded_to=day(request, "to"),
     )
@@ -69,11 +73,18 @@ SORT_LABELS = {"-seq": "Newest first", "seq": "Oldest first"}
 def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The audit log, newest first, a page at a time; the chain checked on request."""
     need(user, Action.READ_AUDIT_TRAIL)
-    filters = _filters(request)
-    sort = sort_of(request, "-seq")
-    cursor = request.query_params.get("cursor")
-    events = list_audit_events(session, filters, sort=sort, cursor=cursor)
     lang = negotiate(request)
+    sort = sort_of(request, "-seq")
+    unknown = None
+    try:
+        filters = _filters(request, session)
+    except NotFoundError as exc:  # said in words, not an empty list read as "nothing happened"
+        unknown = exc.localized(lang, translations(lang).gettext)
+        filters = AuditFilters()
+        events: Page[AuditItem] = Page([], 0, None, 0)
+    else:
+        cursor = request.query_params.get("cursor")
+        events = list_audit_events(session, filters, sort=sort, cursor=cursor)
     lines = history(events.items, workflow_for("rfs"), lang)
     state = None
     if request.query_params.get("verify"):
@@ -88,6 +99,8 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         events=events,
         rows=list(zip(events.items, lines, strict=True)),
         filters=filters,
+        subject=(request.query_params.get("subject") or "").strip(),
+        unknown=unknown,
         sort=sort,
         sorts=SORT_LABELS,
         kinds=EVENT_WORDS,
@@ -97,9 +110,7 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         subject_words=SUBJECT_WORDS,
         # who and what, as the auditor knows them: people by name, cases by reference
         names=names_of(session, {e.actor for e in events.items}),
-        references=application_views.references_of(
-            session, {e.subject_id for e in events.items if e.subject_type == "application"}
-        ),
+        references=references_of(session, {(e.subject_type, e.subject_id) for e in events.items}),
     )
 
 
@@ -129,7 +140,8 @@ def _csv_rows(session: Session, filters: AuditFilters, lang: str) -> Iterator[st
 def export(request: Request, user: CurrentUser, session: UnitOfWork) -> Response:
     """The audit events the filters select, newest first, as CSV (UTF-8 with a BOM for Excel)."""
     need(user, Action.READ_AUDIT_TRAIL)
-    text = "\ufeff" + "".join(_csv_rows(session, _filters(request), negotiate(request)))
+    filters = _filters(request, session)
+    text = "\ufeff" + "".join(_csv_rows(session, filters, negotiate(request)))
     return Response(
         text.encode("utf-8"),
         media_type="text/csv; charset=utf-8",
