@@ -84,6 +84,18 @@ def test_the_approver_records_the_decision_with_reasons_in_both_languages(demo: 
     half = web.submit(url, {f"outcome_{app_id}": "supported", f"reasons_en_{app_id}": "Good."})
     assert half.status_code == 400 and f'id="e-reasons_zh_{app_id}"' in half.text
     assert "Good." in half.text
+    form = web.page(f"/committee/meetings/{meeting}").text.split(f'id="f-outcome_{app_id}"')[1]
+    choices = form.split("</select>")[0]  # the chair chooses: nothing pre-chosen
+    assert choices.split("<option")[1].startswith(' value=""') and choices.count(" selected") <= 1
+    assert '"supported" selected' not in choices and '"not_supported" selected' not in choices
+    reasons = {f"reasons_en_{app_id}": "Good.", f"reasons_zh_{app_id}": "良好。"}
+    unchosen = web.submit(url, {**reasons, f"decided_on_{app_id}": "2026-01-05"})
+    assert unchosen.status_code == 400 and "Choose supported or not supported." in unchosen.text
+    web.page(f"/committee/meetings/{meeting}?lang=zh-Hant")
+    zh = web.submit(f"{url}?lang=zh-Hant", {**reasons, f"decided_on_{app_id}": "2026-01-05"})
+    assert zh.status_code == 400 and "請選擇支持或不支持。" in zh.text
+    undecided = demo.browser("officer").get(f"/workbench/applications/{app_id}").text
+    assert "Supported in principle" not in undecided and "Not supported" not in undecided
     done = web.submit(
         url,
         {

@@ -241,11 +241,11 @@ async def record_decision(
     """Record the committee's decision (the approver), with reasons in both languages."""
     actor = need(user, Action.DECIDE)
     form = await read_form(request)
-    outcome = form.text(f"outcome_{application_id}")
+    outcome = form.text(f"outcome_{application_id}", required=False)  # said below if none
     reasons_en = form.text(f"reasons_en_{application_id}")
     reasons_zh = form.text(f"reasons_zh_{application_id}")
     decided_on = parse_day(form, f"decided_on_{application_id}")
-    if outcome and outcome not in {"supported", "not_supported"}:
+    if outcome not in {"supported", "not_supported"}:  # none chosen is no decision
         form.fail(f"outcome_{application_id}", "Choose supported or not supported.")
     if form.ok and decided_on is not None:
         with attempt(session, form, f"outcome_{application_id}"):
