@@ -89,7 +89,7 @@ def test_the_signed_checkpoints_are_shown_with_the_chain(demo: Demo, tmp_path: P
         written = write_checkpoint(session, load_or_create_key(key_path), log)
     assert written is not None
     shown = text_of(web.get("/audit?verify=1"))
-    assert "1 signed checkpoints, each held by the chain." in shown
+    assert "1 signed checkpoint, held by the chain." in shown
     assert f"Latest: event {written.seq}" in shown
 
 

@@ -40,18 +40,23 @@ AREAS = (
 SHARED = ("base.html", "error.html", "_forms.html", "_paging.html")
 
 
-def _template_messages() -> set[str]:
-    found: set[str] = set()
+def _template_messages() -> set[str | tuple[str, str]]:
+    """Each text the templates translate; a count's sentence (``ngettext``) as (one, more)."""
+    found: set[str | tuple[str, str]] = set()
     paths = [TEMPLATES / name for name in SHARED]
     for area in AREAS:
         paths.extend((TEMPLATES / area).glob("*.html"))
     for path in paths:
         with Path(path).open("rb") as handle:
-            for _, _, message, _ in babel_extract(
-                handle, ("_", "gettext"), [], {"trimmed": "true"}
+            for _, function, message, _ in babel_extract(
+                handle, ("_", "gettext", "ngettext"), [], {"trimmed": "true"}
             ):
                 if isinstance(message, str):
                     found.add(message)
+                elif function == "ngettext":  # (one, more, n, fields...)
+                    found.add((message[0], message[1]))
+                elif isinstance(message, tuple) and isinstance(message[0], str):  # with fields
+                    found.add(message[0])
     return found
 
 
@@ -90,6 +95,6 @@ def _python_messages() -> set[str]:
 def test_every_page_text_has_a_chinese_translation() -> None:
     with (LOCALE_DIR / "zh_Hant_HK" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
-    translated = {m.id for m in catalog if m.id and m.string}
-    missing = sorted((_template_messages() | _python_messages()) - translated)
+    translated = {m.id for m in catalog if m.id and m.string and all(m.string)}
+    missing = sorted((_template_messages() | _python_messages()) - translated, key=str)
     assert missing == []
