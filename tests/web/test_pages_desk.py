@@ -107,8 +107,13 @@ def test_a_smart_production_line_enquiry_is_answered_with_rfs(demo: Demo) -> Non
     web.submit(f"{url}/routing", {"centre": "sme_one_hkpc"})
     web.page(url)
     web.submit(f"{url}/answer", {})
-    answered = text_of(web.get(url))
+    page = web.get(url)
+    answered = text_of(page)
     assert "Schemes that may fit: none" not in answered and "RFS" in answered
+    section = page.text.split('<section class="decision">')[1].split("</section>")[0]
+    shown = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert shown.count("RFS") == 1, shown  # each scheme once, not a sentence then a list
+    assert section.count('href="/schemes/rfs"') == 1  # named in the answer, linked there
 
 
 def test_a_refusal_reads_in_chinese_on_a_chinese_page(demo: Demo) -> None:

@@ -7,9 +7,11 @@ for most schemes, so the form asks for one (optional) beside the profile.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -32,6 +34,20 @@ from reind.web.views.lists import base_url, day, sort_of
 from reind.web.views.pages import Form, PageRoute, attempt, back_to, need, page, read_form
 from reind.web.views.portal import parse_money
 from reind.web.views.words import value_words
+
+
+def _linked_answer(text: str, codes: list[Any]) -> Markup:
+    """The answer as given, each scheme it names linked to its page where first named.
+
+    The schemes were listed a second time under the answer; now they appear once.
+    """
+    shown = str(escape(text))
+    for code in codes:
+        link = f'<a href="/schemes/{escape(code)}">{escape(str(code).upper())}</a>'
+        pattern = rf"\b{re.escape(str(escape(str(code).upper())))}\b"
+        shown = re.sub(pattern, link.replace("\\", "\\\\"), shown, count=1)
+    return Markup(shown)  # noqa: S704 - every piece was escaped above
+
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -164,7 +180,8 @@ def _enquiry_page(
 ) -> Response:
     row = views.enquiry(session, enquiry_id)
     form = form or Form(values={"centre": row.centre or ""})
-    gettext = translations(negotiate(request)).gettext
+    lang = negotiate(request)
+    gettext = translations(lang).gettext
     return page(
         request,
         "desk/enquiry.html",
@@ -172,7 +189,9 @@ def _enquiry_page(
         status_code=status,
         enquiry=row,
         profile=_profile_lines(row.profile_facts(), gettext),
-        suggested=row.suggested(),
+        answer=_linked_answer(
+            row.answer_zh if lang == "zh-Hant" else row.answer_en, row.suggested()
+        ),
         centres=[(c.value, CENTRE_NAMES[c]) for c in Centre],
         centre_names={c.value: CENTRE_NAMES[c] for c in Centre},
         channels=CHANNELS,
