@@ -81,6 +81,7 @@ def test_dashboard_shows_the_running_machine(
     assert page.status_code == 200
     assert "Egg-waffle machine" in page.text and "Recipe/baking_side_a/plate_setpoint" in page.text
     assert "190" in page.text or "180" in page.text  # plate setpoint range is shown
+    assert "-40 to -18 °C" in page.text  # the freezer's limits, not "-40–-18 °C" (issue 16)
 
 
 class DcmdWatcher:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from reind.web.i18n import translations
-from reind.web.plant_format import unit_text
+from reind.web.plant_format import limits_text, unit_text
 from tests.web.test_zh_hant_chrome import _WORD, LATIN
 
 TWINS = Path(__file__).resolve().parents[2] / "src" / "reind" / "factory" / "twins"
@@ -40,3 +40,12 @@ def test_every_unit_of_every_twin_reads_in_chinese() -> None:
     }
     assert not english, f"units left in English on zh-Hant plant pages: {english}"
     assert unit_text("vol", zh) == "倍體積"
+
+
+def test_limits_below_zero_read_as_words_in_both_languages() -> None:
+    """ "-40--18 °C" was hard to read (issue 16): the limits are joined by a word."""
+    english = translations("en").gettext
+    chinese = translations("zh-Hant").gettext
+    assert limits_text(-40, -18, "degC", english) == "-40 to -18 °C"
+    assert limits_text(-40.0, -18.0, "degC", chinese) == "-40 至 -18 °C"
+    assert limits_text(0, 10, "", english) == "0 to 10"

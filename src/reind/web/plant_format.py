@@ -33,6 +33,15 @@ def number_text(value: object) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def limits_text(low: object, high: object, unit: str, gettext: Callable[[str], str]) -> str:
+    """A parameter's limits in words: "-40 to -18 °C", "-40 至 -18 °C", "0 to 10 min".
+
+    A dash between them read "-40–-18 °C" when both ends were below zero.
+    """
+    words = gettext("%(low)s to %(high)s") % {"low": number_text(low), "high": number_text(high)}
+    return f"{words} {unit_text(unit, gettext)}".strip()
+
+
 def unit_text(unit: str, gettext: Callable[[str], str]) -> str:
     """An engineering unit in the reader's language ("degC" -> "°C"; "min" -> "分鐘")."""
     if not unit:

@@ -19,7 +19,7 @@ from reind.factory.control.packml import PackMLState
 from reind.factory.kpi.rollups import RollupReader
 from reind.web.plant_alarms import AlarmBoard, alarm_board
 from reind.web.plant_commands import allowed
-from reind.web.plant_format import number_text, unit_text
+from reind.web.plant_format import limits_text, number_text, unit_text
 from reind.web.plant_kpis import KpiTile, kpi_tiles
 from reind.web.plant_lines import LineSpec
 from reind.web.plant_link import PlantLink
@@ -168,6 +168,7 @@ def screen(
         },
         "num": number_text,
         "unit_word": lambda unit: unit_text(unit, _),
+        "limits": lambda spec: limits_text(spec.low, spec.high, spec.unit, _),
         "tag_name": lambda tag: tag_text(tag, lang),
         "unit_name": lambda prefix: unit_name(prefix, lang),
         "priority_word": lambda priority: priority_text(priority, lang),
