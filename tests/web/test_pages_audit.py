@@ -164,9 +164,10 @@ def test_the_auditor_finds_a_persons_events_by_name_or_e_mail_and_hears_of_nobod
     assert by_name == table and officer.display_name in text_of(by_email)
     by_id = web.get(f"/audit?actor={actors.pop()}").text.split("<tbody>")[1]
     assert by_id == table
-    assert 'value="' + officer.display_name + '"' in web.get(
-        f"/audit?actor={officer.display_name}"
-    ).text
+    assert (
+        'value="' + officer.display_name + '"'
+        in web.get(f"/audit?actor={officer.display_name}").text
+    )
     nobody = text_of(web.get("/audit?actor=nobody@example.org"))
     assert "No one named nobody@example.org" in nobody and "No event matches." not in nobody
     zh = text_of(web.get("/audit?actor=nobody@example.org&lang=zh-Hant"))
