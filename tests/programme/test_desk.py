@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import json
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from reind.core import search
-from reind.core.clock import hk_today
+from reind.core.clock import HONG_KONG, hk_today
 from reind.core.db import Database
 from reind.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from reind.programme.actors import Actor, Role
 from reind.programme.audit.chain import events_for
+from reind.programme.demo_data import desk as desk_demo
+from reind.programme.demo_data.bulk import SimClock
 from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import (
     Centre,
     answer_enquiry,
+    answer_for,
     count_enquiries,
     count_seminars,
     record_enquiry,
     record_seminar,
     route_enquiry,
 )
+from reind.programme.desk.store import EnquiryRow
 from reind.programme.enterprises.fits import schemes_that_fit
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import OFFICER
@@ -165,3 +171,26 @@ def test_a_search_many_enquiries_hold_reads_a_page_not_every_hit_and_lists_the_s
     listen(lambda _c, _cur, statement, *_: statements.append(statement))
     assert listed() == by_hits
     assert not [s for s in statements if "MATERIALIZED" in s]  # no query collects every hit
+
+
+def test_the_demos_seeded_enquiries_are_answered_in_the_desks_own_words(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the demo's answers come from the desk's one answer (``answer_for``), worked
+    out as of the first of the month the enquiry came in, not from a copy of its wording
+    (the copy told an enquirer no scheme fits "none", the desk "none of the schemes...")."""
+    engine = default_engine()
+    fits_none = {"employees": 5000, "listed": True, "incorporated_under": "overseas"}
+    kinds = (("Funding for an overseas trading giant?", fits_none), *desk_demo._PROFILES)
+    monkeypatch.setattr(desk_demo, "_PROFILES", kinds)
+    with db.unit_of_work() as session:
+        seeded = desk_demo.generate(
+            session, random.Random(16), SimClock(datetime(2019, 9, 1, tzinfo=UTC)), engine, 60
+        )
+        rows = list(session.scalars(select(EnquiryRow)))
+        assert len(rows) == seeded and any(r.question == kinds[0][0] for r in rows)
+        for row in rows:
+            received = row.received_at.astimezone(HONG_KONG).date()
+            answer = answer_for(json.loads(row.profile), received.replace(day=1), engine)
+            assert (row.answer_en, row.answer_zh) == (answer.en, answer.zh)
+            assert row.suggested_schemes == answer.suggested_schemes

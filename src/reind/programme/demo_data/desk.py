@@ -2,8 +2,9 @@
 (October 2019) and their seminars.
 
 Enquiries are a bulk import: each is routed to a centre and answered with
-the schemes that fit its enquirer, found by ``schemes_that_fit`` (the rules
-of every scheme) once per kind of enquirer and month. Seminars go through
+the schemes that fit its enquirer in the desk's own words (``answer_for``,
+which runs ``schemes_that_fit``: the rules of every scheme), worked out once
+per kind of enquirer and month and reused. Seminars go through
 ``record_seminar`` one by one.
 """
 
@@ -25,9 +26,8 @@ from reind.programme.demo_data.bulk import (
     seeded_id,
     write_batch,
 )
-from reind.programme.desk.services import Centre, record_seminar
+from reind.programme.desk.services import Answer, Centre, answer_for, record_seminar
 from reind.programme.desk.store import EnquiryRow
-from reind.programme.enterprises.fits import schemes_that_fit
 from reind.rules.engine import Engine
 
 OFFICER = Actor("officer-sme-desk", Role.OFFICER)
@@ -75,8 +75,8 @@ def generate(
     session: Session, rng: random.Random, clock: SimClock, engine: Engine, count: int = 112_400
 ) -> int:
     """Enquiries from October 2019 (``count`` by 31 August 2021, more after) and seminars."""
-    # What a kind of enquirer is told in a month, worked out once (fits, stored texts).
-    answers: dict[tuple[int, str], tuple[str, str, str]] = {}
+    # What a kind of enquirer is told in a month, worked out once by the desk's own answer.
+    answers: dict[tuple[int, str], Answer] = {}
     profiles = [json.dumps(profile, sort_keys=True) for _, profile in _PROFILES]
     centres = list(Centre)
     rows: list[dict[str, Any]] = []
@@ -91,16 +91,9 @@ def generate(
         month = f"{day:%Y-%m}"
         answer = answers.get((kind, month))
         if answer is None:
-            found = schemes_that_fit(_PROFILES[kind][1], day.replace(day=1), engine)
-            fits = [f.scheme for f in found]
-            names = ", ".join(engine.scheme(code).label for code in fits) or "none"
-            names_zh = "、".join(engine.scheme(code).label for code in fits) or "暫無"
-            answer = answers[(kind, month)] = (
-                json.dumps(fits),
-                f"Schemes that may fit: {names}.",
-                f"可能適合的資助計劃：{names_zh}。",
+            answer = answers[(kind, month)] = answer_for(
+                _PROFILES[kind][1], day.replace(day=1), engine
             )
-        suggested, answer_en, answer_zh = answer
         rows.append(
             {
                 "id": seeded_id(rng),
@@ -111,9 +104,9 @@ def generate(
                 "enterprise_id": None,
                 "question": _PROFILES[kind][0],
                 "profile": profiles[kind],
-                "suggested_schemes": suggested,
-                "answer_en": answer_en,
-                "answer_zh": answer_zh,
+                "suggested_schemes": answer.suggested_schemes,
+                "answer_en": answer.en,
+                "answer_zh": answer.zh,
                 "version": 1,
             }
         )

@@ -186,6 +186,33 @@ def route_enquiry(
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What an enquirer is told: the schemes that fit, in both languages, and their codes."""
+
+    fits: tuple[SchemeFit, ...]
+    suggested_schemes: str
+    """The fitting schemes' codes, as JSON (the row's ``suggested_schemes``)."""
+    en: str
+    zh: str
+
+
+def answer_for(
+    profile: dict[str, Any], on: date, engine: Engine, note_en: str = "", note_zh: str = ""
+) -> Answer:
+    """The answer to an enquirer with ``profile`` on ``on``: the schemes whose own rules find
+    it fits (``schemes_that_fit``), in words. The one wording of a desk answer: the desk and
+    the demo's seeded history both answer through it."""
+    fits = tuple(schemes_that_fit(profile, on, engine))
+    names = ", ".join(f.label for f in fits) or "none of the schemes reind encodes"
+    return Answer(
+        fits,
+        json.dumps([f.scheme for f in fits]),
+        f"Schemes that may fit: {names}. {note_en}".strip(),
+        f"可能適合的資助計劃：{'、'.join(f.label for f in fits) or '暫無'}。{note_zh}",
+    )
+
+
 def answer_enquiry(
     session: Session,
     enquiry_id: str,
@@ -201,11 +228,10 @@ def answer_enquiry(
     row = _enquiry(session, enquiry_id)
     if row.centre is None:
         raise ConflictError("route the enquiry to a centre before answering it")
-    fits = schemes_that_fit(json.loads(row.profile), hk_today(clock), engine)
-    names = ", ".join(f.label for f in fits) or "none of the schemes reind encodes"
-    row.suggested_schemes = json.dumps([f.scheme for f in fits])
-    row.answer_en = f"Schemes that may fit: {names}. {note_en}".strip()
-    row.answer_zh = f"可能適合的資助計劃：{'、'.join(f.label for f in fits) or '暫無'}。{note_zh}"
+    answer = answer_for(json.loads(row.profile), hk_today(clock), engine, note_en, note_zh)
+    fits = list(answer.fits)
+    row.suggested_schemes = answer.suggested_schemes
+    row.answer_en, row.answer_zh = answer.en, answer.zh
     row.state = "answered"
     flush(session, "the enquiry")
     audit.record_at_commit(
