@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from reind.programme.actors import SYSTEM, Actor, Role
 from reind.programme.audit.chain import record
 from reind.programme.desk.services import record_enquiry
 from reind.programme.enterprises.store import EnterpriseRow
@@ -93,6 +94,27 @@ def test_the_audit_log_is_searched_by_a_cases_reference_and_an_unknown_one_is_na
     assert unknown.status_code == 404
     assert unknown.json()["detail"] == "No record with reference BUD-1905-99999"
     assert unknown.json()["detail_zh_hant"] == "沒有參考編號為 BUD-1905-99999 的記錄"
+
+
+def test_the_audit_log_is_searched_by_a_persons_e_mail_or_name_and_nobody_is_named(
+    shared_world: World,
+) -> None:
+    world = shared_world  # on SQLite and PostgreSQL
+    finance = Actor(world.user_ids["finance"], Role.FINANCE)
+    with world.db.unit_of_work() as session:
+        record(session, finance, "enquiry.recorded", "enquiry", "enquiry-by-finance", {})
+    url = "/api/v1/audit/events?actor="
+    by_email, _ = _follow(world, "auditor", url + world.email("finance").upper())
+    by_name, _ = _follow(world, "auditor", url + "Finance")
+    by_id, _ = _follow(world, "auditor", url + world.user_ids["finance"])
+    assert by_email and {e["actor"] for e in by_email} == {world.user_ids["finance"]}
+    assert by_name == by_email == by_id
+    system, _ = _follow(world, "auditor", url + "System")  # the log's word for its own work
+    assert system and {e["actor"] for e in system} == {SYSTEM.id}
+    nobody = world.client.get(url + "nobody@example.org", headers=world.auth("auditor"))
+    assert nobody.status_code == 404
+    assert nobody.json()["detail"] == "No one named nobody@example.org"
+    assert nobody.json()["detail_zh_hant"] == "沒有名為 nobody@example.org 的使用者"
 
 
 def test_the_lists_and_their_filters_are_in_the_openapi_document(world: World) -> None:

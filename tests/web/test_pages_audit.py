@@ -148,3 +148,27 @@ def test_the_administrator_reads_every_parameter_in_force_with_its_recorded_sour
     # each note in Chinese (issue 16: they were labelled 附註（只有英文）)
     assert "附註（只有英文）" not in zh and "備註： 理解為該企業所有獲批資助的累計總額" in zh
     assert demo.browser("officer").get("/admin/parameters").status_code == 403
+
+
+def test_the_auditor_finds_a_persons_events_by_name_or_e_mail_and_hears_of_nobody(
+    demo: Demo,
+) -> None:
+    web = _auditor(demo)
+    officer = demo.portfolio.user("officer")
+    by_email = web.get(f"/audit?actor={officer.email.upper()}")
+    table = by_email.text.split("<tbody>")[1]
+    assert "No event matches." not in table and "No one named" not in table
+    actors = set(re.findall(r'href="/audit\?actor=([^"]+)"', table))
+    assert len(actors) == 1  # one person's events only
+    by_name = web.get(f"/audit?actor={officer.display_name}").text.split("<tbody>")[1]
+    assert by_name == table and officer.display_name in text_of(by_email)
+    by_id = web.get(f"/audit?actor={actors.pop()}").text.split("<tbody>")[1]
+    assert by_id == table
+    assert (
+        'value="' + officer.display_name + '"'
+        in web.get(f"/audit?actor={officer.display_name}").text
+    )
+    nobody = text_of(web.get("/audit?actor=nobody@example.org"))
+    assert "No one named nobody@example.org" in nobody and "No event matches." not in nobody
+    zh = text_of(web.get("/audit?actor=nobody@example.org&lang=zh-Hant"))
+    assert "沒有名為 nobody@example.org 的使用者" in zh and "操作者（姓名或電郵）" in zh

@@ -62,3 +62,23 @@ def names_of(session: Session, actor_ids: set[str]) -> dict[str, str]:
         )
     ).all()
     return {(person or user): name for user, person, name in rows}
+
+
+def actor_ids_named(session: Session, text: str) -> tuple[str, ...]:
+    """The actor ids of the accounts (active or not) ``text`` names: by e-mail address (in
+    any case), by exact display name (two people may share one), or by account or person id.
+    The auditor knows a person by name, the log by the id they act as."""
+    wanted = text.strip()
+    rows = session.execute(
+        select(UserRow.id, UserRow.person_id)
+        .where(
+            or_(
+                func.lower(UserRow.email) == wanted.lower(),
+                UserRow.display_name == wanted,
+                UserRow.id == wanted,
+                UserRow.person_id == wanted,
+            )
+        )
+        .order_by(UserRow.id)
+    ).all()
+    return tuple(person or user for user, person in rows)

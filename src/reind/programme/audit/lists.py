@@ -23,7 +23,8 @@ class AuditFilters:
     """What the audit log is narrowed to (None: not narrowed)."""
 
     kind: str | None = None
-    actor: str | None = None
+    actors: tuple[str, ...] = ()
+    """The actor ids the events were done by (a person's name or e-mail finds theirs)."""
     subject_ids: tuple[str, ...] = ()
     """The records the events are about (a case's reference finds the case and its claims)."""
     recorded_from: date | None = None
@@ -55,8 +56,8 @@ def _where(filters: AuditFilters) -> list[Any]:
     where: list[Any] = []
     if filters.kind:
         where.append(AuditEventRow.kind == filters.kind)
-    if filters.actor:
-        where.append(AuditEventRow.actor == filters.actor)
+    if filters.actors:
+        where.append(AuditEventRow.actor.in_(filters.actors))
     if filters.subject_ids:
         where.append(AuditEventRow.subject_id.in_(filters.subject_ids))
     if filters.recorded_from:
@@ -69,6 +70,12 @@ def _where(filters: AuditFilters) -> list[Any]:
 def has_subject(session: Session, subject_id: str) -> bool:
     """Whether any event is about ``subject_id`` (an id the auditor typed names a record)."""
     query = select(AuditEventRow.seq).where(AuditEventRow.subject_id == subject_id).limit(1)
+    return session.execute(query).first() is not None
+
+
+def has_actor(session: Session, actor: str) -> bool:
+    """Whether any event was done by ``actor`` (an id the auditor typed names someone)."""
+    query = select(AuditEventRow.seq).where(AuditEventRow.actor == actor).limit(1)
     return session.execute(query).first() is not None
 
 

@@ -30,6 +30,7 @@ from reind.programme.enterprises.lists import list_enterprises
 from reind.programme.money.lists import CLAIM_SORTS, list_claims
 from reind.programme.permissions import Action, ensure
 from reind.web.api.common import Schema, shown
+from reind.web.audit_actors import actor_ids
 from reind.web.audit_subjects import subject_ids
 from reind.web.auth import require
 from reind.web.deps import UnitOfWork
@@ -365,7 +366,14 @@ def audit_events(
     _auditor: Auditor,
     session: UnitOfWork,
     kind: str | None = None,
-    actor: str | None = None,
+    actor: Annotated[
+        str | None,
+        Query(
+            max_length=254,
+            description="Who did it: a person's e-mail (any case) or exact display name, "
+            "'system' for the system's own work, or an actor id; 404 when it names nobody.",
+        ),
+    ] = None,
     subject_id: Annotated[
         str | None,
         Query(
@@ -383,7 +391,8 @@ def audit_events(
     """The audit log, newest first unless sorted, a page at a time: by kind, actor, subject
     and date."""
     subjects = subject_ids(session, subject_id) if subject_id and subject_id.strip() else ()
-    filters = AuditFilters(kind, actor, subjects, recorded_from, recorded_to)
+    actors = actor_ids(session, actor) if actor and actor.strip() else ()
+    filters = AuditFilters(kind, actors, subjects, recorded_from, recorded_to)
     page = list_audit_events(session, filters, sort=sort, cursor=cursor, limit=limit)
     link_next(request, response, page)
     return AuditList(

@@ -25,6 +25,7 @@ from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
 from reind.programme.audit.lists import AuditFilters, AuditItem, list_audit_events
 from reind.programme.permissions import Action
+from reind.web.audit_actors import actor_ids
 from reind.web.audit_subjects import references_of, subject_ids
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import UnitOfWork, platform_of
@@ -53,12 +54,14 @@ EXPORT_PAGE = 200
 
 
 def _filters(request: Request, session: Session) -> AuditFilters:
-    """The filters asked for; NotFoundError when the subject names no record."""
+    """The filters asked for; NotFoundError when the subject names no record or the actor
+    nobody."""
     params = request.query_params
     subject = (params.get("subject") or "").strip()
+    actor = (params.get("actor") or "").strip()
     return AuditFilters(
         kind=params.get("kind") or None,
-        actor=(params.get("actor") or "").strip() or None,
+        actors=actor_ids(session, actor) if actor else (),
         subject_ids=subject_ids(session, subject) if subject else (),
         recorded_from=day(request, "from"),
         recorded_to=day(request, "to"),
@@ -100,6 +103,7 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         rows=list(zip(events.items, lines, strict=True)),
         filters=filters,
         subject=(request.query_params.get("subject") or "").strip(),
+        actor=(request.query_params.get("actor") or "").strip(),
         unknown=unknown,
         sort=sort,
         sorts=SORT_LABELS,
