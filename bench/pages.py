@@ -254,6 +254,7 @@ def run(
         ("admin", "/admin/outbox"),
         # Issue 16, second round: search with filters and sort on every list at 1M.
         ("officer", "/workbench?state=closed&q=food&sort=-amount"),
+        ("officer", "/workbench?state=closed&officer=me"),  # the tabs count only my cases
         ("officer", "/workbench?state=closed&q=zzqx"),
         ("officer", "/workbench?state=screening&q=food"),
         ("officer", "/workbench?state=closed&q=food&industry=food_manufacturing"),
