@@ -131,3 +131,21 @@ def test_a_refusal_reads_in_chinese_on_a_chinese_page(demo: Demo) -> None:
     forbidden = demo.browser("applicant").get("/desk?lang=zh-Hant")
     assert forbidden.status_code == 403
     assert "您的職能不可" in forbidden.text and "your role may not" not in forbidden.text
+
+
+def test_a_received_enquiry_reads_as_a_state_not_as_the_date_column(demo: Demo) -> None:
+    """The state 'received' and the column of the date received are different words in Chinese.
+
+    They shared one message id, so when the date column became 收件日期 an enquiry's state
+    read 「狀況：收件日期」.
+    """
+    web = demo.browser("officer")
+    web.page("/desk")
+    url = web.submit("/desk/enquiries", {"question": "Help?", "channel": "phone"}).headers[
+        "location"
+    ]
+    page = text_of(web.get(f"{url}?lang=zh-Hant"))
+    assert re.search(r"狀況：\s*已收到，尚未轉介", page)
+    listed = text_of(web.get("/desk?state=received&lang=zh-Hant"))
+    assert "收件日期" in listed  # the column
+    assert listed.count("已收到") >= 2  # the filter's choice and the enquiry's state

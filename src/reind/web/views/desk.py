@@ -52,7 +52,11 @@ def _linked_answer(text: str, codes: list[Any]) -> Markup:
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 CHANNELS = {"phone": "Phone", "email": "E-mail", "walk_in": "Walk-in", "web": "Website"}
-ENQUIRY_STATES = {"received": "Received", "routed": "Routed to a centre", "answered": "Answered"}
+ENQUIRY_STATES = {
+    "received": "Received, not yet routed",
+    "routed": "Routed to a centre",
+    "answered": "Answered",
+}
 PROFILE_LABELS = {
     "incorporated_under": "Incorporated under",
     "employees": "Employees in Hong Kong",
