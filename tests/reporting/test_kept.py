@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from reind.core.db import Database
 from reind.reporting.figures import compute_all, compute_report, parameters
@@ -76,3 +76,38 @@ def test_every_table_the_report_reads_has_the_trigger(db: Database) -> None:
             found += "AND name LIKE 'report_data_%'"
         triggered = set(session.execute(text(found)).scalars())
     assert read <= triggered, f"no trigger on {sorted(read - triggered)}"
+
+
+def test_sqlite_reads_the_enterprise_of_each_approval_from_an_index_alone(
+    sqlite_template: object,
+) -> None:
+    """The first view after a write re-reads every in-term approval (issue 16).
+
+    BUD Fund's and EMF's figures keep manufacturing enterprises' approvals:
+    migration 0055's index lets SQLite look each enterprise up without its
+    table row, half of that pass's time on the seed portfolio.
+    """
+    database = Database(f"sqlite:///{sqlite_template}")
+    seen: list[tuple[str, object]] = []
+    checked = 0
+
+    def capture(conn: object, cursor: object, sql: str, params: object, *rest: object) -> None:
+        seen.append((sql, params))
+
+    event.listen(database.engine, "before_cursor_execute", capture)
+    try:
+        with database.unit_of_work() as session:
+            compute_report(session, AS_AT, ids=False)
+        event.remove(database.engine, "before_cursor_execute", capture)
+        with database.engine.connect() as connection:
+            for sql, params in seen:
+                if "e.manufacturing" not in sql.partition(" WHERE ")[2]:
+                    continue  # RTTP's chart narrows in a FILTER: 12,000 rows, the table read
+                checked += 1
+                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+                lookups = [row[3] for row in plan if row[3].startswith("SEARCH e ")]
+                assert lookups, plan
+                assert all("COVERING INDEX" in step for step in lookups), plan
+        assert checked == 2  # BUD Fund's and EMF's rows
+    finally:
+        database.dispose()
