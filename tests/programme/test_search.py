@@ -9,8 +9,9 @@ its text index, not by reading every row.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import event, text, update
 from sqlalchemy.orm import Session
 
 from reind.core.db import Database
@@ -21,6 +22,7 @@ from reind.programme.desk.lists import EnquiryFilters, list_enquiries
 from reind.programme.desk.services import record_enquiry
 from reind.programme.enterprises.lists import list_enterprises
 from reind.programme.enterprises.store import EnterpriseRow
+from reind.programme.money.lists import list_ledgers
 from reind.schemes.catalogue import default_engine
 from tests.programme.factories import OFFICER, enterprise, rfs_draft
 
@@ -104,3 +106,35 @@ def test_a_search_of_three_characters_reads_the_text_index(db: Database) -> None
                 {"q": "%noodle%"},
             ).scalars()
             assert "ix_applications_title_trgm" in "\n".join(lines)
+
+
+def test_a_count_of_a_search_alone_reads_the_matching_enterprises_once(db: Database) -> None:
+    """PostgreSQL counts a search alone with the matching enterprises hashed (``OFFSET 0``).
+
+    Left to itself it probed each application's enterprise, memoized: 140 ms to
+    count 1,000 project ledgers holding "food" at 1M applications, 30 ms hashed
+    (issue 16). A list narrowed by a filter keeps the probe; SQLite is unchanged.
+    """
+    with db.unit_of_work() as session:
+        _world(session)
+    engine = db.engine
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with db.unit_of_work() as session:
+            alone = list_ledgers(session, ApplicationFilters(q="noodle"), quick=True)
+            counts_alone = [s for s in seen if "count(" in s and "enterprises" in s]
+            seen.clear()
+            list_applications(session, ApplicationFilters(q="noodle", state="draft"), quick=True)
+            counts_filtered = [s for s in seen if "count(" in s and "enterprises" in s]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert alone.total == len(alone.items)
+    assert counts_alone and counts_filtered
+    if db.engine.dialect.name == "postgresql":  # SQLite writes every LIMIT with an OFFSET
+        assert any("OFFSET" in s for s in counts_alone)
+        assert not any("OFFSET" in s for s in counts_filtered)

@@ -136,10 +136,18 @@ def search_ids(session: Session, q: str) -> Any:
     return union(*ways)
 
 
-def search_terms(session: Session, q: str) -> list[Any]:
+def search_terms(session: Session, q: str, *, hashed: bool = False) -> list[Any]:
     """Each way ``search_ids`` matches, as a WHERE term on the applications table.
 
     For ``core.search.first_of_each``: a query per way that stops at a page.
+    ``hashed`` (PostgreSQL; ``search_count`` of a list narrowed by its search
+    alone): the matching enterprises are selected once and hashed (``OFFSET 0``
+    keeps the subquery whole). Left to itself, PostgreSQL counted by probing
+    each application's enterprise by key, memoized, as a page does: 9,500
+    probes took 140 ms to count 1,000 project ledgers holding "food" at 1M
+    applications, against 30 ms with one read of the 3,000 enterprises that
+    hold it (issue 16). A list its filters narrow (screening) probes its few
+    rows quicker than it reads those enterprises, so it keeps the probe.
     """
     text = q.strip()
     upper = text.upper()
@@ -153,9 +161,10 @@ def search_terms(session: Session, q: str) -> list[Any]:
     # One SELECT of enterprises (not a UNION of them): PostgreSQL then probes it by the
     # enterprise's key for each application it walks (a UNION made it scan the whole
     # UNION for each: 1.0 s for "food" among closed applications at 1M).
-    terms.append(
-        ApplicationRow.enterprise_id.in_(select(EnterpriseRow.id).where(or_(*enterprises)))
-    )
+    matching = select(EnterpriseRow.id).where(or_(*enterprises))
+    if hashed and session.get_bind().dialect.name == "postgresql":
+        matching = matching.offset(0)
+    terms.append(ApplicationRow.enterprise_id.in_(matching))
     return terms
 
 
@@ -172,10 +181,16 @@ def search_first(
 
 
 def search_count(
-    session: Session, q: str, rows: Select[Any], cap: int | None = None
+    session: Session, filters: ApplicationFilters, rows: Select[Any], cap: int | None = None
 ) -> tuple[int, bool]:
-    """How many rows of a list a search finds, up to the cap (``rows``: its keys, as ``key``)."""
-    return count_of_each(session, search_terms(session, q), rows, cap)
+    """How many rows of a list its search (``filters.q``) finds, up to the cap (keys: ``key``).
+
+    ``rows`` holds the list's other filters; when there are none, the
+    matching enterprises are read once (``search_terms``' ``hashed``).
+    """
+    assert filters.q is not None
+    alone = replace(filters, q=None) == ApplicationFilters()
+    return count_of_each(session, search_terms(session, filters.q, hashed=alone), rows, cap)
 
 
 def walks_each_way(session: Session, filters: ApplicationFilters) -> bool:
@@ -295,7 +310,7 @@ def count_applications(
         rows = select(ApplicationRow.id.label("key")).select_from(
             applications_from(session, replace(filters, q=None))
         )
-        return search_count(session, filters.q, rows.where(*where), cap)
+        return search_count(session, filters, rows.where(*where), cap)
     if not _searched(filters):
         statement = select(ApplicationRow.id).select_from(applications_from(session, filters))
         return capped_count(session, statement.where(*where))
@@ -310,7 +325,7 @@ def count_applications(
         # (``count_of_each``): gathering every hit first cost 300 ms for "food" among
         # closed applications.
         by_ways = select(ApplicationRow.id.label("key")).where(*checked(filters, where))
-        return search_count(session, filters.q, by_ways, cap)
+        return search_count(session, filters, by_ways, cap)
     if not where and not filters.industry:
         # The search alone: its UNION holds each application's id once.
         ids = select(search_ids(session, filters.q).subquery().c.id)

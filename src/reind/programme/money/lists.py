@@ -165,12 +165,12 @@ def _counted(
         assert filters.q is not None
         base = _of_applications(session, replace(filters, q=None), table, onclause, None)
         rows = select(key.label("key")).select_from(base).where(*where)
-        return search_count(session, filters.q, rows, cap)
+        return search_count(session, filters, rows, cap)
     if filters.q and not walk and cap < paging.COUNT_CAP:
         # SQLite's quick count: each way by its own index (``applications.lists.checked``).
         joined = ApplicationRow.__table__.join(table, onclause)
         rows = select(key.label("key")).select_from(joined).where(*checked(filters, where))
-        return search_count(session, filters.q, rows, cap)
+        return search_count(session, filters, rows, cap)
     if walk:
         assert filters.q is not None
         base = _of_applications(session, replace(filters, q=None), table, onclause, None)
