@@ -1,6 +1,6 @@
 """Enterprises indexed by id with ``manufacturing``: the report reads approvals from indexes.
 
-Revision ID: 0055_report_enterprise_manufacturing
+Revision ID: 0055_report_enterprise_index
 Revises: 0048_report_data_version
 Create Date: 2026-12-07
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision: str = "0055_report_enterprise_manufacturing"
+revision: str = "0055_report_enterprise_index"
 down_revision: str | None = "0048_report_data_version"
 branch_labels = None
 depends_on = None
