@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import event, text
 
 from reind.core.db import Database
@@ -111,3 +112,15 @@ def test_sqlite_reads_the_enterprise_of_each_approval_from_an_index_alone(
         assert checked == 2  # BUD Fund's and EMF's rows
     finally:
         database.dispose()
+
+
+def test_postgresql_probes_each_approvals_application_by_id_alone(db: Database) -> None:
+    """Migration 0056: the EMF pass's probe per approval reads scheme and enterprise by id."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no INCLUDE; it reads the scheme's index first (0055)")
+    with db.engine.connect() as connection:
+        definition = connection.execute(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_applications_id_report'")
+        ).scalar_one_or_none()
+    assert definition is not None
+    assert "(id) INCLUDE (scheme, enterprise_id)" in definition
