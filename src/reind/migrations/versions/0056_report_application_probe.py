@@ -1,7 +1,7 @@
 """PostgreSQL: applications by id carrying scheme and enterprise: the report's probe per approval.
 
 Revision ID: 0056_report_application_probe
-Revises: 0055_report_enterprise_index
+Revises: 0057_ledger_approved_covering
 Create Date: 2026-12-07
 
 Kept by hand, like 0002: a migration is history and never imports the models.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision: str = "0056_report_application_probe"
-down_revision: str | None = "0055_report_enterprise_index"
+down_revision: str | None = "0057_ledger_approved_covering"
 branch_labels = None
 depends_on = None
 
