@@ -140,8 +140,8 @@ def test_a_long_list_is_counted_up_to_the_cap_and_says_more(
         assert (whole.total, whole.capped) == (12, False)
         assert queue_counts(session) == {"draft": (12, False)}
         monkeypatch.setattr(paging, "QUICK_CAP", 4)  # an office page counts a search quickly
-        for few in (0, search.FEW):  # SQLite: each way by its index, or the few rows checked
-            monkeypatch.setattr(search, "FEW", few)
+        for leading in (0, search.FEW):  # SQLite: each way by its index, or the few rows checked
+            monkeypatch.setattr(search, "FEW", leading)
             for filters in (
                 ApplicationFilters(q="waffle works"),
                 ApplicationFilters("draft", q="waffle", industry="food_manufacturing"),

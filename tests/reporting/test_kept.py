@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -89,10 +90,10 @@ def test_sqlite_reads_the_enterprise_of_each_approval_from_an_index_alone(
     table row, half of that pass's time on the seed portfolio.
     """
     database = Database(f"sqlite:///{sqlite_template}")
-    seen: list[tuple[str, object]] = []
+    seen: list[tuple[str, Any]] = []
     checked = 0
 
-    def capture(conn: object, cursor: object, sql: str, params: object, *rest: object) -> None:
+    def capture(conn: object, cursor: object, sql: str, params: Any, *rest: object) -> None:
         seen.append((sql, params))
 
     event.listen(database.engine, "before_cursor_execute", capture)

@@ -85,7 +85,7 @@ def test_the_queue_tabs_count_only_my_cases_when_the_list_shows_only_mine(demo: 
     with demo.db.unit_of_work() as session:  # someone else's case (nobody's yet)
         rfs_application(session, enterprise(session), state="submitted")
     with demo.db.unit_of_work() as session:
-        mine = dict(
+        mine: dict[str, int] = dict(
             session.execute(
                 text(
                     "SELECT state, count(*) FROM applications"
@@ -94,7 +94,7 @@ def test_the_queue_tabs_count_only_my_cases_when_the_list_shows_only_mine(demo: 
                 {"me": me},
             ).all()
         )
-        everyone = dict(
+        everyone: dict[str, int] = dict(
             session.execute(text("SELECT state, count(*) FROM applications GROUP BY state")).all()
         )
     state = "submitted"

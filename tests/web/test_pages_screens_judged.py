@@ -50,8 +50,8 @@ def test_the_case_officer_has_one_name_in_chinese() -> None:
     with po.open("rb") as handle:
         catalogue = {m.id: m.string for m in read_po(handle) if m.id}
     for msgid in ("Case officer", "Choose an officer", "Assign to the officer"):
-        assert "個案主任" in catalogue[msgid], msgid
-    assert "個案主任" in catalogue["Officer (to assign to)"]
+        assert "個案主任" in str(catalogue[msgid]), msgid
+    assert "個案主任" in str(catalogue["Officer (to assign to)"])
     assert [i for i, s in catalogue.items() if "計劃主任" in str(s)] == []
 
 

@@ -53,8 +53,10 @@ def _template_messages() -> set[str | tuple[str, str]]:
             ):
                 if isinstance(message, str):
                     found.add(message)
-                elif function == "ngettext":  # (one, more, n, fields...)
-                    found.add((message[0], message[1]))
+                elif function == "ngettext" and isinstance(message, tuple):  # (one, more, n, ...)
+                    one, more = message[0], message[1]
+                    if isinstance(one, str) and isinstance(more, str):
+                        found.add((one, more))
                 elif isinstance(message, tuple) and isinstance(message[0], str):  # with fields
                     found.add(message[0])
     return found
