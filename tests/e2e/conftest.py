@@ -10,6 +10,8 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,14 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from reind.bootstrap import build_platform
+from reind.bootstrap import Platform, build_platform
+from reind.core.db import Database
+from reind.demo.users import DemoPortfolio, create_demo_portfolio
+from reind.schemes.catalogue import default_engine
 from reind.settings import Settings
 from reind.web.app import create_app
 from tests.fixtures.servers import free_port, wait_for_port
+from tests.web.world import FAST_HASHER
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -60,6 +66,30 @@ class LiveServer:
         deadline = time.monotonic() + 10
         while self._thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class DemoOffice:
+    """A live server over its own SQLite database holding the demo portfolio."""
+
+    server: LiveServer
+    portfolio: DemoPortfolio
+    database: Database
+
+
+@contextmanager
+def demo_office(folder: Path) -> Iterator[DemoOffice]:
+    """The demo portfolio in ``folder``, served with cheap password hashing, for journeys."""
+    database = Database(f"sqlite:///{folder / 'reind.db'}")
+    database.migrate()
+    with database.unit_of_work() as session:
+        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
+    app = create_app(
+        Platform(database, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
+    )
+    with LiveServer(app) as server:
+        yield DemoOffice(server, portfolio, database)
+    database.dispose()
 
 
 @pytest.fixture

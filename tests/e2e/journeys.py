@@ -23,19 +23,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reind.bootstrap import Platform
 from reind.core import paging
 from reind.core.clock import hk_today
 from reind.core.db import Database
 from reind.core.money import Money
-from reind.demo.users import DemoPortfolio, create_demo_portfolio
+from reind.demo.users import DemoPortfolio
 from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.users import actor_of
 from reind.programme.actors import Actor
@@ -47,12 +45,10 @@ from reind.programme.committee.services import schedule_meeting, score_applicati
 from reind.programme.committee.store import CommitteeRow
 from reind.reporting.figures import format_money
 from reind.schemes.catalogue import default_engine
-from reind.web.app import create_app
 from reind.web.i18n import translations
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import demo_office, screenshot
 from tests.programme.factories import enterprise, funded_rfs_project, rfs_application
 from tests.web.test_zh_hant_chrome import _Page, english_words
-from tests.web.world import FAST_HASHER
 
 LANGS = ("en", "zh-Hant")
 ASSESSMENT = "Quotations checked; the vision system is the smart element."
@@ -176,20 +172,11 @@ def office(
     lang: str = request.param
     knob = pytest.MonkeyPatch()
     knob.setattr(paging, "DEFAULT_LIMIT", PAGE)
-    path: Path = tmp_path_factory.mktemp(f"journeys-{lang}") / "reind.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    with database.unit_of_work() as session:
-        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
-    app = create_app(
-        Platform(database, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
-    )
-    with LiveServer(app) as server:
-        made = Office(server.url, lang, portfolio, database)
-        with database.unit_of_work() as session:
+    with demo_office(tmp_path_factory.mktemp(f"journeys-{lang}")) as demo:
+        made = Office(demo.server.url, lang, demo.portfolio, demo.database)
+        with demo.database.unit_of_work() as session:
             _seed(session, made)
         yield made
-    database.dispose()
     knob.undo()
 
 

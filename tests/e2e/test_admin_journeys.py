@@ -9,18 +9,12 @@ Screenshots go to ``var/screenshots/journey-admin-*.png``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from reind.bootstrap import Platform
-from reind.core.db import Database
-from reind.demo.users import DemoPortfolio, create_demo_portfolio
-from reind.schemes.catalogue import default_engine
-from reind.web.app import create_app
-from tests.e2e.conftest import LiveServer, screenshot
-from tests.web.world import FAST_HASHER
+from reind.demo.users import DemoPortfolio
+from tests.e2e.conftest import demo_office, screenshot
 
 pytestmark = pytest.mark.integration
 
@@ -51,17 +45,8 @@ WORDS = {
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoPortfolio]]:
     """One server with the demo portfolio for the module."""
-    path: Path = tmp_path_factory.mktemp("admin") / "reind.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    with database.unit_of_work() as session:
-        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
-    app = create_app(
-        Platform(database, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
-    )
-    with LiveServer(app) as server:
-        yield server.url, portfolio
-    database.dispose()
+    with demo_office(tmp_path_factory.mktemp("admin")) as demo:
+        yield demo.server.url, demo.portfolio
 
 
 def _sign_in(page: Page, url: str, email: str, password: str, lang: str) -> None:

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from reind.bootstrap import Platform
 from reind.core.clock import hk_today
 from reind.core.db import Database
-from reind.demo.users import DemoPortfolio, create_demo_portfolio
+from reind.demo.users import DemoPortfolio
 from reind.programme.committee.services import schedule_meeting
 from reind.programme.committee.store import CommitteeRow
 from reind.programme.enterprises.store import EnterpriseRow
-from reind.schemes.catalogue import default_engine
-from reind.web.app import create_app
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import demo_office, screenshot
 from tests.e2e.test_admin_journeys import _sign_in
 from tests.programme.factories import OFFICER, rfs_application
-from tests.web.world import FAST_HASHER
 
 pytestmark = pytest.mark.integration
 
@@ -46,17 +41,8 @@ def office(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, DemoPortfolio, Database]]:
     """One server with the demo portfolio for the module."""
-    path: Path = tmp_path_factory.mktemp("agenda") / "reind.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    with database.unit_of_work() as session:
-        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
-    app = create_app(
-        Platform(database, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
-    )
-    with LiveServer(app) as server:
-        yield server.url, portfolio, database
-    database.dispose()
+    with demo_office(tmp_path_factory.mktemp("agenda")) as demo:
+        yield demo.server.url, demo.portfolio, demo.database
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])

@@ -13,13 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
-from reind.bootstrap import Platform
-from reind.core.db import Database
-from reind.demo.users import DemoPortfolio, create_demo_portfolio
-from reind.schemes.catalogue import default_engine
-from reind.web.app import create_app
-from tests.e2e.conftest import LiveServer, screenshot
-from tests.web.world import FAST_HASHER
+from reind.demo.users import DemoPortfolio
+from tests.e2e.conftest import LiveServer, demo_office, screenshot
 
 pytestmark = pytest.mark.integration
 
@@ -43,17 +38,8 @@ class Office:
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     """One server with the demo portfolio for the whole module."""
-    path: Path = tmp_path_factory.mktemp("office") / "reind.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    with database.unit_of_work() as session:
-        portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
-    app = create_app(
-        Platform(database, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
-    )
-    with LiveServer(app) as server:
-        yield Office(server, portfolio)
-    database.dispose()
+    with demo_office(tmp_path_factory.mktemp("office")) as demo:
+        yield Office(demo.server, demo.portfolio)
 
 
 def test_applicant_applies_for_rfs_and_submits(page: Page, office: Office) -> None:
