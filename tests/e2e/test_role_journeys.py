@@ -262,7 +262,7 @@ def test_auditor_searches_the_log_checks_the_chain_and_exports_csv(
     with page.expect_download() as waiting:
         page.get_by_role("link", name=t("Download these events as CSV")).click()
     text = Path(waiting.value.path()).read_text(encoding="utf-8-sig")
-    assert text.startswith("seq,recorded_at,actor,role,kind,what")
+    assert text.startswith("seq,recorded_at,actor,actor_id,role,kind,what")
     assert t("Screening rules run") in text
 
 
