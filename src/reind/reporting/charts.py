@@ -62,12 +62,13 @@ def _drawn(
         bars = ax.bar(xs, values, width, label=name, color=_COLOURS[index % len(_COLOURS)])
         ax.bar_label(bars, labels=[fmt.format(v) for v in values], fontsize=7, padding=1)
     ax.set_xticks(range(len(categories)), list(categories), fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
         ax.legend(fontsize=7, frameon=False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.985, top=0.9, bottom=0.11)
     try:
         if picture == "svg":
             svg = io.StringIO()
