@@ -26,6 +26,7 @@ from reind.programme.applications.lists import ApplicationFilters, list_applicat
 from reind.programme.enterprises.lists import list_enterprises
 from reind.programme.imports import applications, bulk
 from reind.programme.imports.bulk import ImportRejectedError, import_file
+from reind.reporting.kept import data_token
 from reind.schemes.catalogue import default_engine
 from tests.programme.import_files import COLUMNS, load, write
 
@@ -150,8 +151,11 @@ def _per_row(trigger: str) -> bool:
     )
 
 
-def _token(db: Database, table: str = "report_data_version") -> str:
+def _token(db: Database, table: str | None = None) -> str:
+    """The report's data token (every table's, 0060), or the token ``table`` holds."""
     with db.unit_of_work() as session:
+        if table is None:
+            return data_token(session)
         token: str = session.execute(text(f"SELECT token FROM {table}")).scalar_one()  # noqa: S608 - the test's own names
         return token
 

@@ -14,12 +14,12 @@ SQL SQLite stored for them (read from ``sqlite_master``, never restated
 here), and the new rows are indexed.
 
 The insert triggers that mark the report's data as changed are taken out
-too and put back the same way: migration ``0048_report_data_version``'s
-(each sets a new random token, reading nothing of the row) and 0058's on
-the ledger (each replaces the token of its approval's financial year). When
-the write ends every marking statement that reads no row runs once, those
-0048's triggers run and 0058's "every year" mark (year 0), so each token is
-new after the load as it would be after the rows' own triggers. Fired per
+too and put back the same way: 0048's (each replaces its table's token,
+migration 0060, reading nothing of the row) and 0058's on the ledger (each
+replaces the token of its approval's financial year). When the write ends
+every marking statement that reads no row runs once, every table's token
+and 0058's "every year" mark (year 0), so each token is new after the load
+as it would be after the rows' own triggers. Fired per
 row they cost a 100,000-row import 9 s of CPU (370,000 updates of one row,
 each with a statement journal).
 

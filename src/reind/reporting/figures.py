@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from functools import partial
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import DateTime, TextClause, bindparam, text
 from sqlalchemy.orm import Session
@@ -33,6 +34,7 @@ from reind.reporting.queries import (
     FigureQuery,
     Rows,
     approvals_by_year_sql,
+    tables_read,
 )
 from reind.reporting.records import (
     RecordIds,
@@ -182,34 +184,52 @@ class Piece:
     charted: int | None
 
 
-PieceKey = tuple[Any, ...]
-"""What a piece is computed from: its rows, chart, span and parameters."""
+PartKey = tuple[Any, ...]
+"""What a part of the report (a figure, a rows' figures, a piece) is computed from."""
+T = TypeVar("T")
 
 
-class Pieces(Protocol):
-    """A keeper of pieces, each keyed by what it is computed from and by the financial
-    years (start years, from and up to, not included) whose writes reach its rows."""
+class Parts(Protocol):
+    """A keeper of the report's parts, each keyed by what it is computed from and by what a
+    write must reach to change it: the tables its SQL reads, or the financial years
+    (start years, from and up to, not included) of the approvals a piece sums."""
 
-    def kept(self, key: PieceKey, years: tuple[int, int]) -> Piece | None:
-        """The piece kept for ``key``, if no write has reached ``years`` since."""
+    def kept(self, key: PartKey, tables: frozenset[str], years: tuple[int, int] | None) -> Any:
+        """The part kept for ``key`` if no write has reached it since (else None)."""
 
-    def keep(self, key: PieceKey, years: tuple[int, int], piece: Piece) -> None:
-        """Keep ``piece`` for ``key`` until a write reaches ``years``."""
+    def keep(
+        self, key: PartKey, tables: frozenset[str], years: tuple[int, int] | None, part: object
+    ) -> None:
+        """Keep ``part`` for ``key`` until a write reaches its tables or years."""
+
+
+def keeping(parts: Parts | None, key: PartKey, tables: frozenset[str], make: Callable[[], T]) -> T:
+    """The part ``make`` computes over ``tables``: kept by ``parts``, or made (and kept)."""
+    if parts is None:
+        return make()
+    found = parts.kept(key, tables, None)
+    if found is not None:
+        return cast(T, found)
+    made = make()
+    parts.keep(key, tables, None, made)
+    return made
 
 
 def compute_report(
-    session: Session, as_of: date, *, ids: bool = True, pieces: Pieces | None = None
+    session: Session, as_of: date, *, ids: bool = True, parts: Parts | None = None
 ) -> tuple[dict[str, Figure], ApprovalsByYear]:
     """Every figure of the report, and the BUD, EMF and RTTP approvals by financial year.
 
     Without ``ids`` each figure's records are counted, not fetched: a page
     that shows the report reads 253,000 ids at 1M applications (3 to 6 s,
-    issue 16) that only the provenance download lists. With ``pieces`` (and
-    without ``ids``) the figures over rows with a ``stamp`` are summed from
-    one piece per financial year that ``pieces`` keeps (``_pieced``).
+    issue 16) that only the provenance download lists. With ``parts`` (and
+    without ``ids``) each figure is kept by ``parts`` until a write reaches
+    the tables it reads, and those over rows with a ``stamp`` are summed from
+    one piece per financial year, each kept until a write reaches its year
+    (``_pieced``).
     """
     params = parameters(session, as_of)
-    return _compute(session, params, chart=True, ids=ids, pieces=None if ids else pieces)
+    return _compute(session, params, chart=True, ids=ids, parts=None if ids else parts)
 
 
 def approvals_by_financial_year(session: Session, params: Mapping[str, Any]) -> ApprovalsByYear:
@@ -233,7 +253,7 @@ def _compute(
     *,
     chart: bool,
     ids: bool,
-    pieces: Pieces | None = None,
+    parts: Parts | None = None,
 ) -> tuple[dict[str, Figure], ApprovalsByYear]:
     """The figures (and the chart's approvals by year, if asked), on either database.
 
@@ -253,11 +273,17 @@ def _compute(
                 groups[query.rows].append(query)
         charted = {rows: scheme for scheme, (rows, _) in APPROVALS_CHART.items()} if chart else {}
         for rows, queries in groups.items():
-            if pieces is not None and rows.stamp is not None:
-                found, sums = _pieced(session, rows, queries, params, charted.get(rows), pieces)
+            scheme = charted.get(rows)
+            if parts is not None and rows.stamp is not None:
+                found, sums = _pieced(session, rows, queries, params, scheme, parts)
             else:
-                found, sums = _one_statement(
-                    session, rows, queries, params, charted.get(rows), ids=ids
+                used = _used(params, rows.base)
+                key = ("rows", rows, scheme, scheme and params["as_of"], *sorted(used.items()))
+                found, sums = keeping(
+                    parts,
+                    key,
+                    tables_read(rows.base),
+                    partial(_one_statement, session, rows, queries, params, scheme, ids=ids),
                 )
             figures.update(found)
             by_year.update(sums)
@@ -267,7 +293,13 @@ def _compute(
     listed: dict[str, RecordIds] = {}
     for query in QUERIES:
         if query.key not in figures:
-            figures[query.key] = compute(session, query, params, listed, ids=ids)
+            used = _used(params, query.value, query.records)
+            figures[query.key] = keeping(
+                parts,
+                ("figure", query.key, *sorted(used.items())),
+                tables_read(query.value + " " + query.records),
+                partial(compute, session, query, params, listed, ids=ids),
+            )
     return {q.key: figures[q.key] for q in QUERIES}, by_year
 
 
@@ -349,13 +381,13 @@ def _pieced(
     queries: list[FigureQuery],
     params: Mapping[str, Any],
     scheme: str | None,
-    pieces: Pieces,
+    parts: Parts,
 ) -> tuple[dict[str, Figure], ApprovalsByYear]:
     """The figures over ``rows`` as ``_one_statement`` counts them, summed from yearly pieces.
 
     The rows are split by ``rows.stamp`` into everything before the chart's
     first financial year and then one piece per financial year up to the
-    report's date. ``pieces`` keeps each until a write reaches its years;
+    report's date. ``parts`` keeps each until a write reaches its years;
     those it does not hold are computed together by ``_pieces`` (the same
     aggregates over the same rows, each narrowed to its span). A piece ending
     by the report's cutoff does not depend on the cutoff, so it is keyed with
@@ -366,22 +398,22 @@ def _pieced(
     spans: list[_Span] = [_Span(None, year_bounds(years[0])[0], None, (1, years[0]))]
     spans += [_Span(*year_bounds(year), year, (year, year + 1)) for year in years]
     found: dict[_Span, Piece] = {}
-    keys: dict[_Span, PieceKey] = {}
+    keys: dict[_Span, PartKey] = {}
     for span in spans:
         charted = scheme if span.year is not None else None
         run = _used(params, rows.base, "" if charted is None else _chart_sum(charted, None))
         if "cutoff" in run:
             run["cutoff"] = min(run["cutoff"], span.end)
         keys[span] = (rows, charted, span.start, span.end, tuple(sorted(run.items())))
-        kept = pieces.kept(keys[span], span.years)
+        kept = parts.kept(keys[span], frozenset(), span.years)
         if kept is not None:
-            found[span] = kept
+            found[span] = cast(Piece, kept)
     missing = [span for span in spans if span not in found]
     if missing:
         # Writes land now: most often only the year holding the cutoff is missing.
         first = missing == spans[-1:]
         for span, piece in _pieces(session, rows, queries, params, scheme, missing, first):
-            pieces.keep(keys[span], span.years, piece)
+            parts.keep(keys[span], frozenset(), span.years, piece)
             found[span] = piece
     values = [sum(found[span].values[i] for span in spans) for i in range(len(queries))]
     count = sum(found[span].count for span in spans)

@@ -2,34 +2,28 @@
 
 The page, the PDF and the CSV compute figures through ``figures.py``; at
 122,000 applications on SQLite that costs about a second however it is
-written (one pass over 113,000 joined EMF approvals alone is ~0.3 s), and
-the page is asked for again and again while nothing changes. So what
-``gather`` computes for a page (figures counted, not listed, and the tables
-and chart sums beside them) is kept in this process, keyed by the date and
-by the token of ``report_data_version``.
+written, and the page is asked for again and again while nothing changes.
+So what ``gather`` computes for a page (figures counted, not listed, and the
+tables and chart sums beside them) is kept in this process.
 
-Migration 0048 puts a trigger on every table the report reads that sets a
-new random token in the transaction that writes (on PostgreSQL at its
-commit): the token changes exactly when the records do, and never comes
-back. The token is read before computing and again after; the result is
-kept only when the two agree, so every statement in between read the same
-records (a write that committed in between would have changed the token).
-A kept result therefore can never be served for records other than those
-it was computed from.
+Each table the report reads has a token that a trigger replaces in every
+transaction that writes the table (migration 0060, on PostgreSQL at its
+commit), and the approvals of each financial year have one too (0058: year 0
+stands for every year). The whole page is kept keyed by its date and every
+table's token; each figure (and each of the page's tables) is kept keyed by
+the tokens of the tables its SQL reads (``queries.tables_read``); the
+figures over the ledger's approvals are kept in pieces, one per financial
+year, keyed by year 0's token and their years' (``figures._pieced``). So a
+write costs the next view only what reads what it wrote: a seminar, the
+seminars figure; an approval recorded now, this year's approvals and RTTP's
+places (the "cold" figures ``bench/pages.py`` prints beside the warm one).
 
-The first view after a write computes afresh, but not all of it (the "cold"
-figure ``bench/pages.py`` prints beside the warm one): the figures over the
-ledger's approvals, one pass over every approval (0.5-0.7 s at the issue's
-volumes), are summed from pieces, one per financial year (``figures._pieced``),
-and each piece is kept until a write reaches its year. Migration 0058 keeps a
-token per financial year of the approvals, replaced by any write to that
-year's approvals, and a token for every year (year 0) replaced by a change
-that reaches approvals of any year. A piece is kept keyed by year 0's token
-and the tokens of its years, so an approval recorded today costs the next
-view one pass over this year's approvals, and a case moved on or a claim
-paid costs none. Pieces are only ever kept by a view whose data token did
-not change while it computed, so they too were computed from the records
-their tokens stand for.
+The tokens are read before computing and again after; what was computed is
+kept only when they agree, so every statement in between read the records
+the tokens stand for (a write that committed in between would have replaced
+one). Random, not counters: a database restored from a backup and written
+again never reaches a token it had before. A kept result therefore can never
+be served for records other than those it was computed from.
 """
 
 from __future__ import annotations
@@ -38,30 +32,31 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, TextClause, text
 from sqlalchemy.orm import Session
 
 from reind.core.planner import costed_as_cached
 from reind.reporting.figures import (
     ApprovalsByYear,
     Figure,
-    Piece,
-    PieceKey,
-    Pieces,
+    PartKey,
+    Parts,
     compute_report,
+    keeping,
     parameters,
     statement,
 )
-from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR
+from reind.reporting.queries import RFS_BY_INDUSTRY, TAX_BY_YEAR, tables_read
 
 KEPT = 8
 """Reports kept per database (dates and languages asked for; the language is not in the key)."""
-PIECES_KEPT = 512
-"""Pieces kept per database: each report holds three rows' worth, one piece per financial year."""
-_TOKEN = text("SELECT token FROM report_data_version WHERE id = 1")
+PARTS_KEPT = 1024
+"""Figures, tables and pieces kept per database: a report holds some 60 of them."""
+_TABLES = text("SELECT name, token FROM report_data_tables")
 _YEARS = text("SELECT year, token FROM report_data_years")
 
 
@@ -89,9 +84,14 @@ def gather(session: Session, as_of: date, *, ids: bool = True) -> ReportData:
         return _kept.get(session, as_of)
 
 
+def table_tokens(session: Session) -> dict[str, str]:
+    """Each table's token, which every write to the table replaces (migration 0060)."""
+    return {str(name): str(token) for name, token in session.execute(_TABLES)}
+
+
 def data_token(session: Session) -> str:
-    """The token that every write to the report's records replaces (migration 0048)."""
-    return str(session.execute(_TOKEN).scalar_one())
+    """A token that every write to any of the report's records replaces: the tables', joined."""
+    return ",".join(token for _, token in sorted(table_tokens(session).items()))
 
 
 def year_tokens(session: Session) -> dict[int, str]:
@@ -100,85 +100,109 @@ def year_tokens(session: Session) -> dict[int, str]:
 
 
 def _computed(
-    session: Session, as_of: date, *, ids: bool, pieces: Pieces | None = None
+    session: Session, as_of: date, *, ids: bool, parts: Parts | None = None
 ) -> ReportData:
-    figures, by_year = compute_report(session, as_of, ids=ids, pieces=pieces)
-    industries = session.execute(statement(RFS_BY_INDUSTRY), {"as_of": as_of})
-    tax = session.execute(text(TAX_BY_YEAR), {"as_of": as_of})
-    return ReportData(
-        figures,
-        by_year,
-        parameters(session, as_of),
-        tuple(tuple(row) for row in industries),
-        tuple(tuple(row) for row in tax),
+    figures, by_year = compute_report(session, as_of, ids=ids, parts=parts)
+    industries = keeping(
+        parts,
+        ("industries", as_of),
+        tables_read(RFS_BY_INDUSTRY),
+        partial(_rows, session, statement(RFS_BY_INDUSTRY), as_of),
     )
+    tax = keeping(
+        parts,
+        ("tax", as_of),
+        tables_read(TAX_BY_YEAR),
+        partial(_rows, session, text(TAX_BY_YEAR), as_of),
+    )
+    return ReportData(figures, by_year, parameters(session, as_of), industries, tax)
 
 
-_PieceStore = OrderedDict[tuple[PieceKey, tuple[tuple[int, str], ...]], Piece]
+def _rows(session: Session, clause: TextClause, as_of: date) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(row) for row in session.execute(clause, {"as_of": as_of}))
+
+
+_Marks = tuple[tuple[Any, str], ...]
+_PartStore = OrderedDict[tuple[PartKey, _Marks], Any]
 
 
 class _Kept:
-    """Per database engine, the last few ``ReportData`` by (token, date), and their pieces."""
+    """Per database engine, the last few ``ReportData`` by (tokens, date), and their parts."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_engine: WeakKeyDictionary[Engine, OrderedDict[tuple[str, date], ReportData]] = (
+        self._by_engine: WeakKeyDictionary[Engine, OrderedDict[tuple[_Marks, date], ReportData]] = (
             WeakKeyDictionary()
         )
-        self._pieces: WeakKeyDictionary[Engine, _PieceStore] = WeakKeyDictionary()
+        self._parts: WeakKeyDictionary[Engine, _PartStore] = WeakKeyDictionary()
 
     def get(self, session: Session, as_of: date) -> ReportData:
         engine = session.get_bind().engine
-        before = data_token(session)
-        key = (before, as_of)
+        tables = table_tokens(session)
+        key = (tuple(sorted(tables.items())), as_of)
         with self._lock:
             store = self._by_engine.setdefault(engine, OrderedDict())
             found = store.get(key)
             if found is not None:
                 store.move_to_end(key)
                 return found
-        with self._lock:
-            pieces = self._pieces.setdefault(engine, OrderedDict())
-        keeper = _Keeper(self._lock, pieces, year_tokens(session))
-        data = _computed(session, as_of, ids=False, pieces=keeper)
-        # Every write that replaces a year's token writes a table whose trigger replaces
-        # the data token in the same transaction: unchanged, nothing was written meanwhile.
-        if data_token(session) == before:
+            parts = self._parts.setdefault(engine, OrderedDict())
+        keeper = _Keeper(self._lock, parts, tables, year_tokens(session))
+        data = _computed(session, as_of, ids=False, parts=keeper)
+        # Every write that replaces a year's token writes a table (ledger entries,
+        # applications or enterprises) whose token the same transaction replaces: the
+        # tables' tokens unchanged, nothing was written while the view computed.
+        if table_tokens(session) == tables:
             with self._lock:
                 store[key] = data
                 while len(store) > KEPT:
                     store.popitem(last=False)
-                pieces.update(keeper.computed)
-                while len(pieces) > PIECES_KEPT:
-                    pieces.popitem(last=False)
+                parts.update(keeper.computed)
+                while len(parts) > PARTS_KEPT:
+                    parts.popitem(last=False)
         return data
 
 
 class _Keeper:
-    """One view's keeper of pieces: those kept under the year tokens read as the view began,
-    and those it computed (kept for later views only if the data token held still)."""
+    """One view's keeper of parts: those kept under the tokens read as the view began, and
+    those it computed (kept for later views only if the tokens held still meanwhile)."""
 
-    def __init__(self, lock: threading.Lock, pieces: _PieceStore, tokens: dict[int, str]) -> None:
+    def __init__(
+        self, lock: threading.Lock, parts: _PartStore, tables: dict[str, str], years: dict[int, str]
+    ) -> None:
         self._lock = lock
-        self._pieces = pieces
-        self._tokens = tokens
-        self.computed: _PieceStore = OrderedDict()
+        self._parts = parts
+        self._tables = tables
+        self._years = years
+        self.computed: _PartStore = OrderedDict()
 
-    def kept(self, key: PieceKey, years: tuple[int, int]) -> Piece | None:
-        full = (key, self._marks(years))
+    def kept(self, key: PartKey, tables: frozenset[str], years: tuple[int, int] | None) -> Any:
+        marks = self._marks(tables, years)
+        if marks is None:
+            return None
         with self._lock:
-            found = self._pieces.get(full)
+            found = self._parts.get((key, marks))
             if found is not None:
-                self._pieces.move_to_end(full)
+                self._parts.move_to_end((key, marks))
             return found
 
-    def keep(self, key: PieceKey, years: tuple[int, int], piece: Piece) -> None:
-        self.computed[(key, self._marks(years))] = piece
+    def keep(
+        self, key: PartKey, tables: frozenset[str], years: tuple[int, int] | None, part: object
+    ) -> None:
+        marks = self._marks(tables, years)
+        if marks is not None:
+            self.computed[(key, marks)] = part
 
-    def _marks(self, years: tuple[int, int]) -> tuple[tuple[int, str], ...]:
-        """Year 0's token and those of ``years``: what a write reaching the piece replaces."""
-        within = sorted((y, t) for y, t in self._tokens.items() if years[0] <= y < years[1])
-        return ((0, self._tokens.get(0, "")), *within)
+    def _marks(self, tables: frozenset[str], years: tuple[int, int] | None) -> _Marks | None:
+        """The tokens a write reaching the part replaces; None if a table it reads has none
+        (such a part is never kept: nothing would tell when it changed)."""
+        if not tables <= self._tables.keys():
+            return None
+        marks: list[tuple[Any, str]] = [(name, self._tables[name]) for name in sorted(tables)]
+        if years is not None:
+            marks.append((0, self._years.get(0, "")))
+            marks += sorted((y, t) for y, t in self._years.items() if years[0] <= y < years[1])
+        return tuple(marks)
 
 
 _kept = _Kept()

@@ -20,7 +20,14 @@ of one pass over the joined ledger for each value and another for the ids
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+
+def tables_read(sql: str) -> frozenset[str]:
+    """The tables a statement reads, each named after a FROM or a JOIN (the report's own SQL):
+    a figure changes only when one of them is written (migration 0060's tokens)."""
+    return frozenset(re.findall(r"\b(?:FROM|JOIN)\s+([a-z_]+)", sql))
 
 
 @dataclass(frozen=True, slots=True)
