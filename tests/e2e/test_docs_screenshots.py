@@ -8,7 +8,8 @@ whichever ran last. This test reads the journeys' source, so it is fast and
 needs no browser: a docs screenshot's name must be written in exactly one place
 under ``tests/e2e``, either whole (``"journey-admin-outbox"``) or as the part
 before a language ending filled in at run time (``f"plant-brewery-{lang}"``,
-``f"journey-officer-agenda{suffix}"``, ``office.shot(page, "journey-officer-gap")``).
+``f"journey-officer-agenda{suffix}"``; ``office.shot(page, "journey-officer-gap")``
+of the role journeys, which adds ``-zh`` in Chinese).
 """
 
 from __future__ import annotations
@@ -26,13 +27,18 @@ LANGUAGE_ENDINGS = ("-zh-Hant", "-zh", "-en")
 def places_naming(stem: str, sources: dict[str, str]) -> list[str]:
     """Where ``stem`` is written: a whole string, or its language-less part before a ``{``."""
     bases = [stem.removesuffix(end) for end in LANGUAGE_ENDINGS if stem.endswith(end)]
-    patterns = [re.escape(f'"{stem}') + r'["{]'] + [re.escape(f'"{base}') + r"-?\{" for base in bases]
+    patterns = [re.escape(f'"{stem}') + r'["{]']
+    patterns += [re.escape(f'"{base}') + r"-?\{" for base in bases]
+    # the role journeys' ``office.shot`` adds the ending itself: "" in English, "-zh" in Chinese
+    patterns += [r"\.shot\(\w+, " + re.escape(f'"{base}"') for base in bases if stem == base + "-zh"]
     found = re.compile("|".join(patterns))
-    return [
-        f"{name}:{source.count(chr(10), 0, hit.start()) + 1}"
-        for name, source in sorted(sources.items())
-        for hit in found.finditer(source)
-    ]
+    return sorted(
+        {
+            f"{name}:{source.count(chr(10), 0, hit.start()) + 1}"
+            for name, source in sources.items()
+            for hit in found.finditer(source)
+        }
+    )
 
 
 def journey_sources() -> dict[str, str]:
@@ -62,6 +68,7 @@ def test_a_name_counts_whole_or_before_a_language_ending_only() -> None:
         'screenshot(page, f"plant-brewery-{lang}")\n'
         "screenshot(page, f\"journey-officer-agenda{'' if lang == 'en' else '-zh'}\")\n"
         'screenshot(page, f"plant-waffle-month-{lang}")\n'
+        'office.shot(page, "journey-officer-gap")\n'
     }
     assert places_naming("journey-admin-outbox", sources) == ["a.py:1"]
     assert places_naming("journey-admin-outbox-zh", sources) == []  # English only
@@ -71,3 +78,6 @@ def test_a_name_counts_whole_or_before_a_language_ending_only() -> None:
     assert places_naming("journey-officer-agenda-ticked", sources) == []
     assert places_naming("plant-waffle-month-sparklines-en", sources) == []
     assert places_naming("plant-brewery", sources) == []  # always written with its ending
+    assert places_naming("journey-officer-gap", sources) == ["a.py:5"]
+    assert places_naming("journey-officer-gap-zh", sources) == ["a.py:5"]
+    assert places_naming("journey-officer-gap-en", sources) == []
