@@ -30,7 +30,8 @@ def places_naming(stem: str, sources: dict[str, str]) -> list[str]:
     patterns = [re.escape(f'"{stem}') + r'["{]']
     patterns += [re.escape(f'"{base}') + r"-?\{" for base in bases]
     # the role journeys' ``office.shot`` adds the ending itself: "" in English, "-zh" in Chinese
-    patterns += [r"\.shot\(\w+, " + re.escape(f'"{base}"') for base in bases if stem == base + "-zh"]
+    shot = [base for base in bases if stem == f"{base}-zh"]
+    patterns += [r"\.shot\(\w+, " + re.escape(f'"{base}"') for base in shot]
     found = re.compile("|".join(patterns))
     return sorted(
         {
@@ -56,9 +57,7 @@ def test_every_docs_screenshot_is_named_by_exactly_one_journey() -> None:
     assert stems, f"no screenshots found in {DOCS}"
     unnamed = [stem for stem in stems if not places_naming(stem, sources)]
     assert unnamed == [], f"docs/screenshots files no journey under tests/e2e writes: {unnamed}"
-    twice = {
-        stem: where for stem in stems if len(where := places_naming(stem, sources)) > 1
-    }
+    twice = {stem: where for stem in stems if len(where := places_naming(stem, sources)) > 1}
     assert twice == {}, f"docs/screenshots files written by more than one journey: {twice}"
 
 
