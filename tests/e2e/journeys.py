@@ -115,13 +115,18 @@ class Office:
         screenshot(page, f"{name}{self.suffix}")
 
 
+def english_on(page: Page) -> list[str]:
+    """The English words a reader sees on ``page``, outside what people typed."""
+    reader = _Page()
+    reader.feed(page.content())
+    return sorted(set(english_words(" ".join(reader.text))))
+
+
 def expect_chinese(page: Page, office: Office) -> None:
     """On a zh-Hant page, no English word outside what people typed (``translate="no"``)."""
     if office.lang == "en":
         return
-    reader = _Page()
-    reader.feed(page.content())
-    words = sorted(set(english_words(" ".join(reader.text))))
+    words = english_on(page)
     assert words == [], f"{page.url}: {words}"
 
 

@@ -3,7 +3,7 @@
 The journeys save their screenshots under ``var/screenshots/``; people look at
 them and copy the ones worth showing into ``docs/screenshots/`` under the same
 name. A file there that no journey writes any more would silently show an old
-screen (seven did, until issue 16), and a name two journeys write shows
+screen (eight did, until issue 16; ADR 0215), and a name two journeys write shows
 whichever ran last. This test reads the journeys' source, so it is fast and
 needs no browser: a docs screenshot's name must be written in exactly one place
 under ``tests/e2e``, either whole (``"journey-admin-outbox"``) or as the part
