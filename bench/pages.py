@@ -37,12 +37,13 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from private_postgres import private_postgres
-from sqlalchemy import func, select, text
+from sqlalchemy import DateTime, bindparam, func, select, text
 
 from reind.bootstrap import Platform
 from reind.core.db import Database
@@ -181,29 +182,53 @@ def measure(client: TestClient, url: str, token: str, repeat: int) -> tuple[floa
     return statistics.median(times), p95, len(answer.content)
 
 
+COLD_CENTS = 10_000_000
+"""HK$100,000: an EMF approval at its cap per application (schemes-facts, EMF)."""
 COLD = {
-    "/analyst/report.html": (
-        "UPDATE seminars SET held_on = held_on WHERE id = (SELECT MIN(id) FROM seminars)"
-    ),
+    "/analyst/report.html": {
+        "a write its figures do not read (a seminar touched)": (
+            "UPDATE seminars SET held_on = held_on WHERE id = (SELECT MIN(id) FROM seminars)"
+        ),
+        "an EMF approval of HK$100,000 recorded now": (
+            "INSERT INTO ledger_entries (application_id, movement, amount_cents, recorded_at) "
+            "SELECT a.id, 'approved', :cents, :now FROM applications a "
+            "JOIN enterprises e ON e.id = a.enterprise_id "
+            "WHERE a.scheme = 'emf' AND e.manufacturing = :yes ORDER BY a.id LIMIT 1"
+        ),
+    },
 }
-"""Pages that keep what they computed until the records change (``reporting.kept``), and a
-write to those records (it changes nothing but the data token): the page is measured warm,
-then cold, each view the first after such a write."""
+"""Pages that keep what they computed until the records change (``reporting.kept``), and
+writes to those records: the page is measured warm, then cold, each view the first after
+such a write. The report keeps its approvals' figures by financial year (migration 0058):
+a write that reaches no approval recomputes the rest, an approval recorded now this
+year's approvals too, and the approvals chart whenever a bar's label changes (every
+tenth approval, HK$1 million). The approvals the bench records are taken out again after
+(``COLD_UNDONE``)."""
+COLD_UNDONE = "DELETE FROM ledger_entries WHERE movement = 'approved' "
+COLD_UNDONE += "AND amount_cents = :cents AND recorded_at >= :began"
 
 
 def measure_cold(
-    client: TestClient, database: Database, url: str, token: str, repeat: int
+    client: TestClient, database: Database, url: str, token: str, write: str, repeat: int
 ) -> tuple[float, float]:
-    """(p50 ms, p95 ms) of ``repeat`` GETs of ``url``, each the first after a write."""
+    """(p50 ms, p95 ms) of ``repeat`` GETs of ``url``, each the first after ``write``."""
     headers = {"Authorization": f"Bearer {token}"}
     times = []
+    began = datetime.now(UTC)
+    stamp = bindparam("now", type_=DateTime(timezone=True))
     for _ in range(repeat):
         with database.unit_of_work() as session:
-            session.execute(text(COLD[url]))
-        began = time.perf_counter()
+            clause = text(write)
+            if ":now" in write:
+                clause = clause.bindparams(stamp)
+            session.execute(clause, {"now": datetime.now(UTC), "yes": True, "cents": COLD_CENTS})
+        start = time.perf_counter()
         answer = client.get(url, headers=headers)
-        times.append((time.perf_counter() - began) * 1000)
+        times.append((time.perf_counter() - start) * 1000)
         assert answer.status_code == 200, answer.text[:300]
+    with database.unit_of_work() as session:
+        since = bindparam("began", type_=DateTime(timezone=True))
+        session.execute(text(COLD_UNDONE).bindparams(since), {"began": began, "cents": COLD_CENTS})
     times.sort()
     return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
@@ -280,18 +305,20 @@ def run(
     if only:
         pages = [(role, url) for role, url in pages if any(piece in url for piece in only)]
     print(f"{'page':72} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'p95/300ms':>9}")
-    over = 0
+    over = measured = 0
     for role, url in pages:
         p50, p95, size = measure(client, url, who[role], repeat)
         shown = url if len(url) <= 72 else url[:69] + "..."
         ratio = p95 / BUDGET_MS
         over += ratio > 1
+        measured += 1
         print(f"{shown:72} {p50:8.1f} {p95:8.1f} {size:9,} {ratio:9.2f}")
-        if url in COLD:
-            cold50, cold95 = measure_cold(client, database, url, who[role], repeat)
-            label = "  cold: first view after a write"
+        for write, sql in COLD.get(url, {}).items():
+            cold50, cold95 = measure_cold(client, database, url, who[role], sql, repeat)
+            label = f"  cold, after {write}"[:72]
             print(f"{label:72} {cold50:8.1f} {cold95:8.1f} {'':9} {cold95 / BUDGET_MS:9.2f}")
             over += cold95 / BUDGET_MS > 1
+            measured += 1
         if url in BEFORE:
             seconds, size_before = BEFORE[url]
             bytes_note = f", {size_before / size:,.0f}x fewer bytes" if size_before else ""
@@ -299,7 +326,7 @@ def run(
                 f"{'':4}before paging (issue 16): {seconds:.1f} s -> {seconds * 1000 / p50:,.0f}x "
                 f"faster{bytes_note}"
             )
-    print(f"pages over the {BUDGET_MS:.0f} ms budget at p95: {over} of {len(pages)}")
+    print(f"views over the {BUDGET_MS:.0f} ms budget at p95: {over} of {measured}")
     return 1 if over else 0
 
 

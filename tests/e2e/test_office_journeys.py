@@ -204,6 +204,11 @@ def test_desk_officer_records_who_asked_and_routes_once(page: Page, office: Offi
     page.get_by_role("link", name="中文").click()
     expect(page.locator("main")).to_contain_text("公司條例")
     expect(page.locator("main")).not_to_contain_text("cap622")
+    answer = page.locator("section.decision")  # each scheme by its Chinese name, not RFS
+    expect(
+        answer.get_by_role("link", name="再工業化資助計劃（新型工業化資助計劃）")
+    ).to_be_visible()
+    expect(answer).not_to_contain_text("RFS")
     screenshot(page, "journey-desk-answered-zh")
 
 

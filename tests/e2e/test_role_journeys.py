@@ -283,15 +283,26 @@ def test_auditor_searches_the_log_checks_the_chain_and_exports_csv(
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text(t("Screening rules run"))
     office.shot(page, "journey-auditor-search")
-    rows.first.locator("td").nth(3).get_by_role("link").click()  # everything this person did
+    who = rows.first.locator("td").nth(3).get_by_role("link")
+    name = who.inner_text()
+    who.click()  # everything this person did
     expect(page).to_have_url(re.compile(r"actor="))
     expect(page.locator("tbody tr").first).to_contain_text(t("Programme officer"))
     expect_chinese(page, office)
     with page.expect_download() as waiting:
         page.get_by_role("link", name=t("Download these events as CSV")).click()
     text = Path(waiting.value.path()).read_text(encoding="utf-8-sig")
-    assert text.startswith("seq,recorded_at,actor,role,kind,what")
-    assert t("Screening rules run") in text
+    assert text.startswith("seq,recorded_at,actor,actor_id,role,kind,what")
+    assert t("Screening rules run") in text and f",{name}," in text  # the person, not an id
+    page.locator("#f-actor").fill("nobody-xyz")
+    page.locator("form.search button[type=submit]").click()
+    refusal = page.get_by_role("alert")  # said once: no table of nothing repeating it
+    said = "沒有名為 nobody-xyz 的使用者" if office.lang != "en" else "No one named nobody-xyz"
+    expect(refusal).to_have_text(said)
+    assert page.locator("main").inner_text().count(said) == 1
+    expect(page.locator("main table")).to_have_count(0)
+    expect(page.locator("#f-actor")).to_have_attribute("aria-invalid", "true")
+    office.shot(page, "journey-auditor-unknown")
 
 
 def test_applicant_edits_a_draft_reads_its_estimate_and_follows_a_project(

@@ -69,6 +69,23 @@ def test_an_enquiry_is_recorded_routed_and_answered_with_the_schemes_that_fit(
             route_enquiry(session, enquiry.id, Centre.TECONE, OFFICER)
 
 
+def test_the_chinese_answer_names_each_scheme_by_its_chinese_name(db: Database) -> None:
+    """Issue 16: the Chinese answer read 「可能適合的資助計劃：RFS、BUD、ESS。」, English codes
+    a Chinese reader does not know. It names each scheme by its Chinese title, quoted as the
+    Chinese pages quote a scheme's name (a title may hold 、 itself); English keeps RFS."""
+    engine = default_engine()
+    with db.unit_of_work() as session:
+        enquiry = record_enquiry(
+            session, OFFICER, question="智能生產線有資助嗎？", profile=FOOD_SME
+        )
+        route_enquiry(session, enquiry.id, Centre.SME_ONE, OFFICER)
+        row, fits = answer_enquiry(session, enquiry.id, OFFICER, note_zh="請致電。", engine=engine)
+    titles = [engine.scheme(f.scheme).title("zh-Hant") for f in fits]
+    assert len(titles) >= 2 and "再工業化資助計劃（新型工業化資助計劃）" in titles
+    assert row.answer_zh == f"可能適合的資助計劃：{'、'.join(f'「{t}」' for t in titles)}。請致電。"
+    assert row.answer_en.startswith(f"Schemes that may fit: {', '.join(f.label for f in fits)}.")
+
+
 def test_only_desk_officers_work_the_desk_and_a_question_is_needed(db: Database) -> None:
     with db.unit_of_work() as session:
         with pytest.raises(ForbiddenError):

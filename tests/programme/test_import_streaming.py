@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from reind.core import planner
 from reind.core.db import Database
 from reind.programme.actors import SYSTEM
 from reind.programme.audit.chain import verify_chain
@@ -146,7 +147,7 @@ def test_an_import_plans_each_lookup_afresh_on_postgresql_but_not_the_foreign_ke
         with pytest.raises(ImportRejectedError):
             import_file(session, "applications", refused, SYSTEM, engine=default_engine())
         costs.append(session.execute(text("SHOW random_page_cost")).scalar_one())
-    assert seen[:7] == [(None, "auto", 0, bulk.RANDOM_PAGE_COST)] * 7  # 7 chunks, none prepared
+    assert seen[:7] == [(None, "auto", 0, planner.RANDOM_PAGE_COST)] * 7  # 7 chunks, none prepared
     assert threshold == 5  # the connection's own again
     assert costs == ["4", "4"]  # PostgreSQL's default again, after success and after refusal
     assert counts(db)[0] == 14

@@ -177,3 +177,50 @@ def test_record_ids_read_and_write_as_the_tuple_and_csv_module_would(ids: list[s
         out = io.BytesIO()
         held.write_csv(out)
         assert out.getvalue() == _csv_module(ids)
+
+
+def test_a_training_place_counts_once_however_many_approvals_its_grant_has(
+    db: Database, edges: dict[str, list[str]]
+) -> None:
+    """RTTP's places are enrolments in approved courses: a second approved entry on the
+    same grant's ledger (a top-up) is no second place, nor a second trainee."""
+    application = edges["rttp"][0]
+    with db.unit_of_work() as session:
+        maker = session.execute(
+            text("SELECT enterprise_id FROM applications WHERE id = :id"), {"id": application}
+        ).scalar_one()
+        course = session.execute(
+            text(
+                "INSERT INTO rttp_courses (provider, title, fee_cents, public) "
+                "VALUES ('VTC', 'PLC basics', 100, :yes) RETURNING id"
+            ),
+            {"yes": True},
+        ).scalar_one()
+        trainee = session.execute(
+            text(
+                "INSERT INTO rttp_trainees (enterprise_id, name, permanent_resident) "
+                "VALUES (:maker, 'Chan Tai Man', :yes) RETURNING id"
+            ),
+            {"maker": maker, "yes": True},
+        ).scalar_one()
+        session.execute(
+            text(
+                "INSERT INTO rttp_enrolments (course_id, trainee_id, application_id) "
+                "VALUES (:course, :trainee, :application)"
+            ),
+            {"course": course, "trainee": trainee, "application": application},
+        )
+        session.execute(
+            text(
+                "INSERT INTO ledger_entries (application_id, movement, amount_cents, recorded_at) "
+                "VALUES (:id, 'approved', 3, :at)"
+            ).bindparams(bindparam("at", type_=DateTime(timezone=True))),
+            {"id": application, "at": datetime(2020, 5, 4, 3, 0, tzinfo=UTC)},
+        )
+    with db.unit_of_work() as session:
+        counted, _ = compute_report(session, AS_AT, ids=False)
+        listed = compute_all(session, AS_AT)
+    for figures in (counted, listed):
+        assert figures["rttp_sessions"].value == 1
+        assert figures["rttp_trainees"].value == 1
+    assert list(listed["rttp_sessions"].record_ids) != []

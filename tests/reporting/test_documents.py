@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from reind.core.db import Database
 from reind.programme.audit.chain import verify_chain
+from reind.reporting.charts import as_labelled, bar_chart
 from reind.reporting.progress import Report
 from tests.reporting.conftest import pdf_pages
 
@@ -59,3 +60,17 @@ def test_2017_18_tax_claims_are_ordinary_deductions_outside_the_rules(portfolio:
     assert len(rows) == 1
     basis, no_rules, plain, count = rows[0]
     assert basis == "ordinary" and no_rules and plain == count
+
+
+def test_a_chart_is_drawn_again_only_when_a_label_it_shows_changes() -> None:
+    """The report page keeps its charts: an approval that moves no label draws none again."""
+    drawn = bar_chart(
+        "Approvals", ["2026-27"], [("EMF", [4510.3])], "HK$ million", "{:,.0f}", "svg"
+    )
+    same = bar_chart("Approvals", ["2026-27"], [("EMF", [4510.4])], "HK$ million", "{:,.0f}", "svg")
+    moved = bar_chart(
+        "Approvals", ["2026-27"], [("EMF", [4511.2])], "HK$ million", "{:,.0f}", "svg"
+    )
+    assert same is drawn  # kept, not drawn again
+    assert ">4,510<" in drawn and ">4,511<" in moved and moved != drawn
+    assert as_labelled(0.46, "{:.1f}%") == 0.5 and as_labelled(-1234.5, "{:,.0f}") == -1234

@@ -5,17 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import event, update
 
 from reind.bootstrap import Platform
+from reind.programme import audit
+from reind.programme.actors import SYSTEM, Actor, Role
 from reind.programme.audit.checkpoints import load_or_create_key, write_checkpoint
 from reind.programme.audit.store import AuditEventRow
 from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.web.test_pages_world import Browser, Demo, demo, demo_template, text_of
-from tests.web.world import FAST_HASHER
+from tests.web.test_sessions import sign_in
+from tests.web.world import FAST_HASHER, World, add_person
 
 __all__ = ["demo", "demo_template"]  # fixtures
 
@@ -99,9 +106,9 @@ def test_the_events_export_as_csv_with_the_same_filters(demo: Demo) -> None:
     answer = web.get(f"/audit/events.csv?subject={app_id}")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert rows[0][:6] == ["seq", "recorded_at", "actor", "role", "kind", "what"]
-    assert len(rows) > 5 and {r[7] for r in rows[1:]} == {app_id}
-    assert "Application started" in {r[5] for r in rows[1:]}
+    assert rows[0][:7] == ["seq", "recorded_at", "actor", "actor_id", "role", "kind", "what"]
+    assert len(rows) > 5 and {r[8] for r in rows[1:]} == {app_id}
+    assert "Application started" in {r[6] for r in rows[1:]}
 
 
 def test_an_applicant_may_not_read_the_audit_log(demo: Demo) -> None:
@@ -172,3 +179,90 @@ def test_the_auditor_finds_a_persons_events_by_name_or_e_mail_and_hears_of_nobod
     assert "No one named nobody@example.org" in nobody and "No event matches." not in nobody
     zh = text_of(web.get("/audit?actor=nobody@example.org&lang=zh-Hant"))
     assert "沒有名為 nobody@example.org 的使用者" in zh and "操作者（姓名或電郵）" in zh
+
+
+@pytest.mark.parametrize(
+    ("search", "refusal", "lang"),
+    [
+        ("actor=nobody-xyz", "No one named nobody-xyz", "en"),
+        ("actor=nobody-xyz", "沒有名為 nobody-xyz 的使用者", "zh-Hant"),
+        ("subject=BUD-1905-99999", "No record with reference BUD-1905-99999", "en"),
+        ("subject=BUD-1905-99999", "沒有參考編號為 BUD-1905-99999 的記錄", "zh-Hant"),
+    ],
+)
+def test_a_search_naming_nobody_is_refused_once_not_again_as_the_tables_empty_row(
+    any_world: World, search: str, refusal: str, lang: str
+) -> None:
+    """Issue 16: the refusal was said twice, as the alert and again as the table's empty row."""
+    web, _ = sign_in(any_world, "auditor")
+    page = web.get(f"/audit?{search}&lang={lang}")
+    assert page.status_code == 200
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert shown.count(refusal) == 1, shown
+    assert 'role="alert"' in page.text and "<tbody>" not in page.text  # no table of nothing
+    assert "events.csv" not in page.text  # nor a download the export would refuse
+
+
+@contextmanager
+def _statements(world: World) -> Iterator[list[tuple[str, list[Any]]]]:
+    """Every statement the database runs meanwhile, with its parameters flattened."""
+    ran: list[tuple[str, list[Any]]] = []
+
+    def keep(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+        ran.append((statement, list(values)))
+
+    event.listen(world.db.engine, "before_cursor_execute", keep)
+    try:
+        yield ran
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", keep)
+
+
+def test_the_csv_names_each_actor_as_the_page_does_reading_each_name_once(
+    any_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the export's actor column held the raw actor id. It names the person (the
+    id kept beside it) and the system by its word; each name is read once however many
+    pages of events the export reads, never once per event."""
+    world = any_world
+    add_person(world, "chan_tai_man", Role.OFFICER)
+    chan = Actor(world.user_ids["chan_tai_man"], Role.OFFICER)
+    nameless = Actor("officer-without-account", Role.OFFICER)
+    with world.db.unit_of_work() as session:
+        for n in range(40):
+            actor = (chan, SYSTEM, nameless)[n % 3]
+            audit.record(session, actor, "enquiry.recorded", "enquiry", f"enquiry-{n}", {})
+    monkeypatch.setattr("reind.web.views.audit.EXPORT_PAGE", 7)  # several pages of events
+    web, _ = sign_in(world, "auditor")
+    for lang, system_word in (("en", "System"), ("zh-Hant", "系統")):
+        with _statements(world) as ran:
+            answer = web.get(f"/audit/events.csv?kind=enquiry.recorded&lang={lang}")
+        rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+        assert len(rows) == 40 and list(rows[0])[:4] == ["seq", "recorded_at", "actor", "actor_id"]
+        named = {r["actor_id"]: r["actor"] for r in rows}
+        assert named == {chan.id: "Chan Tai Man", SYSTEM.id: system_word, nameless.id: nameless.id}
+        page = web.get(f"/audit?kind=enquiry.recorded&lang={lang}").text
+        shown = {  # the page's names, link by link
+            href: re.sub(r"<[^>]+>", "", text)
+            for href, text in re.findall(r'<a href="/audit\?actor=([^"]+)">(.*?)</a>', page)
+        }
+        assert shown[chan.id] == "Chan Tai Man" and shown[SYSTEM.id] == system_word
+        reads = [params for statement, params in ran if "display_name" in statement]
+        for actor in named:
+            assert sum(actor in params for params in reads) <= 1, (actor, reads)
+        assert 0 < len(reads) <= -(-40 // 7)  # at most one read per page of events
+
+
+def test_a_bulk_load_of_historic_records_reads_as_an_import_in_either_language(
+    any_world: World,
+) -> None:
+    """The log showed what a bulk load is about by its raw subject type (``bulk_import``),
+    English on the Chinese page."""
+    with any_world.db.unit_of_work() as session:
+        audit.record(session, SYSTEM, "import.bulk_historic", "bulk_import", "load-1", {})
+    web, _ = sign_in(any_world, "auditor")
+    for lang, word in (("en", "Import load-1"), ("zh-Hant", "匯入 load-1")):
+        page = web.get(f"/audit?kind=import.bulk_historic&lang={lang}")
+        shown = " ".join(re.sub(r"<[^>]+>", " ", page.text.split("<tbody>")[1]).split())
+        assert word in shown and "bulk_import" not in shown, shown

@@ -114,6 +114,10 @@ def test_a_smart_production_line_enquiry_is_answered_with_rfs(demo: Demo) -> Non
     shown = " ".join(re.sub(r"<[^>]+>", " ", section).split())
     assert shown.count("RFS") == 1, shown  # each scheme once, not a sentence then a list
     assert section.count('href="/schemes/rfs"') == 1  # named in the answer, linked there
+    zh = web.get(f"{url}?lang=zh-Hant").text.split('<section class="decision">')[1]
+    zh = zh.split("</section>")[0]  # each scheme by its Chinese name, linked (issue 16)
+    assert '<a href="/schemes/rfs">再工業化資助計劃（新型工業化資助計劃）</a>' in zh, zh
+    assert "RFS" not in zh and zh.count('href="/schemes/rfs"') == 1
 
 
 def test_a_refusal_reads_in_chinese_on_a_chinese_page(demo: Demo) -> None:

@@ -13,13 +13,15 @@ triggers are taken out and, before the write ends, put back with the very
 SQL SQLite stored for them (read from ``sqlite_master``, never restated
 here), and the new rows are indexed.
 
-The triggers that mark the report's data as changed (migration
-``0048_report_data_version``: each sets a new random token, reading nothing
-of the row) are taken out too and put back the same way; their statement
-runs once when the write ends, so the token is new after the load as it
-would be after the first of its rows. Fired per row they cost a 100,000-row
-import 9 s of CPU (370,000 updates of one row, each with a statement
-journal).
+The insert triggers that mark the report's data as changed are taken out
+too and put back the same way: migration ``0048_report_data_version``'s
+(each sets a new random token, reading nothing of the row) and 0058's on
+the ledger (each replaces the token of its approval's financial year). When
+the write ends every marking statement that reads no row runs once, those
+0048's triggers run and 0058's "every year" mark (year 0), so each token is
+new after the load as it would be after the rows' own triggers. Fired per
+row they cost a 100,000-row import 9 s of CPU (370,000 updates of one row,
+each with a statement journal).
 
 A failure rolls the transaction (or the savepoint it ran in) back, triggers
 included: SQLite's DDL is transactional. The page cache is raised for the
@@ -123,17 +125,19 @@ def _restore(session: Session, indexes: list[_Index]) -> None:
         session.execute(text(index.sql))
 
 
-_MARKS = "report\\_data\\_insert\\_%"
-"""The insert triggers that only mark the data changed (``0048_report_data_version``)."""
+_MARKS = "name LIKE 'report\\_%' ESCAPE '\\'"
+"""The triggers that only mark the report's data changed (migrations 0048 and 0058)."""
+_INSERT_MARKS = (
+    "(name LIKE 'report\\_data\\_insert\\_%' ESCAPE '\\' "
+    "OR name LIKE 'report\\_years\\_insert\\_%' ESCAPE '\\')"
+)
+"""Those that fire on insert: the ones a bulk write takes out."""
 
 
 def _suspend_marks(session: Session) -> list[str]:
     """Drop each data-changed insert trigger; the SQL SQLite stored for each."""
     found = session.execute(
-        text(
-            "SELECT name, sql FROM sqlite_master "
-            f"WHERE type = 'trigger' AND name LIKE '{_MARKS}' ESCAPE '\\'"
-        )
+        text(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND {_INSERT_MARKS}")
     ).all()
     for name, _ in found:
         session.execute(text(f"DROP TRIGGER {name}"))
@@ -141,15 +145,33 @@ def _suspend_marks(session: Session) -> list[str]:
 
 
 def _restore_marks(session: Session, marks: list[str]) -> None:
-    """Re-create the data-changed triggers, then run their statement once (it reads no row)."""
+    """Re-create the data-changed triggers, then run once each marking statement reading no row.
+
+    Those mark the data changed everywhere (0048's token, 0058's year 0),
+    which covers what the insert triggers would have marked row by row. A
+    data-changed insert trigger with no such statement to stand for it is
+    refused (the load would leave its mark unmade).
+    """
     session.flush()
-    bodies = set()
     for sql in marks:
         session.execute(text(sql))
-        start, end = sql.upper().index(" BEGIN ") + len(" BEGIN "), sql.upper().rindex("END")
-        body = sql[start:end].strip().rstrip(";")
-        if re.search(r"\b(new|old)\.", body, re.IGNORECASE):
-            raise ValueError(f"a data-changed trigger reads its row, so cannot run once: {sql}")
-        bodies.add(body)
+    stored = session.execute(
+        text(f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND {_MARKS}")
+    ).scalars()
+    bodies = {body for body in map(_body, stored) if not _reads_row(body)}
+    for sql in marks:
+        target = re.search(r"\b(?:UPDATE|INSERT INTO)\s+([a-z_]+)", _body(sql), re.IGNORECASE)
+        if target is None or not any(target.group(0) in body for body in bodies):
+            raise ValueError(f"nothing marks all that this trigger marks, once: {sql}")
     for body in sorted(bodies):
         session.execute(text(body))
+
+
+def _body(sql: str) -> str:
+    """A trigger's statements: between its BEGIN and its END."""
+    start, end = sql.upper().index(" BEGIN ") + len(" BEGIN "), sql.upper().rindex("END")
+    return sql[start:end].strip().rstrip(";")
+
+
+def _reads_row(body: str) -> bool:
+    return re.search(r"\b(new|old)\.", body, re.IGNORECASE) is not None

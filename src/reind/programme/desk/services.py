@@ -8,6 +8,7 @@ the enquirer, found by running each scheme's own rules on what is known.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -197,19 +198,31 @@ class Answer:
     zh: str
 
 
+def scheme_names(engine: Engine, codes: Iterable[str], lang: str) -> list[tuple[str, str]]:
+    """Each scheme (by code) as a desk answer in ``lang`` names it: in English by the short
+    name people use (``RFS``), in Chinese by its Chinese title, since a Chinese reader does
+    not know the codes. The answer is written with these names and the enquiry's page links
+    them, so both read them here."""
+    schemes = [engine.scheme(code) for code in codes]
+    return [(s.code, s.title(lang) if lang == "zh-Hant" else s.label) for s in schemes]
+
+
 def answer_for(
     profile: dict[str, Any], on: date, engine: Engine, note_en: str = "", note_zh: str = ""
 ) -> Answer:
     """The answer to an enquirer with ``profile`` on ``on``: the schemes whose own rules find
     it fits (``schemes_that_fit``), in words. The one wording of a desk answer: the desk and
-    the demo's seeded history both answer through it."""
+    the demo's seeded history both answer through it. A Chinese answer quotes each title
+    「...」 as Chinese prose names a scheme (a title may hold 、 itself, as BUD's does)."""
     fits = tuple(schemes_that_fit(profile, on, engine))
-    names = ", ".join(f.label for f in fits) or "none of the schemes reind encodes"
+    codes = [f.scheme for f in fits]
+    en = ", ".join(name for _, name in scheme_names(engine, codes, "en"))
+    zh = "、".join(f"「{name}」" for _, name in scheme_names(engine, codes, "zh-Hant"))
     return Answer(
         fits,
-        json.dumps([f.scheme for f in fits]),
-        f"Schemes that may fit: {names}. {note_en}".strip(),
-        f"可能適合的資助計劃：{'、'.join(f.label for f in fits) or '暫無'}。{note_zh}",
+        json.dumps(codes),
+        f"Schemes that may fit: {en or 'none of the schemes reind encodes'}. {note_en}".strip(),
+        f"可能適合的資助計劃：{zh or '暫無'}。{note_zh}",
     )
 
 

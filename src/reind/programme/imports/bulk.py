@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from reind.core.planner import costed_as_cached
 from reind.core.sqlite_load import bulk_load
 from reind.programme.actors import Actor
 from reind.programme.imports.applications import import_applications
@@ -89,35 +89,6 @@ def planned_afresh(session: Session) -> Iterator[None]:
         driver.prepare_threshold = threshold
 
 
-RANDOM_PAGE_COST = "1.1"
-"""PostgreSQL's ``random_page_cost`` while an import looks rows up (see ``lookups_by_index``)."""
-_SET_LOCAL = text("SELECT set_config('random_page_cost', :cost, true)")
-
-
-@contextmanager
-def lookups_by_index(session: Session) -> Iterator[None]:
-    """On PostgreSQL, the import's lookups go through the unique indexes; inside its savepoint.
-
-    Each chunk looks its 500 references up in ``applications``. With the
-    default ``random_page_cost`` of 4 (a spinning disk's), PostgreSQL judges
-    500 probes of the unique index dearer than reading the whole table, and
-    reads it, until the table holds some 200,000 rows: 19 ms a chunk at
-    100,000 rows against 1 ms by the index, 3.8 s of the server's time for
-    a 100,000-row import (issue 19). The pages an import reads are those it
-    has just written or looked up, in memory, so the cost of a random page is
-    set to 1.1 (the usual figure for cached data or SSDs) with ``SET LOCAL``
-    inside the import's savepoint: given back when the import succeeds,
-    undone with the savepoint when it fails.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    before = session.execute(text("SHOW random_page_cost")).scalar_one()
-    session.execute(_SET_LOCAL, {"cost": RANDOM_PAGE_COST})
-    yield
-    session.execute(_SET_LOCAL, {"cost": before})
-
-
 def import_file(
     session: Session,
     kind: str,
@@ -146,7 +117,8 @@ def import_file(
     with (
         planned_afresh(session),
         session.begin_nested(),
-        lookups_by_index(session),
+        # each chunk's 500 reference look-ups by the unique index, not a read of the table
+        costed_as_cached(session),
         bulk_load(session, cache_kib=SQLITE_CACHE_KIB),
     ):
         if kind == "applications":

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from reind.core.errors import NotFoundError
 from reind.core.paging import Page
 from reind.programme.accounts.staff import names_of
+from reind.programme.actors import SYSTEM, Role
 from reind.programme.applications.workflow import workflow_for
 from reind.programme.audit import views as audit_views
 from reind.programme.audit.lists import AuditFilters, AuditItem, list_audit_events
@@ -32,7 +33,7 @@ from reind.web.deps import UnitOfWork, platform_of
 from reind.web.i18n import negotiate, translations
 from reind.web.views.lists import base_url, day, sort_of
 from reind.web.views.pages import PageRoute, need, page
-from reind.web.views.words import EVENT_WORDS, history
+from reind.web.views.words import EVENT_WORDS, ROLE_WORDS, history
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -47,6 +48,7 @@ SUBJECT_WORDS = {
     "agreement": "Agreement",
     "seminar": "Seminar",
     "import": "Import",
+    "bulk_import": "Import",  # the historic records loaded in bulk (``import.bulk_historic``)
 }
 """What an event is about, in words (msgids)."""
 EXPORT_PAGE = 200
@@ -68,6 +70,17 @@ def _filters(request: Request, session: Session) -> AuditFilters:
     )
 
 
+def actor_names(session: Session, actor_ids: set[str], lang: str) -> dict[str, str]:
+    """Each of ``actor_ids`` as the log names it to the auditor in ``lang``: a person by the
+    display name of the account they act as, the system by its role's word (System, 系統).
+    An id no account holds is left out (the page shows the id). The page and its CSV both
+    name actors here, so the file says who acted as the screen does."""
+    names = names_of(session, actor_ids - {SYSTEM.id})
+    if SYSTEM.id in actor_ids:
+        names[SYSTEM.id] = translations(lang).gettext(ROLE_WORDS[Role.SYSTEM.value])
+    return names
+
+
 SORT_LABELS = {"-seq": "Newest first", "seq": "Oldest first"}
 """The log's orderings (``audit.lists.SORTS``) in words (msgids of their translations)."""
 
@@ -78,11 +91,12 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
     need(user, Action.READ_AUDIT_TRAIL)
     lang = negotiate(request)
     sort = sort_of(request, "-seq")
-    unknown = None
+    unknown = unknown_field = None
     try:
         filters = _filters(request, session)
     except NotFoundError as exc:  # said in words, not an empty list read as "nothing happened"
         unknown = exc.localized(lang, translations(lang).gettext)
+        unknown_field = "actor" if "actor" in exc.fields else "subject"  # the field to mark
         filters = AuditFilters()
         events: Page[AuditItem] = Page([], 0, None, 0)
     else:
@@ -105,6 +119,7 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         subject=(request.query_params.get("subject") or "").strip(),
         actor=(request.query_params.get("actor") or "").strip(),
         unknown=unknown,
+        unknown_field=unknown_field,
         sort=sort,
         sorts=SORT_LABELS,
         kinds=EVENT_WORDS,
@@ -113,25 +128,37 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         state=state,
         subject_words=SUBJECT_WORDS,
         # who and what, as the auditor knows them: people by name, cases by reference
-        names=names_of(session, {e.actor for e in events.items}),
+        names=actor_names(session, {e.actor for e in events.items}, lang),
+        system=SYSTEM.id,
         references=references_of(session, {(e.subject_type, e.subject_id) for e in events.items}),
     )
 
 
 def _csv_rows(session: Session, filters: AuditFilters, lang: str) -> Iterator[str]:
+    """The export, a page of events at a time. Each actor is named as the page names them
+    (``actor_names``), their id kept beside; a name is read the first time its actor turns
+    up, so the export reads names once per actor, never once per event."""
     out = io.StringIO()
     writer = csv.writer(out)
-    header = ["seq", "recorded_at", "actor", "role", "kind", "what", "subject_type", "subject_id"]
-    writer.writerow([*header, "payload"])
+    header = ["seq", "recorded_at", "actor", "actor_id", "role", "kind", "what"]
+    writer.writerow([*header, "subject_type", "subject_id", "payload"])
     gettext = translations(lang).gettext
+    names: dict[str, str] = {}
+    seen: set[str] = set()
     cursor: str | None = None
     workflow = workflow_for("rfs")
     while True:
         chunk = list_audit_events(session, filters, cursor=cursor, limit=EXPORT_PAGE)
+        new = {item.actor for item in chunk.items} - seen
+        if new:
+            names |= actor_names(session, new, lang)
+            seen |= new
         for item, line in zip(chunk.items, history(chunk.items, workflow, lang), strict=True):
-            what = gettext(line.what)
-            fixed = [item.seq, item.recorded_at, item.actor, item.role, item.kind, what]
-            writer.writerow([*fixed, item.subject_type, item.subject_id, item.payload])
+            who = names.get(item.actor, item.actor)
+            fixed = [item.seq, item.recorded_at, who, item.actor, item.role, item.kind]
+            writer.writerow(
+                [*fixed, gettext(line.what), item.subject_type, item.subject_id, item.payload]
+            )
         yield out.getvalue()
         out.seek(0)
         out.truncate()

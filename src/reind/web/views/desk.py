@@ -25,8 +25,10 @@ from reind.programme.desk.services import (
     answer_enquiry,
     record_enquiry,
     route_enquiry,
+    scheme_names,
 )
 from reind.programme.permissions import Action
+from reind.rules.engine import Engine
 from reind.web.auth import CurrentUser, needs
 from reind.web.deps import ReadSide, UnitOfWork, engine_of
 from reind.web.i18n import negotiate, translations
@@ -36,16 +38,25 @@ from reind.web.views.portal import parse_money
 from reind.web.views.words import value_words
 
 
-def _linked_answer(text: str, codes: list[Any]) -> Markup:
+def _linked_answer(text: str, engine: Engine, codes: list[Any], lang: str) -> Markup:
     """The answer as given, each scheme it names linked to its page where first named.
 
-    The schemes were listed a second time under the answer; now they appear once.
+    The schemes were listed a second time under the answer; now they appear once. A scheme
+    is found by the name the answer gives it in ``lang`` (``scheme_names``: its Chinese
+    title on a Chinese page), or by its short name, as Chinese answers written before they
+    named schemes in Chinese still do.
     """
+    known = {s.code for s in engine.schemes}
+    wanted = [str(c) for c in codes if str(c) in known]
     shown = str(escape(text))
-    for code in codes:
-        link = f'<a href="/schemes/{escape(code)}">{escape(str(code).upper())}</a>'
-        pattern = rf"\b{re.escape(str(escape(str(code).upper())))}\b"
-        shown = re.sub(pattern, link.replace("\\", "\\\\"), shown, count=1)
+    shorts = dict(scheme_names(engine, wanted, "en"))
+    for code, name in scheme_names(engine, wanted, lang):
+        for words in dict.fromkeys((name, shorts[code])):
+            found = re.search(rf"(?<![\w-]){re.escape(str(escape(words)))}(?![\w-])", shown)
+            if found:
+                link = Markup('<a href="/schemes/{}">{}</a>').format(code, words)
+                shown = f"{shown[: found.start()]}{link}{shown[found.end() :]}"
+                break
     return Markup(shown)  # noqa: S704 - every piece was escaped above
 
 
@@ -194,7 +205,10 @@ def _enquiry_page(
         enquiry=row,
         profile=_profile_lines(row.profile_facts(), gettext),
         answer=_linked_answer(
-            row.answer_zh if lang == "zh-Hant" else row.answer_en, row.suggested()
+            row.answer_zh if lang == "zh-Hant" else row.answer_en,
+            engine_of(request),
+            row.suggested(),
+            lang,
         ),
         centres=[(c.value, CENTRE_NAMES[c]) for c in Centre],
         centre_names={c.value: CENTRE_NAMES[c] for c in Centre},
