@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from reind.bootstrap import Platform, build_platform
 from reind.core.db import Database
 from reind.demo.users import DemoPortfolio, create_demo_portfolio
+from reind.factory.ingest.store import TelemetryStore
 from reind.schemes.catalogue import default_engine
 from reind.settings import Settings
 from reind.web.app import create_app
@@ -78,14 +79,17 @@ class DemoOffice:
 
 
 @contextmanager
-def demo_office(folder: Path) -> Iterator[DemoOffice]:
-    """The demo portfolio in ``folder``, served with cheap password hashing, for journeys."""
+def demo_office(folder: Path, telemetry: TelemetryStore | None = None) -> Iterator[DemoOffice]:
+    """The demo portfolio in ``folder``, served with cheap password hashing, for journeys;
+    with ``telemetry``, the analyst's pages measure the funded lines from it."""
     database = Database(f"sqlite:///{folder / 'reind.db'}")
     database.migrate()
     with database.unit_of_work() as session:
         portfolio = create_demo_portfolio(session, engine=default_engine(), hasher=FAST_HASHER)
     app = create_app(
-        Platform(database, default_engine()), secure_cookies=False, password_hasher=FAST_HASHER
+        Platform(database, default_engine(), telemetry=telemetry),
+        secure_cookies=False,
+        password_hasher=FAST_HASHER,
     )
     with LiveServer(app) as server:
         yield DemoOffice(server, portfolio, database)

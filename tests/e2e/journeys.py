@@ -12,7 +12,10 @@ demo portfolio (``reind.demo.users``) plus what the journeys need beyond it:
   officer's assessment note and a business plan, that the other member
   (``member.lam``) has already scored in full;
 * 10 more funded projects, so the finance ledger list has a second page;
-* a meeting next week for the agenda screen.
+* a meeting next week for the agenda screen;
+* both twins linked to their funded projects as ``reind demo`` links them
+  (RFS-DEMO-0004's egg-waffle machine; RFS-DEMO-0005, the brewer's beer
+  line), with an hour of telemetry each, so the analyst reads measured outcomes.
 
 ``expect_chinese`` checks what a zh-Hant reader sees, by the same rule as the
 crawl in ``tests/web/test_zh_hant_chrome.py``.
@@ -33,7 +36,9 @@ from reind.core import paging
 from reind.core.clock import hk_today
 from reind.core.db import Database
 from reind.core.money import Money
-from reind.demo.users import DemoPortfolio
+from reind.demo.funded_lines import ensure_demo_funded_lines
+from reind.demo.users import DOMAIN, DemoPortfolio
+from reind.factory.ingest.duckdb_store import DuckDBStore
 from reind.programme.accounts.store import UserRow
 from reind.programme.accounts.users import actor_of
 from reind.programme.actors import Actor
@@ -48,6 +53,7 @@ from reind.schemes.catalogue import default_engine
 from reind.web.i18n import translations
 from tests.e2e.conftest import demo_office, screenshot
 from tests.programme.factories import enterprise, funded_rfs_project, rfs_application
+from tests.web.test_demo_report_outcomes import an_hour_on_both_lines
 from tests.web.test_zh_hant_chrome import _Page, english_words
 
 LANGS = ("en", "zh-Hant")
@@ -104,18 +110,23 @@ class Office:
         page.locator("main button[type=submit]").click()
         page.wait_for_load_state()
 
-    def shot(self, page: Page, role: str, what: str) -> None:
-        """``journey-<role>-<what>[-zh].png`` under var/screenshots."""
-        screenshot(page, f"journey-{role}-{what}{self.suffix}")
+    def shot(self, page: Page, name: str) -> None:
+        """``<name>[-zh].png`` under var/screenshots (``name`` whole, for docs' test to find)."""
+        screenshot(page, f"{name}{self.suffix}")
+
+
+def english_on(page: Page) -> list[str]:
+    """The English words a reader sees on ``page``, outside what people typed."""
+    reader = _Page()
+    reader.feed(page.content())
+    return sorted(set(english_words(" ".join(reader.text))))
 
 
 def expect_chinese(page: Page, office: Office) -> None:
     """On a zh-Hant page, no English word outside what people typed (``translate="no"``)."""
     if office.lang == "en":
         return
-    reader = _Page()
-    reader.feed(page.content())
-    words = sorted(set(english_words(" ".join(reader.text))))
+    words = english_on(page)
     assert words == [], f"{page.url}: {words}"
 
 
@@ -162,6 +173,7 @@ def _seed(session: Session, office: Office) -> None:
     office.next_meeting = schedule_meeting(
         session, committee.id, hk_today() + timedelta(days=7), [], officer
     ).id
+    ensure_demo_funded_lines(session, engine, DOMAIN)
 
 
 @pytest.fixture(scope="module", params=LANGS)
@@ -172,11 +184,14 @@ def office(
     lang: str = request.param
     knob = pytest.MonkeyPatch()
     knob.setattr(paging, "DEFAULT_LIMIT", PAGE)
-    with demo_office(tmp_path_factory.mktemp(f"journeys-{lang}")) as demo:
+    telemetry = DuckDBStore()
+    an_hour_on_both_lines(telemetry)
+    with demo_office(tmp_path_factory.mktemp(f"journeys-{lang}"), telemetry) as demo:
         made = Office(demo.server.url, lang, demo.portfolio, demo.database)
         with demo.database.unit_of_work() as session:
             _seed(session, made)
         yield made
+    telemetry.close()
     knob.undo()
 
 

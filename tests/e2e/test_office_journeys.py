@@ -2,7 +2,9 @@
 
 The server runs the real app on a SQLite database holding the demo portfolio
 (``reind.demo.users``): each journey works on its own demo case, so they
-share one server. Each saves a screenshot under ``var/screenshots/``.
+share one server. They save screenshots under ``var/screenshots/``, except of
+the screens the role journeys (``test_role_journeys.py``) picture in both
+languages: one name, one writer (``test_docs_screenshots.py``).
 """
 
 from __future__ import annotations
@@ -107,7 +109,6 @@ def test_committee_member_scores_and_a_conflicted_member_cannot_see(
     page.get_by_role("button", name="Save my scores").click()
     expect(page.get_by_role("status")).to_contain_text("Your scores are saved.")
     expect(page.locator("main")).to_contain_text("Weighted score so far 84.0 / 100")
-    screenshot(page, "journey-committee-scored")
 
     conflicted = page.context.browser
     assert conflicted is not None
@@ -143,7 +144,6 @@ def test_finance_approves_a_claim_and_another_finance_officer_pays_it(
     page.get_by_role("link", name="Project ledgers").click()
     page.get_by_role("link", name="RFS-DEMO-0004").click()
     expect(page.locator("table.balances")).to_contain_text("HK$1,500,000.00")
-    screenshot(page, "journey-finance-ledger")
 
 
 def test_analyst_downloads_the_report_pdf(page: Page, office: Office) -> None:
@@ -155,7 +155,6 @@ def test_analyst_downloads_the_report_pdf(page: Page, office: Office) -> None:
     saved = Path(download.path())
     assert saved.read_bytes().startswith(b"%PDF")
     assert download.suggested_filename.startswith("reind-progress-report-")
-    screenshot(page, "journey-analyst-report")
 
 
 def test_applicant_edits_a_draft_after_reading_its_grant_estimate(
@@ -165,7 +164,6 @@ def test_applicant_edits_a_draft_after_reading_its_grant_estimate(
     page.goto(f"{office.url}/portal/schemes?lang=zh-Hant")
     expect(page.locator("main")).to_contain_text("其他類別申請者的資助計劃")
     expect(page.locator("main")).not_to_contain_text("advanced_manufacturing_new_energy")
-    screenshot(page, "journey-applicant-schemes-zh")
     page.goto(f"{office.url}/portal/apply/rfs?lang=en")
     page.get_by_label("Project title").fill("Egg-waffle line No. 5")
     page.get_by_label("Amount of funding you ask for (HK$)").fill("1,500,000")
@@ -176,14 +174,12 @@ def test_applicant_edits_a_draft_after_reading_its_grant_estimate(
     page.get_by_role("button", name="Save as draft").click()
     expect(page.locator("#estimate")).to_contain_text("Grant estimate")
     expect(page.locator("#answers + dl")).to_contain_text("HK$40,000.00")
-    screenshot(page, "journey-applicant-draft-estimate")
     page.get_by_role("link", name="Edit the draft").click()
     page.get_by_label("Project title").fill("Egg-waffle line No. 6")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Egg-waffle line No. 6")
     page.get_by_role("link", name="中文").click()
     expect(page.locator("#estimate")).to_contain_text("資助估算")
-    screenshot(page, "journey-applicant-draft-estimate-zh")
 
 
 def test_desk_officer_records_who_asked_and_routes_once(page: Page, office: Office) -> None:

@@ -1,13 +1,18 @@
-"""An operator clicks every command button of every unit, in English and Chinese, in Chromium.
+"""An operator reads each line and clicks every command button of every unit, in English and
+Chinese, in Chromium.
 
 The waffle machine (one unit, prefix "") and the beer line at demo pace (its
-brewhouse and bottling line) run on a real broker; each click must change the
-unit's state, shown in words in the page's language, and a command the state
-forbids is refused with the reason, never sent.
+brewhouse and bottling line) run on a real broker. Before pressing anything the
+operator reads the line: its name, each unit's state, the counters, the beer
+line's vessels and every trend drawn, in the page's language (the dashboards
+in ``docs/screenshots``: ``plant-waffle-*``, ``plant-brewery-*``). Each click
+must change the unit's state, shown in words in the page's language, and a
+command the state forbids is refused with the reason, never sent.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +26,7 @@ from reind.programme.actors import SYSTEM, Role
 from reind.schemes.catalogue import default_engine
 from reind.web.app import create_app
 from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.journeys import english_on
 from tests.fixtures.servers import MosquittoBroker
 from tests.web.plant_fixture import RunningPlant, running_plant, wait_until
 from tests.web.world import FAST_HASHER
@@ -76,6 +82,41 @@ def sign_in(page: Page, server: LiveServer) -> None:
     page.wait_for_url("**/plant")
 
 
+DRAWN = re.compile(r"^(?:[2-9]|\d{2,})$")
+"""A trend with at least two points: a line, not a dot."""
+
+
+def read_the_line(page: Page, plant: RunningPlant, line_id: str, lang: str) -> None:
+    """What the operator reads before pressing anything, in ``lang``: the line's name, each
+    unit executing, every counter with its number, each vessel's temperature (the beer
+    line) and every trend drawn with its engineering unit."""
+    line = plant.link.line(line_id)
+    zh = lang == "zh-Hant"
+    expect(page.get_by_role("heading", level=1)).to_have_text(line.title(lang))
+    for unit in line.units:
+        expect(page.locator(f'[data-unit="{unit}"] [data-state-of]')).to_have_text(
+            ZH_STATES["Execute"] if zh else "Execute", timeout=60_000
+        )
+    counts = page.locator("dl.counters dd")
+    expect(counts).to_have_count(len(line.counters))
+    for at in range(len(line.counters)):
+        expect(counts.nth(at)).to_have_text(re.compile(r"^\d[\d,]*$"), timeout=20_000)
+    rows = page.locator("table.vessels tbody tr")
+    expect(rows).to_have_count(len(line.vessels))
+    for at in range(len(line.vessels)):
+        expect(rows.nth(at).locator("td.num").first).to_have_text(re.compile(r"°C$|^—$"))
+    for chart in line.charts:
+        expect(page.locator(f'[data-trend="{chart.pv}"]')).to_have_attribute(
+            "data-points", DRAWN, timeout=30_000
+        )
+        caption = page.locator("figure.trend figcaption").filter(
+            has=page.locator(f'[data-tag="{chart.pv}"]')
+        )
+        expect(caption).to_contain_text("（" if zh else " (")  # the unit, bracketed as written
+    if zh:
+        assert english_on(page) == [], page.url
+
+
 def run_every_command(page: Page, unit: str, zh: bool) -> None:
     """Click each command of ``unit`` in turn and see the unit settle where PackML says."""
     box = page.locator(f'[data-unit="{unit}"]')
@@ -94,23 +135,37 @@ def run_every_command(page: Page, unit: str, zh: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("line_id", "unit"),
-    [("waffle-1", ""), ("brewery-1", "Brewhouse/"), ("brewery-1", "Bottling/")],
+    ("line_id", "unit", "dashboard"),
+    [
+        ("waffle-1", "", "plant-waffle-en"),
+        ("brewery-1", "Brewhouse/", "plant-brewery-en"),
+        ("brewery-1", "Bottling/", None),  # the brewhouse's page again
+    ],
 )
 def test_every_command_of_every_unit_changes_its_state(
-    page: Page, server: LiveServer, plant: RunningPlant, line_id: str, unit: str
+    page: Page,
+    server: LiveServer,
+    plant: RunningPlant,
+    line_id: str,
+    unit: str,
+    dashboard: str | None,
 ) -> None:
     sign_in(page, server)
     page.goto(f"{server.url}/plant/{line_id}")
+    read_the_line(page, plant, line_id, "en")
+    if dashboard is not None:
+        screenshot(page, dashboard)
     run_every_command(page, unit, zh=False)
     screenshot(page, f"plant-commands-{line_id}-{unit.rstrip('/').lower() or 'machine'}")
 
 
-def test_the_chinese_page_commands_the_waffle_machine_and_explains_a_refusal(
+def test_the_chinese_pages_command_the_waffle_machine_explain_a_refusal_and_read_the_beer_line(
     page: Page, server: LiveServer, plant: RunningPlant
 ) -> None:
     sign_in(page, server)
     page.goto(f"{server.url}/plant/waffle-1?lang=zh-Hant")
+    read_the_line(page, plant, "waffle-1", "zh-Hant")
+    screenshot(page, "plant-waffle-zh-Hant")
     run_every_command(page, "", zh=True)
     # Stopped: Start is not possible; the button is disabled, so post it as a stale page would.
     line = plant.link.line("waffle-1")
@@ -124,3 +179,6 @@ def test_the_chinese_page_commands_the_waffle_machine_and_explains_a_refusal(
     expect(alert).to_contain_text("沒有發送")
     assert plant.twin.units[""].state.label == "Stopped"
     screenshot(page, "plant-commands-waffle-zh")
+    page.goto(f"{server.url}/plant/brewery-1?lang=zh-Hant")
+    read_the_line(page, plant, "brewery-1", "zh-Hant")
+    screenshot(page, "plant-brewery-zh-Hant")

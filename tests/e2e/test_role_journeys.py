@@ -53,7 +53,7 @@ def test_officer_finds_a_case_sees_the_gap_and_puts_it_on_an_agenda(
     page.locator("#f-q").fill(reference)
     page.locator("form.search button[type=submit]").click()
     expect(page.locator("tbody tr")).to_have_count(1)
-    office.shot(page, "officer", "search")
+    office.shot(page, "journey-officer-search")
     page.get_by_role("link", name=reference).click()
 
     page.get_by_role("button", name=t("Run the screening rules")).click()
@@ -67,7 +67,7 @@ def test_officer_finds_a_case_sees_the_gap_and_puts_it_on_an_agenda(
         t("%(amount)s less than asked") % {"amount": office.money("600000")}
     )
     expect_chinese(page, office)
-    office.shot(page, "officer", "gap")
+    office.shot(page, "journey-officer-gap")
     note = (
         "Asked for more than the rules give: told the applicant."
         if office.lang == "en"
@@ -81,7 +81,7 @@ def test_officer_finds_a_case_sees_the_gap_and_puts_it_on_an_agenda(
     expect(history).to_contain_text(note)
     expect(history).not_to_contain_text("application.")
     expect_chinese(page, office)
-    office.shot(page, "officer", "history")
+    office.shot(page, "journey-officer-history")
 
     page.get_by_role("link", name=t("Committee agendas"), exact=True).click()
     page.locator(f"#take-{case_id}").check()
@@ -106,7 +106,7 @@ def test_committee_member_reads_the_pre_read_scores_blind_and_the_chair_sees_quo
     expect(item).to_contain_text(t("The others' scores are shown once you have scored."))
     expect(item).not_to_contain_text(t("Weighted score so far"))
     expect_chinese(page, office)
-    office.shot(page, "committee", "blind")
+    office.shot(page, "journey-committee-blind")
     item.get_by_role("link", name=f"{t('Score this application')} {reference}").click()
     pre_read = page.locator("section.pre-read")
     expect(pre_read).to_contain_text(t("The officer's assessment"))
@@ -114,7 +114,7 @@ def test_committee_member_reads_the_pre_read_scores_blind_and_the_chair_sees_quo
     expect(pre_read.locator("#screening")).to_contain_text(t("Why this amount"))
     expect(pre_read.get_by_role("link", name="business-plan.pdf")).to_be_visible()
     expect_chinese(page, office)
-    office.shot(page, "committee", "pre-read")
+    office.shot(page, "journey-committee-pre-read")
     for criterion in ("new_line_smart_technology", "financial", "viability", "capability"):
         page.check(f'input[name="score_{criterion}"][value="4"]')
     page.check('input[name="score_economic_benefit"][value="4"]')
@@ -123,7 +123,7 @@ def test_committee_member_reads_the_pre_read_scores_blind_and_the_chair_sees_quo
     # Dr Cheung gave 4s (80) and Ms Lam 3s (60): the average shows once he has scored.
     expect(item).to_contain_text(t("Weighted score so far") + " 70.0 / 100")
     expect_chinese(page, office)
-    office.shot(page, "committee", "scored")
+    office.shot(page, "journey-committee-scored")
 
     chair = page.context.browser
     assert chair is not None
@@ -138,7 +138,7 @@ def test_committee_member_reads_the_pre_read_scores_blind_and_the_chair_sees_quo
     expect(conflicts).to_contain_text("Ms Lam")
     expect(conflicts).to_contain_text("RFS-DEMO-0002")
     expect_chinese(other, office)
-    office.shot(other, "committee", "chair")
+    office.shot(other, "journey-committee-chair")
     other.context.close()
 
 
@@ -175,7 +175,7 @@ def test_finance_approves_pays_under_the_two_person_rule_and_pages_the_ledgers(
     )
     expect(page.get_by_role("alert")).to_contain_text(refusal)
     expect_chinese(page, office)
-    office.shot(page, "finance", "two-person-refusal")
+    office.shot(page, "journey-finance-two-person-refusal")
 
     payer = page.context.browser
     assert payer is not None
@@ -184,7 +184,7 @@ def test_finance_approves_pays_under_the_two_person_rule_and_pages_the_ledgers(
     other.get_by_role("button", name=re.compile(t("Pay today"))).click()
     expect(other.get_by_role("status")).to_contain_text(t("Done."))
     other.get_by_role("link", name=t("Project ledgers"), exact=True).click()
-    total = EXTRA_FUNDED + 1  # and the demo's RFS-DEMO-0004
+    total = EXTRA_FUNDED + 2  # and the demo's RFS-DEMO-0004 and RFS-DEMO-0005 (the beer line)
     pager = other.locator("p.pager")
     expect(pager).to_contain_text(
         t("Showing %(shown)s of %(total)s") % {"shown": PAGE, "total": total}
@@ -197,15 +197,19 @@ def test_finance_approves_pays_under_the_two_person_rule_and_pages_the_ledgers(
     other.locator("#f-q").fill("71234501")
     other.locator("form.search button[type=submit]").click()
     expect(other.locator("tbody tr")).to_have_count(1)
-    office.shot(other, "finance", "ledgers")
+    office.shot(other, "journey-finance-ledgers")
     other.get_by_role("link", name=re.compile("RFS-DEMO-0004")).click()
     expect(other.locator("table.balances")).to_contain_text(office.exact("1500000"))
     expect_chinese(other, office)
-    office.shot(other, "finance", "ledger")
+    office.shot(other, "journey-finance-ledger")
     other.context.close()
 
 
-def test_analyst_reads_the_report_in_either_language_and_a_projects_outcomes(
+LINKED = {"en": "2 funded production lines are linked", "zh-Hant": "共有 2 條獲資助的生產線已連結"}
+"""The report's outcome section, in its own words (the report's templates, not the catalogue)."""
+
+
+def test_analyst_reads_the_report_in_either_language_and_the_funded_lines_outcomes(
     page: Page, office: Office
 ) -> None:
     t = office.t
@@ -213,6 +217,17 @@ def test_analyst_reads_the_report_in_either_language_and_a_projects_outcomes(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         t("Progress report on re-industrialisation")
     )
+    funded = page.locator("#funded-lines")
+    expect(funded.locator("h2")).to_have_text(t("Funded production lines: outcomes"))
+    # before: what each applicant declared; after: the line's hour of telemetry
+    for reference, before, after, change in (
+        ("RFS-DEMO-0004", "24.0", "40.0", "+66.7% ▲"),
+        ("RFS-DEMO-0005", "1,200.0", "6,000.0", "+400.0% ▲"),
+    ):
+        cells = funded.locator(f'tr[data-funded="{reference}"] td.num')
+        expect(cells.nth(0)).to_have_text(before)
+        expect(cells.nth(1)).to_have_text(after)
+        expect(cells.nth(2)).to_have_text(change)
     expect_chinese(page, office)
     both = [("en", "re-industrialisation"), ("zh-Hant", "再工業化")]
     # the page's own language last, so the screenshot shows the report a reader of it chose
@@ -223,12 +238,25 @@ def test_analyst_reads_the_report_in_either_language_and_a_projects_outcomes(
     with page.expect_download() as waiting:
         page.get_by_role("link", name=t("Download the PDF")).click()
     assert Path(waiting.value.path()).read_bytes().startswith(b"%PDF")
-    office.shot(page, "analyst", "report")
-    funded = office.portfolio.applications["RFS-DEMO-0004"]
-    page.goto(f"{office.url}/projects/{funded}/outcomes")
-    expect(page.locator("main")).to_contain_text("RFS-DEMO-0004")
+    office.shot(page, "journey-analyst-report")
+    report = page.frame_locator("iframe.preview")
+    outcomes = report.locator("#outcomes + p")
+    expect(outcomes).to_contain_text(LINKED[office.lang])
+    expect(report.locator("table.outcome")).to_have_count(2)
+    expect(report.locator("table.outcome").nth(1)).to_contain_text("6,000.0")
+    report.locator("#outcomes").evaluate("heading => heading.scrollIntoView()")  # to the top
+    office.shot(page, "journey-analyst-report-outcomes")
+
+    funded.locator('tr[data-funded="RFS-DEMO-0005"]').get_by_role(
+        "link", name=t("View outcomes")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("RFS-DEMO-0005")
+    throughput = page.locator("#outcomes tbody tr").first
+    expect(throughput.locator("th")).to_contain_text(t("Throughput"))
+    expect(throughput.locator("td.num")).to_have_text(["1,200.0", "6,000.0", "+400.0% ▲"])
+    expect(page.locator("main")).to_contain_text(t("the figures the applicant declared"))
     expect_chinese(page, office)
-    office.shot(page, "analyst", "outcomes")
+    office.shot(page, "journey-analyst-outcomes")
 
 
 def test_auditor_searches_the_log_checks_the_chain_and_exports_csv(
@@ -243,7 +271,7 @@ def test_auditor_searches_the_log_checks_the_chain_and_exports_csv(
         t("No signed checkpoints are kept by this server.")
     )
     expect_chinese(page, office)
-    office.shot(page, "auditor", "chain")
+    office.shot(page, "journey-auditor-chain")
     funded = office.portfolio.applications["RFS-DEMO-0004"]
     page.goto(f"{office.url}/audit")
     page.locator("#f-subject").fill(funded)
@@ -254,7 +282,7 @@ def test_auditor_searches_the_log_checks_the_chain_and_exports_csv(
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text(t("Screening rules run"))
-    office.shot(page, "auditor", "search")
+    office.shot(page, "journey-auditor-search")
     who = rows.first.locator("td").nth(3).get_by_role("link")
     name = who.inner_text()
     who.click()  # everything this person did
@@ -274,7 +302,7 @@ def test_auditor_searches_the_log_checks_the_chain_and_exports_csv(
     assert page.locator("main").inner_text().count(said) == 1
     expect(page.locator("main table")).to_have_count(0)
     expect(page.locator("#f-actor")).to_have_attribute("aria-invalid", "true")
-    office.shot(page, "auditor", "unknown")
+    office.shot(page, "journey-auditor-unknown")
 
 
 def test_applicant_edits_a_draft_reads_its_estimate_and_follows_a_project(
@@ -288,7 +316,7 @@ def test_applicant_edits_a_draft_reads_its_estimate_and_follows_a_project(
     for venture_or_trial in ("ITVF", "PSTS"):
         expect(fit).not_to_contain_text(venture_or_trial)
     expect_chinese(page, office)
-    office.shot(page, "applicant", "schemes")
+    office.shot(page, "journey-applicant-schemes")
     page.get_by_role("link", name=f"{t('Apply for')} RFS").click()
     title = "Egg-waffle line No. 5" if office.lang == "en" else "雞蛋仔生產線五號"
     page.locator("#f-title").fill(title)
@@ -306,7 +334,7 @@ def test_applicant_edits_a_draft_reads_its_estimate_and_follows_a_project(
     expect(page.locator("#answers + dl")).to_contain_text(re.compile("40,000|4萬"))
     expect(page.locator("#next + *")).not_to_be_empty()
     expect_chinese(page, office)
-    office.shot(page, "applicant", "draft-estimate")
+    office.shot(page, "journey-applicant-draft-estimate")
     page.get_by_role("link", name=t("Edit the draft")).click()
     page.locator("#f-title").fill(title + " (B)")
     page.get_by_role("button", name=t("Save as draft")).click()
@@ -320,4 +348,4 @@ def test_applicant_edits_a_draft_reads_its_estimate_and_follows_a_project(
     claims = page.locator("#claims + table")
     expect(claims).to_contain_text(office.exact("1500000"))
     expect_chinese(page, office)
-    office.shot(page, "applicant", "project")
+    office.shot(page, "journey-applicant-project")

@@ -29,10 +29,8 @@ LINES = {"reind/waffle-1/waffle/": (80.0, 40.0), "reind/brewery-1/brewery/Bottli
 """Series prefix -> (ideal seconds per unit, units made an hour since commissioning)."""
 
 
-@pytest.fixture
-def telemetry() -> Iterator[DuckDBStore]:
-    """Both lines executing for the first hour of the day they were commissioned."""
-    store = DuckDBStore()
+def an_hour_on_both_lines(store: DuckDBStore) -> None:
+    """Both lines executing for the first hour of the day they were commissioned (today)."""
     start = start_of_day(hk_today())
     zero = int((start - timedelta(hours=2)).timestamp() * 1000)
     at = int((start + timedelta(hours=1, seconds=-1)).timestamp() * 1000)
@@ -47,6 +45,13 @@ def telemetry() -> Iterator[DuckDBStore]:
             TelemetryPoint(names[2], at, per_hour * 0.02),
         ]
     store.write_batch(points)
+
+
+@pytest.fixture
+def telemetry() -> Iterator[DuckDBStore]:
+    """Both lines' telemetry for their first hour."""
+    store = DuckDBStore()
+    an_hour_on_both_lines(store)
     yield store
     store.close()
 

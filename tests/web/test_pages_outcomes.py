@@ -87,8 +87,12 @@ def test_the_page_in_traditional_chinese(demo: Demo, telemetry: DuckDBStore) -> 
     app_id = _link(demo)
     web = demo.browser("applicant", telemetry=telemetry)
     text = text_of(web.get(f"/projects/{app_id}/outcomes?lang=zh-Hant"))
-    assert "成效" in text and "產量 (件／小時) 24.0 40.0 +66.7% ▲" in text
+    assert "成效" in text and "產量 （件／小時） 24.0 40.0 +66.7% ▲" in text
     assert "申請人申報的數字" in text and "雞蛋仔機" in text and "由申請人申報" in text
+    # full-width brackets and no space after a full stop, as Chinese is written
+    assert "基線：申請人申報的數字。之後：" in text
+    main = text[text.index("成效：") :]  # the header's user name is as typed: Wong Ka Yan (...)
+    assert "小時）。" in main and " (" not in main
 
 
 def test_the_applicant_of_another_enterprise_and_finance_are_refused(demo: Demo) -> None:

@@ -55,7 +55,7 @@ def egg_waffle_master() -> MasterRecipe:
     side_a = Phase(
         "baking_side_a",
         "Baking, first side",
-        "烘焗(第一面)",
+        "烘焗（第一面）",
         (
             P("plate_setpoint", "degC", 185, 150, 230, "Plate A setpoint", "A板設定溫度"),
             P("bake_time", "s", 75, 30, 180, "Bake time, first side", "第一面烘焗時間"),
@@ -73,7 +73,7 @@ def egg_waffle_master() -> MasterRecipe:
     side_b = Phase(
         "baking_side_b",
         "Baking, second side",
-        "烘焗(第二面)",
+        "烘焗（第二面）",
         (
             P("plate_setpoint", "degC", 185, 150, 230, "Plate B setpoint", "B板設定溫度"),
             P("bake_time", "s", 70, 30, 180, "Bake time, second side", "第二面烘焗時間"),
