@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
+from reind.programme.accounts.staff import names_of
 from reind.programme.applications import views as application_views
 from reind.programme.audit.lists import has_subject
 from reind.programme.enterprises import views as enterprise_views
@@ -40,7 +41,8 @@ def subject_ids(session: Session, text: str) -> tuple[str, ...]:
 
 def references_of(session: Session, subjects: set[tuple[str, str]]) -> dict[str, str]:
     """The reference each listed subject is known by, by id: a case by its reference, a claim
-    by its case's (the log showed a claim as a truncated id), an enterprise by its BR number."""
+    by its case's (the log showed a claim as a truncated id), an enterprise by its BR number,
+    an account by its holder's name (the log showed "User 01a2505c-bdcc…")."""
     claims = money_views.applications_of_claims(
         session, {i for kind, i in subjects if kind == "claim"}
     )
@@ -48,4 +50,5 @@ def references_of(session: Session, subjects: set[tuple[str, str]]) -> dict[str,
     known = application_views.references_of(session, cases)
     named = {i: known[a] for i, a in claims.items() if a in known}
     firms = enterprise_views.by_ids(session, {i for kind, i in subjects if kind == "enterprise"})
-    return {**known, **named, **{i: e.br_number for i, e in firms.items()}}
+    people = names_of(session, {i for kind, i in subjects if kind == "user"})
+    return {**known, **named, **{i: e.br_number for i, e in firms.items()}, **people}
