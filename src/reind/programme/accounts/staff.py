@@ -63,9 +63,7 @@ def names_of(session: Session, actor_ids: set[str]) -> dict[str, str]:
             or_(UserRow.person_id.in_(actor_ids), UserRow.id.in_(actor_ids))
         )
     ).all()
-    return {
-        key: name for user, person, name in rows for key in (user, person) if key in actor_ids
-    }
+    return {key: name for user, person, name in rows for key in (user, person) if key in actor_ids}
 
 
 def actor_ids_named(session: Session, text: str) -> tuple[str, ...]:
