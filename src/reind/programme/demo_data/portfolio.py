@@ -23,7 +23,7 @@ from reind.core.db import Database
 from reind.core.errors import ConflictError
 from reind.core.sqlite_load import bulk_load
 from reind.programme.applications.store import ApplicationRow
-from reind.programme.demo_data import desk, research, rfs, trade, training, ventures
+from reind.programme.demo_data import desk, research, rfs, staff, trade, training, ventures
 from reind.programme.demo_data.bulk import SimClock, hk_moment
 from reind.rules.engine import Engine
 
@@ -130,6 +130,7 @@ def _generate(database: Database, seed: int, engine: Engine) -> tuple[int, int, 
             projects = step(
                 "ITF", research.generate_itf, session, random.Random(rng.random()), clock, engine
             )
+        staff.record_staff(session, clock)
     return apps, enquiries, claims, projects
 
 
