@@ -13,11 +13,10 @@ left the office.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reind.core.clock import Clock
-from reind.programme.accounts.store import UserRow
+from reind.programme.accounts.staff import names_of
 from reind.programme.accounts.users import add_user, deactivate_user
 from reind.programme.actors import SYSTEM, Actor, Role
 from reind.programme.demo_data import desk, rfs, ventures
@@ -35,9 +34,10 @@ STAFF: tuple[tuple[Actor, str], ...] = (
 """Each office actor of the seed and the name the records show for them."""
 
 
-def record_staff(session: Session, clock: Clock) -> int:
-    """Add an account, switched off, for each of ``STAFF`` that has none; how many were added."""
-    known = set(session.execute(select(UserRow.person_id)).scalars())
+def record_staff(session: Session, clock: Clock | None = None) -> int:
+    """Add an account, switched off, for each of ``STAFF`` whose id no account holds (the
+    demo's member Ms Lam is the seed's ``member-lam``); how many were added."""
+    known = names_of(session, {actor.id for actor, _ in STAFF})
     added = 0
     for actor, name in STAFF:
         if actor.id in known:
