@@ -23,3 +23,15 @@ def test_an_event_about_an_account_names_its_holder_in_either_language(demo: Dem
         assert f"{word} {officer.display_name}" in subjects
         assert not [s for s in subjects if "…" in s], subjects
         assert officer.display_name in text_of(page)
+
+
+def test_an_event_about_a_committee_names_it_in_the_pages_language(demo: Demo) -> None:
+    """The log showed "Committee 01a25066-3604…" for the committee's own events."""
+    web = _auditor(demo)
+    for lang in ("en", "zh-Hant"):
+        table = web.get(f"/audit?kind=committee.created&lang={lang}").text.split("<tbody>")[1]
+        anchors = re.findall(r'<a href="/audit\?subject=[^"]+">(.*?)</a>', table)
+        subjects = [re.sub(r"<[^>]+>", "", a) for a in anchors]
+        assert subjects and not [s for s in subjects if "…" in s], subjects
+        chinese = [s for s in subjects if re.search(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]{4}", s)]
+        assert bool(chinese) == (lang == "zh-Hant"), subjects
