@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     audit_checkpoint_minutes: float = Field(
         default=15.0, ge=0, description="Minutes between audit checkpoints in serve; 0: never."
     )
+    report_warm_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds between renderings of today's progress report ahead of the "
+        "analysts (at start, then after writes); 0: rendered only when asked for.",
+    )
 
     @property
     def effective_audit_key(self) -> Path:

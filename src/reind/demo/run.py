@@ -164,7 +164,10 @@ def demo_app(platform: Platform, settings: Settings, host: str) -> FastAPI:
     keeps ``Secure`` like every real server (the browser then needs https).
     """
     return create_app(
-        platform, session_secret=session_secret(settings), secure_cookies=not on_loopback(host)
+        platform,
+        session_secret=session_secret(settings),
+        secure_cookies=not on_loopback(host),
+        warm_report_every=settings.report_warm_seconds,
     )
 
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from reind import __version__
@@ -38,6 +41,7 @@ from reind.web.api import ventures as ventures_api
 from reind.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
 from reind.web.hot_path import HotPath, HotPathCounts, asyncpg_dsn
 from reind.web.limits import BodyLimit
+from reind.web.report_warming import report_warming
 from reind.web.security_headers import DOCS_CDN, DOCS_PATH, SecurityHeaders
 from reind.web.views import account as account_views
 from reind.web.views import admin as admin_views
@@ -71,6 +75,7 @@ def create_app(
     secure_cookies: bool = True,
     password_hasher: PasswordHasher | None = None,
     hot_path: bool = True,
+    warm_report_every: float = 0,
 ) -> FastAPI:
     """A ready-to-serve application.
 
@@ -78,9 +83,24 @@ def create_app(
     long as this process; give every worker the same secret in production.
     On PostgreSQL the busiest API requests take the single-statement path
     (``web.hot_path``, ADR 0091) unless ``hot_path`` is off; the counts of
-    requests it served and handed on are in ``app.state.hot_path``.
+    requests it served and handed on are in ``app.state.hot_path``. With
+    ``warm_report_every`` (seconds) the app renders today's report ahead of the
+    analysts while it runs (``web.report_warming``).
     """
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        rounds = report_warming(platform, warm_report_every) if warm_report_every > 0 else None
+        if rounds is not None:
+            rounds.start()
+        try:
+            yield
+        finally:
+            if rounds is not None:
+                await run_in_threadpool(rounds.stop)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="reind",
         version=__version__,
         description="Hong Kong re-industrialisation: schemes, programme office, smart lines.",

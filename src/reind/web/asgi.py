@@ -40,4 +40,5 @@ def served_app(platform: Platform, settings: Settings) -> FastAPI:
         session_secret=session_secret(settings),
         secure_cookies=True,
         hot_path=settings.api_hot_path,
+        warm_report_every=settings.report_warm_seconds,
     )

@@ -17,11 +17,13 @@ from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from reind.core.clock import SystemClock, hk_today
 from reind.core.errors import InvalidInputError
 from reind.core.periods import parse_date
+from reind.factory.kpi.rollups import RollupReader
 from reind.programme.funded_lines.services import LinkedProject, linked_projects
 from reind.programme.permissions import Action, may
 from reind.reporting.figures import compute_all
@@ -101,10 +103,16 @@ def report_preview(
     need(user, Action.READ_PROGRAMME_FIGURES)
     day = _as_of(as_of)
     lang = _report_lang(request, report_lang)
-    built = build_report(
-        session, day, lang=lang, telemetry=telemetry_of(request), provenance=_csv(day, lang)
-    )
-    return Response(built.content, media_type="text/html; charset=utf-8")
+    html = report_page(session, day, lang, telemetry_of(request))
+    return Response(html, media_type="text/html; charset=utf-8")
+
+
+def report_page(session: Session, day: date, lang: str, telemetry: RollupReader | None) -> bytes:
+    """The report page's HTML as at ``day`` in ``lang``: what the page sends, and what the
+    server renders ahead of it (``web.report_warming``), so both keep the same parts."""
+    return build_report(
+        session, day, lang=lang, telemetry=telemetry, provenance=_csv(day, lang)
+    ).content
 
 
 def _csv(day: date, lang: str) -> str:
