@@ -38,6 +38,7 @@ from reind.factory.ingest.gateway import Gateway, GatewayConfig
 from reind.factory.monitoring.engine import AlarmEngine
 from reind.factory.twins.service import TwinService
 from reind.programme.demo_data.portfolio import seed_portfolio
+from reind.programme.demo_data.staff import record_staff
 from reind.serve import (
     Server,
     demo_alarm_rules,
@@ -189,9 +190,13 @@ def run_demo(options: DemoOptions, console: Console) -> None:
             database.migrate()
         if not _has_applications(database):
             with console.status("loading the seed-consistent portfolio (first run only)"):
-                summary = seed_portfolio(database, options.seed, engine=platform.engine)
+                summary = seed_portfolio(
+                    database, options.seed, engine=platform.engine, staff_accounts=False
+                )
             console.print(f"portfolio loaded in {summary.seconds:.0f} s")
         ensure_demo_users(platform)
+        with database.unit_of_work() as session:  # after the sign-ins: one is a seed member
+            record_staff(session)
         ensure_demo_funded_line(platform)
         if settings.audit_checkpoint_minutes > 0:
             stoppers.append(start_checkpoints(database, settings))

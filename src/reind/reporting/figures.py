@@ -137,17 +137,23 @@ def compute(
     used = _used(params, query.value, query.records)
     value = session.execute(statement(query.value), used).scalar_one()
     found = None if listed is None else listed.get(query.records)
-    if found is None and not ids and counts_its_records(query):
-        found = RecordIds.counted(int(value or 0))
     if found is None:
-        found = (
-            fetch_ids(session, query.records, used, statement)
-            if ids
-            else count_ids(session, query.records, used, statement)
-        )
+        found = _records(session, query, used, value, ids=ids)
         if listed is not None:
             listed[query.records] = found
     return Figure(query.key, query.unit, int(value or 0), query.value, query.records, used, found)
+
+
+def _records(
+    session: Session, query: FigureQuery, used: Mapping[str, Any], value: Any, *, ids: bool
+) -> RecordIds:
+    """``query``'s records by its own statement: their ids (``ids``), else their count, which
+    is the value itself when the value counts them (``counts_its_records``)."""
+    if ids:
+        return fetch_ids(session, query.records, used, statement)
+    if counts_its_records(query):
+        return RecordIds.counted(int(value or 0))
+    return count_ids(session, query.records, used, statement)
 
 
 def counts_its_records(query: FigureQuery) -> bool:
@@ -318,6 +324,8 @@ def _one_statement(
     the rows' ids in its records statement's order: what its two statements
     give, read from the joined ledger once instead of once for each. Without
     ``ids`` the rows are counted only (the same three columns, no ids joined).
+    A figure listing other records than the rows' (RTTP's distinct trainees)
+    has its value from the same pass and its records from ``_records``.
     """
     listing = joined_columns(rows.record) if ids else "COUNT(*), COUNT(*), NULL"
     columns = [str(q.aggregate) for q in queries] + [listing]
@@ -341,8 +349,17 @@ def _one_statement(
         found = from_joined(count, listed, lines)
     if found is None:
         found = fetch_rows(session, statement(rows.records()), used)
+    own = rows.records()
     figures = {
-        q.key: Figure(q.key, q.unit, int(v or 0), q.value, q.records, used, found)
+        q.key: Figure(
+            q.key,
+            q.unit,
+            int(v or 0),
+            q.value,
+            q.records,
+            used,
+            found if q.records == own else _records(session, q, used, v, ids=ids),
+        )
         for q, v in zip(queries, values, strict=True)
     }
     by_year = {
@@ -393,6 +410,8 @@ def _pieced(
     by the report's cutoff does not depend on the cutoff, so it is keyed with
     its own end as cutoff: the same piece serves every later date.
     """
+    if any(q.records != rows.records() for q in queries):
+        raise ValueError(f"a figure over {rows.base} lists other records: not kept by year")
     used = _used(params, rows.base)
     years = chart_years(params["as_of"])
     spans: list[_Span] = [_Span(None, year_bounds(years[0])[0], None, (1, years[0]))]

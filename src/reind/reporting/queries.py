@@ -53,8 +53,10 @@ class Rows:
 class FigureQuery:
     """A figure's key, its value statement, its records statement and its unit.
 
-    A figure over ``rows`` has ``value`` = ``SELECT <aggregate> <rows.base>``
-    and ``records`` = ``rows.records()``.
+    A figure over ``rows`` has ``value`` = ``SELECT <aggregate> <rows.base>``;
+    its ``records`` are ``rows.records()`` unless it lists other records of the
+    same rows (RTTP's trainees: the distinct trainees of the enrolments), which
+    are then read by their own statement, or counted by the value itself.
     """
 
     key: str
@@ -119,6 +121,8 @@ QUERIES: tuple[FigureQuery, ...] = (
         "count",
         "SELECT COUNT(DISTINCT r.trainee_id) " + _RTTP,
         "SELECT DISTINCT r.trainee_id " + _RTTP + " ORDER BY 1",
+        RTTP_ENROLMENTS,
+        "COUNT(DISTINCT r.trainee_id)",
     ),
     _over("rttp_sessions", "count", "COUNT(*)", RTTP_ENROLMENTS),
     _over("rttp_funding", "money", "COALESCE(SUM(le.amount_cents), 0)", RTTP_APPROVALS),

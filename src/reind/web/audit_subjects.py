@@ -12,8 +12,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from reind.core.errors import NotFoundError
+from reind.programme.accounts.staff import names_of
 from reind.programme.applications import views as application_views
 from reind.programme.audit.lists import has_subject
+from reind.programme.committee import views as committee_views
 from reind.programme.enterprises import views as enterprise_views
 from reind.programme.money import views as money_views
 
@@ -38,9 +40,13 @@ def subject_ids(session: Session, text: str) -> tuple[str, ...]:
     )
 
 
-def references_of(session: Session, subjects: set[tuple[str, str]]) -> dict[str, str]:
+def references_of(
+    session: Session, subjects: set[tuple[str, str]], lang: str = "en"
+) -> dict[str, str]:
     """The reference each listed subject is known by, by id: a case by its reference, a claim
-    by its case's (the log showed a claim as a truncated id), an enterprise by its BR number."""
+    by its case's (the log showed a claim as a truncated id), an enterprise by its BR number,
+    an account by its holder's name (the log showed "User 01a2505c-bdcc…"), a committee by
+    its name in ``lang``."""
     claims = money_views.applications_of_claims(
         session, {i for kind, i in subjects if kind == "claim"}
     )
@@ -48,4 +54,9 @@ def references_of(session: Session, subjects: set[tuple[str, str]]) -> dict[str,
     known = application_views.references_of(session, cases)
     named = {i: known[a] for i, a in claims.items() if a in known}
     firms = enterprise_views.by_ids(session, {i for kind, i in subjects if kind == "enterprise"})
-    return {**known, **named, **{i: e.br_number for i, e in firms.items()}}
+    people = names_of(session, {i for kind, i in subjects if kind == "user"})
+    boards = committee_views.committees_by_ids(
+        session, {i for kind, i in subjects if kind == "committee"}
+    )
+    titled = {i: c.name_zh if lang == "zh-Hant" else c.name_en for i, c in boards.items()}
+    return {**known, **named, **{i: e.br_number for i, e in firms.items()}, **people, **titled}

@@ -53,7 +53,9 @@ def staff_member(session: Session, actor_id: str) -> StaffMember | None:
 
 
 def names_of(session: Session, actor_ids: set[str]) -> dict[str, str]:
-    """The display name of each of ``actor_ids`` held by an account (active or not)."""
+    """The display name of each of ``actor_ids`` held by an account (active or not), keyed by
+    the id asked: the person an account acts as, or the account itself (the log records
+    people as actors and accounts as the subjects of their own events)."""
     if not actor_ids:
         return {}
     rows = session.execute(
@@ -61,7 +63,7 @@ def names_of(session: Session, actor_ids: set[str]) -> dict[str, str]:
             or_(UserRow.person_id.in_(actor_ids), UserRow.id.in_(actor_ids))
         )
     ).all()
-    return {(person or user): name for user, person, name in rows}
+    return {key: name for user, person, name in rows for key in (user, person) if key in actor_ids}
 
 
 def actor_ids_named(session: Session, text: str) -> tuple[str, ...]:

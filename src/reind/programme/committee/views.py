@@ -185,3 +185,11 @@ def decision_of(session: Session, application_id: str, actor: Actor) -> Decision
             application_id=application_id,
         )
     return found
+
+
+def committees_by_ids(session: Session, committee_ids: set[str]) -> dict[str, CommitteeView]:
+    """The committees of ``committee_ids`` that exist, by id (for lists that name them)."""
+    if not committee_ids:
+        return {}
+    rows = session.execute(select(CommitteeRow).where(CommitteeRow.id.in_(committee_ids)))
+    return {row.id: view_of(CommitteeView, row) for row in rows.scalars()}

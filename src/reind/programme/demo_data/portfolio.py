@@ -23,7 +23,7 @@ from reind.core.db import Database
 from reind.core.errors import ConflictError
 from reind.core.sqlite_load import bulk_load
 from reind.programme.applications.store import ApplicationRow
-from reind.programme.demo_data import desk, research, rfs, trade, training, ventures
+from reind.programme.demo_data import desk, research, rfs, staff, trade, training, ventures
 from reind.programme.demo_data.bulk import SimClock, hk_moment
 from reind.rules.engine import Engine
 
@@ -47,16 +47,21 @@ class PortfolioSummary:
 
 
 def seed_portfolio(
-    database: Database, seed: int = DEFAULT_SEED, *, engine: Engine
+    database: Database, seed: int = DEFAULT_SEED, *, engine: Engine, staff_accounts: bool = True
 ) -> PortfolioSummary:
-    """Write the portfolio for ``seed`` into an empty programme database."""
+    """Write the portfolio for ``seed`` into an empty programme database.
+
+    ``staff_accounts``: also the accounts of the people the records were made by
+    (``staff.record_staff``); the demo adds them after its own sign-ins instead,
+    since one of those is a seed committee member.
+    """
     started = time.perf_counter()
     # Hundreds of thousands of acyclic row dicts: the cyclic collector would
     # rescan them again and again (as decide_many notes), so it pauses here.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        summary = _generate(database, seed, engine)
+        summary = _generate(database, seed, engine, staff_accounts)
     finally:
         if collecting:
             gc.enable()
@@ -65,7 +70,9 @@ def seed_portfolio(
     return PortfolioSummary(seed, *summary, seconds)
 
 
-def _generate(database: Database, seed: int, engine: Engine) -> tuple[int, int, int, int]:
+def _generate(
+    database: Database, seed: int, engine: Engine, staff_accounts: bool
+) -> tuple[int, int, int, int]:
     with database.unit_of_work() as session:
         if session.execute(select(func.count()).select_from(ApplicationRow)).scalar_one():
             raise ConflictError(
@@ -130,6 +137,8 @@ def _generate(database: Database, seed: int, engine: Engine) -> tuple[int, int, 
             projects = step(
                 "ITF", research.generate_itf, session, random.Random(rng.random()), clock, engine
             )
+        if staff_accounts:
+            staff.record_staff(session, clock)
     return apps, enquiries, claims, projects
 
 

@@ -135,7 +135,9 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         # who and what, as the auditor knows them: people by name, cases by reference
         names=actor_names(session, {e.actor for e in events.items}, lang),
         system=SYSTEM.id,
-        references=references_of(session, {(e.subject_type, e.subject_id) for e in events.items}),
+        references=references_of(
+            session, {(e.subject_type, e.subject_id) for e in events.items}, lang
+        ),
     )
 
 
