@@ -139,6 +139,11 @@ def _ensure_rechecked(session: Session) -> None:
 
 UnitOfWork = Annotated[Session, Depends(unit_of_work, scope="function")]
 """The request's session: use this alias everywhere so it is shared, not repeated."""
+StreamedUnitOfWork = Annotated[Session, Depends(unit_of_work, scope="request")]
+"""A session that stays open until a streamed response has been sent, then commits (a GET's
+export read a page at a time as it goes out). ``UnitOfWork`` closes before the response
+starts, so a ``StreamingResponse`` must not read through it. A separate session from the
+request's ``UnitOfWork`` (FastAPI keys the two scopes apart), re-checking the credential too."""
 
 
 async def read_side(request: Request, primary: UnitOfWork) -> AsyncIterator[Session]:

@@ -7,6 +7,7 @@ The auditor searches by subject, actor, kind and date; the chain's order
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -79,20 +80,10 @@ def has_actor(session: Session, actor: str) -> bool:
     return session.execute(query).first() is not None
 
 
-def list_audit_events(
-    session: Session,
-    filters: AuditFilters,
-    *,
-    sort: str = "-seq",
-    cursor: str | None = None,
-    limit: int | None = None,
-) -> Page[AuditItem]:
-    """One page of audit events matching ``filters`` in ``sort`` order, after ``cursor``.
-
-    Counted up to ``COUNT_CAP`` ("more than 10,000").
-    """
-    size = clamp_limit(limit)
-    ordering = sort_named(SORTS, sort)
+def _page(
+    session: Session, filters: AuditFilters, ordering: Sort, cursor: str | None, size: int
+) -> list[AuditItem]:
+    """Up to ``size + 1`` events matching ``filters`` in ``ordering``, after ``cursor``."""
     where = _where(filters)
     start = ordering.after_cursor(cursor)
     if start is not None:
@@ -112,6 +103,46 @@ def list_audit_events(
         .order_by(*ordering.order())
         .limit(size + 1)
     ).all()
+    return [AuditItem(*cast(Any, r)) for r in rows]
+
+
+def list_audit_events(
+    session: Session,
+    filters: AuditFilters,
+    *,
+    sort: str = "-seq",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[AuditItem]:
+    """One page of audit events matching ``filters`` in ``sort`` order, after ``cursor``.
+
+    Counted up to ``COUNT_CAP`` ("more than 10,000").
+    """
+    size = clamp_limit(limit)
+    ordering = sort_named(SORTS, sort)
+    items = _page(session, filters, ordering, cursor, size)
     total, capped = capped_count(session, select(AuditEventRow.seq).where(*_where(filters)))
-    items = [AuditItem(*cast(Any, r)) for r in rows]
     return page_of(items, size, total, ordering.cursor_of, capped=capped)
+
+
+def audit_event_pages(
+    session: Session, filters: AuditFilters, *, size: int, sort: str = "-seq"
+) -> Iterator[list[AuditItem]]:
+    """Every event matching ``filters`` in ``sort`` order, ``size`` at a time (an export).
+
+    The list's pages without their count: the export reads all of them, and
+    counting up to 10,000 rows again for every page cost the 120,000-event
+    export 600 counts (97 s on SQLite, issue 16). Each page is one keyset
+    range of the same conditions (``_where``) and ordering as the list's.
+    """
+    ordering = sort_named(SORTS, sort)
+    cursor: str | None = None
+    while True:
+        chunk = page_of(
+            _page(session, filters, ordering, cursor, size), size, 0, ordering.cursor_of
+        )
+        if chunk.items:
+            yield chunk.items
+        if not chunk.more:
+            return
+        cursor = chunk.next_cursor
