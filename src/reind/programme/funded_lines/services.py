@@ -300,6 +300,9 @@ def linked_projects(session: Session) -> list[LinkedProject]:
 
 
 def _projects(session: Session, only: list[str] | None) -> list[LinkedProject]:
+    """The linked projects, sorted here by reference: sorted in SQL, SQLite walked every
+    application in reference order to find the few with a line (180 ms at the demo's
+    122,000, on every report view; issue 16)."""
     query = (
         select(FundedLineRow, DeclaredBaselineRow, ApplicationRow, EnterpriseRow)
         .join(ApplicationRow, ApplicationRow.id == FundedLineRow.application_id)
@@ -308,11 +311,10 @@ def _projects(session: Session, only: list[str] | None) -> list[LinkedProject]:
             DeclaredBaselineRow,
             DeclaredBaselineRow.application_id == FundedLineRow.application_id,
         )
-        .order_by(ApplicationRow.reference)
     )
     if only is not None:
         query = query.where(FundedLineRow.application_id.in_(only))
-    return [
+    found = [
         LinkedProject(
             reference=app.reference,
             title=app.title,
@@ -323,3 +325,4 @@ def _projects(session: Session, only: list[str] | None) -> list[LinkedProject]:
         )
         for line, declared, app, enterprise in session.execute(query).all()
     ]
+    return sorted(found, key=lambda project: project.reference)
