@@ -42,7 +42,7 @@ def test_the_workbench_filter_labels_do_not_wrap_mid_word_in_chinese(
 _WRAPPED_TOKENS = r"""() => {
     const token = /^([A-Z]+-[A-Z0-9]+-[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2})$/;
     const wrapped = [];
-    for (const el of document.querySelectorAll('main td, main td a')) {
+    for (const el of document.querySelectorAll('main td, main td a, main td a span')) {
         const text = el.textContent.trim();
         if (!token.test(text)) continue;
         const range = document.createRange();
@@ -70,3 +70,13 @@ def test_references_and_dates_keep_whole_in_the_office_lists(
         seen += page.locator("main td").count()
         assert page.evaluate(_WRAPPED_TOKENS) == [], href
     assert seen > 0
+
+
+@pytest.mark.parametrize("width", [1024, 600])
+def test_references_keep_whole_in_the_audit_log(page: Page, office: Office, width: int) -> None:
+    """The subject column read "申請 RFS-DEMO-" and "0005" on two lines."""
+    page.set_viewport_size({"width": width, "height": 900})
+    office.sign_in(page, "auditor")
+    page.goto(f"{office.url}/audit?lang=zh-Hant")
+    assert page.locator("main td a span", has_text="RFS-DEMO-").count() > 0
+    assert page.evaluate(_WRAPPED_TOKENS) == []

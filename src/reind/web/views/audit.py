@@ -86,6 +86,10 @@ def actor_names(session: Session, actor_ids: set[str], lang: str) -> dict[str, s
     return names
 
 
+WHOLE_SUBJECTS = frozenset({"application", "claim", "enterprise"})
+"""Subjects shown by a reference or BR number, kept on one line (RFS-DEMO-0005 broke at its
+hyphens in a narrow column); names of people and committees wrap at their spaces."""
+
 SORT_LABELS = {"-seq": "Newest first", "seq": "Oldest first"}
 """The log's orderings (``audit.lists.SORTS``) in words (msgids of their translations)."""
 
@@ -132,6 +136,7 @@ def audit_log(request: Request, user: CurrentUser, session: UnitOfWork) -> Respo
         export=f"/audit/events.csv?{query}" if query else "/audit/events.csv",
         state=state,
         subject_words=SUBJECT_WORDS,
+        whole=WHOLE_SUBJECTS,
         # who and what, as the auditor knows them: people by name, cases by reference
         names=actor_names(session, {e.actor for e in events.items}, lang),
         system=SYSTEM.id,
