@@ -185,6 +185,7 @@ def demo_app(platform: Platform, settings: Settings, host: str) -> FastAPI:
         session_secret=session_secret(settings),
         secure_cookies=not on_loopback(host),
         warm_report_every=settings.report_warm_seconds,
+        warm_at_start=True,
     )
 
 

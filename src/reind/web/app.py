@@ -62,6 +62,7 @@ from reind.web.views import portal as portal_views
 from reind.web.views import portal_case as portal_case_views
 from reind.web.views import schemes as schemes_views
 from reind.web.views import workbench as workbench_views
+from reind.web.warm_start import warm_start
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def create_app(
     password_hasher: PasswordHasher | None = None,
     hot_path: bool = True,
     warm_report_every: float = 0,
+    warm_at_start: bool = False,
 ) -> FastAPI:
     """A ready-to-serve application.
 
@@ -85,11 +87,14 @@ def create_app(
     (``web.hot_path``, ADR 0091) unless ``hot_path`` is off; the counts of
     requests it served and handed on are in ``app.state.hot_path``. With
     ``warm_report_every`` (seconds) the app renders today's report ahead of the
-    analysts while it runs (``web.report_warming``).
+    analysts while it runs (``web.report_warming``); with ``warm_at_start`` it
+    does before its first request what that request would (``web.warm_start``).
     """
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
+        if warm_at_start:
+            await run_in_threadpool(warm_start, started)
         rounds = report_warming(platform, warm_report_every) if warm_report_every > 0 else None
         if rounds is not None:
             rounds.start()

@@ -14,7 +14,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from reind.bootstrap import Platform, build_platform, session_secret
-from reind.programme.applications.workflow import all_workflows
 from reind.settings import Settings
 from reind.web.app import create_app
 
@@ -23,9 +22,7 @@ def app_from_settings() -> FastAPI:
     """The application wired from the environment's settings (one ``Platform`` per worker)."""
     settings = Settings()
     platform = build_platform(settings, serving=True)  # loads the rules engine now
-    # Load the workflows now too, not on some unlucky first request of each worker.
-    all_workflows()
-    return served_app(platform, settings)
+    return served_app(platform, settings)  # warmed at start (web.warm_start)
 
 
 def served_app(platform: Platform, settings: Settings) -> FastAPI:
@@ -41,4 +38,5 @@ def served_app(platform: Platform, settings: Settings) -> FastAPI:
         secure_cookies=True,
         hot_path=settings.api_hot_path,
         warm_report_every=settings.report_warm_seconds,
+        warm_at_start=True,
     )

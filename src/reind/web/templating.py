@@ -88,6 +88,14 @@ _env.filters["exact_money"] = exact_money
 templates = Jinja2Templates(env=_env)
 
 
+def compile_all() -> int:
+    """Compile every page template now (a server at start); how many there are."""
+    names = _env.list_templates(extensions=["html"])
+    for name in names:
+        _env.get_template(name)
+    return len(names)
+
+
 def punctuation(lang: str) -> dict[str, Any]:
     """The colon and brackets a label takes in ``lang``: ``colon``, ``bracketed``.
 

@@ -259,9 +259,12 @@ def workflow_for(scheme: str) -> Workflow:
     return parse_workflow(path.read_text(encoding="utf-8"), path.name)
 
 
-def all_workflows() -> list[Workflow]:
-    """Every packaged workflow, validated (used by tests and ``reind`` at start-up)."""
-    return [
+@cache
+def all_workflows() -> tuple[Workflow, ...]:
+    """Every packaged workflow, validated, read once per process (the files are packaged:
+    they do not change under it). Parsing them is 120 ms of YAML, which the first page
+    listing every workflow's states paid (``web.warm_start`` reads them at start)."""
+    return tuple(
         parse_workflow(path.read_text(encoding="utf-8"), path.name)
         for path in sorted(WORKFLOWS.glob("*.yaml"))
-    ]
+    )

@@ -11,7 +11,6 @@ a forged post of any other is refused by the same workflow check.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -27,7 +26,6 @@ from reind.programme.applications.lists import list_applications
 from reind.programme.applications.transitions import screen_application, transition_application
 from reind.programme.applications.workflow import (
     ACTION_WORDS,
-    Workflow,
     action_words,
     all_workflows,
     workflow_for,
@@ -127,16 +125,11 @@ SORT_LABELS = {
 """The orderings a queue offers (msgids of their translations)."""
 
 
-@cache
-def _workflows() -> tuple[Workflow, ...]:
-    return tuple(all_workflows())
-
-
 def staff_labels(states: list[str], lang: str) -> dict[str, str]:
     """The office's label of each state (from the first workflow that has it)."""
     labels = {}
     for state in states:
-        for workflow in _workflows():
+        for workflow in all_workflows():
             if state in workflow.states:
                 labels[state] = workflow.label(state, "staff", lang)
                 break
