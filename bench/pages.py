@@ -35,7 +35,6 @@ import re
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -43,7 +42,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from private_postgres import private_postgres
+from private_postgres import bench_url
 from sqlalchemy import DateTime, bindparam, func, select, text
 
 from reind.bootstrap import Platform
@@ -356,14 +355,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     with ExitStack() as stack:
-        if args.url:
-            url = args.url
-        elif args.database == "postgres":
-            cluster = stack.enter_context(private_postgres({"shared_buffers": "256MB"}))
-            url = cluster.create_database("pages")
-        else:
-            path = args.data or Path(stack.enter_context(tempfile.TemporaryDirectory())) / "r.db"
-            url = f"sqlite:///{path}"
+        url = bench_url(stack, args.database, args.data, args.url, "pages")
         database = Database(url)
         stack.callback(database.dispose)
         print(f"database: {args.database}")

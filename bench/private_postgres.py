@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,3 +115,18 @@ def private_postgres(settings: dict[str, str]) -> Iterator[PrivatePostgres]:
             capture_output=True,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+def bench_url(
+    stack: ExitStack, database: str, data: Path | None, url: str | None, name: str
+) -> str:
+    """The database a benchmark measures: ``url`` if given, else a private PostgreSQL's
+    database ``name`` (``database == "postgres"``, removed with ``stack``), else the SQLite
+    file ``data`` (a temporary one if None)."""
+    if url:
+        return url
+    if database == "postgres":
+        cluster = stack.enter_context(private_postgres({"shared_buffers": "256MB"}))
+        return cluster.create_database(name)
+    path = data or Path(stack.enter_context(tempfile.TemporaryDirectory())) / "r.db"
+    return f"sqlite:///{path}"

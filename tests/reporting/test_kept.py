@@ -325,12 +325,12 @@ def test_a_figure_counting_distinct_records_is_their_count_without_a_second_pass
     assert not counts_its_records(next(q for q in QUERIES if q.key == "itvf_startups"))
 
 
-def _tables_queried(db: Database) -> set[str]:
-    """The tables the next view of the page reads (its own token tables aside)."""
-    seen: set[str] = set()
+def _next_views_statements(db: Database) -> list[str]:
+    """The statements the next view of the page runs."""
+    seen: list[str] = []
 
     def capture(conn: object, cursor: object, sql: str, params: Any, *rest: object) -> None:
-        seen.update(tables_read(sql))
+        seen.append(sql)
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
@@ -338,7 +338,13 @@ def _tables_queried(db: Database) -> set[str]:
             gather(session, AS_AT, ids=False)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
-    return seen - {"report_data_tables", "report_data_years"}
+    return seen
+
+
+def _tables_queried(db: Database) -> set[str]:
+    """The tables the next view of the page reads (its own token tables aside)."""
+    read = {table for sql in _next_views_statements(db) for table in tables_read(sql)}
+    return read - {"report_data_tables", "report_data_years"}
 
 
 def test_a_seminar_recorded_costs_the_next_view_the_seminars_figure_alone(
@@ -372,19 +378,7 @@ def test_a_part_over_a_table_with_no_token_is_never_kept() -> None:
 
 def _statements_reading(db: Database, table: str) -> list[str]:
     """The statements the next view of the page runs that read ``table``."""
-    seen: list[str] = []
-
-    def capture(conn: object, cursor: object, sql: str, params: Any, *rest: object) -> None:
-        if table in tables_read(sql):
-            seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        with db.unit_of_work() as session:
-            gather(session, AS_AT, ids=False)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    return seen
+    return [sql for sql in _next_views_statements(db) if table in tables_read(sql)]
 
 
 def test_a_paid_claim_costs_the_next_view_one_pass_over_rttps_enrolments(
