@@ -89,6 +89,17 @@ class Server(uvicorn.Server):
     handlers come too late to catch a Ctrl-C right after "ready" is printed.
     """
 
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None] | None = None):
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start (the app's lifespan first, then the listening socket), then say so: a
+        "ready" printed before ``run`` came before a warmed app listened (ADR 0225)."""
+        await super().startup(sockets=sockets)
+        if self.started and self._on_started is not None:
+            self._on_started()
+
     @contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
@@ -200,9 +211,11 @@ def run_serve(settings: Settings, host: str, port: int, console: Console) -> Non
             gateway.start()
             stoppers.append(gateway.stop)
             platform.plant.start()  # stopped by platform.close
-        server = Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        server = Server(
+            uvicorn.Config(app, host=host, port=port, log_level="info"),
+            on_started=lambda: console.print(f"reind serving on http://{host}:{port}"),
+        )
         server.listen_for_stop()
-        console.print(f"reind serving on http://{host}:{port}")
         server.run()
     finally:
         stop_all(stoppers, "reind serve")

@@ -240,9 +240,12 @@ def run_demo(options: DemoOptions, console: Console) -> None:
 
         app = demo_app(platform, settings, options.host)
         web_port = port_or_free(options.web_port)
-        server = Server(uvicorn.Config(app, host=options.host, port=web_port, log_level="warning"))
         shown = f"[{options.host}]" if ":" in options.host else options.host
         url = f"http://{shown}:{web_port}"
+        server = Server(
+            uvicorn.Config(app, host=options.host, port=web_port, log_level="warning"),
+            on_started=lambda: _print_ready(console, url, mqtt_port),
+        )
         if not on_loopback(options.host):
             console.print(
                 f"{options.host} is not a loopback address: cookies stay Secure, so sign in "
@@ -250,8 +253,7 @@ def run_demo(options: DemoOptions, console: Console) -> None:
                 "Cookie 只經 HTTPS 傳送，請經 HTTPS 代理伺服器登入"
             )
         server.listen_for_stop()
-        _print_ready(console, url, mqtt_port)
-        server.run()  # returns on Ctrl-C / SIGTERM (our handlers, see reind.serve.Server)
+        server.run()  # "ready" once it listens; returns on Ctrl-C / SIGTERM (reind.serve.Server)
         console.print("stopping")
     finally:
         stop_all(stoppers, "the demo")
