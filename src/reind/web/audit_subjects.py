@@ -40,9 +40,7 @@ def subject_ids(session: Session, text: str) -> tuple[str, ...]:
     )
 
 
-def references_of(
-    session: Session, subjects: set[tuple[str, str]], lang: str = "en"
-) -> dict[str, str]:
+def references_of(session: Session, subjects: set[tuple[str, str]], lang: str) -> dict[str, str]:
     """The reference each listed subject is known by, by id: a case by its reference, a claim
     by its case's (the log showed a claim as a truncated id), an enterprise by its BR number,
     an account by its holder's name (the log showed "User 01a2505c-bdcc…"), a committee by
@@ -58,5 +56,5 @@ def references_of(
     boards = committee_views.committees_by_ids(
         session, {i for kind, i in subjects if kind == "committee"}
     )
-    titled = {i: c.name_zh if lang == "zh-Hant" else c.name_en for i, c in boards.items()}
+    titled = {i: c.name(lang) for i, c in boards.items()}
     return {**known, **named, **{i: e.br_number for i, e in firms.items()}, **people, **titled}

@@ -45,6 +45,10 @@ class CommitteeView:
     quorum: int
     version: int
 
+    def name(self, lang: str) -> str:
+        """The committee's name in ``lang`` (Traditional Chinese, else English)."""
+        return self.name_zh if lang == "zh-Hant" else self.name_en
+
 
 @dataclass(frozen=True, slots=True)
 class MeetingView:

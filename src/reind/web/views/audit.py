@@ -157,9 +157,7 @@ def _csv_rows(session: Session, filters: AuditFilters, sort: str, lang: str) -> 
     writer = csv.writer(out)
     header = ["seq", "recorded_at", "actor", "actor_id", "role", "kind", "what"]
     writer.writerow([*header, "subject_type", "subject_id", "payload"])
-    yield ("\ufeff" + out.getvalue()).encode("utf-8")
-    out.seek(0)
-    out.truncate()
+    yield ("\ufeff" + _drained(out)).encode("utf-8")
     gettext = translations(lang).gettext
     names: dict[str, str] = {}
     seen: set[str] = set()
@@ -175,9 +173,15 @@ def _csv_rows(session: Session, filters: AuditFilters, sort: str, lang: str) -> 
             writer.writerow(
                 [*fixed, gettext(line.what), item.subject_type, item.subject_id, item.payload]
             )
-        yield out.getvalue().encode("utf-8")
-        out.seek(0)
-        out.truncate()
+        yield _drained(out).encode("utf-8")
+
+
+def _drained(out: io.StringIO) -> str:
+    """What ``out`` holds, leaving it empty for the next piece of the stream."""
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
 
 
 @router.get("/audit/events.csv", dependencies=[Depends(needs(Action.READ_AUDIT_TRAIL))])
